@@ -1,0 +1,105 @@
+# Mitreden: `make run` serves the platform, `make test` runs every test.
+# Both set up whatever this machine lacks first, and do nothing more when it has it.
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+
+# wasm-opt comes pinned from end2end/node_modules (npm binaryen); cargo-leptos uses the
+# first one on PATH and would otherwise try to download one.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Compile-time name of the wasm bundle; the same for every cargo invocation, so cargo
+# never rebuilds leptos because it changed.
+export LEPTOS_OUTPUT_NAME := mitreden
+export CARGO_TERM_COLOR := never
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+RELEASE_BIN := target/release/mitreden
+
+.PHONY: run build test bench setup tools npm system-packages fmt lint unit integration-postgres e2e clean help
+
+help:
+	@echo "make run    build and serve http://127.0.0.1:3000 with SQLite and demo content"
+	@echo "make test   formatting, clippy (ssr + hydrate), unit, integration (SQLite + PostgreSQL), end-to-end"
+	@echo "make build  release binary $(RELEASE_BIN) and the site under target/site"
+	@echo "make bench  load test of the release build, with figures"
+
+## ---------- set-up (idempotent) ----------
+
+setup: tools npm
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@# Without --locked: its lockfile names a crate version the registry no longer has.
+	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian packages the tests and benchmarks drive: Chromium, the PostgreSQL client, wrk.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "please install:$$missing"; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+## ---------- build and run ----------
+
+build: setup
+	cargo leptos build --release
+	@# Precompressed siblings: the server sends them as they are (no per-request gzip).
+	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css
+
+run: build
+	$(RELEASE_BIN) seed demo --if-empty
+	$(RELEASE_BIN) serve
+
+## ---------- tests ----------
+
+fmt:
+	cargo fmt --all --check
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+# Unit tests and the integration suite on SQLite.
+unit:
+	cargo test --workspace
+
+# The integration suite again on PostgreSQL. Required in CI; skipped loudly elsewhere
+# when no server answers.
+integration-postgres:
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+		MITREDEN_TEST_BACKEND=postgres MITREDEN_TEST_PG_URL=$(PG_URL) cargo test -p server --test it; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL on 127.0.0.1:5432 is required in CI but does not answer"; exit 1; \
+	else \
+		echo; echo "!!!!! SKIPPED: the PostgreSQL integration leg (nothing answers on 127.0.0.1:5432) !!!!!"; echo; \
+	fi
+
+e2e: build system-packages
+	cd end2end && npm test
+
+test: setup system-packages fmt lint unit integration-postgres e2e
+
+## ---------- benchmarks ----------
+
+bench: build system-packages
+	bash server/bench/run.sh
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules

@@ -1,0 +1,180 @@
+//! The document shell, the `<App/>` root and the route table.
+
+use crate::components::layout::{Footer, Header};
+use crate::i18n::{I18n, Lang};
+use crate::model::legal::LegalPage;
+use crate::pages::{
+    home::HomePage, legal::LegalText, not_found::NotFound, procedure::ProcedurePage,
+};
+use leptos::prelude::*;
+use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    ParamSegment, SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// Instance-wide facts every page shows.
+#[derive(Debug, Clone)]
+pub struct SiteInfo {
+    pub instance_name: String,
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let instance_name = server_site_info().instance_name;
+    #[cfg(feature = "ssr")]
+    set_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="application-name" content=instance_name />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/pkg/mitreden.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let (site, lang) = initial_site_and_lang();
+    let i18n = I18n::new(lang);
+    provide_context(i18n);
+    provide_context(site.clone());
+    let name = site.instance_name;
+
+    view! {
+        <Html {..} lang=move || i18n.lang().code() />
+        <Title formatter=move |page: String| {
+            let full = if page.is_empty() { name.clone() } else { format!("{page} – {name}") };
+            escape_title(full)
+        } />
+        <Router>
+            <a class="skip-link" href="#inhalt">
+                {move || i18n.t().skip_to_content}
+            </a>
+            <Header />
+            <main id="inhalt" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("verfahren"), ParamSegment("slug"))
+                        view=ProcedurePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment(LegalPage::Imprint.slug())
+                        view=|| view! { <LegalText page=LegalPage::Imprint /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment(LegalPage::Privacy.slug())
+                        view=|| view! { <LegalText page=LegalPage::Privacy /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment(LegalPage::Accessibility.slug())
+                        view=|| view! { <LegalText page=LegalPage::Accessibility /> }
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+/// On the server: from the instance settings and the request. In the browser: from the
+/// document the server rendered, so hydration starts from the same state.
+fn initial_site_and_lang() -> (SiteInfo, Lang) {
+    #[cfg(feature = "ssr")]
+    {
+        let lang = use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+                Lang::negotiate(
+                    header(http::header::COOKIE),
+                    header(http::header::ACCEPT_LANGUAGE),
+                )
+            })
+            .unwrap_or_default();
+        (server_site_info(), lang)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let document = leptos::tachys::dom::document();
+        let lang = document
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|code| Lang::parse(&code))
+            .unwrap_or_default();
+        let instance_name = document
+            .query_selector("meta[name=application-name]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .unwrap_or_else(|| DEFAULT_INSTANCE_NAME.to_owned());
+        (SiteInfo { instance_name }, lang)
+    }
+}
+
+const DEFAULT_INSTANCE_NAME: &str = "Mitreden";
+
+/// leptos_meta writes the `<title>` text into the server-rendered HTML unescaped, so a title
+/// containing `</title>` could inject markup. In the browser the title is set as text and
+/// must stay as it is.
+fn escape_title(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        title
+    }
+}
+
+fn server_site_info() -> SiteInfo {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::backend::state::AppState>() {
+        return SiteInfo {
+            instance_name: state.site.instance_name.clone(),
+        };
+    }
+    SiteInfo {
+        instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
+    }
+}
+
+/// A strict Content-Security-Policy: everything from this instance, inline scripts only with
+/// this response's nonce. It also enforces "no third-party requests from the browser".
+#[cfg(feature = "ssr")]
+fn set_security_headers() {
+    use http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,78 @@
+//! Opening the database: SQLite (embedded default) or PostgreSQL, chosen by the URL.
+
+use crate::error::AppError;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // WAL lets readers run beside the one writer; the busy timeout queues writers
+        // instead of failing them under concurrent votes.
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+    } else {
+        options.max_connections(20).min_connections(1);
+    }
+    Database::connect(options).await
+}
+
+/// How many connections the pool holds and how many of them are idle.
+pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            PoolUsage {
+                size: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            }
+        }
+        _ => {
+            let pool = db.get_postgres_connection_pool();
+            PoolUsage {
+                size: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// Maps a storage failure to what a visitor is told; the detail goes to the log only.
+pub fn storage_error(error: DbErr) -> AppError {
+    if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = error.sql_err() {
+        tracing::debug!(%detail, "unique constraint violated");
+        return AppError::Conflict;
+    }
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+            tracing::warn!(%error, "database unavailable");
+            AppError::Unavailable
+        }
+        other => {
+            tracing::error!(error = %other, "database error");
+            AppError::Internal
+        }
+    }
+}

@@ -1,0 +1,46 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "procedures")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown, rendered only through `sanitize`.
+    pub description: String,
+    pub department: String,
+    pub contact: String,
+    /// "support" or "rating".
+    pub vote_rule: String,
+    pub vote_cap: Option<i32>,
+    /// "post" or "pre".
+    pub moderation: String,
+    /// "draft" or "published".
+    pub status: String,
+    /// Start of the first and end of the last phase, kept in step with the phases so
+    /// listings can filter by schedule with an index.
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::phase::Entity")]
+    Phases,
+}
+
+impl Related<super::phase::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Phases.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub const STATUS_DRAFT: &str = "draft";
+pub const STATUS_PUBLISHED: &str = "published";

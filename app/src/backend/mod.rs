@@ -1,0 +1,8 @@
+//! The server side of the application: storage, domain services, rendering of user text.
+//! Compiled only with the `ssr` feature; nothing here reaches the browser bundle.
+
+pub mod db;
+pub mod entity;
+pub mod sanitize;
+pub mod service;
+pub mod state;

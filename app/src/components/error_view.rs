@@ -1,0 +1,59 @@
+//! How errors reach people: a whole page (404, 500) or a notice inside a page. Both set the
+//! HTTP status of the server-rendered response.
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn set_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(&error);
+    let i18n = use_i18n();
+    let status = error.status_code();
+    let heading = move || {
+        let t = i18n.t();
+        match status {
+            404 => t.not_found_title,
+            500.. => t.internal_title,
+            _ => t.error_title,
+        }
+    };
+    view! {
+        <Title text=move || heading().to_owned() />
+        <div class="container error-page">
+            <p class="error-page__code">{status}</p>
+            <h1>{heading}</h1>
+            <p class="lead">{move || i18n.t().error(&error)}</p>
+            <p>
+                <a class="button" href="/">
+                    {move || i18n.t().back_home}
+                </a>
+            </p>
+        </div>
+    }
+    .into_any()
+}
+
+/// An error inside a page whose heading stands already.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    set_status(&error);
+    let i18n = use_i18n();
+    view! {
+        <div class="alert alert--error" role="alert">
+            <p>{move || i18n.t().error(&error)}</p>
+        </div>
+    }
+}

@@ -1,0 +1,108 @@
+//! The frame around every page: header with navigation and language switch, and the footer
+//! with the legally required pages.
+
+use crate::api::site::SetLanguage;
+use crate::app::SiteInfo;
+use crate::i18n::{Lang, use_i18n};
+use crate::model::legal::LegalPage;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let name = use_context::<SiteInfo>()
+        .map(|site| site.instance_name)
+        .unwrap_or_default();
+    view! {
+        <header class="site-header">
+            <div class="container site-header__bar">
+                <a class="site-header__brand" href="/">
+                    <svg class="site-header__logo" aria-hidden="true" viewBox="0 0 32 32" width="32" height="32">
+                        <path d="M4 6h24v15H13l-7 6v-6H4z" />
+                    </svg>
+                    <span>{name}</span>
+                </a>
+                <nav class="site-nav" aria-label=move || i18n.t().main_navigation>
+                    <ul>
+                        <li>
+                            <A href="/">{move || i18n.t().nav_procedures}</A>
+                        </li>
+                    </ul>
+                </nav>
+                <LanguageSwitch />
+            </div>
+        </header>
+    }
+    .into_any()
+}
+
+/// One button that switches to the other language. With JavaScript the page re-renders in
+/// place; without, the form post sets the cookie and returns to the same page.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetLanguage>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(lang)) = action.value().get() {
+            i18n.set(lang);
+        }
+    });
+    let other = move || match i18n.lang() {
+        Lang::De => Lang::En,
+        Lang::En => Lang::De,
+    };
+    view! {
+        <ActionForm action=action attr:class="lang-switch">
+            <input type="hidden" name="lang" value=move || other().code() />
+            <button
+                type="submit"
+                class="button button--quiet"
+                lang=move || other().code()
+                title=move || i18n.t().language_switch_label
+            >
+                {move || i18n.t().switch_language_button}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    let links = LegalPage::ALL
+        .into_iter()
+        .map(|page| {
+            view! {
+                <li>
+                    <A href=format!("/{}", page.slug())>{legal_title(page)}</A>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <footer class="site-footer">
+            <div class="container site-footer__inner">
+                <p>{move || i18n.t().footer_about}</p>
+                <nav aria-label=move || i18n.t().footer_label>
+                    <ul class="site-footer__links">{links}</ul>
+                </nav>
+                <p class="site-footer__small">{move || i18n.t().footer_source}</p>
+            </div>
+        </footer>
+    }
+    .into_any()
+}
+
+/// The title of a legal page in the current language (also used by the page itself).
+pub fn legal_title(page: LegalPage) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || {
+        let t = i18n.t();
+        match page {
+            LegalPage::Imprint => t.legal_imprint,
+            LegalPage::Privacy => t.legal_privacy,
+            LegalPage::Accessibility => t.legal_accessibility,
+        }
+    }
+}

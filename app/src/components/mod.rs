@@ -1,0 +1,5 @@
+//! Reusable views.
+
+pub mod error_view;
+pub mod layout;
+pub mod procedure_card;

@@ -1,0 +1,288 @@
+//! German (default) and English texts. Every text is a field of [`Texts`], so a language
+//! that lacks one does not compile.
+
+mod de;
+mod en;
+
+use crate::error::AppError;
+use crate::model::procedure::{PhaseKind, ProcedureFilter, ProcedureState};
+use crate::model::time::Timestamp;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "mitreden_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    De,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::De, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.trim();
+        Self::ALL
+            .into_iter()
+            .find(|lang| lang.code().eq_ignore_ascii_case(primary))
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::De => &de::TEXTS,
+            Lang::En => &en::TEXTS,
+        }
+    }
+
+    /// The language to render in: the cookie a visitor chose wins, then their browser's
+    /// `Accept-Language` preference (by q-value), then German.
+    pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
+        let from_cookie = cookie_header.and_then(|header| {
+            header.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == LANG_COOKIE).then(|| Lang::parse(value)).flatten()
+            })
+        });
+        from_cookie
+            .or_else(|| accept_language.and_then(Self::from_accept_language))
+            .unwrap_or_default()
+    }
+
+    fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(u16, Lang)> = None;
+        for entry in header.split(',') {
+            let mut parts = entry.split(';');
+            let Some(lang) = parts.next().and_then(|tag| Lang::parse(tag.trim())) else {
+                continue;
+            };
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let weight = (quality.clamp(0.0, 1.0) * 1000.0) as u16;
+            if weight > 0 && best.is_none_or(|(w, _)| weight > w) {
+                best = Some((weight, lang));
+            }
+        }
+        best.map(|(_, lang)| lang)
+    }
+}
+
+/// The visitor's language, reactive so that switching it re-renders the page in place.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(RwSignal<Lang>);
+
+impl I18n {
+    pub fn new(lang: Lang) -> Self {
+        Self(RwSignal::new(lang))
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.0.get()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.0.set(lang);
+    }
+
+    pub fn t(&self) -> &'static Texts {
+        self.0.get().texts()
+    }
+}
+
+/// The I18n of the current page; a view rendered outside the app shell gets German.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n::new(Lang::default()))
+}
+
+pub struct Texts {
+    pub lang_name: &'static str,
+    pub month_names: [&'static str; 12],
+    pub date_pattern: DatePattern,
+
+    pub skip_to_content: &'static str,
+    pub main_navigation: &'static str,
+    pub nav_procedures: &'static str,
+    pub language_switch_label: &'static str,
+    pub switch_language_button: &'static str,
+    pub footer_label: &'static str,
+    pub footer_about: &'static str,
+    pub footer_source: &'static str,
+
+    pub legal_imprint: &'static str,
+    pub legal_privacy: &'static str,
+    pub legal_accessibility: &'static str,
+
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub filter_label: &'static str,
+    pub filter_running: &'static str,
+    pub filter_upcoming: &'static str,
+    pub filter_finished: &'static str,
+    pub filter_all: &'static str,
+    pub empty_running: &'static str,
+    pub empty_upcoming: &'static str,
+    pub empty_finished: &'static str,
+    pub empty_all: &'static str,
+    pub empty_hint: &'static str,
+    pub loading: &'static str,
+
+    pub state_upcoming: &'static str,
+    pub state_running: &'static str,
+    pub state_finished: &'static str,
+    pub current_phase: &'static str,
+    pub between_phases: &'static str,
+    pub runs_until: &'static str,
+    pub starts_on: &'static str,
+    pub ended_on: &'static str,
+    pub responsible: &'static str,
+    pub contact: &'static str,
+    pub schedule: &'static str,
+    pub phase_now: &'static str,
+    pub to_procedure: &'static str,
+
+    pub phase_information: &'static str,
+    pub phase_proposals: &'static str,
+    pub phase_discussion: &'static str,
+    pub phase_voting: &'static str,
+    pub phase_evaluation: &'static str,
+    pub phase_closed: &'static str,
+
+    pub error_title: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub internal_title: &'static str,
+    pub internal_body: &'static str,
+    pub back_home: &'static str,
+    pub error_invalid_input: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_conflict: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_payload_too_large: &'static str,
+    pub error_unavailable: &'static str,
+    pub error_request_failed: &'static str,
+}
+
+/// Day-month order and punctuation differ: "21. November 2026" against "21 November 2026".
+pub enum DatePattern {
+    DayDotMonthYear,
+    DayMonthYear,
+}
+
+impl Texts {
+    pub fn date(&self, at: Timestamp) -> String {
+        let date = at.local_date();
+        let month = self
+            .month_names
+            .get(date.month.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or_default();
+        match self.date_pattern {
+            DatePattern::DayDotMonthYear => format!("{}. {} {}", date.day, month, date.year),
+            DatePattern::DayMonthYear => format!("{} {} {}", date.day, month, date.year),
+        }
+    }
+
+    pub fn phase(&self, kind: PhaseKind) -> &'static str {
+        match kind {
+            PhaseKind::Information => self.phase_information,
+            PhaseKind::Proposals => self.phase_proposals,
+            PhaseKind::Discussion => self.phase_discussion,
+            PhaseKind::Voting => self.phase_voting,
+            PhaseKind::Evaluation => self.phase_evaluation,
+            PhaseKind::Closed => self.phase_closed,
+        }
+    }
+
+    pub fn state(&self, state: ProcedureState) -> &'static str {
+        match state {
+            ProcedureState::Upcoming => self.state_upcoming,
+            ProcedureState::Running => self.state_running,
+            ProcedureState::Finished => self.state_finished,
+        }
+    }
+
+    pub fn filter(&self, filter: ProcedureFilter) -> &'static str {
+        match filter {
+            ProcedureFilter::Running => self.filter_running,
+            ProcedureFilter::Upcoming => self.filter_upcoming,
+            ProcedureFilter::Finished => self.filter_finished,
+            ProcedureFilter::All => self.filter_all,
+        }
+    }
+
+    pub fn empty_listing(&self, filter: ProcedureFilter) -> &'static str {
+        match filter {
+            ProcedureFilter::Running => self.empty_running,
+            ProcedureFilter::Upcoming => self.empty_upcoming,
+            ProcedureFilter::Finished => self.empty_finished,
+            ProcedureFilter::All => self.empty_all,
+        }
+    }
+
+    /// A sentence for the visitor; technical detail stays in the server log.
+    pub fn error(&self, error: &AppError) -> &'static str {
+        match error {
+            AppError::NotFound => self.not_found_body,
+            AppError::InvalidInput { .. } => self.error_invalid_input,
+            AppError::Unauthenticated => self.error_unauthenticated,
+            AppError::Forbidden => self.error_forbidden,
+            AppError::Conflict => self.error_conflict,
+            AppError::RateLimited { .. } => self.error_rate_limited,
+            AppError::PayloadTooLarge => self.error_payload_too_large,
+            AppError::Unavailable => self.error_unavailable,
+            AppError::Internal => self.internal_body,
+            AppError::Request { .. } => self.error_request_failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_choice_beats_the_browser_preference() {
+        assert_eq!(
+            Lang::negotiate(Some("a=1; mitreden_lang=en"), Some("de-DE,de;q=0.9")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(Some("mitreden_lang=xx"), Some("en-GB")),
+            Lang::En
+        );
+    }
+
+    #[test]
+    fn accept_language_is_weighed_by_quality() {
+        assert_eq!(
+            Lang::negotiate(None, Some("fr-FR, en;q=0.8, de;q=0.7")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("en;q=0.5, de-AT;q=0.9")),
+            Lang::De
+        );
+        assert_eq!(Lang::negotiate(None, Some("en;q=0")), Lang::De);
+        assert_eq!(Lang::negotiate(None, Some(";;,,q=")), Lang::De);
+        assert_eq!(Lang::negotiate(None, None), Lang::De);
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let at = Timestamp(1_795_217_400); // 2026-11-21 00:30 in Berlin
+        assert_eq!(Lang::De.texts().date(at), "21. November 2026");
+        assert_eq!(Lang::En.texts().date(at), "21 November 2026");
+    }
+}

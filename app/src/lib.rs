@@ -1,0 +1,26 @@
+//! Mitreden: online citizen participation. This crate is the Leptos application (compiled
+//! for the browser with `hydrate`) and, with `ssr`, the backend the server binary runs.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // A marker for tests and styles that want to know the page is interactive.
+    if let Some(root) = leptos::tachys::dom::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}

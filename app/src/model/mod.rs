@@ -1,0 +1,5 @@
+//! Types shared by browser and server. No I/O here; validated newtypes are the way in.
+
+pub mod legal;
+pub mod procedure;
+pub mod time;

@@ -1,0 +1,240 @@
+//! Participation procedures (Beteiligungsverfahren) and their phases, as the UI and API see them.
+
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of phase a procedure can be scheduled in; what residents may do follows the phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    Information,
+    Proposals,
+    Discussion,
+    Voting,
+    Evaluation,
+    Closed,
+}
+
+impl PhaseKind {
+    pub const ALL: [PhaseKind; 6] = [
+        Self::Information,
+        Self::Proposals,
+        Self::Discussion,
+        Self::Voting,
+        Self::Evaluation,
+        Self::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Information => "information",
+            Self::Proposals => "proposals",
+            Self::Discussion => "discussion",
+            Self::Voting => "voting",
+            Self::Evaluation => "evaluation",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+}
+
+/// Where a procedure stands in its schedule, relative to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcedureState {
+    Upcoming,
+    Running,
+    Finished,
+}
+
+/// Which procedures a listing shows. `Running` is what a visitor wants first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcedureFilter {
+    #[default]
+    Running,
+    Upcoming,
+    Finished,
+    All,
+}
+
+impl ProcedureFilter {
+    pub const ALL: [ProcedureFilter; 4] =
+        [Self::Running, Self::Upcoming, Self::Finished, Self::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Upcoming => "upcoming",
+            Self::Finished => "finished",
+            Self::All => "all",
+        }
+    }
+
+    /// Unknown values fall back to the default: a stale or hand-edited link still shows a page.
+    pub fn parse_or_default(value: Option<&str>) -> Self {
+        value
+            .and_then(|v| Self::ALL.into_iter().find(|f| f.as_str() == v))
+            .unwrap_or_default()
+    }
+
+    pub fn admits(self, state: ProcedureState) -> bool {
+        match self {
+            Self::All => true,
+            Self::Running => state == ProcedureState::Running,
+            Self::Upcoming => state == ProcedureState::Upcoming,
+            Self::Finished => state == ProcedureState::Finished,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseView {
+    pub kind: PhaseKind,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub department: String,
+    pub state: ProcedureState,
+    pub current_phase: Option<PhaseKind>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+/// How many published procedures are in each state, for the listing's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProcedureCounts {
+    pub running: u64,
+    pub upcoming: u64,
+    pub finished: u64,
+}
+
+impl ProcedureCounts {
+    pub fn for_filter(&self, filter: ProcedureFilter) -> u64 {
+        match filter {
+            ProcedureFilter::Running => self.running,
+            ProcedureFilter::Upcoming => self.upcoming,
+            ProcedureFilter::Finished => self.finished,
+            ProcedureFilter::All => self.running + self.upcoming + self.finished,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureListing {
+    pub filter: ProcedureFilter,
+    pub items: Vec<ProcedureSummary>,
+    pub counts: ProcedureCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureDetail {
+    pub summary: ProcedureSummary,
+    /// Rendered by the server's sanitizer; the only HTML the UI inserts as markup.
+    pub description_html: String,
+    pub contact: String,
+    pub phases: Vec<PhaseView>,
+}
+
+/// A URL-safe procedure identifier: lowercase ASCII letters, digits and single hyphens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Slug(String);
+
+impl Slug {
+    pub const MAX_LEN: usize = 80;
+
+    pub fn parse(value: &str) -> Result<Self, crate::error::AppError> {
+        let invalid = |problem| crate::error::AppError::invalid("slug", problem);
+        if value.is_empty() {
+            return Err(invalid("empty"));
+        }
+        if value.len() > Self::MAX_LEN {
+            return Err(invalid("too_long"));
+        }
+        let well_formed = value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-')
+            && !value.contains("--");
+        if !well_formed {
+            return Err(invalid("malformed"));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Slug {
+    type Error = crate::error::AppError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Slug> for String {
+    fn from(slug: Slug) -> Self {
+        slug.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_accept_only_url_safe_lowercase_words() {
+        assert!(Slug::parse("radverkehr-2026").is_ok());
+        for bad in [
+            "",
+            "Radverkehr",
+            "rad verkehr",
+            "-rad",
+            "rad-",
+            "rad--weg",
+            "straße",
+            "a/b",
+        ] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(Slug::parse(&"a".repeat(Slug::MAX_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn unknown_filters_fall_back_to_running() {
+        assert_eq!(
+            ProcedureFilter::parse_or_default(Some("finished")),
+            ProcedureFilter::Finished
+        );
+        assert_eq!(
+            ProcedureFilter::parse_or_default(Some("<script>")),
+            ProcedureFilter::Running
+        );
+        assert_eq!(
+            ProcedureFilter::parse_or_default(None),
+            ProcedureFilter::Running
+        );
+    }
+
+    #[test]
+    fn phase_kinds_round_trip() {
+        for kind in PhaseKind::ALL {
+            assert_eq!(PhaseKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(PhaseKind::parse("voting "), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The start page: the city's participation procedures, running ones first.
+
+use crate::api::procedures::list_procedures;
+use crate::components::error_view::ErrorNotice;
+use crate::components::procedure_card::ProcedureCard;
+use crate::i18n::use_i18n;
+use crate::model::procedure::{ProcedureFilter, ProcedureListing};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let filter =
+        Memo::new(move |_| ProcedureFilter::parse_or_default(query.read().get_str("status")));
+    let listing = Resource::new(move || filter.get(), list_procedures);
+
+    view! {
+        <Title text=move || i18n.t().home_title.to_owned() />
+        <div class="container">
+            <header class="page-intro">
+                <h1>{move || i18n.t().home_title}</h1>
+                <p class="lead">{move || i18n.t().home_intro}</p>
+            </header>
+            <Transition fallback=move || {
+                view! { <p class="loading">{move || i18n.t().loading}</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Ok(listing) => view! { <Listing listing /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Listing(listing: ProcedureListing) -> impl IntoView {
+    let i18n = use_i18n();
+    let active = listing.filter;
+    let counts = listing.counts;
+    // Plain links, not <A>: all tabs share the path "/", and only the active one is current.
+    let tabs = ProcedureFilter::ALL
+        .into_iter()
+        .map(|filter| {
+            view! {
+                <li>
+                    <a
+                        class="tabs__tab"
+                        href=format!("/?status={}", filter.as_str())
+                        aria-current=(filter == active).then_some("page")
+                    >
+                        {move || i18n.t().filter(filter)}
+                        " "
+                        <span class="tabs__count">{counts.for_filter(filter)}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let body = if listing.items.is_empty() {
+        view! {
+            <div class="empty-state">
+                <p class="empty-state__title">{move || i18n.t().empty_listing(active)}</p>
+                <p>{move || i18n.t().empty_hint}</p>
+            </div>
+        }
+        .into_any()
+    } else {
+        let cards = listing
+            .items
+            .into_iter()
+            .map(|procedure| view! { <li><ProcedureCard procedure /></li> })
+            .collect_view();
+        view! { <ul class="card-list">{cards}</ul> }.into_any()
+    };
+    view! {
+        <nav class="tabs" aria-label=move || i18n.t().filter_label>
+            <ul>{tabs}</ul>
+        </nav>
+        <div class="listing" aria-live="polite">{body}</div>
+    }
+    .into_any()
+}

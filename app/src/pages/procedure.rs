@@ -1,0 +1,98 @@
+//! A procedure's public page: what it is about, who is responsible, and its schedule.
+
+use crate::api::procedures::get_procedure;
+use crate::components::error_view::ErrorPage;
+use crate::components::procedure_card::{ScheduleFacts, StateBadge};
+use crate::i18n::use_i18n;
+use crate::model::procedure::ProcedureDetail;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProcedurePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let detail = Resource::new(move || slug.get(), get_procedure);
+    view! {
+        <Transition fallback=move || {
+            view! { <p class="container loading">{move || i18n.t().loading}</p> }
+        }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <Detail detail /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(detail: ProcedureDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = detail.summary;
+    let title = summary.title.clone();
+    let phases = detail
+        .phases
+        .into_iter()
+        .map(|phase| {
+            let kind = phase.kind;
+            let current = phase.current;
+            view! {
+                <li
+                    class="timeline__step"
+                    class:timeline__step--current=current
+                    aria-current=current.then_some("step")
+                >
+                    <span class="timeline__name">
+                        {move || i18n.t().phase(kind)}
+                        {current.then(|| view! {
+                            " " <span class="badge badge--running">{move || i18n.t().phase_now}</span>
+                        })}
+                    </span>
+                    <span class="timeline__dates">
+                        {move || {
+                            let t = i18n.t();
+                            format!("{} – {}", t.date(phase.starts_at), t.date(phase.ends_at))
+                        }}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=title.clone() />
+        <article class="container procedure">
+            <header class="page-intro">
+                <p class="card__kicker">
+                    <StateBadge state=summary.state />
+                </p>
+                <h1>{title}</h1>
+                <p class="lead">{summary.summary.clone()}</p>
+            </header>
+            <div class="procedure__layout">
+                <div class="prose" inner_html=detail.description_html></div>
+                <aside class="procedure__aside">
+                    <section class="card" aria-labelledby="schedule-heading">
+                        <h2 id="schedule-heading">{move || i18n.t().schedule}</h2>
+                        <ScheduleFacts procedure=summary.clone() />
+                        <ol class="timeline">{phases}</ol>
+                    </section>
+                    <section class="card" aria-labelledby="contact-heading">
+                        <h2 id="contact-heading">{move || i18n.t().contact}</h2>
+                        <dl class="facts">
+                            <div>
+                                <dt>{move || i18n.t().responsible}</dt>
+                                <dd>{summary.department.clone()}</dd>
+                            </div>
+                        </dl>
+                        <p class="procedure__contact">{detail.contact}</p>
+                    </section>
+                </aside>
+            </div>
+        </article>
+    }
+    .into_any()
+}

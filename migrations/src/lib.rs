@@ -1,0 +1,15 @@
+//! The schema of Mitreden, as migrations: the only source of the schema. The server runs
+//! them at start and with `mitreden migrate`; tests run the same ones.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_procedures;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_procedures::Migration)]
+    }
+}

@@ -1,0 +1,262 @@
+//! The Mitreden server: configuration, `build_app`, the HTTP stack, the CLI's commands.
+//! `main.rs` and the integration tests build the application through the same function.
+
+#![recursion_limit = "512"]
+
+pub mod config;
+pub mod health;
+pub mod metrics;
+pub mod seed;
+pub mod telemetry;
+
+use crate::config::Config;
+use anyhow::Context;
+use app::backend::state::{AppState, SiteSettings};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::get;
+use leptos::config::{Env, LeptosOptions};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// The name cargo-leptos gives the JS, wasm and CSS files (`[[workspace.metadata.leptos]] name`).
+const OUTPUT_NAME: &str = "mitreden";
+
+/// Request bodies above this are refused with 413 before any handler reads them.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A built application: its router and the state behind it.
+pub struct Mitreden {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// Prepares the data directory, opens and migrates the database, and builds the router.
+pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
+    prepare_data_dir(&config.data_dir)?;
+    let db = open_database(&config.database_url).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .env(Env::PROD)
+        .build();
+    let state = AppState {
+        db,
+        site: Arc::new(SiteSettings {
+            instance_name: config.instance_name.clone(),
+            data_dir: config.data_dir.clone(),
+            public_url: config.public_url.clone(),
+        }),
+        leptos_options,
+    };
+    let router = router(state.clone());
+    Ok(Mitreden { router, state })
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn open_database(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = app::backend::db::connect(url)
+        .await
+        .context("cannot open the database (DATABASE_URL)")?;
+    Migrator::up(&db, None)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(db)
+}
+
+/// Creates the data directory with what an instance edits: the legal pages' texts.
+pub fn prepare_data_dir(data_dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {} (MITREDEN_DATA_DIR)",
+            data_dir.display()
+        )
+    })?;
+    app::backend::service::legal::install_examples(data_dir)
+        .with_context(|| format!("cannot write example pages into {}", data_dir.display()))?;
+    Ok(())
+}
+
+fn router(state: AppState) -> Router {
+    let metrics = Arc::new(metrics::Metrics::default());
+    let routes = generate_route_list(app::app::App);
+    let shell_options = state.leptos_options.clone();
+    let context = {
+        let state = state.clone();
+        move || leptos::prelude::provide_context(state.clone())
+    };
+    let track = axum::middleware::from_fn_with_state(metrics.clone(), metrics::track);
+
+    let fallback = ServiceBuilder::new().layer(track.clone()).service(
+        axum::handler::HandlerWithoutStateExt::into_service(
+            // Static files (with precompressed .gz siblings), else the localized 404 page.
+            {
+                let state = state.clone();
+                let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                    context.clone(),
+                    app::app::shell,
+                );
+                move |uri, request| handler(uri, axum::extract::State(state.clone()), request)
+            },
+        ),
+    );
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::endpoint))
+        .leptos_routes_with_context(&state, routes, context, move || {
+            app::app::shell(shell_options.clone())
+        })
+        .route_layer(track)
+        .fallback_service(fallback)
+        .layer(axum::Extension(metrics))
+        .layer(
+            ServiceBuilder::new()
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(SetRequestIdLayer::new(
+                    REQUEST_ID.clone(),
+                    RequestIds::default(),
+                ))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<_>| {
+                            let id = request
+                                .extensions()
+                                .get::<RequestId>()
+                                .and_then(|id| id.header_value().to_str().ok())
+                                .unwrap_or("-");
+                            tracing::info_span!(
+                                "request",
+                                id,
+                                method = %request.method(),
+                                path = request.uri().path(),
+                            )
+                        })
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                )),
+        )
+        .with_state(state)
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids unique across instances: a random per-process prefix and a counter.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let mut bytes = [0u8; 4];
+        // Without OS randomness the ids are still unique within this process.
+        let _ = getrandom::fill(&mut bytes);
+        let prefix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Self {
+            prefix: prefix.into(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// A panic is a bug; the visitor still gets a page in both languages, never a dropped connection.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("request handler panicked");
+    let body = "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>Fehler – Error</title><link rel=\"stylesheet\" href=\"/pkg/mitreden.css\"></head>\
+        <body><main class=\"container error-page\"><p class=\"error-page__code\">500</p>\
+        <h1>Ein Fehler ist aufgetreten</h1><p>Bitte versuchen Sie es in einigen Minuten erneut.</p>\
+        <h2 lang=\"en\">Something went wrong</h2><p lang=\"en\">Please try again in a few minutes.</p>\
+        <p><a class=\"button\" href=\"/\">Zur Startseite</a></p></main></body></html>";
+    axum::response::Response::builder()
+        .status(500)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(axum::body::Body::from(body))
+        .unwrap_or_default()
+}
+
+/// Serves until SIGTERM or ctrl-c, then stops accepting and lets in-flight requests finish.
+pub async fn serve(app: Mitreden, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "serving http://{address}");
+    axum::serve(listener, app.router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    tracing::info!("stopped; closing the database");
+    if let Err(error) = app.state.db.close_by_ref().await {
+        tracing::warn!(%error, "closing the database failed");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+    // Requests that take longer than this are cut; a deploy should not wait forever.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        tracing::warn!("in-flight requests did not finish within 30 s");
+        std::process::exit(1);
+    });
+}

@@ -1,0 +1,151 @@
+//! `mitreden seed demo`: realistic German content for trying the platform out. Schedules are
+//! laid relative to today, so the demo always shows running, upcoming and finished procedures.
+
+use app::backend::entity::procedure;
+use app::backend::service::procedure::{NewPhase, NewProcedure, create};
+use app::error::AppError;
+use app::model::procedure::{PhaseKind, Slug};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded { procedures: usize },
+    SkippedNotEmpty,
+}
+
+struct DemoProcedure {
+    slug: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    description: &'static str,
+    department: &'static str,
+    contact: &'static str,
+    /// (kind, first day, last day) relative to today.
+    phases: &'static [(PhaseKind, i64, i64)],
+}
+
+const DEMO: &[DemoProcedure] = &[
+    DemoProcedure {
+        slug: "radverkehr-2030",
+        title: "Radverkehrskonzept 2030",
+        summary: "Wo fehlen Radwege, wo wird es gefährlich? Sammeln Sie mit uns Vorschläge für ein sicheres Radnetz.",
+        description: "## Worum es geht\n\nDie Stadt erarbeitet ein neues **Radverkehrskonzept** für die Jahre bis 2030. \
+            Ihre Ortskenntnis hilft uns, Lücken im Netz und gefährliche Stellen zu finden.\n\n\
+            ## Was mit Ihren Vorschlägen passiert\n\n\
+            1. Das Amt für Mobilität prüft jeden Vorschlag fachlich.\n\
+            2. Die Vorschläge mit den meisten Unterstützungen stellen wir im Mobilitätsausschuss vor.\n\
+            3. Der Stadtrat beschließt das Konzept; hier lesen Sie, was aus Ihrem Vorschlag geworden ist.\n\n\
+            Mehr zum bisherigen Stand: [Radverkehr in der Stadt](https://www.musterstadt.example/radverkehr).",
+        department: "Amt für Mobilität",
+        contact: "Team Radverkehr, radverkehr@musterstadt.example, Telefon 01234 567-410",
+        phases: &[
+            (PhaseKind::Information, -40, -21),
+            (PhaseKind::Proposals, -21, 14),
+            (PhaseKind::Voting, 14, 35),
+            (PhaseKind::Evaluation, 35, 80),
+        ],
+    },
+    DemoProcedure {
+        slug: "marktplatz-neugestaltung",
+        title: "Neugestaltung des Marktplatzes",
+        summary: "Mehr Schatten, mehr Sitzplätze, weniger Parkplätze? Diskutieren Sie die drei Entwürfe für den Marktplatz.",
+        description: "## Drei Entwürfe, eine Entscheidung\n\n\
+            Nach dem Architektenwettbewerb liegen **drei Entwürfe** für den Marktplatz vor. \
+            Sie unterscheiden sich bei Bäumen, Wasserspiel und der Zahl der Marktstände.\n\n\
+            Die Entwürfe hängen bis zum Ende der Diskussion auch im Foyer des Rathauses aus. \
+            Beiträge aus der Bürgerversammlung tragen wir hier ein, damit alle Stimmen an einem Ort stehen.",
+        department: "Stadtplanungsamt",
+        contact: "Frau Dr. Özdemir-Weiß, stadtplanung@musterstadt.example, Telefon 01234 567-610",
+        phases: &[
+            (PhaseKind::Information, -10, -3),
+            (PhaseKind::Discussion, -3, 25),
+            (PhaseKind::Evaluation, 25, 60),
+        ],
+    },
+    DemoProcedure {
+        slug: "buergerhaushalt-2027",
+        title: "Bürgerhaushalt 2027",
+        summary: "500.000 Euro für Ideen aus der Bürgerschaft: Ab nächstem Monat können Sie Projekte vorschlagen und abstimmen.",
+        description: "## So funktioniert der Bürgerhaushalt\n\n\
+            Die Stadt stellt **500.000 Euro** aus dem Haushalt 2027 für Projekte bereit, die Bürgerinnen und Bürger \
+            vorschlagen. Jede Person hat bei der Abstimmung fünf Unterstützungen.\n\n\
+            | Phase | Was Sie tun können |\n|---|---|\n\
+            | Vorschläge | Projekte bis 50.000 Euro einreichen |\n\
+            | Abstimmung | bis zu fünf Projekte unterstützen |",
+        department: "Kämmerei",
+        contact: "buergerhaushalt@musterstadt.example",
+        phases: &[
+            (PhaseKind::Information, 20, 30),
+            (PhaseKind::Proposals, 30, 60),
+            (PhaseKind::Voting, 60, 80),
+        ],
+    },
+    DemoProcedure {
+        slug: "spielplaetze-nord",
+        title: "Spielplätze im Stadtteil Nord",
+        summary: "Kinder und Eltern haben mitbestimmt, wie die vier Spielplätze im Norden erneuert werden.",
+        description: "## Ergebnis\n\nÜber 300 Familien haben mitgemacht. Der Jugendhilfeausschuss hat die drei \
+            meistunterstützten Vorschläge übernommen; der Umbau beginnt im Frühjahr.",
+        department: "Grünflächenamt",
+        contact: "gruenflaechen@musterstadt.example",
+        phases: &[
+            (PhaseKind::Proposals, -200, -160),
+            (PhaseKind::Voting, -160, -140),
+            (PhaseKind::Evaluation, -140, -90),
+            (PhaseKind::Closed, -90, -89),
+        ],
+    },
+];
+
+/// Creates the demo procedures. With `if_empty`, does nothing when any procedure exists, so
+/// `make run` can call it every time.
+pub async fn demo(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    if_empty: bool,
+) -> Result<SeedOutcome, AppError> {
+    if if_empty {
+        let existing = procedure::Entity::find()
+            .count(db)
+            .await
+            .map_err(app::backend::db::storage_error)?;
+        if existing > 0 {
+            return Ok(SeedOutcome::SkippedNotEmpty);
+        }
+    }
+    let today = now
+        .date_naive()
+        .and_hms_opt(8, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
+    for demo in DEMO {
+        let phases = demo
+            .phases
+            .iter()
+            .map(|(kind, from, to)| NewPhase {
+                kind: *kind,
+                starts_at: today + Duration::days(*from),
+                ends_at: today + Duration::days(*to),
+            })
+            .collect();
+        create(
+            db,
+            NewProcedure {
+                slug: Slug::parse(demo.slug)?,
+                title: demo.title.to_owned(),
+                summary: demo.summary.to_owned(),
+                description: demo.description.to_owned(),
+                department: demo.department.to_owned(),
+                contact: demo.contact.to_owned(),
+                phases,
+                published: true,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(SeedOutcome::Seeded {
+        procedures: DEMO.len(),
+    })
+}

@@ -1,0 +1,185 @@
+//! `TestApp`: one application with its own data directory and database, driven in-process.
+
+use app::backend::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database};
+use server::config::Config;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub data_dir: tempfile::TempDir,
+    postgres_database: Option<String>,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("MITREDEN_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("MITREDEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        let (database_url, postgres_database) = if on_postgres() {
+            let name = format!(
+                "mitreden_test_{}_{}",
+                std::process::id(),
+                NEXT_DATABASE.fetch_add(1, Ordering::Relaxed)
+            );
+            let admin = Database::connect(postgres_admin_url()).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            let base = postgres_admin_url();
+            let server = base.rsplit_once('/').map(|(s, _)| s).unwrap_or(&base);
+            (format!("{server}/{name}"), Some(name))
+        } else {
+            (
+                server::config::sqlite_url(&data_dir.path().join("test.db")),
+                None,
+            )
+        };
+        let config = test_config(&[
+            ("MITREDEN_DATA_DIR", data_dir.path().to_str().unwrap()),
+            ("DATABASE_URL", &database_url),
+        ]);
+        let built = server::build_app(&config).await.unwrap();
+        Self {
+            router: built.router,
+            state: built.state,
+            data_dir,
+            postgres_database,
+        }
+    }
+
+    /// The demo procedures, laid relative to now.
+    pub async fn with_demo(self) -> Self {
+        server::seed::demo(&self.state.db, chrono::Utc::now(), false)
+            .await
+            .unwrap();
+        self
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// A form post as a browser without JavaScript sends it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        self.post(path, "text/html,application/xhtml+xml", body, headers)
+            .await
+    }
+
+    /// The same post as the hydrated page's script sends it.
+    pub async fn post_form_as_script(&self, path: &str, body: &str) -> TestResponse {
+        self.post(path, "application/json", body, &[]).await
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        accept: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-length", body.len())
+            .header("accept", accept);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_database.take() else {
+            return;
+        };
+        // Drop cannot await; a short-lived runtime on its own thread removes the database.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub fn test_config(vars: &[(&str, &str)]) -> Config {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_sources(|name| vars.get(name).cloned(), None).unwrap()
+}

@@ -1,0 +1,104 @@
+use crate::harness::TestApp;
+use http::StatusCode;
+
+#[tokio::test]
+async fn healthz_answers_while_the_process_runs() {
+    let app = TestApp::new().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body, "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_the_database_and_fails_when_it_is_gone() {
+    let app = TestApp::new().await;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert!(ready.body.contains(r#""status":"ready""#), "{}", ready.body);
+
+    app.state.db.close_by_ref().await.unwrap();
+    let gone = app.get("/readyz").await;
+    assert_eq!(gone.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = serde_json::from_str(&gone.body).unwrap();
+    assert_eq!(body["errors"][0]["code"], "unavailable");
+    // Liveness is not readiness: the process itself is still fine.
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_with_latency_and_pool_use() {
+    let app = TestApp::new().await.with_demo().await;
+    app.get("/").await;
+    app.get("/verfahren/radverkehr-2030").await;
+    app.get("/verfahren/marktplatz-neugestaltung").await;
+    app.get("/gibt-es-nicht").await;
+
+    let metrics = app.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics
+            .header("content-type")
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = metrics.body;
+    assert!(
+        text.contains(r#"mitreden_http_requests_total{method="GET",route="/",status="200"} 1"#),
+        "{text}"
+    );
+    // Two procedures, one route label: the template, never the raw path.
+    assert!(
+        text.contains(r#"route="/verfahren/{slug}",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(!text.contains("radverkehr-2030"), "{text}");
+    assert!(
+        text.contains(r#"route="fallback",status="404"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"mitreden_http_request_duration_seconds_count{method="GET",route="/"} 1"#)
+    );
+    assert!(text.contains(
+        r#"mitreden_http_request_duration_seconds_bucket{method="GET",route="/",le="+Inf"} 1"#
+    ));
+    assert!(text.contains("mitreden_db_pool_connections{state=\"idle\"}"));
+    assert!(text.contains("mitreden_db_pool_max_connections "));
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_security_headers() {
+    let app = TestApp::new().await;
+    let first = app.get("/healthz").await;
+    let second = app.get("/healthz").await;
+    let id = first.header("x-request-id");
+    assert!(!id.is_empty());
+    assert_ne!(id, second.header("x-request-id"));
+    assert_eq!(first.header("x-content-type-options"), "nosniff");
+    assert_eq!(first.header("referrer-policy"), "same-origin");
+    assert_eq!(first.header("x-frame-options"), "DENY");
+}
+
+#[tokio::test]
+async fn migrations_run_again_without_changing_anything() {
+    let app = TestApp::new().await.with_demo().await;
+    server::open_database(&database_url_of(&app)).await.unwrap();
+    let listing = app.get("/?status=all").await;
+    assert_eq!(listing.body.matches("procedure-card").count(), 4);
+}
+
+fn database_url_of(app: &TestApp) -> String {
+    if crate::harness::on_postgres() {
+        // The harness gives each test its own database; the pool knows its name.
+        let options = app
+            .state
+            .db
+            .get_postgres_connection_pool()
+            .connect_options();
+        format!(
+            "postgres://postgres@127.0.0.1:5432/{}",
+            options.get_database().unwrap_or_default()
+        )
+    } else {
+        server::config::sqlite_url(&app.data_dir.path().join("test.db"))
+    }
+}

@@ -1,0 +1,12 @@
+//! In-process integration tests: the real router from `build_app`, a fresh database per test.
+//! `MITREDEN_TEST_BACKEND=postgres` runs the same tests on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![recursion_limit = "512"]
+
+mod harness;
+
+mod config;
+mod health;
+mod pages;
+mod procedures;

@@ -1,0 +1,167 @@
+//! Procedures as the public sees them, and the rules for creating them.
+
+use crate::harness::TestApp;
+use app::backend::service::procedure::{NewPhase, NewProcedure, create, list_published};
+use app::error::AppError;
+use app::model::procedure::{PhaseKind, ProcedureFilter, ProcedureState, Slug};
+use chrono::{Duration, Utc};
+use http::StatusCode;
+
+fn draft(slug: &str, from_days: i64, to_days: i64) -> NewProcedure {
+    let now = Utc::now();
+    NewProcedure {
+        slug: Slug::parse(slug).unwrap(),
+        title: "Lärmaktionsplan".to_owned(),
+        summary: "Leiser wohnen".to_owned(),
+        description: "Text".to_owned(),
+        department: "Umweltamt".to_owned(),
+        contact: "umwelt@musterstadt.example".to_owned(),
+        phases: vec![NewPhase {
+            kind: PhaseKind::Discussion,
+            starts_at: now + Duration::days(from_days),
+            ends_at: now + Duration::days(to_days),
+        }],
+        published: false,
+    }
+}
+
+#[tokio::test]
+async fn the_listing_sorts_procedures_into_their_states_with_counts() {
+    let app = TestApp::new().await.with_demo().await;
+    let now = Utc::now();
+    let running = list_published(&app.state.db, ProcedureFilter::Running, now)
+        .await
+        .unwrap();
+    assert_eq!(running.counts.running, 2);
+    assert_eq!(running.counts.upcoming, 1);
+    assert_eq!(running.counts.finished, 1);
+    // Ending soonest first: the Marktplatz schedule ends 20 days before the Radverkehr one.
+    let slugs: Vec<_> = running.items.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["marktplatz-neugestaltung", "radverkehr-2030"]);
+    assert!(
+        running
+            .items
+            .iter()
+            .all(|p| p.state == ProcedureState::Running)
+    );
+    assert_eq!(running.items[0].current_phase, Some(PhaseKind::Discussion));
+    assert_eq!(running.items[1].current_phase, Some(PhaseKind::Proposals));
+
+    let all = list_published(&app.state.db, ProcedureFilter::All, now)
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 4);
+}
+
+#[tokio::test]
+async fn the_procedure_page_shows_description_schedule_and_contact() {
+    let app = TestApp::new().await.with_demo().await;
+    let page = app.get("/verfahren/radverkehr-2030").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>Radverkehrskonzept 2030</h1>"));
+    assert!(
+        page.body.contains("<strong>Radverkehrskonzept</strong>"),
+        "Markdown not rendered"
+    );
+    assert!(page.body.contains("Vorschläge sammeln"));
+    assert!(page.body.contains(r#"aria-current="step""#));
+    assert!(page.body.contains("Amt für Mobilität"));
+    assert!(
+        page.body
+            .contains("<title>Radverkehrskonzept 2030 – Mitreden</title>")
+    );
+}
+
+#[tokio::test]
+async fn drafts_are_invisible_to_the_public() {
+    let app = TestApp::new().await;
+    create(&app.state.db, draft("laermaktionsplan", -1, 10), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/verfahren/laermaktionsplan").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let listing = list_published(&app.state.db, ProcedureFilter::All, Utc::now())
+        .await
+        .unwrap();
+    assert!(listing.items.is_empty());
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_slugs_are_not_found() {
+    let app = TestApp::new().await.with_demo().await;
+    for path in [
+        "/verfahren/gibt-es-nicht",
+        "/verfahren/RAD%20VERKEHR",
+        "/verfahren/%27%3B--",
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("Seite nicht gefunden"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_a_conflict_and_changes_nothing() {
+    let app = TestApp::new().await;
+    create(&app.state.db, draft("laermaktionsplan", 1, 10), Utc::now())
+        .await
+        .unwrap();
+    let second = create(&app.state.db, draft("laermaktionsplan", 5, 20), Utc::now()).await;
+    assert_eq!(second, Err(AppError::Conflict));
+}
+
+#[tokio::test]
+async fn schedules_must_be_ordered_and_non_overlapping() {
+    let app = TestApp::new().await;
+    let mut backwards = draft("rueckwaerts", 10, 1);
+    assert_eq!(
+        create(&app.state.db, backwards.clone(), Utc::now()).await,
+        Err(AppError::invalid("phases", "ends_before_start"))
+    );
+    backwards.phases.clear();
+    assert_eq!(
+        create(&app.state.db, backwards, Utc::now()).await,
+        Err(AppError::invalid("phases", "empty"))
+    );
+    let mut overlapping = draft("ueberlappend", 1, 10);
+    let now = Utc::now();
+    overlapping.phases.push(NewPhase {
+        kind: PhaseKind::Voting,
+        starts_at: now + Duration::days(5),
+        ends_at: now + Duration::days(20),
+    });
+    assert_eq!(
+        create(&app.state.db, overlapping, now).await,
+        Err(AppError::invalid("phases", "overlap"))
+    );
+    let listing = list_published(&app.state.db, ProcedureFilter::All, now)
+        .await
+        .unwrap();
+    assert_eq!(listing.counts.for_filter(ProcedureFilter::All), 0);
+}
+
+#[tokio::test]
+async fn hostile_text_is_stored_verbatim_and_rendered_inert() {
+    let app = TestApp::new().await;
+    let now = Utc::now();
+    let mut procedure = draft("feindlich", -1, 10);
+    procedure.published = true;
+    procedure.title = "</title><img src=x onerror=alert(1)> \u{202e}Titel".to_owned();
+    procedure.description = "<script>alert(2)</script>\n\n[x](javascript:alert(3))".to_owned();
+    create(&app.state.db, procedure, now).await.unwrap();
+    let page = app.get("/verfahren/feindlich").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!page.body.contains("<img src=x"));
+    // leptos_meta does not escape <title>; the app's formatter does.
+    assert_eq!(
+        page.body.matches("</title>").count(),
+        1,
+        "the title broke out"
+    );
+    assert!(page.body.contains("<title>&lt;/title&gt;&lt;img"));
+    assert!(!page.body.contains("<script>alert(2)"));
+    assert!(!page.body.contains("javascript:alert(3)"));
+}
