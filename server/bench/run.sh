@@ -46,7 +46,7 @@ p99=$(awk '$1 == "99%" {print $2}' <<<"$report")
 errors=$(awk '/Non-2xx|Socket errors/' <<<"$report")
 
 gz() { gzip -9 -c "$1" | wc -c; }
-wasm=target/site/pkg/mitreden_bg.wasm
+wasm=target/site/pkg/mitreden.wasm
 js=target/site/pkg/mitreden.js
 css=target/site/pkg/mitreden.css
 bundle=$(( $(gz "$wasm") + $(gz "$js") ))

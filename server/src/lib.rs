@@ -124,6 +124,7 @@ fn router(state: AppState) -> Router {
             app::app::shell(shell_options.clone())
         })
         .route_layer(track)
+        .route_layer(axum::middleware::map_response(tidy_redirect))
         .fallback_service(fallback)
         .layer(axum::Extension(metrics))
         .layer(
@@ -166,6 +167,21 @@ fn router(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// A plain form post to a server function is redirected back to its page; after stripping
+/// its error parameters the server-function layer leaves a bare `?` on that address.
+async fn tidy_redirect(mut response: axum::response::Response) -> axum::response::Response {
+    let trimmed = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|location| location.to_str().ok())
+        .filter(|location| location.ends_with('?'))
+        .map(|location| location.trim_end_matches('?').to_owned());
+    if let Some(value) = trimmed.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
