@@ -33,10 +33,11 @@ export async function startServer({ demo = true } = {}) {
     ...process.env,
     MITREDEN_DATA_DIR: dataDir,
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
     RUST_LOG: 'warn',
   };
-  delete env.DATABASE_URL;
+  // Only the data directory and the address: the binary, started from the repository root,
+  // finds the site under target/site by itself.
+  for (const name of ['DATABASE_URL', 'LEPTOS_SITE_ROOT', 'MITREDEN_CONFIG']) delete env[name];
   if (demo) {
     execFileSync(binary, ['seed', 'demo'], { env, cwd: repoRoot, stdio: 'pipe' });
   }

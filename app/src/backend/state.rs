@@ -30,6 +30,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub site: Arc<SiteSettings>,
     pub leptos_options: LeptosOptions,
+    /// Signs session tokens; never sent anywhere.
+    pub jwt_secret: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

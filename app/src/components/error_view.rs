@@ -2,7 +2,7 @@
 //! HTTP status of the server-rendered response.
 
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, page_title, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -22,16 +22,14 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(&error);
     let i18n = use_i18n();
     let status = error.status_code();
-    let heading = move || {
-        let t = i18n.t();
-        match status {
-            404 => t.not_found_title,
-            500.. => t.internal_title,
-            _ => t.error_title,
-        }
+    let heading_in = move |t: &'static Texts| match status {
+        404 => t.not_found_title,
+        500.. => t.internal_title,
+        _ => t.error_title,
     };
+    let heading = move || heading_in(i18n.t());
     view! {
-        <Title text=move || heading().to_owned() />
+        <Title text=page_title(heading_in) />
         <div class="container error-page">
             <p class="error-page__code">{status}</p>
             <h1>{heading}</h1>

@@ -3,7 +3,7 @@
 
 use crate::api::site::SetLanguage;
 use crate::app::SiteInfo;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::{Lang, Texts, use_i18n};
 use crate::model::legal::LegalPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -75,7 +75,7 @@ pub fn Footer() -> impl IntoView {
         .map(|page| {
             view! {
                 <li>
-                    <A href=format!("/{}", page.slug())>{legal_title(page)}</A>
+                    <A href=format!("/{}", page.slug())>{move || legal_title(i18n.t(), page)}</A>
                 </li>
             }
         })
@@ -94,15 +94,11 @@ pub fn Footer() -> impl IntoView {
     .into_any()
 }
 
-/// The title of a legal page in the current language (also used by the page itself).
-pub fn legal_title(page: LegalPage) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let i18n = use_i18n();
-    move || {
-        let t = i18n.t();
-        match page {
-            LegalPage::Imprint => t.legal_imprint,
-            LegalPage::Privacy => t.legal_privacy,
-            LegalPage::Accessibility => t.legal_accessibility,
-        }
+/// The title of a legal page (also the page's heading and its footer link).
+pub fn legal_title(t: &'static Texts, page: LegalPage) -> &'static str {
+    match page {
+        LegalPage::Imprint => t.legal_imprint,
+        LegalPage::Privacy => t.legal_privacy,
+        LegalPage::Accessibility => t.legal_accessibility,
     }
 }

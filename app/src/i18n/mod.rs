@@ -105,6 +105,23 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n::new(Lang::default()))
 }
 
+/// The text of a page's `<Title>`. In the browser it follows the language switch. On the
+/// server it is fixed when the page renders: leptos_meta reads titles after rendering, when
+/// the page's reactive values may already be disposed (reading one then panics).
+pub fn page_title(
+    text: impl Fn(&'static Texts) -> &'static str + Send + Sync + 'static,
+) -> leptos::text_prop::TextProp {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    {
+        leptos::text_prop::TextProp::from(text(i18n.t()).to_owned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::text_prop::TextProp::from(move || text(i18n.t()).to_owned())
+    }
+}
+
 pub struct Texts {
     pub lang_name: &'static str,
     pub month_names: [&'static str; 12],

@@ -3,7 +3,7 @@
 use crate::api::procedures::list_procedures;
 use crate::components::error_view::ErrorNotice;
 use crate::components::procedure_card::ProcedureCard;
-use crate::i18n::use_i18n;
+use crate::i18n::{page_title, use_i18n};
 use crate::model::procedure::{ProcedureFilter, ProcedureListing};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
     let listing = Resource::new(move || filter.get(), list_procedures);
 
     view! {
-        <Title text=move || i18n.t().home_title.to_owned() />
+        <Title text=page_title(|t| t.home_title) />
         <div class="container">
             <header class="page-intro">
                 <h1>{move || i18n.t().home_title}</h1>

@@ -3,7 +3,7 @@
 use crate::api::site::get_legal_page;
 use crate::components::error_view::ErrorNotice;
 use crate::components::layout::legal_title;
-use crate::i18n::use_i18n;
+use crate::i18n::{page_title, use_i18n};
 use crate::model::legal::LegalPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,12 +11,11 @@ use leptos_meta::Title;
 #[component]
 pub fn LegalText(page: LegalPage) -> impl IntoView {
     let i18n = use_i18n();
-    let title = legal_title(page);
     let text = Resource::new(move || i18n.lang(), move |lang| get_legal_page(page, lang));
     view! {
-        <Title text=move || title().to_owned() />
+        <Title text=page_title(move |t| legal_title(t, page)) />
         <article class="container prose legal">
-            <h1>{title}</h1>
+            <h1>{move || legal_title(i18n.t(), page)}</h1>
             <Transition fallback=move || view! { <p class="loading">{move || i18n.t().loading}</p> }>
                 {move || Suspend::new(async move {
                     match text.await {

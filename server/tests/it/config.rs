@@ -42,3 +42,28 @@ async fn first_start_creates_the_database_and_the_editable_legal_pages() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_session_key_is_generated_once_private_and_kept_across_restarts() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = test_config(&[("MITREDEN_DATA_DIR", data_dir.path().to_str().unwrap())]);
+    let first = server::build_app(&config).await.unwrap();
+    let second = server::build_app(&config).await.unwrap();
+    assert_eq!(first.state.jwt_secret.len(), 64);
+    assert_eq!(first.state.jwt_secret, second.state.jwt_secret);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data_dir.path().join("jwt_secret"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let configured = test_config(&[
+        ("MITREDEN_DATA_DIR", data_dir.path().to_str().unwrap()),
+        ("MITREDEN_JWT_SECRET", &"k".repeat(40)),
+    ]);
+    let app = server::build_app(&configured).await.unwrap();
+    assert_eq!(&*app.state.jwt_secret, "k".repeat(40));
+}

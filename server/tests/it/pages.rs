@@ -185,3 +185,49 @@ async fn the_data_directory_example_texts_are_never_overwritten() {
     server::prepare_data_dir(app.data_dir.path()).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "## Eigener Text");
 }
+
+#[tokio::test]
+async fn a_page_whose_data_cannot_load_says_so_with_a_5xx_status() {
+    let app = TestApp::new().await.with_demo().await;
+    app.state.db.close_by_ref().await.unwrap();
+    let page = app.get("/verfahren/radverkehr-2030").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("Der Dienst ist gerade nicht erreichbar"),
+        "{}",
+        page.body
+    );
+    let start = app.get_with("/", &[("cookie", "mitreden_lang=en")]).await;
+    assert_eq!(start.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(start.body.contains("The service is unavailable right now"));
+    // The page frame still renders: the visitor can navigate away.
+    assert!(start.body.contains(r#"href="/impressum""#));
+}
+
+/// Regression: leptos_meta reads the title after rendering; a title that read a reactive
+/// value could find it disposed under concurrent requests and panic (a 500 for the visitor).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_page_renders_all_succeed() {
+    let app = std::sync::Arc::new(TestApp::new().await.with_demo().await);
+    let mut tasks = Vec::new();
+    for n in 0..400 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let path = [
+                "/",
+                "/impressum",
+                "/gibt-es-nicht",
+                "/verfahren/radverkehr-2030",
+            ][n % 4];
+            (path, app.get(path).await.status)
+        }));
+    }
+    for task in tasks {
+        let (path, status) = task.await.unwrap();
+        assert!(
+            status == StatusCode::OK
+                || (path == "/gibt-es-nicht" && status == StatusCode::NOT_FOUND),
+            "{path}: {status}"
+        );
+    }
+}
