@@ -12,6 +12,9 @@ pub enum AppError {
     InvalidInput { field: String, problem: String },
     #[error("authentication required")]
     Unauthenticated,
+    /// Wrong e-mail or password; deliberately does not say which.
+    #[error("e-mail address or password is wrong")]
+    InvalidCredentials,
     #[error("not allowed")]
     Forbidden,
     #[error("conflicts with the current state")]
@@ -44,6 +47,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::InvalidInput { .. } => "invalid_input",
             Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
             Self::Conflict => "conflict",
             Self::RateLimited { .. } => "rate_limited",
@@ -58,7 +62,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::InvalidInput { .. } => 422,
-            Self::Unauthenticated => 401,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::Conflict => 409,
             Self::RateLimited { .. } => 429,
@@ -90,6 +94,7 @@ mod tests {
             AppError::NotFound,
             AppError::invalid("slug", "too_long"),
             AppError::Unauthenticated,
+            AppError::InvalidCredentials,
             AppError::Forbidden,
             AppError::Conflict,
             AppError::RateLimited {

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod health;
 pub mod metrics;
+pub mod rest;
 pub mod seed;
 pub mod telemetry;
 
@@ -64,6 +65,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
             public_url: config.public_url.clone(),
         }),
         jwt_secret: jwt_secret.into(),
+        login_throttle: Arc::default(),
         leptos_options,
     };
     let router = router(state.clone());
@@ -153,11 +155,16 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
+        .nest("/api/v1", rest::router())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())
         })
         .route_layer(track)
         .route_layer(axum::middleware::map_response(tidy_redirect))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
         .fallback_service(fallback)
         .layer(axum::Extension(metrics))
         .layer(
@@ -200,6 +207,56 @@ fn router(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// Refuses state-changing requests that a browser sent from another site (CSRF): their
+/// `Origin` (or, lacking it, `Referer`) must be this instance. Requests without either come
+/// from non-browser clients, which cannot carry a visitor's cookies.
+async fn same_origin_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let claimed = text(header::ORIGIN).map(str::to_owned).or_else(|| {
+        text(header::REFERER).map(|referer| {
+            let after_scheme = referer.find("://").map(|i| i + 3).unwrap_or(0);
+            let end = referer[after_scheme..]
+                .find('/')
+                .map(|i| i + after_scheme)
+                .unwrap_or(referer.len());
+            referer[..end].to_owned()
+        })
+    });
+    if let Some(origin) = claimed {
+        let host = text(header::HOST).unwrap_or_default();
+        let own = [
+            state.site.public_url.clone(),
+            format!("http://{host}"),
+            format!("https://{host}"),
+        ];
+        if !own
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(&origin))
+        {
+            tracing::warn!(%origin, "cross-site write refused");
+            return rest::ApiError(app::error::AppError::Forbidden).into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// A plain form post to a server function is redirected back to its page; after stripping

@@ -1,8 +1,11 @@
 //! The server side of the application: storage, domain services, rendering of user text.
 //! Compiled only with the `ssr` feature; nothing here reaches the browser bundle.
 
+pub mod auth;
 pub mod db;
 pub mod entity;
+pub mod mail;
 pub mod sanitize;
 pub mod service;
 pub mod state;
+pub mod throttle;

@@ -32,6 +32,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Signs session tokens; never sent anywhere.
     pub jwt_secret: Arc<str>,
+    pub login_throttle: Arc<crate::backend::throttle::LoginThrottle>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

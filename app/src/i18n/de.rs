@@ -76,6 +76,7 @@ pub(super) static TEXTS: Texts = Texts {
     back_home: "Zur Startseite",
     error_invalid_input: "Die Eingabe ist ungültig. Bitte prüfen Sie die markierten Felder.",
     error_unauthenticated: "Bitte melden Sie sich an.",
+    error_invalid_credentials: "E-Mail-Adresse oder Passwort ist falsch.",
     error_forbidden: "Dafür fehlt Ihnen die Berechtigung.",
     error_conflict: "Das passt nicht zum aktuellen Stand. Bitte laden Sie die Seite neu.",
     error_rate_limited: "Zu viele Anfragen. Bitte warten Sie einen Moment.",

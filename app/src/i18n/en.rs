@@ -75,6 +75,7 @@ pub(super) static TEXTS: Texts = Texts {
     back_home: "Back to the start page",
     error_invalid_input: "The input is not valid. Please check the marked fields.",
     error_unauthenticated: "Please log in.",
+    error_invalid_credentials: "The e-mail address or password is wrong.",
     error_forbidden: "You are not allowed to do that.",
     error_conflict: "That does not fit the current state. Please reload the page.",
     error_rate_limited: "Too many requests. Please wait a moment.",

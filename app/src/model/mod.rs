@@ -1,5 +1,6 @@
 //! Types shared by browser and server. No I/O here; validated newtypes are the way in.
 
+pub mod account;
 pub mod legal;
 pub mod procedure;
 pub mod time;

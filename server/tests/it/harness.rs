@@ -152,6 +152,129 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A JSON request as an API client sends it, with an optional bearer token.
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+        token: Option<&str>,
+    ) -> TestResponse {
+        let text = body.to_string();
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .header("content-length", text.len());
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::from(text)).unwrap()).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> TestResponse {
+        self.get_with(path, &[("authorization", &format!("Bearer {token}"))])
+            .await
+    }
+
+    /// The last mail the outbox holds for an address.
+    pub async fn last_mail_to(&self, address: &str) -> app::backend::entity::outbox_email::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        app::backend::entity::outbox_email::Entity::find()
+            .filter(app::backend::entity::outbox_email::Column::ToAddress.eq(address))
+            .order_by_desc(app::backend::entity::outbox_email::Column::Id)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no mail to {address}"))
+    }
+
+    pub async fn mail_count(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        app::backend::entity::outbox_email::Entity::find()
+            .count(&self.state.db)
+            .await
+            .unwrap()
+    }
+
+    /// The token of the link in the last mail to an address.
+    pub async fn link_token(&self, address: &str) -> String {
+        let mail = self.last_mail_to(address).await;
+        let start = mail.body_text.find("token=").expect("a link with a token") + 6;
+        mail.body_text[start..start + 64].to_owned()
+    }
+
+    /// Registers, verifies and logs in a resident; returns the session token.
+    pub async fn resident(&self, email: &str) -> String {
+        self.register(email).await;
+        let token = self.link_token(email).await;
+        let verified = self
+            .json(
+                "POST",
+                "/api/v1/auth/verify",
+                serde_json::json!({ "token": token }),
+                None,
+            )
+            .await;
+        assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+        self.login(email).await
+    }
+
+    pub async fn register(&self, email: &str) {
+        let response = self
+            .json(
+                "POST",
+                "/api/v1/auth/register",
+                serde_json::json!({
+                    "email": email, "password": PASSWORD, "display_name": "Anna Muster", "accept_terms": true
+                }),
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let response = self
+            .json(
+                "POST",
+                "/api/v1/auth/login",
+                serde_json::json!({ "email": email, "password": PASSWORD }),
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        let body: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A verified account with a role, as `mitreden user create` makes it; logged in.
+    pub async fn with_role(&self, email: &str, role: app::model::account::Role) -> String {
+        app::backend::service::account::create_verified(
+            &self.state.db,
+            email,
+            "Team Stadt",
+            PASSWORD,
+            role,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        self.login(email).await
+    }
+}
+
+pub const PASSWORD: &str = "Lindenallee-Radweg-2026";
+
+pub fn error_code(response: &TestResponse) -> String {
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap_or_default();
+    body["errors"][0]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let Some(name) = self.postgres_database.take() else {

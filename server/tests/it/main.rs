@@ -5,8 +5,11 @@
 #![recursion_limit = "512"]
 
 mod harness;
+mod smtp;
 
+mod accounts;
 mod config;
 mod health;
+mod mail;
 mod pages;
 mod procedures;

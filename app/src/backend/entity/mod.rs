@@ -1,4 +1,9 @@
 //! sea-orm entities: one file per table. The schema itself comes only from `migrations`.
 
+pub mod audit_event;
+pub mod email_token;
+pub mod login_session;
+pub mod outbox_email;
 pub mod phase;
 pub mod procedure;
+pub mod user;

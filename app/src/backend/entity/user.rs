@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Lower-cased; `None` once the account is deleted.
+    pub email: Option<String>,
+    /// `None` once the account is deleted.
+    pub display_name: Option<String>,
+    /// Argon2id PHC string; `None` once deleted.
+    pub password_hash: Option<String>,
+    /// One of `Role::as_str()`.
+    pub role: String,
+    pub lang: String,
+    pub email_verified_at: Option<DateTimeUtc>,
+    pub notify_replies: bool,
+    pub notify_digest: bool,
+    pub terms_version: String,
+    pub terms_accepted_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
