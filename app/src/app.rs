@@ -3,6 +3,14 @@
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{I18n, Lang};
 use crate::model::legal::LegalPage;
+use crate::pages::account::{
+    confirm::ConfirmPage,
+    login::LoginPage,
+    password::{ForgotPasswordPage, ResetPasswordPage},
+    profile::AccountPage,
+    register::RegisterPage,
+    users::UsersPage,
+};
 use crate::pages::{
     home::HomePage, legal::LegalText, not_found::NotFound, procedure::ProcedurePage,
 };
@@ -69,6 +77,17 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"))
                         view=ProcedurePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("registrieren") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("anmelden") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("bestaetigen") view=ConfirmPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("passwort-neu") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("konto") view=AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
+                        view=UsersPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -25,8 +25,9 @@ async function freePort() {
   });
 }
 
-/** Starts `mitreden serve` on a fresh data directory; `demo` seeds the demo content first. */
-export async function startServer({ demo = true } = {}) {
+/** Starts `mitreden serve` on a fresh data directory; `demo` seeds the demo content first;
+ *  `smtpUrl` sends its mail to that SMTP server. */
+export async function startServer({ demo = true, smtpUrl } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mitreden-e2e-'));
   const port = await freePort();
   const env = {
@@ -37,7 +38,8 @@ export async function startServer({ demo = true } = {}) {
   };
   // Only the data directory and the address: the binary, started from the repository root,
   // finds the site under target/site by itself.
-  for (const name of ['DATABASE_URL', 'LEPTOS_SITE_ROOT', 'MITREDEN_CONFIG']) delete env[name];
+  for (const name of ['DATABASE_URL', 'LEPTOS_SITE_ROOT', 'MITREDEN_CONFIG', 'MITREDEN_SMTP_URL']) delete env[name];
+  if (smtpUrl) env.MITREDEN_SMTP_URL = smtpUrl;
   if (demo) {
     execFileSync(binary, ['seed', 'demo'], { env, cwd: repoRoot, stdio: 'pipe' });
   }
@@ -121,4 +123,79 @@ export async function axeViolations(page) {
     }));
   });
   return violations;
+}
+
+/** A small SMTP server on 127.0.0.1 that keeps every message it is sent. */
+export async function startSmtpSink() {
+  const messages = [];
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    let inData = false;
+    let data = '';
+    let to = [];
+    socket.write('220 sink.test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      let index;
+      while ((index = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, index);
+        buffer = buffer.slice(index + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            messages.push({ to, raw: data });
+            to = [];
+            data = '';
+            socket.write('250 OK queued\r\n');
+          } else {
+            data += (line.startsWith('..') ? line.slice(1) : line) + '\r\n';
+          }
+          continue;
+        }
+        const upper = line.toUpperCase();
+        if (upper.startsWith('EHLO') || upper.startsWith('HELO')) socket.write('250-sink.test\r\n250 8BITMIME\r\n');
+        else if (upper.startsWith('MAIL FROM')) socket.write('250 OK\r\n');
+        else if (upper.startsWith('RCPT TO')) { to.push(line.slice(8).replace(/[<>:\s]/g, '')); socket.write('250 OK\r\n'); }
+        else if (upper === 'DATA') { inData = true; socket.write('354 go ahead\r\n'); }
+        else if (upper === 'QUIT') { socket.end('221 bye\r\n'); }
+        else socket.write('250 OK\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    /** Waits for a message to an address and returns its decoded text. */
+    async waitFor(address, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const message = messages.find((m) => m.to.includes(address));
+        if (message) return decodeMime(message.raw);
+        if (Date.now() > deadline) throw new Error(`no mail to ${address}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** The text of every part of a MIME message, transfer encodings undone. */
+function decodeMime(raw) {
+  const parts = raw.split(/\r\n--[^\r\n]+/);
+  return parts.map((part) => {
+    const split = part.indexOf('\r\n\r\n');
+    const headers = split >= 0 ? part.slice(0, split).toLowerCase() : '';
+    const body = split >= 0 ? part.slice(split + 4) : part;
+    if (headers.includes('content-transfer-encoding: base64')) {
+      return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    }
+    if (headers.includes('content-transfer-encoding: quoted-printable')) {
+      const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    }
+    return body;
+  }).join('\n');
 }

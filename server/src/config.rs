@@ -26,6 +26,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// When `None`, mails are written as .eml files under the data directory.
     pub smtp_url: Option<String>,
+    /// The sender of every mail, e.g. `Mitreden Musterstadt <beteiligung@musterstadt.de>`.
+    pub mail_from: String,
     pub instance_name: String,
     pub log_format: LogFormat,
 }
@@ -66,6 +68,7 @@ struct FileConfig {
     mitreden_public_url: Option<String>,
     mitreden_jwt_secret: Option<String>,
     mitreden_smtp_url: Option<String>,
+    mitreden_mail_from: Option<String>,
     mitreden_instance_name: Option<String>,
     mitreden_log_format: Option<String>,
 }
@@ -80,6 +83,7 @@ impl FileConfig {
             "MITREDEN_PUBLIC_URL" => self.mitreden_public_url.as_ref(),
             "MITREDEN_JWT_SECRET" => self.mitreden_jwt_secret.as_ref(),
             "MITREDEN_SMTP_URL" => self.mitreden_smtp_url.as_ref(),
+            "MITREDEN_MAIL_FROM" => self.mitreden_mail_from.as_ref(),
             "MITREDEN_INSTANCE_NAME" => self.mitreden_instance_name.as_ref(),
             "MITREDEN_LOG_FORMAT" => self.mitreden_log_format.as_ref(),
             _ => None,
@@ -198,6 +202,26 @@ impl Config {
             other => other,
         };
 
+        let mail_from = match get("MITREDEN_MAIL_FROM") {
+            Some(from) if !from.contains('@') => {
+                return Err(invalid(
+                    "MITREDEN_MAIL_FROM",
+                    format!("'{from}' is not an e-mail address"),
+                ));
+            }
+            Some(from) => from,
+            None => {
+                // noreply@ the public host, when it is a name (an IP address is no mail domain).
+                let host = public_url
+                    .split("://")
+                    .nth(1)
+                    .and_then(|rest| rest.split(['/', ':']).next())
+                    .filter(|host| host.contains('.') && host.parse::<std::net::IpAddr>().is_err())
+                    .unwrap_or("localhost");
+                format!("Mitreden <noreply@{host}>")
+            }
+        };
+
         let log_format = match get("MITREDEN_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -225,6 +249,7 @@ impl Config {
             public_url,
             jwt_secret,
             smtp_url,
+            mail_from,
             instance_name,
             log_format,
         })
@@ -261,6 +286,16 @@ mod tests {
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(config.jwt_secret.is_none());
+        assert_eq!(config.mail_from, "Mitreden <noreply@localhost>");
+        let named = load(
+            &[("MITREDEN_PUBLIC_URL", "https://mitreden.musterstadt.de")],
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            named.mail_from,
+            "Mitreden <noreply@mitreden.musterstadt.de>"
+        );
     }
 
     #[test]
@@ -281,6 +316,7 @@ mod tests {
             ("MITREDEN_JWT_SECRET", "short"),
             ("MITREDEN_SMTP_URL", "mail.example.org:25"),
             ("MITREDEN_LOG_FORMAT", "xml"),
+            ("MITREDEN_MAIL_FROM", "Mitreden"),
         ];
         for (variable, value) in cases {
             let error = load(&[(variable, value)], None).unwrap_err();

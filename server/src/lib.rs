@@ -31,10 +31,14 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// The name cargo-leptos gives the JS, wasm and CSS files (`[[workspace.metadata.leptos]] name`).
 const OUTPUT_NAME: &str = "mitreden";
+
+/// The longest any request may take before it is answered with 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Request bodies above this are refused with 413 before any handler reads them.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -193,6 +197,11 @@ fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                // No request may hold a connection forever; a stuck one answers 503.
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    REQUEST_TIMEOUT,
+                ))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
@@ -322,14 +331,44 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
         .unwrap_or_default()
 }
 
-/// Serves until SIGTERM or ctrl-c, then stops accepting and lets in-flight requests finish.
-pub async fn serve(app: Mitreden, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+/// The mail sender the configuration describes.
+pub fn mailer(config: &Config) -> anyhow::Result<app::backend::mail::worker::Mailer> {
+    app::backend::mail::worker::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        &config.data_dir,
+    )
+    .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+}
+
+/// Serves until SIGTERM or ctrl-c, then stops accepting and lets in-flight requests finish;
+/// the mail worker sends alongside and finishes its current mail before the process ends.
+pub async fn serve(
+    app: Mitreden,
+    config: &Config,
+    listener: tokio::net::TcpListener,
+) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(app::backend::mail::worker::run(
+        app.state.db.clone(),
+        mailer(config)?,
+        async move {
+            let mut stopped = stopped;
+            let _ = stopped.changed().await;
+        },
+    ));
     tracing::info!(%address, "serving http://{address}");
-    axum::serve(listener, app.router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        app.router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    let _ = stop.send(true);
+    let _ = worker.await;
     tracing::info!("stopped; closing the database");
     if let Err(error) = app.state.db.close_by_ref().await {
         tracing::warn!(%error, "closing the database failed");

@@ -28,6 +28,40 @@ enum Command {
         #[command(subcommand)]
         what: Seed,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Check the mail configuration.
+    Mail {
+        #[command(subcommand)]
+        what: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a verified account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// resident, moderator, planner or admin
+        #[arg(long)]
+        role: String,
+        /// The name shown for the account (default: the part of the address before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test mail now, through MITREDEN_SMTP_URL (or into the data directory).
+    Test {
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -73,7 +107,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                         config.site_addr
                     )
                 })?;
-            server::serve(app, listener).await
+            server::serve(app, config, listener).await
         }
         Command::Migrate => {
             server::prepare_data_dir(&config.data_dir)?;
@@ -95,6 +129,71 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 }
                 Err(error) => anyhow::bail!("seeding failed: {error}"),
             }
+            println!("{}", server::seed::DEMO_ACCOUNTS_NOTE);
+            Ok(())
+        }
+        Command::User {
+            what: UserCommand::Create { email, role, name },
+        } => {
+            use app::model::account::Role;
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("--role must be resident, moderator, planner or admin")
+            })?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let id = app::backend::service::account::create_verified(
+                &db,
+                &email,
+                &name,
+                password,
+                role,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
+            println!(
+                "account {id} created: {} ({})",
+                email.trim().to_lowercase(),
+                role.as_str()
+            );
+            Ok(())
+        }
+        Command::Mail {
+            what: MailCommand::Test { to },
+        } => {
+            use app::backend::mail::{Template, enqueue, worker};
+            let email =
+                app::model::account::Email::parse(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let now = chrono::Utc::now();
+            enqueue(
+                &db,
+                email.as_str(),
+                Template::TestMail,
+                app::i18n::Lang::De,
+                &[
+                    ("instance", &config.instance_name),
+                    ("link", &config.public_url),
+                ],
+                now,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let sent = worker::deliver_due(&db, &server::mailer(config)?, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if sent == 0 {
+                anyhow::bail!(
+                    "the mail was not sent; it stays in the outbox and the worker retries (see the log)"
+                );
+            }
+            println!("test mail sent to {}", email.as_str());
             Ok(())
         }
     }

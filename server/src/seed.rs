@@ -4,6 +4,7 @@
 use app::backend::entity::procedure;
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
+use app::model::account::Role;
 use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -98,8 +99,27 @@ const DEMO: &[DemoProcedure] = &[
     },
 ];
 
-/// Creates the demo procedures. With `if_empty`, does nothing when any procedure exists, so
-/// `make run` can call it every time.
+/// The demo accounts, one per role. Their passwords are public: never seed a real instance.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 4] = [
+    ("bewohnerin@mitreden.test", "Anna Beispiel", Role::Resident),
+    (
+        "moderation@mitreden.test",
+        "Moritz Moderation",
+        Role::Moderator,
+    ),
+    ("planung@mitreden.test", "Paula Planung", Role::Planner),
+    ("admin@mitreden.test", "Ada Admin", Role::Admin),
+];
+pub const DEMO_PASSWORD: &str = "Mitreden-Demo-2026";
+
+pub const DEMO_ACCOUNTS_NOTE: &str = "demo accounts (password Mitreden-Demo-2026 for all):
+  bewohnerin@mitreden.test   resident
+  moderation@mitreden.test   moderator
+  planung@mitreden.test      planner
+  admin@mitreden.test        admin";
+
+/// Creates the demo procedures and accounts. With `if_empty`, does nothing when any
+/// procedure exists, so `make run` can call it every time.
 pub async fn demo(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -144,6 +164,10 @@ pub async fn demo(
             now,
         )
         .await?;
+    }
+    for (email, name, role) in DEMO_ACCOUNTS {
+        app::backend::service::account::create_verified(db, email, name, DEMO_PASSWORD, role, now)
+            .await?;
     }
     Ok(SeedOutcome::Seeded {
         procedures: DEMO.len(),

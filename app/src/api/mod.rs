@@ -1,5 +1,6 @@
 //! Server functions, one file per feature. Thin: find the state, authorise, call a service.
 
+pub mod account;
 pub mod procedures;
 pub mod site;
 

@@ -56,6 +56,44 @@ impl CurrentUser {
     }
 }
 
+/// The session token of a request: `Authorization: Bearer …`, else the session cookie.
+pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
+            })
+    })
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure on https instances. An empty token
+/// with age 0 removes it.
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    )
+}
+
+/// The client's address, for throttling; "unknown" where the transport does not say.
+pub fn client_address(parts: &http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// Hashes a password with argon2id (RFC 9106 second recommended parameters, the crate's
 /// default). Slow on purpose, so it runs off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {

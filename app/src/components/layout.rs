@@ -1,12 +1,15 @@
 //! The frame around every page: header with navigation and language switch, and the footer
 //! with the legally required pages.
 
+use crate::api::account::{Logout, who_am_i};
 use crate::api::site::SetLanguage;
 use crate::app::SiteInfo;
 use crate::i18n::{Lang, Texts, use_i18n};
+use crate::model::account::Role;
 use crate::model::legal::LegalPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -30,11 +33,53 @@ pub fn Header() -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
+                <AccountLinks />
                 <LanguageSwitch />
             </div>
         </header>
     }
     .into_any()
+}
+
+/// Log in and register, or the account, the administration and log out. Refetched on every
+/// navigation, so it follows logins and logouts.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let me = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| who_am_i(),
+    );
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <nav class="site-header__account" aria-label=move || i18n.t().account_navigation>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => {
+                            let admin = (me.role == Role::Admin).then(|| view! {
+                                <A href="/verwaltung/benutzer">{move || i18n.t().nav_users}</A>
+                            });
+                            view! {
+                                <A href="/konto">{move || i18n.t().nav_account}</A>
+                                {admin}
+                                <ActionForm action=logout>
+                                    <button type="submit" class="button button--quiet">{move || i18n.t().logout}</button>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        }
+                        _ => view! {
+                            <A href="/anmelden">{move || i18n.t().nav_login}</A>
+                            <A href="/registrieren">{move || i18n.t().nav_register}</A>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </nav>
+    }
 }
 
 /// One button that switches to the other language. With JavaScript the page re-renders in

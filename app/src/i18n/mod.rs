@@ -190,6 +190,95 @@ pub struct Texts {
     pub error_payload_too_large: &'static str,
     pub error_unavailable: &'static str,
     pub error_request_failed: &'static str,
+
+    pub nav_login: &'static str,
+    pub nav_register: &'static str,
+    pub nav_account: &'static str,
+    pub nav_users: &'static str,
+    pub logout: &'static str,
+    pub account_navigation: &'static str,
+    pub email_label: &'static str,
+    pub password_label: &'static str,
+    pub new_password_label: &'static str,
+    pub current_password_label: &'static str,
+    pub password_hint: &'static str,
+    pub display_name_label: &'static str,
+    pub display_name_hint: &'static str,
+    pub accept_terms_label: &'static str,
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub register_submit: &'static str,
+    pub register_sent: &'static str,
+    pub have_account: &'static str,
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub forgot_password_link: &'static str,
+    pub no_account: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_submit: &'static str,
+    pub forgot_sent: &'static str,
+    pub reset_title: &'static str,
+    pub reset_submit: &'static str,
+    pub reset_done: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_intro: &'static str,
+    pub confirm_submit: &'static str,
+    pub confirm_done: &'static str,
+    pub confirm_changed: &'static str,
+    pub account_title: &'static str,
+    pub login_required: &'static str,
+    pub unverified_notice: &'static str,
+    pub resend_submit: &'static str,
+    pub resend_done: &'static str,
+    pub profile_heading: &'static str,
+    pub language_label: &'static str,
+    pub notify_replies_label: &'static str,
+    pub notify_digest_label: &'static str,
+    pub save: &'static str,
+    pub profile_saved: &'static str,
+    pub email_heading: &'static str,
+    pub email_change_submit: &'static str,
+    pub email_change_sent: &'static str,
+    pub password_heading: &'static str,
+    pub password_changed: &'static str,
+    pub sessions_heading: &'static str,
+    pub sessions_intro: &'static str,
+    pub logout_everywhere_submit: &'static str,
+    pub privacy_heading: &'static str,
+    pub export_intro: &'static str,
+    pub export_link: &'static str,
+    pub delete_heading: &'static str,
+    pub delete_intro: &'static str,
+    pub delete_confirm_label: &'static str,
+    pub delete_submit: &'static str,
+    pub deleted_done: &'static str,
+    pub logged_out: &'static str,
+    pub users_title: &'static str,
+    pub users_search_label: &'static str,
+    pub search: &'static str,
+    pub role_label: &'static str,
+    pub role_saved: &'static str,
+    pub verified_yes: &'static str,
+    pub verified_no: &'static str,
+    pub no_users_found: &'static str,
+    pub role_resident: &'static str,
+    pub role_moderator: &'static str,
+    pub role_planner: &'static str,
+    pub role_admin: &'static str,
+    pub err_email: &'static str,
+    pub err_password_short: &'static str,
+    pub err_password_long: &'static str,
+    pub err_password_common: &'static str,
+    pub err_display_name: &'static str,
+    pub err_accept_terms: &'static str,
+    pub err_token_invalid: &'static str,
+    pub err_token_used: &'static str,
+    pub err_token_expired: &'static str,
+    pub err_current_password: &'static str,
+    pub err_not_verified: &'static str,
+    pub err_email_unchanged: &'static str,
+    pub err_delete_confirm: &'static str,
 }
 
 /// Day-month order and punctuation differ: "21. November 2026" against "21 November 2026".
@@ -249,11 +338,21 @@ impl Texts {
         }
     }
 
+    pub fn role(&self, role: crate::model::account::Role) -> &'static str {
+        use crate::model::account::Role;
+        match role {
+            Role::Resident => self.role_resident,
+            Role::Moderator => self.role_moderator,
+            Role::Planner => self.role_planner,
+            Role::Admin => self.role_admin,
+        }
+    }
+
     /// A sentence for the visitor; technical detail stays in the server log.
     pub fn error(&self, error: &AppError) -> &'static str {
         match error {
             AppError::NotFound => self.not_found_body,
-            AppError::InvalidInput { .. } => self.error_invalid_input,
+            AppError::InvalidInput { field, problem } => self.invalid_input(field, problem),
             AppError::Unauthenticated => self.error_unauthenticated,
             AppError::InvalidCredentials => self.error_invalid_credentials,
             AppError::Forbidden => self.error_forbidden,
@@ -263,6 +362,27 @@ impl Texts {
             AppError::Unavailable => self.error_unavailable,
             AppError::Internal => self.internal_body,
             AppError::Request { .. } => self.error_request_failed,
+        }
+    }
+}
+
+impl Texts {
+    fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
+        match (field, problem) {
+            ("email", "not_verified") => self.err_not_verified,
+            ("email", "unchanged") => self.err_email_unchanged,
+            ("email", _) => self.err_email,
+            ("password", "too_short") => self.err_password_short,
+            ("password", "too_long") => self.err_password_long,
+            ("password", "too_common") => self.err_password_common,
+            ("display_name", _) => self.err_display_name,
+            ("accept_terms", _) => self.err_accept_terms,
+            ("token", "used") => self.err_token_used,
+            ("token", "expired") => self.err_token_expired,
+            ("token", _) => self.err_token_invalid,
+            ("current_password", _) => self.err_current_password,
+            ("confirm", _) => self.err_delete_confirm,
+            _ => self.error_invalid_input,
         }
     }
 }

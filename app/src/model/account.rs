@@ -174,6 +174,16 @@ pub struct Me {
     pub notify_digest: bool,
 }
 
+/// A line of the administration's user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub verified: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod account;
 pub mod home;
 pub mod legal;
 pub mod not_found;

@@ -1,6 +1,7 @@
 //! `/api/v1/auth/*` and `/api/v1/me`: registration, verification, sessions, profile, privacy.
 
-use super::{ApiResult, Authenticated, Json, client_address, session_cookie};
+use super::{ApiResult, Authenticated, Json, session_cookie};
+use app::backend::auth::client_address;
 use app::backend::auth::{Permission, SESSION_DAYS};
 use app::backend::service::account::{self, ProfileUpdate, Registration};
 use app::backend::state::AppState;

@@ -3,7 +3,7 @@
 
 mod accounts;
 
-use app::backend::auth::{CurrentUser, SESSION_COOKIE};
+use app::backend::auth::{self, CurrentUser};
 use app::backend::service::account;
 use app::backend::state::AppState;
 use app::error::AppError;
@@ -87,30 +87,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// The session token of a request: `Authorization: Bearer …`, else the session cookie.
-pub fn session_token(parts: &Parts) -> Option<String> {
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    bearer.or_else(|| cookie(parts, SESSION_COOKIE))
-}
-
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then(|| value.to_owned())
-        })
-}
-
 /// The signed-in person; 401 in the API's shape when there is none.
 pub struct Authenticated(pub CurrentUser);
 
@@ -121,7 +97,8 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = session_token(parts).ok_or(ApiError(AppError::Unauthenticated))?;
+        let token =
+            auth::session_token(&parts.headers).ok_or(ApiError(AppError::Unauthenticated))?;
         account::authenticate(&state.db, &state.jwt_secret, &token, chrono::Utc::now())
             .await
             .map(Self)
@@ -129,24 +106,12 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-/// The client's address, for throttling; "unknown" where the transport does not say.
-pub fn client_address(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// The session cookie for a login: HttpOnly, SameSite=Lax, Secure on https instances.
+/// The session cookie for a login, or (empty token, age 0) its removal.
 pub fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.site.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    HeaderValue::from_str(&auth::session_cookie(
+        token,
+        max_age_secs,
+        state.site.secure_cookies(),
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("mitreden_session=; Path=/; Max-Age=0"))
 }

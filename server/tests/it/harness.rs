@@ -286,13 +286,19 @@ impl Drop for TestApp {
                 .enable_all()
                 .build()
                 .unwrap();
+            // Bounded: a slow clean-up leaves a database behind, never a hanging test.
             runtime.block_on(async {
-                if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = admin.close().await;
-                }
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+                    if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                })
+                .await;
             });
         })
         .join();

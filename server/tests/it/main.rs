@@ -7,6 +7,7 @@
 mod harness;
 mod smtp;
 
+mod account_pages;
 mod accounts;
 mod config;
 mod health;

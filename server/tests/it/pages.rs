@@ -219,7 +219,15 @@ async fn concurrent_page_renders_all_succeed() {
                 "/gibt-es-nicht",
                 "/verfahren/radverkehr-2030",
             ][n % 4];
-            (path, app.get(path).await.status)
+            // A request that never finishes fails the test instead of hanging the suite.
+            let response =
+                tokio::time::timeout(std::time::Duration::from_secs(20), app.get(path)).await;
+            (
+                path,
+                response
+                    .map(|r| r.status)
+                    .unwrap_or(StatusCode::GATEWAY_TIMEOUT),
+            )
         }));
     }
     for task in tasks {

@@ -12,7 +12,7 @@ use crate::backend::state::SiteSettings;
 use crate::backend::throttle::LoginThrottle;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::model::account::{DisplayName, Email, Me, NewPassword, Role};
+use crate::model::account::{DisplayName, Email, Me, NewPassword, Role, UserRow};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -610,6 +610,40 @@ pub async fn set_role(
     )
     .await?;
     txn.commit().await.map_err(storage_error)
+}
+
+/// Accounts for the administration, newest first, optionally filtered by address or name.
+pub async fn list_users(
+    db: &impl ConnectionTrait,
+    actor: &CurrentUser,
+    query: &str,
+) -> Result<Vec<UserRow>, AppError> {
+    actor.require(Permission::ManageUsers)?;
+    let mut select = user::Entity::find()
+        .filter(user::Column::DeletedAt.is_null())
+        .order_by_desc(user::Column::Id);
+    let query = query.trim();
+    if !query.is_empty() {
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(user::Column::Email.contains(query.to_lowercase()))
+                .add(user::Column::DisplayName.contains(query)),
+        );
+    }
+    let rows = sea_orm::QuerySelect::limit(select, 100)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            email: u.email.unwrap_or_default(),
+            display_name: u.display_name.unwrap_or_default(),
+            role: Role::parse(&u.role).unwrap_or(Role::Resident),
+            verified: u.email_verified_at.is_some(),
+        })
+        .collect())
 }
 
 /// Creates a verified account directly (command line, demo): the operator vouches for it.

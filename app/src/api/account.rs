@@ -1,0 +1,329 @@
+//! Server functions behind the account pages. Each redirects on success to a page address
+//! with a `status`, so the outcome shows with and without JavaScript.
+
+use crate::error::AppError;
+use crate::model::account::{Me, UserRow};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::backend::auth::{self, CurrentUser};
+    use crate::backend::service::account;
+    use crate::backend::state::app_state;
+    use crate::error::AppError;
+    use leptos::prelude::use_context;
+
+    pub fn parts() -> Result<http::request::Parts, AppError> {
+        use_context::<http::request::Parts>().ok_or(AppError::Internal)
+    }
+
+    /// The signed-in person of this request, if any.
+    pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+        let state = app_state()?;
+        let Some(token) = auth::session_token(&parts()?.headers) else {
+            return Ok(None);
+        };
+        match account::authenticate(&state.db, &state.jwt_secret, &token, chrono::Utc::now()).await
+        {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    pub async fn require_user() -> Result<CurrentUser, AppError> {
+        current_user().await?.ok_or(AppError::Unauthenticated)
+    }
+
+    pub fn set_session_cookie(token: &str, max_age_secs: i64) -> Result<(), AppError> {
+        let state = app_state()?;
+        let cookie = auth::session_cookie(token, max_age_secs, state.site.secure_cookies());
+        let value = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+        Ok(())
+    }
+
+    /// The language the visitor reads the site in, for their account's mails.
+    pub fn page_lang() -> crate::i18n::Lang {
+        parts()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+                crate::i18n::Lang::negotiate(
+                    header(http::header::COOKIE),
+                    header(http::header::ACCEPT_LANGUAGE),
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Where a finished form sends the visitor.
+#[cfg(feature = "ssr")]
+fn done(path: &str) -> Result<(), AppError> {
+    leptos_axum::redirect(path);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            match ssr::current_user().await? {
+                Some(user) => account::me(&app_state()?.db, &user).await.map(Some),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+    accept_terms: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let input = account::Registration {
+                email,
+                display_name,
+                password,
+                accept_terms: accept_terms.is_some(),
+                lang: ssr::page_lang(),
+            };
+            account::register(&state.db, &state.site, input, chrono::Utc::now()).await?;
+            done("/registrieren?status=sent")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::backend::{auth, service::account, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let client = auth::client_address(&ssr::parts()?);
+            let session = account::login(
+                &state.db,
+                &state.jwt_secret,
+                &state.login_throttle,
+                &email,
+                &password,
+                &client,
+                chrono::Utc::now(),
+            )
+            .await?;
+            ssr::set_session_cookie(&session.token, auth::SESSION_DAYS * 86_400)?;
+            done("/konto")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            if let Some(user) = ssr::current_user().await? {
+                account::logout(&app_state()?.db, &user, chrono::Utc::now()).await?;
+            }
+            ssr::set_session_cookie("", 0)?;
+            done("/anmelden?status=logged_out")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let confirmed =
+                account::confirm_email(&app_state()?.db, &token, chrono::Utc::now()).await?;
+            done(match confirmed {
+                account::Confirmed::Registration => "/bestaetigen?status=verified",
+                account::Confirmed::NewEmail => "/bestaetigen?status=email_changed",
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            let state = app_state()?;
+            account::resend_verification(&state.db, &state.site, &user, chrono::Utc::now()).await?;
+            done("/konto?status=resent")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            account::request_password_reset(&state.db, &state.site, &email, chrono::Utc::now())
+                .await?;
+            done("/passwort-vergessen?status=sent")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            account::reset_password(&app_state()?.db, &token, &password, chrono::Utc::now())
+                .await?;
+            ssr::set_session_cookie("", 0)?;
+            done("/anmelden?status=password_reset")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "update_profile")]
+pub async fn update_profile(
+    display_name: String,
+    lang: String,
+    notify_replies: Option<String>,
+    notify_digest: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    use crate::i18n::Lang;
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            let lang =
+                Lang::parse(&lang).ok_or_else(|| AppError::invalid("lang", "unsupported"))?;
+            let input = account::ProfileUpdate {
+                display_name,
+                lang,
+                notify_replies: notify_replies.is_some(),
+                notify_digest: notify_digest.is_some(),
+            };
+            account::update_profile(&app_state()?.db, &user, input, chrono::Utc::now()).await?;
+            done("/konto?status=saved")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "change_email")]
+pub async fn change_email(email: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            let state = app_state()?;
+            account::request_email_change(
+                &state.db,
+                &state.site,
+                &user,
+                &email,
+                chrono::Utc::now(),
+            )
+            .await?;
+            done("/konto?status=email_sent")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            account::change_password(
+                &app_state()?.db,
+                &user,
+                &current_password,
+                &password,
+                chrono::Utc::now(),
+            )
+            .await?;
+            done("/konto?status=password_changed")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "logout_everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            account::logout_everywhere(&app_state()?.db, &user, chrono::Utc::now()).await?;
+            ssr::set_session_cookie("", 0)?;
+            done("/anmelden?status=logged_out")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            if confirm.is_none() {
+                return Err(AppError::invalid("confirm", "required"));
+            }
+            account::delete_account(&app_state()?.db, &user, chrono::Utc::now()).await?;
+            ssr::set_session_cookie("", 0)?;
+            done("/anmelden?status=deleted")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
+    use crate::backend::{service::account, state::app_state};
+    super::with_status(
+        async {
+            let user = ssr::require_user().await?;
+            account::list_users(&app_state()?.db, &user, &query).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "set_user_role")]
+pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
+    use crate::backend::{service::account, state::app_state};
+    use crate::model::account::Role;
+    super::with_status(
+        async {
+            let actor = ssr::require_user().await?;
+            let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "unknown"))?;
+            account::set_role(&app_state()?.db, &actor, user_id, role, chrono::Utc::now()).await?;
+            done("/verwaltung/benutzer?status=role_saved")
+        }
+        .await,
+    )
+}
