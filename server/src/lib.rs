@@ -131,9 +131,21 @@ pub fn jwt_secret(config: &Config) -> anyhow::Result<String> {
     Ok(secret)
 }
 
+/// The app's routes, generated once per process. While Leptos generates them it suppresses
+/// resource loading process-wide, and a page render that starts in that window never
+/// finishes (leptos#4773): building a second app in a serving process (as the tests do)
+/// must not generate them again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(app::app::App))
+        .clone()
+}
+
 fn router(state: AppState) -> Router {
     let metrics = Arc::new(metrics::Metrics::default());
-    let routes = generate_route_list(app::app::App);
+    let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context = {
         let state = state.clone();
