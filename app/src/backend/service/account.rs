@@ -59,16 +59,14 @@ pub async fn register(
     let txn = db.begin().await.map_err(storage_error)?;
     if let Some(existing) = find_by_email(&txn, &email).await? {
         if mails_sent_recently(&txn, existing.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR {
-            let (token, _) =
-                create_token(&txn, existing.id, PURPOSE_RESET, email.as_str(), now).await?;
-            let lang = Lang::parse(&existing.lang).unwrap_or_default();
-            let link = format!("{}/passwort-neu?token={token}", site.public_url);
-            mail::enqueue(
+            let to = email.as_str();
+            mail_link(
                 &txn,
-                email.as_str(),
+                site,
+                &existing,
+                PURPOSE_RESET,
+                to,
                 Template::AccountExists,
-                lang,
-                &[("instance", &site.instance_name), ("link", &link)],
                 now,
             )
             .await?;
@@ -128,20 +126,13 @@ async fn send_verification(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (token, _) = create_token(db, account.id, PURPOSE_VERIFY, email, now).await?;
-    let link = format!("{}/bestaetigen?token={token}", site.public_url);
-    let name = account.display_name.clone().unwrap_or_default();
-    let lang = Lang::parse(&account.lang).unwrap_or_default();
-    mail::enqueue(
+    mail_link(
         db,
+        site,
+        account,
+        PURPOSE_VERIFY,
         email,
         Template::VerifyEmail,
-        lang,
-        &[
-            ("name", &name),
-            ("instance", &site.instance_name),
-            ("link", &link),
-        ],
         now,
     )
     .await
@@ -340,20 +331,14 @@ pub async fn request_password_reset(
     if let Some(account) = find_by_email(&txn, &email).await?
         && mails_sent_recently(&txn, account.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR
     {
-        let (token, _) = create_token(&txn, account.id, PURPOSE_RESET, email.as_str(), now).await?;
-        let link = format!("{}/passwort-neu?token={token}", site.public_url);
-        let name = account.display_name.clone().unwrap_or_default();
-        let lang = Lang::parse(&account.lang).unwrap_or_default();
-        mail::enqueue(
+        let to = email.as_str();
+        mail_link(
             &txn,
-            email.as_str(),
+            site,
+            &account,
+            PURPOSE_RESET,
+            to,
             Template::PasswordReset,
-            lang,
-            &[
-                ("name", &name),
-                ("instance", &site.instance_name),
-                ("link", &link),
-            ],
             now,
         )
         .await?;
@@ -452,21 +437,14 @@ pub async fn request_email_change(
             retry_after_secs: 3600,
         });
     }
-    let (token, _) =
-        create_token(&txn, account.id, PURPOSE_CHANGE_EMAIL, email.as_str(), now).await?;
-    let link = format!("{}/bestaetigen?token={token}", site.public_url);
-    let name = account.display_name.clone().unwrap_or_default();
-    let lang = Lang::parse(&account.lang).unwrap_or_default();
-    mail::enqueue(
+    let to = email.as_str();
+    mail_link(
         &txn,
-        email.as_str(),
+        site,
+        &account,
+        PURPOSE_CHANGE_EMAIL,
+        to,
         Template::EmailChange,
-        lang,
-        &[
-            ("name", &name),
-            ("instance", &site.instance_name),
-            ("link", &link),
-        ],
         now,
     )
     .await?;
@@ -731,6 +709,35 @@ async fn admin_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
         .count(db)
         .await
         .map_err(storage_error)
+}
+
+/// Creates a single-use link token and writes the mail that carries it, in the account's
+/// language. Verification and address links open the confirm page, reset links the
+/// new-password page.
+async fn mail_link(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    account: &user::Model,
+    purpose: &str,
+    to: &str,
+    template: Template,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (token, _) = create_token(db, account.id, purpose, to, now).await?;
+    let page = if purpose == PURPOSE_RESET {
+        "/passwort-neu"
+    } else {
+        "/bestaetigen"
+    };
+    let link = format!("{}{page}?token={token}", site.public_url);
+    let name = account.display_name.clone().unwrap_or_default();
+    let lang = Lang::parse(&account.lang).unwrap_or_default();
+    let vars = [
+        ("name", name.as_str()),
+        ("instance", site.instance_name.as_str()),
+        ("link", &link),
+    ];
+    mail::enqueue(db, to, template, lang, &vars, now).await
 }
 
 async fn create_token(
