@@ -1,7 +1,7 @@
 //! The document shell, the `<App/>` root and the route table.
 
 use crate::components::layout::{Footer, Header};
-use crate::i18n::{I18n, Lang};
+use crate::i18n::{I18n, Lang, T};
 use crate::model::legal::LegalPage;
 use crate::pages::account::{
     confirm::ConfirmPage,
@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <a class="skip-link" href="#inhalt">
-                {move || i18n.t().skip_to_content}
+                <T k=|t| t.skip_to_content />
             </a>
             <Header />
             <main id="inhalt" tabindex="-1">

@@ -2,7 +2,7 @@
 //! HTTP status of the server-rendered response.
 
 use crate::error::AppError;
-use crate::i18n::{Texts, page_title, use_i18n};
+use crate::i18n::{T, Texts, page_title, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -36,7 +36,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <p class="lead">{move || i18n.t().error(&error)}</p>
             <p>
                 <a class="button" href="/">
-                    {move || i18n.t().back_home}
+                    <T k=|t| t.back_home />
                 </a>
             </p>
         </div>

@@ -1,4 +1,4 @@
-//! Form parts shared by every page with a form: errors from the last submission, fields
+//! Form parts shared by every page with a form: errors brought back by a post, fields
 //! with labels, hints and `aria-invalid`, and status messages after a redirect.
 
 use crate::error::AppError;
@@ -8,18 +8,16 @@ use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::use_query_map;
 
-/// The error of a form's last submission: the action's result with JavaScript, or the
-/// error the server put into the address after a plain form post.
-pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+/// The error a form post brought back in the address. Account forms are plain HTML forms
+/// (`<form method="post" action=S::PATH>`) that reload the page, with or without
+/// JavaScript: they gain little from updating in place, and the browser bundle then
+/// carries no code for their server functions (it stays within its size budget).
+pub fn posted_error<S>() -> Signal<Option<AppError>>
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError>,
 {
     let query = use_query_map();
     Signal::derive(move || {
-        if let Some(result) = action.value().get() {
-            return result.err();
-        }
         let query = query.read();
         if query.get_str("__path") != Some(S::PATH) {
             return None;

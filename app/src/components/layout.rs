@@ -4,10 +4,11 @@
 use crate::api::account::{Logout, who_am_i};
 use crate::api::site::SetLanguage;
 use crate::app::SiteInfo;
-use crate::i18n::{Lang, Texts, use_i18n};
+use crate::i18n::{Lang, T, Texts, use_i18n};
 use crate::model::account::Role;
 use crate::model::legal::LegalPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
@@ -29,7 +30,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label=move || i18n.t().main_navigation>
                     <ul>
                         <li>
-                            <A href="/">{move || i18n.t().nav_procedures}</A>
+                            <A href="/"><T k=|t| t.nav_procedures /></A>
                         </li>
                     </ul>
                 </nav>
@@ -51,7 +52,6 @@ fn AccountLinks() -> impl IntoView {
         move || (location.pathname.get(), location.search.get()),
         |_| who_am_i(),
     );
-    let logout = ServerAction::<Logout>::new();
     view! {
         <nav class="site-header__account" aria-label=move || i18n.t().account_navigation>
             <Transition fallback=|| ()>
@@ -59,20 +59,20 @@ fn AccountLinks() -> impl IntoView {
                     match me.await {
                         Ok(Some(me)) => {
                             let admin = (me.role == Role::Admin).then(|| view! {
-                                <A href="/verwaltung/benutzer">{move || i18n.t().nav_users}</A>
+                                <A href="/verwaltung/benutzer"><T k=|t| t.nav_users /></A>
                             });
                             view! {
-                                <A href="/konto">{move || i18n.t().nav_account}</A>
+                                <A href="/konto"><T k=|t| t.nav_account /></A>
                                 {admin}
-                                <ActionForm action=logout>
-                                    <button type="submit" class="button button--quiet">{move || i18n.t().logout}</button>
-                                </ActionForm>
+                                <form method="post" action=Logout::PATH>
+                                    <button type="submit" class="button button--quiet"><T k=|t| t.logout /></button>
+                                </form>
                             }
                             .into_any()
                         }
                         _ => view! {
-                            <A href="/anmelden">{move || i18n.t().nav_login}</A>
-                            <A href="/registrieren">{move || i18n.t().nav_register}</A>
+                            <A href="/anmelden"><T k=|t| t.nav_login /></A>
+                            <A href="/registrieren"><T k=|t| t.nav_register /></A>
                         }
                         .into_any(),
                     }
@@ -106,7 +106,7 @@ fn LanguageSwitch() -> impl IntoView {
                 lang=move || other().code()
                 title=move || i18n.t().language_switch_label
             >
-                {move || i18n.t().switch_language_button}
+                <T k=|t| t.switch_language_button />
             </button>
         </ActionForm>
     }
@@ -128,11 +128,11 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="container site-footer__inner">
-                <p>{move || i18n.t().footer_about}</p>
+                <p><T k=|t| t.footer_about /></p>
                 <nav aria-label=move || i18n.t().footer_label>
                     <ul class="site-footer__links">{links}</ul>
                 </nav>
-                <p class="site-footer__small">{move || i18n.t().footer_source}</p>
+                <p class="site-footer__small"><T k=|t| t.footer_source /></p>
             </div>
         </footer>
     }

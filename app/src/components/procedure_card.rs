@@ -1,4 +1,4 @@
-use crate::i18n::use_i18n;
+use crate::i18n::{T, use_i18n};
 use crate::model::procedure::{ProcedureState, ProcedureSummary};
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn ScheduleFacts(procedure: ProcedureSummary) -> impl IntoView {
     let phase_row = (state == ProcedureState::Running).then(|| {
         view! {
             <div>
-                <dt>{move || i18n.t().current_phase}</dt>
+                <dt><T k=|t| t.current_phase /></dt>
                 <dd>
                     {move || {
                         let t = i18n.t();

@@ -105,6 +105,15 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n::new(Lang::default()))
 }
 
+/// A text in the visitor's language, following the language switch. Every text goes
+/// through this one component: a separate closure per text would each be compiled into
+/// the browser bundle on its own.
+#[component]
+pub fn T(k: fn(&'static Texts) -> &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    move || k(i18n.t())
+}
+
 /// The text of a page's `<Title>`. In the browser it follows the language switch. On the
 /// server it is fixed when the page renders: leptos_meta reads titles after rendering, when
 /// the page's reactive values may already be disposed (reading one then panics).

@@ -3,7 +3,7 @@
 use crate::api::procedures::list_procedures;
 use crate::components::error_view::ErrorNotice;
 use crate::components::procedure_card::ProcedureCard;
-use crate::i18n::{page_title, use_i18n};
+use crate::i18n::{T, page_title, use_i18n};
 use crate::model::procedure::{ProcedureFilter, ProcedureListing};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,6 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let i18n = use_i18n();
     let query = use_query_map();
     let filter =
         Memo::new(move |_| ProcedureFilter::parse_or_default(query.read().get_str("status")));
@@ -21,11 +20,11 @@ pub fn HomePage() -> impl IntoView {
         <Title text=page_title(|t| t.home_title) />
         <div class="container">
             <header class="page-intro">
-                <h1>{move || i18n.t().home_title}</h1>
-                <p class="lead">{move || i18n.t().home_intro}</p>
+                <h1><T k=|t| t.home_title /></h1>
+                <p class="lead"><T k=|t| t.home_intro /></p>
             </header>
             <Transition fallback=move || {
-                view! { <p class="loading">{move || i18n.t().loading}</p> }
+                view! { <p class="loading"><T k=|t| t.loading /></p> }
             }>
                 {move || Suspend::new(async move {
                     match listing.await {
@@ -67,7 +66,7 @@ fn Listing(listing: ProcedureListing) -> impl IntoView {
         view! {
             <div class="empty-state">
                 <p class="empty-state__title">{move || i18n.t().empty_listing(active)}</p>
-                <p>{move || i18n.t().empty_hint}</p>
+                <p><T k=|t| t.empty_hint /></p>
             </div>
         }
         .into_any()

@@ -3,7 +3,7 @@
 use crate::api::site::get_legal_page;
 use crate::components::error_view::ErrorNotice;
 use crate::components::layout::legal_title;
-use crate::i18n::{page_title, use_i18n};
+use crate::i18n::{T, page_title, use_i18n};
 use crate::model::legal::LegalPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +16,7 @@ pub fn LegalText(page: LegalPage) -> impl IntoView {
         <Title text=page_title(move |t| legal_title(t, page)) />
         <article class="container prose legal">
             <h1>{move || legal_title(i18n.t(), page)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t().loading}</p> }>
+            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || Suspend::new(async move {
                     match text.await {
                         Ok(view) => view! { <div inner_html=view.html></div> }.into_any(),

@@ -3,7 +3,7 @@
 use crate::api::procedures::get_procedure;
 use crate::components::error_view::ErrorPage;
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
-use crate::i18n::use_i18n;
+use crate::i18n::{T, use_i18n};
 use crate::model::procedure::ProcedureDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,13 +11,12 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let detail = Resource::new(move || slug.get(), get_procedure);
     view! {
         <Transition fallback=move || {
-            view! { <p class="container loading">{move || i18n.t().loading}</p> }
+            view! { <p class="container loading"><T k=|t| t.loading /></p> }
         }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -49,7 +48,7 @@ fn Detail(detail: ProcedureDetail) -> impl IntoView {
                     <span class="timeline__name">
                         {move || i18n.t().phase(kind)}
                         {current.then(|| view! {
-                            " " <span class="badge badge--running">{move || i18n.t().phase_now}</span>
+                            " " <span class="badge badge--running"><T k=|t| t.phase_now /></span>
                         })}
                     </span>
                     <span class="timeline__dates">
@@ -76,15 +75,15 @@ fn Detail(detail: ProcedureDetail) -> impl IntoView {
                 <div class="prose" inner_html=detail.description_html></div>
                 <aside class="procedure__aside">
                     <section class="card" aria-labelledby="schedule-heading">
-                        <h2 id="schedule-heading">{move || i18n.t().schedule}</h2>
+                        <h2 id="schedule-heading"><T k=|t| t.schedule /></h2>
                         <ScheduleFacts procedure=summary.clone() />
                         <ol class="timeline">{phases}</ol>
                     </section>
                     <section class="card" aria-labelledby="contact-heading">
-                        <h2 id="contact-heading">{move || i18n.t().contact}</h2>
+                        <h2 id="contact-heading"><T k=|t| t.contact /></h2>
                         <dl class="facts">
                             <div>
-                                <dt>{move || i18n.t().responsible}</dt>
+                                <dt><T k=|t| t.responsible /></dt>
                                 <dd>{summary.department.clone()}</dd>
                             </div>
                         </dl>

@@ -2,33 +2,32 @@
 //! scanners that open links do not use up the single-use token.
 
 use crate::api::account::ConfirmEmail;
-use crate::components::form::{ErrorAlert, Notice, form_error, status};
+use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::error::AppError;
-use crate::i18n::{page_title, use_i18n};
+use crate::i18n::{T, page_title};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<ConfirmEmail>::new();
-    let error = form_error(action);
+    let error = posted_error::<ConfirmEmail>();
     let status = status();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
         <Title text=page_title(|t| t.confirm_title) />
         <div class="container form-page">
-            <h1>{move || i18n.t().confirm_title}</h1>
+            <h1><T k=|t| t.confirm_title /></h1>
             {move || match status.get().as_deref() {
                 Some("verified") => view! {
                     <Notice text=|t| t.confirm_done />
-                    <p><a class="button" href="/">{move || i18n.t().nav_procedures}</a></p>
+                    <p><a class="button" href="/"><T k=|t| t.nav_procedures /></a></p>
                 }.into_any(),
                 Some("email_changed") => view! {
                     <Notice text=|t| t.confirm_changed />
-                    <p><a class="button" href="/konto">{move || i18n.t().nav_account}</a></p>
+                    <p><a class="button" href="/konto"><T k=|t| t.nav_account /></a></p>
                 }.into_any(),
                 _ if token().is_empty() => {
                     let missing = Signal::derive(|| Some(AppError::invalid("token", "invalid")));
@@ -36,11 +35,11 @@ pub fn ConfirmPage() -> impl IntoView {
                 }
                 _ => view! {
                     <ErrorAlert error />
-                    <p>{move || i18n.t().confirm_intro}</p>
-                    <ActionForm action=action>
+                    <p><T k=|t| t.confirm_intro /></p>
+                    <form method="post" action=ConfirmEmail::PATH>
                         <input type="hidden" name="token" value=token />
-                        <button type="submit">{move || i18n.t().confirm_submit}</button>
-                    </ActionForm>
+                        <button type="submit"><T k=|t| t.confirm_submit /></button>
+                    </form>
                 }.into_any(),
             }}
         </div>

@@ -1,14 +1,13 @@
 use crate::api::account::Login;
-use crate::components::form::{ErrorAlert, Field, Notice, form_error, status};
-use crate::i18n::{page_title, use_i18n};
+use crate::components::form::{ErrorAlert, Field, Notice, posted_error, status};
+use crate::i18n::{T, page_title};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<Login>::new();
-    let error = form_error(action);
+    let error = posted_error::<Login>();
     let status = status();
     let notice = move || {
         status.get().and_then(|status| match status.as_str() {
@@ -21,19 +20,19 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text=page_title(|t| t.login_title) />
         <div class="container form-page">
-            <h1>{move || i18n.t().login_title}</h1>
+            <h1><T k=|t| t.login_title /></h1>
             {notice}
             <ErrorAlert error />
-            <ActionForm action=action>
+            <form method="post" action=Login::PATH>
                 <Field name="email" kind="email" label=|t| t.email_label error autocomplete="email" />
                 <Field name="password" kind="password" label=|t| t.password_label error autocomplete="current-password" />
-                <button type="submit">{move || i18n.t().login_submit}</button>
-            </ActionForm>
+                <button type="submit"><T k=|t| t.login_submit /></button>
+            </form>
             <p class="form-links">
-                <a href="/passwort-vergessen">{move || i18n.t().forgot_password_link}</a>
+                <a href="/passwort-vergessen"><T k=|t| t.forgot_password_link /></a>
                 <span>
-                    {move || i18n.t().no_account} " "
-                    <a href="/registrieren">{move || i18n.t().nav_register}</a>
+                    <T k=|t| t.no_account /> " "
+                    <a href="/registrieren"><T k=|t| t.nav_register /></a>
                 </span>
             </p>
         </div>

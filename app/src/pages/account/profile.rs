@@ -5,29 +5,29 @@ use crate::api::account::{
     UpdateProfile, who_am_i,
 };
 use crate::components::error_view::ErrorNotice;
-use crate::components::form::{Checkbox, ErrorAlert, Field, Notice, form_error, status};
-use crate::i18n::{Lang, page_title, use_i18n};
+use crate::components::form::{Checkbox, ErrorAlert, Field, Notice, posted_error, status};
+use crate::i18n::{Lang, T, page_title, use_i18n};
 use crate::model::account::Me;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let i18n = use_i18n();
     let status = status();
     // Refetched after every form: each one redirects here with a new status.
     let me = Resource::new(move || status.get(), |_| who_am_i());
     view! {
         <Title text=page_title(|t| t.account_title) />
         <div class="container">
-            <h1>{move || i18n.t().account_title}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t().loading}</p> }>
+            <h1><T k=|t| t.account_title /></h1>
+            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(Some(me)) => view! { <AccountSections me /> }.into_any(),
                         Ok(None) => view! {
-                            <p>{move || i18n.t().login_required}</p>
-                            <p><a class="button" href="/anmelden">{move || i18n.t().nav_login}</a></p>
+                            <p><T k=|t| t.login_required /></p>
+                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
                         }
                         .into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -43,18 +43,15 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountSections(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let status = status();
-    let resend = ServerAction::<ResendVerification>::new();
-    let profile = ServerAction::<UpdateProfile>::new();
-    let email = ServerAction::<ChangeEmail>::new();
-    let password = ServerAction::<ChangePassword>::new();
-    let everywhere = ServerAction::<LogoutEverywhere>::new();
-    let delete = ServerAction::<DeleteAccount>::new();
-    let (resend_error, profile_error, email_error) =
-        (form_error(resend), form_error(profile), form_error(email));
+    let (resend_error, profile_error, email_error) = (
+        posted_error::<ResendVerification>(),
+        posted_error::<UpdateProfile>(),
+        posted_error::<ChangeEmail>(),
+    );
     let (password_error, everywhere_error, delete_error) = (
-        form_error(password),
-        form_error(everywhere),
-        form_error(delete),
+        posted_error::<ChangePassword>(),
+        posted_error::<LogoutEverywhere>(),
+        posted_error::<DeleteAccount>(),
     );
     let notice = move || {
         status.get().and_then(|status| match status.as_str() {
@@ -68,11 +65,11 @@ fn AccountSections(me: Me) -> impl IntoView {
     let unverified = (!me.verified).then(|| {
         view! {
             <div class="alert alert--info" role="status">
-                <p>{move || i18n.t().unverified_notice}</p>
+                <p><T k=|t| t.unverified_notice /></p>
                 <ErrorAlert error=resend_error />
-                <ActionForm action=resend>
-                    <button type="submit" class="button--quiet">{move || i18n.t().resend_submit}</button>
-                </ActionForm>
+                <form method="post" action=ResendVerification::PATH>
+                    <button type="submit" class="button--quiet"><T k=|t| t.resend_submit /></button>
+                </form>
             </div>
         }
     });
@@ -90,64 +87,64 @@ fn AccountSections(me: Me) -> impl IntoView {
             <p>{me.email.clone()} " · " {move || i18n.t().role(me.role)}</p>
 
             <section aria-labelledby="profile-heading">
-                <h2 id="profile-heading">{move || i18n.t().profile_heading}</h2>
+                <h2 id="profile-heading"><T k=|t| t.profile_heading /></h2>
                 <ErrorAlert error=profile_error />
-                <ActionForm action=profile>
+                <form method="post" action=UpdateProfile::PATH>
                     <Field name="display_name" label=|t| t.display_name_label hint=|t| t.display_name_hint
                         error=profile_error value=me.display_name.clone() autocomplete="nickname" />
                     <div class="field">
-                        <label for="field-lang">{move || i18n.t().language_label}</label>
+                        <label for="field-lang"><T k=|t| t.language_label /></label>
                         <select id="field-lang" name="lang">{lang_options}</select>
                     </div>
                     <Checkbox name="notify_replies" label=|t| t.notify_replies_label checked=me.notify_replies />
                     <Checkbox name="notify_digest" label=|t| t.notify_digest_label checked=me.notify_digest />
-                    <button type="submit">{move || i18n.t().save}</button>
-                </ActionForm>
+                    <button type="submit"><T k=|t| t.save /></button>
+                </form>
             </section>
 
             <section aria-labelledby="email-heading">
-                <h2 id="email-heading">{move || i18n.t().email_heading}</h2>
+                <h2 id="email-heading"><T k=|t| t.email_heading /></h2>
                 <ErrorAlert error=email_error />
-                <ActionForm action=email>
+                <form method="post" action=ChangeEmail::PATH>
                     <Field name="email" kind="email" label=|t| t.email_label error=email_error autocomplete="email" />
-                    <button type="submit">{move || i18n.t().email_change_submit}</button>
-                </ActionForm>
+                    <button type="submit"><T k=|t| t.email_change_submit /></button>
+                </form>
             </section>
 
             <section aria-labelledby="password-heading">
-                <h2 id="password-heading">{move || i18n.t().password_heading}</h2>
+                <h2 id="password-heading"><T k=|t| t.password_heading /></h2>
                 <ErrorAlert error=password_error />
-                <ActionForm action=password>
+                <form method="post" action=ChangePassword::PATH>
                     <Field name="current_password" kind="password" label=|t| t.current_password_label
                         error=password_error autocomplete="current-password" />
                     <Field name="password" kind="password" label=|t| t.new_password_label hint=|t| t.password_hint
                         error=password_error autocomplete="new-password" />
-                    <button type="submit">{move || i18n.t().password_heading}</button>
-                </ActionForm>
+                    <button type="submit"><T k=|t| t.password_heading /></button>
+                </form>
             </section>
 
             <section aria-labelledby="sessions-heading">
-                <h2 id="sessions-heading">{move || i18n.t().sessions_heading}</h2>
-                <p>{move || i18n.t().sessions_intro}</p>
+                <h2 id="sessions-heading"><T k=|t| t.sessions_heading /></h2>
+                <p><T k=|t| t.sessions_intro /></p>
                 <ErrorAlert error=everywhere_error />
-                <ActionForm action=everywhere>
-                    <button type="submit" class="button--quiet">{move || i18n.t().logout_everywhere_submit}</button>
-                </ActionForm>
+                <form method="post" action=LogoutEverywhere::PATH>
+                    <button type="submit" class="button--quiet"><T k=|t| t.logout_everywhere_submit /></button>
+                </form>
             </section>
 
             <section aria-labelledby="privacy-heading">
-                <h2 id="privacy-heading">{move || i18n.t().privacy_heading}</h2>
-                <p>{move || i18n.t().export_intro}</p>
+                <h2 id="privacy-heading"><T k=|t| t.privacy_heading /></h2>
+                <p><T k=|t| t.export_intro /></p>
                 <p><a class="button button--quiet" href="/api/v1/me/export" download="mitreden-meine-daten.json">
-                    {move || i18n.t().export_link}
+                    <T k=|t| t.export_link />
                 </a></p>
-                <h3>{move || i18n.t().delete_heading}</h3>
-                <p>{move || i18n.t().delete_intro}</p>
+                <h3><T k=|t| t.delete_heading /></h3>
+                <p><T k=|t| t.delete_intro /></p>
                 <ErrorAlert error=delete_error />
-                <ActionForm action=delete>
+                <form method="post" action=DeleteAccount::PATH>
                     <Checkbox name="confirm" label=|t| t.delete_confirm_label required=true />
-                    <button type="submit" class="button--danger">{move || i18n.t().delete_submit}</button>
-                </ActionForm>
+                    <button type="submit" class="button--danger"><T k=|t| t.delete_submit /></button>
+                </form>
             </section>
         </div>
     }
