@@ -74,25 +74,17 @@ pub async fn register(
         txn.commit().await.map_err(storage_error)?;
         return Ok(());
     }
-    let created = user::ActiveModel {
-        email: Set(Some(email.as_str().to_owned())),
-        display_name: Set(Some(display_name.as_str().to_owned())),
-        password_hash: Set(Some(password_hash)),
-        role: Set(Role::Resident.as_str().to_owned()),
-        lang: Set(input.lang.code().to_owned()),
-        email_verified_at: Set(None),
-        notify_replies: Set(true),
-        notify_digest: Set(false),
-        terms_version: Set(TERMS_VERSION.to_owned()),
-        terms_accepted_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(storage_error)?;
+    let created = insert_user(
+        &txn,
+        &email,
+        &display_name,
+        password_hash,
+        Role::Resident,
+        input.lang,
+        None,
+        now,
+    )
+    .await?;
     send_verification(&txn, site, &created, email.as_str(), now).await?;
     txn.commit().await.map_err(storage_error)
 }
@@ -641,25 +633,17 @@ pub async fn create_verified(
     if find_by_email(&txn, &email).await?.is_some() {
         return Err(AppError::Conflict);
     }
-    let created = user::ActiveModel {
-        email: Set(Some(email.as_str().to_owned())),
-        display_name: Set(Some(display_name.as_str().to_owned())),
-        password_hash: Set(Some(hash)),
-        role: Set(role.as_str().to_owned()),
-        lang: Set(Lang::De.code().to_owned()),
-        email_verified_at: Set(Some(now)),
-        notify_replies: Set(true),
-        notify_digest: Set(false),
-        terms_version: Set(TERMS_VERSION.to_owned()),
-        terms_accepted_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(storage_error)?;
+    let created = insert_user(
+        &txn,
+        &email,
+        &display_name,
+        hash,
+        role,
+        Lang::De,
+        Some(now),
+        now,
+    )
+    .await?;
     audit(
         &txn,
         None,
@@ -671,6 +655,39 @@ pub async fn create_verified(
     .await?;
     txn.commit().await.map_err(storage_error)?;
     Ok(created.id)
+}
+
+/// A new account row; the terms are accepted now, at the current version.
+#[allow(clippy::too_many_arguments)]
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: String,
+    role: Role,
+    lang: Lang,
+    verified_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    user::ActiveModel {
+        email: Set(Some(email.as_str().to_owned())),
+        display_name: Set(Some(display_name.as_str().to_owned())),
+        password_hash: Set(Some(password_hash)),
+        role: Set(role.as_str().to_owned()),
+        lang: Set(lang.code().to_owned()),
+        email_verified_at: Set(verified_at),
+        notify_replies: Set(true),
+        notify_digest: Set(false),
+        terms_version: Set(TERMS_VERSION.to_owned()),
+        terms_accepted_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(storage_error)
 }
 
 fn new_password(password: &str) -> Result<NewPassword, AppError> {
