@@ -13,6 +13,7 @@ use crate::pages::account::{
 };
 use crate::pages::{
     home::HomePage, legal::LegalText, not_found::NotFound, procedure::ProcedurePage,
+    proposal::ProposalPage, proposals::NewProposalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
@@ -77,6 +78,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"))
                         view=ProcedurePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("vorschlag-neu"))
+                        view=NewProposalPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("vorschlaege"), ParamSegment("id"))
+                        view=ProposalPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("registrieren") view=RegisterPage ssr=SsrMode::Async />

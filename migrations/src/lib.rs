@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_procedures;
 mod m20261121_000002_create_accounts;
+mod m20261121_000003_create_participation;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_procedures::Migration),
             Box::new(m20261121_000002_create_accounts::Migration),
+            Box::new(m20261121_000003_create_participation::Migration),
         ]
     }
 }

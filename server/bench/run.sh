@@ -60,3 +60,92 @@ printf '%-34s %s\n' "peak RSS under load" "$(( peak_kb / 1024 )) MB"
 printf '%-34s %s\n' "wasm + JS, gzip" "$(( bundle / 1024 )) KB (budget 350 KB; wasm $(( $(gz "$wasm") / 1024 )) KB, JS $(( $(gz "$js") / 1024 )) KB)"
 printf '%-34s %s\n' "CSS, gzip" "$(( $(gz "$css") / 1024 )) KB"
 if [ -n "$errors" ]; then echo "errors during the run: $errors"; exit 1; fi
+
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+# ---------- participation at scale: 10,000 proposals, 200,000 votes, 300 comments ----------
+# measure LABEL PATH [LUA]: one wrk run, its figures on one line; fails on any non-2xx.
+measure() {
+  local label=$1 path=$2 script=${3:-}
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
+  if [ -n "$script" ]; then args+=(-s "$script"); fi
+  wrk "${args[@]}" -d2s "$base$path" >/dev/null
+  local out
+  out=$(wrk "${args[@]}" "$base$path")
+  printf '%-34s %s req/s, p50 %s, p99 %s\n' "$label" \
+    "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
+    "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
+    echo "errors during the run: $(grep 'Non-2xx\|Socket errors' <<<"$out")"; exit 1
+  fi
+}
+
+vote_script=$(mktemp /tmp/mitreden-vote-XXXXXX.lua)
+cat >"$vote_script" <<'LUA'
+local tokens = {}
+for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+local first = tonumber(os.getenv("BENCH_FIRST"))
+local count = tonumber(os.getenv("BENCH_COUNT"))
+local counter = 0
+request = function()
+  counter = counter + 1
+  local token = tokens[math.random(#tokens)]
+  local id = first + math.random(count) - 1
+  -- Every other request withdraws, so the run exercises both paths.
+  local method = (counter % 2 == 0) and "DELETE" or "PUT"
+  return wrk.format(method, "/api/v1/proposals/" .. id .. "/vote",
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
+    method == "PUT" and '{"value":1}' or "")
+end
+LUA
+
+scale_run() {
+  local backend=$1
+  local tokens
+  tokens=$(mktemp /tmp/mitreden-tokens-XXXXXX)
+  local seeded
+  seeded=$("$BIN" seed scale --users 2000 --proposals 10000 --votes 200000 --comments 300 --tokens "$tokens")
+  local first
+  first=$(sed -n 's/.* comments on proposal \([0-9]*\).*/\1/p' <<<"$seeded")
+  "$BIN" serve >/dev/null 2>&1 &
+  pid=$!
+  until curl -fs "$base/readyz" >/dev/null 2>&1; do sleep 0.05; done
+  echo
+  echo "-- $backend: procedure with 10,000 proposals, 200,000 votes --"
+  measure "proposal list page" "/verfahren/lasttest"
+  local deep
+  # The cursor of page 250 (5,000 proposals deep), followed page by page.
+  deep=$(python3 - "$base" <<'PY'
+import json, sys, urllib.parse, urllib.request
+base, cursor = sys.argv[1], None
+for _ in range(249):
+    url = base + "/api/v1/procedures/lasttest/proposals?sort=supported"
+    if cursor:
+        url += "&cursor=" + urllib.parse.quote(cursor)
+    cursor = json.load(urllib.request.urlopen(url))["next_cursor"]
+print(cursor)
+PY
+)
+  measure "list page, search \"Bäume\"" "/verfahren/lasttest?q=B%C3%A4ume"
+  measure "list page 250 (5,000 deep)" "/verfahren/lasttest?sort=supported&cursor=$deep"
+  measure "proposal page, 300 comments" "/vorschlaege/$first"
+  BENCH_TOKENS=$tokens BENCH_FIRST=$first BENCH_COUNT=10000 measure "vote / unvote (PUT, DELETE)" "/" "$vote_script"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  rm -f "$tokens"
+}
+
+rm -rf "$data_dir"/*
+scale_run "SQLite"
+
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_db="mitreden_bench_$$"
+  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pg_db" postgres
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db"
+  scale_run "PostgreSQL"
+  unset DATABASE_URL
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $pg_db WITH (FORCE)" postgres
+else
+  echo "(PostgreSQL figures skipped: nothing answers on 127.0.0.1:5432)"
+fi
+rm -f "$vote_script"

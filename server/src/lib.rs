@@ -364,6 +364,7 @@ pub async fn serve(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(app::backend::mail::worker::run(
         app.state.db.clone(),
+        app.state.site.clone(),
         mailer(config)?,
         async move {
             let mut stopped = stopped;

@@ -72,6 +72,22 @@ enum Seed {
         #[arg(long)]
         if_empty: bool,
     },
+    /// A large procedure ("lasttest") for load tests: accounts, proposals, votes, comments.
+    Scale {
+        #[arg(long, default_value_t = 2000)]
+        users: usize,
+        #[arg(long, default_value_t = 10_000)]
+        proposals: usize,
+        #[arg(long, default_value_t = 200_000)]
+        votes: usize,
+        /// Comments on the first proposal.
+        #[arg(long, default_value_t = 300)]
+        comments: usize,
+        /// Write session tokens of up to 1,000 of the accounts to this file, one per line
+        /// (for load tests that vote). Never on a real instance.
+        #[arg(long)]
+        tokens: Option<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -130,6 +146,50 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 Err(error) => anyhow::bail!("seeding failed: {error}"),
             }
             println!("{}", server::seed::DEMO_ACCOUNTS_NOTE);
+            Ok(())
+        }
+        Command::Seed {
+            what:
+                Seed::Scale {
+                    users,
+                    proposals,
+                    votes,
+                    comments,
+                    tokens,
+                },
+        } => {
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let now = chrono::Utc::now();
+            let scale = server::seed::scale::Scale {
+                users,
+                proposals,
+                votes,
+                comments,
+            };
+            let outcome = server::seed::scale::scale(&db, scale, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
+            if let Some(path) = tokens {
+                let secret = server::jwt_secret(config)?;
+                let mut lines = String::new();
+                for id in outcome.user_ids.iter().take(1000) {
+                    let session =
+                        app::backend::service::account::start_session(&db, &secret, *id, now)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+                    lines.push_str(&session.token);
+                    lines.push('\n');
+                }
+                std::fs::write(&path, lines)?;
+            }
+            println!(
+                "procedure {} (id {}): {users} accounts, {proposals} proposals, {votes} votes, \
+                 {comments} comments on proposal {}",
+                server::seed::scale::SCALE_SLUG,
+                outcome.procedure_id,
+                outcome.first_proposal
+            );
             Ok(())
         }
         Command::User {

@@ -6,7 +6,7 @@ use crate::model::account::{Me, UserRow};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::backend::auth::{self, CurrentUser};
     use crate::backend::service::account;
     use crate::backend::state::app_state;
@@ -61,7 +61,7 @@ mod ssr {
 
 /// Where a finished form sends the visitor.
 #[cfg(feature = "ssr")]
-fn done(path: &str) -> Result<(), AppError> {
+pub(crate) fn done(path: &str) -> Result<(), AppError> {
     leptos_axum::redirect(path);
     Ok(())
 }

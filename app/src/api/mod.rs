@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod procedures;
+pub mod proposals;
 pub mod site;
 
 /// Script clients get an error with its HTTP status (422, 404, …). A plain HTML form post

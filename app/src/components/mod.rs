@@ -3,4 +3,6 @@
 pub mod error_view;
 pub mod form;
 pub mod layout;
+pub mod live_form;
 pub mod procedure_card;
+pub mod vote_box;

@@ -288,6 +288,110 @@ pub struct Texts {
     pub err_not_verified: &'static str,
     pub err_email_unchanged: &'static str,
     pub err_delete_confirm: &'static str,
+    pub proposals_heading: &'static str,
+    pub new_proposal: &'static str,
+    pub proposal_number: &'static str,
+    pub no_proposals_yet: &'static str,
+    pub no_matching_proposals: &'static str,
+    pub search_proposals: &'static str,
+    pub category_label: &'static str,
+    pub all_categories: &'static str,
+    pub no_category: &'static str,
+    pub status_label: &'static str,
+    pub sort_label: &'static str,
+    pub apply_filters: &'static str,
+    pub sort_random: &'static str,
+    pub sort_newest: &'static str,
+    pub sort_supported: &'static str,
+    pub sort_discussed: &'static str,
+    pub status_published: &'static str,
+    pub status_withdrawn: &'static str,
+    pub first_page: &'static str,
+    pub more_proposals: &'static str,
+    pub pages_label: &'static str,
+    pub comment_one: &'static str,
+    pub comments_many: &'static str,
+    pub support_one: &'static str,
+    pub supports_many: &'static str,
+    pub net_score: &'static str,
+    pub votes_for: &'static str,
+    pub votes_against: &'static str,
+    pub support: &'static str,
+    pub withdraw_support: &'static str,
+    pub vote_for: &'static str,
+    pub vote_against: &'static str,
+    pub you_support: &'static str,
+    pub you_voted_for: &'static str,
+    pub you_voted_against: &'static str,
+    pub supports_exhausted: &'static str,
+    pub budget_used: &'static str,
+    pub budget_suffix: &'static str,
+    pub login_to_vote: &'static str,
+    pub login_to_comment: &'static str,
+    pub login_to_propose: &'static str,
+    pub verify_to_contribute: &'static str,
+    pub vote_saved: &'static str,
+    pub vote_withdrawn: &'static str,
+    pub vote_heading: &'static str,
+    pub onsite: &'static str,
+    pub collected_at: &'static str,
+    pub deleted_account: &'static str,
+    pub proposals_closed: &'static str,
+    pub back_to_procedure: &'static str,
+    pub title_label: &'static str,
+    pub title_hint: &'static str,
+    pub body_label: &'static str,
+    pub markdown_hint: &'static str,
+    pub location_label: &'static str,
+    pub location_hint: &'static str,
+    pub onsite_legend: &'static str,
+    pub onsite_hint: &'static str,
+    pub event_label: &'static str,
+    pub event_optional_label: &'static str,
+    pub submit_proposal: &'static str,
+    pub proposal_created: &'static str,
+    pub proposal_saved: &'static str,
+    pub proposal_withdrawn_done: &'static str,
+    pub withdrawn_notice: &'static str,
+    pub followed: &'static str,
+    pub unfollowed: &'static str,
+    pub follow: &'static str,
+    pub unfollow: &'static str,
+    pub your_proposal: &'static str,
+    pub edit_proposal: &'static str,
+    pub edit_until_reaction: &'static str,
+    pub edit_locked: &'static str,
+    pub withdraw_proposal: &'static str,
+    pub withdraw_note_label: &'static str,
+    pub withdraw_note_hint: &'static str,
+    pub comments_closed: &'static str,
+    pub comment_label: &'static str,
+    pub submit_comment: &'static str,
+    pub reply: &'static str,
+    pub reply_label: &'static str,
+    pub submit_reply: &'static str,
+    pub edit_comment: &'static str,
+    pub delete_comment: &'static str,
+    pub edited: &'static str,
+    pub comment_added: &'static str,
+    pub comment_saved: &'static str,
+    pub comment_deleted: &'static str,
+    pub comment_deleted_placeholder: &'static str,
+    pub comment_by_prefix: &'static str,
+    pub err_phase_closed: &'static str,
+    pub err_proposal_withdrawn: &'static str,
+    pub err_proposal_locked: &'static str,
+    pub err_cap_reached: &'static str,
+    pub err_title: &'static str,
+    pub err_body: &'static str,
+    pub err_category: &'static str,
+    pub err_location: &'static str,
+    pub err_event: &'static str,
+    pub err_parent: &'static str,
+    pub err_edit_window: &'static str,
+    pub err_note: &'static str,
+    pub err_vote_value: &'static str,
+    pub err_cursor: &'static str,
 }
 
 /// Day-month order and punctuation differ: "21. November 2026" against "21 November 2026".
@@ -357,6 +461,55 @@ impl Texts {
         }
     }
 
+    pub fn sort(&self, sort: crate::model::proposal::ProposalSort) -> &'static str {
+        use crate::model::proposal::ProposalSort;
+        match sort {
+            ProposalSort::Random => self.sort_random,
+            ProposalSort::Newest => self.sort_newest,
+            ProposalSort::MostSupported => self.sort_supported,
+            ProposalSort::MostDiscussed => self.sort_discussed,
+        }
+    }
+
+    pub fn proposal_status(&self, status: crate::model::proposal::ProposalStatus) -> &'static str {
+        use crate::model::proposal::ProposalStatus;
+        match status {
+            ProposalStatus::Published => self.status_published,
+            ProposalStatus::Withdrawn => self.status_withdrawn,
+        }
+    }
+
+    /// "1 Kommentar", "12 Kommentare".
+    pub fn comments_count(&self, count: u32) -> String {
+        if count == 1 {
+            self.comment_one.to_owned()
+        } else {
+            format!("{count} {}", self.comments_many)
+        }
+    }
+
+    /// The word after a support count: "Unterstützung" / "Unterstützungen".
+    pub fn supports(&self, count: u32) -> &'static str {
+        if count == 1 {
+            self.support_one
+        } else {
+            self.supports_many
+        }
+    }
+
+    /// "3 von 5 Unterstützungen verwendet".
+    pub fn budget(&self, used: u32, cap: u32) -> String {
+        format!("{used} {} {cap} {}", self.budget_used, self.budget_suffix)
+    }
+
+    pub fn comment_by(&self, author: Option<&str>) -> String {
+        format!(
+            "{} {}",
+            self.comment_by_prefix,
+            author.unwrap_or(self.deleted_account)
+        )
+    }
+
     /// A sentence for the visitor; technical detail stays in the server log.
     pub fn error(&self, error: &AppError) -> &'static str {
         match error {
@@ -391,6 +544,20 @@ impl Texts {
             ("token", _) => self.err_token_invalid,
             ("current_password", _) => self.err_current_password,
             ("confirm", _) => self.err_delete_confirm,
+            ("phase", _) => self.err_phase_closed,
+            ("proposal", "withdrawn") => self.err_proposal_withdrawn,
+            ("proposal", _) => self.err_proposal_locked,
+            ("vote", _) => self.err_cap_reached,
+            ("value", _) => self.err_vote_value,
+            ("title", _) => self.err_title,
+            ("body", _) => self.err_body,
+            ("category", _) => self.err_category,
+            ("location", _) => self.err_location,
+            ("event", _) => self.err_event,
+            ("parent", _) => self.err_parent,
+            ("comment", _) => self.err_edit_window,
+            ("note", _) => self.err_note,
+            ("cursor", _) => self.err_cursor,
             _ => self.error_invalid_input,
         }
     }

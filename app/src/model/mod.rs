@@ -3,4 +3,5 @@
 pub mod account;
 pub mod legal;
 pub mod procedure;
+pub mod proposal;
 pub mod time;

@@ -144,6 +144,11 @@ pub struct ProcedureDetail {
     pub description_html: String,
     pub contact: String,
     pub phases: Vec<PhaseView>,
+    pub rule: super::proposal::VoteRule,
+    /// The phase in which votes are taken.
+    pub vote_phase: PhaseKind,
+    pub allowed: super::proposal::Allowed,
+    pub categories: Vec<String>,
 }
 
 /// A URL-safe procedure identifier: lowercase ASCII letters, digits and single hyphens.

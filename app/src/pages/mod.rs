@@ -5,3 +5,5 @@ pub mod home;
 pub mod legal;
 pub mod not_found;
 pub mod procedure;
+pub mod proposal;
+pub mod proposals;

@@ -5,6 +5,7 @@ use crate::components::error_view::ErrorPage;
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
 use crate::i18n::{T, use_i18n};
 use crate::model::procedure::ProcedureDetail;
+use crate::pages::proposals::ProposalsSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -91,6 +92,7 @@ fn Detail(detail: ProcedureDetail) -> impl IntoView {
                     </section>
                 </aside>
             </div>
+            <ProposalsSection slug=summary.slug.clone() />
         </article>
     }
     .into_any()

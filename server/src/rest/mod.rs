@@ -2,6 +2,7 @@
 //! Every failure has one shape: `{"errors":[{"code": "...", "detail": "...", "field": ...}]}`.
 
 mod accounts;
+mod participation;
 
 use app::backend::auth::{self, CurrentUser};
 use app::backend::service::account;
@@ -16,7 +17,9 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
-    accounts::router().fallback(|| async { ApiError(AppError::NotFound) })
+    accounts::router()
+        .merge(participation::router())
+        .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
 /// An `AppError` as the API answers it.
@@ -114,4 +117,43 @@ pub fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> Heade
         state.site.secure_cookies(),
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("mitreden_session=; Path=/; Max-Age=0"))
+}
+
+/// The signed-in person if the request carries a session; a token that does not check out
+/// is a 401, not silently anonymous.
+pub struct MaybeAuthenticated(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeAuthenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if auth::session_token(&parts.headers).is_none() {
+            return Ok(Self(None));
+        }
+        Authenticated::from_request_parts(parts, state)
+            .await
+            .map(|Authenticated(user)| Self(Some(user)))
+    }
+}
+
+/// A numeric id from the path; anything else names nothing (404 in the API's shape).
+pub struct PathId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError(AppError::NotFound))?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Self)
+            .ok_or(ApiError(AppError::NotFound))
+    }
 }

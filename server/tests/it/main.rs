@@ -9,8 +9,10 @@ mod smtp;
 
 mod account_pages;
 mod accounts;
+mod concurrency;
 mod config;
 mod health;
 mod mail;
 mod pages;
+mod participation;
 mod procedures;

@@ -1,9 +1,14 @@
 //! sea-orm entities: one file per table. The schema itself comes only from `migrations`.
 
 pub mod audit_event;
+pub mod comment;
+pub mod digest_item;
 pub mod email_token;
+pub mod follow;
 pub mod login_session;
 pub mod outbox_email;
 pub mod phase;
 pub mod procedure;
+pub mod proposal;
 pub mod user;
+pub mod vote;

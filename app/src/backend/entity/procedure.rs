@@ -20,6 +20,10 @@ pub struct Model {
     pub moderation: String,
     /// "draft" or "published".
     pub status: String,
+    /// The categories proposals can be filed under, one per line, in display order.
+    pub categories: String,
+    /// The phase in which votes are taken (`PhaseKind::as_str()`), usually "voting".
+    pub vote_phase: String,
     /// Start of the first and end of the last phase, kept in step with the phases so
     /// listings can filter by schedule with an index.
     pub starts_at: DateTimeUtc,

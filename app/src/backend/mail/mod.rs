@@ -18,6 +18,10 @@ pub enum Template {
     PasswordReset,
     EmailChange,
     TestMail,
+    NewComment,
+    CommentReply,
+    ProposalStatus,
+    Digest,
 }
 
 impl Template {
@@ -28,6 +32,10 @@ impl Template {
             Self::PasswordReset => "password_reset",
             Self::EmailChange => "email_change",
             Self::TestMail => "test_mail",
+            Self::NewComment => "new_comment",
+            Self::CommentReply => "comment_reply",
+            Self::ProposalStatus => "proposal_status",
+            Self::Digest => "digest",
         }
     }
 
@@ -43,6 +51,14 @@ impl Template {
             (Self::EmailChange, Lang::En) => include_str!("templates/email_change.en.txt"),
             (Self::TestMail, Lang::De) => include_str!("templates/test_mail.de.txt"),
             (Self::TestMail, Lang::En) => include_str!("templates/test_mail.en.txt"),
+            (Self::NewComment, Lang::De) => include_str!("templates/new_comment.de.txt"),
+            (Self::NewComment, Lang::En) => include_str!("templates/new_comment.en.txt"),
+            (Self::CommentReply, Lang::De) => include_str!("templates/comment_reply.de.txt"),
+            (Self::CommentReply, Lang::En) => include_str!("templates/comment_reply.en.txt"),
+            (Self::ProposalStatus, Lang::De) => include_str!("templates/proposal_status.de.txt"),
+            (Self::ProposalStatus, Lang::En) => include_str!("templates/proposal_status.en.txt"),
+            (Self::Digest, Lang::De) => include_str!("templates/digest.de.txt"),
+            (Self::Digest, Lang::En) => include_str!("templates/digest.en.txt"),
         }
     }
 }
@@ -173,6 +189,13 @@ mod tests {
             ("name", "N"),
             ("instance", "I"),
             ("link", "https://l.example/"),
+            ("title", "T"),
+            ("author", "A"),
+            ("excerpt", "E"),
+            ("status", "S"),
+            ("note", "X"),
+            ("count", "2"),
+            ("items", "- a"),
         ];
         for template in [
             Template::VerifyEmail,
@@ -180,6 +203,10 @@ mod tests {
             Template::PasswordReset,
             Template::EmailChange,
             Template::TestMail,
+            Template::NewComment,
+            Template::CommentReply,
+            Template::ProposalStatus,
+            Template::Digest,
         ] {
             for lang in Lang::ALL {
                 let mail = render(template, lang, &vars);

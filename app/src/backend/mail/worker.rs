@@ -187,14 +187,25 @@ pub async fn deliver_due(
     Ok(sent)
 }
 
-/// Sends due mails every few seconds until `shutdown` completes.
+/// Sends due mails every few seconds, and writes due digests every few minutes, until
+/// `shutdown` completes.
 pub async fn run(
     db: DatabaseConnection,
+    site: std::sync::Arc<crate::backend::state::SiteSettings>,
     mailer: Mailer,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
+    let mut last_digest_pass: Option<std::time::Instant> = None;
     loop {
+        if last_digest_pass.is_none_or(|at| at.elapsed() >= DIGEST_PASS_EVERY) {
+            last_digest_pass = Some(std::time::Instant::now());
+            match crate::backend::service::follow::send_digests(&db, &site, Utc::now()).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "daily digests written"),
+                Err(error) => tracing::warn!(?error, "digest pass failed"),
+            }
+        }
         if let Err(error) = deliver_due(&db, &mailer, Utc::now()).await {
             tracing::warn!(?error, "mail worker pass failed");
         }
@@ -204,6 +215,8 @@ pub async fn run(
         }
     }
 }
+
+const DIGEST_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Mails not sent yet, for `/metrics` and the administration.
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {

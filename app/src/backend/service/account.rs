@@ -214,7 +214,9 @@ pub async fn login(
     start_session(db, secret, account.id, now).await
 }
 
-async fn start_session(
+/// Opens a session for an account whose identity is already established (a login, or a
+/// tool acting for a known account) and signs its token.
+pub async fn start_session(
     db: &impl ConnectionTrait,
     secret: &str,
     user_id: i64,

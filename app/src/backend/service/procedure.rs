@@ -8,6 +8,7 @@ use crate::model::procedure::{
     PhaseKind, PhaseView, ProcedureCounts, ProcedureDetail, ProcedureFilter, ProcedureListing,
     ProcedureState, ProcedureSummary, Slug,
 };
+use crate::model::proposal::{Allowed, VoteRule};
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -76,6 +77,7 @@ pub async fn get_published(
         .unwrap_or_default();
     let description_html = markdown_to_html(&row.description);
     let contact = row.contact.clone();
+    let context = Context::new(&row, current_phase(&schedule, now));
     let phase_views = schedule
         .iter()
         .map(|p| PhaseView {
@@ -90,7 +92,82 @@ pub async fn get_published(
         description_html,
         contact,
         phases: phase_views,
+        rule: context.rule,
+        vote_phase: context.vote_phase,
+        allowed: context.allowed,
+        categories: context.categories,
     })
+}
+
+/// What the participation services need to know about a procedure: whether the public
+/// sees it, its rule, and what its current phase allows.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub id: i64,
+    pub published: bool,
+    pub rule: VoteRule,
+    pub vote_phase: PhaseKind,
+    pub current_phase: Option<PhaseKind>,
+    pub allowed: Allowed,
+    pub categories: Vec<String>,
+}
+
+impl Context {
+    fn new(row: &procedure::Model, current: Option<PhaseKind>) -> Self {
+        let vote_phase = PhaseKind::parse(&row.vote_phase).unwrap_or(PhaseKind::Voting);
+        Self {
+            id: row.id,
+            published: row.status == procedure::STATUS_PUBLISHED,
+            rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+            vote_phase,
+            current_phase: current,
+            allowed: Allowed::in_phase(current, vote_phase),
+            categories: split_categories(&row.categories),
+        }
+    }
+}
+
+/// A published procedure's context and its public summary; drafts are "not found".
+pub async fn published_context(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    let row = procedure::Entity::find_by_id(procedure_id)
+        .filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let schedule = phases_of(db, vec![row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let context = Context::new(&row, current_phase(&schedule, now));
+    Ok((context, summary(row, &schedule, now)))
+}
+
+/// The id of a published procedure by its slug.
+pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
+    procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .map(|row| row.id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Categories are stored one per line; blank lines and duplicates are dropped.
+pub fn split_categories(stored: &str) -> Vec<String> {
+    let mut categories: Vec<String> = Vec::new();
+    for line in stored.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !categories.iter().any(|c| c == line) {
+            categories.push(line.to_owned());
+        }
+    }
+    categories
 }
 
 /// A phase in a schedule being created.
@@ -110,6 +187,9 @@ pub struct NewProcedure {
     pub department: String,
     pub contact: String,
     pub phases: Vec<NewPhase>,
+    pub rule: VoteRule,
+    pub vote_phase: PhaseKind,
+    pub categories: Vec<String>,
     pub published: bool,
 }
 
@@ -156,8 +236,10 @@ pub async fn create(
         description: Set(new.description),
         department: Set(new.department),
         contact: Set(new.contact),
-        vote_rule: Set("support".to_owned()),
-        vote_cap: Set(None),
+        vote_rule: Set(new.rule.kind().to_owned()),
+        vote_cap: Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok())),
+        categories: Set(new.categories.join("\n")),
+        vote_phase: Set(new.vote_phase.as_str().to_owned()),
         moderation: Set("post".to_owned()),
         status: Set(status.to_owned()),
         starts_at: Set(starts_at),

@@ -6,8 +6,12 @@ use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
 use app::model::account::Role;
 use app::model::procedure::{PhaseKind, Slug};
+use app::model::proposal::VoteRule;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+mod participation;
+pub mod scale;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -24,6 +28,9 @@ struct DemoProcedure {
     contact: &'static str,
     /// (kind, first day, last day) relative to today.
     phases: &'static [(PhaseKind, i64, i64)],
+    rule: VoteRule,
+    vote_phase: PhaseKind,
+    categories: &'static [&'static str],
 }
 
 const DEMO: &[DemoProcedure] = &[
@@ -43,9 +50,12 @@ const DEMO: &[DemoProcedure] = &[
         phases: &[
             (PhaseKind::Information, -40, -21),
             (PhaseKind::Proposals, -21, 14),
-            (PhaseKind::Voting, 14, 35),
-            (PhaseKind::Evaluation, 35, 80),
+            (PhaseKind::Evaluation, 14, 80),
         ],
+        // Supports are collected while proposals come in, five per person.
+        rule: VoteRule::Support { cap: Some(5) },
+        vote_phase: PhaseKind::Proposals,
+        categories: &["Radwege", "Kreuzungen", "Abstellanlagen", "Sonstiges"],
     },
     DemoProcedure {
         slug: "marktplatz-neugestaltung",
@@ -59,10 +69,15 @@ const DEMO: &[DemoProcedure] = &[
         department: "Stadtplanungsamt",
         contact: "Frau Dr. Özdemir-Weiß, stadtplanung@musterstadt.example, Telefon 01234 567-610",
         phases: &[
-            (PhaseKind::Information, -10, -3),
+            (PhaseKind::Information, -20, -12),
+            (PhaseKind::Proposals, -12, -3),
             (PhaseKind::Discussion, -3, 25),
             (PhaseKind::Evaluation, 25, 60),
         ],
+        // Ideas are rated up or down while they are discussed.
+        rule: VoteRule::Rating,
+        vote_phase: PhaseKind::Discussion,
+        categories: &["Grün und Schatten", "Aufenthalt", "Markt und Verkehr"],
     },
     DemoProcedure {
         slug: "buergerhaushalt-2027",
@@ -81,6 +96,9 @@ const DEMO: &[DemoProcedure] = &[
             (PhaseKind::Proposals, 30, 60),
             (PhaseKind::Voting, 60, 80),
         ],
+        rule: VoteRule::Support { cap: Some(5) },
+        vote_phase: PhaseKind::Voting,
+        categories: &["Bildung", "Kultur", "Sport", "Umwelt", "Soziales"],
     },
     DemoProcedure {
         slug: "spielplaetze-nord",
@@ -96,6 +114,9 @@ const DEMO: &[DemoProcedure] = &[
             (PhaseKind::Evaluation, -140, -90),
             (PhaseKind::Closed, -90, -89),
         ],
+        rule: VoteRule::Support { cap: None },
+        vote_phase: PhaseKind::Voting,
+        categories: &[],
     },
 ];
 
@@ -159,16 +180,29 @@ pub async fn demo(
                 department: demo.department.to_owned(),
                 contact: demo.contact.to_owned(),
                 phases,
+                rule: demo.rule,
+                vote_phase: demo.vote_phase,
+                categories: demo.categories.iter().map(|c| (*c).to_owned()).collect(),
                 published: true,
             },
             now,
         )
         .await?;
     }
+    let mut accounts = Vec::new();
     for (email, name, role) in DEMO_ACCOUNTS {
-        app::backend::service::account::create_verified(db, email, name, DEMO_PASSWORD, role, now)
-            .await?;
+        let id = app::backend::service::account::create_verified(
+            db,
+            email,
+            name,
+            DEMO_PASSWORD,
+            role,
+            now,
+        )
+        .await?;
+        accounts.push((id, role));
     }
+    participation::seed(db, &accounts, today).await?;
     Ok(SeedOutcome::Seeded {
         procedures: DEMO.len(),
     })

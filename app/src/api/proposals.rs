@@ -1,0 +1,306 @@
+//! Server functions for proposals, votes and following. Forms post to them and are sent on
+//! to the proposal page (with `status`) or back where they came from.
+
+use crate::error::AppError;
+use crate::model::proposal::{ProposalDetail, ProposalListing, ProposalQuery};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+
+    pub const SEED_COOKIE: &str = "mitreden_seed";
+
+    /// The visitor's shuffle seed for the random order: from their cookie, else a new
+    /// one that is set as a cookie, so the order stays put while they page and return.
+    pub fn visitor_seed() -> Result<u32, AppError> {
+        let parts = super::super::account::ssr::parts()?;
+        let existing = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == SEED_COOKIE)
+                    .then(|| value.parse::<u32>().ok())
+                    .flatten()
+            });
+        if let Some(seed) = existing {
+            return Ok(seed);
+        }
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+        let seed = u32::from_le_bytes(bytes);
+        let cookie = format!("{SEED_COOKIE}={seed}; Path=/; Max-Age=2592000; SameSite=Lax");
+        if let (Some(response), Ok(value)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&cookie),
+        ) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+        Ok(seed)
+    }
+
+    /// A form's return address: a path on this site, never another host.
+    pub fn local_path(back: Option<String>, fallback: String) -> String {
+        back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+            .filter(|b| !b.chars().any(char::is_control))
+            .unwrap_or(fallback)
+    }
+
+    /// Adds or replaces `status` in a local address, keeping its fragment.
+    pub fn with_status(path: &str, status: &str) -> String {
+        let (path, fragment) = path
+            .split_once('#')
+            .map_or((path, None), |(p, f)| (p, Some(f)));
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let mut pairs: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| !p.starts_with("status=") && !p.starts_with("__"))
+            .collect();
+        let status = format!("status={status}");
+        pairs.push(&status);
+        let mut out = format!("{base}?{}", pairs.join("&"));
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        out
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn optional(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+#[server(prefix = "/api", endpoint = "list_proposals")]
+pub async fn list_proposals(
+    slug: String,
+    query: ProposalQuery,
+) -> Result<ProposalListing, AppError> {
+    use crate::backend::{service::procedure, service::proposal, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let viewer = super::account::ssr::current_user().await?;
+            let id = procedure::published_id(&state.db, &slug).await?;
+            let seed = ssr::visitor_seed()?;
+            proposal::list(
+                &state.db,
+                viewer.as_ref(),
+                id,
+                query,
+                seed,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_proposal")]
+pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
+    use crate::backend::{service::proposal, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let viewer = super::account::ssr::current_user().await?;
+            proposal::get(&state.db, viewer.as_ref(), id, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "create_proposal")]
+pub async fn create_proposal(
+    slug: String,
+    title: String,
+    body: String,
+    category: Option<String>,
+    location: Option<String>,
+    event: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::procedure, service::proposal, state::app_state};
+    use crate::model::procedure::Slug;
+    use crate::model::proposal::ProposalInput;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let procedure_id = procedure::published_id(&state.db, &slug).await?;
+            let input = ProposalInput {
+                title,
+                body,
+                category: optional(category),
+                location: optional(location),
+            };
+            let id = proposal::create(
+                &state.db,
+                &user,
+                procedure_id,
+                input,
+                optional(event),
+                chrono::Utc::now(),
+            )
+            .await?;
+            super::account::done(&format!("/vorschlaege/{id}?status=created"))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "edit_proposal")]
+pub async fn edit_proposal(
+    id: i64,
+    title: String,
+    body: String,
+    category: Option<String>,
+    location: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::proposal, state::app_state};
+    use crate::model::proposal::ProposalInput;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let input = ProposalInput {
+                title,
+                body,
+                category: optional(category),
+                location: optional(location),
+            };
+            proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
+            super::account::done(&format!("/vorschlaege/{id}?status=saved"))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "withdraw_proposal")]
+pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
+    use crate::backend::{service::proposal, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            proposal::withdraw(&state.db, &state.site, &user, id, &note, chrono::Utc::now())
+                .await?;
+            super::account::done(&format!("/vorschlaege/{id}?status=withdrawn"))
+        }
+        .await,
+    )
+}
+
+/// Casts (1, −1) or withdraws (0) a vote; returns to `back` (the listing or the page).
+#[server(prefix = "/api", endpoint = "vote")]
+pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{service::vote, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let now = chrono::Utc::now();
+            let status = if value == 0 {
+                vote::withdraw(&state.db, &user, id, now).await?;
+                "vote_withdrawn"
+            } else {
+                vote::cast(&state.db, &user, id, value, now).await?;
+                "voted"
+            };
+            let back = ssr::local_path(back, format!("/vorschlaege/{id}#abstimmung"));
+            super::account::done(&ssr::with_status(&back, status))
+        }
+        .await,
+    )
+}
+
+/// Follows (`follow` = "1") or stops following a proposal.
+#[server(prefix = "/api", endpoint = "follow")]
+pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
+    use crate::backend::{service::follow as service, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let status = if follow == "1" {
+                service::follow(&state.db, &user, id, chrono::Utc::now()).await?;
+                "followed"
+            } else {
+                service::unfollow(&state.db, &user, id).await?;
+                "unfollowed"
+            };
+            super::account::done(&format!("/vorschlaege/{id}?status={status}"))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "add_comment")]
+pub async fn add_comment(
+    proposal_id: i64,
+    parent_id: Option<i64>,
+    body: String,
+    event: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::service::comment::{self, NewComment};
+    use crate::backend::state::app_state;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let new = NewComment {
+                proposal_id,
+                parent_id,
+                body,
+                onsite: optional(event),
+            };
+            let id =
+                comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;
+            super::account::done(&format!(
+                "/vorschlaege/{proposal_id}?status=commented#kommentar-{id}"
+            ))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "edit_comment")]
+pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
+    use crate::backend::{service::comment, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let proposal_id =
+                comment::edit(&state.db, &user, id, &body, chrono::Utc::now()).await?;
+            super::account::done(&format!(
+                "/vorschlaege/{proposal_id}?status=comment_saved#kommentar-{id}"
+            ))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "delete_comment")]
+pub async fn delete_comment(id: i64) -> Result<(), AppError> {
+    use crate::backend::{service::comment, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let proposal_id = comment::delete(&state.db, &user, id, chrono::Utc::now()).await?;
+            super::account::done(&format!(
+                "/vorschlaege/{proposal_id}?status=comment_deleted#kommentar-{id}"
+            ))
+        }
+        .await,
+    )
+}

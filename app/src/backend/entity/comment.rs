@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "comments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub proposal_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    /// Markdown; emptied when the author deletes the comment (the placeholder stays).
+    pub body: String,
+    /// 0 for a comment on the proposal, parent's depth + 1 for a reply.
+    pub depth: i32,
+    pub source: String,
+    pub event_name: Option<String>,
+    /// "published" or "deleted".
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub edited_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

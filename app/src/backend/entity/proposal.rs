@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "proposals")]
+pub struct Model {
+    /// Also the proposal's public number: "Vorschlag #123", `/vorschlaege/123`.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub procedure_id: i64,
+    pub author_id: i64,
+    pub title: String,
+    /// Markdown, rendered only through `sanitize`.
+    pub body: String,
+    pub category: Option<String>,
+    pub location: Option<String>,
+    /// "online", or "onsite" for a contribution a planner entered from an event.
+    pub source: String,
+    pub event_name: Option<String>,
+    /// "published" or "withdrawn".
+    pub status: String,
+    pub withdrawal_note: Option<String>,
+    /// Counters kept in the same transaction as the rows they count.
+    pub support_count: i32,
+    pub up_count: i32,
+    pub down_count: i32,
+    /// `up_count - down_count`, a column of its own so the listing can sort by index.
+    pub score: i32,
+    pub comment_count: i32,
+    /// When the first vote or comment arrived; from then on the author can only withdraw.
+    pub engaged_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,224 @@
+//! Comments: threaded replies, editing within 15 minutes, deletion that leaves a
+//! placeholder, and the notifications a new comment sends.
+
+use super::procedure;
+use super::proposal::{SOURCE_ONLINE, SOURCE_ONSITE, STATUS_PUBLISHED as PROPOSAL_PUBLISHED, find};
+use super::{follow, lock_user};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{comment, proposal};
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::proposal::{
+    COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment, validated_event,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+
+pub const STATUS_PUBLISHED: &str = "published";
+pub const STATUS_DELETED: &str = "deleted";
+
+/// A new comment or reply.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub proposal_id: i64,
+    pub parent_id: Option<i64>,
+    pub body: String,
+    /// The on-site event a planner enters the comment for.
+    pub onsite: Option<String>,
+}
+
+pub async fn create<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    new: NewComment,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let event = match new.onsite {
+        Some(event) => {
+            user.require(Permission::Plan)?;
+            Some(validated_event(&event)?)
+        }
+        None => None,
+    };
+    let body = validated_comment(&new.body)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let target = find(&txn, new.proposal_id).await?;
+    let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
+    if !context.allowed.comment {
+        return Err(AppError::invalid("phase", "closed"));
+    }
+    if target.status != PROPOSAL_PUBLISHED {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    let parent = match new.parent_id {
+        Some(parent_id) => {
+            let parent = comment::Entity::find_by_id(parent_id)
+                .filter(comment::Column::ProposalId.eq(target.id))
+                .one(&txn)
+                .await
+                .map_err(storage_error)?
+                .ok_or_else(|| AppError::invalid("parent", "unknown"))?;
+            if parent.status != STATUS_PUBLISHED {
+                return Err(AppError::invalid("parent", "deleted"));
+            }
+            if parent.depth >= i32::from(MAX_COMMENT_DEPTH) {
+                return Err(AppError::invalid("parent", "too_deep"));
+            }
+            Some(parent)
+        }
+        None => None,
+    };
+    let inserted = comment::ActiveModel {
+        proposal_id: Set(target.id),
+        parent_id: Set(parent.as_ref().map(|p| p.id)),
+        author_id: Set(user.id),
+        body: Set(body.clone()),
+        depth: Set(parent.as_ref().map_or(0, |p| p.depth + 1)),
+        source: Set(if event.is_some() {
+            SOURCE_ONSITE
+        } else {
+            SOURCE_ONLINE
+        }
+        .to_owned()),
+        event_name: Set(event),
+        status: Set(STATUS_PUBLISHED.to_owned()),
+        created_at: Set(now),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::CommentCount,
+            Expr::col(proposal::Column::CommentCount).add(1),
+        )
+        .col_expr(
+            proposal::Column::EngagedAt,
+            super::proposal::engaged_since(now),
+        )
+        .filter(proposal::Column::Id.eq(target.id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    follow::notify(
+        &txn,
+        site,
+        &target,
+        follow::Event::Comment {
+            comment_id: inserted.id,
+            author_id: user.id,
+            parent_author_id: parent.map(|p| p.author_id),
+            body: &body,
+        },
+        user.id,
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(inserted.id)
+}
+
+/// The author corrects their comment within 15 minutes of writing it.
+pub async fn edit<C>(
+    db: &C,
+    user: &CurrentUser,
+    comment_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let body = validated_comment(body)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let row = own_comment(&txn, user, comment_id, now).await?;
+    if now - row.created_at >= chrono::Duration::minutes(COMMENT_EDIT_MINUTES) {
+        return Err(AppError::invalid("comment", "edit_window_over"));
+    }
+    comment::Entity::update_many()
+        .col_expr(comment::Column::Body, Expr::value(body))
+        .col_expr(comment::Column::EditedAt, Expr::value(now))
+        .filter(comment::Column::Id.eq(comment_id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(row.proposal_id)
+}
+
+/// The author deletes their comment: the text goes, a placeholder keeps replies in place.
+pub async fn delete<C>(
+    db: &C,
+    user: &CurrentUser,
+    comment_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let row = own_comment(&txn, user, comment_id, now).await?;
+    comment::Entity::update_many()
+        .col_expr(comment::Column::Body, Expr::value(String::new()))
+        .col_expr(
+            comment::Column::Status,
+            Expr::value(STATUS_DELETED.to_owned()),
+        )
+        .col_expr(comment::Column::DeletedAt, Expr::value(now))
+        .filter(comment::Column::Id.eq(comment_id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::CommentCount,
+            Expr::col(proposal::Column::CommentCount).sub(1),
+        )
+        .filter(proposal::Column::Id.eq(row.proposal_id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(row.proposal_id)
+}
+
+/// A published comment of the user's on a proposal the public can see.
+async fn own_comment(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    comment_id: i64,
+    now: DateTime<Utc>,
+) -> Result<comment::Model, AppError> {
+    let row = comment::Entity::find_by_id(comment_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let target = find(db, row.proposal_id).await?;
+    procedure::published_context(db, target.procedure_id, now).await?;
+    if row.status != STATUS_PUBLISHED {
+        return Err(AppError::NotFound);
+    }
+    if row.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row)
+}

@@ -1,0 +1,685 @@
+//! Proposals: submission (online and on site), editing until the first reaction,
+//! withdrawal, the public page, and the listing with sort, filters, search and keyset
+//! pagination.
+
+use super::procedure::{self, Context};
+use super::{follow, lock_user, names_of};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
+use crate::backend::sanitize::markdown_to_html;
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::proposal::{
+    COMMENT_EDIT_MINUTES, CommentView, ProposalCard, ProposalDetail, ProposalInput,
+    ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally, Viewer,
+    VoteBudget, VoteRule, validated_event,
+};
+use crate::model::time::Timestamp;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionSession,
+    TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Proposals per listing page.
+pub const PAGE_SIZE: u64 = 20;
+
+pub const STATUS_PUBLISHED: &str = "published";
+pub const STATUS_WITHDRAWN: &str = "withdrawn";
+pub const SOURCE_ONLINE: &str = "online";
+pub const SOURCE_ONSITE: &str = "onsite";
+
+/// Submits a proposal. `onsite` names the event a planner enters it for; the author then
+/// is the planner and the proposal shows where it came from.
+pub async fn create<C>(
+    db: &C,
+    user: &CurrentUser,
+    procedure_id: i64,
+    input: ProposalInput,
+    onsite: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let event = match onsite {
+        Some(event) => {
+            user.require(Permission::Plan)?;
+            Some(validated_event(&event)?)
+        }
+        None => None,
+    };
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
+    if !context.allowed.propose {
+        return Err(AppError::invalid("phase", "closed"));
+    }
+    let input = input.validated(&context.categories)?;
+    let inserted = proposal::ActiveModel {
+        procedure_id: Set(procedure_id),
+        author_id: Set(user.id),
+        title: Set(input.title),
+        body: Set(input.body),
+        category: Set(input.category),
+        location: Set(input.location),
+        source: Set(if event.is_some() {
+            SOURCE_ONSITE
+        } else {
+            SOURCE_ONLINE
+        }
+        .to_owned()),
+        event_name: Set(event),
+        status: Set(STATUS_PUBLISHED.to_owned()),
+        withdrawal_note: Set(None),
+        support_count: Set(0),
+        up_count: Set(0),
+        down_count: Set(0),
+        score: Set(0),
+        comment_count: Set(0),
+        engaged_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    // Authors follow their own proposal.
+    follow::insert(&txn, user.id, inserted.id, now).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(inserted.id)
+}
+
+/// The author changes their proposal, as long as nobody has voted on or commented it.
+pub async fn edit<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    input: ProposalInput,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let row = find(&txn, proposal_id).await?;
+    if row.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != STATUS_PUBLISHED {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    if row.engaged_at.is_some() {
+        return Err(AppError::invalid("proposal", "locked"));
+    }
+    let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
+    let input = input.validated(&context.categories)?;
+    // The condition repeats the check: a vote that arrived meanwhile wins.
+    let updated = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Title, Expr::value(input.title))
+        .col_expr(proposal::Column::Body, Expr::value(input.body))
+        .col_expr(proposal::Column::Category, Expr::value(input.category))
+        .col_expr(proposal::Column::Location, Expr::value(input.location))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .filter(proposal::Column::EngagedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::invalid("proposal", "locked"));
+    }
+    txn.commit().await.map_err(storage_error)
+}
+
+/// The author withdraws their proposal with a note everyone sees; followers are told.
+pub async fn withdraw<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    proposal_id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let note = note.trim();
+    let length = note.chars().count();
+    if length < 3 {
+        return Err(AppError::invalid("note", "too_short"));
+    }
+    if length > 1_000
+        || note
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(AppError::invalid("note", "too_long"));
+    }
+    let txn = db.begin().await.map_err(storage_error)?;
+    lock_user(&txn, user.id).await?;
+    let row = find(&txn, proposal_id).await?;
+    if row.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != STATUS_PUBLISHED {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Status,
+            Expr::value(STATUS_WITHDRAWN.to_owned()),
+        )
+        .col_expr(
+            proposal::Column::WithdrawalNote,
+            Expr::value(note.to_owned()),
+        )
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    follow::notify(
+        &txn,
+        site,
+        &row,
+        follow::Event::Withdrawn { note },
+        user.id,
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(storage_error)
+}
+
+/// `COALESCE(engaged_at, now)`: the first reaction's time, set once.
+pub(crate) fn engaged_since(now: DateTime<Utc>) -> Expr {
+    Expr::expr(sea_orm::sea_query::Func::coalesce([
+        Expr::col(proposal::Column::EngagedAt),
+        Expr::value(now),
+    ]))
+}
+
+/// A proposal by id (whatever its procedure; callers check the procedure).
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+) -> Result<proposal::Model, AppError> {
+    proposal::Entity::find_by_id(proposal_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)
+}
+
+/// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
+/// comments in thread order.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ProposalDetail, AppError> {
+    let row = find(db, proposal_id).await?;
+    let (context, procedure_summary) =
+        procedure::published_context(db, row.procedure_id, now).await?;
+    let comments = comment::Entity::find()
+        .filter(comment::Column::ProposalId.eq(row.id))
+        .order_by_asc(comment::Column::Id)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut author_ids: HashSet<i64> = comments.iter().map(|c| c.author_id).collect();
+    author_ids.insert(row.author_id);
+    let names = names_of(db, author_ids.into_iter().collect()).await?;
+    let viewer_id = viewer.map(|v| v.id);
+    let my_votes = my_votes(db, viewer_id, &[row.id]).await?;
+    let following = match viewer_id {
+        Some(user_id) => follow_entity::Entity::find_by_id((user_id, row.id))
+            .one(db)
+            .await
+            .map_err(storage_error)?
+            .is_some(),
+        None => false,
+    };
+    let budget = budget(db, viewer_id, &context).await?;
+    let is_author = viewer_id == Some(row.author_id);
+    let published = row.status == STATUS_PUBLISHED;
+    let editable = is_author && published && row.engaged_at.is_none();
+    let edit_source = editable.then(|| ProposalInput {
+        title: row.title.clone(),
+        body: row.body.clone(),
+        category: row.category.clone(),
+        location: row.location.clone(),
+    });
+    let comments = thread(comments, &names, viewer_id, now);
+    Ok(ProposalDetail {
+        body_html: markdown_to_html(&row.body),
+        location: row.location.clone(),
+        withdrawal_note: row.withdrawal_note.clone(),
+        editable,
+        withdrawable: is_author && published,
+        edit_source,
+        following,
+        viewer: viewer_of(viewer),
+        budget,
+        comments,
+        procedure: procedure_summary,
+        rule: context.rule,
+        allowed: context.allowed,
+        categories: context.categories,
+        card: card(row, &names, &my_votes),
+    })
+}
+
+/// Orders comments so each reply follows its parent (and earlier replies come first).
+fn thread(
+    rows: Vec<comment::Model>,
+    names: &HashMap<i64, String>,
+    viewer_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<CommentView> {
+    let mut children: HashMap<Option<i64>, Vec<comment::Model>> = HashMap::new();
+    for row in rows {
+        children.entry(row.parent_id).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    // Depth-first, without recursion: a stack of sibling lists, newest pushed last.
+    let mut stack: Vec<comment::Model> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(row) = stack.pop() {
+        if let Some(mut replies) = children.remove(&Some(row.id)) {
+            replies.reverse();
+            stack.extend(replies);
+        }
+        out.push(comment_view(row, names, viewer_id, now));
+    }
+    out
+}
+
+fn comment_view(
+    row: comment::Model,
+    names: &HashMap<i64, String>,
+    viewer_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> CommentView {
+    let deleted = row.status != super::comment::STATUS_PUBLISHED;
+    let mine = viewer_id == Some(row.author_id) && !deleted;
+    let editable = mine && now - row.created_at < chrono::Duration::minutes(COMMENT_EDIT_MINUTES);
+    CommentView {
+        id: row.id,
+        parent_id: row.parent_id,
+        depth: u8::try_from(row.depth).unwrap_or(u8::MAX),
+        author: if deleted {
+            None
+        } else {
+            names.get(&row.author_id).cloned()
+        },
+        source: Source::from_columns(&row.source, row.event_name),
+        body_html: if deleted {
+            String::new()
+        } else {
+            markdown_to_html(&row.body)
+        },
+        deleted,
+        edited: row.edited_at.is_some(),
+        created_at: Timestamp(row.created_at.timestamp()),
+        editable,
+        deletable: mine,
+        source_text: editable.then_some(row.body),
+    }
+}
+
+/// The proposals of a published procedure, one page of them.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    procedure_id: i64,
+    query: ProposalQuery,
+    seed: u32,
+    now: DateTime<Utc>,
+) -> Result<ProposalListing, AppError> {
+    let (context, procedure_summary) = procedure::published_context(db, procedure_id, now).await?;
+    let sort = query
+        .sort
+        .unwrap_or_else(|| ProposalSort::default_for(context.current_phase));
+    let status = query.status.unwrap_or(ProposalStatus::Published);
+    let mut select = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(procedure_id))
+        .filter(proposal::Column::Status.eq(status.as_str()));
+    if let Some(category) = &query.category {
+        select = select.filter(proposal::Column::Category.eq(category.as_str()));
+    }
+    if let Some(q) = &query.q
+        && let Some(condition) = search_condition(db.get_database_backend(), q)
+    {
+        select = select.filter(condition);
+    }
+    let total = select.clone().count(db).await.map_err(storage_error)?;
+
+    let key = SortKey::new(sort, context.rule, seed);
+    let mut page = key.order(select);
+    if let Some(cursor) = &query.cursor {
+        let (value, id) = parse_cursor(cursor)?;
+        page = page.filter(key.after(value, id));
+    }
+    let mut rows = page
+        .limit(PAGE_SIZE + 1)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let next_cursor = if rows.len() as u64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last()
+            .map(|last| format!("{}.{}", key.value_of(last), last.id))
+    } else {
+        None
+    };
+    let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let viewer_id = viewer.map(|v| v.id);
+    let votes = my_votes(db, viewer_id, &ids).await?;
+    let budget = budget(db, viewer_id, &context).await?;
+    Ok(ProposalListing {
+        procedure: procedure_summary,
+        rule: context.rule,
+        allowed: context.allowed,
+        categories: context.categories,
+        query,
+        sort,
+        total,
+        items: rows
+            .into_iter()
+            .map(|row| card(row, &names, &votes))
+            .collect(),
+        next_cursor,
+        viewer: viewer_of(viewer),
+        budget,
+    })
+}
+
+fn viewer_of(user: Option<&CurrentUser>) -> Viewer {
+    user.map_or_else(Viewer::default, |user| Viewer {
+        signed_in: true,
+        verified: user.verified,
+        planner: user.can(Permission::Plan),
+    })
+}
+
+/// The order of a listing as a column or expression, with the keyset condition that
+/// continues after a given row.
+struct SortKey {
+    sort: ProposalSort,
+    rule: VoteRule,
+    seed: i64,
+}
+
+/// A prime above every id and seed: `(id * seed) % P` shuffles ids without collisions.
+const SHUFFLE_PRIME: i64 = 2_147_483_629;
+
+impl SortKey {
+    fn new(sort: ProposalSort, rule: VoteRule, seed: u32) -> Self {
+        // Spread any seed (also 1, 2, 3 …) over the whole range, so products wrap many
+        // times and neighbouring ids land far apart.
+        let mixed = (u64::from(seed).wrapping_mul(2_654_435_761) ^ 0x5bd1_e995)
+            % (SHUFFLE_PRIME as u64 - 1);
+        Self {
+            sort,
+            rule,
+            seed: i64::try_from(mixed).unwrap_or(1) + 1,
+        }
+    }
+
+    fn expr(&self) -> Expr {
+        match self.sort {
+            ProposalSort::Newest => Expr::col((proposal::Entity, proposal::Column::CreatedAt)),
+            ProposalSort::MostSupported => match self.rule {
+                VoteRule::Rating => Expr::col((proposal::Entity, proposal::Column::Score)),
+                VoteRule::Support { .. } => {
+                    Expr::col((proposal::Entity, proposal::Column::SupportCount))
+                }
+            },
+            ProposalSort::MostDiscussed => {
+                Expr::col((proposal::Entity, proposal::Column::CommentCount))
+            }
+            // Both values are integers this module chose: nothing from the request.
+            ProposalSort::Random => Expr::cust(format!(
+                "((proposals.id * {}) % {SHUFFLE_PRIME})",
+                self.seed
+            )),
+        }
+    }
+
+    fn descending(&self) -> bool {
+        self.sort != ProposalSort::Random
+    }
+
+    fn order(&self, select: Select<proposal::Entity>) -> Select<proposal::Entity> {
+        let order = if self.descending() {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        select
+            .order_by(self.expr(), order.clone())
+            .order_by(proposal::Column::Id, order)
+    }
+
+    /// Rows after (value, id) in this order.
+    fn after(&self, value: i64, id: i64) -> Condition {
+        let value = match self.sort {
+            ProposalSort::Newest => DateTime::<Utc>::from_timestamp_micros(value)
+                .map(sea_orm::Value::from)
+                .unwrap_or_else(|| sea_orm::Value::from(DateTime::<Utc>::UNIX_EPOCH)),
+            _ => sea_orm::Value::from(value),
+        };
+        let id_col = Expr::col((proposal::Entity, proposal::Column::Id));
+        if self.descending() {
+            Condition::any().add(self.expr().lt(value.clone())).add(
+                Condition::all()
+                    .add(self.expr().eq(value))
+                    .add(id_col.lt(id)),
+            )
+        } else {
+            Condition::any().add(self.expr().gt(value.clone())).add(
+                Condition::all()
+                    .add(self.expr().eq(value))
+                    .add(id_col.gt(id)),
+            )
+        }
+    }
+
+    fn value_of(&self, row: &proposal::Model) -> i64 {
+        match self.sort {
+            ProposalSort::Newest => row.created_at.timestamp_micros(),
+            ProposalSort::MostSupported => match self.rule {
+                VoteRule::Rating => i64::from(row.score),
+                VoteRule::Support { .. } => i64::from(row.support_count),
+            },
+            ProposalSort::MostDiscussed => i64::from(row.comment_count),
+            ProposalSort::Random => (row.id * self.seed) % SHUFFLE_PRIME,
+        }
+    }
+}
+
+fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
+    let malformed = || AppError::invalid("cursor", "malformed");
+    let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
+    Ok((
+        value.parse().map_err(|_| malformed())?,
+        id.parse().map_err(|_| malformed())?,
+    ))
+}
+
+/// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
+/// FTS5 index, every word as a prefix. `None` when the query has no words.
+fn search_condition(backend: DbBackend, q: &str) -> Option<Condition> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let expr = match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            "proposals.search @@ plainto_tsquery('german', $1)",
+            [words.join(" ")],
+        ),
+        _ => {
+            // Each word quoted (no FTS5 syntax gets through) and matched as a prefix.
+            let fts: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+            Expr::cust_with_values(
+                "proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
+                [fts.join(" ")],
+            )
+        }
+    };
+    Some(Condition::all().add(expr))
+}
+
+fn card(
+    row: proposal::Model,
+    names: &HashMap<i64, String>,
+    my_votes: &HashMap<i64, i8>,
+) -> ProposalCard {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    ProposalCard {
+        id: row.id,
+        excerpt: excerpt(&row.body, 180),
+        category: row.category,
+        author: names.get(&row.author_id).cloned(),
+        source: Source::from_columns(&row.source, row.event_name),
+        status: ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Published),
+        tally: Tally {
+            support: count(row.support_count),
+            up: count(row.up_count),
+            down: count(row.down_count),
+            score: row.score,
+        },
+        comment_count: count(row.comment_count),
+        created_at: Timestamp(row.created_at.timestamp()),
+        my_vote: my_votes.get(&row.id).copied(),
+        title: row.title,
+    }
+}
+
+/// The start of a Markdown text as plain text, cut at a word boundary.
+pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    let plain: String = markdown
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | '*' | '_' | '`' | '>' | '[' | ']' | '|') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            out.push_str(" …");
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The viewer's votes among the given proposals.
+async fn my_votes(
+    db: &impl ConnectionTrait,
+    viewer_id: Option<i64>,
+    proposal_ids: &[i64],
+) -> Result<HashMap<i64, i8>, AppError> {
+    let Some(user_id) = viewer_id else {
+        return Ok(HashMap::new());
+    };
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = vote::Entity::find()
+        .filter(vote::Column::UserId.eq(user_id))
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|v| (v.proposal_id, i8::try_from(v.value).unwrap_or(0)))
+        .collect())
+}
+
+/// "3 of 5 supports used", when the procedure caps supports and someone is signed in.
+pub(crate) async fn budget(
+    db: &impl ConnectionTrait,
+    viewer_id: Option<i64>,
+    context: &Context,
+) -> Result<Option<VoteBudget>, AppError> {
+    let (Some(user_id), Some(cap)) = (viewer_id, context.rule.cap()) else {
+        return Ok(None);
+    };
+    let used = vote::Entity::find()
+        .filter(vote::Column::UserId.eq(user_id))
+        .filter(vote::Column::ProcedureId.eq(context.id))
+        .count(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(Some(VoteBudget {
+        used: u32::try_from(used).unwrap_or(u32::MAX),
+        cap,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_words_and_drop_markup() {
+        assert_eq!(
+            excerpt("## Titel\n\n**Mehr** Bäume", 50),
+            "Titel Mehr Bäume"
+        );
+        assert_eq!(excerpt("eins zwei drei vier", 10), "eins zwei …");
+    }
+
+    #[test]
+    fn cursors_must_be_two_numbers() {
+        assert_eq!(parse_cursor("17.4").unwrap(), (17, 4));
+        assert!(parse_cursor("17").is_err());
+        assert!(parse_cursor("a.b").is_err());
+        assert!(parse_cursor("1.2; DROP TABLE").is_err());
+    }
+
+    #[test]
+    fn searches_without_words_filter_nothing() {
+        assert!(search_condition(DbBackend::Sqlite, " \"*() ").is_none());
+        assert!(search_condition(DbBackend::Sqlite, "Grünfläche").is_some());
+    }
+
+    #[test]
+    fn the_shuffle_is_a_permutation_per_seed() {
+        let key = SortKey::new(ProposalSort::Random, VoteRule::Rating, 12_345);
+        let mut seen = HashSet::new();
+        for id in 1..5_000 {
+            let row_key = (id * key.seed) % SHUFFLE_PRIME;
+            assert!(seen.insert(row_key));
+        }
+    }
+}

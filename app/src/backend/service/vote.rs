@@ -1,0 +1,191 @@
+//! Votes: cast, change and withdraw, each idempotent. The vote row and the proposal's
+//! counters change in one transaction, after the voter's row is locked, so the tally equals
+//! the vote rows under any number of concurrent requests.
+
+use super::procedure;
+use super::proposal::{STATUS_PUBLISHED, budget, find};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{proposal, vote};
+use crate::error::AppError;
+use crate::model::proposal::{Tally, VoteBudget};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+
+/// The state after a vote request: what the voter sees change in place.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VoteState {
+    pub proposal_id: i64,
+    pub tally: Tally,
+    pub my_vote: Option<i8>,
+    pub budget: Option<VoteBudget>,
+}
+
+/// Casts or changes a vote. Casting the same value again changes nothing.
+pub async fn cast<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    value: i8,
+    now: DateTime<Utc>,
+) -> Result<VoteState, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    change(db, user, proposal_id, Some(value), now).await
+}
+
+/// Withdraws a vote; without one, nothing changes.
+pub async fn withdraw<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<VoteState, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    change(db, user, proposal_id, None, now).await
+}
+
+async fn change<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    value: Option<i8>,
+    now: DateTime<Utc>,
+) -> Result<VoteState, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    super::lock_user(&txn, user.id).await?;
+    let row = find(&txn, proposal_id).await?;
+    let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
+    if !context.allowed.vote {
+        return Err(AppError::invalid("phase", "closed"));
+    }
+    if row.status != STATUS_PUBLISHED {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    if let Some(value) = value {
+        context.rule.check_value(value)?;
+    }
+    let existing = vote::Entity::find_by_id((user.id, proposal_id))
+        .one(&txn)
+        .await
+        .map_err(storage_error)?;
+    let old = existing.as_ref().map(|v| v.value);
+    let new = value.map(i16::from);
+    if old != new {
+        match (old, new) {
+            (None, Some(new)) => {
+                if let Some(cap) = context.rule.cap() {
+                    let used = vote::Entity::find()
+                        .filter(vote::Column::UserId.eq(user.id))
+                        .filter(vote::Column::ProcedureId.eq(context.id))
+                        .count(&txn)
+                        .await
+                        .map_err(storage_error)?;
+                    if used >= u64::from(cap) {
+                        return Err(AppError::invalid("vote", "cap_reached"));
+                    }
+                }
+                vote::ActiveModel {
+                    user_id: Set(user.id),
+                    proposal_id: Set(proposal_id),
+                    procedure_id: Set(context.id),
+                    value: Set(new),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(&txn)
+                .await
+                .map_err(storage_error)?;
+            }
+            (Some(_), Some(new)) => {
+                vote::Entity::update_many()
+                    .col_expr(vote::Column::Value, Expr::value(new))
+                    .col_expr(vote::Column::UpdatedAt, Expr::value(now))
+                    .filter(vote::Column::UserId.eq(user.id))
+                    .filter(vote::Column::ProposalId.eq(proposal_id))
+                    .exec(&txn)
+                    .await
+                    .map_err(storage_error)?;
+            }
+            (Some(_), None) => {
+                vote::Entity::delete_many()
+                    .filter(vote::Column::UserId.eq(user.id))
+                    .filter(vote::Column::ProposalId.eq(proposal_id))
+                    .exec(&txn)
+                    .await
+                    .map_err(storage_error)?;
+            }
+            (None, None) => {}
+        }
+        adjust_counters(&txn, proposal_id, old, new, now).await?;
+    }
+    let fresh = find(&txn, proposal_id).await?;
+    let budget = budget(&txn, Some(user.id), &context).await?;
+    txn.commit().await.map_err(storage_error)?;
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    Ok(VoteState {
+        proposal_id,
+        tally: Tally {
+            support: count(fresh.support_count),
+            up: count(fresh.up_count),
+            down: count(fresh.down_count),
+            score: fresh.score,
+        },
+        my_vote: value,
+        budget,
+    })
+}
+
+/// Moves the counters by the difference between the old and the new vote, relative to
+/// their current values (never read-modify-write).
+async fn adjust_counters(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+    old: Option<i16>,
+    new: Option<i16>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let count_of = |v: Option<i16>, wanted: i16| i32::from(v == Some(wanted));
+    let up = count_of(new, 1) - count_of(old, 1);
+    let down = count_of(new, -1) - count_of(old, -1);
+    let mut update = proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::SupportCount,
+            Expr::col(proposal::Column::SupportCount).add(up),
+        )
+        .col_expr(
+            proposal::Column::UpCount,
+            Expr::col(proposal::Column::UpCount).add(up),
+        )
+        .col_expr(
+            proposal::Column::DownCount,
+            Expr::col(proposal::Column::DownCount).add(down),
+        )
+        .col_expr(
+            proposal::Column::Score,
+            Expr::col(proposal::Column::Score).add(up - down),
+        );
+    if new.is_some() {
+        update = update.col_expr(
+            proposal::Column::EngagedAt,
+            super::proposal::engaged_since(now),
+        );
+    }
+    update
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(())
+}

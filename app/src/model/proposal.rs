@@ -1,0 +1,521 @@
+//! Proposals, comments and votes as browser and server see them.
+
+use super::procedure::{PhaseKind, ProcedureSummary};
+use super::time::Timestamp;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// How a procedure counts votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VoteRule {
+    /// One support per person and proposal; with a cap, at most `cap` supports per person
+    /// in the whole procedure.
+    Support { cap: Option<u32> },
+    /// +1 or −1 per person and proposal.
+    Rating,
+}
+
+impl VoteRule {
+    pub fn from_columns(kind: &str, cap: Option<i32>) -> Self {
+        match kind {
+            "rating" => Self::Rating,
+            _ => Self::Support {
+                cap: cap.and_then(|c| u32::try_from(c).ok()).filter(|c| *c > 0),
+            },
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Support { .. } => "support",
+            Self::Rating => "rating",
+        }
+    }
+
+    pub fn cap(self) -> Option<u32> {
+        match self {
+            Self::Support { cap } => cap,
+            Self::Rating => None,
+        }
+    }
+
+    /// The values this rule accepts: support only 1, rating 1 and −1.
+    pub fn check_value(self, value: i8) -> Result<(), AppError> {
+        match (self, value) {
+            (Self::Support { .. }, 1) | (Self::Rating, 1 | -1) => Ok(()),
+            _ => Err(AppError::invalid("value", "not_allowed")),
+        }
+    }
+}
+
+/// What residents may do right now in a procedure: it follows the current phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Allowed {
+    pub propose: bool,
+    pub comment: bool,
+    pub vote: bool,
+}
+
+impl Allowed {
+    /// Proposals are made in the proposals phase; comments are welcome while proposals,
+    /// discussion or voting run; votes count only in the procedure's vote phase.
+    pub fn in_phase(current: Option<PhaseKind>, vote_phase: PhaseKind) -> Self {
+        let Some(current) = current else {
+            return Self::default();
+        };
+        Self {
+            propose: current == PhaseKind::Proposals,
+            comment: matches!(
+                current,
+                PhaseKind::Proposals | PhaseKind::Discussion | PhaseKind::Voting
+            ),
+            vote: current == vote_phase,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalSort {
+    #[default]
+    Newest,
+    /// Most supports, or the best net score under the rating rule.
+    MostSupported,
+    MostDiscussed,
+    /// A stable shuffle per visitor: early proposals get no head start.
+    Random,
+}
+
+impl ProposalSort {
+    pub const ALL: [ProposalSort; 4] = [
+        Self::Random,
+        Self::Newest,
+        Self::MostSupported,
+        Self::MostDiscussed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::MostSupported => "supported",
+            Self::MostDiscussed => "discussed",
+            Self::Random => "random",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// In the proposals phase the random order is the default, so early proposals get no
+    /// unfair head start; afterwards the most supported come first.
+    pub fn default_for(phase: Option<PhaseKind>) -> Self {
+        match phase {
+            Some(PhaseKind::Proposals) => Self::Random,
+            Some(PhaseKind::Information) | None => Self::Newest,
+            _ => Self::MostSupported,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Published,
+    Withdrawn,
+}
+
+impl ProposalStatus {
+    pub const ALL: [ProposalStatus; 2] = [Self::Published, Self::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// Where a contribution came from: the platform, or an on-site event a planner entered it for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    Online,
+    Onsite { event: String },
+}
+
+impl Source {
+    pub fn from_columns(source: &str, event: Option<String>) -> Self {
+        match (source, event) {
+            ("onsite", Some(event)) => Self::Onsite { event },
+            _ => Self::Online,
+        }
+    }
+}
+
+/// A listing request: sort, filters, search and the keyset cursor of the page.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProposalQuery {
+    /// `None`: the default for the current phase.
+    pub sort: Option<ProposalSort>,
+    pub category: Option<String>,
+    pub status: Option<ProposalStatus>,
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl ProposalQuery {
+    pub const MAX_SEARCH_LEN: usize = 200;
+
+    /// From a page address; unknown values are ignored so stale links still work.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let non_empty = |key: &str| {
+            get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        Self {
+            sort: non_empty("sort").and_then(|s| ProposalSort::parse(&s)),
+            category: non_empty("category"),
+            status: non_empty("status").and_then(|s| ProposalStatus::parse(&s)),
+            q: non_empty("q").map(|q| q.chars().take(Self::MAX_SEARCH_LEN).collect()),
+            cursor: non_empty("cursor"),
+        }
+    }
+
+    /// The query string of this listing with another cursor (or none), for page links.
+    pub fn to_params(&self, sort: ProposalSort, cursor: Option<&str>) -> String {
+        let mut pairs = vec![("sort", sort.as_str().to_owned())];
+        if let Some(category) = &self.category {
+            pairs.push(("category", category.clone()));
+        }
+        if let Some(status) = self.status {
+            pairs.push(("status", status.as_str().to_owned()));
+        }
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
+        }
+        if let Some(cursor) = cursor {
+            pairs.push(("cursor", cursor.to_owned()));
+        }
+        pairs
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", encode_component(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Percent-encoding for a query value (RFC 3986 unreserved characters stay).
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A proposal's counts. Under the support rule only `support` is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tally {
+    pub support: u32,
+    pub up: u32,
+    pub down: u32,
+    pub score: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalCard {
+    pub id: i64,
+    pub title: String,
+    /// Plain text, the start of the body.
+    pub excerpt: String,
+    pub category: Option<String>,
+    /// `None` once the author deleted their account.
+    pub author: Option<String>,
+    pub source: Source,
+    pub status: ProposalStatus,
+    pub tally: Tally,
+    pub comment_count: u32,
+    pub created_at: Timestamp,
+    /// The viewer's own vote (1 or −1), when signed in.
+    pub my_vote: Option<i8>,
+}
+
+/// "3 of 5 supports used".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteBudget {
+    pub used: u32,
+    pub cap: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalListing {
+    pub procedure: ProcedureSummary,
+    pub rule: VoteRule,
+    pub allowed: Allowed,
+    pub categories: Vec<String>,
+    pub query: ProposalQuery,
+    /// The order actually applied (the phase default when the query named none).
+    pub sort: ProposalSort,
+    /// All proposals matching the filters, over all pages.
+    pub total: u64,
+    pub items: Vec<ProposalCard>,
+    pub next_cursor: Option<String>,
+    pub viewer: Viewer,
+    pub budget: Option<VoteBudget>,
+}
+
+/// Who is looking, as far as the page needs to know to offer the right forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Viewer {
+    pub signed_in: bool,
+    pub verified: bool,
+    /// May enter contributions from on-site events.
+    pub planner: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: u8,
+    pub author: Option<String>,
+    pub source: Source,
+    /// Sanitized HTML; empty for a deleted comment.
+    pub body_html: String,
+    pub deleted: bool,
+    pub edited: bool,
+    pub created_at: Timestamp,
+    /// The viewer wrote it and may still edit it (within 15 minutes).
+    pub editable: bool,
+    /// The viewer wrote it and may delete it.
+    pub deletable: bool,
+    /// The raw Markdown, for the author's edit form only.
+    pub source_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalDetail {
+    pub card: ProposalCard,
+    pub procedure: ProcedureSummary,
+    pub rule: VoteRule,
+    pub allowed: Allowed,
+    pub categories: Vec<String>,
+    pub body_html: String,
+    pub location: Option<String>,
+    pub withdrawal_note: Option<String>,
+    /// The viewer is the author and nobody has voted or commented yet.
+    pub editable: bool,
+    /// The viewer is the author and the proposal is still published.
+    pub withdrawable: bool,
+    /// The raw fields, for the author's edit form only.
+    pub edit_source: Option<ProposalInput>,
+    pub following: bool,
+    pub viewer: Viewer,
+    pub budget: Option<VoteBudget>,
+    /// In thread order: each reply follows its parent.
+    pub comments: Vec<CommentView>,
+}
+
+/// The fields of a proposal as a form sends them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProposalInput {
+    pub title: String,
+    pub body: String,
+    pub category: Option<String>,
+    pub location: Option<String>,
+}
+
+impl ProposalInput {
+    pub const TITLE_MAX: usize = 200;
+    pub const BODY_MAX: usize = 20_000;
+    pub const LOCATION_MAX: usize = 200;
+
+    /// Trims and checks every field; the first problem is reported with its field name.
+    pub fn validated(self, categories: &[String]) -> Result<Self, AppError> {
+        let title = self.title.trim().to_owned();
+        let body = self.body.trim().to_owned();
+        let chars = |s: &str| s.chars().count();
+        if chars(&title) < 3 {
+            return Err(AppError::invalid("title", "too_short"));
+        }
+        if chars(&title) > Self::TITLE_MAX {
+            return Err(AppError::invalid("title", "too_long"));
+        }
+        if chars(&body) < 10 {
+            return Err(AppError::invalid("body", "too_short"));
+        }
+        if chars(&body) > Self::BODY_MAX {
+            return Err(AppError::invalid("body", "too_long"));
+        }
+        let category = self
+            .category
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if let Some(category) = &category
+            && !categories.contains(category)
+        {
+            return Err(AppError::invalid("category", "unknown"));
+        }
+        let location = self
+            .location
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty());
+        if location
+            .as_deref()
+            .is_some_and(|l| chars(l) > Self::LOCATION_MAX)
+        {
+            return Err(AppError::invalid("location", "too_long"));
+        }
+        if [&title, &body]
+            .into_iter()
+            .chain(location.as_ref())
+            .any(|text| text.chars().any(is_forbidden_control))
+        {
+            return Err(AppError::invalid("body", "control_characters"));
+        }
+        Ok(Self {
+            title,
+            body,
+            category,
+            location,
+        })
+    }
+}
+
+/// A comment's text, trimmed and checked.
+pub fn validated_comment(body: &str) -> Result<String, AppError> {
+    let body = body.trim();
+    let length = body.chars().count();
+    if length == 0 {
+        return Err(AppError::invalid("body", "too_short"));
+    }
+    if length > COMMENT_MAX {
+        return Err(AppError::invalid("body", "too_long"));
+    }
+    if body.chars().any(is_forbidden_control) {
+        return Err(AppError::invalid("body", "control_characters"));
+    }
+    Ok(body.to_owned())
+}
+
+pub const COMMENT_MAX: usize = 5_000;
+/// Replies nest this deep below a top-level comment (depth 0).
+pub const MAX_COMMENT_DEPTH: u8 = 3;
+/// How long an author may still edit a comment.
+pub const COMMENT_EDIT_MINUTES: i64 = 15;
+
+/// Control characters other than line breaks and tabs have no place in a text.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// An event name for a contribution collected on site.
+pub fn validated_event(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    let length = name.chars().count();
+    if length < 3 {
+        return Err(AppError::invalid("event", "too_short"));
+    }
+    if length > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid("event", "too_long"));
+    }
+    Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_decide_what_residents_may_do() {
+        let voting = PhaseKind::Voting;
+        let proposals = Allowed::in_phase(Some(PhaseKind::Proposals), voting);
+        assert!(proposals.propose && proposals.comment && !proposals.vote);
+        let vote = Allowed::in_phase(Some(PhaseKind::Voting), voting);
+        assert!(!vote.propose && vote.comment && vote.vote);
+        assert_eq!(
+            Allowed::in_phase(Some(PhaseKind::Evaluation), voting),
+            Allowed::default()
+        );
+        assert_eq!(Allowed::in_phase(None, voting), Allowed::default());
+        // A procedure that takes supports while proposals are collected.
+        let early = Allowed::in_phase(Some(PhaseKind::Proposals), PhaseKind::Proposals);
+        assert!(early.propose && early.vote);
+    }
+
+    #[test]
+    fn rules_accept_only_their_values() {
+        let support = VoteRule::Support { cap: Some(3) };
+        assert!(support.check_value(1).is_ok());
+        assert!(support.check_value(-1).is_err());
+        assert!(VoteRule::Rating.check_value(-1).is_ok());
+        assert!(VoteRule::Rating.check_value(2).is_err());
+        assert_eq!(
+            VoteRule::from_columns("support", Some(0)),
+            VoteRule::Support { cap: None }
+        );
+    }
+
+    #[test]
+    fn proposal_input_is_trimmed_and_checked() {
+        let categories = vec!["Radwege".to_owned()];
+        let ok = ProposalInput {
+            title: "  Radweg an der Ringstraße  ".into(),
+            body: "Ein durchgehender, geschützter Radweg.".into(),
+            category: Some("Radwege".into()),
+            location: Some("  ".into()),
+        }
+        .validated(&categories)
+        .unwrap();
+        assert_eq!(ok.title, "Radweg an der Ringstraße");
+        assert_eq!(ok.location, None);
+        let unknown = ProposalInput {
+            category: Some("Autobahn".into()),
+            ..ok.clone()
+        };
+        assert_eq!(
+            unknown.validated(&categories),
+            Err(AppError::invalid("category", "unknown"))
+        );
+        let control = ProposalInput {
+            body: "Text mit \u{0007} Glocke".into(),
+            ..ok.clone()
+        };
+        assert!(control.validated(&categories).is_err());
+        let long = ProposalInput {
+            title: "x".repeat(201),
+            ..ok
+        };
+        assert_eq!(
+            long.validated(&categories),
+            Err(AppError::invalid("title", "too_long"))
+        );
+    }
+
+    #[test]
+    fn query_round_trips_through_the_address() {
+        let query = ProposalQuery::from_params(|key| match key {
+            "sort" => Some("discussed".into()),
+            "q" => Some("Grünfläche & Bänke".into()),
+            "status" => Some("nonsense".into()),
+            _ => None,
+        });
+        assert_eq!(query.sort, Some(ProposalSort::MostDiscussed));
+        assert_eq!(query.status, None);
+        assert_eq!(
+            query.to_params(ProposalSort::MostDiscussed, Some("abc")),
+            "sort=discussed&q=Gr%C3%BCnfl%C3%A4che%20%26%20B%C3%A4nke&cursor=abc"
+        );
+    }
+}

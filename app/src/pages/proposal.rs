@@ -1,0 +1,356 @@
+//! `/vorschlaege/{id}`: a proposal with its tally, the author's tools, and the discussion.
+
+use crate::api::proposals::{
+    AddComment, DeleteComment, EditComment, EditProposal, Follow, Vote, WithdrawProposal,
+    get_proposal,
+};
+use crate::components::error_view::ErrorPage;
+use crate::components::form::{ErrorAlert, Field, posted_error, status};
+use crate::components::live_form::LiveForm;
+use crate::components::vote_box::{BudgetNote, VoteBox};
+use crate::i18n::{T, Texts, use_i18n};
+use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
+use crate::pages::proposals::{Byline, TextArea};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProposalPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let detail = Resource::new(move || id.get(), get_proposal);
+    let done = Callback::new(move |()| detail.refetch());
+    view! {
+        <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <Proposal detail done /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The message a finished form left in the address.
+fn status_text(status: &str) -> Option<fn(&'static Texts) -> &'static str> {
+    Some(match status {
+        "created" => |t| t.proposal_created,
+        "saved" => |t| t.proposal_saved,
+        "withdrawn" => |t| t.proposal_withdrawn_done,
+        "voted" => |t| t.vote_saved,
+        "vote_withdrawn" => |t| t.vote_withdrawn,
+        "followed" => |t| t.followed,
+        "unfollowed" => |t| t.unfollowed,
+        "commented" => |t| t.comment_added,
+        "comment_saved" => |t| t.comment_saved,
+        "comment_deleted" => |t| t.comment_deleted,
+        _ => return None,
+    })
+}
+
+#[component]
+fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = status();
+    let card = detail.card.clone();
+    let id = card.id;
+    let procedure_href = format!("/verfahren/{}", detail.procedure.slug);
+    let errors = [
+        posted_error::<Vote>(),
+        posted_error::<Follow>(),
+        posted_error::<EditProposal>(),
+        posted_error::<WithdrawProposal>(),
+    ];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let notice = move || {
+        status.get().and_then(|s| status_text(&s)).map(|text| {
+            view! { <p class="alert alert--success" role="status">{move || text(i18n.t())}</p> }
+        })
+    };
+    let withdrawn = (card.status == ProposalStatus::Withdrawn).then(|| {
+        let note = detail.withdrawal_note.clone().unwrap_or_default();
+        view! {
+            <div class="alert alert--info" role="note">
+                <p><strong><T k=|t| t.withdrawn_notice /></strong></p>
+                <p class="preserve-lines">{note}</p>
+            </div>
+        }
+    });
+    let location = detail.location.clone().map(|place| {
+        view! {
+            <div>
+                <dt><T k=|t| t.location_label /></dt>
+                <dd>{place}</dd>
+            </div>
+        }
+    });
+    let category = card.category.clone().map(|category| {
+        view! {
+            <div>
+                <dt><T k=|t| t.category_label /></dt>
+                <dd>{category}</dd>
+            </div>
+        }
+    });
+    let follow = detail.viewer.signed_in.then(|| {
+        let following = detail.following;
+        view! {
+            <form method="post" action=Follow::PATH class="follow">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="follow" value=if following { "0" } else { "1" } />
+                <button type="submit" class="button--quiet" aria-pressed=if following { "true" } else { "false" }>
+                    {move || if following { i18n.t().unfollow } else { i18n.t().follow }}
+                </button>
+            </form>
+        }
+    });
+    let author_tools = author_tools(&detail);
+    let title = card.title.clone();
+    let vote_box = view! {
+        <VoteBox
+            card=card.clone()
+            rule=detail.rule
+            allowed=detail.allowed
+            viewer=detail.viewer
+            budget=detail.budget
+            back=format!("/vorschlaege/{id}#abstimmung")
+            done
+        />
+    };
+    view! {
+        <Title text=title.clone() />
+        <article class="container proposal">
+            <header class="page-intro">
+                <p class="card__kicker">
+                    <a href=procedure_href>{detail.procedure.title.clone()}</a>
+                </p>
+                <h1>
+                    <span class="proposal__number">
+                        {move || format!("{} #{id}", i18n.t().proposal_number)}
+                    </span>
+                    " "
+                    {title}
+                </h1>
+                <p class="proposal-card__meta">
+                    <Byline author=card.author.clone() source=card.source.clone() />
+                    " · "
+                    {move || i18n.t().date(card.created_at)}
+                </p>
+            </header>
+            {notice}
+            <ErrorAlert error />
+            {withdrawn}
+            <div class="procedure__layout">
+                <div>
+                    <div class="prose" inner_html=detail.body_html.clone()></div>
+                    <dl class="facts">{category}{location}</dl>
+                    {author_tools}
+                </div>
+                <aside class="procedure__aside">
+                    <section class="card" id="abstimmung" aria-labelledby="vote-heading">
+                        <h2 id="vote-heading"><T k=|t| t.vote_heading /></h2>
+                        {vote_box}
+                        <BudgetNote budget=detail.budget />
+                        {follow}
+                    </section>
+                </aside>
+            </div>
+            <Comments detail=detail.clone() done />
+        </article>
+    }
+    .into_any()
+}
+
+/// Edit (until the first reaction) and withdraw, for the author only.
+fn author_tools(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
+    if !detail.withdrawable {
+        return None;
+    }
+    let i18n = use_i18n();
+    let id = detail.card.id;
+    let edit = detail.edit_source.clone().map(|source| {
+        let error = posted_error::<EditProposal>();
+        let categories = detail.categories.clone();
+        let selected = source.category.clone().unwrap_or_default();
+        let options = categories
+            .into_iter()
+            .map(|c| {
+                let is = c == selected;
+                let label = c.clone();
+                view! { <option value=c selected=is>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <details class="disclosure">
+                <summary><T k=|t| t.edit_proposal /></summary>
+                <p class="field__hint"><T k=|t| t.edit_until_reaction /></p>
+                <form method="post" action=EditProposal::PATH>
+                    <input type="hidden" name="id" value=id />
+                    <Field name="title" label=|t| t.title_label error value=source.title.clone() />
+                    <TextArea name="body" label=|t| t.body_label hint=|t| t.markdown_hint rows=10 value=source.body.clone() />
+                    <div class="field">
+                        <label for="field-category"><T k=|t| t.category_label /></label>
+                        <select id="field-category" name="category">
+                            <option value="">{move || i18n.t().no_category}</option>
+                            {options}
+                        </select>
+                    </div>
+                    <Field name="location" label=|t| t.location_label error required=false value=source.location.clone().unwrap_or_default() />
+                    <button type="submit"><T k=|t| t.save /></button>
+                </form>
+            </details>
+        }
+    });
+    let locked = detail.edit_source.is_none().then(|| {
+        view! { <p class="field__hint"><T k=|t| t.edit_locked /></p> }
+    });
+    Some(view! {
+        <section class="author-tools" aria-labelledby="author-tools-heading">
+            <h2 id="author-tools-heading"><T k=|t| t.your_proposal /></h2>
+            {edit}
+            {locked}
+            <details class="disclosure">
+                <summary><T k=|t| t.withdraw_proposal /></summary>
+                <form method="post" action=WithdrawProposal::PATH>
+                    <input type="hidden" name="id" value=id />
+                    <TextArea name="note" label=|t| t.withdraw_note_label hint=|t| t.withdraw_note_hint rows=3 />
+                    <button type="submit" class="button--danger"><T k=|t| t.withdraw_proposal /></button>
+                </form>
+            </details>
+        </section>
+    })
+}
+
+#[component]
+fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = [
+        posted_error::<AddComment>(),
+        posted_error::<EditComment>(),
+        posted_error::<DeleteComment>(),
+    ];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let id = detail.card.id;
+    let count = detail.card.comment_count;
+    let open = detail.allowed.comment && detail.card.status == ProposalStatus::Published;
+    let viewer = detail.viewer;
+    let can_write = open && viewer.verified;
+    let form = if !open {
+        view! { <p class="field__hint"><T k=|t| t.comments_closed /></p> }.into_any()
+    } else if !viewer.signed_in {
+        view! { <p><a href="/anmelden"><T k=|t| t.login_to_comment /></a></p> }.into_any()
+    } else if !viewer.verified {
+        view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
+            .into_any()
+    } else {
+        view! {
+            <LiveForm action=AddComment::PATH done class="comment-form">
+                <input type="hidden" name="proposal_id" value=id />
+                <TextArea name="body" label=|t| t.comment_label hint=|t| t.markdown_hint rows=4 id_suffix="comment" />
+                {viewer.planner.then(|| view! {
+                    <Field name="event" label=|t| t.event_optional_label error required=false />
+                })}
+                <button type="submit"><T k=|t| t.submit_comment /></button>
+            </LiveForm>
+        }
+        .into_any()
+    };
+    let items = detail
+        .comments
+        .into_iter()
+        .map(|comment| view! { <CommentItem comment proposal_id=id can_write done /> })
+        .collect_view();
+    view! {
+        <section class="comments" id="kommentare" aria-labelledby="comments-heading">
+            <h2 id="comments-heading">{move || i18n.t().comments_count(count)}</h2>
+            <ErrorAlert error />
+            {form}
+            <ol class="comment-list" aria-live="polite">{items}</ol>
+        </section>
+    }
+}
+
+#[component]
+fn CommentItem(
+    comment: CommentView,
+    proposal_id: i64,
+    can_write: bool,
+    done: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = comment.id;
+    let anchor = format!("kommentar-{id}");
+    let depth_class = format!(
+        "comment comment--depth-{}",
+        comment.depth.min(MAX_COMMENT_DEPTH)
+    );
+    if comment.deleted {
+        return view! {
+            <li class=depth_class id=anchor>
+                <p class="comment__placeholder"><T k=|t| t.comment_deleted_placeholder /></p>
+            </li>
+        }
+        .into_any();
+    }
+    let created = comment.created_at;
+    let edited = comment.edited;
+    let reply = (can_write && comment.depth < MAX_COMMENT_DEPTH).then(|| {
+        view! {
+            <details class="disclosure">
+                <summary><T k=|t| t.reply /></summary>
+                <LiveForm action=AddComment::PATH done class="comment-form">
+                    <input type="hidden" name="proposal_id" value=proposal_id />
+                    <input type="hidden" name="parent_id" value=id />
+                    <TextArea name="body" label=|t| t.reply_label rows=3 id_suffix=id.to_string() />
+                    <button type="submit"><T k=|t| t.submit_reply /></button>
+                </LiveForm>
+            </details>
+        }
+    });
+    let edit = comment.source_text.clone().filter(|_| comment.editable).map(|text| {
+        view! {
+            <details class="disclosure">
+                <summary><T k=|t| t.edit_comment /></summary>
+                <LiveForm action=EditComment::PATH done class="comment-form">
+                    <input type="hidden" name="id" value=id />
+                    <TextArea name="body" label=|t| t.comment_label rows=3 value=text id_suffix=format!("edit-{id}") />
+                    <button type="submit"><T k=|t| t.save /></button>
+                </LiveForm>
+            </details>
+        }
+    });
+    let delete = comment.deletable.then(|| {
+        view! {
+            <LiveForm action=DeleteComment::PATH done class="comment__delete">
+                <input type="hidden" name="id" value=id />
+                <button type="submit" class="button--quiet"><T k=|t| t.delete_comment /></button>
+            </LiveForm>
+        }
+    });
+    let source = comment.source.clone();
+    let author = comment.author.clone();
+    view! {
+        <li class=depth_class id=anchor>
+            <article class="comment__body" aria-label=move || i18n.t().comment_by(author.as_deref())>
+                <p class="comment__meta">
+                    <Byline author=comment.author.clone() source />
+                    " · "
+                    {move || i18n.t().date(created)}
+                    {edited.then(|| view! { " · " <span>{move || i18n.t().edited}</span> })}
+                </p>
+                <div class="prose" inner_html=comment.body_html.clone()></div>
+                <div class="comment__actions">{reply}{edit}{delete}</div>
+            </article>
+        </li>
+    }
+    .into_any()
+}

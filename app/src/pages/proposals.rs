@@ -1,0 +1,388 @@
+//! A procedure's proposals: the listing (sort, filters, search, pages) on the procedure
+//! page, and the page to submit a new one.
+
+use crate::api::procedures::get_procedure;
+use crate::api::proposals::{CreateProposal, Vote, list_proposals};
+use crate::components::error_view::{ErrorNotice, ErrorPage};
+use crate::components::form::{ErrorAlert, Field, posted_error, status};
+use crate::components::vote_box::{BudgetNote, VoteBox};
+use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::procedure::ProcedureDetail;
+use crate::model::proposal::{
+    ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
+};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+/// The listing below a procedure's description. Filters are a GET form, so every state of
+/// the listing has an address that can be shared and reloaded.
+#[component]
+pub fn ProposalsSection(slug: String) -> impl IntoView {
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = query_map.read();
+        ProposalQuery::from_params(|key| map.get(key))
+    });
+    let slug_for_fetch = slug.clone();
+    let listing = Resource::new(
+        move || query.get(),
+        move |query| list_proposals(slug_for_fetch.clone(), query),
+    );
+    let done = Callback::new(move |()| listing.refetch());
+    view! {
+        <section class="proposals" aria-labelledby="proposals-heading">
+            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        match listing.await {
+                            Ok(listing) => view! { <Listing listing slug done /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let vote_error = posted_error::<Vote>();
+    let status = status();
+    let back = format!(
+        "{}{}#vorschlaege",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let query = listing.query.clone();
+    let sort = listing.sort;
+    let new_link = listing.allowed.propose.then(|| {
+        view! {
+            <a class="button" href=format!("/verfahren/{slug}/vorschlag-neu")>
+                <T k=|t| t.new_proposal />
+            </a>
+        }
+    });
+    let filters = filter_form(&listing, sort);
+    let total = listing.total;
+    let rule = listing.rule;
+    let allowed = listing.allowed;
+    let viewer = listing.viewer;
+    let budget = listing.budget;
+    let body = if listing.items.is_empty() {
+        let searching = query.q.is_some() || query.category.is_some() || query.cursor.is_some();
+        view! {
+            <div class="empty-state">
+                <p class="empty-state__title">
+                    {move || {
+                        let t = i18n.t();
+                        if searching { t.no_matching_proposals } else { t.no_proposals_yet }
+                    }}
+                </p>
+            </div>
+        }
+        .into_any()
+    } else {
+        let cards = listing
+            .items
+            .into_iter()
+            .map(|card| {
+                view! {
+                    <li>
+                        <ProposalItem card rule allowed viewer budget back=back.clone() done />
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="proposal-list">{cards}</ol> }.into_any()
+    };
+    let first_page = query.cursor.is_some().then(|| {
+        let href = format!("?{}#vorschlaege", query.to_params(sort, None));
+        view! { <a href=href><T k=|t| t.first_page /></a> }
+    });
+    let next_page = listing.next_cursor.map(|cursor| {
+        let href = format!("?{}#vorschlaege", query.to_params(sort, Some(&cursor)));
+        view! { <a class="button button--quiet" href=href rel="next"><T k=|t| t.more_proposals /></a> }
+    });
+    let notice = move || {
+        status.get().and_then(|status| {
+            let text: fn(&'static Texts) -> &'static str = match status.as_str() {
+                "voted" => |t| t.vote_saved,
+                "vote_withdrawn" => |t| t.vote_withdrawn,
+                _ => return None,
+            };
+            Some(view! { <p class="alert alert--success" role="status">{move || text(i18n.t())}</p> })
+        })
+    };
+    view! {
+        <header class="proposals__header" id="vorschlaege">
+            <h2 id="proposals-heading">
+                <T k=|t| t.proposals_heading />
+                " "
+                <span class="tabs__count">{total}</span>
+            </h2>
+            {new_link}
+        </header>
+        <BudgetNote budget />
+        {notice}
+        <ErrorAlert error=vote_error />
+        {filters}
+        <div aria-live="polite">{body}</div>
+        <nav class="pager" aria-label=move || i18n.t().pages_label>
+            {first_page}
+            {next_page}
+        </nav>
+    }
+    .into_any()
+}
+
+/// Search, category, status and order, as a GET form.
+fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let query = listing.query.clone();
+    let categories = listing.categories.clone();
+    let category = query.category.clone().unwrap_or_default();
+    let category_options = categories
+        .into_iter()
+        .map(|c| {
+            let selected = c == category;
+            let label = c.clone();
+            view! { <option value=c selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let status = query.status.unwrap_or(ProposalStatus::Published);
+    let sort_options = ProposalSort::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=s.as_str() selected=s == sort>{move || i18n.t().sort(s)}</option>
+            }
+        })
+        .collect_view();
+    let status_options = ProposalStatus::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=s.as_str() selected=s == status>{move || i18n.t().proposal_status(s)}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="filters" method="get" action="#vorschlaege" role="search">
+            <div class="field">
+                <label for="filter-q"><T k=|t| t.search_proposals /></label>
+                <input id="filter-q" name="q" type="search" maxlength="200" value=query.q.clone() />
+            </div>
+            <div class="field">
+                <label for="filter-category"><T k=|t| t.category_label /></label>
+                <select id="filter-category" name="category">
+                    <option value="">{move || i18n.t().all_categories}</option>
+                    {category_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-status"><T k=|t| t.status_label /></label>
+                <select id="filter-status" name="status">{status_options}</select>
+            </div>
+            <div class="field">
+                <label for="filter-sort"><T k=|t| t.sort_label /></label>
+                <select id="filter-sort" name="sort">{sort_options}</select>
+            </div>
+            <button type="submit" class="button--quiet"><T k=|t| t.apply_filters /></button>
+        </form>
+    }
+}
+
+#[component]
+fn ProposalItem(
+    card: ProposalCard,
+    rule: crate::model::proposal::VoteRule,
+    allowed: crate::model::proposal::Allowed,
+    viewer: crate::model::proposal::Viewer,
+    budget: Option<crate::model::proposal::VoteBudget>,
+    back: String,
+    done: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/vorschlaege/{}", card.id);
+    let heading_id = format!("vorschlag-{}", card.id);
+    let labelled_by = heading_id.clone();
+    let comments = card.comment_count;
+    view! {
+        <article class="proposal-card" aria-labelledby=labelled_by>
+            <div class="proposal-card__main">
+                <p class="card__kicker">
+                    {move || format!("{} #{}", i18n.t().proposal_number, card.id)}
+                    {card.category.clone().map(|c| view! { " · " <span>{c}</span> })}
+                </p>
+                <h3 class="proposal-card__title" id=heading_id>
+                    <a href=href>{card.title.clone()}</a>
+                </h3>
+                <p class="proposal-card__excerpt">{card.excerpt.clone()}</p>
+                <p class="proposal-card__meta">
+                    <Byline author=card.author.clone() source=card.source.clone() />
+                    " · "
+                    {move || i18n.t().date(card.created_at)}
+                    " · "
+                    {move || i18n.t().comments_count(comments)}
+                </p>
+            </div>
+            <VoteBox card rule allowed viewer budget back done />
+        </article>
+    }
+}
+
+/// "Jonas Keller", or "entered from: Bürgerwerkstatt Süd" for an on-site contribution.
+#[component]
+pub fn Byline(author: Option<String>, source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let author = author.unwrap_or_default();
+    match source {
+        Source::Online => view! {
+            <span>{move || if author.is_empty() { i18n.t().deleted_account.to_owned() } else { author.clone() }}</span>
+        }
+        .into_any(),
+        Source::Onsite { event } => view! {
+            <span class="badge badge--onsite">{move || i18n.t().onsite}</span>
+            " "
+            <span>{move || format!("{}: {}", i18n.t().collected_at, event)}</span>
+        }
+        .into_any(),
+    }
+}
+
+/// `/verfahren/{slug}/vorschlag-neu`
+#[component]
+pub fn NewProposalPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let detail = Resource::new(move || slug.get(), get_procedure);
+    let me = Resource::new(|| (), |_| crate::api::account::who_am_i());
+    view! {
+        <Title text=page_title(|t| t.new_proposal) />
+        <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
+            {move || Suspend::new(async move {
+                match (detail.await, me.await) {
+                    (Ok(detail), Ok(me)) => view! { <NewProposalForm detail me /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewProposalForm(
+    detail: ProcedureDetail,
+    me: Option<crate::model::account::Me>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error::<CreateProposal>();
+    let slug = detail.summary.slug.clone();
+    let back = format!("/verfahren/{slug}");
+    let heading = view! {
+        <p class="card__kicker"><a href=back.clone()>{detail.summary.title.clone()}</a></p>
+        <h1><T k=|t| t.new_proposal /></h1>
+    };
+    let Some(me) = me else {
+        return view! {
+            <div class="container form-page">
+                {heading}
+                <p><T k=|t| t.login_to_propose /></p>
+                <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
+            </div>
+        }
+        .into_any();
+    };
+    if !detail.allowed.propose {
+        return view! {
+            <div class="container form-page">
+                {heading}
+                <p class="alert alert--info" role="status"><T k=|t| t.proposals_closed /></p>
+                <p><a href=back><T k=|t| t.back_to_procedure /></a></p>
+            </div>
+        }
+        .into_any();
+    }
+    let planner = matches!(
+        me.role,
+        crate::model::account::Role::Planner | crate::model::account::Role::Admin
+    );
+    let category_options = detail
+        .categories
+        .into_iter()
+        .map(|c| {
+            let label = c.clone();
+            view! { <option value=c>{label}</option> }
+        })
+        .collect_view();
+    let unverified = (!me.verified)
+        .then(|| view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> });
+    let onsite = planner.then(|| {
+        view! {
+            <fieldset class="fieldset">
+                <legend><T k=|t| t.onsite_legend /></legend>
+                <p class="field__hint"><T k=|t| t.onsite_hint /></p>
+                <Field name="event" label=|t| t.event_label error required=false />
+            </fieldset>
+        }
+    });
+    view! {
+        <div class="container form-page form-page--wide">
+            {heading}
+            {unverified}
+            <ErrorAlert error />
+            <form method="post" action=CreateProposal::PATH>
+                <input type="hidden" name="slug" value=slug />
+                <Field name="title" label=|t| t.title_label error hint=|t| t.title_hint />
+                <TextArea name="body" label=|t| t.body_label hint=|t| t.markdown_hint rows=10 />
+                <div class="field">
+                    <label for="field-category"><T k=|t| t.category_label /></label>
+                    <select id="field-category" name="category">
+                        <option value="">{move || i18n.t().no_category}</option>
+                        {category_options}
+                    </select>
+                </div>
+                <Field name="location" label=|t| t.location_label error required=false hint=|t| t.location_hint />
+                {onsite}
+                <button type="submit"><T k=|t| t.submit_proposal /></button>
+            </form>
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled multi-line text field.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional, into)] value: Option<String>,
+    /// Makes ids unique when a page has several forms with the same field.
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = match id_suffix {
+        Some(suffix) => format!("field-{name}-{suffix}"),
+        None => format!("field-{name}"),
+    };
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <textarea id=id name=name rows=rows required=true aria-describedby=described>
+                {value.unwrap_or_default()}
+            </textarea>
+        </div>
+    }
+}

@@ -1,0 +1,141 @@
+// Participation in the browser: a resident proposes, another comments, a third replies,
+// a fourth votes with JavaScript (in place, no reload) and a fifth without; the counts
+// shown match. Plus the accessibility of every participation page in both languages.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { axeViolations, launchBrowser, newPage, startServer, waitForHydration } from './support.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const DEMO_PASSWORD = 'Mitreden-Demo-2026';
+
+async function loggedIn(email, options = {}) {
+  const session = await newPage(browser, server.baseUrl, options);
+  const { page } = session;
+  await page.goto(`${server.baseUrl}/anmelden`);
+  if (options.javaScriptEnabled !== false) await waitForHydration(page);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.click('main button[type="submit"]');
+  await page.waitForURL(`${server.baseUrl}/konto`);
+  return session;
+}
+
+describe('proposing, discussing and voting', () => {
+  let proposalUrl;
+
+  test('a resident submits a proposal', async () => {
+    const { context, page, problems } = await loggedIn('bewohnerin@mitreden.test');
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await waitForHydration(page);
+    await page.click('a:has-text("Vorschlag einreichen")');
+    await page.waitForURL(/\/verfahren\/radverkehr-2030\/vorschlag-neu$/);
+    await page.fill('#field-title', 'Fahrradstraße in der Körnerstraße');
+    await page.fill('#field-body', 'Die Körnerstraße ist eine ruhige Parallelroute zur Hauptstraße und eignet sich als **Fahrradstraße**.');
+    await page.selectOption('#field-category', 'Radwege');
+    await page.fill('#field-location', 'Körnerstraße');
+    await page.click('main button[type="submit"]');
+    await page.waitForURL(/\/vorschlaege\/\d+/);
+    await page.locator('text=Ihr Vorschlag ist veröffentlicht').waitFor();
+    proposalUrl = page.url().split('?')[0];
+    await page.locator('h1:has-text("Fahrradstraße in der Körnerstraße")').waitFor();
+    assert.ok(await page.locator('.prose strong:has-text("Fahrradstraße")').count());
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('another resident comments in place and a third replies', async () => {
+    assert.ok(proposalUrl, 'the proposal from the first test');
+    const jonas = await loggedIn('jonas.keller@mitreden.test');
+    await jonas.page.goto(proposalUrl);
+    await waitForHydration(jonas.page);
+    await jonas.page.evaluate(() => { window.__noReload = true; });
+    await jonas.page.fill('#field-body-comment', 'Sehr gute Idee, die Route nutze ich jeden Tag.');
+    await jonas.page.click('.comment-form button:has-text("Kommentieren")');
+    await jonas.page.locator('.comment:has-text("die Route nutze ich jeden Tag")').waitFor();
+    assert.equal(await jonas.page.evaluate(() => window.__noReload), true, 'the page reloaded');
+    await jonas.page.locator('#comments-heading:has-text("1 Kommentar")').waitFor();
+    assert.deepEqual(jonas.problems, []);
+    await jonas.context.close();
+
+    const fatma = await loggedIn('fatma.yilmaz@mitreden.test');
+    await fatma.page.goto(proposalUrl);
+    await waitForHydration(fatma.page);
+    const comment = fatma.page.locator('.comment', { hasText: 'die Route nutze ich jeden Tag' });
+    await comment.locator('summary:has-text("Antworten")').click();
+    await comment.locator('textarea').fill('Ich auch, vor allem morgens.');
+    await comment.locator('button:has-text("Antwort senden")').click();
+    await fatma.page.locator('.comment--depth-1:has-text("vor allem morgens")').waitFor();
+    await fatma.page.locator('#comments-heading:has-text("2 Kommentare")').waitFor();
+    assert.deepEqual(fatma.problems, []);
+    await fatma.context.close();
+  });
+
+  test('a resident votes with JavaScript, in place, and sees the count', async () => {
+    const lena = await loggedIn('lena.hoffmann@mitreden.test');
+    await lena.page.goto(proposalUrl);
+    await waitForHydration(lena.page);
+    await lena.page.evaluate(() => { window.__noReload = true; });
+    const box = lena.page.locator('#abstimmung');
+    await box.locator('.tally__number').filter({ hasText: '0' }).waitFor();
+    await box.locator('button:has-text("Unterstützen")').click();
+    await box.locator('text=Sie unterstützen diesen Vorschlag.').waitFor();
+    assert.equal(await box.locator('.tally__number').innerText(), '1');
+    assert.equal(await lena.page.evaluate(() => window.__noReload), true, 'the page reloaded');
+    await box.locator('button[aria-pressed="true"]').waitFor();
+    assert.deepEqual(lena.problems, []);
+    await lena.context.close();
+  });
+
+  test('without JavaScript a resident votes from the listing and the counts match', async () => {
+    const peter = await loggedIn('peter.schulz@mitreden.test', { javaScriptEnabled: false });
+    await peter.page.goto(`${server.baseUrl}/verfahren/radverkehr-2030?sort=newest`);
+    const card = peter.page.locator('.proposal-card', { hasText: 'Fahrradstraße in der Körnerstraße' });
+    await card.locator('button:has-text("Unterstützen")').click();
+    await peter.page.locator('text=Ihre Stimme ist gezählt.').waitFor();
+    const after = peter.page.locator('.proposal-card', { hasText: 'Fahrradstraße in der Körnerstraße' });
+    assert.equal(await after.locator('.tally__number').innerText(), '2');
+    assert.match(await after.innerText(), /2 Kommentare/);
+    assert.match(await peter.page.locator('.budget').innerText(), /1 von 5 Unterstützungen verwendet/);
+
+    await peter.page.goto(proposalUrl);
+    assert.equal(await peter.page.locator('#abstimmung .tally__number').innerText(), '2');
+    assert.equal(await peter.page.locator('.comment').count(), 2);
+    await peter.context.close();
+  });
+});
+
+describe('participation pages are accessible', () => {
+  for (const lang of ['de', 'en']) {
+    test(`listing, proposal and submission pages have no axe violations (${lang})`, async () => {
+      const { context, page } = await loggedIn('bewohnerin@mitreden.test', { locale: lang === 'de' ? 'de-DE' : 'en-GB' });
+      await context.addCookies([{ name: 'mitreden_lang', value: lang, url: server.baseUrl }]);
+      for (const path of [
+        '/verfahren/radverkehr-2030',
+        '/verfahren/marktplatz-neugestaltung',
+        '/verfahren/radverkehr-2030/vorschlag-neu',
+      ]) {
+        await page.goto(`${server.baseUrl}${path}`);
+        await waitForHydration(page);
+        assert.deepEqual(await axeViolations(page), [], `${path} (${lang})`);
+      }
+      await page.goto(`${server.baseUrl}/verfahren/marktplatz-neugestaltung`);
+      await page.locator('.proposal-card__title a').first().click();
+      await page.waitForURL(/\/vorschlaege\/\d+/);
+      await page.locator('.comments').waitFor();
+      assert.deepEqual(await axeViolations(page), [], `proposal page (${lang})`);
+      await context.close();
+    });
+  }
+});

@@ -1,0 +1,296 @@
+//! Procedures, proposals, comments, votes and following: the same services as the pages.
+
+use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
+use app::backend::service::comment::{self, NewComment};
+use app::backend::service::{follow, procedure, proposal, vote};
+use app::backend::state::AppState;
+use app::error::AppError;
+use app::model::procedure::{ProcedureFilter, Slug};
+use app::model::proposal::{CommentView, ProposalInput, ProposalQuery};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, patch, post, put};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/procedures", get(list_procedures))
+        .route("/procedures/{slug}", get(get_procedure))
+        .route(
+            "/procedures/{slug}/proposals",
+            get(list_proposals).post(create_proposal),
+        )
+        .route("/proposals/{id}", get(get_proposal).patch(edit_proposal))
+        .route("/proposals/{id}/withdraw", post(withdraw_proposal))
+        .route(
+            "/proposals/{id}/comments",
+            get(list_comments).post(create_comment),
+        )
+        .route("/proposals/{id}/vote", put(cast_vote).delete(withdraw_vote))
+        .route(
+            "/proposals/{id}/follow",
+            put(follow_proposal).delete(unfollow_proposal),
+        )
+        .route("/comments/{id}", patch(edit_comment).delete(delete_comment))
+}
+
+fn slug(value: &str) -> Result<Slug, ApiError> {
+    Slug::parse(value).map_err(|_| ApiError(AppError::NotFound))
+}
+
+async fn list_procedures(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    let filter = ProcedureFilter::parse_or_default(params.get("status").map(String::as_str));
+    let listing = procedure::list_published(&state.db, filter, Utc::now()).await?;
+    Ok(axum::Json(listing))
+}
+
+async fn get_procedure(
+    State(state): State<AppState>,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let detail = procedure::get_published(&state.db, &slug(&slug_param)?, Utc::now()).await?;
+    Ok(axum::Json(detail))
+}
+
+/// `?sort=&q=&category=&status=&cursor=`; unknown sort or status values are a 400, not
+/// silently ignored as on the pages, so clients learn about their mistake.
+async fn list_proposals(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug_param): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    for (key, parse_ok) in [
+        (
+            "sort",
+            params
+                .get("sort")
+                .is_none_or(|s| app::model::proposal::ProposalSort::parse(s).is_some()),
+        ),
+        (
+            "status",
+            params
+                .get("status")
+                .is_none_or(|s| app::model::proposal::ProposalStatus::parse(s).is_some()),
+        ),
+    ] {
+        if !parse_ok {
+            return Err(ApiError(AppError::invalid(key, "unknown")));
+        }
+    }
+    let query = ProposalQuery::from_params(|key| params.get(key).cloned());
+    let id = procedure::published_id(&state.db, &slug(&slug_param)?).await?;
+    // API clients get a fixed shuffle per account (or none): they page with the cursor.
+    let seed = viewer.as_ref().map_or(1, |v| v.id.unsigned_abs() as u32);
+    let listing = proposal::list(&state.db, viewer.as_ref(), id, query, seed, Utc::now()).await?;
+    Ok(axum::Json(listing))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalBody {
+    title: String,
+    body: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
+    /// Planners only: the on-site event the proposal was collected at.
+    #[serde(default)]
+    event: Option<String>,
+}
+
+async fn create_proposal(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<ProposalBody>,
+) -> ApiResult<impl IntoResponse> {
+    let procedure_id = procedure::published_id(&state.db, &slug(&slug_param)?).await?;
+    let input = ProposalInput {
+        title: body.title,
+        body: body.body,
+        category: body.category,
+        location: body.location,
+    };
+    let now = Utc::now();
+    let id = proposal::create(&state.db, &user, procedure_id, input, body.event, now).await?;
+    let detail = proposal::get(&state.db, Some(&user), id, now).await?;
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+async fn get_proposal(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
+    Ok(axum::Json(detail))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditBody {
+    title: String,
+    body: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
+}
+
+async fn edit_proposal(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<EditBody>,
+) -> ApiResult<impl IntoResponse> {
+    let input = ProposalInput {
+        title: body.title,
+        body: body.body,
+        category: body.category,
+        location: body.location,
+    };
+    let now = Utc::now();
+    proposal::edit(&state.db, &user, id, input, now).await?;
+    Ok(axum::Json(
+        proposal::get(&state.db, Some(&user), id, now).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithdrawBody {
+    note: String,
+}
+
+async fn withdraw_proposal(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<WithdrawBody>,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    proposal::withdraw(&state.db, &state.site, &user, id, &body.note, now).await?;
+    Ok(axum::Json(
+        proposal::get(&state.db, Some(&user), id, now).await?,
+    ))
+}
+
+async fn list_comments(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
+    let comments: Vec<CommentView> = detail.comments;
+    Ok(axum::Json(
+        json!({ "proposal_id": id, "comments": comments }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentBody {
+    body: String,
+    #[serde(default)]
+    parent_id: Option<i64>,
+    #[serde(default)]
+    event: Option<String>,
+}
+
+async fn create_comment(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<CommentBody>,
+) -> ApiResult<impl IntoResponse> {
+    let new = NewComment {
+        proposal_id: id,
+        parent_id: body.parent_id,
+        body: body.body,
+        onsite: body.event,
+    };
+    let comment_id = comment::create(&state.db, &state.site, &user, new, Utc::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({ "id": comment_id, "proposal_id": id })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditCommentBody {
+    body: String,
+}
+
+async fn edit_comment(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<EditCommentBody>,
+) -> ApiResult<impl IntoResponse> {
+    let proposal_id = comment::edit(&state.db, &user, id, &body.body, Utc::now()).await?;
+    Ok(axum::Json(json!({ "id": id, "proposal_id": proposal_id })))
+}
+
+async fn delete_comment(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    comment::delete(&state.db, &user, id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoteBody {
+    value: i8,
+}
+
+/// `{value: 1 | -1}`; the same vote again is a no-op with the same answer.
+async fn cast_vote(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<VoteBody>,
+) -> ApiResult<impl IntoResponse> {
+    let outcome = vote::cast(&state.db, &user, id, body.value, Utc::now()).await?;
+    Ok(axum::Json(outcome))
+}
+
+async fn withdraw_vote(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let outcome = vote::withdraw(&state.db, &user, id, Utc::now()).await?;
+    Ok(axum::Json(outcome))
+}
+
+async fn follow_proposal(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    follow::follow(&state.db, &user, id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn unfollow_proposal(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    follow::unfollow(&state.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

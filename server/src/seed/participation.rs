@@ -1,0 +1,363 @@
+//! Demo proposals, comments and votes for the two running procedures, written through the
+//! same services residents use (at the moments the schedule allowed them), so every counter
+//! is what the rows say.
+
+use app::backend::auth::CurrentUser;
+use app::backend::service::comment::{self, NewComment};
+use app::backend::service::{procedure, proposal, vote};
+use app::backend::state::SiteSettings;
+use app::error::AppError;
+use app::model::account::Role;
+use app::model::procedure::Slug;
+use app::model::proposal::ProposalInput;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::DatabaseConnection;
+
+/// Residents who wrote the demo contributions (their password is the demo password).
+const RESIDENTS: [(&str, &str); 6] = [
+    ("jonas.keller@mitreden.test", "Jonas Keller"),
+    ("fatma.yilmaz@mitreden.test", "Fatma Yılmaz"),
+    ("lena.hoffmann@mitreden.test", "Lena Hoffmann"),
+    ("peter.schulz@mitreden.test", "Peter Schulz"),
+    ("marie.nguyen@mitreden.test", "Marie Nguyen"),
+    ("oskar.brandt@mitreden.test", "Oskar Brandt"),
+];
+
+/// (author, text): a comment or a reply.
+type Said = (usize, &'static str);
+/// A comment with its replies.
+type DemoComment = (usize, &'static str, &'static [Said]);
+
+struct DemoProposal {
+    /// Index into the authors: 0..6 the residents above, 6 Anna Beispiel, 7 the planner
+    /// (entering a contribution from an on-site event).
+    author: usize,
+    days_ago: i64,
+    title: &'static str,
+    body: &'static str,
+    category: &'static str,
+    location: Option<&'static str>,
+    event: Option<&'static str>,
+    /// Indexes of the authors who support (or, with a minus, rate down; index 0 only
+    /// ever votes up).
+    votes: &'static [i8],
+    comments: &'static [DemoComment],
+}
+
+const RADVERKEHR: &[DemoProposal] = &[
+    DemoProposal {
+        author: 0,
+        days_ago: 19,
+        title: "Geschützter Radweg auf der Ringstraße",
+        body: "Auf der Ringstraße zwischen Hauptbahnhof und Stadtpark teilen sich Radfahrende die Fahrbahn mit Bussen und Lieferverkehr. \
+               Ein baulich getrennter Radweg (Protected Bike Lane) würde die wichtigste Ost-West-Verbindung sicher machen.\n\n\
+               - durchgehend 2,30 m breit\n- Trennung durch Poller oder Bordstein\n- eigene Ampelphasen an den Kreuzungen",
+        category: "Radwege",
+        location: Some("Ringstraße, Hauptbahnhof bis Stadtpark"),
+        event: None,
+        votes: &[1, 2, 3, 4, 5, 6],
+        comments: &[
+            (
+                2,
+                "Unbedingt! Morgens fahre ich dort mit meiner Tochter zur Schule und wir weichen auf den Gehweg aus.",
+                &[
+                    (
+                        0,
+                        "Genau deshalb der Vorschlag. Der Gehweg ist ja auch keine Lösung, da ist es zu eng.",
+                    ),
+                    (
+                        3,
+                        "Wichtig wäre, dass die Poller auch im Winter geräumt werden können.",
+                    ),
+                ],
+            ),
+            (
+                4,
+                "Wie sollen die Lieferwagen dann halten? Vielleicht Ladezonen in den Seitenstraßen?",
+                &[],
+            ),
+        ],
+    },
+    DemoProposal {
+        author: 1,
+        days_ago: 17,
+        title: "Fahrradbügel am Marktplatz verdoppeln",
+        body: "An Markttagen sind alle Bügel belegt und Räder werden an Laternen und Bäumen angeschlossen. \
+               Ich schlage 40 zusätzliche Anlehnbügel an der Nordseite des Platzes vor, davon einige für Lastenräder.",
+        category: "Abstellanlagen",
+        location: Some("Marktplatz, Nordseite"),
+        event: None,
+        votes: &[0, 2, 6],
+        comments: &[(
+            5,
+            "Bitte auch überdachte Plätze, die Räder stehen dort oft stundenlang im Regen.",
+            &[],
+        )],
+    },
+    DemoProposal {
+        author: 3,
+        days_ago: 14,
+        title: "Grüner Pfeil für Radfahrende an der Schillerstraße",
+        body: "An der Kreuzung Schillerstraße / Goethestraße könnten Radfahrende mit einem Grünpfeil nur für den Radverkehr \
+               bei Rot rechts abbiegen. Die Sicht ist gut, Fußgänger queren dort kaum.",
+        category: "Kreuzungen",
+        location: Some("Kreuzung Schillerstraße / Goethestraße"),
+        event: None,
+        votes: &[1, 4],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 7,
+        days_ago: 12,
+        title: "Sichere Querung am Südbahnhof",
+        body: "Aus der Bürgerwerkstatt Süd: Viele Teilnehmende berichteten, dass die Querung der Bahnhofstraße am Südbahnhof \
+               mit dem Rad kaum möglich ist. Gewünscht wird eine Mittelinsel und eine Bedarfsampel.",
+        category: "Kreuzungen",
+        location: Some("Bahnhofstraße, Höhe Südbahnhof"),
+        event: Some("Bürgerwerkstatt Süd am 4. November"),
+        votes: &[0, 1, 2, 5],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 4,
+        days_ago: 9,
+        title: "Fahrradstraße durch die Altstadt",
+        body: "Die Lange Gasse ist schon heute eine beliebte Route. Als **Fahrradstraße** hätte der Radverkehr Vorrang, \
+               Anlieger könnten weiterhin fahren.",
+        category: "Radwege",
+        location: Some("Lange Gasse"),
+        event: None,
+        votes: &[3],
+        comments: &[(
+            5,
+            "Ich wohne dort. Solange wir mit dem Auto noch in die Garage kommen, bin ich dafür.",
+            &[(4, "Ja, Anlieger frei ist bei Fahrradstraßen die Regel.")],
+        )],
+    },
+    DemoProposal {
+        author: 6,
+        days_ago: 6,
+        title: "Reparaturstationen an den Hauptrouten",
+        body: "Öffentliche Reparaturstationen mit Luftpumpe und Werkzeug, zum Beispiel am Stadtpark, an der Uni und am Hauptbahnhof.",
+        category: "Sonstiges",
+        location: None,
+        event: None,
+        votes: &[0, 2],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 5,
+        days_ago: 3,
+        title: "Winterdienst auf Radwegen zuerst",
+        body: "Im Winter werden Radwege oft erst Tage nach den Straßen geräumt. Die Hauptrouten sollten im Räumplan dieselbe Stufe wie Hauptstraßen bekommen.",
+        category: "Radwege",
+        location: None,
+        event: None,
+        votes: &[],
+        comments: &[],
+    },
+];
+
+const MARKTPLATZ: &[DemoProposal] = &[
+    DemoProposal {
+        author: 2,
+        days_ago: 11,
+        title: "Mehr große Bäume statt Sonnenschirme",
+        body: "Im Sommer ist der Platz eine Hitzeinsel. Entwurf B sieht zwölf große Bäume vor, das wäre mir das Wichtigste.",
+        category: "Grün und Schatten",
+        location: None,
+        event: None,
+        votes: &[0, 1, 3, 4, -5],
+        comments: &[(
+            5,
+            "Bäume brauchen aber Platz für die Wurzeln, dann fallen Marktstände weg.",
+            &[
+                (
+                    2,
+                    "Entwurf B hat dafür unterirdische Wurzelkammern eingeplant, die Stände bleiben.",
+                ),
+                (
+                    7,
+                    "Aus Sicht der Verwaltung: Das stimmt, die Zahl der Standplätze bleibt in allen Entwürfen gleich.",
+                ),
+            ],
+        )],
+    },
+    DemoProposal {
+        author: 7,
+        days_ago: 9,
+        title: "Trinkbrunnen und Wasserspiel für Kinder",
+        body: "Mehrere Familien in der Bürgerversammlung wünschten sich ein flaches Wasserspiel, in dem Kinder im Sommer spielen können, \
+               und einen Trinkbrunnen.",
+        category: "Aufenthalt",
+        location: Some("Marktplatz, vor dem Rathaus"),
+        event: Some("Bürgerversammlung Innenstadt am 6. November"),
+        votes: &[0, 2, 4, 6],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 3,
+        days_ago: 8,
+        title: "Kurzzeitparkplätze für den Einzelhandel erhalten",
+        body: "Ohne Parkplätze direkt am Platz verlieren die Geschäfte ältere Kundschaft. Zehn Kurzzeitplätze sollten bleiben.",
+        category: "Markt und Verkehr",
+        location: None,
+        event: None,
+        votes: &[5, -6, -1, -2],
+        comments: &[(
+            1,
+            "Das Parkhaus am Rathaus ist zwei Minuten entfernt und selten voll.",
+            &[],
+        )],
+    },
+    DemoProposal {
+        author: 6,
+        days_ago: 5,
+        title: "Sitzbänke mit Rückenlehne",
+        body: "Viele ältere Menschen brauchen Bänke mit Rücken- und Armlehnen. Bitte im Schatten aufstellen.",
+        category: "Aufenthalt",
+        location: None,
+        event: None,
+        votes: &[1, 2, 3],
+        comments: &[],
+    },
+];
+
+/// The authors of the demo: residents, Anna Beispiel, and the planner.
+struct Cast {
+    people: Vec<CurrentUser>,
+}
+
+impl Cast {
+    fn person(&self, index: usize) -> Result<&CurrentUser, AppError> {
+        self.people.get(index).ok_or(AppError::Internal)
+    }
+}
+
+pub async fn seed(
+    db: &DatabaseConnection,
+    accounts: &[(i64, Role)],
+    today: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut people = Vec::new();
+    for (email, name) in RESIDENTS {
+        let id = app::backend::service::account::create_verified(
+            db,
+            email,
+            name,
+            super::DEMO_PASSWORD,
+            Role::Resident,
+            today,
+        )
+        .await?;
+        people.push(user(id, Role::Resident));
+    }
+    let find = |role: Role| {
+        accounts
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map(|(id, r)| user(*id, *r))
+            .ok_or(AppError::Internal)
+    };
+    people.push(find(Role::Resident)?);
+    people.push(find(Role::Planner)?);
+    let cast = Cast { people };
+    // The notifications the demo contributions cause are dropped below: nobody asked for them.
+    let site = SiteSettings {
+        instance_name: String::new(),
+        data_dir: std::path::PathBuf::new(),
+        public_url: String::new(),
+    };
+    for (slug, proposals) in [
+        ("radverkehr-2030", RADVERKEHR),
+        ("marktplatz-neugestaltung", MARKTPLATZ),
+    ] {
+        let procedure_id = procedure::published_id(db, &Slug::parse(slug)?).await?;
+        for demo in proposals {
+            fill(db, &cast, &site, procedure_id, demo, today).await?;
+        }
+    }
+    use app::backend::entity::outbox_email;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    outbox_email::Entity::delete_many()
+        .filter(outbox_email::Column::ToAddress.like("%@mitreden.test"))
+        .exec(db)
+        .await
+        .map_err(app::backend::db::storage_error)?;
+    Ok(())
+}
+
+async fn fill(
+    db: &DatabaseConnection,
+    cast: &Cast,
+    site: &SiteSettings,
+    procedure_id: i64,
+    demo: &DemoProposal,
+    today: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let written = today - Duration::days(demo.days_ago);
+    let author = cast.person(demo.author)?;
+    let id = proposal::create(
+        db,
+        author,
+        procedure_id,
+        ProposalInput {
+            title: demo.title.to_owned(),
+            body: demo.body.to_owned(),
+            category: Some(demo.category.to_owned()),
+            location: demo.location.map(str::to_owned),
+        },
+        demo.event.map(str::to_owned),
+        written,
+    )
+    .await?;
+    let mut at = written;
+    for (author, text, replies) in demo.comments {
+        at += Duration::hours(5);
+        let parent = comment::create(
+            db,
+            site,
+            cast.person(*author)?,
+            NewComment {
+                proposal_id: id,
+                parent_id: None,
+                body: (*text).to_owned(),
+                onsite: None,
+            },
+            at.min(today),
+        )
+        .await?;
+        for (author, text) in *replies {
+            at += Duration::hours(3);
+            comment::create(
+                db,
+                site,
+                cast.person(*author)?,
+                NewComment {
+                    proposal_id: id,
+                    parent_id: Some(parent),
+                    body: (*text).to_owned(),
+                    onsite: None,
+                },
+                at.min(today),
+            )
+            .await?;
+        }
+    }
+    // Votes are cast today: the vote phase is the current one in both demo procedures.
+    for voter in demo.votes {
+        let value = if *voter < 0 { -1 } else { 1 };
+        let index = usize::from(voter.unsigned_abs());
+        vote::cast(db, cast.person(index)?, id, value, today).await?;
+    }
+    Ok(())
+}
+
+fn user(id: i64, role: Role) -> CurrentUser {
+    CurrentUser {
+        id,
+        session_id: String::new(),
+        role,
+        verified: true,
+    }
+}

@@ -1,0 +1,1017 @@
+//! Proposals, comments, votes and following: phase rules, caps, idempotency, withdrawal,
+//! edit windows, permissions, notifications, search and pagination, on both databases.
+
+use crate::harness::{TestApp, error_code, on_postgres};
+use app::backend::entity::{digest_item, proposal, user, vote};
+use app::backend::service::follow::send_digests;
+use app::backend::service::procedure::{NewPhase, NewProcedure, create};
+use app::model::procedure::{PhaseKind, Slug};
+use app::model::proposal::VoteRule;
+use chrono::{Duration, Utc};
+use http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+/// A published procedure whose current phase is `phase` (running from yesterday for a
+/// week), with votes taken in `vote_phase`.
+pub async fn procedure(
+    app: &TestApp,
+    slug: &str,
+    phase: PhaseKind,
+    rule: VoteRule,
+    vote_phase: PhaseKind,
+) -> i64 {
+    let now = Utc::now();
+    create(
+        &app.state.db,
+        NewProcedure {
+            slug: Slug::parse(slug).unwrap(),
+            title: "Grünflächen im Quartier".to_owned(),
+            summary: "Mehr Grün".to_owned(),
+            description: "Worum es geht".to_owned(),
+            department: "Grünflächenamt".to_owned(),
+            contact: "gruen@musterstadt.example".to_owned(),
+            phases: vec![NewPhase {
+                kind: phase,
+                starts_at: now - Duration::days(1),
+                ends_at: now + Duration::days(7),
+            }],
+            rule,
+            vote_phase,
+            categories: vec!["Bäume".to_owned(), "Spielplätze".to_owned()],
+            published: true,
+        },
+        now,
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn propose(app: &TestApp, slug: &str, token: &str, title: &str) -> i64 {
+    let response = app
+        .json(
+            "POST",
+            &format!("/api/v1/procedures/{slug}/proposals"),
+            json!({ "title": title, "body": "Eine ausführliche Begründung des Vorschlags." }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    body(&response)["card"]["id"].as_i64().unwrap()
+}
+
+pub fn body(response: &crate::harness::TestResponse) -> Value {
+    serde_json::from_str(&response.body).unwrap()
+}
+
+async fn vote(app: &TestApp, id: i64, value: i64, token: &str) -> crate::harness::TestResponse {
+    app.json(
+        "PUT",
+        &format!("/api/v1/proposals/{id}/vote"),
+        json!({ "value": value }),
+        Some(token),
+    )
+    .await
+}
+
+async fn unvote(app: &TestApp, id: i64, token: &str) -> crate::harness::TestResponse {
+    app.json(
+        "DELETE",
+        &format!("/api/v1/proposals/{id}/vote"),
+        json!({}),
+        Some(token),
+    )
+    .await
+}
+
+async fn comment(
+    app: &TestApp,
+    id: i64,
+    text: &str,
+    parent: Option<i64>,
+    token: &str,
+) -> crate::harness::TestResponse {
+    app.json(
+        "POST",
+        &format!("/api/v1/proposals/{id}/comments"),
+        json!({ "body": text, "parent_id": parent }),
+        Some(token),
+    )
+    .await
+}
+
+/// Every proposal's counters equal its vote and comment rows.
+pub async fn assert_tallies_match_rows(app: &TestApp) {
+    let db = &app.state.db;
+    for row in proposal::Entity::find().all(db).await.unwrap() {
+        let count = |value: i16| {
+            vote::Entity::find()
+                .filter(vote::Column::ProposalId.eq(row.id))
+                .filter(vote::Column::Value.eq(value))
+                .count(db)
+        };
+        let (up, down) = (count(1).await.unwrap(), count(-1).await.unwrap());
+        assert_eq!(row.support_count as u64, up, "support of {}", row.id);
+        assert_eq!(row.up_count as u64, up, "up of {}", row.id);
+        assert_eq!(row.down_count as u64, down, "down of {}", row.id);
+        assert_eq!(
+            row.score as i64,
+            up as i64 - down as i64,
+            "score of {}",
+            row.id
+        );
+        let comments = app::backend::entity::comment::Entity::find()
+            .filter(app::backend::entity::comment::Column::ProposalId.eq(row.id))
+            .filter(app::backend::entity::comment::Column::Status.eq("published"))
+            .count(db)
+            .await
+            .unwrap();
+        assert_eq!(row.comment_count as u64, comments, "comments of {}", row.id);
+    }
+}
+
+#[tokio::test]
+async fn proposals_are_accepted_only_in_the_proposals_phase() {
+    let app = TestApp::new().await;
+    let support = VoteRule::Support { cap: None };
+    procedure(
+        &app,
+        "offen",
+        PhaseKind::Proposals,
+        support,
+        PhaseKind::Voting,
+    )
+    .await;
+    procedure(
+        &app,
+        "diskussion",
+        PhaseKind::Discussion,
+        support,
+        PhaseKind::Voting,
+    )
+    .await;
+    let token = app.resident("anna@example.org").await;
+
+    let id = propose(&app, "offen", &token, "Mehr Bäume in der Lindenallee").await;
+    let page = app.get(&format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        body(&page)["card"]["title"],
+        "Mehr Bäume in der Lindenallee"
+    );
+    assert_eq!(body(&page)["card"]["author"], "Anna Muster");
+
+    let closed = app
+        .json(
+            "POST",
+            "/api/v1/procedures/diskussion/proposals",
+            json!({ "title": "Zu spät", "body": "Dieser Vorschlag kommt in der falschen Phase." }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(&closed)["errors"][0]["field"], "phase");
+    assert_eq!(
+        proposal::Entity::find().count(&app.state.db).await.unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn bad_proposals_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    let support = VoteRule::Support { cap: None };
+    procedure(
+        &app,
+        "offen",
+        PhaseKind::Proposals,
+        support,
+        PhaseKind::Voting,
+    )
+    .await;
+    let token = app.resident("anna@example.org").await;
+    for (payload, field) in [
+        (
+            json!({ "title": "A", "body": "Lang genug für eine Beschreibung." }),
+            "title",
+        ),
+        (json!({ "title": "Gut", "body": "kurz" }), "body"),
+        (
+            json!({ "title": "x".repeat(201), "body": "Lang genug für eine Beschreibung." }),
+            "title",
+        ),
+        (
+            json!({ "title": "Gut", "body": "Lang genug für eine Beschreibung.", "category": "Autobahn" }),
+            "category",
+        ),
+        (
+            json!({ "title": "Gut", "body": "Text mit \u{0000} Nullbyte darin." }),
+            "body",
+        ),
+        (
+            json!({ "title": "Gut", "body": "Lang genug für eine Beschreibung.", "event": "Bürgerversammlung" }),
+            "",
+        ),
+    ] {
+        let response = app
+            .json(
+                "POST",
+                "/api/v1/procedures/offen/proposals",
+                payload,
+                Some(&token),
+            )
+            .await;
+        if field.is_empty() {
+            // Only planners enter contributions from on-site events.
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.body);
+        } else {
+            assert_eq!(
+                response.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                response.body
+            );
+            assert_eq!(body(&response)["errors"][0]["field"], field);
+        }
+    }
+    let anonymous = app
+        .json(
+            "POST",
+            "/api/v1/procedures/offen/proposals",
+            json!({ "title": "Gut", "body": "Lang genug für eine Beschreibung." }),
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let unknown = app
+        .json(
+            "POST",
+            "/api/v1/procedures/gibt-es-nicht/proposals",
+            json!({ "title": "Gut", "body": "Lang genug für eine Beschreibung." }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        proposal::Entity::find().count(&app.state.db).await.unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn unverified_residents_cannot_propose_comment_or_vote() {
+    let app = TestApp::new().await;
+    let support = VoteRule::Support { cap: None };
+    procedure(
+        &app,
+        "offen",
+        PhaseKind::Proposals,
+        support,
+        PhaseKind::Proposals,
+    )
+    .await;
+    let verified = app.resident("anna@example.org").await;
+    let id = propose(&app, "offen", &verified, "Trinkbrunnen am Spielplatz").await;
+    app.register("bert@example.org").await;
+    let unverified = app.login("bert@example.org").await;
+
+    let proposal = app
+        .json(
+            "POST",
+            "/api/v1/procedures/offen/proposals",
+            json!({ "title": "Ungeprüft", "body": "Dieser Vorschlag darf nicht ankommen." }),
+            Some(&unverified),
+        )
+        .await;
+    let comment = comment(&app, id, "Ungeprüfter Kommentar", None, &unverified).await;
+    let vote = vote(&app, id, 1, &unverified).await;
+    for response in [proposal, comment, vote] {
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            response.body
+        );
+        assert_eq!(body(&response)["errors"][0]["detail"], "not_verified");
+    }
+    assert_eq!(
+        proposal::Entity::find().count(&app.state.db).await.unwrap(),
+        1
+    );
+    assert_eq!(vote::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    assert_tallies_match_rows(&app).await;
+}
+
+#[tokio::test]
+async fn support_votes_are_idempotent_capped_and_withdrawable() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: Some(2) };
+    procedure(&app, "haushalt", PhaseKind::Voting, rule, PhaseKind::Voting).await;
+    // The procedure is already voting: its proposals are written directly.
+    let mut ids = Vec::new();
+    for title in ["Bolzplatz sanieren", "Bücherschrank", "Sitzbänke"] {
+        ids.push(insert_proposal(&app, "haushalt", title).await);
+    }
+    let token = app.resident("anna@example.org").await;
+
+    let first = vote(&app, ids[0], 1, &token).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(body(&first)["tally"]["support"], 1);
+    assert_eq!(body(&first)["budget"], json!({ "used": 1, "cap": 2 }));
+    // The same vote again changes nothing.
+    let again = vote(&app, ids[0], 1, &token).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(body(&again)["tally"]["support"], 1);
+    assert_eq!(body(&again)["my_vote"], 1);
+
+    assert_eq!(vote(&app, ids[1], 1, &token).await.status, StatusCode::OK);
+    let capped = vote(&app, ids[2], 1, &token).await;
+    assert_eq!(capped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(&capped)["errors"][0]["detail"], "cap_reached");
+    // A down vote does not exist under the support rule.
+    let down = vote(&app, ids[0], -1, &token).await;
+    assert_eq!(down.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Withdrawing frees a support; withdrawing twice is fine.
+    let withdrawn = unvote(&app, ids[1], &token).await;
+    assert_eq!(body(&withdrawn)["tally"]["support"], 0);
+    assert_eq!(body(&withdrawn)["my_vote"], Value::Null);
+    assert_eq!(unvote(&app, ids[1], &token).await.status, StatusCode::OK);
+    assert_eq!(vote(&app, ids[2], 1, &token).await.status, StatusCode::OK);
+
+    // The person sees their own vote on the proposal and in the listing.
+    let page = app
+        .get_as(&format!("/api/v1/proposals/{}", ids[0]), &token)
+        .await;
+    assert_eq!(body(&page)["card"]["my_vote"], 1);
+    let listing = app
+        .get_as(
+            "/api/v1/procedures/haushalt/proposals?sort=supported",
+            &token,
+        )
+        .await;
+    let listing = body(&listing);
+    assert_eq!(listing["budget"], json!({ "used": 2, "cap": 2 }));
+    let mine = listing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|card| card["my_vote"] == 1)
+        .count();
+    assert_eq!(mine, 2);
+    assert_tallies_match_rows(&app).await;
+}
+
+/// A proposal written straight into a procedure whatever its phase (for vote tests).
+async fn insert_proposal(app: &TestApp, slug: &str, title: &str) -> i64 {
+    use sea_orm::ActiveModelTrait;
+    let procedure_id =
+        app::backend::service::procedure::published_id(&app.state.db, &Slug::parse(slug).unwrap())
+            .await
+            .unwrap();
+    let author = match user::Entity::find()
+        .filter(user::Column::Email.eq("autorin@example.org"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+    {
+        Some(author) => author.id,
+        None => app::backend::service::account::create_verified(
+            &app.state.db,
+            "autorin@example.org",
+            "Autorin",
+            crate::harness::PASSWORD,
+            app::model::account::Role::Resident,
+            Utc::now(),
+        )
+        .await
+        .unwrap(),
+    };
+    let now = Utc::now();
+    proposal::ActiveModel {
+        procedure_id: Set(procedure_id),
+        author_id: Set(author),
+        title: Set(title.to_owned()),
+        body: Set(format!("{title}: eine ausführliche Begründung.")),
+        category: Set(None),
+        location: Set(None),
+        source: Set("online".to_owned()),
+        event_name: Set(None),
+        status: Set("published".to_owned()),
+        withdrawal_note: Set(None),
+        support_count: Set(0),
+        up_count: Set(0),
+        down_count: Set(0),
+        score: Set(0),
+        comment_count: Set(0),
+        engaged_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn rating_votes_change_and_show_both_counts() {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        "markt",
+        PhaseKind::Discussion,
+        VoteRule::Rating,
+        PhaseKind::Discussion,
+    )
+    .await;
+    let id = insert_proposal(&app, "markt", "Wasserspiel").await;
+    let anna = app.resident("anna@example.org").await;
+    let bert = app.resident("bert@example.org").await;
+    assert_eq!(vote(&app, id, 1, &anna).await.status, StatusCode::OK);
+    assert_eq!(vote(&app, id, 1, &bert).await.status, StatusCode::OK);
+    let changed = vote(&app, id, -1, &bert).await;
+    assert_eq!(
+        body(&changed)["tally"],
+        json!({ "support": 1, "up": 1, "down": 1, "score": 0 })
+    );
+    let again = vote(&app, id, -1, &anna).await;
+    assert_eq!(body(&again)["tally"]["score"], -2);
+    assert_eq!(
+        vote(&app, id, 2, &anna).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_tallies_match_rows(&app).await;
+}
+
+#[tokio::test]
+async fn votes_count_only_in_the_vote_phase() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(
+        &app,
+        "spaeter",
+        PhaseKind::Discussion,
+        rule,
+        PhaseKind::Voting,
+    )
+    .await;
+    let id = insert_proposal(&app, "spaeter", "Mehr Licht im Park").await;
+    let token = app.resident("anna@example.org").await;
+    let refused = vote(&app, id, 1, &token).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(&refused)["errors"][0]["field"], "phase");
+    assert_eq!(
+        unvote(&app, id, &token).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(vote::Entity::find().count(&app.state.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn authors_edit_until_the_first_reaction_then_only_withdraw() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(
+        &app,
+        "offen",
+        PhaseKind::Proposals,
+        rule,
+        PhaseKind::Proposals,
+    )
+    .await;
+    let author = app.resident("anna@example.org").await;
+    let other = app.resident("bert@example.org").await;
+    let id = propose(&app, "offen", &author, "Radweg Lindenallee").await;
+    let edit = |token: String, title: &'static str| {
+        let app = &app;
+        async move {
+            app.json(
+                "PATCH",
+                &format!("/api/v1/proposals/{id}"),
+                json!({ "title": title, "body": "Eine neue, längere Begründung.", "category": "Bäume" }),
+                Some(&token),
+            )
+            .await
+        }
+    };
+    let edited = edit(author.clone(), "Radweg an der Lindenallee").await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(body(&edited)["card"]["category"], "Bäume");
+    assert_eq!(
+        edit(other.clone(), "Fremd").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Bert follows, then supports: from now on the text is fixed.
+    let followed = app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{id}/follow"),
+            json!({}),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::NO_CONTENT);
+    assert_eq!(vote(&app, id, 1, &other).await.status, StatusCode::OK);
+    let locked = edit(author.clone(), "Noch eine Änderung").await;
+    assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(&locked)["errors"][0]["detail"], "locked");
+    let page = body(
+        &app.get_as(&format!("/api/v1/proposals/{id}"), &author)
+            .await,
+    );
+    assert_eq!(page["editable"], false);
+    assert_eq!(page["withdrawable"], true);
+
+    let withdraw = |token: String, note: &'static str| {
+        let app = &app;
+        async move {
+            app.json(
+                "POST",
+                &format!("/api/v1/proposals/{id}/withdraw"),
+                json!({ "note": note }),
+                Some(&token),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        withdraw(other.clone(), "Fremd").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        withdraw(author.clone(), "").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let done = withdraw(author.clone(), "Die Stadt plant den Radweg bereits.").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let done = body(&done);
+    assert_eq!(done["card"]["status"], "withdrawn");
+    assert_eq!(
+        done["withdrawal_note"],
+        "Die Stadt plant den Radweg bereits."
+    );
+    // The follower is told, with the note.
+    let mail = app.last_mail_to("bert@example.org").await;
+    assert_eq!(mail.template, "proposal_status");
+    assert!(
+        mail.body_text
+            .contains("Die Stadt plant den Radweg bereits.")
+    );
+    // No more votes, comments or a second withdrawal.
+    assert_eq!(
+        vote(&app, id, 1, &author).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        comment(&app, id, "Schade", None, &other).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        withdraw(author, "Nochmal").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Withdrawn proposals leave the default listing and have a filter of their own.
+    let listing = body(&app.get("/api/v1/procedures/offen/proposals").await);
+    assert_eq!(listing["total"], 0);
+    let withdrawn = body(
+        &app.get("/api/v1/procedures/offen/proposals?status=withdrawn")
+            .await,
+    );
+    assert_eq!(withdrawn["total"], 1);
+}
+
+#[tokio::test]
+async fn comments_thread_to_depth_three_with_an_edit_window_and_placeholders() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(&app, "offen", PhaseKind::Proposals, rule, PhaseKind::Voting).await;
+    let anna = app.resident("anna@example.org").await;
+    let bert = app.resident("bert@example.org").await;
+    let id = propose(&app, "offen", &anna, "Schattenplätze am Markt").await;
+
+    let mut parent = None;
+    let mut chain = Vec::new();
+    for depth in 0..=3 {
+        let response = comment(&app, id, &format!("Ebene {depth}"), parent, &bert).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        let comment_id = body(&response)["id"].as_i64().unwrap();
+        chain.push(comment_id);
+        parent = Some(comment_id);
+    }
+    let too_deep = comment(&app, id, "Ebene 4", parent, &anna).await;
+    assert_eq!(too_deep.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body(&too_deep)["errors"][0]["detail"], "too_deep");
+    // A reply to a comment of another proposal is refused.
+    let other = propose(&app, "offen", &anna, "Anderer Vorschlag hier").await;
+    let foreign = comment(&app, other, "Falsch verknüpft", Some(chain[0]), &anna).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let listed = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
+    let depths: Vec<_> = listed["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["depth"].as_i64().unwrap())
+        .collect();
+    assert_eq!(depths, [0, 1, 2, 3]);
+    let detail = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
+    assert_eq!(detail["card"]["comment_count"], 4);
+
+    // Editing: the author, within 15 minutes.
+    let edit = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/comments/{}", chain[1]),
+            json!({ "body": "Ebene 1, korrigiert" }),
+            Some(&bert),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+    let foreign_edit = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/comments/{}", chain[1]),
+            json!({ "body": "Übernommen" }),
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(foreign_edit.status, StatusCode::FORBIDDEN);
+    let bert_user = current_user(&app, "bert@example.org").await;
+    let late = app::backend::service::comment::edit(
+        &app.state.db,
+        &bert_user,
+        chain[1],
+        "Zu spät korrigiert",
+        Utc::now() + Duration::minutes(16),
+    )
+    .await;
+    assert_eq!(
+        late,
+        Err(app::error::AppError::invalid("comment", "edit_window_over"))
+    );
+
+    // Deleting leaves a placeholder so the replies keep their place.
+    let foreign_delete = app
+        .json(
+            "DELETE",
+            &format!("/api/v1/comments/{}", chain[0]),
+            json!({}),
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(foreign_delete.status, StatusCode::FORBIDDEN);
+    let deleted = app
+        .json(
+            "DELETE",
+            &format!("/api/v1/comments/{}", chain[0]),
+            json!({}),
+            Some(&bert),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let after = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
+    assert_eq!(after["card"]["comment_count"], 3);
+    let first = &after["comments"][0];
+    assert_eq!(first["deleted"], true);
+    assert_eq!(first["body_html"], "");
+    assert_eq!(first["author"], Value::Null);
+    assert_eq!(
+        after["comments"][1]["body_html"],
+        "<p>Ebene 1, korrigiert</p>\n"
+    );
+    assert_eq!(after["comments"][1]["edited"], true);
+    assert_tallies_match_rows(&app).await;
+}
+
+pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::CurrentUser {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app::backend::auth::CurrentUser {
+        id: row.id,
+        session_id: String::new(),
+        role: app::model::account::Role::parse(&row.role).unwrap(),
+        verified: row.email_verified_at.is_some(),
+    }
+}
+
+#[tokio::test]
+async fn followers_hear_of_comments_and_replies_at_once_or_in_a_daily_digest() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(&app, "offen", PhaseKind::Proposals, rule, PhaseKind::Voting).await;
+    let anna = app.resident("anna@example.org").await;
+    let bert = app.resident("bert@example.org").await;
+    let clara = app.resident("clara@example.org").await;
+    let id = propose(&app, "offen", &anna, "Hundewiese im Stadtpark").await;
+
+    // Clara follows and wants a daily digest.
+    let clara_row = current_user(&app, "clara@example.org").await;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::NotifyDigest,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(user::Column::Id.eq(clara_row.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let followed = app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{id}/follow"),
+            json!({}),
+            Some(&clara),
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::NO_CONTENT);
+    let mails_before = app.mail_count().await;
+
+    // Bert comments: Anna (author, follows automatically) gets a mail at once.
+    let response = comment(&app, id, "Gute Idee, aber bitte eingezäunt.", None, &bert).await;
+    let bert_comment = body(&response)["id"].as_i64().unwrap();
+    let mail = app.last_mail_to("anna@example.org").await;
+    assert_eq!(mail.template, "new_comment");
+    assert!(mail.body_text.contains("bitte eingezäunt"));
+    assert!(
+        mail.body_text
+            .contains(&format!("/vorschlaege/{id}#kommentar-{bert_comment}"))
+    );
+    // Anna replies: Bert is told about the reply; Anna is not told about her own words.
+    comment(&app, id, "Danke, ergänze ich.", Some(bert_comment), &anna).await;
+    assert_eq!(
+        app.last_mail_to("bert@example.org").await.template,
+        "comment_reply"
+    );
+    // Two mails in all (Anna's and Bert's); Clara's news waits for the digest.
+    assert_eq!(app.mail_count().await, mails_before + 2);
+    let waiting = digest_item::Entity::find()
+        .filter(digest_item::Column::UserId.eq(clara_row.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 2);
+
+    let site = app.state.site.clone();
+    assert_eq!(
+        send_digests(&app.state.db, &site, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    let tomorrow = Utc::now() + Duration::hours(25);
+    assert_eq!(
+        send_digests(&app.state.db, &site, tomorrow).await.unwrap(),
+        1
+    );
+    let digest = app.last_mail_to("clara@example.org").await;
+    assert_eq!(digest.template, "digest");
+    assert!(digest.subject.contains('2'), "{}", digest.subject);
+    assert!(digest.body_text.contains("Hundewiese im Stadtpark"));
+    // Sent once: the items are gone.
+    assert_eq!(
+        send_digests(&app.state.db, &site, tomorrow).await.unwrap(),
+        0
+    );
+
+    // Unfollowing stops the news.
+    app.json(
+        "DELETE",
+        &format!("/api/v1/proposals/{id}/follow"),
+        json!({}),
+        Some(&clara),
+    )
+    .await;
+    comment(&app, id, "Noch ein Gedanke dazu.", None, &bert).await;
+    assert_eq!(
+        digest_item::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_listing_pages_stably_in_every_order() {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        "markt",
+        PhaseKind::Discussion,
+        VoteRule::Rating,
+        PhaseKind::Discussion,
+    )
+    .await;
+    let mut ids = Vec::new();
+    for n in 0..45 {
+        ids.push(insert_proposal(&app, "markt", &format!("Idee Nummer {n}")).await);
+    }
+    // Some ties and some spread in votes.
+    let voters = [
+        app.resident("a@example.org").await,
+        app.resident("b@example.org").await,
+    ];
+    for (index, id) in ids.iter().enumerate().take(12) {
+        let value = if index % 3 == 0 { -1 } else { 1 };
+        vote(&app, *id, value, &voters[0]).await;
+        if index % 2 == 0 {
+            vote(&app, *id, 1, &voters[1]).await;
+        }
+    }
+    for sort in ["newest", "supported", "discussed", "random"] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut previous_score = i64::MAX;
+        loop {
+            let mut path = format!("/api/v1/procedures/markt/proposals?sort={sort}");
+            if let Some(cursor) = &cursor {
+                path.push_str(&format!("&cursor={cursor}"));
+            }
+            let page = body(&app.get(&path).await);
+            assert_eq!(page["total"], 45);
+            for card in page["items"].as_array().unwrap() {
+                seen.push(card["id"].as_i64().unwrap());
+                if sort == "supported" {
+                    let score = card["tally"]["score"].as_i64().unwrap();
+                    assert!(score <= previous_score, "not descending by score");
+                    previous_score = score;
+                }
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        let mut sorted = seen.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(seen.len(), 45, "{sort}: every proposal once");
+        assert_eq!(sorted.len(), 45, "{sort}: no duplicates");
+    }
+    // The random order is stable for a visitor and differs between visitors.
+    let first = |token: Option<&str>| {
+        let app = &app;
+        let token = token.map(str::to_owned);
+        async move {
+            let path = "/api/v1/procedures/markt/proposals?sort=random";
+            let response = match token {
+                Some(token) => app.get_as(path, &token).await,
+                None => app.get(path).await,
+            };
+            body(&response)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(first(Some(&voters[0])).await, first(Some(&voters[0])).await);
+    assert_ne!(first(Some(&voters[0])).await, first(Some(&voters[1])).await);
+    // A cursor that is not one is refused with a clear error.
+    let bad = app
+        .get("/api/v1/procedures/markt/proposals?sort=newest&cursor=1;DROP")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&bad), "invalid_input");
+    let bad_sort = app
+        .get("/api/v1/procedures/markt/proposals?sort=beliebt")
+        .await;
+    assert_eq!(bad_sort.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn search_finds_words_in_titles_and_bodies_including_umlauts() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(&app, "offen", PhaseKind::Proposals, rule, PhaseKind::Voting).await;
+    let token = app.resident("anna@example.org").await;
+    let baeume = propose(&app, "offen", &token, "Mehr Bäume für die Südstadt").await;
+    let radweg = propose(&app, "offen", &token, "Radweg entlang der Bahnlinie").await;
+    let _other = propose(&app, "offen", &token, "Öffentliche Toiletten am Markt").await;
+    let found = |q: &'static str| {
+        let app = &app;
+        async move {
+            let page = body(
+                &app.get(&format!(
+                    "/api/v1/procedures/offen/proposals?q={}",
+                    app::model::proposal::encode_component(q)
+                ))
+                .await,
+            );
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("Bäume").await, [baeume]);
+    assert_eq!(found("südstadt").await, [baeume]);
+    assert_eq!(found("radweg bahnlinie").await, [radweg]);
+    assert!(found("Hallenbad").await.is_empty());
+    // Query syntax is text, never an operator or an error.
+    assert!(found("\"* OR NEAR(").await.is_empty());
+    assert_eq!(found("Öffentliche").await.len(), 1);
+    if on_postgres() {
+        // The German configuration stems: "Baum" finds "Bäume", "Radwegen" finds "Radweg".
+        assert_eq!(found("Baum").await, [baeume]);
+        assert_eq!(found("Radwegen").await, [radweg]);
+    }
+}
+
+#[tokio::test]
+async fn drafts_and_their_proposals_stay_invisible() {
+    let app = TestApp::new().await;
+    let now = Utc::now();
+    let draft_id = create(
+        &app.state.db,
+        NewProcedure {
+            slug: Slug::parse("entwurf").unwrap(),
+            title: "Entwurf".to_owned(),
+            summary: String::new(),
+            description: String::new(),
+            department: "Amt".to_owned(),
+            contact: String::new(),
+            phases: vec![NewPhase {
+                kind: PhaseKind::Proposals,
+                starts_at: now - Duration::days(1),
+                ends_at: now + Duration::days(1),
+            }],
+            rule: VoteRule::Rating,
+            vote_phase: PhaseKind::Proposals,
+            categories: vec![],
+            published: false,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(draft_id > 0);
+    let token = app.resident("anna@example.org").await;
+    for response in [
+        app.get("/api/v1/procedures/entwurf").await,
+        app.get("/api/v1/procedures/entwurf/proposals").await,
+        app.json(
+            "POST",
+            "/api/v1/procedures/entwurf/proposals",
+            json!({ "title": "Heimlich", "body": "Niemand soll das sehen können." }),
+            Some(&token),
+        )
+        .await,
+        app.get("/verfahren/entwurf").await,
+    ] {
+        assert_eq!(response.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn planners_enter_contributions_from_on_site_events() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(&app, "offen", PhaseKind::Proposals, rule, PhaseKind::Voting).await;
+    let planner = app
+        .with_role("planung@example.org", app::model::account::Role::Planner)
+        .await;
+    let response = app
+        .json(
+            "POST",
+            "/api/v1/procedures/offen/proposals",
+            json!({
+                "title": "Sitzbänke am Spielplatz",
+                "body": "Mehrere Eltern wünschten sich Bänke im Schatten.",
+                "event": "Bürgerwerkstatt Süd am 4. November"
+            }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    let card = &body(&response)["card"];
+    assert_eq!(
+        card["source"],
+        json!({ "kind": "onsite", "event": "Bürgerwerkstatt Süd am 4. November" })
+    );
+    let id = card["id"].as_i64().unwrap();
+    let reply = app
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{id}/comments"),
+            json!({ "body": "Auch aus der Werkstatt: bitte barrierefrei.", "event": "Bürgerwerkstatt Süd" }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let detail = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
+    assert_eq!(detail["comments"][0]["source"]["kind"], "onsite");
+    // The page says where the contribution came from.
+    let page = app.get(&format!("/vorschlaege/{id}")).await;
+    assert!(page.body.contains("Bürgerwerkstatt Süd am 4. November"));
+}
