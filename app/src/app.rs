@@ -12,8 +12,13 @@ use crate::pages::account::{
     users::UsersPage,
 };
 use crate::pages::{
-    home::HomePage, legal::LegalText, not_found::NotFound, procedure::ProcedurePage,
-    proposal::ProposalPage, proposals::NewProposalPage,
+    home::HomePage,
+    legal::LegalText,
+    not_found::NotFound,
+    planning::{PlannerOverviewPage, ProcedureEditorPage},
+    procedure::ProcedurePage,
+    proposal::ProposalPage,
+    proposals::NewProposalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
@@ -96,6 +101,21 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("passwort-neu") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("konto") view=AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"))
+                        view=PlannerOverviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), StaticSegment("neu"))
+                        view=ProcedureEditorPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("bearbeiten"))
+                        view=ProcedureEditorPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
                         view=UsersPage

@@ -119,7 +119,7 @@ describe('proposing, discussing and voting', () => {
 describe('participation pages are accessible', () => {
   for (const lang of ['de', 'en']) {
     test(`listing, proposal and submission pages have no axe violations (${lang})`, async () => {
-      const { context, page } = await loggedIn('bewohnerin@mitreden.test', { locale: lang === 'de' ? 'de-DE' : 'en-GB' });
+      const { context, page } = await loggedIn('bewohnerin@mitreden.test', { locale: lang === 'de' ? 'de-DE' : 'en-GB', bypassCSP: true });
       await context.addCookies([{ name: 'mitreden_lang', value: lang, url: server.baseUrl }]);
       for (const path of [
         '/verfahren/radverkehr-2030',

@@ -1,5 +1,7 @@
 use crate::error::AppError;
-use crate::model::procedure::{ProcedureDetail, ProcedureFilter, ProcedureListing};
+use crate::model::procedure::{
+    PlannerRow, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
+};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_procedures")]
@@ -14,8 +16,10 @@ pub async fn list_procedures(filter: ProcedureFilter) -> Result<ProcedureListing
     )
 }
 
+/// A procedure's page; planners also see drafts, as a preview.
 #[server(prefix = "/api", endpoint = "get_procedure")]
 pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
+    use crate::backend::auth::Permission;
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(
@@ -23,7 +27,105 @@ pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
             // A malformed slug cannot name a procedure: "not found", not a form error.
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
-            procedure::get_published(&state.db, &slug, chrono::Utc::now()).await
+            let planner = super::account::ssr::current_user()
+                .await?
+                .is_some_and(|user| user.can(Permission::Plan));
+            procedure::get(&state.db, &slug, planner, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "planner_procedures")]
+pub async fn planner_procedures() -> Result<Vec<PlannerRow>, AppError> {
+    use crate::backend::{service::procedure, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            procedure::planner_overview(&state.db, &user, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+/// The editor's values: an existing procedure's, or an empty form with a row per phase.
+#[server(prefix = "/api", endpoint = "procedure_editor_values")]
+pub async fn procedure_editor_values(slug: Option<String>) -> Result<ProcedureForm, AppError> {
+    use crate::backend::auth::Permission;
+    use crate::backend::{service::procedure, state::app_state};
+    use crate::model::procedure::{PhaseDates, PhaseKind, Slug};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            user.require(Permission::Plan)?;
+            match slug {
+                Some(slug) => {
+                    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+                    procedure::form_of(&state.db, &user, &slug).await
+                }
+                None => Ok(ProcedureForm {
+                    vote_rule: "support".to_owned(),
+                    vote_phase: PhaseKind::Voting.as_str().to_owned(),
+                    phases: PhaseKind::ALL
+                        .into_iter()
+                        .map(|kind| PhaseDates {
+                            kind: kind.as_str().to_owned(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                }),
+            }
+        }
+        .await,
+    )
+}
+
+/// Creates (without `original`) or changes a procedure; it stays a draft until published.
+#[server(prefix = "/api", endpoint = "save_procedure")]
+pub async fn save_procedure(original: Option<String>, form: ProcedureForm) -> Result<(), AppError> {
+    use crate::backend::{service::procedure, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let original = match original.filter(|o| !o.is_empty()) {
+                Some(slug) => Some(Slug::parse(&slug).map_err(|_| AppError::NotFound)?),
+                None => None,
+            };
+            let slug = procedure::save(
+                &state.db,
+                &user,
+                original.as_ref(),
+                form,
+                chrono::Utc::now(),
+            )
+            .await?;
+            super::account::done(&format!(
+                "/verwaltung/verfahren?status=saved&verfahren={}",
+                slug.as_str()
+            ))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "publish_procedure")]
+pub async fn publish_procedure(slug: String, publish: String) -> Result<(), AppError> {
+    use crate::backend::{service::procedure, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let publish = publish == "1";
+            procedure::set_published(&state.db, &user, &slug, publish, chrono::Utc::now()).await?;
+            let status = if publish { "published" } else { "unpublished" };
+            super::account::done(&format!("/verwaltung/verfahren?status={status}"))
         }
         .await,
     )

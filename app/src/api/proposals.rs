@@ -89,7 +89,11 @@ pub async fn list_proposals(
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
             let viewer = super::account::ssr::current_user().await?;
-            let id = procedure::published_id(&state.db, &slug).await?;
+            // Planners preview drafts, listing included.
+            let planner = viewer
+                .as_ref()
+                .is_some_and(|v| v.can(crate::backend::auth::Permission::Plan));
+            let id = procedure::id_of(&state.db, &slug, planner).await?;
             let seed = ssr::visitor_seed()?;
             proposal::list(
                 &state.db,

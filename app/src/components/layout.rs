@@ -61,8 +61,12 @@ fn AccountLinks() -> impl IntoView {
                             let admin = (me.role == Role::Admin).then(|| view! {
                                 <A href="/verwaltung/benutzer"><T k=|t| t.nav_users /></A>
                             });
+                            let planner = matches!(me.role, Role::Planner | Role::Admin).then(|| view! {
+                                <A href="/verwaltung/verfahren"><T k=|t| t.planning_title /></A>
+                            });
                             view! {
                                 <A href="/konto"><T k=|t| t.nav_account /></A>
+                                {planner}
                                 {admin}
                                 <form method="post" action=Logout::PATH>
                                     <button type="submit" class="button button--quiet"><T k=|t| t.logout /></button>

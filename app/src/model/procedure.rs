@@ -149,6 +149,49 @@ pub struct ProcedureDetail {
     pub vote_phase: PhaseKind,
     pub allowed: super::proposal::Allowed,
     pub categories: Vec<String>,
+    /// Not yet published: only planners see it, as a preview.
+    pub draft: bool,
+}
+
+/// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase
+/// runs from the start of its first day to the end of its last.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProcedureForm {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub department: String,
+    pub contact: String,
+    /// One per line.
+    pub categories: String,
+    /// "support" or "rating".
+    pub vote_rule: String,
+    /// Supports per person under the support rule; empty for no cap.
+    pub vote_cap: String,
+    pub vote_phase: String,
+    /// One row per phase kind in `PhaseKind::ALL` order; rows without dates are unused.
+    pub phases: Vec<PhaseDates>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PhaseDates {
+    pub kind: String,
+    pub first_day: String,
+    pub last_day: String,
+}
+
+/// A row of the planners' overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannerRow {
+    pub slug: String,
+    pub title: String,
+    pub published: bool,
+    pub state: ProcedureState,
+    pub current_phase: Option<PhaseKind>,
+    pub proposals: u64,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
 }
 
 /// A URL-safe procedure identifier: lowercase ASCII letters, digits and single hyphens.

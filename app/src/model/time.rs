@@ -23,6 +23,39 @@ impl Timestamp {
     }
 }
 
+impl LocalDate {
+    /// An ISO date as a form's `<input type="date">` sends it: `YYYY-MM-DD`.
+    pub fn parse_iso(value: &str) -> Option<Self> {
+        let mut parts = value.trim().splitn(3, '-');
+        let year: i64 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        let valid = (2000..=2200).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && civil_from_days(days_from_civil(year, month, day)) == (year, month, day);
+        valid.then_some(Self { year, month, day })
+    }
+
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Midnight at the start of this day in Europe/Berlin.
+    pub fn start_in_berlin(self) -> Timestamp {
+        let midnight_utc = days_from_civil(self.year, self.month, self.day) * 86_400;
+        // The offset in force just before local midnight (changes happen at 01:00 UTC).
+        Timestamp(midnight_utc - berlin_offset_secs(midnight_utc - 7_200))
+    }
+
+    /// The following calendar day.
+    pub fn next(self) -> Self {
+        let (year, month, day) =
+            civil_from_days(days_from_civil(self.year, self.month, self.day) + 1);
+        Self { year, month, day }
+    }
+}
+
 /// Central European Time: UTC+1, and UTC+2 from the last Sunday of March 01:00 UTC
 /// to the last Sunday of October 01:00 UTC (EU rule since 1996).
 fn berlin_offset_secs(utc: i64) -> i64 {
@@ -92,6 +125,29 @@ mod tests {
         assert_eq!(date(1_784_068_200), (2026, 7, 15));
         // 2026-07-14 21:30 UTC is still 2026-07-14 23:30 CEST.
         assert_eq!(date(1_784_064_600), (2026, 7, 14));
+    }
+
+    #[test]
+    fn form_dates_become_berlin_midnights() {
+        let winter = LocalDate::parse_iso("2026-11-21").unwrap();
+        assert_eq!(winter.start_in_berlin().local_date(), winter);
+        assert_eq!(winter.start_in_berlin().0 % 86_400, 86_400 - 3_600);
+        let summer = LocalDate::parse_iso("2026-07-15").unwrap();
+        assert_eq!(summer.start_in_berlin().0 % 86_400, 86_400 - 7_200);
+        assert_eq!(
+            LocalDate::parse_iso("2026-12-31").unwrap().next().iso(),
+            "2027-01-01"
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-1-1",
+            "",
+            "2026-01-01x",
+            "1999-01-01",
+        ] {
+            assert!(LocalDate::parse_iso(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod account;
 pub mod home;
 pub mod legal;
 pub mod not_found;
+pub mod planning;
 pub mod procedure;
 pub mod proposal;
 pub mod proposals;

@@ -5,7 +5,8 @@ use crate::components::error_view::ErrorPage;
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
 use crate::i18n::{T, use_i18n};
 use crate::model::procedure::ProcedureDetail;
-use crate::pages::proposals::ProposalsSection;
+use crate::model::proposal::ProposalListing;
+use crate::pages::proposals::{ProposalsSection, listing_resource};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,13 +16,14 @@ pub fn ProcedurePage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let detail = Resource::new(move || slug.get(), get_procedure);
+    let listing = listing_resource(slug);
     view! {
         <Transition fallback=move || {
             view! { <p class="container loading"><T k=|t| t.loading /></p> }
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail /> }.into_any(),
+                    Ok(detail) => view! { <Detail detail listing /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -30,8 +32,12 @@ pub fn ProcedurePage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: ProcedureDetail) -> impl IntoView {
+fn Detail(
+    detail: ProcedureDetail,
+    listing: Resource<Result<ProposalListing, crate::error::AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let draft = detail.draft;
     let summary = detail.summary;
     let title = summary.title.clone();
     let phases = detail
@@ -65,6 +71,9 @@ fn Detail(detail: ProcedureDetail) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <article class="container procedure">
+            {draft.then(|| view! {
+                <p class="alert alert--info" role="note"><T k=|t| t.draft_banner /></p>
+            })}
             <header class="page-intro">
                 <p class="card__kicker">
                     <StateBadge state=summary.state />
@@ -92,7 +101,7 @@ fn Detail(detail: ProcedureDetail) -> impl IntoView {
                     </section>
                 </aside>
             </div>
-            <ProposalsSection slug=summary.slug.clone() />
+            <ProposalsSection slug=summary.slug.clone() listing />
         </article>
     }
     .into_any()

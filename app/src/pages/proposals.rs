@@ -16,20 +16,31 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
-/// The listing below a procedure's description. Filters are a GET form, so every state of
-/// the listing has an address that can be shared and reloaded.
-#[component]
-pub fn ProposalsSection(slug: String) -> impl IntoView {
+/// The listing's data for a procedure page, keyed by the address's query. Created at the
+/// top of the page, beside the procedure's own resource: a resource created inside a
+/// resolved `Suspend` would get its hydration id in whatever order the server's data
+/// arrived, and hydration would then pick up the wrong data.
+pub fn listing_resource(
+    slug: Memo<String>,
+) -> Resource<Result<ProposalListing, crate::error::AppError>> {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.read();
         ProposalQuery::from_params(|key| map.get(key))
     });
-    let slug_for_fetch = slug.clone();
-    let listing = Resource::new(
-        move || query.get(),
-        move |query| list_proposals(slug_for_fetch.clone(), query),
-    );
+    Resource::new(
+        move || (slug.get(), query.get()),
+        |(slug, query)| list_proposals(slug, query),
+    )
+}
+
+/// The listing below a procedure's description. Filters are a GET form, so every state of
+/// the listing has an address that can be shared and reloaded.
+#[component]
+pub fn ProposalsSection(
+    slug: String,
+    listing: Resource<Result<ProposalListing, crate::error::AppError>>,
+) -> impl IntoView {
     let done = Callback::new(move |()| listing.refetch());
     view! {
         <section class="proposals" aria-labelledby="proposals-heading">

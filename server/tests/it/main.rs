@@ -15,4 +15,5 @@ mod health;
 mod mail;
 mod pages;
 mod participation;
+mod planning;
 mod procedures;

@@ -1,19 +1,21 @@
 //! Procedures: listing by schedule, the public detail view, and creation.
 
+use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{phase, procedure};
+use crate::backend::entity::{phase, procedure, proposal};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
 use crate::model::procedure::{
-    PhaseKind, PhaseView, ProcedureCounts, ProcedureDetail, ProcedureFilter, ProcedureListing,
-    ProcedureState, ProcedureSummary, Slug,
+    PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
+    ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureSummary, Slug,
 };
 use crate::model::proposal::{Allowed, VoteRule};
-use crate::model::time::Timestamp;
+use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select, Set, TransactionSession, TransactionTrait,
+    QueryOrder, QuerySelect, Select, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -64,13 +66,27 @@ pub async fn get_published(
     slug: &Slug,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let row = procedure::Entity::find()
-        .filter(procedure::Column::Slug.eq(slug.as_str()))
-        .filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED))
+    get(db, slug, false, now).await
+}
+
+/// A procedure for its page: published ones for everybody, drafts (as a preview) only
+/// when `with_drafts` (the viewer plans procedures).
+pub async fn get(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    with_drafts: bool,
+    now: DateTime<Utc>,
+) -> Result<ProcedureDetail, AppError> {
+    let mut query = procedure::Entity::find().filter(procedure::Column::Slug.eq(slug.as_str()));
+    if !with_drafts {
+        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
+    }
+    let row = query
         .one(db)
         .await
         .map_err(storage_error)?
         .ok_or(AppError::NotFound)?;
+    let draft = row.status != procedure::STATUS_PUBLISHED;
     let schedule = phases_of(db, vec![row.id])
         .await?
         .remove(&row.id)
@@ -94,9 +110,283 @@ pub async fn get_published(
         phases: phase_views,
         rule: context.rule,
         vote_phase: context.vote_phase,
-        allowed: context.allowed,
+        // A preview shows the page, never the forms: drafts take no contributions.
+        allowed: if draft {
+            Allowed::default()
+        } else {
+            context.allowed
+        },
         categories: context.categories,
+        draft,
     })
+}
+
+/// Every procedure, drafts included, for the planners' overview.
+pub async fn planner_overview(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlannerRow>, AppError> {
+    user.require(Permission::Plan)?;
+    let rows = procedure::Entity::find()
+        .order_by_desc(procedure::Column::StartsAt)
+        .order_by_asc(procedure::Column::Id)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut phases = phases_of(db, rows.iter().map(|r| r.id).collect()).await?;
+    let counts: Vec<(i64, i64)> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::ProcedureId)
+        .column_as(proposal::Column::Id.count(), "n")
+        .group_by(proposal::Column::ProcedureId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let counts: HashMap<i64, i64> = counts.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let schedule = phases.remove(&row.id).unwrap_or_default();
+            PlannerRow {
+                proposals: u64::try_from(counts.get(&row.id).copied().unwrap_or(0)).unwrap_or(0),
+                published: row.status == procedure::STATUS_PUBLISHED,
+                state: state_at(row.starts_at, row.ends_at, now),
+                current_phase: current_phase(&schedule, now),
+                starts_at: timestamp(row.starts_at),
+                ends_at: timestamp(row.ends_at),
+                slug: row.slug,
+                title: row.title,
+            }
+        })
+        .collect())
+}
+
+/// The editing form's values for an existing procedure.
+pub async fn form_of(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &Slug,
+) -> Result<ProcedureForm, AppError> {
+    user.require(Permission::Plan)?;
+    let row = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let schedule = phases_of(db, vec![row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let phases = PhaseKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let planned = schedule.iter().find(|p| p.kind == kind);
+            PhaseDates {
+                kind: kind.as_str().to_owned(),
+                first_day: planned
+                    .map(|p| timestamp(p.starts_at).local_date().iso())
+                    .unwrap_or_default(),
+                // The last day is the day before the (exclusive) end.
+                last_day: planned
+                    .map(|p| Timestamp(timestamp(p.ends_at).0 - 1).local_date().iso())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(ProcedureForm {
+        slug: row.slug,
+        title: row.title,
+        summary: row.summary,
+        description: row.description,
+        department: row.department,
+        contact: row.contact,
+        categories: row.categories,
+        vote_rule: row.vote_rule,
+        vote_cap: row.vote_cap.map(|c| c.to_string()).unwrap_or_default(),
+        vote_phase: row.vote_phase,
+        phases,
+    })
+}
+
+/// Checks a planner's form and turns it into a procedure (unpublished).
+pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
+    let slug = Slug::parse(form.slug.trim())?;
+    let text = |value: String, field: &str, min: usize, max: usize| {
+        let value = value.trim().to_owned();
+        let length = value.chars().count();
+        if length < min || length > max {
+            return Err(AppError::invalid(field, "length"));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(AppError::invalid(field, "control_characters"));
+        }
+        Ok(value)
+    };
+    let title = text(form.title, "title", 3, 200)?;
+    let summary = text(form.summary, "summary", 0, 500)?;
+    let description = text(form.description, "description", 0, 50_000)?;
+    let department = text(form.department, "department", 2, 200)?;
+    let contact = text(form.contact, "contact", 0, 1_000)?;
+    let categories = split_categories(&form.categories);
+    if categories.len() > 30 || categories.iter().any(|c| c.chars().count() > 80) {
+        return Err(AppError::invalid("categories", "length"));
+    }
+    let cap = match form.vote_cap.trim() {
+        "" => None,
+        cap => Some(
+            cap.parse::<u32>()
+                .ok()
+                .filter(|c| (1..=1_000).contains(c))
+                .ok_or_else(|| AppError::invalid("vote_cap", "range"))?,
+        ),
+    };
+    let rule = match form.vote_rule.as_str() {
+        "support" => VoteRule::Support { cap },
+        "rating" => VoteRule::Rating,
+        _ => return Err(AppError::invalid("vote_rule", "unknown")),
+    };
+    let vote_phase = PhaseKind::parse(&form.vote_phase)
+        .ok_or_else(|| AppError::invalid("vote_phase", "unknown"))?;
+    let mut phases = Vec::new();
+    for row in form.phases {
+        let (first, last) = (row.first_day.trim(), row.last_day.trim());
+        if first.is_empty() && last.is_empty() {
+            continue;
+        }
+        let kind =
+            PhaseKind::parse(&row.kind).ok_or_else(|| AppError::invalid("phases", "unknown"))?;
+        let (Some(first), Some(last)) = (LocalDate::parse_iso(first), LocalDate::parse_iso(last))
+        else {
+            return Err(AppError::invalid("phases", "dates"));
+        };
+        let starts_at = datetime(first.start_in_berlin())?;
+        let ends_at = datetime(last.next().start_in_berlin())?;
+        phases.push(NewPhase {
+            kind,
+            starts_at,
+            ends_at,
+        });
+    }
+    phases.sort_by_key(|p| p.starts_at);
+    if !phases.iter().any(|p| p.kind == vote_phase) {
+        return Err(AppError::invalid("vote_phase", "not_scheduled"));
+    }
+    Ok(NewProcedure {
+        slug,
+        title,
+        summary,
+        description,
+        department,
+        contact,
+        phases,
+        rule,
+        vote_phase,
+        categories,
+        published: false,
+    })
+}
+
+fn datetime(at: Timestamp) -> Result<DateTime<Utc>, AppError> {
+    DateTime::<Utc>::from_timestamp(at.0, 0).ok_or_else(|| AppError::invalid("phases", "dates"))
+}
+
+/// Creates a procedure (as a draft) or changes one; a changed schedule replaces the old.
+/// Returns the (possibly new) slug.
+pub async fn save<C>(
+    db: &C,
+    user: &CurrentUser,
+    existing: Option<&Slug>,
+    form: ProcedureForm,
+    now: DateTime<Utc>,
+) -> Result<Slug, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    let new = parse_form(form)?;
+    let slug = new.slug.clone();
+    let Some(existing) = existing else {
+        create(db, new, now).await?;
+        return Ok(slug);
+    };
+    validate_schedule(&new.phases)?;
+    let txn = db.begin().await.map_err(storage_error)?;
+    let row = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(existing.as_str()))
+        .one(&txn)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    if slug != *existing {
+        let taken = procedure::Entity::find()
+            .filter(procedure::Column::Slug.eq(slug.as_str()))
+            .count(&txn)
+            .await
+            .map_err(storage_error)?;
+        if taken > 0 {
+            return Err(AppError::Conflict);
+        }
+    }
+    let (Some(first), Some(last)) = (new.phases.first(), new.phases.last()) else {
+        return Err(AppError::invalid("phases", "empty"));
+    };
+    let (starts_at, ends_at) = (first.starts_at, last.ends_at);
+    let mut update: procedure::ActiveModel = row.clone().into();
+    update.slug = Set(slug.as_str().to_owned());
+    update.title = Set(new.title);
+    update.summary = Set(new.summary);
+    update.description = Set(new.description);
+    update.department = Set(new.department);
+    update.contact = Set(new.contact);
+    update.vote_rule = Set(new.rule.kind().to_owned());
+    update.vote_cap = Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok()));
+    update.vote_phase = Set(new.vote_phase.as_str().to_owned());
+    update.categories = Set(new.categories.join("\n"));
+    update.starts_at = Set(starts_at);
+    update.ends_at = Set(ends_at);
+    update.updated_at = Set(now);
+    update.update(&txn).await.map_err(storage_error)?;
+    phase::Entity::delete_many()
+        .filter(phase::Column::ProcedureId.eq(row.id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    insert_phases(&txn, row.id, new.phases).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(slug)
+}
+
+/// Publishes a draft or takes a procedure back to draft.
+pub async fn set_published(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &Slug,
+    published: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    user.require(Permission::Plan)?;
+    let status = if published {
+        procedure::STATUS_PUBLISHED
+    } else {
+        procedure::STATUS_DRAFT
+    };
+    let result = procedure::Entity::update_many()
+        .col_expr(procedure::Column::Status, Expr::value(status.to_owned()))
+        .col_expr(procedure::Column::UpdatedAt, Expr::value(now))
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 /// What the participation services need to know about a procedure: whether the public
@@ -115,13 +405,19 @@ pub struct Context {
 impl Context {
     fn new(row: &procedure::Model, current: Option<PhaseKind>) -> Self {
         let vote_phase = PhaseKind::parse(&row.vote_phase).unwrap_or(PhaseKind::Voting);
+        let published = row.status == procedure::STATUS_PUBLISHED;
         Self {
             id: row.id,
-            published: row.status == procedure::STATUS_PUBLISHED,
+            published,
             rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
             vote_phase,
             current_phase: current,
-            allowed: Allowed::in_phase(current, vote_phase),
+            // Drafts take no contributions, whatever their schedule says.
+            allowed: if published {
+                Allowed::in_phase(current, vote_phase)
+            } else {
+                Allowed::default()
+            },
             categories: split_categories(&row.categories),
         }
     }
@@ -133,8 +429,21 @@ pub async fn published_context(
     procedure_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(Context, ProcedureSummary), AppError> {
-    let row = procedure::Entity::find_by_id(procedure_id)
-        .filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED))
+    context(db, procedure_id, false, now).await
+}
+
+/// A procedure's context; drafts only `with_drafts` (for planners' previews).
+pub async fn context(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    with_drafts: bool,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    let mut query = procedure::Entity::find_by_id(procedure_id);
+    if !with_drafts {
+        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
+    }
+    let row = query
         .one(db)
         .await
         .map_err(storage_error)?
@@ -149,9 +458,20 @@ pub async fn published_context(
 
 /// The id of a published procedure by its slug.
 pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
-    procedure::Entity::find()
-        .filter(procedure::Column::Slug.eq(slug.as_str()))
-        .filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED))
+    id_of(db, slug, false).await
+}
+
+/// The id of a procedure by its slug; drafts only `with_drafts`.
+pub async fn id_of(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    with_drafts: bool,
+) -> Result<i64, AppError> {
+    let mut query = procedure::Entity::find().filter(procedure::Column::Slug.eq(slug.as_str()));
+    if !with_drafts {
+        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
+    }
+    query
         .one(db)
         .await
         .map_err(storage_error)?
@@ -203,18 +523,11 @@ pub async fn create(
     if title.is_empty() || title.chars().count() > 200 {
         return Err(AppError::invalid("title", "length"));
     }
+    validate_schedule(&new.phases)?;
     let (Some(first), Some(last)) = (new.phases.first(), new.phases.last()) else {
         return Err(AppError::invalid("phases", "empty"));
     };
     let (starts_at, ends_at) = (first.starts_at, last.ends_at);
-    for (index, p) in new.phases.iter().enumerate() {
-        if p.starts_at >= p.ends_at {
-            return Err(AppError::invalid("phases", "ends_before_start"));
-        }
-        if index > 0 && new.phases[index - 1].ends_at > p.starts_at {
-            return Err(AppError::invalid("phases", "overlap"));
-        }
-    }
     let txn = db.begin().await.map_err(storage_error)?;
     let taken = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(new.slug.as_str()))
@@ -251,9 +564,35 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(storage_error)?;
-    for (position, p) in new.phases.into_iter().enumerate() {
+    insert_phases(&txn, inserted.id, new.phases).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(inserted.id)
+}
+
+/// Phases in order, each ending after it starts, none overlapping the next.
+fn validate_schedule(phases: &[NewPhase]) -> Result<(), AppError> {
+    if phases.is_empty() {
+        return Err(AppError::invalid("phases", "empty"));
+    }
+    for (index, p) in phases.iter().enumerate() {
+        if p.starts_at >= p.ends_at {
+            return Err(AppError::invalid("phases", "ends_before_start"));
+        }
+        if index > 0 && phases[index - 1].ends_at > p.starts_at {
+            return Err(AppError::invalid("phases", "overlap"));
+        }
+    }
+    Ok(())
+}
+
+async fn insert_phases(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    phases: Vec<NewPhase>,
+) -> Result<(), AppError> {
+    for (position, p) in phases.into_iter().enumerate() {
         phase::ActiveModel {
-            procedure_id: Set(inserted.id),
+            procedure_id: Set(procedure_id),
             kind: Set(p.kind.as_str().to_owned()),
             position: Set(
                 i32::try_from(position).map_err(|_| AppError::invalid("phases", "too_many"))?
@@ -262,12 +601,11 @@ pub async fn create(
             ends_at: Set(p.ends_at),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(db)
         .await
         .map_err(storage_error)?;
     }
-    txn.commit().await.map_err(storage_error)?;
-    Ok(inserted.id)
+    Ok(())
 }
 
 fn published(filter: ProcedureFilter, now: DateTime<Utc>) -> Select<procedure::Entity> {

@@ -347,7 +347,9 @@ pub async fn list(
     seed: u32,
     now: DateTime<Utc>,
 ) -> Result<ProposalListing, AppError> {
-    let (context, procedure_summary) = procedure::published_context(db, procedure_id, now).await?;
+    let with_drafts = viewer.is_some_and(|v| v.can(Permission::Plan));
+    let (context, procedure_summary) =
+        procedure::context(db, procedure_id, with_drafts, now).await?;
     let sort = query
         .sort
         .unwrap_or_else(|| ProposalSort::default_for(context.current_phase));

@@ -1,0 +1,326 @@
+//! The planners' pages: all procedures with their state, and the editor that creates,
+//! changes, previews and publishes them.
+
+use crate::api::procedures::{
+    PublishProcedure, SaveProcedure, planner_procedures, procedure_editor_values,
+};
+use crate::components::error_view::ErrorNotice;
+use crate::components::form::{ErrorAlert, Notice, posted_error, status};
+use crate::error::AppError;
+use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::procedure::{PhaseKind, PlannerRow, ProcedureForm};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/verwaltung/verfahren`
+#[component]
+pub fn PlannerOverviewPage() -> impl IntoView {
+    let status = status();
+    let rows = Resource::new(move || status.get(), |_| planner_procedures());
+    let publish_error = posted_error::<PublishProcedure>();
+    let notice = move || {
+        status.get().and_then(|s| {
+            let text: fn(&'static Texts) -> &'static str = match s.as_str() {
+                "saved" => |t| t.procedure_saved,
+                "published" => |t| t.procedure_published,
+                "unpublished" => |t| t.procedure_unpublished,
+                _ => return None,
+            };
+            Some(view! { <Notice text /> })
+        })
+    };
+    view! {
+        <Title text=page_title(|t| t.planning_title) />
+        <div class="container">
+            <header class="proposals__header">
+                <h1><T k=|t| t.planning_title /></h1>
+                <a class="button" href="/verwaltung/verfahren/neu"><T k=|t| t.new_procedure /></a>
+            </header>
+            {notice}
+            <ErrorAlert error=publish_error />
+            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) => view! { <Overview rows /> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! {
+                            <p><T k=|t| t.login_required /></p>
+                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    if rows.is_empty() {
+        return view! {
+            <div class="empty-state"><p class="empty-state__title"><T k=|t| t.no_procedures_planned /></p></div>
+        }
+        .into_any();
+    }
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let slug = row.slug.clone();
+            let published = row.published;
+            let phase = row.current_phase;
+            let state = row.state;
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=format!("/verfahren/{slug}")>{row.title.clone()}</a>
+                    </th>
+                    <td>
+                        {move || {
+                            let t = i18n.t();
+                            if published { t.status_public } else { t.status_draft }
+                        }}
+                    </td>
+                    <td>
+                        {move || {
+                            let t = i18n.t();
+                            match phase {
+                                Some(phase) => t.phase(phase).to_owned(),
+                                None => t.state(state).to_owned(),
+                            }
+                        }}
+                    </td>
+                    <td>
+                        {move || {
+                            let t = i18n.t();
+                            format!("{} – {}", t.date(row.starts_at), t.date(row.ends_at))
+                        }}
+                    </td>
+                    <td>{row.proposals}</td>
+                    <td class="table-actions">
+                        <a href=format!("/verwaltung/verfahren/{slug}/bearbeiten")>
+                            <T k=|t| t.edit_procedure />
+                        </a>
+                        <form method="post" action=PublishProcedure::PATH>
+                            <input type="hidden" name="slug" value=slug.clone() />
+                            <input type="hidden" name="publish" value=if published { "0" } else { "1" } />
+                            <button type="submit" class="button--quiet">
+                                {move || {
+                                    let t = i18n.t();
+                                    if published { t.unpublish } else { t.publish }
+                                }}
+                            </button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="users-table">
+                <caption class="visually-hidden"><T k=|t| t.planning_title /></caption>
+                <thead>
+                    <tr>
+                        <th scope="col"><T k=|t| t.title_label /></th>
+                        <th scope="col"><T k=|t| t.visibility /></th>
+                        <th scope="col"><T k=|t| t.current_phase /></th>
+                        <th scope="col"><T k=|t| t.schedule /></th>
+                        <th scope="col"><T k=|t| t.proposals_heading /></th>
+                        <th scope="col"><T k=|t| t.actions /></th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// `/verwaltung/verfahren/neu` and `/verwaltung/verfahren/{slug}/bearbeiten`
+#[component]
+pub fn ProcedureEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug"));
+    let form = Resource::new(move || slug.get(), procedure_editor_values);
+    view! {
+        <Title text=page_title(|t| t.procedure_editor_title) />
+        <div class="container form-page form-page--wide">
+            <p class="card__kicker"><a href="/verwaltung/verfahren"><T k=|t| t.planning_title /></a></p>
+            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(values) => view! { <Editor values original=slug.get_untracked() /> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! {
+                            <p><T k=|t| t.login_required /></p>
+                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Editor(values: ProcedureForm, original: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error::<SaveProcedure>();
+    let heading: fn(&'static Texts) -> &'static str = if original.is_some() {
+        |t| t.edit_procedure
+    } else {
+        |t| t.new_procedure
+    };
+    let phase_rows = values
+        .phases
+        .iter()
+        .enumerate()
+        .filter_map(|(index, row)| {
+            let kind = PhaseKind::parse(&row.kind)?;
+            let first_id = format!("phase-{index}-first");
+            let last_id = format!("phase-{index}-last");
+            Some(view! {
+                <tr>
+                    <th scope="row">
+                        {move || i18n.t().phase(kind)}
+                        <input type="hidden" name=format!("form[phases][{index}][kind]") value=kind.as_str() />
+                    </th>
+                    <td>
+                        <label class="visually-hidden" for=first_id.clone()>
+                            {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().first_day)}
+                        </label>
+                        <input id=first_id type="date" name=format!("form[phases][{index}][first_day]") value=row.first_day.clone() />
+                    </td>
+                    <td>
+                        <label class="visually-hidden" for=last_id.clone()>
+                            {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().last_day)}
+                        </label>
+                        <input id=last_id type="date" name=format!("form[phases][{index}][last_day]") value=row.last_day.clone() />
+                    </td>
+                </tr>
+            })
+        })
+        .collect_view();
+    let vote_phases = PhaseKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let selected = values.vote_phase == kind.as_str();
+            view! { <option value=kind.as_str() selected=selected>{move || i18n.t().phase(kind)}</option> }
+        })
+        .collect_view();
+    let rule = values.vote_rule.clone();
+    view! {
+        <h1>{move || heading(i18n.t())}</h1>
+        <ErrorAlert error />
+        <form method="post" action=SaveProcedure::PATH class="editor">
+            <input type="hidden" name="original" value=original.clone().unwrap_or_default() />
+            <EditorField name="title" label=|t| t.title_label value=values.title.clone() error />
+            <EditorField name="slug" label=|t| t.slug_label hint=|t| t.slug_hint value=values.slug.clone() error />
+            <EditorField name="summary" label=|t| t.summary_label value=values.summary.clone() error required=false />
+            <EditorArea name="description" label=|t| t.description_label hint=|t| t.markdown_hint value=values.description.clone() error rows=10 />
+            <EditorField name="department" label=|t| t.responsible value=values.department.clone() error />
+            <EditorArea name="contact" label=|t| t.contact value=values.contact.clone() error rows=3 />
+            <EditorArea name="categories" label=|t| t.categories_label hint=|t| t.categories_hint value=values.categories.clone() error rows=4 />
+            <fieldset class="fieldset">
+                <legend><T k=|t| t.schedule /></legend>
+                <p class="field__hint"><T k=|t| t.schedule_hint /></p>
+                <div class="table-scroll">
+                    <table class="users-table">
+                        <thead>
+                            <tr>
+                                <th scope="col"><T k=|t| t.phase_label /></th>
+                                <th scope="col"><T k=|t| t.first_day /></th>
+                                <th scope="col"><T k=|t| t.last_day /></th>
+                            </tr>
+                        </thead>
+                        <tbody>{phase_rows}</tbody>
+                    </table>
+                </div>
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend><T k=|t| t.vote_rule_label /></legend>
+                <div class="field field--check">
+                    <input id="rule-support" type="radio" name="form[vote_rule]" value="support" checked=rule == "support" />
+                    <label for="rule-support"><T k=|t| t.rule_support /></label>
+                </div>
+                <div class="field field--check">
+                    <input id="rule-rating" type="radio" name="form[vote_rule]" value="rating" checked=rule == "rating" />
+                    <label for="rule-rating"><T k=|t| t.rule_rating /></label>
+                </div>
+                <EditorField name="vote_cap" label=|t| t.vote_cap_label hint=|t| t.vote_cap_hint value=values.vote_cap.clone() error required=false kind="number" />
+                <div class="field">
+                    <label for="editor-vote_phase"><T k=|t| t.vote_phase_label /></label>
+                    <select id="editor-vote_phase" name="form[vote_phase]">{vote_phases}</select>
+                </div>
+            </fieldset>
+            <p class="field__hint"><T k=|t| t.saved_as_draft_hint /></p>
+            <button type="submit"><T k=|t| t.save /></button>
+        </form>
+        {original.map(|slug| view! {
+            <p><a href=format!("/verfahren/{slug}")><T k=|t| t.preview /></a></p>
+        })}
+    }
+}
+
+/// A field of the editor: the form posts it as `form[name]`; errors name it as `name`.
+#[component]
+fn EditorField(
+    name: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    value: String,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
+    #[prop(default = true)] required: bool,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("editor-{name}");
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    let invalid = move || {
+        matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
+            .then_some("true")
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <input id=id type=kind name=format!("form[{name}]") value=value required=required
+                aria-describedby=described aria-invalid=invalid />
+        </div>
+    }
+}
+
+#[component]
+fn EditorArea(
+    name: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    value: String,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("editor-{name}");
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    let invalid = move || {
+        matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
+            .then_some("true")
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <textarea id=id name=format!("form[{name}]") rows=rows aria-describedby=described aria-invalid=invalid>
+                {value}
+            </textarea>
+        </div>
+    }
+}

@@ -1,0 +1,199 @@
+//! Planners create, edit, preview and publish procedures through the editor's form.
+
+use crate::harness::TestApp;
+use app::model::account::Role;
+use http::StatusCode;
+
+fn session(token: &str) -> String {
+    format!("mitreden_session={token}")
+}
+
+/// The editor's fields, urlencoded as the browser sends them.
+fn editor_form(original: &str, slug: &str, title: &str, phases: &[(usize, &str, &str)]) -> String {
+    let mut fields = vec![
+        ("original".to_owned(), original.to_owned()),
+        ("form[slug]".to_owned(), slug.to_owned()),
+        ("form[title]".to_owned(), title.to_owned()),
+        ("form[summary]".to_owned(), "Worum es geht".to_owned()),
+        (
+            "form[description]".to_owned(),
+            "## Hintergrund\n\nText".to_owned(),
+        ),
+        ("form[department]".to_owned(), "Amt für Grün".to_owned()),
+        (
+            "form[contact]".to_owned(),
+            "gruen@musterstadt.example".to_owned(),
+        ),
+        ("form[categories]".to_owned(), "Bäume\nBänke\n".to_owned()),
+        ("form[vote_rule]".to_owned(), "support".to_owned()),
+        ("form[vote_cap]".to_owned(), "3".to_owned()),
+        ("form[vote_phase]".to_owned(), "voting".to_owned()),
+    ];
+    let kinds = [
+        "information",
+        "proposals",
+        "discussion",
+        "voting",
+        "evaluation",
+        "closed",
+    ];
+    for (index, kind) in kinds.iter().enumerate() {
+        let (first, last) = phases
+            .iter()
+            .find(|(i, _, _)| *i == index)
+            .map(|(_, f, l)| (*f, *l))
+            .unwrap_or(("", ""));
+        fields.push((format!("form[phases][{index}][kind]"), (*kind).to_owned()));
+        fields.push((
+            format!("form[phases][{index}][first_day]"),
+            first.to_owned(),
+        ));
+        fields.push((format!("form[phases][{index}][last_day]"), last.to_owned()));
+    }
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                app::model::proposal::encode_component(k),
+                app::model::proposal::encode_component(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn planners_create_preview_edit_and_publish_a_procedure() {
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let resident = app.resident("anna@example.org").await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let (p_first, p_last, v_first, v_last) = (day(-1), day(5), day(6), day(20));
+    let body = editor_form(
+        "",
+        "gruenes-quartier",
+        "Grünes Quartier",
+        &[(1, &p_first, &p_last), (3, &v_first, &v_last)],
+    );
+
+    // A resident cannot create procedures.
+    let refused = app
+        .post_form(
+            "/api/save_procedure",
+            &body,
+            &[("cookie", &session(&resident))],
+        )
+        .await;
+    assert!(refused.body.contains("forbidden"), "{}", refused.body);
+    assert!(
+        !app.get("/api/v1/procedures?status=all")
+            .await
+            .body
+            .contains("gruenes-quartier")
+    );
+
+    let saved = app
+        .post_form(
+            "/api/save_procedure",
+            &body,
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::FOUND, "{}", saved.body);
+    assert!(
+        saved
+            .header("location")
+            .starts_with("/verwaltung/verfahren?status=saved")
+    );
+
+    // A draft: the public does not see it, the planner previews it.
+    assert_eq!(
+        app.get("/verfahren/gruenes-quartier").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let preview = app
+        .get_with(
+            "/verfahren/gruenes-quartier",
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("Vorschau eines Entwurfs"));
+    let overview = app
+        .get_with("/verwaltung/verfahren", &[("cookie", &session(&planner))])
+        .await;
+    assert!(overview.body.contains("Grünes Quartier"));
+    assert!(overview.body.contains("Entwurf"));
+
+    // Editing: a schedule with overlapping phases is refused and changes nothing.
+    let overlapping = editor_form(
+        "gruenes-quartier",
+        "gruenes-quartier",
+        "Grünes Quartier",
+        &[(1, &p_first, &v_first), (3, &v_first, &v_last)],
+    );
+    let refused = app
+        .post_form(
+            "/api/save_procedure",
+            &overlapping,
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert!(refused.body.contains("phases"), "{}", refused.body);
+    let renamed = editor_form(
+        "gruenes-quartier",
+        "gruenes-quartier-2027",
+        "Grünes Quartier 2027",
+        &[(1, &p_first, &p_last), (3, &v_first, &v_last)],
+    );
+    let saved = app
+        .post_form(
+            "/api/save_procedure",
+            &renamed,
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::FOUND);
+
+    let published = app
+        .post_form(
+            "/api/publish_procedure",
+            "slug=gruenes-quartier-2027&publish=1",
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::FOUND);
+    let detail = app.get("/api/v1/procedures/gruenes-quartier-2027").await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    let detail: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
+    assert_eq!(detail["summary"]["title"], "Grünes Quartier 2027");
+    assert_eq!(detail["summary"]["current_phase"], "proposals");
+    assert_eq!(
+        detail["rule"],
+        serde_json::json!({ "kind": "support", "cap": 3 })
+    );
+    assert_eq!(detail["categories"], serde_json::json!(["Bäume", "Bänke"]));
+    assert_eq!(detail["allowed"]["propose"], true);
+    // The last day is included: the voting phase ends at midnight after it (Berlin time).
+    let phases = detail["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 2);
+    assert_eq!(
+        app.get("/verfahren/gruenes-quartier").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The editor shows the saved values back.
+    let editor = app
+        .get_with(
+            "/verwaltung/verfahren/gruenes-quartier-2027/bearbeiten",
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(editor.status, StatusCode::OK);
+    assert!(
+        editor.body.contains(&format!("value=\"{v_last}\"")),
+        "last day shown"
+    );
+}
