@@ -139,3 +139,43 @@ describe('participation pages are accessible', () => {
     });
   }
 });
+
+describe('planning', () => {
+  test('a planner creates a draft, previews it and publishes it; the pages are accessible', async () => {
+    const { context, page, problems } = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await waitForHydration(page);
+    assert.deepEqual(await axeViolations(page), [], 'overview');
+    await page.click('a:has-text("Neues Verfahren")');
+    await page.waitForURL(/\/verwaltung\/verfahren\/neu$/);
+    await waitForHydration(page);
+    assert.deepEqual(await axeViolations(page), [], 'editor');
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#editor-title', 'Lärmaktionsplan 2027');
+    await page.fill('#editor-slug', 'laermaktionsplan-2027');
+    await page.fill('#editor-department', 'Umweltamt');
+    await page.fill('#phase-1-first', day(-1));
+    await page.fill('#phase-1-last', day(10));
+    await page.fill('#phase-3-first', day(11));
+    await page.fill('#phase-3-last', day(30));
+    await page.click('form.editor button[type="submit"]');
+    await page.waitForURL(/\/verwaltung\/verfahren\?status=saved/);
+    const row = page.locator('tr', { hasText: 'Lärmaktionsplan 2027' });
+    assert.match(await row.innerText(), /Entwurf/);
+
+    await page.goto(`${server.baseUrl}/verfahren/laermaktionsplan-2027`);
+    await page.locator('text=Vorschau eines Entwurfs').waitFor();
+
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await page.locator('tr', { hasText: 'Lärmaktionsplan 2027' }).locator('button:has-text("Veröffentlichen")').click();
+    await page.locator('text=Das Verfahren ist veröffentlicht.').waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    const visitor = await newPage(browser, server.baseUrl);
+    await visitor.page.goto(`${server.baseUrl}/verfahren/laermaktionsplan-2027`);
+    await visitor.page.locator('h1:has-text("Lärmaktionsplan 2027")').waitFor();
+    assert.equal(await visitor.page.locator('text=Vorschau eines Entwurfs').count(), 0);
+    await visitor.context.close();
+  });
+});

@@ -2,11 +2,12 @@
 
 use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::service::comment::{self, NewComment};
+use app::backend::service::procedure::{NewPhase, NewProcedure};
 use app::backend::service::{follow, procedure, proposal, vote};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::procedure::{ProcedureFilter, Slug};
-use app::model::proposal::{CommentView, ProposalInput, ProposalQuery};
+use app::model::procedure::{PhaseKind, ProcedureFilter, Slug};
+use app::model::proposal::{CommentView, ProposalInput, ProposalQuery, VoteRule};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,8 +20,12 @@ use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/procedures", get(list_procedures))
-        .route("/procedures/{slug}", get(get_procedure))
+        .route("/procedures", get(list_procedures).post(create_procedure))
+        .route(
+            "/procedures/{slug}",
+            get(get_procedure).patch(replace_procedure),
+        )
+        .route("/procedures/{slug}/publication", put(set_publication))
         .route(
             "/procedures/{slug}/proposals",
             get(list_proposals).post(create_proposal),
@@ -58,6 +63,112 @@ async fn get_procedure(
 ) -> ApiResult<impl IntoResponse> {
     let detail = procedure::get_published(&state.db, &slug(&slug_param)?, Utc::now()).await?;
     Ok(axum::Json(detail))
+}
+
+/// A procedure as planners send it: phases with exact instants (RFC 3339).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedureBody {
+    slug: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    description: String,
+    department: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    categories: Vec<String>,
+    phases: Vec<PhaseBody>,
+    vote_rule: VoteRule,
+    /// Default: the voting phase.
+    #[serde(default)]
+    vote_phase: Option<PhaseKind>,
+    /// Only on creation: publish at once (default: a draft).
+    #[serde(default)]
+    published: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhaseBody {
+    kind: PhaseKind,
+    starts_at: chrono::DateTime<Utc>,
+    ends_at: chrono::DateTime<Utc>,
+}
+
+impl ProcedureBody {
+    fn into_new(self) -> Result<NewProcedure, ApiError> {
+        Ok(NewProcedure {
+            slug: Slug::parse(&self.slug).map_err(ApiError)?,
+            title: self.title,
+            summary: self.summary,
+            description: self.description,
+            department: self.department,
+            contact: self.contact,
+            phases: self
+                .phases
+                .into_iter()
+                .map(|p| NewPhase {
+                    kind: p.kind,
+                    starts_at: p.starts_at,
+                    ends_at: p.ends_at,
+                })
+                .collect(),
+            rule: self.vote_rule,
+            vote_phase: self.vote_phase.unwrap_or(PhaseKind::Voting),
+            categories: self.categories,
+            published: self.published,
+        })
+    }
+}
+
+/// Planners: a new procedure (201), a draft unless `published`.
+async fn create_procedure(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Json(body): Json<ProcedureBody>,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let slug = procedure::store(&state.db, &user, None, body.into_new()?, now).await?;
+    let detail = procedure::get(&state.db, &slug, true, now).await?;
+    Ok((StatusCode::CREATED, axum::Json(detail)))
+}
+
+/// Planners: replaces texts, rules and schedule; the publication state stays.
+async fn replace_procedure(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<ProcedureBody>,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let existing = slug(&slug_param)?;
+    let slug = procedure::store(&state.db, &user, Some(&existing), body.into_new()?, now).await?;
+    Ok(axum::Json(
+        procedure::get(&state.db, &slug, true, now).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublicationBody {
+    published: bool,
+}
+
+async fn set_publication(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<PublicationBody>,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let slug = slug(&slug_param)?;
+    procedure::set_published(&state.db, &user, &slug, body.published, now).await?;
+    Ok(axum::Json(
+        procedure::get(&state.db, &slug, true, now).await?,
+    ))
 }
 
 /// `?sort=&q=&category=&status=&cursor=`; unknown sort or status values are a 400, not

@@ -197,3 +197,70 @@ async fn planners_create_preview_edit_and_publish_a_procedure() {
         "last day shown"
     );
 }
+
+#[tokio::test]
+async fn planners_manage_procedures_through_the_api() {
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let resident = app.resident("anna@example.org").await;
+    let now = chrono::Utc::now();
+    let at = |days: i64| (now + chrono::Duration::days(days)).to_rfc3339();
+    let body = serde_json::json!({
+        "slug": "laerm-2027",
+        "title": "Lärmaktionsplan",
+        "department": "Umweltamt",
+        "categories": ["Straßenverkehr", "Schiene"],
+        "phases": [
+            { "kind": "voting", "starts_at": at(5), "ends_at": at(20) },
+            { "kind": "proposals", "starts_at": at(-1), "ends_at": at(5) }
+        ],
+        "vote_rule": { "kind": "support", "cap": 5 }
+    });
+    let refused = app
+        .json("POST", "/api/v1/procedures", body.clone(), Some(&resident))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let created = app
+        .json("POST", "/api/v1/procedures", body.clone(), Some(&planner))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created: serde_json::Value = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(created["draft"], true);
+    // Phases are put in order whatever order they came in.
+    assert_eq!(created["phases"][0]["kind"], "proposals");
+    assert_eq!(
+        app.get("/api/v1/procedures/laerm-2027").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let duplicate = app
+        .json("POST", "/api/v1/procedures", body, Some(&planner))
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    let unscheduled_vote = app
+        .json(
+            "PATCH",
+            "/api/v1/procedures/laerm-2027",
+            serde_json::json!({
+                "slug": "laerm-2027", "title": "Lärmaktionsplan", "department": "Umweltamt",
+                "phases": [{ "kind": "proposals", "starts_at": at(-1), "ends_at": at(5) }],
+                "vote_rule": { "kind": "rating" }
+            }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(unscheduled_vote.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let published = app
+        .json(
+            "PUT",
+            "/api/v1/procedures/laerm-2027/publication",
+            serde_json::json!({ "published": true }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let public = app.get("/api/v1/procedures/laerm-2027").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("\"propose\":true"), "{}", public.body);
+}

@@ -211,39 +211,14 @@ pub async fn form_of(
     })
 }
 
-/// Checks a planner's form and turns it into a procedure (unpublished).
+/// Turns a planner's form into a procedure (unpublished); `store` checks it.
 pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
     let slug = Slug::parse(form.slug.trim())?;
-    let text = |value: String, field: &str, min: usize, max: usize| {
-        let value = value.trim().to_owned();
-        let length = value.chars().count();
-        if length < min || length > max {
-            return Err(AppError::invalid(field, "length"));
-        }
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(AppError::invalid(field, "control_characters"));
-        }
-        Ok(value)
-    };
-    let title = text(form.title, "title", 3, 200)?;
-    let summary = text(form.summary, "summary", 0, 500)?;
-    let description = text(form.description, "description", 0, 50_000)?;
-    let department = text(form.department, "department", 2, 200)?;
-    let contact = text(form.contact, "contact", 0, 1_000)?;
-    let categories = split_categories(&form.categories);
-    if categories.len() > 30 || categories.iter().any(|c| c.chars().count() > 80) {
-        return Err(AppError::invalid("categories", "length"));
-    }
     let cap = match form.vote_cap.trim() {
         "" => None,
         cap => Some(
             cap.parse::<u32>()
-                .ok()
-                .filter(|c| (1..=1_000).contains(c))
-                .ok_or_else(|| AppError::invalid("vote_cap", "range"))?,
+                .map_err(|_| AppError::invalid("vote_cap", "range"))?,
         ),
     };
     let rule = match form.vote_rule.as_str() {
@@ -265,39 +240,77 @@ pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
         else {
             return Err(AppError::invalid("phases", "dates"));
         };
-        let starts_at = datetime(first.start_in_berlin())?;
-        let ends_at = datetime(last.next().start_in_berlin())?;
         phases.push(NewPhase {
             kind,
-            starts_at,
-            ends_at,
+            starts_at: datetime(first.start_in_berlin())?,
+            ends_at: datetime(last.next().start_in_berlin())?,
         });
-    }
-    phases.sort_by_key(|p| p.starts_at);
-    if !phases.iter().any(|p| p.kind == vote_phase) {
-        return Err(AppError::invalid("vote_phase", "not_scheduled"));
     }
     Ok(NewProcedure {
         slug,
-        title,
-        summary,
-        description,
-        department,
-        contact,
+        title: form.title,
+        summary: form.summary,
+        description: form.description,
+        department: form.department,
+        contact: form.contact,
         phases,
         rule,
         vote_phase,
-        categories,
+        categories: split_categories(&form.categories),
         published: false,
     })
+}
+
+/// Trims the texts and checks every rule a procedure must meet.
+fn check(new: &mut NewProcedure) -> Result<(), AppError> {
+    let text = |value: &str, field: &str, min: usize, max: usize| {
+        let value = value.trim().to_owned();
+        let length = value.chars().count();
+        if length < min || length > max {
+            return Err(AppError::invalid(field, "length"));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(AppError::invalid(field, "control_characters"));
+        }
+        Ok(value)
+    };
+    new.title = text(&new.title, "title", 3, 200)?;
+    new.summary = text(&new.summary, "summary", 0, 500)?;
+    new.description = text(&new.description, "description", 0, 50_000)?;
+    new.department = text(&new.department, "department", 2, 200)?;
+    new.contact = text(&new.contact, "contact", 0, 1_000)?;
+    if new.categories.len() > 30
+        || new
+            .categories
+            .iter()
+            .any(|c| c.trim().is_empty() || c.chars().count() > 80 || c.contains('\n'))
+    {
+        return Err(AppError::invalid("categories", "length"));
+    }
+    if new
+        .rule
+        .cap()
+        .is_some_and(|cap| !(1..=1_000).contains(&cap))
+    {
+        return Err(AppError::invalid("vote_cap", "range"));
+    }
+    new.phases.sort_by_key(|p| p.starts_at);
+    validate_schedule(&new.phases)?;
+    if !new.phases.iter().any(|p| p.kind == new.vote_phase) {
+        return Err(AppError::invalid("vote_phase", "not_scheduled"));
+    }
+    Ok(())
 }
 
 fn datetime(at: Timestamp) -> Result<DateTime<Utc>, AppError> {
     DateTime::<Utc>::from_timestamp(at.0, 0).ok_or_else(|| AppError::invalid("phases", "dates"))
 }
 
-/// Creates a procedure (as a draft) or changes one; a changed schedule replaces the old.
-/// Returns the (possibly new) slug.
+/// The editor's form: creates a procedure (as a draft) or changes one. Returns the
+/// (possibly new) slug.
 pub async fn save<C>(
     db: &C,
     user: &CurrentUser,
@@ -309,13 +322,28 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Plan)?;
-    let new = parse_form(form)?;
+    store(db, user, existing, parse_form(form)?, now).await
+}
+
+/// Creates a procedure, or replaces an existing one's texts, rules and schedule (its
+/// publication state stays). Planners only; every rule of `check` applies.
+pub async fn store<C>(
+    db: &C,
+    user: &CurrentUser,
+    existing: Option<&Slug>,
+    mut new: NewProcedure,
+    now: DateTime<Utc>,
+) -> Result<Slug, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    check(&mut new)?;
     let slug = new.slug.clone();
     let Some(existing) = existing else {
         create(db, new, now).await?;
         return Ok(slug);
     };
-    validate_schedule(&new.phases)?;
     let txn = db.begin().await.map_err(storage_error)?;
     let row = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(existing.as_str()))
