@@ -15,18 +15,8 @@ mod ssr {
     /// one that is set as a cookie, so the order stays put while they page and return.
     pub fn visitor_seed() -> Result<u32, AppError> {
         let parts = super::super::account::ssr::parts()?;
-        let existing = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                (key == SEED_COOKIE)
-                    .then(|| value.parse::<u32>().ok())
-                    .flatten()
-            });
+        let existing = crate::backend::auth::cookie(&parts.headers, SEED_COOKIE)
+            .and_then(|value| value.parse::<u32>().ok());
         if let Some(seed) = existing {
             return Ok(seed);
         }

@@ -63,17 +63,20 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    bearer.or_else(|| {
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                (key == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
-            })
-    })
+    bearer.or_else(|| cookie(headers, SESSION_COOKIE))
+}
+
+/// A non-empty cookie of a request by name.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name && !value.is_empty()).then(|| value.to_owned())
+        })
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure on https instances. An empty token

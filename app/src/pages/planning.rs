@@ -223,10 +223,10 @@ fn Editor(values: ProcedureForm, original: Option<String>) -> impl IntoView {
             <EditorField name="title" label=|t| t.title_label value=values.title.clone() error />
             <EditorField name="slug" label=|t| t.slug_label hint=|t| t.slug_hint value=values.slug.clone() error />
             <EditorField name="summary" label=|t| t.summary_label value=values.summary.clone() error required=false />
-            <EditorArea name="description" label=|t| t.description_label hint=|t| t.markdown_hint value=values.description.clone() error rows=10 />
+            <EditorField name="description" label=|t| t.description_label hint=|t| t.markdown_hint value=values.description.clone() error rows=10 />
             <EditorField name="department" label=|t| t.responsible value=values.department.clone() error />
-            <EditorArea name="contact" label=|t| t.contact value=values.contact.clone() error rows=3 />
-            <EditorArea name="categories" label=|t| t.categories_label hint=|t| t.categories_hint value=values.categories.clone() error rows=4 />
+            <EditorField name="contact" label=|t| t.contact value=values.contact.clone() error rows=3 />
+            <EditorField name="categories" label=|t| t.categories_label hint=|t| t.categories_hint value=values.categories.clone() error rows=4 />
             <fieldset class="fieldset">
                 <legend><T k=|t| t.schedule /></legend>
                 <p class="field__hint"><T k=|t| t.schedule_hint /></p>
@@ -269,6 +269,7 @@ fn Editor(values: ProcedureForm, original: Option<String>) -> impl IntoView {
 }
 
 /// A field of the editor: the form posts it as `form[name]`; errors name it as `name`.
+/// With `rows` it is a multi-line text area.
 #[component]
 fn EditorField(
     name: &'static str,
@@ -278,6 +279,7 @@ fn EditorField(
     #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
     #[prop(default = true)] required: bool,
     #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] rows: Option<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("editor-{name}");
@@ -287,40 +289,25 @@ fn EditorField(
         matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
             .then_some("true")
     };
-    view! {
-        <div class="field">
-            <label for=id.clone()>{move || label(i18n.t())}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
-            <input id=id type=kind name=format!("form[{name}]") value=value required=required
-                aria-describedby=described aria-invalid=invalid />
-        </div>
-    }
-}
-
-#[component]
-fn EditorArea(
-    name: &'static str,
-    label: fn(&'static Texts) -> &'static str,
-    value: String,
-    error: Signal<Option<AppError>>,
-    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
-    #[prop(default = 5)] rows: u32,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("editor-{name}");
-    let hint_id = format!("{id}-hint");
-    let described = hint.map(|_| hint_id.clone());
-    let invalid = move || {
-        matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
-            .then_some("true")
-    };
-    view! {
-        <div class="field">
-            <label for=id.clone()>{move || label(i18n.t())}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
-            <textarea id=id name=format!("form[{name}]") rows=rows aria-describedby=described aria-invalid=invalid>
+    let control = match rows {
+        Some(rows) => view! {
+            <textarea id=id.clone() name=format!("form[{name}]") rows=rows aria-describedby=described
+                aria-invalid=invalid>
                 {value}
             </textarea>
+        }
+        .into_any(),
+        None => view! {
+            <input id=id.clone() type=kind name=format!("form[{name}]") value=value required=required
+                aria-describedby=described aria-invalid=invalid />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            {control}
         </div>
     }
 }

@@ -65,10 +65,13 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
     let location = use_location();
     let vote_error = posted_error::<Vote>();
     let status = status();
+    // The query string comes with a "?" in the browser and without on the server.
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
     let back = format!(
-        "{}{}#vorschlaege",
+        "{}{}{search}#vorschlaege",
         location.pathname.get_untracked(),
-        location.search.get_untracked()
+        if search.is_empty() { "" } else { "?" },
     );
     let query = listing.query.clone();
     let sort = listing.sort;

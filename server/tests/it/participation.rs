@@ -1015,3 +1015,58 @@ async fn planners_enter_contributions_from_on_site_events() {
     let page = app.get(&format!("/vorschlaege/{id}")).await;
     assert!(page.body.contains("Bürgerwerkstatt Süd am 4. November"));
 }
+
+#[tokio::test]
+async fn voting_from_the_listing_without_javascript_returns_to_the_same_listing() {
+    let app = TestApp::new().await.with_demo().await;
+    let token = app.resident("anna@example.org").await;
+    let cookie = format!("mitreden_session={token}");
+    let page = app
+        .get_with(
+            "/verfahren/radverkehr-2030?sort=newest",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let back = "/verfahren/radverkehr-2030?sort=newest#vorschlaege";
+    assert!(
+        page.body
+            .contains(&format!("name=\"back\" value=\"{back}\"")),
+        "vote forms return to the listing as it was"
+    );
+    let id = proposal::Entity::find()
+        .filter(proposal::Column::Title.eq("Winterdienst auf Radwegen zuerst"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let posted = app
+        .post_form(
+            "/api/vote",
+            &format!(
+                "id={id}&value=1&back={}",
+                app::model::proposal::encode_component(back)
+            ),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    assert_eq!(
+        posted.header("location"),
+        "/verfahren/radverkehr-2030?sort=newest&status=voted#vorschlaege"
+    );
+    // A return address on another host is not followed.
+    let hostile = app
+        .post_form(
+            "/api/vote",
+            &format!("id={id}&value=0&back=%2F%2Fevil.example%2F"),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(
+        hostile.header("location"),
+        format!("/vorschlaege/{id}?status=vote_withdrawn#abstimmung")
+    );
+    assert_tallies_match_rows(&app).await;
+}
