@@ -107,7 +107,7 @@ describe('proposing, discussing and voting', () => {
     const after = peter.page.locator('.proposal-card', { hasText: 'Fahrradstraße in der Körnerstraße' });
     assert.equal(await after.locator('.tally__number').innerText(), '2');
     assert.match(await after.innerText(), /2 Kommentare/);
-    assert.match(await peter.page.locator('.budget').innerText(), /1 von 5 Unterstützungen verwendet/);
+    assert.match(await peter.page.locator('.budget').innerText(), /3 von 5 Unterstützungen verwendet/);
 
     await peter.page.goto(proposalUrl);
     assert.equal(await peter.page.locator('#abstimmung .tally__number').innerText(), '2');
