@@ -172,6 +172,19 @@ impl MigrationTrait for Migration {
                 .await?;
         }
 
+        // Counting a listing's matches reads only this index (no row per proposal).
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_proposals_status")
+                    .table(Proposals::Table)
+                    .col(Proposals::ProcedureId)
+                    .col(Proposals::Status)
+                    .col(Proposals::Category)
+                    .to_owned(),
+            )
+            .await?;
+
         manager
             .create_table(
                 Table::create()

@@ -51,6 +51,7 @@ where
         None => None,
     };
     let body = validated_comment(&new.body)?;
+    let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
     let target = find(&txn, new.proposal_id).await?;

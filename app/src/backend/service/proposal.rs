@@ -54,6 +54,7 @@ where
         }
         None => None,
     };
+    let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
     let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;

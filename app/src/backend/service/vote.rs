@@ -63,6 +63,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
+    let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     super::lock_user(&txn, user.id).await?;
     let row = find(&txn, proposal_id).await?;
