@@ -19,7 +19,6 @@ pub async fn list_procedures(filter: ProcedureFilter) -> Result<ProcedureListing
 /// A procedure's page; planners also see drafts, as a preview.
 #[server(prefix = "/api", endpoint = "get_procedure")]
 pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
-    use crate::backend::auth::Permission;
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(
@@ -27,10 +26,8 @@ pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
             // A malformed slug cannot name a procedure: "not found", not a form error.
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
-            let planner = super::account::ssr::current_user()
-                .await?
-                .is_some_and(|user| user.can(Permission::Plan));
-            procedure::get(&state.db, &slug, planner, chrono::Utc::now()).await
+            let viewer = super::account::ssr::current_user().await?;
+            procedure::get_for(&state.db, &slug, viewer.as_ref(), chrono::Utc::now()).await
         }
         .await,
     )

@@ -62,33 +62,23 @@ mod ssr {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn optional(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 #[server(prefix = "/api", endpoint = "list_proposals")]
 pub async fn list_proposals(
     slug: String,
     query: ProposalQuery,
 ) -> Result<ProposalListing, AppError> {
-    use crate::backend::{service::procedure, service::proposal, state::app_state};
+    use crate::backend::{service::proposal, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(
         async {
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
             let viewer = super::account::ssr::current_user().await?;
-            // Planners preview drafts, listing included.
-            let planner = viewer
-                .as_ref()
-                .is_some_and(|v| v.can(crate::backend::auth::Permission::Plan));
-            let id = procedure::id_of(&state.db, &slug, planner).await?;
             let seed = ssr::visitor_seed()?;
             proposal::list(
                 &state.db,
                 viewer.as_ref(),
-                id,
+                &slug,
                 query,
                 seed,
                 chrono::Utc::now(),
@@ -133,15 +123,15 @@ pub async fn create_proposal(
             let input = ProposalInput {
                 title,
                 body,
-                category: optional(category),
-                location: optional(location),
+                category,
+                location,
             };
             let id = proposal::create(
                 &state.db,
                 &user,
                 procedure_id,
                 input,
-                optional(event),
+                event,
                 chrono::Utc::now(),
             )
             .await?;
@@ -168,8 +158,8 @@ pub async fn edit_proposal(
             let input = ProposalInput {
                 title,
                 body,
-                category: optional(category),
-                location: optional(location),
+                category,
+                location,
             };
             proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
             super::account::done(&format!("/vorschlaege/{id}?status=saved"))
@@ -254,7 +244,7 @@ pub async fn add_comment(
                 proposal_id,
                 parent_id,
                 body,
-                onsite: optional(event),
+                onsite: event,
             };
             let id =
                 comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;

@@ -38,7 +38,7 @@ impl CurrentUser {
         match permission {
             Permission::Contribute => self.verified,
             Permission::Moderate => matches!(self.role, Role::Moderator | Role::Admin),
-            Permission::Plan => matches!(self.role, Role::Planner | Role::Admin),
+            Permission::Plan => self.role.plans(),
             Permission::ManageUsers => self.role == Role::Admin,
         }
     }

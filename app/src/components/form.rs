@@ -122,3 +122,45 @@ pub fn Checkbox(
         </div>
     }
 }
+
+/// A labelled multi-line text field.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional, into)] value: Option<String>,
+    /// Makes ids unique when a page has several forms with the same field.
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = match id_suffix {
+        Some(suffix) => format!("field-{name}-{suffix}"),
+        None => format!("field-{name}"),
+    };
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <textarea id=id name=name rows=rows required=true aria-describedby=described>
+                {value.unwrap_or_default()}
+            </textarea>
+        </div>
+    }
+}
+
+/// "Please log in" with the way there.
+#[component]
+pub fn LoginPrompt(
+    #[prop(default = |t| t.login_required)] text: fn(&'static Texts) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{move || text(i18n.t())}</p>
+        <p><a class="button" href="/anmelden">{move || i18n.t().nav_login}</a></p>
+    }
+}

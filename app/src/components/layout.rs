@@ -61,7 +61,7 @@ fn AccountLinks() -> impl IntoView {
                             let admin = (me.role == Role::Admin).then(|| view! {
                                 <A href="/verwaltung/benutzer"><T k=|t| t.nav_users /></A>
                             });
-                            let planner = matches!(me.role, Role::Planner | Role::Admin).then(|| view! {
+                            let planner = me.role.plans().then(|| view! {
                                 <A href="/verwaltung/verfahren"><T k=|t| t.planning_title /></A>
                             });
                             view! {

@@ -4,7 +4,7 @@
 use crate::api::proposals::Vote;
 use crate::components::live_form::LiveForm;
 use crate::i18n::{T, use_i18n};
-use crate::model::proposal::{Allowed, ProposalCard, ProposalStatus, Viewer, VoteBudget, VoteRule};
+use crate::model::proposal::{Allowed, ProposalCard, Viewer, VoteBudget, VoteRule};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -46,8 +46,7 @@ pub fn VoteBox(
         }
         .into_any(),
     };
-    let open = allowed.vote && card.status == ProposalStatus::Published;
-    let controls = if !open {
+    let controls = if !allowed.vote {
         None
     } else if !viewer.signed_in {
         Some(

@@ -27,6 +27,11 @@ impl Role {
     pub fn parse(value: &str) -> Option<Role> {
         Self::ALL.into_iter().find(|role| role.as_str() == value)
     }
+
+    /// Planners and administrators run procedures.
+    pub fn plans(self) -> bool {
+        matches!(self, Self::Planner | Self::Admin)
+    }
 }
 
 /// An e-mail address, trimmed and lower-cased: the same person cannot register twice by

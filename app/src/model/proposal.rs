@@ -73,6 +73,18 @@ impl Allowed {
             vote: current == vote_phase,
         }
     }
+
+    /// A withdrawn proposal takes no more votes or comments.
+    pub fn for_status(self, status: ProposalStatus) -> Self {
+        match status {
+            ProposalStatus::Published => self,
+            ProposalStatus::Withdrawn => Self {
+                vote: false,
+                comment: false,
+                ..self
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use crate::api::procedures::{
     PublishProcedure, SaveProcedure, planner_procedures, procedure_editor_values,
 };
 use crate::components::error_view::ErrorNotice;
-use crate::components::form::{ErrorAlert, Notice, posted_error, status};
+use crate::components::form::{ErrorAlert, LoginPrompt, Notice, posted_error, status};
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::procedure::{PhaseKind, PlannerRow, ProcedureForm};
@@ -44,11 +44,7 @@ pub fn PlannerOverviewPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(rows) => view! { <Overview rows /> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <p><T k=|t| t.login_required /></p>
-                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
-                        }
-                        .into_any(),
+                        Err(AppError::Unauthenticated) => view! { <LoginPrompt /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -155,11 +151,7 @@ pub fn ProcedureEditorPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match form.await {
                         Ok(values) => view! { <Editor values original=slug.get_untracked() /> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <p><T k=|t| t.login_required /></p>
-                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
-                        }
-                        .into_any(),
+                        Err(AppError::Unauthenticated) => view! { <LoginPrompt /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}

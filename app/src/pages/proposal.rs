@@ -5,12 +5,12 @@ use crate::api::proposals::{
     get_proposal,
 };
 use crate::components::error_view::ErrorPage;
-use crate::components::form::{ErrorAlert, Field, posted_error, status};
+use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::live_form::LiveForm;
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
-use crate::pages::proposals::{Byline, TextArea};
+use crate::pages::proposals::Byline;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -241,7 +241,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let id = detail.card.id;
     let count = detail.card.comment_count;
-    let open = detail.allowed.comment && detail.card.status == ProposalStatus::Published;
+    let open = detail.allowed.comment;
     let viewer = detail.viewer;
     let can_write = open && viewer.verified;
     let form = if !open {

@@ -4,7 +4,7 @@
 use crate::api::procedures::get_procedure;
 use crate::api::proposals::{CreateProposal, Vote, list_proposals};
 use crate::components::error_view::{ErrorNotice, ErrorPage};
-use crate::components::form::{ErrorAlert, Field, posted_error, status};
+use crate::components::form::{ErrorAlert, Field, LoginPrompt, TextArea, posted_error, status};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::procedure::ProcedureDetail;
@@ -307,8 +307,7 @@ fn NewProposalForm(
         return view! {
             <div class="container form-page">
                 {heading}
-                <p><T k=|t| t.login_to_propose /></p>
-                <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
+                <LoginPrompt text=|t| t.login_to_propose />
             </div>
         }
         .into_any();
@@ -323,10 +322,7 @@ fn NewProposalForm(
         }
         .into_any();
     }
-    let planner = matches!(
-        me.role,
-        crate::model::account::Role::Planner | crate::model::account::Role::Admin
-    );
+    let planner = me.role.plans();
     let category_options = detail
         .categories
         .into_iter()
@@ -369,34 +365,4 @@ fn NewProposalForm(
         </div>
     }
     .into_any()
-}
-
-/// A labelled multi-line text field.
-#[component]
-pub fn TextArea(
-    name: &'static str,
-    label: fn(&'static Texts) -> &'static str,
-    #[prop(optional)] hint: Option<fn(&'static Texts) -> &'static str>,
-    #[prop(default = 5)] rows: u32,
-    #[prop(optional, into)] value: Option<String>,
-    /// Makes ids unique when a page has several forms with the same field.
-    #[prop(optional, into)]
-    id_suffix: Option<String>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = match id_suffix {
-        Some(suffix) => format!("field-{name}-{suffix}"),
-        None => format!("field-{name}"),
-    };
-    let hint_id = format!("{id}-hint");
-    let described = hint.map(|_| hint_id.clone());
-    view! {
-        <div class="field">
-            <label for=id.clone()>{move || label(i18n.t())}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
-            <textarea id=id name=name rows=rows required=true aria-describedby=described>
-                {value.unwrap_or_default()}
-            </textarea>
-        </div>
-    }
 }

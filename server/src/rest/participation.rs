@@ -198,10 +198,11 @@ async fn list_proposals(
         }
     }
     let query = ProposalQuery::from_params(|key| params.get(key).cloned());
-    let id = procedure::published_id(&state.db, &slug(&slug_param)?).await?;
+    let slug = slug(&slug_param)?;
     // API clients get a fixed shuffle per account (or none): they page with the cursor.
     let seed = viewer.as_ref().map_or(1, |v| v.id.unsigned_abs() as u32);
-    let listing = proposal::list(&state.db, viewer.as_ref(), id, query, seed, Utc::now()).await?;
+    let listing =
+        proposal::list(&state.db, viewer.as_ref(), &slug, query, seed, Utc::now()).await?;
     Ok(axum::Json(listing))
 }
 

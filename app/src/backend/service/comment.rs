@@ -2,16 +2,14 @@
 //! placeholder, and the notifications a new comment sends.
 
 use super::procedure;
-use super::proposal::{SOURCE_ONLINE, SOURCE_ONSITE, STATUS_PUBLISHED as PROPOSAL_PUBLISHED, find};
+use super::proposal::{STATUS_PUBLISHED as PROPOSAL_PUBLISHED, find, onsite_event, source_column};
 use super::{follow, lock_user};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
-use crate::model::proposal::{
-    COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment, validated_event,
-};
+use crate::model::proposal::{COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -43,13 +41,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let event = match new.onsite {
-        Some(event) => {
-            user.require(Permission::Plan)?;
-            Some(validated_event(&event)?)
-        }
-        None => None,
-    };
+    let event = onsite_event(user, new.onsite)?;
     let body = validated_comment(&new.body)?;
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
@@ -86,12 +78,7 @@ where
         author_id: Set(user.id),
         body: Set(body.clone()),
         depth: Set(parent.as_ref().map_or(0, |p| p.depth + 1)),
-        source: Set(if event.is_some() {
-            SOURCE_ONSITE
-        } else {
-            SOURCE_ONLINE
-        }
-        .to_owned()),
+        source: Set(source_column(&event).to_owned()),
         event_name: Set(event),
         status: Set(STATUS_PUBLISHED.to_owned()),
         created_at: Set(now),

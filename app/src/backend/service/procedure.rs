@@ -69,23 +69,30 @@ pub async fn get_published(
     get(db, slug, false, now).await
 }
 
-/// A procedure for its page: published ones for everybody, drafts (as a preview) only
-/// when `with_drafts` (the viewer plans procedures).
+/// A procedure for its page, as this viewer may see it: planners also see drafts (as a
+/// preview), everybody else only published procedures.
+pub async fn get_for(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<ProcedureDetail, AppError> {
+    get(db, slug, sees_drafts(viewer), now).await
+}
+
+/// Planners see drafts; nobody else does.
+pub fn sees_drafts(viewer: Option<&CurrentUser>) -> bool {
+    viewer.is_some_and(|v| v.can(Permission::Plan))
+}
+
+/// A procedure for its page; drafts only `with_drafts`.
 pub async fn get(
     db: &impl ConnectionTrait,
     slug: &Slug,
     with_drafts: bool,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let mut query = procedure::Entity::find().filter(procedure::Column::Slug.eq(slug.as_str()));
-    if !with_drafts {
-        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
-    }
-    let row = query
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)?;
+    let row = find_row(db, Key::Slug(slug), with_drafts).await?;
     let draft = row.status != procedure::STATUS_PUBLISHED;
     let schedule = phases_of(db, vec![row.id])
         .await?
@@ -110,12 +117,7 @@ pub async fn get(
         phases: phase_views,
         rule: context.rule,
         vote_phase: context.vote_phase,
-        // A preview shows the page, never the forms: drafts take no contributions.
-        allowed: if draft {
-            Allowed::default()
-        } else {
-            context.allowed
-        },
+        allowed: context.allowed,
         categories: context.categories,
         draft,
     })
@@ -170,12 +172,7 @@ pub async fn form_of(
     slug: &Slug,
 ) -> Result<ProcedureForm, AppError> {
     user.require(Permission::Plan)?;
-    let row = procedure::Entity::find()
-        .filter(procedure::Column::Slug.eq(slug.as_str()))
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)?;
+    let row = find_row(db, Key::Slug(slug), true).await?;
     let schedule = phases_of(db, vec![row.id])
         .await?
         .remove(&row.id)
@@ -457,25 +454,27 @@ pub async fn published_context(
     procedure_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(Context, ProcedureSummary), AppError> {
-    context(db, procedure_id, false, now).await
+    context(db, Key::Id(procedure_id), false, now).await
 }
 
-/// A procedure's context; drafts only `with_drafts` (for planners' previews).
-pub async fn context(
+/// The context of a procedure by its address, as this viewer may see it (planners also
+/// drafts).
+pub async fn context_for(
     db: &impl ConnectionTrait,
-    procedure_id: i64,
+    slug: &Slug,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    context(db, Key::Slug(slug), sees_drafts(viewer), now).await
+}
+
+async fn context(
+    db: &impl ConnectionTrait,
+    key: Key<'_>,
     with_drafts: bool,
     now: DateTime<Utc>,
 ) -> Result<(Context, ProcedureSummary), AppError> {
-    let mut query = procedure::Entity::find_by_id(procedure_id);
-    if !with_drafts {
-        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
-    }
-    let row = query
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)?;
+    let row = find_row(db, key, with_drafts).await?;
     let schedule = phases_of(db, vec![row.id])
         .await?
         .remove(&row.id)
@@ -486,16 +485,27 @@ pub async fn context(
 
 /// The id of a published procedure by its slug.
 pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
-    id_of(db, slug, false).await
+    find_row(db, Key::Slug(slug), false).await.map(|row| row.id)
 }
 
-/// The id of a procedure by its slug; drafts only `with_drafts`.
-pub async fn id_of(
+/// Which procedure: by id (from a proposal) or by slug (from an address).
+enum Key<'a> {
+    Id(i64),
+    Slug(&'a Slug),
+}
+
+/// A procedure row; drafts only `with_drafts`, anything else is "not found".
+async fn find_row(
     db: &impl ConnectionTrait,
-    slug: &Slug,
+    key: Key<'_>,
     with_drafts: bool,
-) -> Result<i64, AppError> {
-    let mut query = procedure::Entity::find().filter(procedure::Column::Slug.eq(slug.as_str()));
+) -> Result<procedure::Model, AppError> {
+    let mut query = match key {
+        Key::Id(id) => procedure::Entity::find_by_id(id),
+        Key::Slug(slug) => {
+            procedure::Entity::find().filter(procedure::Column::Slug.eq(slug.as_str()))
+        }
+    };
     if !with_drafts {
         query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
     }
@@ -503,7 +513,6 @@ pub async fn id_of(
         .one(db)
         .await
         .map_err(storage_error)?
-        .map(|row| row.id)
         .ok_or(AppError::NotFound)
 }
 

@@ -10,6 +10,7 @@ use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
 use crate::backend::sanitize::markdown_to_html;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::procedure::Slug;
 use crate::model::proposal::{
     COMMENT_EDIT_MINUTES, CommentView, ProposalCard, ProposalDetail, ProposalInput,
     ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally, Viewer,
@@ -47,13 +48,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let event = match onsite {
-        Some(event) => {
-            user.require(Permission::Plan)?;
-            Some(validated_event(&event)?)
-        }
-        None => None,
-    };
+    let event = onsite_event(user, onsite)?;
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
@@ -69,12 +64,7 @@ where
         body: Set(input.body),
         category: Set(input.category),
         location: Set(input.location),
-        source: Set(if event.is_some() {
-            SOURCE_ONSITE
-        } else {
-            SOURCE_ONLINE
-        }
-        .to_owned()),
+        source: Set(source_column(&event).to_owned()),
         event_name: Set(event),
         status: Set(STATUS_PUBLISHED.to_owned()),
         withdrawal_note: Set(None),
@@ -95,6 +85,30 @@ where
     follow::insert(&txn, user.id, inserted.id, now).await?;
     txn.commit().await.map_err(storage_error)?;
     Ok(inserted.id)
+}
+
+/// The on-site event a contribution is entered for, checked: planners only. A blank
+/// event (the form's empty field) means an online contribution.
+pub(crate) fn onsite_event(
+    user: &CurrentUser,
+    event: Option<String>,
+) -> Result<Option<String>, AppError> {
+    match event.filter(|e| !e.trim().is_empty()) {
+        Some(event) => {
+            user.require(Permission::Plan)?;
+            validated_event(&event).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The `source` column of a contribution with or without an on-site event.
+pub(crate) fn source_column(event: &Option<String>) -> &'static str {
+    if event.is_some() {
+        SOURCE_ONSITE
+    } else {
+        SOURCE_ONLINE
+    }
 }
 
 /// The author changes their proposal, as long as nobody has voted on or commented it.
@@ -275,7 +289,7 @@ pub async fn get(
         comments,
         procedure: procedure_summary,
         rule: context.rule,
-        allowed: context.allowed,
+        allowed: context.allowed.for_status(status_of(&row)),
         categories: context.categories,
         card: card(row, &names, &my_votes),
     })
@@ -339,18 +353,17 @@ fn comment_view(
     }
 }
 
-/// The proposals of a published procedure, one page of them.
+/// The proposals of a procedure, one page of them (planners also see a draft's).
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: Option<&CurrentUser>,
-    procedure_id: i64,
+    slug: &Slug,
     query: ProposalQuery,
     seed: u32,
     now: DateTime<Utc>,
 ) -> Result<ProposalListing, AppError> {
-    let with_drafts = viewer.is_some_and(|v| v.can(Permission::Plan));
-    let (context, procedure_summary) =
-        procedure::context(db, procedure_id, with_drafts, now).await?;
+    let (context, procedure_summary) = procedure::context_for(db, slug, viewer, now).await?;
+    let procedure_id = context.id;
     let sort = query
         .sort
         .unwrap_or_else(|| ProposalSort::default_for(context.current_phase));
@@ -394,7 +407,8 @@ pub async fn list(
     Ok(ProposalListing {
         procedure: procedure_summary,
         rule: context.rule,
-        allowed: context.allowed,
+        // Every card of a listing has the status it filters by.
+        allowed: context.allowed.for_status(status),
         categories: context.categories,
         query,
         sort,
@@ -557,13 +571,14 @@ fn card(
     my_votes: &HashMap<i64, i8>,
 ) -> ProposalCard {
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    let status = status_of(&row);
     ProposalCard {
         id: row.id,
         excerpt: excerpt(&row.body, 180),
         category: row.category,
         author: names.get(&row.author_id).cloned(),
         source: Source::from_columns(&row.source, row.event_name),
-        status: ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Published),
+        status,
         tally: Tally {
             support: count(row.support_count),
             up: count(row.up_count),
@@ -575,6 +590,10 @@ fn card(
         my_vote: my_votes.get(&row.id).copied(),
         title: row.title,
     }
+}
+
+fn status_of(row: &proposal::Model) -> ProposalStatus {
+    ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Published)
 }
 
 /// The start of a Markdown text as plain text, cut at a word boundary.

@@ -5,7 +5,9 @@ use crate::api::account::{
     UpdateProfile, who_am_i,
 };
 use crate::components::error_view::ErrorNotice;
-use crate::components::form::{Checkbox, ErrorAlert, Field, Notice, posted_error, status};
+use crate::components::form::{
+    Checkbox, ErrorAlert, Field, LoginPrompt, Notice, posted_error, status,
+};
 use crate::i18n::{Lang, T, page_title, use_i18n};
 use crate::model::account::Me;
 use leptos::prelude::*;
@@ -25,11 +27,7 @@ pub fn AccountPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(Some(me)) => view! { <AccountSections me /> }.into_any(),
-                        Ok(None) => view! {
-                            <p><T k=|t| t.login_required /></p>
-                            <p><a class="button" href="/anmelden"><T k=|t| t.nav_login /></a></p>
-                        }
-                        .into_any(),
+                        Ok(None) => view! { <LoginPrompt /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
