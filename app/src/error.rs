@@ -23,6 +23,10 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("request too large")]
     PayloadTooLarge,
+    /// A body in a format this endpoint does not take (an upload that is not a JPEG, PNG or
+    /// WebP image, say).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     #[error("service temporarily unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -52,6 +56,7 @@ impl AppError {
             Self::Conflict => "conflict",
             Self::RateLimited { .. } => "rate_limited",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Request { .. } => "request_failed",
@@ -67,6 +72,7 @@ impl AppError {
             Self::Conflict => 409,
             Self::RateLimited { .. } => 429,
             Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
             Self::Unavailable => 503,
             Self::Internal => 500,
             Self::Request { .. } => 400,
@@ -101,6 +107,7 @@ mod tests {
                 retry_after_secs: 3,
             },
             AppError::PayloadTooLarge,
+            AppError::UnsupportedMediaType,
             AppError::Unavailable,
             AppError::Internal,
             AppError::Request { detail: "x".into() },

@@ -2,6 +2,7 @@
 // a fourth votes with JavaScript (in place, no reload) and a fifth without; the counts
 // shown match. Plus the accessibility of every participation page in both languages.
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations, launchBrowser, newPage, startServer, waitForHydration } from './support.js';
 
@@ -177,5 +178,65 @@ describe('planning', () => {
     await visitor.page.locator('h1:has-text("Lärmaktionsplan 2027")').waitFor();
     assert.equal(await visitor.page.locator('text=Vorschau eines Entwurfs').count(), 0);
     await visitor.context.close();
+  });
+});
+
+/// A real PNG (decodable by the browser): a gradient, with a text chunk naming a person
+/// that the server must strip.
+function gradientPng(width, height) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set([Math.floor((x / width) * 255), 120, Math.floor((y / height) * 255)], 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('tEXt', Buffer.from('Author\0Erika Mustermann', 'latin1')),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('procedure images', () => {
+  test('a planner adds an image with a text alternative; visitors see it', async () => {
+    const { context, page, problems } = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    const editor = `${server.baseUrl}/verwaltung/verfahren/marktplatz-neugestaltung/bearbeiten`;
+    await page.goto(editor);
+    await waitForHydration(page);
+    await page.setInputFiles('#image-file', { name: 'marktplatz.png', mimeType: 'image/png', buffer: gradientPng(320, 180) });
+    await page.fill('#image-alt', 'Skizze des neuen Marktplatzes mit Bäumen am Rand');
+    await page.click('button:has-text("Bild speichern")');
+    await page.waitForURL(/status=image_saved/);
+    await page.locator('text=Das Bild wurde gespeichert.').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'editor with an image');
+    assert.deepEqual(problems, []);
+    await context.close();
+
+    for (const javaScriptEnabled of [true, false]) {
+      const visitor = await newPage(browser, server.baseUrl, { javaScriptEnabled });
+      await visitor.page.goto(`${server.baseUrl}/verfahren/marktplatz-neugestaltung`);
+      const image = visitor.page.locator('img.procedure__image');
+      await image.waitFor();
+      assert.equal(await image.getAttribute('alt'), 'Skizze des neuen Marktplatzes mit Bäumen am Rand');
+      // The browser decoded it: the server stored a valid image, not just its name.
+      await visitor.page.waitForFunction(() => document.querySelector('img.procedure__image')?.naturalWidth === 320);
+      const bytes = await (await visitor.page.request.get(`${server.baseUrl}${await image.getAttribute('src')}`)).body();
+      assert.ok(!bytes.includes('Erika'), 'metadata removed');
+      await visitor.context.close();
+    }
   });
 });

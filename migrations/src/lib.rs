@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_procedures;
 mod m20261121_000002_create_accounts;
 mod m20261121_000003_create_participation;
+mod m20261121_000004_procedure_images;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_procedures::Migration),
             Box::new(m20261121_000002_create_accounts::Migration),
             Box::new(m20261121_000003_create_participation::Migration),
+            Box::new(m20261121_000004_procedure_images::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod health;
+pub mod media;
 pub mod metrics;
 pub mod rest;
 pub mod seed;
@@ -167,21 +168,29 @@ fn router(state: AppState) -> Router {
         ),
     );
 
+    let writes_guard = axum::middleware::from_fn_with_state(state.clone(), same_origin_writes);
+    // Image uploads have their own routes so they can take bodies above the 1 MiB that
+    // holds for everything else; otherwise they pass the same layers.
+    let uploads = media::uploads()
+        .route_layer(track.clone())
+        .route_layer(writes_guard.clone())
+        .layer(RequestBodyLimitLayer::new(media::MAX_UPLOAD_BYTES));
+
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
         .nest("/api/v1", rest::router())
+        .merge(media::serving())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())
         })
         .route_layer(track)
         .route_layer(axum::middleware::map_response(tidy_redirect))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            same_origin_writes,
-        ))
+        .route_layer(writes_guard)
         .fallback_service(fallback)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(axum::Extension(metrics))
         .layer(
             ServiceBuilder::new()
@@ -208,7 +217,6 @@ fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 // No request may hold a connection forever; a stuck one answers 503.
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::model::procedure::{
-    PlannerRow, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
+    EditorValues, PlannerRow, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
 };
 use leptos::prelude::*;
 
@@ -46,9 +46,10 @@ pub async fn planner_procedures() -> Result<Vec<PlannerRow>, AppError> {
     )
 }
 
-/// The editor's values: an existing procedure's, or an empty form with a row per phase.
+/// The editor's values: an existing procedure's (with its image), or an empty form with a
+/// row per phase.
 #[server(prefix = "/api", endpoint = "procedure_editor_values")]
-pub async fn procedure_editor_values(slug: Option<String>) -> Result<ProcedureForm, AppError> {
+pub async fn procedure_editor_values(slug: Option<String>) -> Result<EditorValues, AppError> {
     use crate::backend::auth::Permission;
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::{PhaseDates, PhaseKind, Slug};
@@ -62,17 +63,20 @@ pub async fn procedure_editor_values(slug: Option<String>) -> Result<ProcedureFo
                     let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
                     procedure::form_of(&state.db, &user, &slug).await
                 }
-                None => Ok(ProcedureForm {
-                    vote_rule: "support".to_owned(),
-                    vote_phase: PhaseKind::Voting.as_str().to_owned(),
-                    phases: PhaseKind::ALL
-                        .into_iter()
-                        .map(|kind| PhaseDates {
-                            kind: kind.as_str().to_owned(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
+                None => Ok(EditorValues {
+                    form: ProcedureForm {
+                        vote_rule: "support".to_owned(),
+                        vote_phase: PhaseKind::Voting.as_str().to_owned(),
+                        phases: PhaseKind::ALL
+                            .into_iter()
+                            .map(|kind| PhaseDates {
+                                kind: kind.as_str().to_owned(),
+                                ..Default::default()
+                            })
+                            .collect(),
+                        ..Default::default()
+                    },
+                    image: None,
                 }),
             }
         }

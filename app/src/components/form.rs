@@ -16,10 +16,16 @@ pub fn posted_error<S>() -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError>,
 {
+    posted_error_named(S::PATH)
+}
+
+/// The error a form post brought back under `name` (a server function's path, or the name
+/// a plain handler reports under, such as the image form's).
+pub fn posted_error_named(name: &'static str) -> Signal<Option<AppError>> {
     let query = use_query_map();
     Signal::derive(move || {
         let query = query.read();
-        if query.get_str("__path") != Some(S::PATH) {
+        if query.get_str("__path") != Some(name) {
             return None;
         }
         query

@@ -60,8 +60,16 @@ pub fn StateBadge(state: ProcedureState) -> impl IntoView {
 #[component]
 pub fn ProcedureCard(procedure: ProcedureSummary) -> impl IntoView {
     let href = format!("/verfahren/{}", procedure.slug);
+    // The title beside it names the procedure: the picture is decoration here.
+    let image = procedure.image.clone().map(|image| {
+        view! {
+            <img class="procedure-card__image" src=image.url alt="" width=image.width
+                height=image.height loading="lazy" decoding="async" />
+        }
+    });
     view! {
         <article class="card procedure-card">
+            {image}
             <p class="card__kicker">
                 <StateBadge state=procedure.state />
                 <span>{procedure.department.clone()}</span>

@@ -109,6 +109,21 @@ pub struct ProcedureSummary {
     pub current_phase: Option<PhaseKind>,
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
+    pub image: Option<ProcedureImage>,
+}
+
+/// The name the editor's image form reports its errors under (as a server function's
+/// form reports under its path).
+pub const IMAGE_FORM: &str = "procedure_image";
+
+/// A procedure's image as pages show it: its address, its text alternative and its size
+/// in pixels (so the page reserves the space before the file arrives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureImage {
+    pub url: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// How many published procedures are in each state, for the listing's tabs.
@@ -172,6 +187,13 @@ pub struct ProcedureForm {
     pub vote_phase: String,
     /// One row per phase kind in `PhaseKind::ALL` order; rows without dates are unused.
     pub phases: Vec<PhaseDates>,
+}
+
+/// What the editor shows: the form's values and, for an existing procedure, its image.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EditorValues {
+    pub form: ProcedureForm,
+    pub image: Option<ProcedureImage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -5,10 +5,12 @@ use crate::api::procedures::{
     PublishProcedure, SaveProcedure, planner_procedures, procedure_editor_values,
 };
 use crate::components::error_view::ErrorNotice;
-use crate::components::form::{ErrorAlert, LoginPrompt, Notice, posted_error, status};
+use crate::components::form::{
+    ErrorAlert, LoginPrompt, Notice, posted_error, posted_error_named, status,
+};
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
-use crate::model::procedure::{PhaseKind, PlannerRow, ProcedureForm};
+use crate::model::procedure::{EditorValues, IMAGE_FORM, PhaseKind, PlannerRow, ProcedureImage};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -150,7 +152,20 @@ pub fn ProcedureEditorPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok(values) => view! { <Editor values original=slug.get_untracked() /> }.into_any(),
+                        Ok(EditorValues { form, image }) => {
+                            let original = slug.get_untracked();
+                            view! {
+                                <Editor values=form original=original.clone() />
+                                {match original {
+                                    Some(slug) => view! { <ImageEditor slug image /> }.into_any(),
+                                    None => view! {
+                                        <p class="field__hint"><T k=|t| t.image_after_save /></p>
+                                    }
+                                    .into_any(),
+                                }}
+                            }
+                            .into_any()
+                        }
                         Err(AppError::Unauthenticated) => view! { <LoginPrompt /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -161,7 +176,10 @@ pub fn ProcedureEditorPage() -> impl IntoView {
 }
 
 #[component]
-fn Editor(values: ProcedureForm, original: Option<String>) -> impl IntoView {
+fn Editor(
+    values: crate::model::procedure::ProcedureForm,
+    original: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error::<SaveProcedure>();
     let heading: fn(&'static Texts) -> &'static str = if original.is_some() {
@@ -301,5 +319,77 @@ fn EditorField(
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
             {control}
         </div>
+    }
+}
+
+/// The procedure's image: a separate multipart form (files cannot travel in the editor's
+/// form encoding) that posts to the server and comes back here with a status or an error.
+#[component]
+fn ImageEditor(slug: String, image: Option<ProcedureImage>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error_named(IMAGE_FORM);
+    let status = status();
+    let notice = move || {
+        let text: fn(&'static Texts) -> &'static str = match status.get().as_deref() {
+            Some("image_saved") => |t| t.image_saved,
+            Some("image_removed") => |t| t.image_removed,
+            _ => return None,
+        };
+        Some(view! { <Notice text /> })
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            matches!(error.get(), Some(AppError::InvalidInput { field: ref f, .. }) if f == field)
+                .then_some("true")
+        }
+    };
+    let has_image = image.is_some();
+    let alt = image.as_ref().map(|i| i.alt.clone()).unwrap_or_default();
+    let preview = image.map(|image| {
+        view! {
+            <figure>
+                <img class="image-editor__preview" src=image.url alt=image.alt width=image.width
+                    height=image.height />
+                <figcaption class="field__hint"><T k=|t| t.image_current /></figcaption>
+            </figure>
+        }
+    });
+    let file_hint: fn(&'static Texts) -> &'static str = if has_image {
+        |t| t.image_replace_hint
+    } else {
+        |t| t.image_file_hint
+    };
+    view! {
+        <section class="image-editor" id="bild" aria-labelledby="image-heading">
+            <h2 id="image-heading"><T k=|t| t.image_heading /></h2>
+            {notice}
+            <ErrorAlert error />
+            {preview}
+            <form method="post" action=format!("/verwaltung/verfahren/{slug}/bild")
+                enctype="multipart/form-data" class="image-editor__form">
+                <div class="field">
+                    <label for="image-file"><T k=|t| t.image_file_label /></label>
+                    <p class="field__hint" id="image-file-hint">{move || file_hint(i18n.t())}</p>
+                    <input id="image-file" type="file" name="image"
+                        accept="image/jpeg,image/png,image/webp" required=!has_image
+                        aria-describedby="image-file-hint" aria-invalid=invalid("image") />
+                </div>
+                <div class="field">
+                    <label for="image-alt"><T k=|t| t.image_alt_label /></label>
+                    <p class="field__hint" id="image-alt-hint"><T k=|t| t.image_alt_hint /></p>
+                    <input id="image-alt" type="text" name="alt" value=alt required maxlength="300"
+                        aria-describedby="image-alt-hint" aria-invalid=invalid("alt") />
+                </div>
+                <div class="image-editor__actions">
+                    <button type="submit" name="action" value="save"><T k=|t| t.image_save /></button>
+                    {has_image.then(|| view! {
+                        <button type="submit" name="action" value="remove" class="button--quiet"
+                            formnovalidate=true>
+                            <T k=|t| t.image_remove />
+                        </button>
+                    })}
+                </div>
+            </form>
+        </section>
     }
 }

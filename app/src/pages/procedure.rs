@@ -81,6 +81,10 @@ fn Detail(
                 <h1>{title}</h1>
                 <p class="lead">{summary.summary.clone()}</p>
             </header>
+            {summary.image.clone().map(|image| view! {
+                <img class="procedure__image" src=image.url alt=image.alt width=image.width
+                    height=image.height decoding="async" />
+            })}
             <div class="procedure__layout">
                 <div class="prose" inner_html=detail.description_html></div>
                 <aside class="procedure__aside">

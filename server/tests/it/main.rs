@@ -13,6 +13,7 @@ mod concurrency;
 mod config;
 mod health;
 mod mail;
+mod media;
 mod pages;
 mod participation;
 mod planning;

@@ -24,6 +24,12 @@ pub struct Model {
     pub categories: String,
     /// The phase in which votes are taken (`PhaseKind::as_str()`), usually "voting".
     pub vote_phase: String,
+    /// The image's file in the data directory's `media/` (`<sha256>.<ext>`), if any.
+    pub image_file: Option<String>,
+    /// The image's text alternative; required with an image.
+    pub image_alt: String,
+    pub image_width: Option<i32>,
+    pub image_height: Option<i32>,
     /// Start of the first and end of the last phase, kept in step with the phases so
     /// listings can filter by schedule with an index.
     pub starts_at: DateTimeUtc,

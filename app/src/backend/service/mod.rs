@@ -5,6 +5,7 @@ pub mod account;
 pub mod comment;
 pub mod follow;
 pub mod legal;
+pub mod media;
 pub mod procedure;
 pub mod proposal;
 pub mod vote;

@@ -6,7 +6,7 @@ use crate::backend::entity::{phase, procedure, proposal};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
 use crate::model::procedure::{
-    PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
+    EditorValues, PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
     ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureSummary, Slug,
 };
 use crate::model::proposal::{Allowed, VoteRule};
@@ -165,12 +165,12 @@ pub async fn planner_overview(
         .collect())
 }
 
-/// The editing form's values for an existing procedure.
+/// The editing form's values for an existing procedure, with its image.
 pub async fn form_of(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     slug: &Slug,
-) -> Result<ProcedureForm, AppError> {
+) -> Result<EditorValues, AppError> {
     user.require(Permission::Plan)?;
     let row = find_row(db, Key::Slug(slug), true).await?;
     let schedule = phases_of(db, vec![row.id])
@@ -193,7 +193,8 @@ pub async fn form_of(
             }
         })
         .collect();
-    Ok(ProcedureForm {
+    let image = super::media::image_of(&row);
+    let form = ProcedureForm {
         slug: row.slug,
         title: row.title,
         summary: row.summary,
@@ -205,7 +206,8 @@ pub async fn form_of(
         vote_cap: row.vote_cap.map(|c| c.to_string()).unwrap_or_default(),
         vote_phase: row.vote_phase,
         phases,
-    })
+    };
+    Ok(EditorValues { form, image })
 }
 
 /// Turns a planner's form into a procedure (unpublished); `store` checks it.
@@ -715,6 +717,7 @@ fn summary(
     now: DateTime<Utc>,
 ) -> ProcedureSummary {
     ProcedureSummary {
+        image: super::media::image_of(&row),
         state: state_at(row.starts_at, row.ends_at, now),
         current_phase: current_phase(schedule, now),
         slug: row.slug,

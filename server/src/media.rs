@@ -1,0 +1,227 @@
+//! Procedure images over HTTP: serving stored files, the editor's upload form (a plain
+//! multipart form post that redirects back, so it works without JavaScript) and the REST
+//! endpoints. Uploads get their own, larger body limit; everything else keeps 1 MiB.
+
+use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated};
+use app::backend::service::media::{self, MAX_IMAGE_BYTES};
+use app::backend::state::AppState;
+use app::error::AppError;
+use app::model::procedure::{IMAGE_FORM, Slug};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post, put};
+use chrono::Utc;
+use leptos::server_fn::error::ServerFnUrlError;
+
+/// The largest request an upload may be: the image plus the form's other fields.
+pub const MAX_UPLOAD_BYTES: usize = MAX_IMAGE_BYTES + 64 * 1024;
+
+/// `GET /medien/{name}`: the routes that read files, under the normal body limit.
+pub fn serving() -> Router<AppState> {
+    Router::new().route("/medien/{name}", get(serve))
+}
+
+/// The routes that take images: the editor's form and the REST API's image resource.
+pub fn uploads() -> Router<AppState> {
+    Router::new()
+        .route("/verwaltung/verfahren/{slug}/bild", post(editor_form))
+        .route(
+            "/api/v1/procedures/{slug}/image",
+            put(put_image).patch(patch_image).delete(delete_image),
+        )
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+}
+
+async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    let Some((path, format)) = media::stored_file(&state.site.data_dir, &name) else {
+        return ApiError(AppError::NotFound).into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.content_type()),
+                ),
+                // The name is the content's hash: it never changes.
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; sandbox"),
+                ),
+            ],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            ApiError(AppError::NotFound).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, path = %path.display(), "cannot read an image");
+            ApiError(AppError::Unavailable).into_response()
+        }
+    }
+}
+
+/// What an upload form carries.
+#[derive(Default)]
+struct Upload {
+    image: Option<Vec<u8>>,
+    alt: Option<String>,
+    remove: bool,
+}
+
+async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, AppError> {
+    let mut multipart = multipart.map_err(|rejection| match rejection {
+        MultipartRejection::InvalidBoundary(_) => AppError::UnsupportedMediaType,
+        other => AppError::Request {
+            detail: other.body_text(),
+        },
+    })?;
+    let mut upload = Upload::default();
+    let failed = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::Request {
+                detail: error.body_text(),
+            }
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(failed)? {
+        match field.name() {
+            Some("image") => {
+                let bytes = field.bytes().await.map_err(failed)?;
+                // A file input left empty still sends a part, with no bytes.
+                if !bytes.is_empty() {
+                    upload.image = Some(bytes.to_vec());
+                }
+            }
+            Some("alt") => upload.alt = Some(field.text().await.map_err(failed)?),
+            Some("action") => upload.remove = field.text().await.map_err(failed)? == "remove",
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+fn slug(value: &str) -> Result<Slug, AppError> {
+    Slug::parse(value).map_err(|_| AppError::NotFound)
+}
+
+/// `POST /verwaltung/verfahren/{slug}/bild`: saves, replaces or removes the image, then
+/// returns to the editor with a status, or with the error the editor shows by the form.
+async fn editor_form(
+    State(state): State<AppState>,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(raw_slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let editor = format!("/verwaltung/verfahren/{raw_slug}/bearbeiten");
+    let result = async {
+        let user = user.ok_or(AppError::Unauthenticated)?;
+        let slug = slug(&raw_slug)?;
+        let upload = read_upload(multipart).await?;
+        let data_dir = &state.site.data_dir;
+        if upload.remove {
+            media::remove_procedure_image(&state.db, &user, data_dir, &slug, Utc::now()).await?;
+            return Ok("image_removed");
+        }
+        let alt = upload.alt.unwrap_or_default();
+        match upload.image {
+            Some(bytes) => {
+                media::set_procedure_image(
+                    &state.db,
+                    &user,
+                    data_dir,
+                    &slug,
+                    &bytes,
+                    &alt,
+                    Utc::now(),
+                )
+                .await?;
+            }
+            None => {
+                media::set_procedure_image_alt(&state.db, &user, &slug, &alt, Utc::now()).await?;
+            }
+        }
+        Ok("image_saved")
+    }
+    .await;
+    match result {
+        Ok(status) => Redirect::to(&format!("{editor}?status={status}#bild")).into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
+        Err(error) => {
+            // The same encoding a server function's form uses, so the page's error
+            // display reads it the same way.
+            let url = ServerFnUrlError::new(IMAGE_FORM, error)
+                .to_url(&format!("http://localhost{editor}"))
+                .map(|url| format!("{}?{}#bild", url.path(), url.query().unwrap_or_default()))
+                .unwrap_or(editor);
+            Redirect::to(&url).into_response()
+        }
+    }
+}
+
+/// `PUT /api/v1/procedures/{slug}/image`: a multipart body with `image` and `alt`.
+async fn put_image(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(raw_slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<impl IntoResponse> {
+    let slug = slug(&raw_slug)?;
+    let upload = read_upload(multipart).await?;
+    let bytes = upload
+        .image
+        .ok_or_else(|| AppError::invalid("image", "missing"))?;
+    let image = media::set_procedure_image(
+        &state.db,
+        &user,
+        &state.site.data_dir,
+        &slug,
+        &bytes,
+        &upload.alt.unwrap_or_default(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(image))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AltText {
+    alt: String,
+}
+
+/// `PATCH /api/v1/procedures/{slug}/image`: `{"alt": "…"}` changes the text alternative.
+async fn patch_image(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(raw_slug): Path<String>,
+    crate::rest::Json(body): crate::rest::Json<AltText>,
+) -> ApiResult<impl IntoResponse> {
+    let slug = slug(&raw_slug)?;
+    let image = media::set_procedure_image_alt(&state.db, &user, &slug, &body.alt, Utc::now())
+        .await
+        .map_err(ApiError)?;
+    Ok(axum::Json(image))
+}
+
+async fn delete_image(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(raw_slug): Path<String>,
+) -> ApiResult<StatusCode> {
+    let slug = slug(&raw_slug)?;
+    media::remove_procedure_image(&state.db, &user, &state.site.data_dir, &slug, Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
