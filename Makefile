@@ -63,7 +63,7 @@ system-packages:
 ## ---------- build and run ----------
 
 build: setup
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release --split
 	@# Precompressed siblings: the server sends them as they are (no per-request gzip).
 	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css
 

@@ -23,8 +23,9 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
+    lazy_route,
 };
 
 /// Instance-wide facts every page shows.
@@ -87,7 +88,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("vorschlag-neu"))
-                        view=NewProposalPage
+                        view={Lazy::<NewProposalRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -95,30 +96,30 @@ pub fn App() -> impl IntoView {
                         view=ProposalPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("registrieren") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("anmelden") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("bestaetigen") view=ConfirmPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("passwort-neu") view=ResetPasswordPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("konto") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("registrieren") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("anmelden") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("bestaetigen") view={Lazy::<ConfirmRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("passwort-vergessen") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("passwort-neu") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("konto") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("verfahren"))
-                        view=PlannerOverviewPage
+                        view={Lazy::<PlannerOverviewRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), StaticSegment("neu"))
-                        view=ProcedureEditorPage
+                        view={Lazy::<ProcedureEditorRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("bearbeiten"))
-                        view=ProcedureEditorPage
+                        view={Lazy::<ProcedureEditorRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
-                        view=UsersPage
+                        view={Lazy::<UsersRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -141,6 +142,40 @@ pub fn App() -> impl IntoView {
             <Footer />
         </Router>
     }
+}
+
+/// Pages most visitors never open (accounts, the planners' and administrators' pages,
+/// the submission form) are split off the main bundle: the browser loads their code the
+/// first time it shows one (`cargo leptos build --split`), and the first page a visitor
+/// opens loads less. Each wraps an ordinary page component.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    NewProposalRoute => NewProposalPage,
+    RegisterRoute => RegisterPage,
+    LoginRoute => LoginPage,
+    ConfirmRoute => ConfirmPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    AccountRoute => AccountPage,
+    PlannerOverviewRoute => PlannerOverviewPage,
+    ProcedureEditorRoute => ProcedureEditorPage,
+    UsersRoute => UsersPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

@@ -18,9 +18,14 @@ pub mod backend;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for tests and styles that want to know the page is interactive.
-    if let Some(root) = leptos::tachys::dom::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // Asynchronous hydration: a page split off the main bundle (a lazy route) first loads
+    // its code, then hydrates.
+    wasm_bindgen_futures::spawn_local(async {
+        let owner = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        owner.forget();
+        // A marker for tests and styles that want to know the page is interactive.
+        if let Some(root) = leptos::tachys::dom::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

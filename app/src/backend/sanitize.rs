@@ -2,8 +2,8 @@
 //! pages) becomes HTML: Markdown -> HTML -> ammonia allow-list.
 
 use pulldown_cmark::{Options, Parser, html};
-use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -19,7 +19,20 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Renders Markdown to HTML that is safe to insert into a page.
+///
+/// Sanitising is the costly part of showing a text (ammonia parses the HTML), and the same
+/// texts are shown over and over: a proposal page with 300 comments renders 300 of them.
+/// Results are kept, keyed by their source text, within a bounded size.
 pub fn markdown_to_html(markdown: &str) -> String {
+    if let Some(html) = RENDERED.get(markdown) {
+        return html.to_string();
+    }
+    let html = render(markdown);
+    RENDERED.insert(markdown, &html);
+    html
+}
+
+fn render(markdown: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -28,9 +41,55 @@ pub fn markdown_to_html(markdown: &str) -> String {
     CLEANER.clean(&raw).to_string()
 }
 
+/// Rendered texts by source. When the sources and results together pass the limit, the
+/// cache starts afresh: simple, and the texts in use are back after one view each.
+struct RenderCache {
+    entries: Mutex<Entries>,
+    limit_bytes: usize,
+}
+
+/// The renderings and the bytes they and their sources take.
+type Entries = (HashMap<Arc<str>, Arc<str>>, usize);
+
+static RENDERED: LazyLock<RenderCache> = LazyLock::new(|| RenderCache {
+    entries: Mutex::default(),
+    limit_bytes: 32 * 1024 * 1024,
+});
+
+impl RenderCache {
+    fn get(&self, source: &str) -> Option<Arc<str>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.0.get(source).cloned()
+    }
+
+    fn insert(&self, source: &str, html: &str) {
+        let size = source.len() + html.len();
+        if size > self.limit_bytes / 64 {
+            return; // a huge text would crowd out the rest
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.1 + size > self.limit_bytes {
+            entries.0.clear();
+            entries.1 = 0;
+        }
+        if entries.0.insert(source.into(), html.into()).is_none() {
+            entries.1 += size;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_rendering_equals_a_fresh_one() {
+        let source = "Ein *Text* mit <script>alert(1)</script> [Link](https://example.org).";
+        let first = markdown_to_html(source);
+        assert_eq!(markdown_to_html(source), first);
+        assert_eq!(render(source), first);
+        assert!(RENDERED.get(source).is_some());
+    }
 
     #[test]
     fn keeps_formatting_and_safe_links() {

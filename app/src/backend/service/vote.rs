@@ -63,11 +63,12 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
-    super::lock_user(&txn, user.id).await?;
-    let row = find(&txn, proposal_id).await?;
-    let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
+    // What the vote depends on but cannot race: the proposal's procedure, its rule and
+    // phase. Read before the write gate, which is then held only for the writes. A
+    // withdrawal racing in between is caught by the counter update (it needs the
+    // proposal still published).
+    let row = find(db, proposal_id).await?;
+    let (context, _) = procedure::published_context(db, row.procedure_id, now).await?;
     if !context.allowed.vote {
         return Err(AppError::invalid("phase", "closed"));
     }
@@ -77,63 +78,25 @@ where
     if let Some(value) = value {
         context.rule.check_value(value)?;
     }
-    let existing = vote::Entity::find_by_id((user.id, proposal_id))
-        .one(&txn)
-        .await
-        .map_err(storage_error)?;
-    let old = existing.as_ref().map(|v| v.value);
-    let new = value.map(i16::from);
-    if old != new {
-        match (old, new) {
-            (None, Some(new)) => {
-                if let Some(cap) = context.rule.cap() {
-                    let used = vote::Entity::find()
-                        .filter(vote::Column::UserId.eq(user.id))
-                        .filter(vote::Column::ProcedureId.eq(context.id))
-                        .count(&txn)
-                        .await
-                        .map_err(storage_error)?;
-                    if used >= u64::from(cap) {
-                        return Err(AppError::invalid("vote", "cap_reached"));
-                    }
-                }
-                vote::ActiveModel {
-                    user_id: Set(user.id),
-                    proposal_id: Set(proposal_id),
-                    procedure_id: Set(context.id),
-                    value: Set(new),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(&txn)
-                .await
-                .map_err(storage_error)?;
-            }
-            (Some(_), Some(new)) => {
-                vote::Entity::update_many()
-                    .col_expr(vote::Column::Value, Expr::value(new))
-                    .col_expr(vote::Column::UpdatedAt, Expr::value(now))
-                    .filter(vote::Column::UserId.eq(user.id))
-                    .filter(vote::Column::ProposalId.eq(proposal_id))
-                    .exec(&txn)
-                    .await
-                    .map_err(storage_error)?;
-            }
-            (Some(_), None) => {
-                vote::Entity::delete_many()
-                    .filter(vote::Column::UserId.eq(user.id))
-                    .filter(vote::Column::ProposalId.eq(proposal_id))
-                    .exec(&txn)
-                    .await
-                    .map_err(storage_error)?;
-            }
-            (None, None) => {}
+    {
+        let _gate = super::write_gate(db).await;
+        let txn = db.begin().await.map_err(storage_error)?;
+        super::lock_user(&txn, user.id).await?;
+        let existing = vote::Entity::find_by_id((user.id, proposal_id))
+            .one(&txn)
+            .await
+            .map_err(storage_error)?;
+        let old = existing.as_ref().map(|v| v.value);
+        let new = value.map(i16::from);
+        if old != new {
+            write_vote(&txn, user.id, proposal_id, &context, old, new, now).await?;
+            adjust_counters(&txn, proposal_id, old, new, now).await?;
         }
-        adjust_counters(&txn, proposal_id, old, new, now).await?;
+        txn.commit().await.map_err(storage_error)?;
     }
-    let fresh = find(&txn, proposal_id).await?;
-    let budget = budget(&txn, Some(user.id), &context).await?;
-    txn.commit().await.map_err(storage_error)?;
+    // Read after the commit: the tally includes whatever else was committed meanwhile.
+    let fresh = find(db, proposal_id).await?;
+    let budget = budget(db, Some(user.id), &context).await?;
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
     Ok(VoteState {
         proposal_id,
@@ -146,6 +109,64 @@ where
         my_vote: value,
         budget,
     })
+}
+
+/// Inserts, changes or deletes the voter's row; a new vote first checks the cap.
+async fn write_vote(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    proposal_id: i64,
+    context: &procedure::Context,
+    old: Option<i16>,
+    new: Option<i16>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match (old, new) {
+        (None, Some(new)) => {
+            if let Some(cap) = context.rule.cap() {
+                let used = vote::Entity::find()
+                    .filter(vote::Column::UserId.eq(user_id))
+                    .filter(vote::Column::ProcedureId.eq(context.id))
+                    .count(txn)
+                    .await
+                    .map_err(storage_error)?;
+                if used >= u64::from(cap) {
+                    return Err(AppError::invalid("vote", "cap_reached"));
+                }
+            }
+            vote::ActiveModel {
+                user_id: Set(user_id),
+                proposal_id: Set(proposal_id),
+                procedure_id: Set(context.id),
+                value: Set(new),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await
+            .map_err(storage_error)?;
+        }
+        (Some(_), Some(new)) => {
+            vote::Entity::update_many()
+                .col_expr(vote::Column::Value, Expr::value(new))
+                .col_expr(vote::Column::UpdatedAt, Expr::value(now))
+                .filter(vote::Column::UserId.eq(user_id))
+                .filter(vote::Column::ProposalId.eq(proposal_id))
+                .exec(txn)
+                .await
+                .map_err(storage_error)?;
+        }
+        (Some(_), None) => {
+            vote::Entity::delete_many()
+                .filter(vote::Column::UserId.eq(user_id))
+                .filter(vote::Column::ProposalId.eq(proposal_id))
+                .exec(txn)
+                .await
+                .map_err(storage_error)?;
+        }
+        (None, None) => {}
+    }
+    Ok(())
 }
 
 /// Moves the counters by the difference between the old and the new vote, relative to
@@ -183,10 +204,15 @@ async fn adjust_counters(
             super::proposal::engaged_since(now),
         );
     }
-    update
+    let updated = update
         .filter(proposal::Column::Id.eq(proposal_id))
+        .filter(proposal::Column::Status.eq(STATUS_PUBLISHED))
         .exec(db)
         .await
         .map_err(storage_error)?;
+    // Withdrawn since it was read: the caller's transaction rolls back.
+    if updated.rows_affected == 0 {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
     Ok(())
 }
