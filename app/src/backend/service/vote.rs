@@ -78,7 +78,14 @@ where
     if let Some(value) = value {
         context.rule.check_value(value)?;
     }
-    {
+    // A request that changes nothing (withdrawing no vote, repeating the same vote) takes
+    // no write lock; racing another request of the same person, it counts as the earlier.
+    let current = vote::Entity::find_by_id((user.id, proposal_id))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .map(|v| v.value);
+    if current != value.map(i16::from) {
         let _gate = super::write_gate(db).await;
         let txn = db.begin().await.map_err(storage_error)?;
         super::lock_user(&txn, user.id).await?;
