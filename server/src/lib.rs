@@ -362,7 +362,8 @@ pub fn mailer(config: &Config) -> anyhow::Result<app::backend::mail::worker::Mai
 }
 
 /// Serves until SIGTERM or ctrl-c, then stops accepting and lets in-flight requests finish;
-/// the mail worker sends alongside and finishes its current mail before the process ends.
+/// the mail worker sends alongside and finishes its current mail before the process ends,
+/// and (on SQLite) the write-ahead log is checkpointed in the background.
 pub async fn serve(
     app: Mitreden,
     config: &Config,
@@ -379,6 +380,12 @@ pub async fn serve(
             let _ = stopped.changed().await;
         },
     ));
+    let checkpoints = tokio::spawn(app::backend::db::checkpoint_sqlite(app.state.db.clone(), {
+        let mut stopped = stop.subscribe();
+        async move {
+            let _ = stopped.changed().await;
+        }
+    }));
     tracing::info!(%address, "serving http://{address}");
     axum::serve(
         listener,
@@ -390,6 +397,7 @@ pub async fn serve(
     .context("server error")?;
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = checkpoints.await;
     tracing::info!("stopped; closing the database");
     if let Err(error) = app.state.db.close_by_ref().await {
         tracing::warn!(%error, "closing the database failed");
