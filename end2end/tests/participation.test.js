@@ -223,6 +223,13 @@ describe('procedure images', () => {
     await page.waitForURL(/status=image_saved/);
     await page.locator('text=Das Bild wurde gespeichert.').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'editor with an image');
+    // The same editor in English, with the image's section in English too.
+    await context.addCookies([{ name: 'mitreden_lang', value: 'en', url: server.baseUrl }]);
+    await page.goto(editor);
+    await waitForHydration(page);
+    await page.locator('h2:has-text("Image")').waitFor();
+    await page.locator('label:has-text("Text alternative")').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'editor with an image (en)');
     assert.deepEqual(problems, []);
     await context.close();
 
