@@ -2,11 +2,11 @@
 //! multipart form post that redirects back, so it works without JavaScript) and the REST
 //! endpoints. Uploads get their own, larger body limit; everything else keeps 1 MiB.
 
-use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated};
+use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated, path_slug};
 use app::backend::service::media::{self, MAX_IMAGE_BYTES};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::procedure::{IMAGE_FORM, Slug};
+use app::model::procedure::IMAGE_FORM;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
 use chrono::Utc;
 use leptos::server_fn::error::ServerFnUrlError;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 /// The largest request an upload may be: the image plus the form's other fields.
 pub const MAX_UPLOAD_BYTES: usize = MAX_IMAGE_BYTES + 64 * 1024;
@@ -36,38 +38,35 @@ pub fn uploads() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 
-async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+/// Streams a stored image (tower-http's `ServeFile`: conditional requests and ranges
+/// included) with the type of its format, cacheable for good, and a sandboxing policy.
+async fn serve(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
     let Some((path, format)) = media::stored_file(&state.site.data_dir, &name) else {
         return ApiError(AppError::NotFound).into_response();
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(format.content_type()),
-                ),
-                // The name is the content's hash: it never changes.
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("default-src 'none'; sandbox"),
-                ),
-            ],
-            Body::from(bytes),
-        )
-            .into_response(),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            ApiError(AppError::NotFound).into_response()
-        }
-        Err(error) => {
-            tracing::error!(%error, path = %path.display(), "cannot read an image");
-            ApiError(AppError::Unavailable).into_response()
-        }
+    let Ok(mut response) = ServeFile::new(path).oneshot(request).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        return ApiError(AppError::NotFound).into_response();
     }
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    // The name is the content's hash: it never changes.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    response.map(Body::new)
 }
 
 /// What an upload form carries.
@@ -112,10 +111,6 @@ async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result
     Ok(upload)
 }
 
-fn slug(value: &str) -> Result<Slug, AppError> {
-    Slug::parse(value).map_err(|_| AppError::NotFound)
-}
-
 /// `POST /verwaltung/verfahren/{slug}/bild`: saves, replaces or removes the image, then
 /// returns to the editor with a status, or with the error the editor shows by the form.
 async fn editor_form(
@@ -127,7 +122,7 @@ async fn editor_form(
     let editor = format!("/verwaltung/verfahren/{raw_slug}/bearbeiten");
     let result = async {
         let user = user.ok_or(AppError::Unauthenticated)?;
-        let slug = slug(&raw_slug)?;
+        let slug = path_slug(&raw_slug)?;
         let upload = read_upload(multipart).await?;
         let data_dir = &state.site.data_dir;
         if upload.remove {
@@ -177,7 +172,7 @@ async fn put_image(
     Path(raw_slug): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<impl IntoResponse> {
-    let slug = slug(&raw_slug)?;
+    let slug = path_slug(&raw_slug)?;
     let upload = read_upload(multipart).await?;
     let bytes = upload
         .image
@@ -208,7 +203,7 @@ async fn patch_image(
     Path(raw_slug): Path<String>,
     crate::rest::Json(body): crate::rest::Json<AltText>,
 ) -> ApiResult<impl IntoResponse> {
-    let slug = slug(&raw_slug)?;
+    let slug = path_slug(&raw_slug)?;
     let image = media::set_procedure_image_alt(&state.db, &user, &slug, &body.alt, Utc::now())
         .await
         .map_err(ApiError)?;
@@ -220,7 +215,7 @@ async fn delete_image(
     Authenticated(user): Authenticated,
     Path(raw_slug): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let slug = slug(&raw_slug)?;
+    let slug = path_slug(&raw_slug)?;
     media::remove_procedure_image(&state.db, &user, &state.site.data_dir, &slug, Utc::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)

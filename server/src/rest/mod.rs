@@ -139,6 +139,11 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
     }
 }
 
+/// A procedure's slug from the path; a malformed one names nothing (404).
+pub fn path_slug(value: &str) -> Result<app::model::procedure::Slug, AppError> {
+    app::model::procedure::Slug::parse(value).map_err(|_| AppError::NotFound)
+}
+
 /// A numeric id from the path; anything else names nothing (404 in the API's shape).
 pub struct PathId(pub i64);
 

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn slug(value: &str) -> Result<Slug, ApiError> {
-    Slug::parse(value).map_err(|_| ApiError(AppError::NotFound))
+    super::path_slug(value).map_err(ApiError)
 }
 
 async fn list_procedures(
