@@ -14,6 +14,9 @@ use crate::pages::account::{
 use crate::pages::{
     home::HomePage,
     legal::LegalText,
+    moderation::{
+        ModerationLedgerPage, ModerationQueuePage, ModerationSettingsPage, ModerationStatsPage,
+    },
     not_found::NotFound,
     planning::{PlannerOverviewPage, ProcedureEditorPage},
     procedure::ProcedurePage,
@@ -89,6 +92,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("vorschlag-neu"))
                         view={Lazy::<NewProposalRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("moderation"))
+                        view={Lazy::<LedgerRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("moderation") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("moderation"), StaticSegment("protokoll"))
+                        view={Lazy::<LedgerRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("moderation"), StaticSegment("statistik"))
+                        view={Lazy::<StatsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("moderation"), StaticSegment("einstellungen"))
+                        view={Lazy::<ModerationSettingsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -176,6 +200,10 @@ lazy_page! {
     PlannerOverviewRoute => PlannerOverviewPage,
     ProcedureEditorRoute => ProcedureEditorPage,
     UsersRoute => UsersPage,
+    QueueRoute => ModerationQueuePage,
+    LedgerRoute => ModerationLedgerPage,
+    StatsRoute => ModerationStatsPage,
+    ModerationSettingsRoute => ModerationSettingsPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

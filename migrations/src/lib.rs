@@ -7,6 +7,7 @@ mod m20261121_000001_create_procedures;
 mod m20261121_000002_create_accounts;
 mod m20261121_000003_create_participation;
 mod m20261121_000004_procedure_images;
+mod m20261121_000005_create_moderation;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_create_accounts::Migration),
             Box::new(m20261121_000003_create_participation::Migration),
             Box::new(m20261121_000004_procedure_images::Migration),
+            Box::new(m20261121_000005_create_moderation::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Server functions, one file per feature. Thin: find the state, authorise, call a service.
 
 pub mod account;
+pub mod moderation;
 pub mod procedures;
 pub mod proposals;
 pub mod site;

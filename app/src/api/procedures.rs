@@ -67,6 +67,7 @@ pub async fn procedure_editor_values(slug: Option<String>) -> Result<EditorValue
                     form: ProcedureForm {
                         vote_rule: "support".to_owned(),
                         vote_phase: PhaseKind::Voting.as_str().to_owned(),
+                        moderation: "post".to_owned(),
                         phases: PhaseKind::ALL
                             .into_iter()
                             .map(|kind| PhaseDates {

@@ -6,7 +6,7 @@ use crate::model::proposal::{ProposalDetail, ProposalListing, ProposalQuery};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::error::AppError;
 
     pub const SEED_COOKIE: &str = "mitreden_seed";

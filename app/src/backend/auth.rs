@@ -31,12 +31,14 @@ pub struct CurrentUser {
     pub session_id: String,
     pub role: Role,
     pub verified: bool,
+    /// A moderator blocked them: they read, but do not contribute.
+    pub blocked: bool,
 }
 
 impl CurrentUser {
     pub fn can(&self, permission: Permission) -> bool {
         match permission {
-            Permission::Contribute => self.verified,
+            Permission::Contribute => self.verified && !self.blocked,
             Permission::Moderate => matches!(self.role, Role::Moderator | Role::Admin),
             Permission::Plan => self.role.plans(),
             Permission::ManageUsers => self.role == Role::Admin,
@@ -48,6 +50,8 @@ impl CurrentUser {
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.can(permission) {
             Ok(())
+        } else if permission == Permission::Contribute && self.blocked {
+            Err(AppError::invalid("account", "blocked"))
         } else if permission == Permission::Contribute {
             Err(AppError::invalid("email", "not_verified"))
         } else {
@@ -280,8 +284,17 @@ mod tests {
             session_id: String::new(),
             role,
             verified,
+            blocked: false,
         };
         assert!(!user(Role::Resident, false).can(Permission::Contribute));
+        let blocked = CurrentUser {
+            blocked: true,
+            ..user(Role::Resident, true)
+        };
+        assert_eq!(
+            blocked.require(Permission::Contribute),
+            Err(AppError::invalid("account", "blocked"))
+        );
         assert!(user(Role::Resident, true).can(Permission::Contribute));
         assert!(!user(Role::Resident, true).can(Permission::Moderate));
         assert!(!user(Role::Planner, true).can(Permission::Moderate));

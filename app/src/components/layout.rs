@@ -61,12 +61,16 @@ fn AccountLinks() -> impl IntoView {
                             let admin = (me.role == Role::Admin).then(|| view! {
                                 <A href="/verwaltung/benutzer"><T k=|t| t.nav_users /></A>
                             });
+                            let moderator = matches!(me.role, Role::Moderator | Role::Admin).then(|| view! {
+                                <A href="/moderation"><T k=|t| t.nav_moderation /></A>
+                            });
                             let planner = me.role.plans().then(|| view! {
                                 <A href="/verwaltung/verfahren"><T k=|t| t.planning_title /></A>
                             });
                             view! {
                                 <A href="/konto"><T k=|t| t.nav_account /></A>
                                 {planner}
+                                {moderator}
                                 {admin}
                                 <form method="post" action=Logout::PATH>
                                     <button type="submit" class="button button--quiet"><T k=|t| t.logout /></button>

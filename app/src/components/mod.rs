@@ -4,5 +4,6 @@ pub mod error_view;
 pub mod form;
 pub mod layout;
 pub mod live_form;
+pub mod moderation;
 pub mod procedure_card;
 pub mod vote_box;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod legal;
+pub mod moderation;
 pub mod procedure;
 pub mod proposal;
 pub mod time;

@@ -162,6 +162,8 @@ pub struct ProcedureDetail {
     pub rule: super::proposal::VoteRule,
     /// The phase in which votes are taken.
     pub vote_phase: PhaseKind,
+    /// Whether contributions are reviewed before they appear.
+    pub moderation: super::moderation::ModerationMode,
     pub allowed: super::proposal::Allowed,
     pub categories: Vec<String>,
     /// Not yet published: only planners see it, as a preview.
@@ -185,6 +187,9 @@ pub struct ProcedureForm {
     /// Supports per person under the support rule; empty for no cap.
     pub vote_cap: String,
     pub vote_phase: String,
+    /// "post" or "pre" (`ModerationMode`).
+    #[serde(default)]
+    pub moderation: String,
     /// One row per phase kind in `PhaseKind::ALL` order; rows without dates are unused.
     pub phases: Vec<PhaseDates>,
 }

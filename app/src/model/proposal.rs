@@ -294,6 +294,9 @@ pub struct Viewer {
     pub verified: bool,
     /// May enter contributions from on-site events.
     pub planner: bool,
+    pub moderator: bool,
+    /// Blocked by a moderator: reads, does not contribute.
+    pub blocked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,8 +315,21 @@ pub struct CommentView {
     pub editable: bool,
     /// The viewer wrote it and may delete it.
     pub deletable: bool,
+    /// Pending, held or hidden: what the viewer is told about it.
+    pub moderation: Option<super::moderation::ModerationMark>,
+    /// The viewer sees the placeholder only.
+    pub concealed: bool,
+    /// A moderator edited personal data out of it.
+    pub redacted: bool,
+    /// The viewer may report it (and has not yet).
+    pub reportable: bool,
+    pub reported: bool,
+    /// Replies may be written to it (it is visible and not deleted).
+    pub repliable: bool,
     /// The raw Markdown, for the author's edit form only.
     pub source_text: Option<String>,
+    /// The raw Markdown, for a moderator's redaction only.
+    pub moderator_source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,6 +353,19 @@ pub struct ProposalDetail {
     pub budget: Option<VoteBudget>,
     /// In thread order: each reply follows its parent.
     pub comments: Vec<CommentView>,
+    /// Pending, held or hidden: what the viewer is told about it.
+    pub moderation: Option<super::moderation::ModerationMark>,
+    /// The viewer sees the placeholder only: title, text and discussion are withheld.
+    pub concealed: bool,
+    /// When a moderator edited personal data out of it.
+    pub redacted_at: Option<Timestamp>,
+    /// The discussion takes no new comments.
+    pub locked: bool,
+    /// The viewer may report it (and has not yet).
+    pub reportable: bool,
+    pub reported: bool,
+    /// The raw fields, for a moderator's redaction only.
+    pub moderator_source: Option<ProposalInput>,
 }
 
 /// The fields of a proposal as a form sends them.

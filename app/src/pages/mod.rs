@@ -3,6 +3,7 @@
 pub mod account;
 pub mod home;
 pub mod legal;
+pub mod moderation;
 pub mod not_found;
 pub mod planning;
 pub mod procedure;

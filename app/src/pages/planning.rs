@@ -225,6 +225,7 @@ fn Editor(
         })
         .collect_view();
     let rule = values.vote_rule.clone();
+    let mode = values.moderation.clone();
     view! {
         <h1>{move || heading(i18n.t())}</h1>
         <ErrorAlert error />
@@ -267,6 +268,17 @@ fn Editor(
                 <div class="field">
                     <label for="editor-vote_phase"><T k=|t| t.vote_phase_label /></label>
                     <select id="editor-vote_phase" name="form[vote_phase]">{vote_phases}</select>
+                </div>
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend><T k=|t| t.moderation_mode_label /></legend>
+                <div class="field field--check">
+                    <input id="mode-post" type="radio" name="form[moderation]" value="post" checked=mode != "pre" />
+                    <label for="mode-post"><T k=|t| t.mode_post /></label>
+                </div>
+                <div class="field field--check">
+                    <input id="mode-pre" type="radio" name="form[moderation]" value="pre" checked=mode == "pre" />
+                    <label for="mode-pre"><T k=|t| t.mode_pre /></label>
                 </div>
             </fieldset>
             <p class="field__hint"><T k=|t| t.saved_as_draft_hint /></p>

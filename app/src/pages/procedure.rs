@@ -68,6 +68,8 @@ fn Detail(
             }
         })
         .collect_view();
+    let pre_moderated = detail.moderation == crate::model::moderation::ModerationMode::Pre;
+    let ledger_href = format!("/verfahren/{}/moderation", summary.slug);
     view! {
         <Title text=title.clone() />
         <article class="container procedure">
@@ -102,6 +104,8 @@ fn Detail(
                             </div>
                         </dl>
                         <p class="procedure__contact">{detail.contact}</p>
+                        {pre_moderated.then(|| view! { <p class="field__hint"><T k=|t| t.mode_pre_notice /></p> })}
+                        <p><a href=ledger_href><T k=|t| t.ledger_title /></a></p>
                     </section>
                 </aside>
             </div>

@@ -1,5 +1,6 @@
 //! `/vorschlaege/{id}`: a proposal with its tally, the author's tools, and the discussion.
 
+use crate::api::moderation::{Decide, Object, Report};
 use crate::api::proposals::{
     AddComment, DeleteComment, EditComment, EditProposal, Follow, Vote, WithdrawProposal,
     get_proposal,
@@ -7,8 +8,10 @@ use crate::api::proposals::{
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::live_form::LiveForm;
+use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm, actions_for};
 use crate::components::vote_box::{BudgetNote, VoteBox};
-use crate::i18n::{T, Texts, use_i18n};
+use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::moderation::TargetKind;
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::pages::proposals::Byline;
 use leptos::prelude::*;
@@ -53,6 +56,10 @@ fn status_text(status: &str) -> Option<fn(&'static Texts) -> &'static str> {
         "commented" => |t| t.comment_added,
         "comment_saved" => |t| t.comment_saved,
         "comment_deleted" => |t| t.comment_deleted,
+        "reported" => |t| t.reported_done,
+        "already_reported" => |t| t.already_reported,
+        "objected" => |t| t.objection_sent,
+        s if s.starts_with("decided_") => |t| t.decision_saved,
         _ => return None,
     })
 }
@@ -69,7 +76,62 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
         posted_error::<Follow>(),
         posted_error::<EditProposal>(),
         posted_error::<WithdrawProposal>(),
+        posted_error::<Report>(),
+        posted_error::<Object>(),
+        posted_error::<Decide>(),
     ];
+    let back = format!("/vorschlaege/{id}");
+    let mark = detail.moderation.clone().map(|mark| {
+        view! { <ModerationNotice mark kind=TargetKind::Proposal id back=back.clone() /> }
+    });
+    if detail.concealed {
+        let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+        return view! {
+            <Title text=page_title(|t| t.hidden_proposal_title) />
+            <article class="container proposal">
+                <header class="page-intro">
+                    <p class="card__kicker">
+                        <a href=procedure_href>{detail.procedure.title.clone()}</a>
+                    </p>
+                    <h1>
+                        {move || format!("{} #{id}: {}", i18n.t().proposal_number, i18n.t().hidden_proposal_title)}
+                    </h1>
+                </header>
+                <ErrorAlert error />
+                {mark}
+            </article>
+        }
+        .into_any();
+    }
+    let redacted = detail.redacted_at.map(|at| {
+        view! {
+            <p class="moderation-mark">
+                {move || format!("{} ({})", i18n.t().redacted_notice, i18n.t().date(at))}
+            </p>
+        }
+    });
+    let report = if detail.reportable {
+        Some(view! { <ReportForm kind=TargetKind::Proposal id back=back.clone() /> }.into_any())
+    } else if detail.reported {
+        Some(view! { <p class="field__hint"><T k=|t| t.already_reported /></p> }.into_any())
+    } else {
+        None
+    };
+    let decision = detail.viewer.moderator.then(|| {
+        let source = detail
+            .moderator_source
+            .clone()
+            .map(|s| (Some(s.title), s.body));
+        let actions = actions_for(
+            TargetKind::Proposal,
+            detail.moderation.as_ref().map(|m| m.visibility),
+            detail.locked,
+            true,
+        );
+        view! {
+            <DecisionForm kind=TargetKind::Proposal id actions back=back.clone() source=source.unwrap_or_default() />
+        }
+    });
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let notice = move || {
         status.get().and_then(|s| status_text(&s)).map(|text| {
@@ -148,12 +210,15 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </header>
             {notice}
             <ErrorAlert error />
+            {mark}
             {withdrawn}
             <div class="procedure__layout">
                 <div>
                     <div class="prose" inner_html=detail.body_html.clone()></div>
+                    {redacted}
                     <dl class="facts">{category}{location}</dl>
                     {author_tools}
+                    <div class="moderation-tools">{report}{decision}</div>
                 </div>
                 <aside class="procedure__aside">
                     <section class="card" id="abstimmung" aria-labelledby="vote-heading">
@@ -243,13 +308,19 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let count = detail.card.comment_count;
     let open = detail.allowed.comment;
     let viewer = detail.viewer;
-    let can_write = open && viewer.verified;
-    let form = if !open {
+    let can_write = open && viewer.verified && !viewer.blocked;
+    let form = if detail.locked {
+        view! { <p class="alert alert--info" role="note"><T k=|t| t.locked_notice /></p> }
+            .into_any()
+    } else if !open {
         view! { <p class="field__hint"><T k=|t| t.comments_closed /></p> }.into_any()
     } else if !viewer.signed_in {
         view! { <p><a href="/anmelden"><T k=|t| t.login_to_comment /></a></p> }.into_any()
     } else if !viewer.verified {
         view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
+            .into_any()
+    } else if viewer.blocked {
+        view! { <p class="alert alert--info" role="status"><T k=|t| t.err_blocked /></p> }
             .into_any()
     } else {
         view! {
@@ -267,7 +338,9 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let items = detail
         .comments
         .into_iter()
-        .map(|comment| view! { <CommentItem comment proposal_id=id can_write done /> })
+        .map(|comment| {
+            view! { <CommentItem comment proposal_id=id can_write moderator=viewer.moderator done /> }
+        })
         .collect_view();
     view! {
         <section class="comments" id="kommentare" aria-labelledby="comments-heading">
@@ -284,6 +357,7 @@ fn CommentItem(
     comment: CommentView,
     proposal_id: i64,
     can_write: bool,
+    moderator: bool,
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -301,9 +375,43 @@ fn CommentItem(
         }
         .into_any();
     }
+    let back = format!("/vorschlaege/{proposal_id}#{anchor}");
+    let mark = comment.moderation.clone().map(|mark| {
+        view! { <ModerationNotice mark kind=TargetKind::Comment id back=back.clone() /> }
+    });
+    if comment.concealed {
+        return view! {
+            <li class=depth_class id=anchor>
+                <div class="comment__placeholder">{mark}</div>
+            </li>
+        }
+        .into_any();
+    }
+    let redacted = comment
+        .redacted
+        .then(|| view! { " · " <span>{move || i18n.t().redacted_notice}</span> });
+    let report = if comment.reportable {
+        Some(view! { <ReportForm kind=TargetKind::Comment id back=back.clone() /> }.into_any())
+    } else if comment.reported {
+        Some(view! { <p class="field__hint"><T k=|t| t.already_reported /></p> }.into_any())
+    } else {
+        None
+    };
+    let decision = moderator.then(|| {
+        let actions = actions_for(
+            TargetKind::Comment,
+            comment.moderation.as_ref().map(|m| m.visibility),
+            false,
+            true,
+        );
+        let source = comment.moderator_source.clone().map(|text| (None, text));
+        view! {
+            <DecisionForm kind=TargetKind::Comment id actions back=back.clone() source=source.unwrap_or_default() />
+        }
+    });
     let created = comment.created_at;
     let edited = comment.edited;
-    let reply = (can_write && comment.depth < MAX_COMMENT_DEPTH).then(|| {
+    let reply = (can_write && comment.repliable && comment.depth < MAX_COMMENT_DEPTH).then(|| {
         view! {
             <details class="disclosure">
                 <summary><T k=|t| t.reply /></summary>
@@ -346,9 +454,11 @@ fn CommentItem(
                     " · "
                     {move || i18n.t().date(created)}
                     {edited.then(|| view! { " · " <span>{move || i18n.t().edited}</span> })}
+                    {redacted}
                 </p>
+                {mark}
                 <div class="prose" inner_html=comment.body_html.clone()></div>
-                <div class="comment__actions">{reply}{edit}{delete}</div>
+                <div class="comment__actions">{reply}{edit}{delete}{report}{decision}</div>
             </article>
         </li>
     }

@@ -2,6 +2,7 @@
 //! Every failure has one shape: `{"errors":[{"code": "...", "detail": "...", "field": ...}]}`.
 
 mod accounts;
+mod moderation;
 mod participation;
 
 use app::backend::auth::{self, CurrentUser};
@@ -19,6 +20,7 @@ use serde_json::json;
 pub fn router() -> Router<AppState> {
     accounts::router()
         .merge(participation::router())
+        .merge(moderation::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 

@@ -85,6 +85,9 @@ struct ProcedureBody {
     /// Default: the voting phase.
     #[serde(default)]
     vote_phase: Option<PhaseKind>,
+    /// "post" (default: published at once, reviewed after) or "pre" (held until approved).
+    #[serde(default)]
+    moderation: Option<app::model::moderation::ModerationMode>,
     /// Only on creation: publish at once (default: a draft).
     #[serde(default)]
     published: bool,
@@ -120,6 +123,7 @@ impl ProcedureBody {
             vote_phase: self.vote_phase.unwrap_or(PhaseKind::Voting),
             categories: self.categories,
             published: self.published,
+            moderation: self.moderation.unwrap_or_default(),
         })
     }
 }

@@ -184,6 +184,7 @@ pub async fn demo(
                 vote_phase: demo.vote_phase,
                 categories: demo.categories.iter().map(|c| (*c).to_owned()).collect(),
                 published: true,
+                moderation: app::model::moderation::ModerationMode::Post,
             },
             now,
         )

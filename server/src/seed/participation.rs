@@ -359,5 +359,6 @@ fn user(id: i64, role: Role) -> CurrentUser {
         session_id: String::new(),
         role,
         verified: true,
+        blocked: false,
     }
 }

@@ -62,6 +62,7 @@ pub async fn scale(
             vote_phase: PhaseKind::Voting,
             categories: vec!["Bildung".into(), "Kultur".into(), "Umwelt".into()],
             published: true,
+            moderation: app::model::moderation::ModerationMode::Post,
         },
         now,
     )

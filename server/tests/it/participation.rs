@@ -40,6 +40,7 @@ pub async fn procedure(
             vote_phase,
             categories: vec!["Bäume".to_owned(), "Spielplätze".to_owned()],
             published: true,
+            moderation: app::model::moderation::ModerationMode::Post,
         },
         now,
     )
@@ -698,6 +699,7 @@ pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::Cur
         session_id: String::new(),
         role: app::model::account::Role::parse(&row.role).unwrap(),
         verified: row.email_verified_at.is_some(),
+        blocked: row.blocked_at(chrono::Utc::now()),
     }
 }
 
@@ -950,6 +952,7 @@ async fn drafts_and_their_proposals_stay_invisible() {
             vote_phase: PhaseKind::Proposals,
             categories: vec![],
             published: false,
+            moderation: app::model::moderation::ModerationMode::Post,
         },
         now,
     )

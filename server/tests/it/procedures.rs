@@ -25,6 +25,7 @@ fn draft(slug: &str, from_days: i64, to_days: i64) -> NewProcedure {
         vote_phase: PhaseKind::Voting,
         categories: vec![],
         published: false,
+        moderation: app::model::moderation::ModerationMode::Post,
     }
 }
 

@@ -19,6 +19,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    /// "visible", "pending" (awaiting review), "held" (after reports) or "hidden".
+    pub visibility: String,
+    pub hidden_reason: Option<String>,
+    pub hidden_note: Option<String>,
+    pub moderated_at: Option<DateTimeUtc>,
+    pub redacted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

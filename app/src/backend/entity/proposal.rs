@@ -30,6 +30,17 @@ pub struct Model {
     pub engaged_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// "visible", "pending" (awaiting review), "held" (after reports) or "hidden".
+    pub visibility: String,
+    /// The public reason's code while hidden (a `ModerationReason`), and its free text.
+    pub hidden_reason: Option<String>,
+    pub hidden_note: Option<String>,
+    /// When a moderator last changed its visibility.
+    pub moderated_at: Option<DateTimeUtc>,
+    /// When a moderator edited personal data out of it (shown on the item).
+    pub redacted_at: Option<DateTimeUtc>,
+    /// A locked discussion takes no new comments.
+    pub locked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,16 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    /// Set while a block applies; `blocked_until` `None` with `blocked_at` set is for good.
+    pub blocked_at: Option<DateTimeUtc>,
+    pub blocked_until: Option<DateTimeUtc>,
+}
+
+impl Model {
+    /// Blocked people read but do not contribute.
+    pub fn blocked_at(&self, now: DateTimeUtc) -> bool {
+        self.blocked_at.is_some() && self.blocked_until.is_none_or(|until| until > now)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

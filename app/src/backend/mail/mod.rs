@@ -22,6 +22,7 @@ pub enum Template {
     CommentReply,
     ProposalStatus,
     Digest,
+    ModerationDecision,
 }
 
 impl Template {
@@ -36,6 +37,7 @@ impl Template {
             Self::CommentReply => "comment_reply",
             Self::ProposalStatus => "proposal_status",
             Self::Digest => "digest",
+            Self::ModerationDecision => "moderation_decision",
         }
     }
 
@@ -59,6 +61,12 @@ impl Template {
             (Self::ProposalStatus, Lang::En) => include_str!("templates/proposal_status.en.txt"),
             (Self::Digest, Lang::De) => include_str!("templates/digest.de.txt"),
             (Self::Digest, Lang::En) => include_str!("templates/digest.en.txt"),
+            (Self::ModerationDecision, Lang::De) => {
+                include_str!("templates/moderation_decision.de.txt")
+            }
+            (Self::ModerationDecision, Lang::En) => {
+                include_str!("templates/moderation_decision.en.txt")
+            }
         }
     }
 }
@@ -196,6 +204,11 @@ mod tests {
             ("note", "X"),
             ("count", "2"),
             ("items", "- a"),
+            ("subject", "S"),
+            ("decision", "D"),
+            ("item", "I"),
+            ("reason", "R"),
+            ("next", "N"),
         ];
         for template in [
             Template::VerifyEmail,
@@ -207,6 +220,7 @@ mod tests {
             Template::CommentReply,
             Template::ProposalStatus,
             Template::Digest,
+            Template::ModerationDecision,
         ] {
             for lang in Lang::ALL {
                 let mail = render(template, lang, &vars);

@@ -267,6 +267,7 @@ pub async fn authenticate(
         session_id,
         role: Role::parse(&account.role).unwrap_or(Role::Resident),
         verified: account.email_verified_at.is_some(),
+        blocked: account.blocked_at(now),
     })
 }
 

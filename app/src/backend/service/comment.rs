@@ -3,12 +3,13 @@
 
 use super::procedure;
 use super::proposal::{STATUS_PUBLISHED as PROPOSAL_PUBLISHED, find, onsite_event, source_column};
-use super::{follow, lock_user};
+use super::{follow, lock_user, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::moderation::Visibility;
 use crate::model::proposal::{COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -54,6 +55,12 @@ where
     if target.status != PROPOSAL_PUBLISHED {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
+    if Visibility::parse(&target.visibility) != Visibility::Visible {
+        return Err(AppError::invalid("proposal", "hidden"));
+    }
+    if target.locked_at.is_some() {
+        return Err(AppError::invalid("proposal", "discussion_locked"));
+    }
     let parent = match new.parent_id {
         Some(parent_id) => {
             let parent = comment::Entity::find_by_id(parent_id)
@@ -62,7 +69,9 @@ where
                 .await
                 .map_err(storage_error)?
                 .ok_or_else(|| AppError::invalid("parent", "unknown"))?;
-            if parent.status != STATUS_PUBLISHED {
+            if parent.status != STATUS_PUBLISHED
+                || Visibility::parse(&parent.visibility) != Visibility::Visible
+            {
                 return Err(AppError::invalid("parent", "deleted"));
             }
             if parent.depth >= i32::from(MAX_COMMENT_DEPTH) {
@@ -72,6 +81,8 @@ where
         }
         None => None,
     };
+    let intake = moderation::intake(&txn, user, context.moderation, &body).await?;
+    let pending = intake.visibility == Visibility::Pending;
     let inserted = comment::ActiveModel {
         proposal_id: Set(target.id),
         parent_id: Set(parent.as_ref().map(|p| p.id)),
@@ -84,11 +95,24 @@ where
         created_at: Set(now),
         edited_at: Set(None),
         deleted_at: Set(None),
+        visibility: Set(intake.visibility.as_str().to_owned()),
         ..Default::default()
     }
     .insert(&txn)
     .await
     .map_err(storage_error)?;
+    moderation::enqueue_intake(
+        &txn,
+        &moderation::Item::of_comment(&inserted, &target),
+        &intake,
+        now,
+    )
+    .await?;
+    // A pending comment is counted, and announced, once a moderator approves it.
+    if pending {
+        txn.commit().await.map_err(storage_error)?;
+        return Ok(inserted.id);
+    }
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::CommentCount,
@@ -139,6 +163,24 @@ where
     if now - row.created_at >= chrono::Duration::minutes(COMMENT_EDIT_MINUTES) {
         return Err(AppError::invalid("comment", "edit_window_over"));
     }
+    let visibility = Visibility::parse(&row.visibility);
+    if matches!(visibility, Visibility::Held | Visibility::Hidden) {
+        return Err(AppError::invalid("comment", "hidden"));
+    }
+    // The changed text passes the pre-screen again (pending stays pending).
+    let target = find(&txn, row.proposal_id).await?;
+    let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
+    let intake = moderation::Intake {
+        visibility,
+        ..moderation::intake(&txn, user, context.moderation, &body).await?
+    };
+    moderation::enqueue_intake(
+        &txn,
+        &moderation::Item::of_comment(&row, &target),
+        &intake,
+        now,
+    )
+    .await?;
     comment::Entity::update_many()
         .col_expr(comment::Column::Body, Expr::value(body))
         .col_expr(comment::Column::EditedAt, Expr::value(now))
@@ -175,10 +217,12 @@ where
         .exec(&txn)
         .await
         .map_err(storage_error)?;
+    // A pending comment was never counted.
+    let counted = i32::from(row.visibility != Visibility::Pending.as_str());
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::CommentCount,
-            Expr::col(proposal::Column::CommentCount).sub(1),
+            Expr::col(proposal::Column::CommentCount).sub(counted),
         )
         .filter(proposal::Column::Id.eq(row.proposal_id))
         .exec(&txn)

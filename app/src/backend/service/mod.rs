@@ -6,6 +6,7 @@ pub mod comment;
 pub mod follow;
 pub mod legal;
 pub mod media;
+pub mod moderation;
 pub mod procedure;
 pub mod proposal;
 pub mod vote;

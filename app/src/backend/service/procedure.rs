@@ -5,6 +5,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{phase, procedure, proposal};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
+use crate::model::moderation::ModerationMode;
 use crate::model::procedure::{
     EditorValues, PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
     ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureSummary, Slug,
@@ -117,6 +118,7 @@ pub async fn get(
         phases: phase_views,
         rule: context.rule,
         vote_phase: context.vote_phase,
+        moderation: context.moderation,
         allowed: context.allowed,
         categories: context.categories,
         draft,
@@ -205,6 +207,7 @@ pub async fn form_of(
         vote_rule: row.vote_rule,
         vote_cap: row.vote_cap.map(|c| c.to_string()).unwrap_or_default(),
         vote_phase: row.vote_phase,
+        moderation: row.moderation,
         phases,
     };
     Ok(EditorValues { form, image })
@@ -227,6 +230,13 @@ pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
     };
     let vote_phase = PhaseKind::parse(&form.vote_phase)
         .ok_or_else(|| AppError::invalid("vote_phase", "unknown"))?;
+    // A form from before the field existed means the default.
+    let moderation = match form.moderation.trim() {
+        "" => ModerationMode::Post,
+        mode => {
+            ModerationMode::parse(mode).ok_or_else(|| AppError::invalid("moderation", "unknown"))?
+        }
+    };
     let mut phases = Vec::new();
     for row in form.phases {
         let (first, last) = (row.first_day.trim(), row.last_day.trim());
@@ -255,6 +265,7 @@ pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
         phases,
         rule,
         vote_phase,
+        moderation,
         categories: split_categories(&form.categories),
         published: false,
     })
@@ -374,6 +385,7 @@ where
     update.vote_rule = Set(new.rule.kind().to_owned());
     update.vote_cap = Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok()));
     update.vote_phase = Set(new.vote_phase.as_str().to_owned());
+    update.moderation = Set(new.moderation.as_str().to_owned());
     update.categories = Set(new.categories.join("\n"));
     update.starts_at = Set(starts_at);
     update.ends_at = Set(ends_at);
@@ -424,6 +436,7 @@ pub struct Context {
     pub published: bool,
     pub rule: VoteRule,
     pub vote_phase: PhaseKind,
+    pub moderation: ModerationMode,
     pub current_phase: Option<PhaseKind>,
     pub allowed: Allowed,
     pub categories: Vec<String>,
@@ -438,6 +451,7 @@ impl Context {
             published,
             rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
             vote_phase,
+            moderation: ModerationMode::parse(&row.moderation).unwrap_or_default(),
             current_phase: current,
             // Drafts take no contributions, whatever their schedule says.
             allowed: if published {
@@ -548,6 +562,7 @@ pub struct NewProcedure {
     pub phases: Vec<NewPhase>,
     pub rule: VoteRule,
     pub vote_phase: PhaseKind,
+    pub moderation: ModerationMode,
     pub categories: Vec<String>,
     pub published: bool,
 }
@@ -592,7 +607,7 @@ pub async fn create(
         vote_cap: Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok())),
         categories: Set(new.categories.join("\n")),
         vote_phase: Set(new.vote_phase.as_str().to_owned()),
-        moderation: Set("post".to_owned()),
+        moderation: Set(new.moderation.as_str().to_owned()),
         status: Set(status.to_owned()),
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),

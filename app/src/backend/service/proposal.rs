@@ -3,13 +3,14 @@
 //! pagination.
 
 use super::procedure::{self, Context};
-use super::{follow, lock_user, names_of};
+use super::{follow, lock_user, moderation, names_of};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
 use crate::backend::sanitize::markdown_to_html;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::moderation::{Target, TargetKind, Visibility};
 use crate::model::procedure::Slug;
 use crate::model::proposal::{
     COMMENT_EDIT_MINUTES, CommentView, ProposalCard, ProposalDetail, ProposalInput,
@@ -57,6 +58,13 @@ where
         return Err(AppError::invalid("phase", "closed"));
     }
     let input = input.validated(&context.categories)?;
+    let intake = moderation::intake(
+        &txn,
+        user,
+        context.moderation,
+        &format!("{}\n{}", input.title, input.body),
+    )
+    .await?;
     let inserted = proposal::ActiveModel {
         procedure_id: Set(procedure_id),
         author_id: Set(user.id),
@@ -76,11 +84,19 @@ where
         engaged_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        visibility: Set(intake.visibility.as_str().to_owned()),
         ..Default::default()
     }
     .insert(&txn)
     .await
     .map_err(storage_error)?;
+    moderation::enqueue_intake(
+        &txn,
+        &moderation::Item::of_proposal(&inserted),
+        &intake,
+        now,
+    )
+    .await?;
     // Authors follow their own proposal.
     follow::insert(&txn, user.id, inserted.id, now).await?;
     txn.commit().await.map_err(storage_error)?;
@@ -135,8 +151,27 @@ where
     if row.engaged_at.is_some() {
         return Err(AppError::invalid("proposal", "locked"));
     }
+    if matches!(
+        Visibility::parse(&row.visibility),
+        Visibility::Held | Visibility::Hidden
+    ) {
+        return Err(AppError::invalid("proposal", "hidden"));
+    }
     let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
     let input = input.validated(&context.categories)?;
+    // The changed text passes the pre-screen again (pending stays pending).
+    let intake = moderation::intake(
+        &txn,
+        user,
+        context.moderation,
+        &format!("{}\n{}", input.title, input.body),
+    )
+    .await?;
+    let intake = moderation::Intake {
+        visibility: Visibility::parse(&row.visibility),
+        ..intake
+    };
+    moderation::enqueue_intake(&txn, &moderation::Item::of_proposal(&row), &intake, now).await?;
     // The condition repeats the check: a vote that arrived meanwhile wins.
     let updated = proposal::Entity::update_many()
         .col_expr(proposal::Column::Title, Expr::value(input.title))
@@ -236,7 +271,8 @@ pub(crate) async fn find(
 }
 
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
-/// comments in thread order.
+/// comments in thread order. Moderated items show their mark; what the public may not see
+/// (a pending item, the text of a hidden one) only its author and moderators see.
 pub async fn get(
     db: &impl ConnectionTrait,
     viewer: Option<&CurrentUser>,
@@ -246,16 +282,28 @@ pub async fn get(
     let row = find(db, proposal_id).await?;
     let (context, procedure_summary) =
         procedure::published_context(db, row.procedure_id, now).await?;
-    let comments = comment::Entity::find()
-        .filter(comment::Column::ProposalId.eq(row.id))
-        .order_by_asc(comment::Column::Id)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
+    let viewer_id = viewer.map(|v| v.id);
+    let moderator = viewer.is_some_and(|v| v.can(Permission::Moderate));
+    let is_author = viewer_id == Some(row.author_id);
+    let visibility = Visibility::parse(&row.visibility);
+    if visibility == Visibility::Pending && !is_author && !moderator {
+        return Err(AppError::NotFound);
+    }
+    let concealed =
+        matches!(visibility, Visibility::Held | Visibility::Hidden) && !is_author && !moderator;
+    let comments = if concealed {
+        Vec::new()
+    } else {
+        comment::Entity::find()
+            .filter(comment::Column::ProposalId.eq(row.id))
+            .order_by_asc(comment::Column::Id)
+            .all(db)
+            .await
+            .map_err(storage_error)?
+    };
     let mut author_ids: HashSet<i64> = comments.iter().map(|c| c.author_id).collect();
     author_ids.insert(row.author_id);
     let names = names_of(db, author_ids.into_iter().collect()).await?;
-    let viewer_id = viewer.map(|v| v.id);
     let my_votes = my_votes(db, viewer_id, &[row.id]).await?;
     let following = match viewer_id {
         Some(user_id) => follow_entity::Entity::find_by_id((user_id, row.id))
@@ -266,22 +314,91 @@ pub async fn get(
         None => false,
     };
     let budget = budget(db, viewer_id, &context).await?;
-    let is_author = viewer_id == Some(row.author_id);
+    // The viewer's own hidden items: has the objection been made?
+    let own_hidden: Vec<Target> = std::iter::once((
+        TargetKind::Proposal,
+        row.id,
+        row.author_id,
+        row.visibility.as_str(),
+    ))
+    .chain(comments.iter().map(|c| {
+        (
+            TargetKind::Comment,
+            c.id,
+            c.author_id,
+            c.visibility.as_str(),
+        )
+    }))
+    .filter(|(_, _, author, vis)| Some(*author) == viewer_id && *vis == "hidden")
+    .map(|(kind, id, _, _)| Target { kind, id })
+    .collect();
+    let objected = moderation::objected(db, &own_hidden).await?;
+    let comment_ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+    let reported = moderation::reported_by(db, viewer_id, row.id, &comment_ids).await?;
+    let can_report = viewer.is_some_and(|v| v.can(Permission::Contribute));
     let published = row.status == STATUS_PUBLISHED;
-    let editable = is_author && published && row.engaged_at.is_none();
+    let visible = visibility == Visibility::Visible;
+    let editable = is_author
+        && published
+        && row.engaged_at.is_none()
+        && matches!(visibility, Visibility::Visible | Visibility::Pending);
     let edit_source = editable.then(|| ProposalInput {
         title: row.title.clone(),
         body: row.body.clone(),
         category: row.category.clone(),
         location: row.location.clone(),
     });
-    let comments = thread(comments, &names, viewer_id, now);
+    let proposal_target = Target {
+        kind: TargetKind::Proposal,
+        id: row.id,
+    };
+    let mark = moderation::mark(
+        &row.visibility,
+        row.hidden_reason.as_deref(),
+        row.hidden_note.as_deref(),
+        row.moderated_at,
+        is_author,
+        objected.contains(&proposal_target),
+    );
+    let locked = row.locked_at.is_some();
+    let mut allowed = context.allowed.for_status(status_of(&row));
+    if !visible {
+        allowed.vote = false;
+        allowed.comment = false;
+    }
+    if locked {
+        allowed.comment = false;
+    }
+    let comments = thread(
+        comments,
+        &ThreadView {
+            names: &names,
+            viewer_id,
+            moderator,
+            can_report,
+            reported: &reported,
+            objected: &objected,
+            now,
+        },
+    );
+    let reported_proposal = reported.contains(&proposal_target);
+    let mut card = card(row.clone(), &names, &my_votes);
+    if concealed {
+        card.title = String::new();
+        card.excerpt = String::new();
+        card.author = None;
+        card.category = None;
+    }
     Ok(ProposalDetail {
-        body_html: markdown_to_html(&row.body),
-        location: row.location.clone(),
-        withdrawal_note: row.withdrawal_note.clone(),
+        body_html: if concealed {
+            String::new()
+        } else {
+            markdown_to_html(&row.body)
+        },
+        location: row.location.clone().filter(|_| !concealed),
+        withdrawal_note: row.withdrawal_note.clone().filter(|_| !concealed),
         editable,
-        withdrawable: is_author && published,
+        withdrawable: is_author && published && visibility != Visibility::Hidden,
         edit_source,
         following,
         viewer: viewer_of(viewer),
@@ -289,21 +406,48 @@ pub async fn get(
         comments,
         procedure: procedure_summary,
         rule: context.rule,
-        allowed: context.allowed.for_status(status_of(&row)),
+        allowed,
         categories: context.categories,
-        card: card(row, &names, &my_votes),
+        moderation: mark,
+        concealed,
+        redacted_at: row.redacted_at.map(|at| Timestamp(at.timestamp())),
+        locked,
+        reportable: can_report
+            && !is_author
+            && published
+            && !reported_proposal
+            && matches!(visibility, Visibility::Visible | Visibility::Held),
+        reported: reported_proposal,
+        moderator_source: moderator.then(|| ProposalInput {
+            title: row.title.clone(),
+            body: row.body.clone(),
+            category: row.category.clone(),
+            location: row.location.clone(),
+        }),
+        card,
     })
 }
 
-/// Orders comments so each reply follows its parent (and earlier replies come first).
-fn thread(
-    rows: Vec<comment::Model>,
-    names: &HashMap<i64, String>,
+/// What every comment of a thread needs to know about its viewer.
+struct ThreadView<'a> {
+    names: &'a HashMap<i64, String>,
     viewer_id: Option<i64>,
+    moderator: bool,
+    can_report: bool,
+    reported: &'a HashSet<Target>,
+    objected: &'a HashSet<Target>,
     now: DateTime<Utc>,
-) -> Vec<CommentView> {
+}
+
+/// Orders comments so each reply follows its parent (and earlier replies come first).
+/// Pending comments only their authors and moderators see.
+fn thread(rows: Vec<comment::Model>, view: &ThreadView<'_>) -> Vec<CommentView> {
     let mut children: HashMap<Option<i64>, Vec<comment::Model>> = HashMap::new();
     for row in rows {
+        let pending = row.visibility == Visibility::Pending.as_str();
+        if pending && !view.moderator && view.viewer_id != Some(row.author_id) {
+            continue;
+        }
         children.entry(row.parent_id).or_default().push(row);
     }
     let mut out = Vec::new();
@@ -315,31 +459,38 @@ fn thread(
             replies.reverse();
             stack.extend(replies);
         }
-        out.push(comment_view(row, names, viewer_id, now));
+        out.push(comment_view(row, view));
     }
     out
 }
 
-fn comment_view(
-    row: comment::Model,
-    names: &HashMap<i64, String>,
-    viewer_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> CommentView {
+fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
     let deleted = row.status != super::comment::STATUS_PUBLISHED;
-    let mine = viewer_id == Some(row.author_id) && !deleted;
-    let editable = mine && now - row.created_at < chrono::Duration::minutes(COMMENT_EDIT_MINUTES);
+    let is_author = view.viewer_id == Some(row.author_id);
+    let visibility = Visibility::parse(&row.visibility);
+    let target = Target {
+        kind: TargetKind::Comment,
+        id: row.id,
+    };
+    let concealed = matches!(visibility, Visibility::Held | Visibility::Hidden)
+        && !is_author
+        && !view.moderator;
+    let mine = is_author && !deleted;
+    let editable = mine
+        && matches!(visibility, Visibility::Visible | Visibility::Pending)
+        && view.now - row.created_at < chrono::Duration::minutes(COMMENT_EDIT_MINUTES);
+    let reported = view.reported.contains(&target);
     CommentView {
         id: row.id,
         parent_id: row.parent_id,
         depth: u8::try_from(row.depth).unwrap_or(u8::MAX),
-        author: if deleted {
+        author: if deleted || concealed {
             None
         } else {
-            names.get(&row.author_id).cloned()
+            view.names.get(&row.author_id).cloned()
         },
-        source: Source::from_columns(&row.source, row.event_name),
-        body_html: if deleted {
+        source: Source::from_columns(&row.source, row.event_name.clone()),
+        body_html: if deleted || concealed {
             String::new()
         } else {
             markdown_to_html(&row.body)
@@ -349,6 +500,28 @@ fn comment_view(
         created_at: Timestamp(row.created_at.timestamp()),
         editable,
         deletable: mine,
+        moderation: if deleted {
+            None
+        } else {
+            moderation::mark(
+                &row.visibility,
+                row.hidden_reason.as_deref(),
+                row.hidden_note.as_deref(),
+                row.moderated_at,
+                is_author,
+                view.objected.contains(&target),
+            )
+        },
+        concealed,
+        redacted: row.redacted_at.is_some(),
+        reportable: view.can_report
+            && !is_author
+            && !deleted
+            && !reported
+            && matches!(visibility, Visibility::Visible | Visibility::Held),
+        reported,
+        repliable: !deleted && visibility == Visibility::Visible,
+        moderator_source: (view.moderator && !deleted).then(|| row.body.clone()),
         source_text: editable.then_some(row.body),
     }
 }
@@ -370,7 +543,8 @@ pub async fn list(
     let status = query.status.unwrap_or(ProposalStatus::Published);
     let mut select = proposal::Entity::find()
         .filter(proposal::Column::ProcedureId.eq(procedure_id))
-        .filter(proposal::Column::Status.eq(status.as_str()));
+        .filter(proposal::Column::Status.eq(status.as_str()))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()));
     if let Some(category) = &query.category {
         select = select.filter(proposal::Column::Category.eq(category.as_str()));
     }
@@ -428,6 +602,8 @@ fn viewer_of(user: Option<&CurrentUser>) -> Viewer {
         signed_in: true,
         verified: user.verified,
         planner: user.can(Permission::Plan),
+        moderator: user.can(Permission::Moderate),
+        blocked: user.blocked,
     })
 }
 

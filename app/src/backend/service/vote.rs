@@ -75,6 +75,9 @@ where
     if row.status != STATUS_PUBLISHED {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
+    if row.visibility != crate::model::moderation::Visibility::Visible.as_str() {
+        return Err(AppError::invalid("proposal", "hidden"));
+    }
     if let Some(value) = value {
         context.rule.check_value(value)?;
     }

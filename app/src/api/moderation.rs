@@ -1,0 +1,350 @@
+//! Server functions for moderation: reports and objections from residents; the queue,
+//! decisions, claims, statistics and settings for moderators; the public ledger. Forms post
+//! to them and return to `back` (a path on this site) with a `status`.
+
+use crate::error::AppError;
+use crate::model::moderation::{Ledger, ModerationStats, QueueFilter, QueueView, SettingsView};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use crate::model::moderation::{Target, TargetKind};
+
+    pub fn target(kind: &str, id: i64) -> Result<Target, AppError> {
+        let kind = TargetKind::parse(kind).ok_or(AppError::NotFound)?;
+        Ok(Target { kind, id })
+    }
+
+    /// `proposal:12` / `comment:7`, as the queue's checkboxes send them.
+    pub fn parse_target(value: &str) -> Result<Target, AppError> {
+        let (kind, id) = value
+            .split_once(':')
+            .ok_or_else(|| AppError::invalid("targets", "malformed"))?;
+        let id = id
+            .parse()
+            .map_err(|_| AppError::invalid("targets", "malformed"))?;
+        target(kind, id)
+    }
+
+    /// Back to where the form was, with a status.
+    pub fn back(back: Option<String>, fallback: &str, status: &str) -> Result<(), AppError> {
+        use crate::api::proposals::ssr::{local_path, with_status};
+        let path = local_path(back, fallback.to_owned());
+        super::super::account::done(&with_status(&path, status))
+    }
+
+    pub fn optional(value: Option<String>) -> Option<String> {
+        value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+}
+
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn report(
+    kind: String,
+    id: i64,
+    reason: String,
+    note: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    use crate::model::moderation::{ModerationReason, ReportInput, ReportOutcome};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let reason = ModerationReason::parse(&reason)
+                .ok_or_else(|| AppError::invalid("reason", "missing"))?;
+            let input = ReportInput {
+                target: ssr::target(&kind, id)?,
+                reason,
+                note: note.unwrap_or_default(),
+            };
+            let outcome = moderation::report(&state.db, &user, input, chrono::Utc::now()).await?;
+            let status = match outcome {
+                ReportOutcome::Reported => "reported",
+                ReportOutcome::AlreadyReported => "already_reported",
+            };
+            ssr::back(back, "/", status)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "object")]
+pub async fn object(
+    kind: String,
+    id: i64,
+    text: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let target = ssr::target(&kind, id)?;
+            moderation::object(&state.db, &user, target, &text, chrono::Utc::now()).await?;
+            ssr::back(back, "/", "objected")
+        }
+        .await,
+    )
+}
+
+/// A decision as the forms post it (`form[kind]`, `form[action]`, …).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DecisionFields {
+    pub kind: String,
+    pub id: i64,
+    pub action: String,
+    pub reason: Option<String>,
+    pub public_reason: Option<String>,
+    pub internal_note: Option<String>,
+    pub text: Option<String>,
+    pub title: Option<String>,
+    pub block_days: Option<String>,
+    pub back: Option<String>,
+}
+
+/// One decision on one item, from the queue or the item's page.
+#[server(prefix = "/api", endpoint = "decide")]
+pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    use crate::model::moderation::{Decision, ModerationActionKind, ModerationReason};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let action = ModerationActionKind::parse(&form.action)
+                .ok_or_else(|| AppError::invalid("action", "unknown"))?;
+            let reason = match ssr::optional(form.reason) {
+                Some(code) => Some(
+                    ModerationReason::parse(&code)
+                        .ok_or_else(|| AppError::invalid("reason", "unknown"))?,
+                ),
+                None => None,
+            };
+            let block_days = match ssr::optional(form.block_days) {
+                Some(days) => Some(
+                    days.parse::<u32>()
+                        .map_err(|_| AppError::invalid("block_days", "range"))?,
+                ),
+                None => None,
+            };
+            let decision = Decision {
+                target: ssr::target(&form.kind, form.id)?,
+                action,
+                reason,
+                public_reason: form.public_reason.unwrap_or_default(),
+                internal_note: form.internal_note.unwrap_or_default(),
+                // Only a redaction sends the text; other decisions leave it out.
+                text: form.text.filter(|_| action == ModerationActionKind::Redact),
+                title: ssr::optional(form.title),
+                block_days,
+            };
+            moderation::decide(&state.db, &state.site, &user, decision, chrono::Utc::now()).await?;
+            ssr::back(
+                form.back,
+                "/moderation",
+                &format!("decided_{}", action.as_str()),
+            )
+        }
+        .await,
+    )
+}
+
+/// The same decision (approve, or hide with one reason) on every selected item.
+#[server(prefix = "/api", endpoint = "decide_many")]
+pub async fn decide_many(
+    targets: Option<Vec<String>>,
+    action: String,
+    reason: Option<String>,
+    public_reason: Option<String>,
+    internal_note: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    use crate::model::moderation::{
+        Decision, ModerationActionKind, ModerationReason, Target, TargetKind,
+    };
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let targets = targets
+                .unwrap_or_default()
+                .iter()
+                .map(|t| ssr::parse_target(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let action = ModerationActionKind::parse(&action)
+                .ok_or_else(|| AppError::invalid("action", "unknown"))?;
+            let reason = match ssr::optional(reason) {
+                Some(code) => Some(
+                    ModerationReason::parse(&code)
+                        .ok_or_else(|| AppError::invalid("reason", "unknown"))?,
+                ),
+                None => None,
+            };
+            let template = Decision {
+                target: Target {
+                    kind: TargetKind::Proposal,
+                    id: 0,
+                },
+                action,
+                reason,
+                public_reason: public_reason.unwrap_or_default(),
+                internal_note: internal_note.unwrap_or_default(),
+                text: None,
+                title: None,
+                block_days: None,
+            };
+            let (done, skipped) = moderation::decide_many(
+                &state.db,
+                &state.site,
+                &user,
+                targets,
+                template,
+                chrono::Utc::now(),
+            )
+            .await?;
+            ssr::back(back, "/moderation", &format!("bulk_{done}_{skipped}"))
+        }
+        .await,
+    )
+}
+
+/// Claims an item (or, with `release`, gives the claim back).
+#[server(prefix = "/api", endpoint = "claim")]
+pub async fn claim(
+    queue_id: i64,
+    release: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            if release.is_some() {
+                moderation::release(&state.db, &user, queue_id).await?;
+                ssr::back(back, "/moderation", "released")
+            } else {
+                moderation::claim(&state.db, &user, queue_id, chrono::Utc::now()).await?;
+                ssr::back(back, "/moderation", "claimed")
+            }
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "unblock")]
+pub async fn unblock(
+    user_id: i64,
+    public_reason: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            moderation::unblock(
+                &state.db,
+                &user,
+                user_id,
+                &public_reason.unwrap_or_default(),
+                chrono::Utc::now(),
+            )
+            .await?;
+            ssr::back(back, "/moderation/einstellungen", "unblocked")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "save_moderation_settings")]
+pub async fn save_moderation_settings(
+    report_threshold: String,
+    screen_words: String,
+    screen_link_limit: String,
+) -> Result<(), AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    use crate::model::moderation::ModerationSettings;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let number = |value: &str, field: &str| {
+                value
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| AppError::invalid(field, "range"))
+            };
+            let settings = ModerationSettings {
+                report_threshold: number(&report_threshold, "report_threshold")?,
+                screen_words,
+                screen_link_limit: number(&screen_link_limit, "screen_link_limit")?,
+            };
+            moderation::save_settings(&state.db, &user, settings, chrono::Utc::now()).await?;
+            super::account::done("/moderation/einstellungen?status=settings_saved")
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_queue")]
+pub async fn get_queue(filter: QueueFilter) -> Result<QueueView, AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            moderation::queue(&state.db, &user, filter, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_ledger")]
+pub async fn get_ledger(slug: Option<String>, cursor: Option<String>) -> Result<Ledger, AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let slug = match slug {
+                Some(slug) => Some(Slug::parse(&slug).map_err(|_| AppError::NotFound)?),
+                None => None,
+            };
+            moderation::ledger(&state.db, slug.as_ref(), cursor.as_deref()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_moderation_stats")]
+pub async fn get_moderation_stats() -> Result<ModerationStats, AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            moderation::stats(&state.db, &user, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_moderation_settings")]
+pub async fn get_moderation_settings() -> Result<SettingsView, AppError> {
+    use crate::backend::{service::moderation, state::app_state};
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            moderation::settings_view(&state.db, &user, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,635 @@
+//! Moderation as browser and server see it: reasons, decisions, the queue, the public ledger,
+//! the marks on moderated items, and the instance settings of the pre-screen.
+
+use super::time::Timestamp;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// How a procedure treats new contributions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationMode {
+    /// Published at once, reviewed after.
+    #[default]
+    Post,
+    /// Held as pending until a moderator approves.
+    Pre,
+}
+
+impl ModerationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Post => "post",
+            Self::Pre => "pre",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "post" => Some(Self::Post),
+            "pre" => Some(Self::Pre),
+            _ => None,
+        }
+    }
+}
+
+/// What can be reported or moderated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Proposal,
+    Comment,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposal => "proposal",
+            Self::Comment => "comment",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "proposal" => Some(Self::Proposal),
+            "comment" => Some(Self::Comment),
+            _ => None,
+        }
+    }
+}
+
+/// A proposal or a comment, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub id: i64,
+}
+
+/// Why something is reported, and the public reason of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationReason {
+    Insult,
+    Discrimination,
+    Spam,
+    PersonalData,
+    OffTopic,
+    Other,
+}
+
+impl ModerationReason {
+    pub const ALL: [ModerationReason; 6] = [
+        Self::Insult,
+        Self::Discrimination,
+        Self::Spam,
+        Self::PersonalData,
+        Self::OffTopic,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Insult => "insult",
+            Self::Discrimination => "discrimination",
+            Self::Spam => "spam",
+            Self::PersonalData => "personal_data",
+            Self::OffTopic => "off_topic",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// Who may see an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Visible,
+    /// Pre-moderation: only its author and moderators see it until it is approved.
+    Pending,
+    /// Enough reports arrived: hidden until a moderator decides.
+    Held,
+    /// A moderator hid it, with a public reason.
+    Hidden,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visible => "visible",
+            Self::Pending => "pending",
+            Self::Held => "held",
+            Self::Hidden => "hidden",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "held" => Self::Held,
+            "hidden" => Self::Hidden,
+            _ => Self::Visible,
+        }
+    }
+}
+
+/// A moderator's decision, as the ledger lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationActionKind {
+    /// Publishes a pending item, or keeps a reported one: the reports are closed.
+    Approve,
+    Hide,
+    Restore,
+    /// Edits personal data out of the text; the edit is marked on the item.
+    Redact,
+    /// The discussion of a proposal takes no new comments.
+    Lock,
+    Unlock,
+    Warn,
+    Block,
+    Unblock,
+    /// The author's objection is rejected; the decision stands.
+    Uphold,
+}
+
+impl ModerationActionKind {
+    pub const ALL: [ModerationActionKind; 10] = [
+        Self::Approve,
+        Self::Hide,
+        Self::Restore,
+        Self::Redact,
+        Self::Lock,
+        Self::Unlock,
+        Self::Warn,
+        Self::Block,
+        Self::Unblock,
+        Self::Uphold,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Hide => "hide",
+            Self::Restore => "restore",
+            Self::Redact => "redact",
+            Self::Lock => "lock",
+            Self::Unlock => "unlock",
+            Self::Warn => "warn",
+            Self::Block => "block",
+            Self::Unblock => "unblock",
+            Self::Uphold => "uphold",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    /// Decisions that need a public reason from the list.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Self::Hide | Self::Warn | Self::Block | Self::Lock)
+    }
+}
+
+/// The public reason of a decision: a code from the list and optional free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicReason {
+    pub code: Option<ModerationReason>,
+    pub text: String,
+}
+
+/// What the public sees on a moderated item (and its author, with a way to object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationMark {
+    pub visibility: Visibility,
+    pub reason: Option<ModerationReason>,
+    pub note: Option<String>,
+    pub at: Option<Timestamp>,
+    /// The viewer wrote it and may object to the decision (once).
+    pub can_object: bool,
+    /// The viewer's objection is with the moderators.
+    pub objected: bool,
+}
+
+/// What a moderator decides, from a form or the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub target: Target,
+    pub action: ModerationActionKind,
+    pub reason: Option<ModerationReason>,
+    #[serde(default)]
+    pub public_reason: String,
+    #[serde(default)]
+    pub internal_note: String,
+    /// Redact: the new text of a comment, or of a proposal's body.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Redact (proposals): the new title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Block: days, or none for good.
+    #[serde(default)]
+    pub block_days: Option<u32>,
+}
+
+impl Decision {
+    pub const PUBLIC_REASON_MAX: usize = 500;
+    pub const INTERNAL_NOTE_MAX: usize = 2_000;
+    pub const BLOCK_DAYS_MAX: u32 = 3_650;
+
+    /// Checks what can be checked without the database.
+    pub fn validated(mut self) -> Result<Self, AppError> {
+        self.public_reason = self.public_reason.trim().to_owned();
+        self.internal_note = self.internal_note.trim().to_owned();
+        if self.action.needs_reason() && self.reason.is_none() {
+            return Err(AppError::invalid("reason", "missing"));
+        }
+        if self.reason == Some(ModerationReason::Other) && self.public_reason.chars().count() < 3 {
+            return Err(AppError::invalid("public_reason", "too_short"));
+        }
+        if self.public_reason.chars().count() > Self::PUBLIC_REASON_MAX
+            || self.public_reason.chars().any(forbidden_control)
+        {
+            return Err(AppError::invalid("public_reason", "too_long"));
+        }
+        if self.internal_note.chars().count() > Self::INTERNAL_NOTE_MAX
+            || self.internal_note.chars().any(forbidden_control)
+        {
+            return Err(AppError::invalid("internal_note", "too_long"));
+        }
+        if self
+            .block_days
+            .is_some_and(|d| d == 0 || d > Self::BLOCK_DAYS_MAX)
+        {
+            return Err(AppError::invalid("block_days", "range"));
+        }
+        if self.action == ModerationActionKind::Redact && self.text.is_none() {
+            return Err(AppError::invalid("text", "missing"));
+        }
+        Ok(self)
+    }
+}
+
+fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// A resident's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportInput {
+    pub target: Target,
+    pub reason: ModerationReason,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ReportInput {
+    pub const NOTE_MAX: usize = 1_000;
+
+    pub fn validated(mut self) -> Result<Self, AppError> {
+        self.note = self.note.trim().to_owned();
+        let length = self.note.chars().count();
+        if self.reason == ModerationReason::Other && length < 3 {
+            return Err(AppError::invalid("report_note", "too_short"));
+        }
+        if length > Self::NOTE_MAX || self.note.chars().any(forbidden_control) {
+            return Err(AppError::invalid("report_note", "too_long"));
+        }
+        Ok(self)
+    }
+}
+
+/// Whether a report was new or the person had reported the item before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportOutcome {
+    Reported,
+    AlreadyReported,
+}
+
+/// Which part of the queue to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    Pending,
+    Reported,
+    Screened,
+    Objection,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 4] = [
+        Self::Pending,
+        Self::Reported,
+        Self::Screened,
+        Self::Objection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Reported => "reported",
+            Self::Screened => "screened",
+            Self::Objection => "objection",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+/// The queue's filters, from the address or the API's query.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub procedure: Option<String>,
+    pub kind: Option<QueueKind>,
+    pub reason: Option<ModerationReason>,
+    /// Only items waiting at least this many days.
+    pub min_age_days: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl QueueFilter {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let non_empty = |key: &str| {
+            get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        Self {
+            procedure: non_empty("procedure"),
+            kind: non_empty("kind").and_then(|k| QueueKind::parse(&k)),
+            reason: non_empty("reason").and_then(|r| ModerationReason::parse(&r)),
+            min_age_days: non_empty("age")
+                .and_then(|a| a.parse().ok())
+                .filter(|a| *a > 0 && *a <= 365),
+            cursor: non_empty("cursor"),
+        }
+    }
+
+    pub fn to_params(&self, cursor: Option<&str>) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(procedure) = &self.procedure {
+            pairs.push(("procedure", procedure.clone()));
+        }
+        if let Some(kind) = self.kind {
+            pairs.push(("kind", kind.as_str().to_owned()));
+        }
+        if let Some(reason) = self.reason {
+            pairs.push(("reason", reason.as_str().to_owned()));
+        }
+        if let Some(age) = self.min_age_days {
+            pairs.push(("age", age.to_string()));
+        }
+        if let Some(cursor) = cursor {
+            pairs.push(("cursor", cursor.to_owned()));
+        }
+        pairs
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", super::proposal::encode_component(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// One report as moderators see it (the reporter stays anonymous to them too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub reason: ModerationReason,
+    pub note: String,
+    /// The text as it was when reported.
+    pub snapshot: String,
+    pub created_at: Timestamp,
+}
+
+/// An item in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: i64,
+    pub target: Target,
+    pub proposal_id: i64,
+    pub procedure_title: String,
+    pub procedure_slug: String,
+    /// The proposal's title (also for a comment: the proposal it belongs to).
+    pub title: String,
+    /// The current text, as HTML through the one sanitiser.
+    pub body_html: String,
+    pub author: Option<String>,
+    pub visibility: Visibility,
+    pub pending: bool,
+    pub screen_rule: Option<String>,
+    pub reports: Vec<ReportView>,
+    pub objection: Option<String>,
+    /// The reason the item is hidden, when an objection is about it.
+    pub hidden_reason: Option<ModerationReason>,
+    pub locked: bool,
+    pub opened_at: Timestamp,
+    /// Someone else works on it (their name) until the claim runs out.
+    pub claimed_by_other: Option<String>,
+    pub claimed_by_me: bool,
+    /// The reason most reports give: the form suggests it.
+    pub suggested_reason: Option<ModerationReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureChoice {
+    pub slug: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub filter: QueueFilter,
+    pub total: u64,
+    pub items: Vec<QueueItem>,
+    pub next_cursor: Option<String>,
+    pub procedures: Vec<ProcedureChoice>,
+}
+
+/// A decision as the public ledger shows it: never who took it, never the internal note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub created_at: Timestamp,
+    pub action: ModerationActionKind,
+    pub reason: Option<ModerationReason>,
+    pub public_reason: String,
+    /// `None` for lifting a block (the person is not named).
+    pub target: Option<Target>,
+    pub proposal_id: Option<i64>,
+    pub procedure_slug: Option<String>,
+    pub procedure_title: Option<String>,
+    /// For blocks: until when (`None`: for good).
+    pub block_until: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    /// `None` for the instance-wide ledger.
+    pub procedure: Option<ProcedureChoice>,
+    pub entries: Vec<LedgerEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// Counts of decisions of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionCount {
+    pub action: ModerationActionKind,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureDecisions {
+    pub procedure: Option<ProcedureChoice>,
+    pub decisions: Vec<DecisionCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationStats {
+    pub open_items: u64,
+    pub open_pending: u64,
+    pub open_reported: u64,
+    pub open_screened: u64,
+    pub open_objections: u64,
+    /// Over the decisions of the last 90 days; `None` before the first.
+    pub median_minutes_to_decision: Option<u64>,
+    pub decided_items: u64,
+    pub by_procedure: Vec<ProcedureDecisions>,
+}
+
+/// The instance settings moderation reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationSettings {
+    pub report_threshold: u32,
+    /// One word or phrase per line; a trailing `*` matches any ending.
+    pub screen_words: String,
+    pub screen_link_limit: u32,
+}
+
+impl Default for ModerationSettings {
+    fn default() -> Self {
+        Self {
+            report_threshold: 3,
+            screen_words: String::new(),
+            screen_link_limit: 3,
+        }
+    }
+}
+
+impl ModerationSettings {
+    pub const WORDS_MAX: usize = 20_000;
+
+    pub fn validated(mut self) -> Result<Self, AppError> {
+        if !(1..=100).contains(&self.report_threshold) {
+            return Err(AppError::invalid("report_threshold", "range"));
+        }
+        if self.screen_link_limit > 100 {
+            return Err(AppError::invalid("screen_link_limit", "range"));
+        }
+        let lines: Vec<String> = self
+            .screen_words
+            .lines()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        self.screen_words = lines.join("\n");
+        if self.screen_words.chars().count() > Self::WORDS_MAX
+            || self
+                .screen_words
+                .chars()
+                .any(|c| c.is_control() && c != '\n')
+        {
+            return Err(AppError::invalid("screen_words", "too_long"));
+        }
+        Ok(self)
+    }
+}
+
+/// A blocked author, for the moderators' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedAuthor {
+    pub user_id: i64,
+    pub name: Option<String>,
+    pub blocked_at: Timestamp,
+    pub until: Option<Timestamp>,
+}
+
+/// The settings page: the settings (administrators edit them) and the blocked authors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: ModerationSettings,
+    pub can_edit: bool,
+    pub blocked: Vec<BlockedAuthor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(action: ModerationActionKind) -> Decision {
+        Decision {
+            target: Target {
+                kind: TargetKind::Comment,
+                id: 1,
+            },
+            action,
+            reason: None,
+            public_reason: String::new(),
+            internal_note: String::new(),
+            text: None,
+            title: None,
+            block_days: None,
+        }
+    }
+
+    #[test]
+    fn hiding_needs_a_reason_and_other_needs_words() {
+        assert!(decision(ModerationActionKind::Hide).validated().is_err());
+        assert!(decision(ModerationActionKind::Approve).validated().is_ok());
+        let mut other = decision(ModerationActionKind::Hide);
+        other.reason = Some(ModerationReason::Other);
+        assert!(other.clone().validated().is_err());
+        other.public_reason = "Werbung für ein Produkt".into();
+        assert!(other.validated().is_ok());
+    }
+
+    #[test]
+    fn settings_are_normalised_and_bounded() {
+        let settings = ModerationSettings {
+            report_threshold: 3,
+            screen_words: "  Idiot \n\n Spam*\n".into(),
+            screen_link_limit: 2,
+        }
+        .validated()
+        .unwrap_or_default();
+        assert_eq!(settings.screen_words, "idiot\nspam*");
+        let zero = ModerationSettings {
+            report_threshold: 0,
+            ..ModerationSettings::default()
+        };
+        assert!(zero.validated().is_err());
+    }
+
+    #[test]
+    fn queue_filters_round_trip_through_the_address() {
+        let filter = QueueFilter {
+            procedure: Some("radwege".into()),
+            kind: Some(QueueKind::Reported),
+            reason: Some(ModerationReason::PersonalData),
+            min_age_days: Some(7),
+            cursor: None,
+        };
+        let params = filter.to_params(None);
+        let parsed = QueueFilter::from_params(|key| {
+            params
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(&format!("{key}=")).map(str::to_owned))
+        });
+        assert_eq!(parsed, filter);
+    }
+}
