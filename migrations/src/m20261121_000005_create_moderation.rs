@@ -163,18 +163,15 @@ impl MigrationTrait for Migration {
         }
 
         // Listings count and filter visible, published proposals by this index alone.
+        // Written out: one statement both databases accept.
         manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_proposals_status")
-                    .table(Proposals::Table)
-                    .to_owned(),
-            )
+            .get_connection()
+            .execute_unprepared("DROP INDEX IF EXISTS ix_proposals_status")
             .await?;
         manager
             .create_index(
                 Index::create()
-                    .name("ix_proposals_status")
+                    .name("ix_proposals_visible")
                     .table(Proposals::Table)
                     .col(Proposals::ProcedureId)
                     .col(Proposals::Status)
@@ -365,12 +362,8 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_proposals_status")
-                    .table(Proposals::Table)
-                    .to_owned(),
-            )
+            .get_connection()
+            .execute_unprepared("DROP INDEX IF EXISTS ix_proposals_visible")
             .await?;
         manager
             .create_index(

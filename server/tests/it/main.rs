@@ -14,6 +14,7 @@ mod config;
 mod health;
 mod mail;
 mod media;
+mod moderation;
 mod pages;
 mod participation;
 mod planning;

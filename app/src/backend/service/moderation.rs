@@ -391,7 +391,10 @@ async fn open_entry(
         closed_at: Set(None),
         ..Default::default()
     })
-    .on_conflict_do_nothing()
+    .on_conflict_do_nothing_on([
+        moderation_queue::Column::TargetKind,
+        moderation_queue::Column::TargetId,
+    ])
     .exec_without_returning(db)
     .await
     .map_err(storage_error)?;
@@ -525,7 +528,11 @@ where
         closed_at: Set(None),
         ..Default::default()
     })
-    .on_conflict_do_nothing()
+    .on_conflict_do_nothing_on([
+        report::Column::TargetKind,
+        report::Column::TargetId,
+        report::Column::ReporterId,
+    ])
     .exec_without_returning(&txn)
     .await
     .map_err(storage_error)?;
