@@ -168,12 +168,16 @@ export async function startSmtpSink() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    /** Waits for a message to an address and returns its decoded text. */
-    async waitFor(address, timeoutMs = 15_000) {
+    /** Waits for a message to an address (containing a text, if given) and returns its
+     *  decoded text. */
+    async waitFor(address, timeoutMs = 15_000, containing = '') {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const message = messages.find((m) => m.to.includes(address));
-        if (message) return decodeMime(message.raw);
+        const message = messages
+          .filter((m) => m.to.includes(address))
+          .map((m) => decodeMime(m.raw))
+          .find((text) => text.includes(containing));
+        if (message) return message;
         if (Date.now() > deadline) throw new Error(`no mail to ${address}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -77,9 +77,10 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 # ---------- participation at scale: 10,000 proposals, 200,000 votes, 300 comments ----------
 # measure LABEL PATH [LUA]: one wrk run, its figures on one line; fails on any non-2xx.
 measure() {
-  local label=$1 path=$2 script=${3:-}
+  local label=$1 path=$2 script=${3:-} header=${4:-}
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   if [ -n "$script" ]; then args+=(-s "$script"); fi
+  if [ -n "$header" ]; then args+=(-H "$header"); fi
   wrk "${args[@]}" -d2s "$base$path" >/dev/null
   local out
   out=$(wrk "${args[@]}" "$base$path")
@@ -116,7 +117,9 @@ scale_run() {
   local tokens
   tokens=$(mktemp /tmp/mitreden-tokens-XXXXXX)
   local seeded
-  seeded=$("$BIN" seed scale --users 2000 --proposals 10000 --votes 200000 --comments 300 --tokens "$tokens")
+  seeded=$("$BIN" seed scale --users 2000 --proposals 10000 --votes 200000 --comments 300 --queue 5000 --tokens "$tokens")
+  # A moderator for the queue page.
+  printf 'Bench-Moderation-2026\n' | "$BIN" user create --email bench-moderation@example.org --role moderator >/dev/null
   local first
   first=$(sed -n 's/.* comments on proposal \([0-9]*\).*/\1/p' <<<"$seeded")
   "$BIN" serve >/dev/null 2>&1 &
@@ -141,6 +144,11 @@ PY
   measure "list page, search \"Bäume\"" "/verfahren/lasttest?q=B%C3%A4ume"
   measure "list page 250 (5,000 deep)" "/verfahren/lasttest?sort=supported&cursor=$deep"
   measure "proposal page, 300 comments" "/vorschlaege/$first"
+  local moderator
+  moderator=$(curl -fs -H 'Content-Type: application/json' \
+    -d '{"email":"bench-moderation@example.org","password":"Bench-Moderation-2026"}' \
+    "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  measure "moderation queue, 5,000 open" "/moderation" "" "Cookie: mitreden_session=$moderator"
   BENCH_TOKENS=$tokens BENCH_FIRST=$first BENCH_COUNT=10000 measure "vote / unvote (PUT, DELETE)" "/" "$vote_script"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   rm -f "$tokens"

@@ -83,6 +83,9 @@ enum Seed {
         /// Comments on the first proposal.
         #[arg(long, default_value_t = 300)]
         comments: usize,
+        /// Open items in the moderation queue (reported proposals).
+        #[arg(long, default_value_t = 0)]
+        queue: usize,
         /// Write session tokens of up to 1,000 of the accounts to this file, one per line
         /// (for load tests that vote). Never on a real instance.
         #[arg(long)]
@@ -155,6 +158,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     proposals,
                     votes,
                     comments,
+                    queue,
                     tokens,
                 },
         } => {
@@ -166,6 +170,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 proposals,
                 votes,
                 comments,
+                queue,
             };
             let outcome = server::seed::scale::scale(&db, scale, now)
                 .await

@@ -2,7 +2,7 @@
 //! and every counter is computed from the rows written, so tallies equal their votes.
 
 use app::backend::db::storage_error;
-use app::backend::entity::{comment, proposal, user, vote};
+use app::backend::entity::{comment, moderation_queue, proposal, report, user, vote};
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
 use app::model::procedure::{PhaseKind, Slug};
@@ -19,6 +19,8 @@ pub struct Scale {
     pub votes: usize,
     /// Comments on the first proposal.
     pub comments: usize,
+    /// Open items in the moderation queue: the first proposals, reported once each.
+    pub queue: usize,
 }
 
 #[derive(Debug)]
@@ -209,6 +211,61 @@ pub async fn scale(
             .await
             .map_err(storage_error)?;
         comment_ids.push(inserted.last_insert_id);
+    }
+    // Open queue items: one report each (by the next author along), oldest first.
+    for (chunk_index, chunk) in proposal_ids
+        .iter()
+        .take(scale.queue)
+        .collect::<Vec<_>>()
+        .chunks(BATCH)
+        .enumerate()
+    {
+        let at = |i: usize| {
+            now - Duration::minutes(
+                i64::try_from(scale.queue - (chunk_index * BATCH + i)).unwrap_or(0),
+            )
+        };
+        let reports = chunk.iter().enumerate().map(|(i, id)| report::ActiveModel {
+            target_kind: Set("proposal".to_owned()),
+            target_id: Set(**id),
+            procedure_id: Set(procedure_id),
+            reporter_id: Set(user_ids[(chunk_index * BATCH + i + 1) % user_ids.len()]),
+            reason: Set(["insult", "spam", "off_topic"][i % 3].to_owned()),
+            note: Set(String::new()),
+            snapshot: Set(format!("Vorschlag {id}, wie er gemeldet wurde")),
+            status: Set("open".to_owned()),
+            created_at: Set(at(i)),
+            closed_at: Set(None),
+            ..Default::default()
+        });
+        report::Entity::insert_many(reports)
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
+        let entries = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, id)| moderation_queue::ActiveModel {
+                target_kind: Set("proposal".to_owned()),
+                target_id: Set(**id),
+                procedure_id: Set(procedure_id),
+                proposal_id: Set(**id),
+                author_id: Set(user_ids[(chunk_index * BATCH + i) % user_ids.len()]),
+                status: Set("open".to_owned()),
+                pending: Set(false),
+                screen_rule: Set(None),
+                report_count: Set(1),
+                objection: Set(None),
+                opened_at: Set(at(i)),
+                claimed_by: Set(None),
+                claimed_until: Set(None),
+                closed_at: Set(None),
+                ..Default::default()
+            });
+        moderation_queue::Entity::insert_many(entries)
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
     }
     txn.commit().await.map_err(storage_error)?;
     Ok(ScaleOutcome {
