@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::model::moderation::{Target, TargetKind};
+    use crate::model::moderation::{ModerationReason, Target, TargetKind};
 
     pub fn target(kind: &str, id: i64) -> Result<Target, AppError> {
         let kind = TargetKind::parse(kind).ok_or(AppError::NotFound)?;
@@ -36,6 +36,15 @@ mod ssr {
 
     pub fn optional(value: Option<String>) -> Option<String> {
         value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    /// A reason code from a form; empty means none.
+    pub fn reason(value: Option<String>) -> Result<Option<ModerationReason>, AppError> {
+        optional(value)
+            .map(|code| {
+                ModerationReason::parse(&code).ok_or_else(|| AppError::invalid("reason", "unknown"))
+            })
+            .transpose()
     }
 }
 
@@ -111,20 +120,14 @@ pub struct DecisionFields {
 #[server(prefix = "/api", endpoint = "decide")]
 pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
     use crate::backend::{service::moderation, state::app_state};
-    use crate::model::moderation::{Decision, ModerationActionKind, ModerationReason};
+    use crate::model::moderation::{Decision, ModerationActionKind};
     super::with_status(
         async {
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             let action = ModerationActionKind::parse(&form.action)
                 .ok_or_else(|| AppError::invalid("action", "unknown"))?;
-            let reason = match ssr::optional(form.reason) {
-                Some(code) => Some(
-                    ModerationReason::parse(&code)
-                        .ok_or_else(|| AppError::invalid("reason", "unknown"))?,
-                ),
-                None => None,
-            };
+            let reason = ssr::reason(form.reason)?;
             let block_days = match ssr::optional(form.block_days) {
                 Some(days) => Some(
                     days.parse::<u32>()
@@ -165,9 +168,7 @@ pub async fn decide_many(
     back: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{service::moderation, state::app_state};
-    use crate::model::moderation::{
-        Decision, ModerationActionKind, ModerationReason, Target, TargetKind,
-    };
+    use crate::model::moderation::{Decision, ModerationActionKind, Target, TargetKind};
     super::with_status(
         async {
             let state = app_state()?;
@@ -179,13 +180,7 @@ pub async fn decide_many(
                 .collect::<Result<Vec<_>, _>>()?;
             let action = ModerationActionKind::parse(&action)
                 .ok_or_else(|| AppError::invalid("action", "unknown"))?;
-            let reason = match ssr::optional(reason) {
-                Some(code) => Some(
-                    ModerationReason::parse(&code)
-                        .ok_or_else(|| AppError::invalid("reason", "unknown"))?,
-                ),
-                None => None,
-            };
+            let reason = ssr::reason(reason)?;
             let template = Decision {
                 target: Target {
                     kind: TargetKind::Proposal,

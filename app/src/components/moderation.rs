@@ -203,28 +203,3 @@ pub fn DecisionForm(
         </details>
     }
 }
-
-/// The decisions that fit an item's state.
-pub fn actions_for(
-    kind: TargetKind,
-    visibility: Option<Visibility>,
-    locked: bool,
-    objected: bool,
-) -> Vec<ModerationActionKind> {
-    use ModerationActionKind as A;
-    let mut actions = Vec::new();
-    match visibility.unwrap_or(Visibility::Visible) {
-        Visibility::Pending | Visibility::Held => actions.extend([A::Approve, A::Hide]),
-        Visibility::Visible => actions.extend([A::Hide, A::Approve]),
-        Visibility::Hidden => actions.push(A::Restore),
-    }
-    if objected {
-        actions.push(A::Uphold);
-    }
-    actions.push(A::Redact);
-    if kind == TargetKind::Proposal {
-        actions.push(if locked { A::Unlock } else { A::Lock });
-    }
-    actions.extend([A::Warn, A::Block]);
-    actions
-}

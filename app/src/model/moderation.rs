@@ -189,6 +189,31 @@ impl ModerationActionKind {
         Self::ALL.into_iter().find(|a| a.as_str() == value)
     }
 
+    /// The decisions that fit an item in this state, the likely one first (the service
+    /// checks each again).
+    pub fn fitting(
+        kind: TargetKind,
+        visibility: Option<Visibility>,
+        locked: bool,
+        objected: bool,
+    ) -> Vec<Self> {
+        let mut actions = Vec::new();
+        match visibility.unwrap_or(Visibility::Visible) {
+            Visibility::Pending | Visibility::Held => actions.extend([Self::Approve, Self::Hide]),
+            Visibility::Visible => actions.extend([Self::Hide, Self::Approve]),
+            Visibility::Hidden => actions.push(Self::Restore),
+        }
+        if objected {
+            actions.push(Self::Uphold);
+        }
+        actions.push(Self::Redact);
+        if kind == TargetKind::Proposal {
+            actions.push(if locked { Self::Unlock } else { Self::Lock });
+        }
+        actions.extend([Self::Warn, Self::Block]);
+        actions
+    }
+
     /// Decisions that need a public reason from the list.
     pub fn needs_reason(self) -> bool {
         matches!(self, Self::Hide | Self::Warn | Self::Block | Self::Lock)
@@ -252,12 +277,18 @@ impl Decision {
             return Err(AppError::invalid("public_reason", "too_short"));
         }
         if self.public_reason.chars().count() > Self::PUBLIC_REASON_MAX
-            || self.public_reason.chars().any(forbidden_control)
+            || self
+                .public_reason
+                .chars()
+                .any(super::proposal::is_forbidden_control)
         {
             return Err(AppError::invalid("public_reason", "too_long"));
         }
         if self.internal_note.chars().count() > Self::INTERNAL_NOTE_MAX
-            || self.internal_note.chars().any(forbidden_control)
+            || self
+                .internal_note
+                .chars()
+                .any(super::proposal::is_forbidden_control)
         {
             return Err(AppError::invalid("internal_note", "too_long"));
         }
@@ -272,10 +303,6 @@ impl Decision {
         }
         Ok(self)
     }
-}
-
-fn forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
 /// A resident's report.
@@ -296,7 +323,7 @@ impl ReportInput {
         if self.reason == ModerationReason::Other && length < 3 {
             return Err(AppError::invalid("report_note", "too_short"));
         }
-        if length > Self::NOTE_MAX || self.note.chars().any(forbidden_control) {
+        if length > Self::NOTE_MAX || self.note.chars().any(super::proposal::is_forbidden_control) {
             return Err(AppError::invalid("report_note", "too_long"));
         }
         Ok(self)

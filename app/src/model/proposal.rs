@@ -457,7 +457,30 @@ pub const MAX_COMMENT_DEPTH: u8 = 3;
 pub const COMMENT_EDIT_MINUTES: i64 = 15;
 
 /// Control characters other than line breaks and tabs have no place in a text.
-fn is_forbidden_control(c: char) -> bool {
+/// A short plain text (a withdrawal note, an objection): trimmed, `min..=max` characters,
+/// line breaks but no other control characters.
+pub fn validated_note<'a>(
+    text: &'a str,
+    field: &str,
+    min: usize,
+    max: usize,
+) -> Result<&'a str, AppError> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length < min {
+        return Err(AppError::invalid(field, "too_short"));
+    }
+    if length > max
+        || text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(AppError::invalid(field, "too_long"));
+    }
+    Ok(text)
+}
+
+pub(crate) fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 

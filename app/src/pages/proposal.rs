@@ -8,10 +8,10 @@ use crate::api::proposals::{
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::live_form::LiveForm;
-use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm, actions_for};
+use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
-use crate::model::moderation::TargetKind;
+use crate::model::moderation::{ModerationActionKind, TargetKind};
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::pages::proposals::Byline;
 use leptos::prelude::*;
@@ -122,7 +122,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             .moderator_source
             .clone()
             .map(|s| (Some(s.title), s.body));
-        let actions = actions_for(
+        let actions = ModerationActionKind::fitting(
             TargetKind::Proposal,
             detail.moderation.as_ref().map(|m| m.visibility),
             detail.locked,
@@ -398,7 +398,7 @@ fn CommentItem(
         None
     };
     let decision = moderator.then(|| {
-        let actions = actions_for(
+        let actions = ModerationActionKind::fitting(
             TargetKind::Comment,
             comment.moderation.as_ref().map(|m| m.visibility),
             false,

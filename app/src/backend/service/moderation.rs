@@ -20,7 +20,7 @@ use crate::model::moderation::{
     ProcedureChoice, ProcedureDecisions, QueueFilter, QueueItem, QueueKind, QueueView, ReportInput,
     ReportOutcome, ReportView, SettingsView, Target, TargetKind, Visibility,
 };
-use crate::model::proposal::{ProposalInput, validated_comment};
+use crate::model::proposal::{ProposalInput, validated_comment, validated_note};
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -119,8 +119,8 @@ pub async fn settings_view(
                 Some(BlockedAuthor {
                     user_id: row.id,
                     name: row.display_name,
-                    blocked_at: stamp(row.blocked_at?),
-                    until: row.blocked_until.map(stamp),
+                    blocked_at: procedure::timestamp(row.blocked_at?),
+                    until: row.blocked_until.map(procedure::timestamp),
                 })
             })
             .collect(),
@@ -562,18 +562,7 @@ pub async fn object<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let text = text.trim();
-    let length = text.chars().count();
-    if length < 10 {
-        return Err(AppError::invalid("objection", "too_short"));
-    }
-    if length > 2_000
-        || text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r'))
-    {
-        return Err(AppError::invalid("objection", "too_long"));
-    }
+    let text = validated_note(text, "objection", 10, 2_000)?;
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
@@ -996,7 +985,7 @@ async fn tell(
     let words = MailWords::of(lang);
     let subject = words.subject(decision.action);
     let what = match decision.action {
-        ModerationActionKind::Block => words.block(block_until.map(stamp)),
+        ModerationActionKind::Block => words.block(block_until.map(procedure::timestamp)),
         action => words.decision(action).to_owned(),
     };
     let item_text = match item.target.kind {
@@ -1185,7 +1174,7 @@ pub(crate) fn mark(
             .then(|| hidden_reason.and_then(ModerationReason::parse))
             .flatten(),
         note: hidden.then(|| hidden_note.map(str::to_owned)).flatten(),
-        at: moderated_at.map(stamp),
+        at: moderated_at.map(procedure::timestamp),
         can_object: hidden && is_author && !objected,
         objected: hidden && is_author && objected,
     })
@@ -1276,17 +1265,13 @@ pub async fn queue(
     user.require(Permission::Moderate)?;
     let mut select =
         moderation_queue::Entity::find().filter(moderation_queue::Column::Status.eq(QUEUE_OPEN));
-    let procedures = procedure_choices(db).await?;
+    let choices = procedure_choices(db).await?;
     if let Some(slug) = &filter.procedure {
-        let id = procedure_entity::Entity::find()
-            .select_only()
-            .column(procedure_entity::Column::Id)
-            .filter(procedure_entity::Column::Slug.eq(slug.as_str()))
-            .into_tuple::<i64>()
-            .one(db)
-            .await
-            .map_err(storage_error)?
-            .unwrap_or(0);
+        // An unknown address filters to nothing.
+        let id = choices
+            .iter()
+            .find(|(_, p)| p.slug == *slug)
+            .map_or(0, |(id, _)| *id);
         select = select.filter(moderation_queue::Column::ProcedureId.eq(id));
     }
     select = match filter.kind {
@@ -1328,7 +1313,7 @@ pub async fn queue(
         .order_by_asc(moderation_queue::Column::OpenedAt)
         .order_by_asc(moderation_queue::Column::Id);
     if let Some(cursor) = &filter.cursor {
-        let (micros, id) = parse_cursor(cursor)?;
+        let (micros, id) = super::proposal::parse_cursor(cursor)?;
         let at = DateTime::<Utc>::from_timestamp_micros(micros)
             .ok_or_else(|| AppError::invalid("cursor", "malformed"))?;
         page = page.filter(
@@ -1353,7 +1338,9 @@ pub async fn queue(
     } else {
         None
     };
-    let items = queue_items(db, user, rows, &procedures, now).await?;
+    let by_id: HashMap<i64, ProcedureChoice> = choices.iter().cloned().collect();
+    let items = queue_items(db, user, rows, &by_id, now).await?;
+    let procedures = choices.into_iter().map(|(_, p)| p).collect();
     Ok(QueueView {
         filter,
         total,
@@ -1367,7 +1354,7 @@ async fn queue_items(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     rows: Vec<moderation_queue::Model>,
-    procedures: &[ProcedureChoice],
+    procedures: &HashMap<i64, ProcedureChoice>,
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueItem>, AppError> {
     let ids_of = |kind: TargetKind| -> Vec<i64> {
@@ -1435,29 +1422,12 @@ async fn queue_items(
                 reason: ModerationReason::parse(&row.reason).unwrap_or(ModerationReason::Other),
                 note: row.note,
                 snapshot: row.snapshot,
-                created_at: stamp(row.created_at),
+                created_at: procedure::timestamp(row.created_at),
             });
     }
     let mut people: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
     people.extend(rows.iter().filter_map(|r| r.claimed_by));
     let names = names_of(db, people).await?;
-    let procedure_ids: HashMap<i64, (String, String)> = procedure_entity::Entity::find()
-        .select_only()
-        .column(procedure_entity::Column::Id)
-        .column(procedure_entity::Column::Slug)
-        .column(procedure_entity::Column::Title)
-        .filter(
-            procedure_entity::Column::Id
-                .is_in(rows.iter().map(|r| r.procedure_id).collect::<HashSet<_>>()),
-        )
-        .into_tuple::<(i64, String, String)>()
-        .all(db)
-        .await
-        .map_err(storage_error)?
-        .into_iter()
-        .map(|(id, slug, title)| (id, (slug, title)))
-        .collect();
-    let _ = procedures;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(kind) = TargetKind::parse(&row.target_kind) else {
@@ -1496,9 +1466,9 @@ async fn queue_items(
             .is_some_and(|until| until > now)
             .then_some(row.claimed_by)
             .flatten();
-        let (slug, title) = procedure_ids
+        let (slug, title) = procedures
             .get(&row.procedure_id)
-            .cloned()
+            .map(|p| (p.slug.clone(), p.title.clone()))
             .unwrap_or_default();
         items.push(QueueItem {
             id: row.id,
@@ -1519,7 +1489,7 @@ async fn queue_items(
             objection: row.objection,
             hidden_reason: hidden_reason.as_deref().and_then(ModerationReason::parse),
             locked: parent.locked_at.is_some(),
-            opened_at: stamp(row.opened_at),
+            opened_at: procedure::timestamp(row.opened_at),
             claimed_by_other: live_claim
                 .filter(|by| *by != user.id)
                 .map(|by| names.get(&by).cloned().unwrap_or_default()),
@@ -1530,9 +1500,14 @@ async fn queue_items(
     Ok(items)
 }
 
-async fn procedure_choices(db: &impl ConnectionTrait) -> Result<Vec<ProcedureChoice>, AppError> {
-    let rows: Vec<(String, String)> = procedure_entity::Entity::find()
+/// Every procedure by id, title order: the queue's filter list, its items' and the
+/// statistics' names, from one query.
+async fn procedure_choices(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(i64, ProcedureChoice)>, AppError> {
+    let rows: Vec<(i64, String, String)> = procedure_entity::Entity::find()
         .select_only()
+        .column(procedure_entity::Column::Id)
         .column(procedure_entity::Column::Slug)
         .column(procedure_entity::Column::Title)
         .order_by_asc(procedure_entity::Column::Title)
@@ -1542,17 +1517,8 @@ async fn procedure_choices(db: &impl ConnectionTrait) -> Result<Vec<ProcedureCho
         .map_err(storage_error)?;
     Ok(rows
         .into_iter()
-        .map(|(slug, title)| ProcedureChoice { slug, title })
+        .map(|(id, slug, title)| (id, ProcedureChoice { slug, title }))
         .collect())
-}
-
-fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
-    let malformed = || AppError::invalid("cursor", "malformed");
-    let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
-    Ok((
-        value.parse().map_err(|_| malformed())?,
-        id.parse().map_err(|_| malformed())?,
-    ))
 }
 
 // ---------- the public ledger ----------
@@ -1627,7 +1593,7 @@ pub async fn ledger(
             let named = row.procedure_id.and_then(|id| published.get(&id));
             Some(LedgerEntry {
                 id: row.id,
-                created_at: stamp(row.created_at),
+                created_at: procedure::timestamp(row.created_at),
                 action,
                 reason: row.reason_code.as_deref().and_then(ModerationReason::parse),
                 public_reason: row.public_reason,
@@ -1638,7 +1604,7 @@ pub async fn ledger(
                 proposal_id: row.proposal_id.filter(|_| named.is_some()),
                 procedure_slug: named.map(|(slug, _)| slug.clone()),
                 procedure_title: named.map(|(_, title)| title.clone()),
-                block_until: row.block_until.map(stamp),
+                block_until: row.block_until.map(procedure::timestamp),
             })
         })
         .collect();
@@ -1700,21 +1666,7 @@ pub async fn stats(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let titles: HashMap<i64, ProcedureChoice> = procedure_entity::Entity::find()
-        .all(db)
-        .await
-        .map_err(storage_error)?
-        .into_iter()
-        .map(|p| {
-            (
-                p.id,
-                ProcedureChoice {
-                    slug: p.slug,
-                    title: p.title,
-                },
-            )
-        })
-        .collect();
+    let titles: HashMap<i64, ProcedureChoice> = procedure_choices(db).await?.into_iter().collect();
     let mut by_procedure: Vec<ProcedureDecisions> = Vec::new();
     for (procedure_id, action, n) in grouped {
         let Some(action) = ModerationActionKind::parse(&action) else {
@@ -1754,10 +1706,6 @@ pub async fn stats(
         decided_items: minutes.len() as u64,
         by_procedure,
     })
-}
-
-fn stamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp(at.timestamp())
 }
 
 #[cfg(test)]

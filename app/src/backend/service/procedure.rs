@@ -767,7 +767,7 @@ fn current_phase(schedule: &[ScheduledPhase], now: DateTime<Utc>) -> Option<Phas
         .map(|p| p.kind)
 }
 
-fn timestamp(at: DateTime<Utc>) -> Timestamp {
+pub(crate) fn timestamp(at: DateTime<Utc>) -> Timestamp {
     Timestamp(at.timestamp())
 }
 

@@ -15,7 +15,7 @@ use crate::model::procedure::Slug;
 use crate::model::proposal::{
     COMMENT_EDIT_MINUTES, CommentView, ProposalCard, ProposalDetail, ProposalInput,
     ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally, Viewer,
-    VoteBudget, VoteRule, validated_event,
+    VoteBudget, VoteRule, validated_event, validated_note,
 };
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Utc};
@@ -203,18 +203,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let note = note.trim();
-    let length = note.chars().count();
-    if length < 3 {
-        return Err(AppError::invalid("note", "too_short"));
-    }
-    if length > 1_000
-        || note
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r')
-    {
-        return Err(AppError::invalid("note", "too_long"));
-    }
+    let note = validated_note(note, "note", 3, 1_000)?;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
     let row = find(&txn, proposal_id).await?;
@@ -703,7 +692,7 @@ impl SortKey {
     }
 }
 
-fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
+pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
     let malformed = || AppError::invalid("cursor", "malformed");
     let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
     Ok((
