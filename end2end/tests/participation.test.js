@@ -75,7 +75,7 @@ describe('proposing, discussing and voting', () => {
     await waitForHydration(fatma.page);
     const comment = fatma.page.locator('.comment', { hasText: 'die Route nutze ich jeden Tag' });
     await comment.locator('summary:has-text("Antworten")').click();
-    await comment.locator('textarea').fill('Ich auch, vor allem morgens.');
+    await comment.locator('textarea[name="body"]').fill('Ich auch, vor allem morgens.');
     await comment.locator('button:has-text("Antwort senden")').click();
     await fatma.page.locator('.comment--depth-1:has-text("vor allem morgens")').waitFor();
     await fatma.page.locator('#comments-heading:has-text("2 Kommentare")').waitFor();
