@@ -150,7 +150,10 @@ fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     let context = {
         let state = state.clone();
-        move || leptos::prelude::provide_context(state.clone())
+        move || {
+            leptos::prelude::provide_context(state.clone());
+            leptos::prelude::provide_context(app::api::RequestAccount::default());
+        }
     };
     let track = axum::middleware::from_fn_with_state(metrics.clone(), metrics::track);
 

@@ -93,6 +93,11 @@ enum Seed {
     },
 }
 
+/// Rendering a page allocates many small strings across worker threads; mimalloc serves
+/// them from per-thread pages where glibc's allocator contended on its arena locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

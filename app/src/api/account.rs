@@ -6,8 +6,9 @@ use crate::model::account::{Me, UserRow};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use crate::backend::auth::{self, CurrentUser};
+    use crate::backend::entity::user;
     use crate::backend::service::account;
     use crate::backend::state::app_state;
     use crate::error::AppError;
@@ -17,18 +18,38 @@ pub(crate) mod ssr {
         use_context::<http::request::Parts>().ok_or(AppError::Internal)
     }
 
-    /// The signed-in person of this request, if any.
-    pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    /// The signed-in person of this request and their account, looked up once per request:
+    /// the header, the page and its server functions all ask.
+    #[derive(Clone, Default)]
+    pub struct RequestAccount(
+        std::sync::Arc<tokio::sync::OnceCell<Option<(CurrentUser, user::Model)>>>,
+    );
+
+    async fn lookup() -> Result<Option<(CurrentUser, user::Model)>, AppError> {
         let state = app_state()?;
         let Some(token) = auth::session_token(&parts()?.headers) else {
             return Ok(None);
         };
-        match account::authenticate(&state.db, &state.jwt_secret, &token, chrono::Utc::now()).await
+        match account::authenticate_account(&state.db, &state.jwt_secret, &token, chrono::Utc::now())
+            .await
         {
-            Ok(user) => Ok(Some(user)),
+            Ok(found) => Ok(Some(found)),
             Err(AppError::Unauthenticated) => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// The signed-in person of this request and their account row, if any.
+    pub async fn current_account() -> Result<Option<(CurrentUser, user::Model)>, AppError> {
+        match use_context::<RequestAccount>() {
+            Some(RequestAccount(cell)) => cell.get_or_try_init(lookup).await.cloned(),
+            None => lookup().await,
+        }
+    }
+
+    /// The signed-in person of this request, if any.
+    pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+        Ok(current_account().await?.map(|(user, _)| user))
     }
 
     pub async fn require_user() -> Result<CurrentUser, AppError> {
@@ -68,13 +89,13 @@ pub(crate) fn done(path: &str) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
-    use crate::backend::{service::account, state::app_state};
+    use crate::backend::service::account;
     super::with_status(
         async {
-            match ssr::current_user().await? {
-                Some(user) => account::me(&app_state()?.db, &user).await.map(Some),
-                None => Ok(None),
-            }
+            ssr::current_account()
+                .await?
+                .map(|(_, account)| account::me_of(account))
+                .transpose()
         }
         .await,
     )

@@ -6,6 +6,10 @@ pub mod procedures;
 pub mod proposals;
 pub mod site;
 
+/// Provide one per request (with the app state) so the session is checked once per request.
+#[cfg(feature = "ssr")]
+pub use account::ssr::RequestAccount;
+
 /// Script clients get an error with its HTTP status (422, 404, …). A plain HTML form post
 /// keeps the redirect back to its page that the server-function layer sets.
 #[cfg(feature = "ssr")]

@@ -18,6 +18,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 
 /// The version of the terms and privacy notice a registration accepts.
 pub const TERMS_VERSION: &str = "2026-11";
@@ -249,26 +250,46 @@ pub async fn authenticate(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<CurrentUser, AppError> {
+    authenticate_account(db, secret, token, now)
+        .await
+        .map(|(user, _)| user)
+}
+
+/// The person behind a session token and their account row, in one query: the account,
+/// if it is not deleted and the token's session is neither revoked nor expired.
+pub async fn authenticate_account(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(CurrentUser, user::Model), AppError> {
     let (user_id, session_id) = auth::verify_token(secret, token)?;
-    let session = login_session::Entity::find_by_id(session_id.clone())
+    let live_session = Query::select()
+        .expr(Expr::val(1))
+        .from(login_session::Entity)
+        .and_where(Expr::col((login_session::Entity, login_session::Column::Id)).eq(session_id.as_str()))
+        .and_where(
+            Expr::col((login_session::Entity, login_session::Column::UserId))
+                .equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(Expr::col((login_session::Entity, login_session::Column::RevokedAt)).is_null())
+        .and_where(Expr::col((login_session::Entity, login_session::Column::ExpiresAt)).gt(now))
+        .to_owned();
+    let account = user::Entity::find_by_id(user_id)
+        .filter(user::Column::DeletedAt.is_null())
+        .filter(Expr::exists(live_session))
         .one(db)
         .await
         .map_err(storage_error)?
-        .filter(|s| s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > now)
         .ok_or(AppError::Unauthenticated)?;
-    let account = user::Entity::find_by_id(session.user_id)
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .filter(|u| u.deleted_at.is_none())
-        .ok_or(AppError::Unauthenticated)?;
-    Ok(CurrentUser {
+    let current = CurrentUser {
         id: account.id,
         session_id,
         role: Role::parse(&account.role).unwrap_or(Role::Resident),
         verified: account.email_verified_at.is_some(),
         blocked: account.blocked_at(now),
-    })
+    };
+    Ok((current, account))
 }
 
 /// Ends one session.
@@ -450,7 +471,7 @@ pub async fn me(db: &impl ConnectionTrait, current: &CurrentUser) -> Result<Me, 
     me_of(load(db, current.id).await?)
 }
 
-fn me_of(account: user::Model) -> Result<Me, AppError> {
+pub(crate) fn me_of(account: user::Model) -> Result<Me, AppError> {
     Ok(Me {
         id: account.id,
         email: account.email.ok_or(AppError::NotFound)?,

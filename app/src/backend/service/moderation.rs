@@ -1226,19 +1226,7 @@ pub(crate) async fn reported_by(
     };
     let rows = report::Entity::find()
         .filter(report::Column::ReporterId.eq(user_id))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(report::Column::TargetKind.eq(TargetKind::Proposal.as_str()))
-                        .add(report::Column::TargetId.eq(proposal_id)),
-                )
-                .add(
-                    Condition::all()
-                        .add(report::Column::TargetKind.eq(TargetKind::Comment.as_str()))
-                        .add(report::Column::TargetId.is_in(comment_ids.iter().copied())),
-                ),
-        )
+        .filter(report_targets(vec![proposal_id], comment_ids.to_vec()))
         .all(db)
         .await
         .map_err(storage_error)?;
@@ -1251,6 +1239,25 @@ pub(crate) async fn reported_by(
             })
         })
         .collect())
+}
+
+/// Reports on any of these proposals or comments. One branch per kind that has ids: an
+/// empty `IN` branch would keep SQLite from using the target index and scan every report.
+fn report_targets(proposal_ids: Vec<i64>, comment_ids: Vec<i64>) -> Condition {
+    let mut targets = Condition::any();
+    for (kind, ids) in [
+        (TargetKind::Proposal, proposal_ids),
+        (TargetKind::Comment, comment_ids),
+    ] {
+        if !ids.is_empty() {
+            targets = targets.add(
+                Condition::all()
+                    .add(report::Column::TargetKind.eq(kind.as_str()))
+                    .add(report::Column::TargetId.is_in(ids)),
+            );
+        }
+    }
+    targets
 }
 
 // ---------- the queue ----------
@@ -1389,25 +1396,12 @@ async fn queue_items(
             .map(|p| (p.id, p))
             .collect()
     };
-    let proposal_targets = ids_of(TargetKind::Proposal);
     let report_rows = if rows.is_empty() {
         Vec::new()
     } else {
         report::Entity::find()
             .filter(report::Column::Status.eq(REPORT_OPEN))
-            .filter(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(report::Column::TargetKind.eq(TargetKind::Proposal.as_str()))
-                            .add(report::Column::TargetId.is_in(proposal_targets)),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(report::Column::TargetKind.eq(TargetKind::Comment.as_str()))
-                            .add(report::Column::TargetId.is_in(comment_ids)),
-                    ),
-            )
+            .filter(report_targets(ids_of(TargetKind::Proposal), comment_ids))
             .order_by_asc(report::Column::Id)
             .all(db)
             .await
