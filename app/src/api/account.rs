@@ -30,8 +30,13 @@ pub mod ssr {
         let Some(token) = auth::session_token(&parts()?.headers) else {
             return Ok(None);
         };
-        match account::authenticate_account(&state.db, &state.jwt_secret, &token, chrono::Utc::now())
-            .await
+        match account::authenticate_account(
+            &state.db,
+            &state.jwt_secret,
+            &token,
+            chrono::Utc::now(),
+        )
+        .await
         {
             Ok(found) => Ok(Some(found)),
             Err(AppError::Unauthenticated) => Ok(None),

@@ -441,6 +441,7 @@ pub(super) static TEXTS: Texts = Texts {
     comment_on: "Kommentar zu",
     proposal_kind: "Vorschlag",
     hide_heading: "Ausblenden mit Begründung",
+    choose_reason: "Begründung wählen …",
     ledger_title: "Moderationsprotokoll",
     ledger_intro: "Jede Entscheidung der Moderation, mit Datum und öffentlicher Begründung. Wer entschieden hat und interne Notizen werden nicht veröffentlicht.",
     ledger_empty: "Bisher keine Entscheidungen.",

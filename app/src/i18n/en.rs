@@ -440,6 +440,7 @@ pub(super) static TEXTS: Texts = Texts {
     comment_on: "Comment on",
     proposal_kind: "Proposal",
     hide_heading: "Hide with a reason",
+    choose_reason: "Choose a reason …",
     ledger_title: "Moderation ledger",
     ledger_intro: "Every moderation decision, with its date and public reason. Who decided and internal notes are not published.",
     ledger_empty: "No decisions yet.",

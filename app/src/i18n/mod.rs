@@ -558,6 +558,7 @@ pub struct Texts {
     pub comment_on: &'static str,
     pub proposal_kind: &'static str,
     pub hide_heading: &'static str,
+    pub choose_reason: &'static str,
     pub ledger_title: &'static str,
     pub ledger_intro: &'static str,
     pub ledger_empty: &'static str,

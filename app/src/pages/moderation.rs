@@ -11,8 +11,8 @@ use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::moderation::reason_options;
 use crate::i18n::{T, page_title, use_i18n};
 use crate::model::moderation::{
-    Ledger, LedgerEntry, ModerationActionKind, ModerationReason, ModerationStats, QueueFilter,
-    QueueItem, QueueKind, QueueView, SettingsView, TargetKind,
+    Ledger, LedgerEntry, ModerationActionKind, ModerationStats, QueueFilter, QueueItem, QueueKind,
+    QueueView, SettingsView, TargetKind,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -220,12 +220,12 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| i18n.t().deleted_account.to_owned());
     let screen = item.screen_rule.clone().map(|rule| {
-        view! { <p><strong><T k=|t| t.screen_rule_label /></strong>": " <code>{rule}</code></p> }
+        view! { <p><strong>{move || i18n.t().screen_rule_label}</strong>": " <code>{rule}</code></p> }
     });
     let objection = item.objection.clone().map(|text| {
         view! {
             <div class="objection">
-                <p><strong><T k=|t| t.objection_label /></strong></p>
+                <p><strong>{move || i18n.t().objection_label}</strong></p>
                 <p class="preserve-lines">{text}</p>
             </div>
         }
@@ -243,7 +243,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                         " · " {move || i18n.t().date(at)}
                         {(!report.note.is_empty()).then(|| view! { <p class="preserve-lines">{report.note.clone()}</p> })}
                         <details class="disclosure">
-                            <summary><T k=|t| t.snapshot_label /></summary>
+                            <summary>{move || i18n.t().snapshot_label}</summary>
                             <p class="preserve-lines">{report.snapshot.clone()}</p>
                         </details>
                     </li>
@@ -266,8 +266,8 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                 <input type="hidden" name="queue_id" value=item.id />
                 <input type="hidden" name="release" value="1" />
                 <input type="hidden" name="back" value=back.clone() />
-                <span><T k=|t| t.claimed_by_you /></span>" "
-                <button type="submit" class="button--quiet"><T k=|t| t.release /></button>
+                <span>{move || i18n.t().claimed_by_you}</span>" "
+                <button type="submit" class="button--quiet">{move || i18n.t().release}</button>
             </form>
         }
         .into_any(),
@@ -275,7 +275,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
             <form method="post" action=Claim::PATH class="inline-form">
                 <input type="hidden" name="queue_id" value=item.id />
                 <input type="hidden" name="back" value=back.clone() />
-                <button type="submit" class="button--quiet" data-key="c"><T k=|t| t.claim />" (c)"</button>
+                <button type="submit" class="button--quiet" data-key="c">{move || i18n.t().claim}" (c)"</button>
             </form>
         }
         .into_any(),
@@ -288,7 +288,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                 <input type="hidden" name="form[id]" value=id />
                 <input type="hidden" name="form[action]" value=ModerationActionKind::Approve.as_str() />
                 <input type="hidden" name="form[back]" value=back.clone() />
-                <button type="submit" data-key="a"><T k=|t| t.act_approve />" (a)"</button>
+                <button type="submit" data-key="a">{move || i18n.t().act_approve}" (a)"</button>
             </form>
         }
     });
@@ -299,51 +299,47 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                 <input type="hidden" name="form[kind]" value=kind.as_str() />
                 <input type="hidden" name="form[id]" value=id />
                 <input type="hidden" name="form[back]" value=back.clone() />
-                <button type="submit" name="form[action]" value=ModerationActionKind::Restore.as_str()><T k=|t| t.act_restore /></button>
+                <button type="submit" name="form[action]" value=ModerationActionKind::Restore.as_str()>{move || i18n.t().act_restore}</button>
                 " "
-                <button type="submit" name="form[action]" value=ModerationActionKind::Uphold.as_str() class="button--quiet"><T k=|t| t.act_uphold /></button>
+                <button type="submit" name="form[action]" value=ModerationActionKind::Uphold.as_str() class="button--quiet">{move || i18n.t().act_uphold}</button>
             </form>
         }
     });
     let hide = (free && !hidden_already).then(|| {
         let prefix = format!("hide-{}", item.id);
         let suggested = item.suggested_reason;
-        let radios = ModerationReason::ALL
-            .into_iter()
-            .map(|reason| {
-                let input_id = format!("{prefix}-{}", reason.as_str());
-                let checked = suggested == Some(reason);
-                view! {
-                    <div class="choice">
-                        <input type="radio" id=input_id.clone() name="form[reason]" value=reason.as_str() checked=checked required />
-                        <label for=input_id>{move || i18n.t().reason(reason)}</label>
-                    </div>
-                }
-            })
-            .collect_view();
+        // A list box rather than radio buttons: six choices on each of 25 items were most
+        // of the page. Pre-set to the most frequent report reason; otherwise a choice is due.
+        let reason_id = format!("{prefix}-reason");
+        let choose = suggested
+            .is_none()
+            .then(|| view! { <option value="" selected>{move || i18n.t().choose_reason}</option> });
         let public_id = format!("{prefix}-public");
         let note_id = format!("{prefix}-note");
         view! {
             <details class="disclosure hide-panel" data-key="h">
-                <summary><T k=|t| t.act_hide />" (h)"</summary>
+                <summary>{move || i18n.t().act_hide}" (h)"</summary>
                 <form method="post" action=Decide::PATH>
                     <input type="hidden" name="form[kind]" value=kind.as_str() />
                     <input type="hidden" name="form[id]" value=id />
                     <input type="hidden" name="form[action]" value=ModerationActionKind::Hide.as_str() />
                     <input type="hidden" name="form[back]" value=back.clone() />
-                    <fieldset class="choices">
-                        <legend><T k=|t| t.hide_heading /></legend>
-                        {radios}
-                    </fieldset>
                     <div class="field">
-                        <label for=public_id.clone()><T k=|t| t.public_reason_label /></label>
+                        <label for=reason_id.clone()>{move || i18n.t().hide_heading}</label>
+                        <select id=reason_id name="form[reason]" required>
+                            {choose}
+                            {reason_options(suggested)}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for=public_id.clone()>{move || i18n.t().public_reason_label}</label>
                         <input id=public_id type="text" name="form[public_reason]" maxlength="500" data-focus="h" />
                     </div>
                     <div class="field">
-                        <label for=note_id.clone()><T k=|t| t.internal_note_label /></label>
+                        <label for=note_id.clone()>{move || i18n.t().internal_note_label}</label>
                         <input id=note_id type="text" name="form[internal_note]" maxlength="2000" />
                     </div>
-                    <button type="submit" class="button--danger"><T k=|t| t.act_hide /></button>
+                    <button type="submit" class="button--danger">{move || i18n.t().act_hide}</button>
                 </form>
             </details>
         }
@@ -356,7 +352,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                 <header class="queue-item__header">
                     <div class="choice">
                         <input type="checkbox" id=select_id.clone() form="bulk" name=format!("targets[{index}]") value=target_value data-key="x" />
-                        <label for=select_id><T k=|t| t.select_item /></label>
+                        <label for=select_id>{move || i18n.t().select_item}</label>
                     </div>
                     <h2 id=heading_id>{heading}</h2>
                     <p class="card__kicker">
@@ -373,7 +369,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                     {claim}
                     {approve}
                     {restore_or_uphold}
-                    <a href=href><T k=|t| t.open_item /></a>
+                    <a href=href>{move || i18n.t().open_item}</a>
                 </div>
                 {hide}
             </article>

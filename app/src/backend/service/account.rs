@@ -14,11 +14,11 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::account::{DisplayName, Email, Me, NewPassword, Role, UserRow};
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 
 /// The version of the terms and privacy notice a registration accepts.
 pub const TERMS_VERSION: &str = "2026-11";
@@ -267,7 +267,9 @@ pub async fn authenticate_account(
     let live_session = Query::select()
         .expr(Expr::val(1))
         .from(login_session::Entity)
-        .and_where(Expr::col((login_session::Entity, login_session::Column::Id)).eq(session_id.as_str()))
+        .and_where(
+            Expr::col((login_session::Entity, login_session::Column::Id)).eq(session_id.as_str()),
+        )
         .and_where(
             Expr::col((login_session::Entity, login_session::Column::UserId))
                 .equals((user::Entity, user::Column::Id)),

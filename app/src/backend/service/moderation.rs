@@ -23,10 +23,11 @@ use crate::model::moderation::{
 use crate::model::proposal::{ProposalInput, validated_comment, validated_note};
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -1333,8 +1334,9 @@ pub async fn queue(
                 ),
         );
     }
-    let mut rows = page
+    let mut rows = with_item_columns(page)
         .limit(QUEUE_PAGE_SIZE + 1)
+        .into_model::<QueueRow>()
         .all(db)
         .await
         .map_err(storage_error)?;
@@ -1357,10 +1359,86 @@ pub async fn queue(
     })
 }
 
+/// A queue entry with what its card shows of the item, its proposal and its author: one
+/// query (joins on primary keys) instead of one per table.
+#[derive(Debug, FromQueryResult)]
+struct QueueRow {
+    id: i64,
+    target_kind: String,
+    target_id: i64,
+    procedure_id: i64,
+    proposal_id: i64,
+    pending: bool,
+    screen_rule: Option<String>,
+    objection: Option<String>,
+    opened_at: DateTime<Utc>,
+    claimed_by: Option<i64>,
+    claimed_until: Option<DateTime<Utc>>,
+    title: String,
+    proposal_body: String,
+    proposal_visibility: String,
+    proposal_hidden_reason: Option<String>,
+    locked_at: Option<DateTime<Utc>>,
+    comment_body: Option<String>,
+    comment_visibility: Option<String>,
+    comment_hidden_reason: Option<String>,
+    author_name: Option<String>,
+}
+
+fn with_item_columns(
+    select: sea_orm::Select<moderation_queue::Entity>,
+) -> sea_orm::Select<moderation_queue::Entity> {
+    use moderation_queue::Column as Q;
+    let to_proposal = moderation_queue::Entity::belongs_to(proposal::Entity)
+        .from(Q::ProposalId)
+        .to(proposal::Column::Id)
+        .into();
+    let to_comment = moderation_queue::Entity::belongs_to(comment::Entity)
+        .from(Q::TargetId)
+        .to(comment::Column::Id)
+        .on_condition(|queue, _| {
+            Expr::col((queue, Q::TargetKind))
+                .eq(TargetKind::Comment.as_str())
+                .into_condition()
+        })
+        .into();
+    let to_author = moderation_queue::Entity::belongs_to(user::Entity)
+        .from(Q::AuthorId)
+        .to(user::Column::Id)
+        .into();
+    select
+        .select_only()
+        .columns([
+            Q::Id,
+            Q::TargetKind,
+            Q::TargetId,
+            Q::ProcedureId,
+            Q::ProposalId,
+            Q::Pending,
+            Q::ScreenRule,
+            Q::Objection,
+            Q::OpenedAt,
+            Q::ClaimedBy,
+            Q::ClaimedUntil,
+        ])
+        .column_as(proposal::Column::Title, "title")
+        .column_as(proposal::Column::Body, "proposal_body")
+        .column_as(proposal::Column::Visibility, "proposal_visibility")
+        .column_as(proposal::Column::HiddenReason, "proposal_hidden_reason")
+        .column_as(proposal::Column::LockedAt, "locked_at")
+        .column_as(comment::Column::Body, "comment_body")
+        .column_as(comment::Column::Visibility, "comment_visibility")
+        .column_as(comment::Column::HiddenReason, "comment_hidden_reason")
+        .column_as(user::Column::DisplayName, "author_name")
+        .join(JoinType::InnerJoin, to_proposal)
+        .join(JoinType::LeftJoin, to_comment)
+        .join(JoinType::LeftJoin, to_author)
+}
+
 async fn queue_items(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
-    rows: Vec<moderation_queue::Model>,
+    rows: Vec<QueueRow>,
     procedures: &HashMap<i64, ProcedureChoice>,
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueItem>, AppError> {
@@ -1370,43 +1448,21 @@ async fn queue_items(
             .map(|r| r.target_id)
             .collect()
     };
-    let comment_ids = ids_of(TargetKind::Comment);
-    let comments: HashMap<i64, comment::Model> = if comment_ids.is_empty() {
-        HashMap::new()
-    } else {
-        comment::Entity::find()
-            .filter(comment::Column::Id.is_in(comment_ids.clone()))
-            .all(db)
-            .await
-            .map_err(storage_error)?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect()
-    };
-    let proposal_ids: HashSet<i64> = rows.iter().map(|r| r.proposal_id).collect();
-    let proposals: HashMap<i64, proposal::Model> = if proposal_ids.is_empty() {
-        HashMap::new()
-    } else {
-        proposal::Entity::find()
-            .filter(proposal::Column::Id.is_in(proposal_ids))
-            .all(db)
-            .await
-            .map_err(storage_error)?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect()
-    };
-    let report_rows = if rows.is_empty() {
+    let mut report_rows = if rows.is_empty() {
         Vec::new()
     } else {
         report::Entity::find()
             .filter(report::Column::Status.eq(REPORT_OPEN))
-            .filter(report_targets(ids_of(TargetKind::Proposal), comment_ids))
-            .order_by_asc(report::Column::Id)
+            .filter(report_targets(
+                ids_of(TargetKind::Proposal),
+                ids_of(TargetKind::Comment),
+            ))
             .all(db)
             .await
             .map_err(storage_error)?
     };
+    // In the order they came in (sorted here: in SQL it would take SQLite a temporary table).
+    report_rows.sort_unstable_by_key(|r| r.id);
     let mut reports: HashMap<(String, i64), Vec<ReportView>> = HashMap::new();
     for row in report_rows {
         reports
@@ -1419,24 +1475,42 @@ async fn queue_items(
                 created_at: procedure::timestamp(row.created_at),
             });
     }
-    let mut people: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
-    people.extend(rows.iter().filter_map(|r| r.claimed_by));
-    let names = names_of(db, people).await?;
+    let live_claim = |row: &QueueRow| {
+        row.claimed_until
+            .is_some_and(|until| until > now)
+            .then_some(row.claimed_by)
+            .flatten()
+    };
+    // Names of other moderators holding a claim: rare, so only looked up when there are any.
+    let claimers = names_of(
+        db,
+        rows.iter()
+            .filter_map(live_claim)
+            .filter(|by| *by != user.id)
+            .collect(),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(kind) = TargetKind::parse(&row.target_kind) else {
             continue;
         };
-        let Some(parent) = proposals.get(&row.proposal_id) else {
-            continue;
-        };
         let (body, visibility, hidden_reason) = match kind {
-            TargetKind::Proposal => (&parent.body, &parent.visibility, &parent.hidden_reason),
+            TargetKind::Proposal => (
+                row.proposal_body.as_str(),
+                row.proposal_visibility.as_str(),
+                row.proposal_hidden_reason.as_deref(),
+            ),
             TargetKind::Comment => {
-                let Some(c) = comments.get(&row.target_id) else {
+                let (Some(body), Some(visibility)) = (&row.comment_body, &row.comment_visibility)
+                else {
                     continue;
                 };
-                (&c.body, &c.visibility, &c.hidden_reason)
+                (
+                    body.as_str(),
+                    visibility.as_str(),
+                    row.comment_hidden_reason.as_deref(),
+                )
             }
         };
         let item_reports = reports
@@ -1455,11 +1529,7 @@ async fn queue_items(
                     std::cmp::Reverse(*r as u8),
                 )
             });
-        let live_claim = row
-            .claimed_until
-            .is_some_and(|until| until > now)
-            .then_some(row.claimed_by)
-            .flatten();
+        let claim = live_claim(&row);
         let (slug, title) = procedures
             .get(&row.procedure_id)
             .map(|p| (p.slug.clone(), p.title.clone()))
@@ -1473,21 +1543,21 @@ async fn queue_items(
             proposal_id: row.proposal_id,
             procedure_title: title,
             procedure_slug: slug,
-            title: parent.title.clone(),
             body_html: markdown_to_html(body),
-            author: names.get(&row.author_id).cloned(),
             visibility: Visibility::parse(visibility),
+            hidden_reason: hidden_reason.and_then(ModerationReason::parse),
+            title: row.title,
+            author: row.author_name,
             pending: row.pending,
             screen_rule: row.screen_rule,
             reports: item_reports,
             objection: row.objection,
-            hidden_reason: hidden_reason.as_deref().and_then(ModerationReason::parse),
-            locked: parent.locked_at.is_some(),
+            locked: row.locked_at.is_some(),
             opened_at: procedure::timestamp(row.opened_at),
-            claimed_by_other: live_claim
+            claimed_by_other: claim
                 .filter(|by| *by != user.id)
-                .map(|by| names.get(&by).cloned().unwrap_or_default()),
-            claimed_by_me: live_claim == Some(user.id),
+                .map(|by| claimers.get(&by).cloned().unwrap_or_default()),
+            claimed_by_me: claim == Some(user.id),
             suggested_reason,
         });
     }
@@ -1504,11 +1574,13 @@ async fn procedure_choices(
         .column(procedure_entity::Column::Id)
         .column(procedure_entity::Column::Slug)
         .column(procedure_entity::Column::Title)
-        .order_by_asc(procedure_entity::Column::Title)
         .into_tuple()
         .all(db)
         .await
         .map_err(storage_error)?;
+    // Sorted here: a handful of rows, and SQLite would sort them in a temporary table.
+    let mut rows = rows;
+    rows.sort_by(|a, b| a.2.cmp(&b.2));
     Ok(rows
         .into_iter()
         .map(|(id, slug, title)| (id, ProcedureChoice { slug, title }))
