@@ -79,7 +79,7 @@ describe('reporting, hiding and telling the author', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('h');
     // The reason the report gave is chosen; the public text field has the focus.
-    assert.equal(await item.locator('input[type=radio][value=insult]').isChecked(), true);
+    assert.equal(await item.locator('select[name="form[reason]"]').inputValue(), 'insult');
     await page.keyboard.type(REASON);
     await page.keyboard.press('Enter');
     await page.waitForURL(/status=decided_hide/);

@@ -308,7 +308,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
     let hide = (free && !hidden_already).then(|| {
         let prefix = format!("hide-{}", item.id);
         let suggested = item.suggested_reason;
-        // A list box rather than radio buttons: six choices on each of 25 items were most
+        // A list box rather than radio buttons: six radio buttons on every item were most
         // of the page. Pre-set to the most frequent report reason; otherwise a choice is due.
         let reason_id = format!("{prefix}-reason");
         let choose = suggested

@@ -35,8 +35,10 @@ pub const QUEUE_OPEN: &str = "open";
 pub const QUEUE_CLOSED: &str = "closed";
 pub const REPORT_OPEN: &str = "open";
 pub const REPORT_CLOSED: &str = "closed";
-/// Queue items per page.
-pub const QUEUE_PAGE_SIZE: u64 = 25;
+/// Queue items per page: as many as a moderator works through before the list is stale,
+/// few enough that the page stays fast with thousands open (each item carries its reports
+/// and three forms).
+pub const QUEUE_PAGE_SIZE: u64 = 20;
 /// Ledger entries per page.
 pub const LEDGER_PAGE_SIZE: u64 = 50;
 /// How long a claim keeps other moderators off an item.
