@@ -1571,7 +1571,7 @@ async fn queue_items(
 async fn procedure_choices(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(i64, ProcedureChoice)>, AppError> {
-    let rows: Vec<(i64, String, String)> = procedure_entity::Entity::find()
+    let mut rows: Vec<(i64, String, String)> = procedure_entity::Entity::find()
         .select_only()
         .column(procedure_entity::Column::Id)
         .column(procedure_entity::Column::Slug)
@@ -1581,7 +1581,6 @@ async fn procedure_choices(
         .await
         .map_err(storage_error)?;
     // Sorted here: a handful of rows, and SQLite would sort them in a temporary table.
-    let mut rows = rows;
     rows.sort_by(|a, b| a.2.cmp(&b.2));
     Ok(rows
         .into_iter()
