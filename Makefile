@@ -49,12 +49,14 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 	cd end2end && npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian packages the tests and benchmarks drive: Chromium, the PostgreSQL client, wrk.
+# Debian packages the tests and benchmarks drive: Chromium, the PostgreSQL client, wrk,
+# and pdftotext (poppler-utils), which reads the PDF report back in the tests.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" -ne 0 ]; then echo "please install:$$missing"; exit 1; fi; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

@@ -22,6 +22,7 @@ use crate::pages::{
     procedure::ProcedurePage,
     proposal::ProposalPage,
     proposals::NewProposalPage,
+    results::{ResultsDashboardPage, ResultsPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
@@ -97,6 +98,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("moderation"))
                         view={Lazy::<LedgerRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("ergebnisse"))
+                        view={Lazy::<ResultsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("ergebnisse"))
+                        view={Lazy::<ResultsDashboardRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("moderation") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
@@ -204,6 +215,8 @@ lazy_page! {
     LedgerRoute => ModerationLedgerPage,
     StatsRoute => ModerationStatsPage,
     ModerationSettingsRoute => ModerationSettingsPage,
+    ResultsRoute => ResultsPage,
+    ResultsDashboardRoute => ResultsDashboardPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

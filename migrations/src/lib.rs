@@ -8,6 +8,7 @@ mod m20261121_000002_create_accounts;
 mod m20261121_000003_create_participation;
 mod m20261121_000004_procedure_images;
 mod m20261121_000005_create_moderation;
+mod m20261121_000006_create_council_decisions;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_participation::Migration),
             Box::new(m20261121_000004_procedure_images::Migration),
             Box::new(m20261121_000005_create_moderation::Migration),
+            Box::new(m20261121_000006_create_council_decisions::Migration),
         ]
     }
 }

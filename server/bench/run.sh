@@ -157,6 +157,25 @@ PY
 rm -rf "$data_dir"/*
 scale_run "SQLite"
 
+# ---------- exports at scale: 20,000 proposals, 1,000,000 votes ----------
+rm -rf "$data_dir"/*
+"$BIN" seed scale --users 5000 --proposals 20000 --votes 1000000 --comments 2000 >/dev/null
+echo
+echo "-- SQLite: export of a procedure with 20,000 proposals, 1,000,000 votes (target < 15 s, < 150 MB) --"
+for format in csv json; do
+  python3 - "$BIN" "$format" "$data_dir/export.$format" <<'PY'
+import resource, subprocess, sys, time
+binary, fmt, out = sys.argv[1:4]
+start = time.monotonic()
+subprocess.run([binary, "export", "lasttest", "--format", fmt, "--out", out],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+elapsed = time.monotonic() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(f"{'export ' + fmt:<34} {elapsed:.1f} s, peak RSS {peak} MB")
+PY
+done
+rm -rf "$data_dir"/*
+
 if pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_db="mitreden_bench_$$"
   psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pg_db" postgres

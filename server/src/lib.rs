@@ -4,6 +4,7 @@
 #![recursion_limit = "512"]
 
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod media;
 pub mod metrics;

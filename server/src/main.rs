@@ -33,6 +33,25 @@ enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// Export a procedure's results for the council: CSV (three tables, written next to
+    /// each other), JSON, XLSX or the PDF report, with a manifest of SHA-256 hashes.
+    Export {
+        /// The procedure's address name (slug).
+        procedure: String,
+        /// csv, xlsx, json, pdf, or html (the report as a printable page)
+        #[arg(long)]
+        format: String,
+        /// The file to write; CSV adds `<stem>.comments.csv` and `<stem>.moderation.csv`,
+        /// every format adds `<stem>.manifest.json`.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// CSV field separator: semicolon (German Excel) or comma.
+        #[arg(long, default_value = "semicolon")]
+        separator: String,
+        /// Language of the XLSX and PDF texts: de or en.
+        #[arg(long, default_value = "de")]
+        lang: String,
+    },
     /// Check the mail configuration.
     Mail {
         #[command(subcommand)]
@@ -231,6 +250,30 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 email.trim().to_lowercase(),
                 role.as_str()
             );
+            Ok(())
+        }
+        Command::Export {
+            procedure,
+            format,
+            out,
+            separator,
+            lang,
+        } => {
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let semicolon = match separator.as_str() {
+                "semicolon" => true,
+                "comma" => false,
+                _ => anyhow::bail!("--separator must be semicolon or comma"),
+            };
+            let lang = app::i18n::Lang::parse(&lang)
+                .ok_or_else(|| anyhow::anyhow!("--lang must be de or en"))?;
+            let written =
+                server::export::to_files(&db, config, &procedure, &format, semicolon, lang, &out)
+                    .await?;
+            for file in written {
+                println!("{}  {} ({} bytes)", file.sha256, file.name, file.bytes);
+            }
             Ok(())
         }
         Command::Mail {

@@ -234,6 +234,7 @@ pub async fn update_profile(
     lang: String,
     notify_replies: Option<String>,
     notify_digest: Option<String>,
+    public_name: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     use crate::i18n::Lang;
@@ -247,6 +248,7 @@ pub async fn update_profile(
                 lang,
                 notify_replies: notify_replies.is_some(),
                 notify_digest: notify_digest.is_some(),
+                public_name: public_name.is_some(),
             };
             account::update_profile(&app_state()?.db, &user, input, chrono::Utc::now()).await?;
             done("/konto?status=saved")

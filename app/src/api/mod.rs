@@ -4,6 +4,7 @@ pub mod account;
 pub mod moderation;
 pub mod procedures;
 pub mod proposals;
+pub mod results;
 pub mod site;
 
 /// Provide one per request (with the app state) so the session is checked once per request.

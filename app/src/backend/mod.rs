@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod db;
 pub mod entity;
+pub mod export;
 pub mod mail;
 pub mod sanitize;
 pub mod service;

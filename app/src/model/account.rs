@@ -177,6 +177,9 @@ pub struct Me {
     pub lang: crate::i18n::Lang,
     pub notify_replies: bool,
     pub notify_digest: bool,
+    /// Results and open data name this person by display name, not by a pseudonym.
+    #[serde(default)]
+    pub public_name: bool,
 }
 
 /// A line of the administration's user list.

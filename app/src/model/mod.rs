@@ -5,4 +5,5 @@ pub mod legal;
 pub mod moderation;
 pub mod procedure;
 pub mod proposal;
+pub mod results;
 pub mod time;

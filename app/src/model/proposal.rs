@@ -366,6 +366,8 @@ pub struct ProposalDetail {
     pub reported: bool,
     /// The raw fields, for a moderator's redaction only.
     pub moderator_source: Option<ProposalInput>,
+    /// What the city council decided about it, once recorded.
+    pub outcome: Option<super::results::OutcomeView>,
 }
 
 /// The fields of a proposal as a form sends them.

@@ -9,3 +9,4 @@ pub mod planning;
 pub mod procedure;
 pub mod proposal;
 pub mod proposals;
+pub mod results;

@@ -147,6 +147,23 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </div>
         }
     });
+    let outcome = detail.outcome.clone().map(|o| {
+        let outcome = o.outcome;
+        let date = o
+            .meeting_date
+            .as_deref()
+            .and_then(crate::model::time::LocalDate::parse_iso)
+            .map(|d| d.start_in_berlin());
+        view! {
+            <section class="alert alert--info outcome" aria-labelledby="outcome-heading">
+                <h2 id="outcome-heading">
+                    <T k=|t| t.results_outcome />": "{move || i18n.t().outcome(outcome)}
+                </h2>
+                {date.map(|d| view! { <p>{move || format!("{} {}", i18n.t().outcome_meeting, i18n.t().date(d))}</p> })}
+                <p class="preserve-lines">{o.justification}</p>
+            </section>
+        }
+    });
     let location = detail.location.clone().map(|place| {
         view! {
             <div>
@@ -212,6 +229,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             <ErrorAlert error />
             {mark}
             {withdrawn}
+            {outcome}
             <div class="procedure__layout">
                 <div>
                     <div class="prose" inner_html=detail.body_html.clone()></div>

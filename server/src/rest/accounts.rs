@@ -187,6 +187,7 @@ struct ProfileBody {
     lang: Option<Lang>,
     notify_replies: Option<bool>,
     notify_digest: Option<bool>,
+    public_name: Option<bool>,
 }
 
 async fn update_me(
@@ -203,6 +204,7 @@ async fn update_me(
             lang: body.lang.unwrap_or(current.lang),
             notify_replies: body.notify_replies.unwrap_or(current.notify_replies),
             notify_digest: body.notify_digest.unwrap_or(current.notify_digest),
+            public_name: body.public_name.unwrap_or(current.public_name),
         },
         Utc::now(),
     )

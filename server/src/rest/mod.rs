@@ -4,6 +4,7 @@
 mod accounts;
 mod moderation;
 mod participation;
+mod results;
 
 use app::backend::auth::{self, CurrentUser};
 use app::backend::service::account;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
     accounts::router()
         .merge(participation::router())
         .merge(moderation::router())
+        .merge(results::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 

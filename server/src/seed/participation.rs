@@ -274,9 +274,10 @@ pub async fn seed(
     ] {
         let procedure_id = procedure::published_id(db, &Slug::parse(slug)?).await?;
         for demo in proposals {
-            fill(db, &cast, &site, procedure_id, demo, today).await?;
+            fill(db, &cast, &site, procedure_id, demo, today, today).await?;
         }
     }
+    finished_procedure(db, &cast, &site, today).await?;
     use app::backend::entity::outbox_email;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     outbox_email::Entity::delete_many()
@@ -294,7 +295,8 @@ async fn fill(
     procedure_id: i64,
     demo: &DemoProposal,
     today: DateTime<Utc>,
-) -> Result<(), AppError> {
+    voted_at: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let written = today - Duration::days(demo.days_ago);
     let author = cast.person(demo.author)?;
     let id = proposal::create(
@@ -304,7 +306,7 @@ async fn fill(
         ProposalInput {
             title: demo.title.to_owned(),
             body: demo.body.to_owned(),
-            category: Some(demo.category.to_owned()),
+            category: Some(demo.category.to_owned()).filter(|c| !c.is_empty()),
             location: demo.location.map(str::to_owned),
         },
         demo.event.map(str::to_owned),
@@ -344,14 +346,143 @@ async fn fill(
             .await?;
         }
     }
-    // Votes are cast today: the vote phase is the current one in both demo procedures.
+    // Votes are cast when the vote phase ran: today in the running demo procedures.
     for voter in demo.votes {
         let value = if *voter < 0 { -1 } else { 1 };
         let index = usize::from(voter.unsigned_abs());
-        vote::cast(db, cast.person(index)?, id, value, today).await?;
+        vote::cast(db, cast.person(index)?, id, value, voted_at).await?;
+    }
+    Ok(id)
+}
+
+/// The finished procedure: its proposals and votes at the time they were made, the council
+/// paper they went to and what the council decided, so the results page has something to
+/// show.
+async fn finished_procedure(
+    db: &DatabaseConnection,
+    cast: &Cast,
+    site: &SiteSettings,
+    today: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use app::backend::service::results::{self, OutcomeSource};
+    use app::model::results::{CouncilPaper, OutcomeForm};
+    let slug = Slug::parse("spielplaetze-nord")?;
+    let procedure_id = procedure::published_id(db, &slug).await?;
+    let mut ids = Vec::new();
+    for demo in SPIELPLAETZE {
+        ids.push(
+            fill(
+                db,
+                cast,
+                site,
+                procedure_id,
+                demo,
+                today,
+                today - Duration::days(150),
+            )
+            .await?,
+        );
+    }
+    let planner = cast.person(7)?;
+    let meeting = (today - Duration::days(100)).format("%Y-%m-%d").to_string();
+    results::set_council_paper(
+        db,
+        planner,
+        &slug,
+        CouncilPaper {
+            url: "https://ris.musterstadt.example/oparl/paper/4711".to_owned(),
+            reference: "Drucksache 0815/2026".to_owned(),
+            title: "Erneuerung der Spielplätze im Stadtteil Nord: Ergebnisse der Beteiligung"
+                .to_owned(),
+        },
+        today,
+    )
+    .await?;
+    for (id, (outcome, justification)) in ids.iter().zip(SPIELPLAETZE_OUTCOMES) {
+        let form = OutcomeForm {
+            outcome: (*outcome).to_owned(),
+            justification: (*justification).to_owned(),
+            meeting_date: meeting.clone(),
+        };
+        results::record_outcome(db, site, planner, *id, &form, OutcomeSource::Manual, today)
+            .await?;
     }
     Ok(())
 }
+
+const SPIELPLAETZE_OUTCOMES: [(&str, &str); 4] = [
+    (
+        "adopted",
+        "Der Jugendhilfeausschuss übernimmt den Vorschlag. Die Wasserspielanlage wird im Frühjahr gebaut.",
+    ),
+    (
+        "adopted_in_part",
+        "Schattensegel kommen auf zwei der vier Spielplätze; auf den anderen pflanzt das Grünflächenamt Bäume.",
+    ),
+    (
+        "adopted",
+        "Die Bänke werden mit der Erneuerung aufgestellt.",
+    ),
+    (
+        "rejected",
+        "Eine Beleuchtung nach 22 Uhr widerspricht dem Lärmschutz der Anwohnenden.",
+    ),
+];
+
+const SPIELPLAETZE: &[DemoProposal] = &[
+    DemoProposal {
+        author: 1,
+        days_ago: 190,
+        title: "Wasserspielplatz am Nordpark",
+        body: "Im Sommer ist es auf dem Spielplatz am Nordpark sehr heiß. Eine Wasserspielanlage mit Pumpe und Matschrinne würde Kinder jeden Alters begeistern.",
+        category: "",
+        location: Some("Nordpark"),
+        event: None,
+        votes: &[0, 1, 2, 3, 4, 5, 6],
+        comments: &[(
+            4,
+            "Unbedingt! Meine Kinder würden jeden Tag dort spielen.",
+            &[],
+        )],
+    },
+    DemoProposal {
+        author: 2,
+        days_ago: 185,
+        title: "Schattensegel über den Sandkästen",
+        body: "Über den Sandkästen fehlt Schatten. Schattensegel sind günstig und schnell montiert.",
+        category: "",
+        location: None,
+        event: None,
+        votes: &[0, 2, 3, 5, 6],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 7,
+        days_ago: 180,
+        title: "Mehr Sitzbänke für Großeltern",
+        body: "Beim Spielplatzfest gesammelt: Großeltern wünschen sich mehr Bänke mit Rückenlehne in Sichtweite der Spielgeräte.",
+        category: "",
+        location: Some("alle vier Spielplätze"),
+        event: Some("Spielplatzfest Nord"),
+        votes: &[1, 4, 6],
+        comments: &[],
+    },
+    DemoProposal {
+        author: 3,
+        days_ago: 175,
+        title: "Beleuchtung bis Mitternacht",
+        body: "Jugendliche möchten den Bolzplatz auch abends nutzen. Eine Beleuchtung bis Mitternacht würde das ermöglichen.",
+        category: "",
+        location: Some("Bolzplatz Nord"),
+        event: None,
+        votes: &[3],
+        comments: &[(
+            5,
+            "Bitte an die Nachbarschaft denken: abends ist es dort jetzt schon laut.",
+            &[],
+        )],
+    },
+];
 
 fn user(id: i64, role: Role) -> CurrentUser {
     CurrentUser {

@@ -105,6 +105,23 @@ impl TestApp {
         }
     }
 
+    /// A download as bytes (XLSX, PDF), with the session token if given.
+    pub async fn send_raw_get(&self, path: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
+        let mut request = Request::get(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
     pub async fn get(&self, path: &str) -> TestResponse {
         self.get_with(path, &[]).await
     }

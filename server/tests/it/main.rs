@@ -19,3 +19,4 @@ mod pages;
 mod participation;
 mod planning;
 mod procedures;
+mod results;

@@ -2,6 +2,7 @@
 
 pub mod audit_event;
 pub mod comment;
+pub mod council_decision;
 pub mod digest_item;
 pub mod email_token;
 pub mod follow;

@@ -32,6 +32,11 @@ pub struct Model {
     pub image_height: Option<i32>,
     /// Start of the first and end of the last phase, kept in step with the phases so
     /// listings can filter by schedule with an index.
+    /// The council paper (OParl `Paper`) the results went to: its address, its reference
+    /// number ("Drucksache 1234/2026") and its title.
+    pub council_paper_url: Option<String>,
+    pub council_reference: Option<String>,
+    pub council_title: Option<String>,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -25,6 +25,9 @@ pub struct Model {
     /// Set while a block applies; `blocked_until` `None` with `blocked_at` set is for good.
     pub blocked_at: Option<DateTimeUtc>,
     pub blocked_until: Option<DateTimeUtc>,
+    /// The person lets their display name appear in results and exports; otherwise those
+    /// name them by a pseudonym.
+    pub public_name: bool,
 }
 
 impl Model {

@@ -416,6 +416,7 @@ pub struct ProfileUpdate {
     pub lang: Lang,
     pub notify_replies: bool,
     pub notify_digest: bool,
+    pub public_name: bool,
 }
 
 pub async fn update_profile(
@@ -431,6 +432,7 @@ pub async fn update_profile(
     update.lang = Set(input.lang.code().to_owned());
     update.notify_replies = Set(input.notify_replies);
     update.notify_digest = Set(input.notify_digest);
+    update.public_name = Set(input.public_name);
     update.updated_at = Set(now);
     let saved = update.update(db).await.map_err(storage_error)?;
     me_of(saved)
@@ -483,6 +485,7 @@ pub(crate) fn me_of(account: user::Model) -> Result<Me, AppError> {
         lang: Lang::parse(&account.lang).unwrap_or_default(),
         notify_replies: account.notify_replies,
         notify_digest: account.notify_digest,
+        public_name: account.public_name,
     })
 }
 
@@ -516,6 +519,7 @@ pub async fn export_data(
             "role": account.role,
             "language": account.lang,
             "notifications": { "replies": account.notify_replies, "daily_digest": account.notify_digest },
+            "name_in_results": account.public_name,
             "terms": { "version": account.terms_version, "accepted_at": account.terms_accepted_at.to_rfc3339() },
             "created_at": account.created_at.to_rfc3339(),
         },

@@ -10,6 +10,7 @@ use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::model::results::CouncilOutcome;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -81,6 +82,11 @@ pub(crate) enum Event<'a> {
     Withdrawn {
         note: &'a str,
     },
+    /// The city council decided about it.
+    CouncilOutcome {
+        outcome: CouncilOutcome,
+        justification: &'a str,
+    },
 }
 
 /// Tells the followers (and, for a reply, the author of the comment answered) about an
@@ -106,7 +112,7 @@ pub(crate) async fn notify(
         Event::Comment {
             parent_author_id, ..
         } => *parent_author_id,
-        Event::Withdrawn { .. } => None,
+        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => None,
     };
     recipients.extend(replied_to);
     recipients.sort_unstable();
@@ -128,7 +134,7 @@ pub(crate) async fn notify(
             .await?
             .remove(author_id)
             .unwrap_or_default(),
-        Event::Withdrawn { .. } => String::new(),
+        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => String::new(),
     };
     let mut link = format!("{}/vorschlaege/{}", site.public_url, target.id);
     if let Event::Comment { comment_id, .. } = &event {
@@ -178,10 +184,23 @@ pub(crate) async fn notify(
                 vars.push(("note", note));
                 Template::ProposalStatus
             }
+            Event::CouncilOutcome {
+                outcome,
+                justification,
+            } => {
+                vars.push(("status", outcome_text(lang, *outcome)));
+                vars.push(("note", justification));
+                Template::ProposalStatus
+            }
         };
         mail::enqueue(db, email, template, lang, &vars, now).await?;
     }
     Ok(())
+}
+
+/// The outcome as the follower's mail states it.
+fn outcome_text(lang: Lang, outcome: CouncilOutcome) -> &'static str {
+    lang.texts().outcome_sentence(outcome)
 }
 
 fn withdrawn_text(lang: Lang) -> &'static str {
@@ -220,6 +239,14 @@ fn digest_line(
         (Event::Withdrawn { .. }, _, Lang::En) => {
             ("status", format!("\"{title}\" has been withdrawn."))
         }
+        (Event::CouncilOutcome { outcome, .. }, _, Lang::De) => (
+            "status",
+            format!("„{title}“: {}", lang.texts().outcome_sentence(*outcome)),
+        ),
+        (Event::CouncilOutcome { outcome, .. }, _, Lang::En) => (
+            "status",
+            format!("\"{title}\": {}", lang.texts().outcome_sentence(*outcome)),
+        ),
     }
 }
 

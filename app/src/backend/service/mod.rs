@@ -7,8 +7,10 @@ pub mod follow;
 pub mod legal;
 pub mod media;
 pub mod moderation;
+pub mod oparl;
 pub mod procedure;
 pub mod proposal;
+pub mod results;
 pub mod vote;
 
 use crate::backend::db::storage_error;

@@ -413,6 +413,11 @@ pub async fn get(
             category: row.category.clone(),
             location: row.location.clone(),
         }),
+        outcome: if concealed {
+            None
+        } else {
+            super::results::outcome_of(db, row.id).await?
+        },
         card,
     })
 }

@@ -96,6 +96,7 @@ fn AccountSections(me: Me) -> impl IntoView {
                     </div>
                     <Checkbox name="notify_replies" label=|t| t.notify_replies_label checked=me.notify_replies />
                     <Checkbox name="notify_digest" label=|t| t.notify_digest_label checked=me.notify_digest />
+                    <Checkbox name="public_name" label=|t| t.public_name_label checked=me.public_name />
                     <button type="submit"><T k=|t| t.save /></button>
                 </form>
             </section>

@@ -1,0 +1,145 @@
+//! Results: the public results page, the planners' dashboard, the council paper and the
+//! council's outcomes (entered or taken from an OParl server).
+
+use crate::error::AppError;
+use crate::model::results::{OutcomeForm, ResultsDashboard, ResultsView};
+use leptos::prelude::*;
+
+/// A procedure's results: public once voting has ended, for planners at any time.
+#[server(prefix = "/api", endpoint = "get_results")]
+pub async fn get_results(slug: String) -> Result<ResultsView, AppError> {
+    use crate::backend::{service::results, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let viewer = super::account::ssr::current_user().await?;
+            let now = chrono::Utc::now();
+            let scope = results::scope(&state.db, &slug, viewer.as_ref(), now).await?;
+            let lang = super::account::ssr::page_lang();
+            results::view(&state.db, &scope, lang.texts().no_category, now).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "get_results_dashboard")]
+pub async fn get_results_dashboard(slug: String, page: u32) -> Result<ResultsDashboard, AppError> {
+    use crate::backend::{service::results, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let lang = super::account::ssr::page_lang();
+            results::dashboard(
+                &state.db,
+                &user,
+                &slug,
+                page,
+                lang.texts().no_category,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn dashboard_path(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/ergebnisse")
+}
+
+#[server(prefix = "/api", endpoint = "save_council_paper")]
+pub async fn save_council_paper(
+    slug: String,
+    url: String,
+    reference: String,
+    title: String,
+) -> Result<(), AppError> {
+    use crate::backend::{service::results, state::app_state};
+    use crate::model::procedure::Slug;
+    use crate::model::results::CouncilPaper;
+    super::with_status(
+        async {
+            let parsed = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let paper = CouncilPaper {
+                url,
+                reference,
+                title,
+            };
+            results::set_council_paper(&state.db, &user, &parsed, paper, chrono::Utc::now())
+                .await?;
+            super::account::done(&format!("{}?status=paper_saved", dashboard_path(&slug)))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "record_outcome")]
+pub async fn record_outcome(
+    slug: String,
+    proposal_id: i64,
+    page: Option<u32>,
+    form: OutcomeForm,
+) -> Result<(), AppError> {
+    use crate::backend::service::results::{self, OutcomeSource};
+    use crate::backend::state::app_state;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            results::record_outcome(
+                &state.db,
+                &state.site,
+                &user,
+                proposal_id,
+                &form,
+                OutcomeSource::Manual,
+                chrono::Utc::now(),
+            )
+            .await?;
+            super::account::done(&format!(
+                "{}?seite={}&status=outcome_saved#vorschlag-{proposal_id}",
+                dashboard_path(&slug),
+                page.unwrap_or(0) + 1
+            ))
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "import_oparl")]
+pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{service::oparl, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let parsed = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let report = oparl::import(
+                &state.db,
+                &state.site,
+                &user,
+                &parsed,
+                url,
+                chrono::Utc::now(),
+            )
+            .await?;
+            super::account::done(&format!(
+                "{}?status=imported_{}_{}_{}",
+                dashboard_path(&slug),
+                report.recorded,
+                report.unchanged,
+                report.unmatched.len()
+            ))
+        }
+        .await,
+    )
+}

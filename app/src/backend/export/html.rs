@@ -1,0 +1,332 @@
+//! The council report as a printable HTML page: the same content as the PDF, styled by the
+//! instance's stylesheet (its print rules), readable without JavaScript. User text reaches
+//! HTML only through `sanitize` (Markdown) or escaping (everything else).
+
+use super::{Job, Sink, authors};
+use crate::backend::sanitize::markdown_to_html;
+use crate::backend::service::results;
+use crate::error::AppError;
+use crate::i18n::Texts;
+use crate::model::results::{Bar, CouncilOutcome, Day};
+use crate::model::time::Timestamp;
+use sea_orm::ConnectionTrait;
+use std::fmt::Write as _;
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn date(t: &Texts, at: chrono::DateTime<chrono::Utc>) -> String {
+    t.date(Timestamp(at.timestamp()))
+}
+
+/// A table of label and value rows.
+fn pairs(out: &mut String, rows: &[(String, String)]) {
+    out.push_str("<table class=\"table figures\"><tbody>");
+    for (label, value) in rows {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
+            escape(label),
+            escape(value)
+        );
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// Horizontal bars with the values as a table, like the results page.
+fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
+    if bars.is_empty() {
+        return;
+    }
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let height = 26 * bars.len() + 4;
+    let _ = write!(
+        out,
+        "<section class=\"chart\" aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\
+         <svg viewBox=\"0 0 700 {height}\" role=\"img\" aria-labelledby=\"{id}\" class=\"chart__svg\" focusable=\"false\">",
+        escape(title)
+    );
+    for (index, bar) in bars.iter().enumerate() {
+        let y = index * 26 + 2;
+        let width = (bar.value * 380 / max).max(1);
+        let mut label: String = bar.label.chars().take(34).collect();
+        if bar.label.chars().count() > 34 {
+            label.pop();
+            label.push('…');
+        }
+        let _ = write!(
+            out,
+            "<text x=\"0\" y=\"{}\" class=\"chart__label\">{}</text>\
+             <rect x=\"260\" y=\"{}\" width=\"{width}\" height=\"18\" class=\"chart__bar\"></rect>\
+             <text x=\"{}\" y=\"{}\" class=\"chart__value\">{}</text>",
+            y + 17,
+            escape(&label),
+            y + 4,
+            266 + width,
+            y + 18,
+            bar.value
+        );
+    }
+    let _ = write!(
+        out,
+        "</svg><details class=\"chart__data\"><summary>{}</summary><table class=\"table\"><tbody>",
+        escape(t.chart_table)
+    );
+    for bar in bars {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
+            escape(&bar.label),
+            bar.value
+        );
+    }
+    out.push_str("</tbody></table></details></section>");
+}
+
+fn timeline(out: &mut String, days: &[Day], t: &Texts) {
+    let bars: Vec<Bar> = days
+        .iter()
+        .map(|d| Bar {
+            label: d.date.clone(),
+            value: d.proposals + d.comments + d.votes,
+        })
+        .collect();
+    bar_chart(out, "chart-timeline", t.chart_timeline, &bars, t);
+}
+
+pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
+    let header = super::header(db, &job.scope, &job.public_url, job.lang).await?;
+    let t = job.lang.texts();
+    let now = chrono::Utc::now();
+    let title = format!("{}: {}", t.report_title, header.title);
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/mitreden.css\"></head>\
+         <body><main id=\"inhalt\" class=\"container results report\">\
+         <header class=\"page-intro\"><p class=\"card__kicker\">{}</p><h1>{}</h1><p>{} {}</p>",
+        job.lang.code(),
+        escape(&title),
+        escape(&job.instance_name),
+        escape(&title),
+        escape(t.report_as_of),
+        escape(&date(t, now)),
+    );
+    if let Some(paper) = &header.council {
+        let _ = write!(
+            out,
+            "<p>{} <a href=\"{}\">{} – {}</a></p>",
+            escape(t.council_paper),
+            escape(&paper.url),
+            escape(&paper.reference),
+            escape(&paper.title)
+        );
+    }
+    let _ = write!(
+        out,
+        "<p>{}</p><p><a href=\"{}\">{}</a></p></header>",
+        escape(&header.summary),
+        escape(&header.url),
+        escape(&header.url)
+    );
+
+    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_procedure));
+    let mut rows = vec![(t.department.to_owned(), header.department.clone())];
+    rows.push((
+        t.vote_rule_label.to_owned(),
+        match (header.rule_kind, header.rule_cap) {
+            ("rating", _) => t.rule_rating.to_owned(),
+            (_, Some(cap)) => format!("{} ({} {cap})", t.rule_support, t.rule_cap),
+            _ => t.rule_support.to_owned(),
+        },
+    ));
+    for (kind, starts, ends) in &header.phases {
+        let name = crate::model::procedure::PhaseKind::parse(kind)
+            .map(|k| t.phase(k))
+            .unwrap_or(kind);
+        rows.push((
+            name.to_owned(),
+            format!("{} – {}", date(t, *starts), date(t, *ends)),
+        ));
+    }
+    pairs(&mut out, &rows);
+    out.push_str("</section>");
+
+    let f = &header.figures;
+    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_participation));
+    pairs(
+        &mut out,
+        &[
+            (t.fig_participants.to_owned(), f.participants.to_string()),
+            (t.fig_proposals.to_owned(), f.proposals.to_string()),
+            (
+                t.fig_onsite_proposals.to_owned(),
+                f.proposals_onsite.to_string(),
+            ),
+            (t.fig_withdrawn.to_owned(), f.withdrawn.to_string()),
+            (t.fig_comments.to_owned(), f.comments.to_string()),
+            (
+                t.fig_onsite_comments.to_owned(),
+                f.comments_onsite.to_string(),
+            ),
+            (t.fig_votes.to_owned(), f.votes.to_string()),
+            (t.fig_voters.to_owned(), f.voters.to_string()),
+        ],
+    );
+    out.push_str("</section>");
+    timeline(&mut out, &header.timeline, t);
+
+    let authors = authors(db, job.scope.procedure.id).await?;
+    let mut proposals = super::Proposals::open(db, &job.scope, &authors, &job.public_url).await?;
+    let mut ranked = String::new();
+    let mut top: Vec<Bar> = Vec::new();
+    let total = proposals.total;
+    let mut done = 0;
+    loop {
+        let batch = proposals.next(db).await?;
+        if batch.is_empty() {
+            break;
+        }
+        done += batch.len() as u64;
+        for p in &batch {
+            let value = if header.rule_kind == "rating" {
+                p.score
+            } else {
+                p.support
+            };
+            if p.rank.is_some() && top.len() < 10 {
+                top.push(Bar {
+                    label: format!("#{} {}", p.id, p.title),
+                    value: u64::try_from(value.max(0)).unwrap_or(0),
+                });
+            }
+            let rank = p
+                .rank
+                .map_or_else(|| t.withdrawn_short.to_owned(), |r| format!("{r}."));
+            let votes = if header.rule_kind == "rating" {
+                format!(
+                    "{} {} · {} {} · {} {}",
+                    p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score
+                )
+            } else {
+                format!(
+                    "{} {}",
+                    p.support,
+                    t.supports(u32::try_from(p.support).unwrap_or(0))
+                )
+            };
+            let by = match (&p.author, &p.event) {
+                (_, Some(event)) if p.onsite => format!("{}: {event}", t.source_onsite),
+                (Some(author), _) => format!("{} {author}", t.by),
+                _ => t.source_onsite.to_owned(),
+            };
+            let _ = write!(
+                ranked,
+                "<article class=\"card\"><h3>{} <a href=\"{}\">#{} {}</a></h3><p class=\"proposal-card__meta\">{} · {} {} · {}</p>\
+                 <div class=\"prose\">{}</div>",
+                escape(&rank),
+                escape(&p.url),
+                p.id,
+                escape(&p.title),
+                escape(&votes),
+                p.comments,
+                escape(t.fig_comments),
+                escape(&by),
+                markdown_to_html(&p.body),
+            );
+            if let Some(outcome) = &p.outcome {
+                let name = CouncilOutcome::parse(&outcome.outcome)
+                    .map(|o| t.outcome(o))
+                    .unwrap_or_default();
+                let _ = write!(
+                    ranked,
+                    "<p><strong>{} {}</strong> {}</p><p class=\"preserve-lines\">{}</p>",
+                    escape(t.council_decided),
+                    escape(name),
+                    escape(outcome.meeting_date.as_deref().unwrap_or_default()),
+                    escape(&outcome.justification)
+                );
+            }
+            ranked.push_str("</article>");
+        }
+        sink.batch_done(done, total).await?;
+    }
+    bar_chart(&mut out, "chart-top", t.chart_top, &top, t);
+    bar_chart(
+        &mut out,
+        "chart-categories",
+        t.chart_categories,
+        &header.categories,
+        t,
+    );
+    let _ = write!(
+        out,
+        "<section><h2>{}</h2><p>{}</p>{ranked}</section>",
+        escape(t.report_ranking),
+        escape(match header.rule_kind {
+            "rating" => t.report_ranking_rating,
+            _ => t.report_ranking_support,
+        })
+    );
+
+    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_moderation));
+    let mut rows = vec![
+        (
+            t.fig_moderation.to_owned(),
+            f.moderation_decisions.to_string(),
+        ),
+        (
+            t.fig_hidden_proposals.to_owned(),
+            f.hidden_proposals.to_string(),
+        ),
+        (
+            t.fig_hidden_comments.to_owned(),
+            f.hidden_comments.to_string(),
+        ),
+    ];
+    for (action, count) in results::decision_counts(db, job.scope.procedure.id).await? {
+        let name = crate::model::moderation::ModerationActionKind::parse(&action)
+            .map(|a| t.act(a).to_owned())
+            .unwrap_or(action);
+        rows.push((format!("– {name}"), count.to_string()));
+    }
+    pairs(&mut out, &rows);
+    out.push_str("</section>");
+
+    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_method));
+    for paragraph in t.report_method_note {
+        let _ = write!(out, "<p>{}</p>", escape(paragraph));
+    }
+    let _ = write!(
+        out,
+        "</section><section><h2>{}</h2><p>{}</p><ul>",
+        escape(t.report_files),
+        escape(t.report_files_note)
+    );
+    for file in &job.hashes {
+        let _ = write!(
+            out,
+            "<li><strong>{}</strong> ({} bytes)<br><code>SHA-256 {}</code></li>",
+            escape(&file.name),
+            file.bytes,
+            file.sha256
+        );
+    }
+    out.push_str("</ul></section></main></body></html>\n");
+    sink.buffer.extend_from_slice(out.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,723 @@
+//! Exports of a procedure's results: CSV (one file per table), JSON (the open-data
+//! document), XLSX and the PDF report for the council, plus the manifest that lists each
+//! file's SHA-256.
+//!
+//! Rows are read in batches and written as they come, so an export of a million votes
+//! keeps memory flat. Nothing personal leaves: authors are named by a pseudonym per
+//! procedure unless they chose to show their name, e-mail addresses never, and content that
+//! is pending, held or hidden is counted, not exported. CSV and JSON contain no clock time,
+//! so the same state of a procedure gives the same bytes.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod pdf;
+pub mod xlsx;
+
+use crate::backend::db::storage_error;
+use crate::backend::entity::{council_decision, phase};
+use crate::backend::service::results::{self, Scope, VISIBLE, statement};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::model::results::{Bar, CouncilPaper, Day, Figures, OutcomeCount};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder,
+};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use tokio::sync::mpsc;
+
+/// The version of the JSON document's schema (`results.schema.json`).
+pub const JSON_SCHEMA: &str = include_str!("results.schema.json");
+pub const JSON_VERSION: u32 = 1;
+/// The licence exported data is published under.
+pub const LICENCE_ID: &str = "dl-de/by-2-0";
+pub const LICENCE_URL: &str = "https://www.govdata.de/dl-de/by-2-0";
+/// Rows read per query.
+const BATCH: u64 = 2_000;
+
+/// A table of the CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Proposals,
+    Comments,
+    Moderation,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Self::Proposals, Self::Comments, Self::Moderation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposals => "proposals",
+            Self::Comments => "comments",
+            Self::Moderation => "moderation",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+}
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 4180, UTF-8 with BOM; `;` for German Excel or `,`.
+    Csv {
+        table: Table,
+        semicolon: bool,
+    },
+    Json,
+    Xlsx,
+    Pdf,
+    /// The report as a printable web page.
+    Html,
+}
+
+impl Format {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv { .. } => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pdf => "application/pdf",
+            Self::Html => "text/html; charset=utf-8",
+        }
+    }
+
+    /// The file's name for a procedure: `<slug>-proposals.csv`, `<slug>-results.json`, …
+    pub fn file_name(self, slug: &str) -> String {
+        match self {
+            Self::Csv { table, .. } => format!("{slug}-{}.csv", table.as_str()),
+            Self::Json => format!("{slug}-results.json"),
+            Self::Xlsx => format!("{slug}-results.xlsx"),
+            Self::Pdf => format!("{slug}-report.pdf"),
+            Self::Html => format!("{slug}-report.html"),
+        }
+    }
+}
+
+/// What the writer sends: bytes of the file, and how far it got (for the command line).
+#[derive(Debug)]
+pub enum Chunk {
+    Bytes(Vec<u8>),
+    Progress { done: u64, total: u64 },
+}
+
+/// The procedure as exports describe it.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub department: String,
+    pub url: String,
+    pub rule_kind: &'static str,
+    pub rule_cap: Option<u32>,
+    pub phases: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
+    pub final_results: bool,
+    pub council: Option<CouncilPaper>,
+    pub figures: Figures,
+    pub timeline: Vec<Day>,
+    pub categories: Vec<Bar>,
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+/// A proposal as exported.
+#[derive(Debug, Clone)]
+pub struct ProposalRow {
+    pub rank: Option<u32>,
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub body: String,
+    pub category: Option<String>,
+    pub location: Option<String>,
+    pub onsite: bool,
+    pub event: Option<String>,
+    pub status: String,
+    /// The display name (when its owner chose to show it) or the pseudonym; `None` for
+    /// on-site contributions.
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub support: i64,
+    pub up: i64,
+    pub down: i64,
+    pub score: i64,
+    pub comments: i64,
+    pub outcome: Option<OutcomeRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutcomeRow {
+    pub outcome: String,
+    pub justification: String,
+    pub meeting_date: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CommentRow {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub parent_id: Option<i64>,
+    pub author: Option<String>,
+    pub body: String,
+    pub onsite: bool,
+    pub event: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub edited: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub target_kind: String,
+    pub target_id: i64,
+    pub proposal_id: Option<i64>,
+    pub action: String,
+    pub reason: Option<String>,
+    pub public_reason: String,
+}
+
+/// Text as exports write it: as stored, minus control characters (other than line breaks
+/// and tabs) and the Unicode bidirectional overrides and isolates, which can make a cell
+/// display something other than what it holds.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+                && (!c.is_control() || c == '\n' || c == '\t')
+        })
+        .collect::<String>()
+        .replace("\r\n", "\n")
+}
+
+/// RFC 3339 in UTC, to the second: the form every export uses.
+pub fn time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Everything an export writes before its rows.
+pub async fn header(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    public_url: &str,
+    lang: Lang,
+) -> Result<Header, AppError> {
+    let row = &scope.procedure;
+    let phases = phase::Entity::find()
+        .filter(phase::Column::ProcedureId.eq(row.id))
+        .order_by_asc(phase::Column::Position)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(Header {
+        slug: row.slug.clone(),
+        title: clean(&row.title),
+        summary: clean(&row.summary),
+        department: clean(&row.department),
+        url: format!("{public_url}/verfahren/{}", row.slug),
+        rule_kind: scope.rule.kind(),
+        rule_cap: scope.rule.cap(),
+        phases: phases
+            .into_iter()
+            .map(|p| (p.kind, p.starts_at, p.ends_at))
+            .collect(),
+        final_results: scope.final_results,
+        council: results::council_paper(row),
+        figures: results::figures(db, row.id).await?,
+        timeline: results::timeline(db, row.id).await?,
+        categories: results::categories(db, row, lang.texts().no_category).await?,
+        outcomes: results::outcome_counts(db, row.id).await?,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct AuthorRow {
+    id: i64,
+    name: Option<String>,
+    public_name: bool,
+}
+
+/// How exports name the authors of a procedure: those who chose to show their display
+/// name by it, everyone else as "Person N", numbered by their first contribution to this
+/// procedure (so the numbers do not change as the procedure goes on).
+pub async fn authors(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<HashMap<i64, String>, AppError> {
+    let rows = AuthorRow::find_by_statement(statement(
+        db,
+        "SELECT a.author_id AS id, u.display_name AS name, u.public_name AS public_name FROM (\
+           SELECT author_id, MIN(created_at) AS first_at FROM (\
+             SELECT author_id, created_at FROM proposals WHERE procedure_id = $1 AND source = 'online' \
+             UNION ALL SELECT c.author_id, c.created_at FROM comments c \
+               JOIN proposals p ON p.id = c.proposal_id \
+               WHERE p.procedure_id = $1 AND c.source = 'online'\
+           ) AS contributions GROUP BY author_id\
+         ) AS a JOIN users u ON u.id = a.author_id ORDER BY a.first_at, a.author_id",
+        vec![procedure_id.into()],
+    ))
+    .all(db)
+    .await
+    .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let label = match row.name {
+                Some(name) if row.public_name => clean(&name),
+                _ => format!("Person {}", index + 1),
+            };
+            (row.id, label)
+        })
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct ProposalQueryRow {
+    id: i64,
+    title: String,
+    body: String,
+    category: Option<String>,
+    location: Option<String>,
+    source: String,
+    event_name: Option<String>,
+    status: String,
+    author_id: i64,
+    created_at: DateTime<Utc>,
+    support_count: i32,
+    up_count: i32,
+    down_count: i32,
+    score: i32,
+    comment_count: i32,
+}
+
+/// Reads the visible proposals in ranking order, a batch at a time. Withdrawn proposals
+/// come in their place by votes but take no rank.
+pub struct Proposals<'a> {
+    scope: &'a Scope,
+    authors: &'a HashMap<i64, String>,
+    outcomes: HashMap<i64, OutcomeRow>,
+    public_url: &'a str,
+    last: Option<(i32, i64)>,
+    ranked: u64,
+    previous: Option<(i32, u32)>,
+    pub total: u64,
+}
+
+impl<'a> Proposals<'a> {
+    pub async fn open(
+        db: &impl ConnectionTrait,
+        scope: &'a Scope,
+        authors: &'a HashMap<i64, String>,
+        public_url: &'a str,
+    ) -> Result<Self, AppError> {
+        let outcomes = council_decision::Entity::find()
+            .filter(council_decision::Column::ProcedureId.eq(scope.procedure.id))
+            .all(db)
+            .await
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|row| {
+                (
+                    row.proposal_id,
+                    OutcomeRow {
+                        outcome: row.outcome,
+                        justification: clean(&row.justification),
+                        meeting_date: row.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                    },
+                )
+            })
+            .collect();
+        let total = results::count_visible_proposals(db, scope.procedure.id).await?;
+        Ok(Self {
+            scope,
+            authors,
+            outcomes,
+            public_url,
+            last: None,
+            ranked: 0,
+            previous: None,
+            total,
+        })
+    }
+
+    /// The next batch; empty at the end.
+    pub async fn next(&mut self, db: &impl ConnectionTrait) -> Result<Vec<ProposalRow>, AppError> {
+        let column = match self.scope.rule {
+            crate::model::proposal::VoteRule::Support { .. } => "support_count",
+            crate::model::proposal::VoteRule::Rating => "score",
+        };
+        let mut values = vec![self.scope.procedure.id.into()];
+        let after = match self.last {
+            Some((value, id)) => {
+                values.push(value.into());
+                values.push(id.into());
+                format!("AND ({column} < $2 OR ({column} = $2 AND id > $3))")
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT id, title, body, category, location, source, event_name, status, author_id, \
+             created_at, support_count, up_count, down_count, score, comment_count \
+             FROM proposals WHERE procedure_id = $1 AND visibility = '{VISIBLE}' {after} \
+             ORDER BY {column} DESC, id ASC LIMIT {BATCH}"
+        );
+        let rows = ProposalQueryRow::find_by_statement(statement(db, &sql, values))
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        let mut batch = Vec::with_capacity(rows.len());
+        for row in rows {
+            let value = match self.scope.rule {
+                crate::model::proposal::VoteRule::Support { .. } => row.support_count,
+                crate::model::proposal::VoteRule::Rating => row.score,
+            };
+            self.last = Some((value, row.id));
+            let rank = if row.status == "published" {
+                self.ranked += 1;
+                let rank = match self.previous {
+                    Some((previous, rank)) if previous == value => rank,
+                    _ => u32::try_from(self.ranked).unwrap_or(u32::MAX),
+                };
+                self.previous = Some((value, rank));
+                Some(rank)
+            } else {
+                None
+            };
+            let onsite = row.source == "onsite";
+            batch.push(ProposalRow {
+                rank,
+                id: row.id,
+                url: format!("{}/vorschlaege/{}", self.public_url, row.id),
+                title: clean(&row.title),
+                body: clean(&row.body),
+                category: row.category.map(|c| clean(&c)),
+                location: row.location.map(|l| clean(&l)),
+                onsite,
+                event: row.event_name.map(|e| clean(&e)),
+                status: row.status,
+                author: if onsite {
+                    None
+                } else {
+                    self.authors.get(&row.author_id).cloned()
+                },
+                created_at: row.created_at,
+                support: i64::from(row.support_count),
+                up: i64::from(row.up_count),
+                down: i64::from(row.down_count),
+                score: i64::from(row.score),
+                comments: i64::from(row.comment_count),
+                outcome: self.outcomes.remove(&row.id),
+            });
+        }
+        Ok(batch)
+    }
+}
+
+#[derive(FromQueryResult)]
+struct CommentQueryRow {
+    id: i64,
+    proposal_id: i64,
+    parent_id: Option<i64>,
+    author_id: i64,
+    body: String,
+    source: String,
+    event_name: Option<String>,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+}
+
+/// The visible comments on visible proposals, in the order they were written.
+pub async fn comments_after(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    after: i64,
+    authors: &HashMap<i64, String>,
+) -> Result<Vec<CommentRow>, AppError> {
+    let sql = format!(
+        "SELECT c.id AS id, c.proposal_id AS proposal_id, c.parent_id AS parent_id, \
+         c.author_id AS author_id, c.body AS body, c.source AS source, c.event_name AS event_name, \
+         c.created_at AS created_at, c.edited_at AS edited_at \
+         FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+         WHERE p.procedure_id = $1 AND p.visibility = '{VISIBLE}' AND c.visibility = '{VISIBLE}' \
+         AND c.status = 'published' AND c.id > $2 ORDER BY c.id LIMIT {BATCH}"
+    );
+    let rows = CommentQueryRow::find_by_statement(statement(
+        db,
+        &sql,
+        vec![procedure_id.into(), after.into()],
+    ))
+    .all(db)
+    .await
+    .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let onsite = row.source == "onsite";
+            CommentRow {
+                id: row.id,
+                proposal_id: row.proposal_id,
+                parent_id: row.parent_id,
+                author: if onsite {
+                    None
+                } else {
+                    authors.get(&row.author_id).cloned()
+                },
+                body: clean(&row.body),
+                onsite,
+                event: row.event_name.map(|e| clean(&e)),
+                created_at: row.created_at,
+                edited: row.edited_at.is_some(),
+            }
+        })
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    n: i64,
+}
+
+/// The comments an export writes.
+pub async fn comment_count(db: &impl ConnectionTrait, procedure_id: i64) -> Result<u64, AppError> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+         WHERE p.procedure_id = $1 AND p.visibility = '{VISIBLE}' AND c.visibility = '{VISIBLE}' \
+         AND c.status = 'published'"
+    );
+    let row = CountRow::find_by_statement(statement(db, &sql, vec![procedure_id.into()]))
+        .one(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+}
+
+#[derive(FromQueryResult)]
+struct DecisionQueryRow {
+    id: i64,
+    created_at: DateTime<Utc>,
+    target_kind: String,
+    target_id: i64,
+    proposal_id: Option<i64>,
+    action: String,
+    reason_code: Option<String>,
+    public_reason: String,
+}
+
+/// The public moderation ledger of the procedure (never the moderator or the internal
+/// note), oldest first.
+pub async fn decisions_after(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    after: i64,
+) -> Result<Vec<DecisionRow>, AppError> {
+    let sql = format!(
+        "SELECT id, created_at, target_kind, target_id, proposal_id, action, reason_code, \
+         public_reason FROM moderation_actions WHERE procedure_id = $1 AND id > $2 \
+         ORDER BY id LIMIT {BATCH}"
+    );
+    let rows = DecisionQueryRow::find_by_statement(statement(
+        db,
+        &sql,
+        vec![procedure_id.into(), after.into()],
+    ))
+    .all(db)
+    .await
+    .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| DecisionRow {
+            id: row.id,
+            at: row.created_at,
+            target_kind: row.target_kind,
+            target_id: row.target_id,
+            proposal_id: row.proposal_id,
+            action: row.action,
+            reason: row.reason_code,
+            public_reason: clean(&row.public_reason),
+        })
+        .collect())
+}
+
+/// What an export needs from the instance.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub scope: Scope,
+    pub format: Format,
+    pub public_url: String,
+    pub instance_name: String,
+    pub lang: Lang,
+    /// SHA-256 of the CSV and JSON files, printed in the report (PDF only).
+    pub hashes: Vec<FileHash>,
+}
+
+/// Writes the export into `out`, a chunk at a time. Dropping the receiver stops it.
+pub async fn run(
+    db: DatabaseConnection,
+    job: Job,
+    out: mpsc::Sender<Chunk>,
+) -> Result<(), AppError> {
+    let mut sink = Sink {
+        out,
+        buffer: Vec::with_capacity(256 * 1024),
+    };
+    match job.format {
+        Format::Csv { table, semicolon } => {
+            csv::write(&db, &job, table, semicolon, &mut sink).await
+        }
+        Format::Json => json::write(&db, &job, &mut sink).await,
+        Format::Xlsx => xlsx::write(&db, &job, &mut sink).await,
+        Format::Pdf => pdf::write(&db, &job, &mut sink).await,
+        Format::Html => html::write(&db, &job, &mut sink).await,
+    }?;
+    sink.flush().await
+}
+
+/// Collects a writer's bytes and passes them on in chunks of a few hundred kilobytes.
+pub struct Sink {
+    out: mpsc::Sender<Chunk>,
+    pub buffer: Vec<u8>,
+}
+
+impl Sink {
+    pub async fn flush(&mut self) -> Result<(), AppError> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::replace(&mut self.buffer, Vec::with_capacity(256 * 1024));
+        self.out
+            .send(Chunk::Bytes(bytes))
+            .await
+            .map_err(|_| AppError::Unavailable)
+    }
+
+    /// Passes the buffer on once it is large, and reports progress.
+    pub async fn batch_done(&mut self, done: u64, total: u64) -> Result<(), AppError> {
+        if self.buffer.len() >= 192 * 1024 {
+            self.flush().await?;
+        }
+        self.out
+            .send(Chunk::Progress { done, total })
+            .await
+            .map_err(|_| AppError::Unavailable)
+    }
+}
+
+/// A file of an export and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileHash {
+    pub name: String,
+    pub media_type: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Starts an export on its own task: its chunks arrive on the receiver, its outcome (an
+/// error stops the file short) from the handle.
+pub fn spawn(
+    db: &DatabaseConnection,
+    job: Job,
+) -> (
+    mpsc::Receiver<Chunk>,
+    tokio::task::JoinHandle<Result<(), AppError>>,
+) {
+    let (tx, rx) = mpsc::channel(8);
+    let handle = tokio::spawn(run(db.clone(), job, tx));
+    (rx, handle)
+}
+
+/// The hashes of the reproducible files (CSV tables and JSON) of a procedure.
+pub async fn reproducible_hashes(
+    db: &DatabaseConnection,
+    job: &Job,
+) -> Result<Vec<FileHash>, AppError> {
+    let mut hashes = Vec::new();
+    for format in reproducible_formats() {
+        let job = Job {
+            format,
+            hashes: Vec::new(),
+            ..job.clone()
+        };
+        hashes.push(hash_of(db, job).await?);
+    }
+    Ok(hashes)
+}
+
+/// Runs an export and returns its hash without keeping the bytes.
+pub async fn hash_of(db: &DatabaseConnection, job: Job) -> Result<FileHash, AppError> {
+    let name = job.format.file_name(&job.scope.procedure.slug);
+    let media_type = job.format.media_type().to_owned();
+    let (mut rx, writer) = spawn(db, job);
+    let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
+    while let Some(chunk) = rx.recv().await {
+        if let Chunk::Bytes(data) = chunk {
+            bytes += data.len() as u64;
+            hasher.update(&data);
+        }
+    }
+    writer.await.map_err(|_| AppError::Internal)??;
+    Ok(FileHash {
+        name,
+        media_type,
+        bytes,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The files whose hashes the report prints and the manifest lists first: the three CSV
+/// tables (semicolon-separated, as German Excel opens them) and the JSON document.
+pub fn reproducible_formats() -> Vec<Format> {
+    let mut formats: Vec<Format> = Table::ALL
+        .into_iter()
+        .map(|table| Format::Csv {
+            table,
+            semicolon: true,
+        })
+        .collect();
+    formats.push(Format::Json);
+    formats
+}
+
+/// The manifest of an export: when, which procedure, how much, and each file's hash.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub generated_at: String,
+    pub procedure: ManifestProcedure,
+    pub counts: Figures,
+    pub files: Vec<FileHash>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ManifestProcedure {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+}
+
+pub fn manifest(header: &Header, files: Vec<FileHash>, now: DateTime<Utc>) -> Manifest {
+    Manifest {
+        format: "mitreden.export-manifest".to_owned(),
+        version: 1,
+        generated_at: time(now),
+        procedure: ManifestProcedure {
+            slug: header.slug.clone(),
+            title: header.title.clone(),
+            url: header.url.clone(),
+        },
+        counts: header.figures,
+        files,
+    }
+}

@@ -1,0 +1,244 @@
+//! Reading the council's answer from an OParl 1.x server (the standard interface of German
+//! council information systems): the `Paper` the results went to, its consultations, their
+//! agenda items (whose `result` says what the council decided) and meetings (the date).
+//!
+//! Agenda items name the proposals they decide by their public number, "#123", as the
+//! report prints it; an item without such a number is reported back, not guessed.
+
+use super::results::{self, OutcomeSource};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{procedure, proposal};
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::procedure::Slug;
+use crate::model::results::{CouncilOutcome, CouncilPaper, OutcomeForm};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+
+/// The most consultations read from one paper.
+const MAX_CONSULTATIONS: usize = 200;
+/// The largest OParl object read.
+const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Outcomes recorded or changed.
+    pub recorded: u32,
+    /// Outcomes that were already recorded as the council system has them.
+    pub unchanged: u32,
+    /// Agenda items that name no proposal of this procedure.
+    pub unmatched: Vec<String>,
+}
+
+/// Reads the paper at `paper_url` (or the one the procedure is linked to), links the
+/// procedure to it and records the outcome of every proposal an agenda item names.
+pub async fn import<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    slug: &Slug,
+    paper_url: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    let row = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let url = paper_url
+        .filter(|u| !u.trim().is_empty())
+        .or(row.council_paper_url.clone())
+        .ok_or_else(|| AppError::invalid("url", "required"))?;
+    let paper = fetch(url.trim()).await?;
+    if !type_is(&paper, "Paper") {
+        return Err(AppError::invalid("url", "not_an_oparl_paper"));
+    }
+    let linked = CouncilPaper {
+        url: url.trim().to_owned(),
+        reference: text(&paper, "reference"),
+        title: text(&paper, "name"),
+    };
+    results::set_council_paper(db, user, slug, linked, now).await?;
+
+    let mut report = ImportReport::default();
+    let consultations = paper
+        .get("consultation")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for consultation in consultations.into_iter().take(MAX_CONSULTATIONS) {
+        let consultation = resolve(consultation).await?;
+        let Some(item_url) = consultation.get("agendaItem").and_then(Value::as_str) else {
+            continue;
+        };
+        let item = fetch(item_url).await?;
+        let name = text(&item, "name");
+        let numbers = proposal_numbers(&name);
+        let matched = proposals_in(db, row.id, &numbers).await?;
+        if matched.is_empty() {
+            report.unmatched.push(name);
+            continue;
+        }
+        let meeting_url = item
+            .get("meeting")
+            .or_else(|| consultation.get("meeting"))
+            .and_then(Value::as_str);
+        let meeting_date = match meeting_url {
+            Some(url) => date_of(&fetch(url).await?),
+            None => String::new(),
+        };
+        let result = text(&item, "result");
+        let resolution = text(&item, "resolutionText");
+        let form = OutcomeForm {
+            outcome: CouncilOutcome::from_council_text(&result)
+                .as_str()
+                .to_owned(),
+            justification: if resolution.is_empty() {
+                result
+            } else {
+                resolution
+            },
+            meeting_date,
+        };
+        for id in matched {
+            let changed =
+                results::record_outcome(db, site, user, id, &form, OutcomeSource::Oparl, now)
+                    .await?;
+            if changed {
+                report.recorded += 1;
+            } else {
+                report.unchanged += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The proposal numbers an agenda item names: every `#` followed by digits.
+pub fn proposal_numbers(text: &str) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    for (index, _) in text.match_indices('#') {
+        let digits: String = text[index + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(n) = digits.parse::<i64>()
+            && !numbers.contains(&n)
+        {
+            numbers.push(n);
+        }
+    }
+    numbers
+}
+
+/// Of these numbers, the visible proposals of the procedure.
+async fn proposals_in(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    numbers: &[i64],
+) -> Result<Vec<i64>, AppError> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(procedure_id))
+        .filter(proposal::Column::Id.is_in(numbers.to_vec()))
+        .filter(proposal::Column::Visibility.eq(results::VISIBLE))
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut ids: Vec<i64> = rows.into_iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+fn type_is(object: &Value, kind: &str) -> bool {
+    object
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.rsplit('/').next() == Some(kind))
+}
+
+fn text(object: &Value, key: &str) -> String {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// A meeting's date: the day its `start` falls on (`YYYY-MM-DD…`).
+fn date_of(meeting: &Value) -> String {
+    let start = text(meeting, "start");
+    match start.get(..10) {
+        Some(day) if crate::model::time::LocalDate::parse_iso(day).is_some() => day.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// An OParl list entry is either the object or its URL.
+async fn resolve(entry: Value) -> Result<Value, AppError> {
+    match entry {
+        Value::String(url) => fetch(&url).await,
+        other => Ok(other),
+    }
+}
+
+/// One OParl object over HTTP(S), with a timeout and a size limit.
+async fn fetch(url: &str) -> Result<Value, AppError> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(AppError::invalid("url", "not_a_web_address"));
+    }
+    let url = url.to_owned();
+    let body = tokio::task::spawn_blocking(move || -> Result<String, String> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(TIMEOUT))
+            .build()
+            .into();
+        let mut response = agent
+            .get(&url)
+            .header("Accept", "application/json")
+            .call()
+            .map_err(|e| format!("{url}: {e}"))?;
+        response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .read_to_string()
+            .map_err(|e| format!("{url}: {e}"))
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|detail| {
+        tracing::warn!("OParl import: {detail}");
+        AppError::invalid("url", "unreachable")
+    })?;
+    serde_json::from_str(&body).map_err(|_| AppError::invalid("url", "not_an_oparl_paper"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agenda_items_name_proposals_by_number() {
+        assert_eq!(
+            proposal_numbers("Bürgervorschläge #12 und #7 (Radweg), nicht #12"),
+            vec![12, 7]
+        );
+        assert!(proposal_numbers("TOP 4: Haushalt").is_empty());
+        assert!(proposal_numbers("# ohne Zahl").is_empty());
+    }
+}

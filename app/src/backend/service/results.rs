@@ -1,0 +1,682 @@
+//! Results of a procedure: who may see them and when, the participation figures, the
+//! ranking by the procedure's rule, and the council's answer (the paper the results went
+//! to and the outcome per proposal, told to the proposal's followers).
+
+use super::follow::{self, Event};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{council_decision, phase, procedure, proposal};
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::procedure::Slug;
+use crate::model::proposal::VoteRule;
+use crate::model::results::{
+    Bar, CouncilOutcome, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeCount, OutcomeForm,
+    OutcomeView, RankedProposal, ResultsDashboard, ResultsView,
+};
+use crate::model::time::Timestamp;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionSession, TransactionTrait,
+    Value,
+};
+use std::collections::HashMap;
+
+/// Visibility of content everyone sees; anything else (pending, held, hidden) is withheld
+/// from results and exports.
+pub const VISIBLE: &str = "visible";
+/// Proposals on the public results page (the rest is in the downloads).
+pub const RANKING_ON_PAGE: usize = 50;
+
+/// A procedure whose results a viewer may see.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub procedure: procedure::Model,
+    pub rule: VoteRule,
+    /// The voting phase (or, without one, the whole procedure) has ended.
+    pub final_results: bool,
+    /// The end of the voting phase, when results become public.
+    pub public_from: DateTime<Utc>,
+}
+
+/// Planners see a procedure's results at any time (drafts too); everyone else once it is
+/// published and its voting phase is over.
+pub async fn scope(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<Scope, AppError> {
+    let planner = viewer.is_some_and(|v| v.can(Permission::Plan));
+    scope_with(db, slug, planner, now).await
+}
+
+/// The scope as a planner (or the operator at the command line, `planner`) or the public
+/// sees it.
+pub async fn scope_with(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    planner: bool,
+    now: DateTime<Utc>,
+) -> Result<Scope, AppError> {
+    let row = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    if row.status != procedure::STATUS_PUBLISHED && !planner {
+        return Err(AppError::NotFound);
+    }
+    let vote_end: Option<DateTime<Utc>> = phase::Entity::find()
+        .select_only()
+        .column(phase::Column::EndsAt)
+        .filter(phase::Column::ProcedureId.eq(row.id))
+        .filter(phase::Column::Kind.eq(row.vote_phase.as_str()))
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(storage_error)?;
+    let public_from = vote_end.unwrap_or(row.ends_at);
+    let final_results = now >= public_from;
+    if !final_results && !planner {
+        return Err(AppError::invalid("results", "not_yet_public"));
+    }
+    Ok(Scope {
+        rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+        procedure: row,
+        final_results,
+        public_from,
+    })
+}
+
+/// A statement with `$1`, `$2`, … placeholders: PostgreSQL's syntax, which SQLite also
+/// binds by position.
+pub(crate) fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+async fn count(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<u64, AppError> {
+    let row = Count::find_by_statement(statement(db, sql, values))
+        .one(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+}
+
+#[derive(FromQueryResult)]
+struct Group {
+    source: String,
+    status: String,
+    visibility: String,
+    n: i64,
+}
+
+/// The participation figures, all counted in the database.
+pub async fn figures(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Figures, AppError> {
+    let mut figures = Figures::default();
+    let proposals = Group::find_by_statement(statement(
+        db,
+        "SELECT source, status, visibility, COUNT(*) AS n FROM proposals \
+         WHERE procedure_id = $1 GROUP BY source, status, visibility",
+        vec![procedure_id.into()],
+    ))
+    .all(db)
+    .await
+    .map_err(storage_error)?;
+    for g in proposals {
+        let n = u64::try_from(g.n).unwrap_or(0);
+        if g.visibility != VISIBLE {
+            figures.hidden_proposals += n;
+            continue;
+        }
+        figures.proposals += n;
+        if g.source == "onsite" {
+            figures.proposals_onsite += n;
+        }
+        if g.status == "withdrawn" {
+            figures.withdrawn += n;
+        }
+    }
+    let comments = Group::find_by_statement(statement(
+        db,
+        "SELECT c.source AS source, c.status AS status, \
+         CASE WHEN p.visibility = 'visible' THEN c.visibility ELSE p.visibility END AS visibility, \
+         COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+         WHERE p.procedure_id = $1 GROUP BY 1, 2, 3",
+        vec![procedure_id.into()],
+    ))
+    .all(db)
+    .await
+    .map_err(storage_error)?;
+    for g in comments {
+        let n = u64::try_from(g.n).unwrap_or(0);
+        if g.status != "published" {
+            continue;
+        }
+        if g.visibility != VISIBLE {
+            figures.hidden_comments += n;
+            continue;
+        }
+        figures.comments += n;
+        if g.source == "onsite" {
+            figures.comments_onsite += n;
+        }
+    }
+    figures.votes = count(
+        db,
+        "SELECT COUNT(*) AS n FROM votes WHERE procedure_id = $1",
+        vec![procedure_id.into()],
+    )
+    .await?;
+    figures.voters = count(
+        db,
+        "SELECT COUNT(DISTINCT user_id) AS n FROM votes WHERE procedure_id = $1",
+        vec![procedure_id.into()],
+    )
+    .await?;
+    figures.participants = count(
+        db,
+        "SELECT COUNT(*) AS n FROM (\
+           SELECT author_id AS who FROM proposals WHERE procedure_id = $1 AND source = 'online' \
+           UNION SELECT c.author_id FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+             WHERE p.procedure_id = $1 AND c.source = 'online' \
+           UNION SELECT user_id FROM votes WHERE procedure_id = $1) AS people",
+        vec![procedure_id.into()],
+    )
+    .await?;
+    figures.moderation_decisions = count(
+        db,
+        "SELECT COUNT(*) AS n FROM moderation_actions WHERE procedure_id = $1",
+        vec![procedure_id.into()],
+    )
+    .await?;
+    Ok(figures)
+}
+
+#[derive(FromQueryResult)]
+struct DayCount {
+    day: String,
+    n: i64,
+}
+
+/// Contributions per calendar day (UTC): visible proposals and comments, and votes.
+pub async fn timeline(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Vec<Day>, AppError> {
+    let day = |column: &str| match db.get_database_backend() {
+        DbBackend::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+        _ => format!("substr({column}, 1, 10)"),
+    };
+    let queries = [
+        format!(
+            "SELECT {} AS day, COUNT(*) AS n FROM proposals WHERE procedure_id = $1 \
+             AND visibility = 'visible' GROUP BY 1",
+            day("created_at")
+        ),
+        format!(
+            "SELECT {} AS day, COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+             WHERE p.procedure_id = $1 AND p.visibility = 'visible' AND c.visibility = 'visible' \
+             AND c.status = 'published' GROUP BY 1",
+            day("c.created_at")
+        ),
+        format!(
+            "SELECT {} AS day, COUNT(*) AS n FROM votes WHERE procedure_id = $1 GROUP BY 1",
+            day("created_at")
+        ),
+    ];
+    let mut days: std::collections::BTreeMap<String, Day> = std::collections::BTreeMap::new();
+    for (which, sql) in queries.iter().enumerate() {
+        let rows = DayCount::find_by_statement(statement(db, sql, vec![procedure_id.into()]))
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        for row in rows {
+            let entry = days.entry(row.day.clone()).or_insert_with(|| Day {
+                date: row.day,
+                proposals: 0,
+                comments: 0,
+                votes: 0,
+            });
+            let n = u64::try_from(row.n).unwrap_or(0);
+            match which {
+                0 => entry.proposals = n,
+                1 => entry.comments = n,
+                _ => entry.votes = n,
+            }
+        }
+    }
+    Ok(days.into_values().collect())
+}
+
+/// Visible proposals per category, in the procedure's order; "none" last.
+pub async fn categories(
+    db: &impl ConnectionTrait,
+    procedure: &procedure::Model,
+    uncategorised: &str,
+) -> Result<Vec<Bar>, AppError> {
+    let rows: Vec<(Option<String>, i64)> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Category)
+        .column_as(Expr::col(proposal::Column::Id).count(), "n")
+        .filter(proposal::Column::ProcedureId.eq(procedure.id))
+        .filter(proposal::Column::Visibility.eq(VISIBLE))
+        .group_by(proposal::Column::Category)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut counts: HashMap<Option<String>, u64> = rows
+        .into_iter()
+        .map(|(c, n)| (c, u64::try_from(n).unwrap_or(0)))
+        .collect();
+    let mut bars: Vec<Bar> = super::procedure::split_categories(&procedure.categories)
+        .into_iter()
+        .map(|name| Bar {
+            value: counts.remove(&Some(name.clone())).unwrap_or(0),
+            label: name,
+        })
+        .collect();
+    // Categories removed from the procedure after proposals used them.
+    let mut rest: Vec<(Option<String>, u64)> = counts.into_iter().collect();
+    rest.sort();
+    for (name, value) in rest {
+        bars.push(Bar {
+            label: name.unwrap_or_else(|| uncategorised.to_owned()),
+            value,
+        });
+    }
+    Ok(bars)
+}
+
+/// The column the procedure's rule ranks by, highest first.
+pub fn rank_column(rule: VoteRule) -> proposal::Column {
+    match rule {
+        VoteRule::Support { .. } => proposal::Column::SupportCount,
+        VoteRule::Rating => proposal::Column::Score,
+    }
+}
+
+/// The ranked proposals: visible and not withdrawn, by the rule's figure (ties share a
+/// rank and are listed by number).
+pub async fn ranking_page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<RankedProposal>, u64), AppError> {
+    let column = rank_column(scope.rule);
+    let base = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(scope.procedure.id))
+        .filter(proposal::Column::Visibility.eq(VISIBLE))
+        .filter(proposal::Column::Status.eq("published"));
+    let total = sea_orm::PaginatorTrait::count(base.clone(), db)
+        .await
+        .map_err(storage_error)?;
+    let rows = base
+        .order_by_desc(column)
+        .order_by_asc(proposal::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let Some(first) = rows.first() else {
+        return Ok((Vec::new(), total));
+    };
+    // The rank of the page's first row: one more than the proposals ranked above it.
+    let first_value = ranked_value(first, scope.rule);
+    let above = sea_orm::PaginatorTrait::count(
+        proposal::Entity::find()
+            .filter(proposal::Column::ProcedureId.eq(scope.procedure.id))
+            .filter(proposal::Column::Visibility.eq(VISIBLE))
+            .filter(proposal::Column::Status.eq("published"))
+            .filter(column.gt(first_value)),
+        db,
+    )
+    .await
+    .map_err(storage_error)?;
+    let outcomes = outcomes_of(db, rows.iter().map(|r| r.id).collect()).await?;
+    let mut ranked = Vec::with_capacity(rows.len());
+    let mut rank = above + 1;
+    let mut previous = first_value;
+    for (index, row) in rows.into_iter().enumerate() {
+        let value = ranked_value(&row, scope.rule);
+        if value != previous {
+            rank = offset + index as u64 + 1;
+            previous = value;
+        }
+        ranked.push(RankedProposal {
+            rank: u32::try_from(rank).unwrap_or(u32::MAX),
+            outcome: outcomes.get(&row.id).cloned(),
+            id: row.id,
+            title: row.title,
+            category: row.category,
+            onsite: row.source == "onsite",
+            withdrawn: false,
+            support: u32::try_from(row.support_count).unwrap_or(0),
+            up: u32::try_from(row.up_count).unwrap_or(0),
+            down: u32::try_from(row.down_count).unwrap_or(0),
+            comment_count: u32::try_from(row.comment_count).unwrap_or(0),
+        });
+    }
+    Ok((ranked, total))
+}
+
+pub fn ranked_value(row: &proposal::Model, rule: VoteRule) -> i32 {
+    match rule {
+        VoteRule::Support { .. } => row.support_count,
+        VoteRule::Rating => row.score,
+    }
+}
+
+/// Council outcomes by proposal id.
+pub async fn outcomes_of(
+    db: &impl ConnectionTrait,
+    proposal_ids: Vec<i64>,
+) -> Result<HashMap<i64, OutcomeView>, AppError> {
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = council_decision::Entity::find()
+        .filter(council_decision::Column::ProposalId.is_in(proposal_ids))
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Some((row.proposal_id, outcome_view(&row)?)))
+        .collect())
+}
+
+pub fn outcome_view(row: &council_decision::Model) -> Option<OutcomeView> {
+    Some(OutcomeView {
+        outcome: CouncilOutcome::parse(&row.outcome)?,
+        justification: row.justification.clone(),
+        meeting_date: row.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
+    })
+}
+
+/// How many proposals got each outcome (only outcomes that occur).
+pub async fn outcome_counts(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<Vec<OutcomeCount>, AppError> {
+    let rows: Vec<(String, i64)> = council_decision::Entity::find()
+        .select_only()
+        .column(council_decision::Column::Outcome)
+        .column_as(Expr::col(council_decision::Column::ProposalId).count(), "n")
+        .filter(council_decision::Column::ProcedureId.eq(procedure_id))
+        .group_by(council_decision::Column::Outcome)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let counts: HashMap<String, i64> = rows.into_iter().collect();
+    Ok(CouncilOutcome::ALL
+        .into_iter()
+        .filter_map(|outcome| {
+            let n = *counts.get(outcome.as_str())?;
+            Some(OutcomeCount {
+                outcome,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect())
+}
+
+pub fn council_paper(row: &procedure::Model) -> Option<CouncilPaper> {
+    Some(CouncilPaper {
+        url: row.council_paper_url.clone()?,
+        reference: row.council_reference.clone().unwrap_or_default(),
+        title: row.council_title.clone().unwrap_or_default(),
+    })
+}
+
+/// The results page's content (and the dashboard's figures).
+pub async fn view(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    uncategorised: &str,
+    now: DateTime<Utc>,
+) -> Result<ResultsView, AppError> {
+    let id = scope.procedure.id;
+    let (ranking, ranked_total) = ranking_page(db, scope, 0, RANKING_ON_PAGE as u64).await?;
+    Ok(ResultsView {
+        slug: scope.procedure.slug.clone(),
+        title: scope.procedure.title.clone(),
+        rule: scope.rule,
+        final_results: scope.final_results,
+        figures: figures(db, id).await?,
+        timeline: timeline(db, id).await?,
+        categories: categories(db, &scope.procedure, uncategorised).await?,
+        ranking,
+        ranked_total,
+        outcomes: outcome_counts(db, id).await?,
+        council: council_paper(&scope.procedure),
+        as_of: Timestamp(now.timestamp()),
+    })
+}
+
+/// The planners' dashboard: the figures and one page of outcome forms.
+pub async fn dashboard(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &Slug,
+    page: u32,
+    uncategorised: &str,
+    now: DateTime<Utc>,
+) -> Result<ResultsDashboard, AppError> {
+    user.require(Permission::Plan)?;
+    let scope = scope(db, slug, Some(user), now).await?;
+    let results = view(db, &scope, uncategorised, now).await?;
+    let pages = u32::try_from(Ord::max(
+        results.ranked_total.div_ceil(OUTCOME_PAGE_SIZE),
+        1,
+    ))
+    .unwrap_or(u32::MAX);
+    let page = Ord::min(page, pages - 1);
+    let (rows, _) = ranking_page(
+        db,
+        &scope,
+        u64::from(page) * OUTCOME_PAGE_SIZE,
+        OUTCOME_PAGE_SIZE,
+    )
+    .await?;
+    Ok(ResultsDashboard {
+        results,
+        page,
+        pages,
+        rows,
+    })
+}
+
+// ---------- the council's answer ----------
+
+/// Links a procedure to the council paper its results went to.
+pub async fn set_council_paper(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &Slug,
+    paper: CouncilPaper,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    user.require(Permission::Plan)?;
+    let paper = paper.validated()?;
+    let row = planner_procedure(db, slug).await?;
+    let mut active: procedure::ActiveModel = row.into();
+    active.council_paper_url = Set(Some(paper.url));
+    active.council_reference = Set(Some(paper.reference));
+    active.council_title = Set(Some(paper.title));
+    active.updated_at = Set(now);
+    active.update(db).await.map_err(storage_error)?;
+    Ok(())
+}
+
+async fn planner_procedure(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+) -> Result<procedure::Model, AppError> {
+    procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Where an outcome came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeSource {
+    Manual,
+    Oparl,
+}
+
+/// Records (or changes) the council's outcome for a proposal and tells its followers, in
+/// one transaction. Recording the same outcome again changes nothing and sends nothing.
+pub async fn record_outcome<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    proposal_id: i64,
+    form: &OutcomeForm,
+    source: OutcomeSource,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    let (outcome, justification, date) = form.validated()?;
+    let meeting_date = match date {
+        Some(d) => Some(
+            NaiveDate::from_ymd_opt(i32::try_from(d.year).unwrap_or(0), d.month, d.day)
+                .ok_or_else(|| AppError::invalid("meeting_date", "not_a_date"))?,
+        ),
+        None => None,
+    };
+    let txn = db.begin().await.map_err(storage_error)?;
+    let target = proposal::Entity::find_by_id(proposal_id)
+        .one(&txn)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    if target.visibility != VISIBLE {
+        return Err(AppError::Conflict);
+    }
+    let existing = council_decision::Entity::find_by_id(proposal_id)
+        .one(&txn)
+        .await
+        .map_err(storage_error)?;
+    if let Some(existing) = &existing
+        && existing.outcome == outcome.as_str()
+        && existing.justification == justification
+        && existing.meeting_date == meeting_date
+    {
+        return Ok(false);
+    }
+    let row = council_decision::ActiveModel {
+        proposal_id: Set(proposal_id),
+        procedure_id: Set(target.procedure_id),
+        outcome: Set(outcome.as_str().to_owned()),
+        justification: Set(justification.clone()),
+        meeting_date: Set(meeting_date),
+        source: Set(match source {
+            OutcomeSource::Manual => "manual",
+            OutcomeSource::Oparl => "oparl",
+        }
+        .to_owned()),
+        recorded_by: Set(Some(user.id)),
+        recorded_at: Set(now),
+    };
+    if existing.is_some() {
+        row.update(&txn).await.map_err(storage_error)?;
+    } else {
+        council_decision::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(storage_error)?;
+    }
+    follow::notify(
+        &txn,
+        site,
+        &target,
+        Event::CouncilOutcome {
+            outcome,
+            justification: &justification,
+        },
+        user.id,
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(true)
+}
+
+/// Removes a recorded outcome (entered on the wrong proposal, say). Nobody is mailed.
+pub async fn clear_outcome(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    proposal_id: i64,
+) -> Result<(), AppError> {
+    user.require(Permission::Plan)?;
+    council_decision::Entity::delete_by_id(proposal_id)
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(())
+}
+
+/// The outcomes of a procedure's proposals, for the proposal pages of one procedure.
+pub async fn outcome_of(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+) -> Result<Option<OutcomeView>, AppError> {
+    Ok(outcomes_of(db, vec![proposal_id])
+        .await?
+        .remove(&proposal_id))
+}
+
+/// Visible proposals of a procedure (withdrawn included): the rows an export writes.
+pub async fn count_visible_proposals(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<u64, AppError> {
+    sea_orm::PaginatorTrait::count(
+        proposal::Entity::find()
+            .filter(proposal::Column::ProcedureId.eq(procedure_id))
+            .filter(proposal::Column::Visibility.eq(VISIBLE)),
+        db,
+    )
+    .await
+    .map_err(storage_error)
+}
+
+/// Moderation decisions of a procedure by action code, most frequent first.
+pub async fn decision_counts(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<Vec<(String, u64)>, AppError> {
+    use crate::backend::entity::moderation_action;
+    let rows: Vec<(String, i64)> = moderation_action::Entity::find()
+        .select_only()
+        .column(moderation_action::Column::Action)
+        .column_as(Expr::col(moderation_action::Column::Id).count(), "n")
+        .filter(moderation_action::Column::ProcedureId.eq(procedure_id))
+        .group_by(moderation_action::Column::Action)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut counts: Vec<(String, u64)> = rows
+        .into_iter()
+        .map(|(action, n)| (action, u64::try_from(n).unwrap_or(0)))
+        .collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(counts)
+}

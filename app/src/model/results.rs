@@ -1,0 +1,320 @@
+//! Results of a procedure as pages show them, and the council's answer: the paper the
+//! results went to and the outcome per proposal.
+
+use super::proposal::VoteRule;
+use super::time::{LocalDate, Timestamp};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// What the city council decided about a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouncilOutcome {
+    Adopted,
+    AdoptedInPart,
+    Rejected,
+    Referred,
+    NotDecided,
+}
+
+impl CouncilOutcome {
+    pub const ALL: [CouncilOutcome; 5] = [
+        Self::Adopted,
+        Self::AdoptedInPart,
+        Self::Rejected,
+        Self::Referred,
+        Self::NotDecided,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Adopted => "adopted",
+            Self::AdoptedInPart => "adopted_in_part",
+            Self::Rejected => "rejected",
+            Self::Referred => "referred",
+            Self::NotDecided => "not_decided",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+
+    /// Reads an OParl agenda item's `result` (free text in German council systems:
+    /// "ungeändert beschlossen", "abgelehnt", "in den Ausschuss verwiesen", …).
+    pub fn from_council_text(result: &str) -> Self {
+        let text = result.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        if has(&["abgelehnt", "rejected", "nicht beschlossen"]) {
+            Self::Rejected
+        } else if has(&["verwiesen", "vertagt", "zurückgestellt", "referred"]) {
+            Self::Referred
+        } else if has(&[
+            "geändert beschlossen",
+            "mit änderungen",
+            "teilweise",
+            "in part",
+        ]) && !text.contains("ungeändert")
+        {
+            Self::AdoptedInPart
+        } else if has(&["beschlossen", "angenommen", "zugestimmt", "adopted"]) {
+            Self::Adopted
+        } else {
+            Self::NotDecided
+        }
+    }
+}
+
+/// A council decision as residents see it on the proposal and in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeView {
+    pub outcome: CouncilOutcome,
+    pub justification: String,
+    /// `YYYY-MM-DD`, the date of the council meeting.
+    pub meeting_date: Option<String>,
+}
+
+/// The council paper (OParl `Paper`) a procedure's results went to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CouncilPaper {
+    pub url: String,
+    /// Such as "Drucksache 1234/2026".
+    pub reference: String,
+    pub title: String,
+}
+
+impl CouncilPaper {
+    /// The paper's address must be a web address; reference and title are short texts.
+    pub fn validated(self) -> Result<Self, AppError> {
+        let url = self.url.trim().to_owned();
+        let reference = self.reference.trim().to_owned();
+        let title = self.title.trim().to_owned();
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok || url.len() > 500 || url.chars().any(char::is_whitespace) {
+            return Err(AppError::invalid("url", "not_a_web_address"));
+        }
+        if reference.is_empty() {
+            return Err(AppError::invalid("reference", "required"));
+        }
+        if reference.chars().count() > 100 {
+            return Err(AppError::invalid("reference", "too_long"));
+        }
+        if title.is_empty() {
+            return Err(AppError::invalid("title", "required"));
+        }
+        if title.chars().count() > 300 {
+            return Err(AppError::invalid("title", "too_long"));
+        }
+        Ok(Self {
+            url,
+            reference,
+            title,
+        })
+    }
+}
+
+/// A planner's entry of the council's outcome for one proposal, as the form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OutcomeForm {
+    pub outcome: String,
+    pub justification: String,
+    /// `YYYY-MM-DD`; may be empty while the date is not known.
+    #[serde(default)]
+    pub meeting_date: String,
+}
+
+/// The longest justification kept.
+pub const JUSTIFICATION_MAX_CHARS: usize = 5_000;
+
+impl OutcomeForm {
+    pub fn validated(&self) -> Result<(CouncilOutcome, String, Option<LocalDate>), AppError> {
+        let outcome = CouncilOutcome::parse(self.outcome.trim())
+            .ok_or_else(|| AppError::invalid("outcome", "unknown"))?;
+        let justification = self.justification.trim().to_owned();
+        if justification.chars().count() > JUSTIFICATION_MAX_CHARS {
+            return Err(AppError::invalid("justification", "too_long"));
+        }
+        if justification
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(AppError::invalid("justification", "control_characters"));
+        }
+        let date = match self.meeting_date.trim() {
+            "" => None,
+            value => Some(
+                LocalDate::parse_iso(value)
+                    .ok_or_else(|| AppError::invalid("meeting_date", "not_a_date"))?,
+            ),
+        };
+        Ok((outcome, justification, date))
+    }
+}
+
+/// Participation figures of a procedure. Votes are cast online only; proposals and comments
+/// from on-site events are counted apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    /// Distinct accounts that proposed, commented or voted online.
+    pub participants: u64,
+    pub proposals: u64,
+    pub proposals_onsite: u64,
+    pub withdrawn: u64,
+    pub comments: u64,
+    pub comments_onsite: u64,
+    pub votes: u64,
+    pub voters: u64,
+    /// Content a moderator hid or that awaits review: counted here, never exported.
+    pub hidden_proposals: u64,
+    pub hidden_comments: u64,
+    pub moderation_decisions: u64,
+}
+
+/// One bar of a chart: a label and its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bar {
+    pub label: String,
+    pub value: u64,
+}
+
+/// One day of participation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Day {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub proposals: u64,
+    pub comments: u64,
+    pub votes: u64,
+}
+
+/// A proposal in the ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankedProposal {
+    pub rank: u32,
+    pub id: i64,
+    pub title: String,
+    pub category: Option<String>,
+    pub onsite: bool,
+    pub withdrawn: bool,
+    pub support: u32,
+    pub up: u32,
+    pub down: u32,
+    pub comment_count: u32,
+    pub outcome: Option<OutcomeView>,
+}
+
+impl RankedProposal {
+    /// The figure the procedure's rule ranks by.
+    pub fn ranked_value(&self, rule: VoteRule) -> i64 {
+        match rule {
+            VoteRule::Support { .. } => i64::from(self.support),
+            VoteRule::Rating => i64::from(self.up) - i64::from(self.down),
+        }
+    }
+}
+
+/// How many proposals got each council outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    pub outcome: CouncilOutcome,
+    pub count: u64,
+}
+
+/// The results page (public after the voting phase) and the planners' dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultsView {
+    pub slug: String,
+    pub title: String,
+    pub rule: VoteRule,
+    /// The voting phase is over: the ranking is final and the results are public.
+    pub final_results: bool,
+    pub figures: Figures,
+    pub timeline: Vec<Day>,
+    pub categories: Vec<Bar>,
+    /// The ranking's head (the whole ranking is in the downloads).
+    pub ranking: Vec<RankedProposal>,
+    /// Proposals in the ranking in all.
+    pub ranked_total: u64,
+    pub outcomes: Vec<OutcomeCount>,
+    pub council: Option<CouncilPaper>,
+    pub as_of: Timestamp,
+}
+
+impl ResultsView {
+    /// The ten proposals with the most votes, for the chart.
+    pub fn top_bars(&self) -> Vec<Bar> {
+        self.ranking
+            .iter()
+            .take(10)
+            .map(|p| Bar {
+                label: format!("#{} {}", p.id, p.title),
+                value: u64::try_from(p.ranked_value(self.rule).max(0)).unwrap_or(0),
+            })
+            .collect()
+    }
+}
+
+/// The planners' page of a procedure's results: the figures, the downloads, the council
+/// paper and one outcome form per proposal of the current page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultsDashboard {
+    pub results: ResultsView,
+    /// The page of the ranking the outcome forms cover (0-based) and how many there are.
+    pub page: u32,
+    pub pages: u32,
+    pub rows: Vec<RankedProposal>,
+}
+
+/// Proposals per page of the planners' outcome forms.
+pub const OUTCOME_PAGE_SIZE: u64 = 25;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn council_wording_maps_to_outcomes() {
+        for (text, expected) in [
+            ("ungeändert beschlossen", CouncilOutcome::Adopted),
+            ("Einstimmig beschlossen", CouncilOutcome::Adopted),
+            ("geändert beschlossen", CouncilOutcome::AdoptedInPart),
+            ("mit Änderungen beschlossen", CouncilOutcome::AdoptedInPart),
+            ("abgelehnt", CouncilOutcome::Rejected),
+            ("in den Bauausschuss verwiesen", CouncilOutcome::Referred),
+            ("vertagt", CouncilOutcome::Referred),
+            ("zur Kenntnis genommen", CouncilOutcome::NotDecided),
+            ("", CouncilOutcome::NotDecided),
+        ] {
+            assert_eq!(CouncilOutcome::from_council_text(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn outcome_form_rejects_unknown_outcomes_and_dates() {
+        let form = |outcome: &str, date: &str| OutcomeForm {
+            outcome: outcome.to_owned(),
+            justification: "Begründung".to_owned(),
+            meeting_date: date.to_owned(),
+        };
+        assert!(form("adopted", "2026-12-03").validated().is_ok());
+        assert!(form("adopted", "").validated().is_ok());
+        assert!(form("maybe", "").validated().is_err());
+        assert!(form("rejected", "2026-02-30").validated().is_err());
+    }
+
+    #[test]
+    fn council_paper_needs_a_web_address() {
+        let paper = |url: &str| CouncilPaper {
+            url: url.to_owned(),
+            reference: "Drucksache 1234/2026".to_owned(),
+            title: "Bürgerhaushalt".to_owned(),
+        };
+        assert!(
+            paper("https://ris.example.de/oparl/paper/1")
+                .validated()
+                .is_ok()
+        );
+        assert!(paper("javascript:alert(1)").validated().is_err());
+        assert!(paper("https://a b").validated().is_err());
+    }
+}

@@ -1,0 +1,126 @@
+// Results in the browser: a planner downloads the council report from the dashboard and
+// records an outcome; a resident sees the council's outcome on the proposal and the
+// public results page with its charts, without JavaScript too. Plus accessibility.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  axeViolations, launchBrowser, newPage, startServer, startSmtpSink, waitForHydration,
+} from './support.js';
+
+let sink;
+let server;
+let browser;
+
+before(async () => {
+  sink = await startSmtpSink();
+  server = await startServer({ demo: true, smtpUrl: sink.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sink?.stop();
+});
+
+const DEMO_PASSWORD = 'Mitreden-Demo-2026';
+const FINISHED = 'spielplaetze-nord';
+
+async function loggedIn(email, options = {}) {
+  const session = await newPage(browser, server.baseUrl, options);
+  const { page } = session;
+  await page.goto(`${server.baseUrl}/anmelden`);
+  await waitForHydration(page);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.click('main button[type="submit"]');
+  await page.waitForURL(`${server.baseUrl}/konto`);
+  return session;
+}
+
+describe('results, the council report and the council outcome', () => {
+  test('a planner downloads the report from the dashboard', async () => {
+    const planner = await loggedIn('planung@mitreden.test', { acceptDownloads: true });
+    const { page } = planner;
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren/${FINISHED}/ergebnisse`);
+    await waitForHydration(page);
+    await page.locator('h1:has-text("Ergebnisse und Ratsbeschlüsse")').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a:has-text("Bericht für den Rat (PDF)")'),
+    ]);
+    assert.equal(download.suggestedFilename(), `${FINISHED}-report.pdf`);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mitreden-report-'));
+    const file = path.join(dir, 'report.pdf');
+    await download.saveAs(file);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    assert.match(text, /Ergebnisbericht: Spielplätze im Stadtteil Nord/);
+    assert.match(text, /Wasserspielplatz am Nordpark/);
+    assert.match(text, /Drucksache 0815\/2026/);
+    assert.match(text, /SHA-256/);
+    assert.deepEqual(planner.problems, []);
+    await planner.context.close();
+  });
+
+  test('a planner records an outcome; the author is told by mail', async () => {
+    const planner = await loggedIn('planung@mitreden.test');
+    const { page } = planner;
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren/${FINISHED}/ergebnisse`);
+    await waitForHydration(page);
+    const form = page.locator('form.outcome-form', { hasText: 'Beleuchtung bis Mitternacht' });
+    await form.locator('select').selectOption('referred');
+    await form.locator('textarea').fill('An den Ausschuss für Jugend verwiesen.');
+    await form.locator('button:has-text("Beschluss speichern")').click();
+    await page.waitForURL(/status=outcome_saved/);
+    await page.locator('text=Der Beschluss ist gespeichert').waitFor();
+    await planner.context.close();
+    const mail = await sink.waitFor('peter.schulz@mitreden.test', 15_000, 'Beleuchtung');
+    assert.match(mail, /verwiesen/);
+  });
+
+  test('a resident sees the outcome on the proposal and the results page, also without JavaScript', async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const visitor = javaScriptEnabled
+        ? await loggedIn('bewohnerin@mitreden.test')
+        : await newPage(browser, server.baseUrl, { javaScriptEnabled });
+      const { page } = visitor;
+      await page.goto(`${server.baseUrl}/verfahren/${FINISHED}/ergebnisse`);
+      if (javaScriptEnabled) await waitForHydration(page);
+      await page.locator('h1:has-text("Ergebnisse")').waitFor();
+      assert.ok(await page.locator('svg.chart__svg').count() >= 2, 'the charts are drawn');
+      await page.locator('text=Was der Rat entschieden hat').waitFor();
+      await page.locator('a:has-text("Wasserspielplatz am Nordpark")').first().click();
+      await page.waitForURL(/\/vorschlaege\/\d+/);
+      const outcome = page.locator('section.outcome');
+      await outcome.locator('text=Beschlossen').waitFor();
+      await outcome.locator('text=Wasserspielanlage wird im Frühjahr gebaut').waitFor();
+      assert.deepEqual(visitor.problems, []);
+      await visitor.context.close();
+    }
+  });
+
+  for (const lang of ['de', 'en']) {
+    test(`the results page and the dashboard pass axe (${lang})`, async () => {
+      const planner = await loggedIn('planung@mitreden.test', {
+        bypassCSP: true,
+        locale: lang === 'de' ? 'de-DE' : 'en-GB',
+      });
+      const { page } = planner;
+      await page.context().addCookies([{ name: 'mitreden_lang', value: lang, url: server.baseUrl }]);
+      for (const target of [`/verfahren/${FINISHED}/ergebnisse`, `/verwaltung/verfahren/${FINISHED}/ergebnisse`]) {
+        await page.goto(`${server.baseUrl}${target}`);
+        await waitForHydration(page);
+        assert.deepEqual(await axeViolations(page), [], `${target} (${lang})`);
+      }
+      // The printable report is a plain page (no hydration).
+      await page.goto(`${server.baseUrl}/api/v1/procedures/${FINISHED}/report.html?lang=${lang}`);
+      await page.locator('h1').waitFor();
+      assert.deepEqual(await axeViolations(page), [], `report.html (${lang})`);
+      await planner.context.close();
+    });
+  }
+});

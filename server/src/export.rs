@@ -1,0 +1,145 @@
+//! `mitreden export`: a procedure's results written to files, with progress on standard
+//! error and a manifest of the files' SHA-256 next to them.
+
+use app::backend::export::{self, Chunk, FileHash, Format, Job, Table};
+use app::backend::service::results;
+use app::i18n::Lang;
+use app::model::procedure::Slug;
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+
+/// Writes the export and its manifest; returns the files written (manifest last).
+pub async fn to_files(
+    db: &DatabaseConnection,
+    config: &Config,
+    procedure: &str,
+    format: &str,
+    semicolon: bool,
+    lang: Lang,
+    out: &Path,
+) -> anyhow::Result<Vec<FileHash>> {
+    let slug = Slug::parse(procedure).map_err(|_| anyhow::anyhow!("no procedure {procedure}"))?;
+    let now = chrono::Utc::now();
+    // The operator exports any procedure, as a planner would.
+    let scope = results::scope_with(db, &slug, true, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("procedure {procedure}: {e}"))?;
+    let base = Job {
+        scope,
+        format: Format::Json,
+        public_url: config.public_url.clone(),
+        instance_name: config.instance_name.clone(),
+        lang,
+        hashes: Vec::new(),
+    };
+    let targets: Vec<(Format, PathBuf)> = match format {
+        "csv" => Table::ALL
+            .into_iter()
+            .map(|table| {
+                let path = match table {
+                    Table::Proposals => out.to_path_buf(),
+                    other => sibling(out, &format!("{}.csv", other.as_str())),
+                };
+                (Format::Csv { table, semicolon }, path)
+            })
+            .collect(),
+        "json" => vec![(Format::Json, out.to_path_buf())],
+        "xlsx" => vec![(Format::Xlsx, out.to_path_buf())],
+        "pdf" => vec![(Format::Pdf, out.to_path_buf())],
+        "html" => vec![(Format::Html, out.to_path_buf())],
+        _ => anyhow::bail!("--format must be csv, xlsx, json, pdf or html"),
+    };
+    // The report prints the hashes of the CSV and JSON files; the other formats need none.
+    let reproducible = if matches!(format, "pdf" | "html") {
+        export::reproducible_hashes(db, &base)
+            .await
+            .map_err(|e| anyhow::anyhow!("export failed: {e}"))?
+    } else {
+        Vec::new()
+    };
+    let mut written = Vec::new();
+    for (format, path) in targets {
+        let job = Job {
+            format,
+            hashes: reproducible.clone(),
+            ..base.clone()
+        };
+        written.push(write_one(db, job, &path).await?);
+    }
+    let header = export::header(db, &base.scope, &config.public_url, lang)
+        .await
+        .map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    let mut listed = written.clone();
+    for file in reproducible {
+        if !listed.iter().any(|w| w.sha256 == file.sha256) {
+            listed.push(file);
+        }
+    }
+    let manifest = export::manifest(&header, listed, now);
+    let manifest_path = sibling(out, "manifest.json");
+    let bytes = serde_json::to_vec_pretty(&manifest)?;
+    std::fs::write(&manifest_path, &bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest_path.display()))?;
+    written.push(FileHash {
+        name: file_name(&manifest_path),
+        media_type: "application/json".to_owned(),
+        bytes: bytes.len() as u64,
+        sha256: export::hex(&Sha256::digest(&bytes)),
+    });
+    Ok(written)
+}
+
+/// `results.csv` → `results.<suffix>`.
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    out.with_file_name(format!("{stem}.{suffix}"))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+async fn write_one(db: &DatabaseConnection, job: Job, path: &Path) -> anyhow::Result<FileHash> {
+    let media_type = job.format.media_type().to_owned();
+    let (mut rx, handle) = export::spawn(db, job);
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+    );
+    let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
+    let mut stderr = std::io::stderr();
+    let name = file_name(path);
+    while let Some(chunk) = rx.recv().await {
+        match chunk {
+            Chunk::Bytes(data) => {
+                hasher.update(&data);
+                bytes += data.len() as u64;
+                file.write_all(&data)?;
+            }
+            Chunk::Progress { done, total } => {
+                let _ = write!(stderr, "\r{name}: {done} / {total} rows");
+            }
+        }
+    }
+    let _ = writeln!(stderr);
+    handle
+        .await
+        .map_err(|e| anyhow::anyhow!("export task: {e}"))?
+        .map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    file.flush()?;
+    Ok(FileHash {
+        name,
+        media_type,
+        bytes,
+        sha256: export::hex(&hasher.finalize()),
+    })
+}

@@ -1,0 +1,258 @@
+//! Results and the council's answer: the results document, the exports (streamed as they
+//! are written) with their manifest, the council paper, and the outcome per proposal.
+
+use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
+use app::backend::auth::CurrentUser;
+use app::backend::export::{self, Chunk, Format, Job, Table};
+use app::backend::service::oparl;
+use app::backend::service::results::{self, OutcomeSource, Scope};
+use app::backend::state::AppState;
+use app::error::AppError;
+use app::i18n::Lang;
+use app::model::results::{CouncilPaper, OutcomeForm};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use chrono::Utc;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/schemas/results-v1.json", get(schema))
+        .route("/procedures/{slug}/results", get(get_results))
+        .route("/procedures/{slug}/export/manifest.json", get(manifest))
+        .route("/procedures/{slug}/{file}", get(export_file))
+        .route("/procedures/{slug}/council-paper", put(set_paper))
+        .route("/procedures/{slug}/council-paper/import", post(import))
+        .route(
+            "/proposals/{id}/outcome",
+            put(record_outcome).delete(clear_outcome),
+        )
+}
+
+/// The JSON Schema of the open-data document.
+async fn schema() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/schema+json"),
+        )],
+        export::JSON_SCHEMA,
+    )
+}
+
+fn slug(value: &str) -> Result<app::model::procedure::Slug, ApiError> {
+    super::path_slug(value).map_err(ApiError)
+}
+
+/// The language of the human-facing files (XLSX, PDF): `?lang=`, else the request's
+/// preference, else German.
+fn lang_of(params: &HashMap<String, String>, headers: &HeaderMap) -> Lang {
+    params
+        .get("lang")
+        .and_then(|l| Lang::parse(l))
+        .unwrap_or_else(|| {
+            Lang::negotiate(
+                headers.get(header::COOKIE).and_then(|v| v.to_str().ok()),
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            )
+        })
+}
+
+async fn get_results(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug_param): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), now).await?;
+    let lang = lang_of(&params, &headers);
+    let view = results::view(&state.db, &scope, lang.texts().no_category, now).await?;
+    Ok(axum::Json(view))
+}
+
+fn job(state: &AppState, scope: Scope, format: Format, lang: Lang) -> Job {
+    Job {
+        scope,
+        format,
+        public_url: state.site.public_url.clone(),
+        instance_name: state.site.instance_name.clone(),
+        lang,
+        hashes: Vec::new(),
+    }
+}
+
+/// `export.csv` (`?table=proposals|comments|moderation`, `?separator=comma|semicolon`),
+/// `export.json`, `export.xlsx`, `export.pdf` and the printable `report.html`: planners at
+/// any time, everyone once voting has ended.
+async fn export_file(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path((slug_param, file)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let format = match file.as_str() {
+        "export.csv" => Format::Csv {
+            table: match params.get("table") {
+                None => Table::Proposals,
+                Some(t) => Table::parse(t)
+                    .ok_or_else(|| ApiError(AppError::invalid("table", "unknown")))?,
+            },
+            semicolon: match params.get("separator").map(String::as_str) {
+                None | Some("semicolon") => true,
+                Some("comma") => false,
+                Some(_) => return Err(ApiError(AppError::invalid("separator", "unknown"))),
+            },
+        },
+        "export.json" => Format::Json,
+        "export.xlsx" => Format::Xlsx,
+        "export.pdf" => Format::Pdf,
+        "report.html" => Format::Html,
+        _ => return Err(ApiError(AppError::NotFound)),
+    };
+    let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), Utc::now()).await?;
+    let name = format.file_name(&scope.procedure.slug);
+    let mut job = job(&state, scope, format, lang_of(&params, &headers));
+    if matches!(format, Format::Pdf | Format::Html) {
+        job.hashes = export::reproducible_hashes(&state.db, &job).await?;
+    }
+    let (rx, handle) = export::spawn(&state.db, job);
+    let body = Body::from_stream(futures_util::stream::unfold(
+        (rx, Some(handle)),
+        |(mut rx, handle)| async move {
+            loop {
+                match rx.recv().await {
+                    Some(Chunk::Bytes(bytes)) => {
+                        return Some((Ok(Bytes::from(bytes)), (rx, handle)));
+                    }
+                    Some(Chunk::Progress { .. }) => continue,
+                    None => {
+                        // The writer has finished: a failure cuts the download short so
+                        // the client sees an error, not a silently truncated file.
+                        let outcome = match handle {
+                            Some(handle) => handle.await.unwrap_or(Err(AppError::Internal)),
+                            None => return None,
+                        };
+                        return match outcome {
+                            Ok(()) => None,
+                            Err(error) => {
+                                tracing::error!("export failed: {error}");
+                                Some((Err(std::io::Error::other(error.to_string())), (rx, None)))
+                            }
+                        };
+                    }
+                }
+            }
+        },
+    ));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
+    if format == Format::Html {
+        // The printable report is a page of its own: the instance's stylesheet, nothing else.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'",
+            ),
+        );
+    } else if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The manifest: time, procedure, counts and the SHA-256 of each reproducible file.
+async fn manifest(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug_param): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), now).await?;
+    let lang = lang_of(&params, &headers);
+    let header = export::header(&state.db, &scope, &state.site.public_url, lang).await?;
+    let job = job(&state, scope, Format::Json, lang);
+    let hashes = export::reproducible_hashes(&state.db, &job).await?;
+    Ok(axum::Json(export::manifest(&header, hashes, now)))
+}
+
+async fn set_paper(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(paper): Json<CouncilPaper>,
+) -> ApiResult<impl IntoResponse> {
+    results::set_council_paper(&state.db, &user, &slug(&slug_param)?, paper, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ImportBody {
+    #[serde(default)]
+    url: Option<String>,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<ImportBody>,
+) -> ApiResult<impl IntoResponse> {
+    let report = oparl::import(
+        &state.db,
+        &state.site,
+        &user,
+        &slug(&slug_param)?,
+        body.url,
+        Utc::now(),
+    )
+    .await?;
+    Ok(axum::Json(report))
+}
+
+async fn record_outcome(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(form): Json<OutcomeForm>,
+) -> ApiResult<impl IntoResponse> {
+    let user: CurrentUser = user;
+    results::record_outcome(
+        &state.db,
+        &state.site,
+        &user,
+        id,
+        &form,
+        OutcomeSource::Manual,
+        Utc::now(),
+    )
+    .await?;
+    let outcome = results::outcome_of(&state.db, id).await?;
+    Ok(axum::Json(outcome))
+}
+
+async fn clear_outcome(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    results::clear_outcome(&state.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,724 @@
+//! Results on both databases: every export format read back the way its users read it,
+//! counts against the database, no personal or hidden data, identical bytes for identical
+//! state, hostile text left inert; the PDF report's text; council outcomes recorded by hand
+//! and taken from an OParl fixture server, shown to residents and mailed to followers.
+
+use crate::harness::{TestApp, TestResponse, error_code};
+use crate::participation::{body, procedure, propose};
+use app::backend::entity::{council_decision, phase, procedure as procedure_entity, vote};
+use app::model::account::Role;
+use app::model::procedure::PhaseKind;
+use app::model::proposal::VoteRule;
+use chrono::{Duration, Utc};
+use http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const SLUG: &str = "gruen";
+const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://böse.example\";\"Klick\")";
+const HOSTILE_BODY: &str = "+cmd|' /C calc'!A0\n\"Zitat\"; Zeile zwei \u{202E}gnp.exe";
+const HIDDEN_TITLE: &str = "Beleidigender Vorschlag";
+
+struct Fixture {
+    app: TestApp,
+    planner: String,
+    resident: String,
+    moderator: String,
+    /// Proposals: a plain one, the hostile one, one hidden by a moderator.
+    plain: i64,
+    hostile: i64,
+    hidden: i64,
+}
+
+async fn vote(app: &TestApp, id: i64, token: &str) {
+    let response = app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{id}/vote"),
+            json!({ "value": 1 }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+}
+
+/// A procedure where proposing and voting are open, with three residents, votes, a
+/// comment, a hidden proposal; then (`end_voting`) the voting phase is over.
+async fn fixture() -> Fixture {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        SLUG,
+        PhaseKind::Proposals,
+        VoteRule::Support { cap: None },
+        PhaseKind::Proposals,
+    )
+    .await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let resident = app.resident("anna@example.org").await;
+    let bert = app.resident("bert@example.org").await;
+    let cleo = app.resident("cleo@example.org").await;
+    // Cleo lets her name appear; Anna and Bert stay pseudonymous.
+    let response = app
+        .json(
+            "PATCH",
+            "/api/v1/me",
+            json!({ "display_name": "Cleo Öffentlich", "public_name": true }),
+            Some(&cleo),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+
+    let plain = propose(&app, SLUG, &resident, "Mehr Bäume in der Südstadt").await;
+    let hostile = app
+        .json(
+            "POST",
+            &format!("/api/v1/procedures/{SLUG}/proposals"),
+            json!({ "title": HOSTILE_TITLE, "body": HOSTILE_BODY }),
+            Some(&bert),
+        )
+        .await;
+    assert_eq!(hostile.status, StatusCode::CREATED, "{}", hostile.body);
+    let hostile = body(&hostile)["card"]["id"].as_i64().unwrap();
+    let hidden = propose(&app, SLUG, &cleo, HIDDEN_TITLE).await;
+    for token in [&resident, &bert, &cleo] {
+        vote(&app, plain, token).await;
+    }
+    vote(&app, hostile, &cleo).await;
+    let response = app
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{plain}/comments"),
+            json!({ "body": "Gute Idee, ich helfe beim Pflanzen." }),
+            Some(&cleo),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    let response = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            json!({
+                "target": { "kind": "proposal", "id": hidden },
+                "action": "hide",
+                "reason": "insult",
+                "public_reason": "Beleidigt andere Teilnehmende",
+                "internal_note": "interne Notiz"
+            }),
+            Some(&moderator),
+        )
+        .await;
+    assert!(response.status.is_success(), "{}", response.body);
+    Fixture {
+        app,
+        planner,
+        resident,
+        moderator,
+        plain,
+        hostile,
+        hidden,
+    }
+}
+
+/// Moves the end of every phase of the procedure into the past.
+async fn end_voting(app: &TestApp) {
+    let past = Utc::now() - Duration::hours(1);
+    phase::Entity::update_many()
+        .col_expr(phase::Column::EndsAt, Expr::value(past))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    procedure_entity::Entity::update_many()
+        .col_expr(procedure_entity::Column::EndsAt, Expr::value(past))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn csv_rows(response: &TestResponse) -> Vec<csv::StringRecord> {
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert!(response.header("content-type").starts_with("text/csv"));
+    let text = response
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a byte order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    assert!(
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .any(|h| h == "title" || h == "body" || h == "action")
+    );
+    reader.records().map(Result::unwrap).collect()
+}
+
+#[tokio::test]
+async fn results_stay_private_until_voting_ends() {
+    let f = fixture().await;
+    let path = format!("/api/v1/procedures/{SLUG}/export.json");
+    let anonymous = f.app.get(&path).await;
+    assert_eq!(anonymous.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&anonymous), "invalid_input");
+    assert_eq!(
+        f.app.get_as(&path, &f.resident).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Planners follow the figures while the procedure runs.
+    let live = f.app.get_as(&path, &f.planner).await;
+    assert_eq!(live.status, StatusCode::OK, "{}", live.body);
+    assert_eq!(body(&live)["procedure"]["final_results"], json!(false));
+    end_voting(&f.app).await;
+    assert_eq!(f.app.get(&path).await.status, StatusCode::OK);
+    assert_eq!(
+        f.app
+            .get("/api/v1/procedures/gibt-es-nicht/export.json")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        f.app
+            .get(&format!("/api/v1/procedures/{SLUG}/export.doc"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/export.csv?table=users"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn csv_exports_parse_back_and_match_the_database() {
+    let f = fixture().await;
+    end_voting(&f.app).await;
+    let base = format!("/api/v1/procedures/{SLUG}/export.csv");
+    let proposals = f.app.get(&format!("{base}?table=proposals")).await;
+    let rows = csv_rows(&proposals);
+    // The hidden proposal is counted elsewhere, never exported.
+    assert_eq!(rows.len(), 2);
+    assert!(!proposals.body.contains(HIDDEN_TITLE));
+    assert!(!proposals.body.contains("@example.org"));
+    let by_id = |id: i64| {
+        rows.iter()
+            .find(|r| r.get(1) == Some(id.to_string().as_str()))
+            .unwrap()
+            .clone()
+    };
+    let plain = by_id(f.plain);
+    let plain_votes = vote::Entity::find()
+        .filter(vote::Column::ProposalId.eq(f.plain))
+        .count(&f.app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(plain.get(0), Some("1"), "ranked first");
+    assert_eq!(plain.get(12), Some(plain_votes.to_string().as_str()));
+    assert_eq!(plain.get(10), Some("Person 1"), "a pseudonym, not the name");
+    let hostile = by_id(f.hostile);
+    // Inert: the formula is text behind an apostrophe, the override mark is gone, and the
+    // quotes and the line break survive inside one field.
+    assert_eq!(hostile.get(3), Some(format!("'{HOSTILE_TITLE}").as_str()));
+    let body_field = hostile.get(4).unwrap();
+    assert!(body_field.starts_with("'+cmd|"));
+    assert!(body_field.contains("\"Zitat\"; Zeile zwei"));
+    assert!(!body_field.contains('\u{202E}'));
+    assert_eq!(hostile.get(10), Some("Person 2"));
+
+    let comments = f.app.get(&format!("{base}?table=comments")).await;
+    let rows = csv_rows(&comments);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].get(3),
+        Some("Cleo Öffentlich"),
+        "she chose to be named"
+    );
+    let moderation = f.app.get(&format!("{base}?table=moderation")).await;
+    let rows = csv_rows(&moderation);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get(5), Some("hide"));
+    assert!(!moderation.body.contains("interne Notiz"));
+
+    // A comma-separated copy for other tools.
+    let comma = f
+        .app
+        .get(&format!("{base}?table=proposals&separator=comma"))
+        .await;
+    assert!(
+        comma
+            .body
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"rank\",\"id\"")
+    );
+}
+
+#[tokio::test]
+async fn json_export_matches_its_schema_and_identical_state_gives_identical_bytes() {
+    let f = fixture().await;
+    end_voting(&f.app).await;
+    let path = format!("/api/v1/procedures/{SLUG}/export.json");
+    let first = f.app.get(&path).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let document: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    let schema_response = f.app.get("/api/v1/schemas/results-v1.json").await;
+    let schema: serde_json::Value = serde_json::from_str(&schema_response.body).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(document["figures"]["proposals"], json!(2));
+    assert_eq!(document["figures"]["hidden_proposals"], json!(1));
+    assert_eq!(document["figures"]["votes"], json!(4));
+    assert_eq!(document["figures"]["voters"], json!(3));
+    assert_eq!(document["figures"]["comments"], json!(1));
+    assert_eq!(document["proposals"][0]["id"], json!(f.plain));
+    assert_eq!(document["proposals"][0]["votes"]["support"], json!(3));
+    assert!(!first.body.contains("@example.org"));
+    assert!(!first.body.contains(HIDDEN_TITLE));
+
+    // The same state: the same bytes, and the manifest's hashes are theirs.
+    let second = f.app.get(&path).await;
+    assert_eq!(first.body, second.body);
+    let csv_first = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/export.csv"))
+        .await;
+    let csv_second = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/export.csv"))
+        .await;
+    assert_eq!(csv_first.body, csv_second.body);
+    let manifest = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/export/manifest.json"))
+        .await;
+    let manifest = body(&manifest);
+    let hash_of = |name: &str| {
+        manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == json!(name))
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(hash_of("gruen-results.json"), sha256(first.body.as_bytes()));
+    assert_eq!(
+        hash_of("gruen-proposals.csv"),
+        sha256(csv_first.body.as_bytes())
+    );
+    assert_eq!(manifest["counts"]["votes"], json!(4));
+
+    // A council outcome is a new state: new bytes.
+    let recorded = f
+        .app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{}/outcome", f.plain),
+            json!({ "outcome": "referred", "justification": "An den Bauausschuss." }),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
+    let third = f.app.get(&path).await;
+    assert_ne!(first.body, third.body);
+}
+
+#[tokio::test]
+async fn xlsx_export_has_a_sheet_per_table_and_never_a_formula() {
+    use calamine::{Data, Reader, Xlsx};
+    let f = fixture().await;
+    let response = f
+        .app
+        .send_raw_get(
+            &format!("/api/v1/procedures/{SLUG}/export.xlsx"),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(response.0, StatusCode::OK);
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(response.1)).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        vec!["Kennzahlen", "Vorschläge", "Kommentare", "Moderation"]
+    );
+    let sheet = workbook.worksheet_range("Vorschläge").unwrap();
+    assert_eq!(sheet.get((0, 2)), Some(&Data::String("Titel".to_owned())));
+    assert_eq!(sheet.height(), 3, "header and two proposals");
+    let titles: Vec<String> = (1..3)
+        .filter_map(|row| match sheet.get((row, 2)) {
+            Some(Data::String(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(titles.contains(&HOSTILE_TITLE.to_owned()), "{titles:?}");
+    let formulas = workbook.worksheet_formula("Vorschläge").unwrap();
+    assert!(
+        formulas.used_cells().next().is_none(),
+        "no cell holds a formula"
+    );
+    let comments = workbook.worksheet_range("Kommentare").unwrap();
+    assert_eq!(comments.height(), 2);
+}
+
+#[tokio::test]
+async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
+    let f = fixture().await;
+    end_voting(&f.app).await;
+    let (status, pdf) = f
+        .app
+        .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bericht.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "Ergebnisbericht: Grünflächen im Quartier",
+        "Grünflächenamt",
+        "Mehr Bäume in der Südstadt",
+        "Teilnehmende (online)",
+        "Person 1",
+        "Zur Methode",
+        "SHA-256",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains(HIDDEN_TITLE));
+    assert!(!text.contains("@example.org"));
+    let json = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/export.json"))
+        .await;
+    let json_hash = sha256(json.body.as_bytes());
+    assert!(
+        text.contains(&json_hash),
+        "the report prints the JSON's hash"
+    );
+
+    // The same report as a printable page: escaped, its own strict policy, the same hash.
+    let page = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/report.html"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(
+        page.header("content-security-policy")
+            .contains("default-src 'none'")
+    );
+    assert!(page.body.contains("<html lang=\"de\">"));
+    assert!(
+        page.body
+            .contains("Ergebnisbericht: Grünflächen im Quartier")
+    );
+    assert!(
+        page.body
+            .contains("=HYPERLINK(&quot;http://böse.example&quot;")
+    );
+    assert!(!page.body.contains(HIDDEN_TITLE));
+    assert!(page.body.contains(&json_hash));
+    let english = f
+        .app
+        .get(&format!("/api/v1/procedures/{SLUG}/report.html?lang=en"))
+        .await;
+    assert!(
+        english
+            .body
+            .contains("Results report: Grünflächen im Quartier")
+    );
+}
+
+#[tokio::test]
+async fn council_outcome_is_shown_to_residents_and_mailed_to_followers() {
+    let f = fixture().await;
+    let path = format!("/api/v1/proposals/{}/outcome", f.plain);
+    let outcome = json!({
+        "outcome": "adopted",
+        "justification": "Der Rat folgt dem Vorschlag; Pflanzung im Frühjahr.",
+        "meeting_date": "2026-12-03"
+    });
+    // Only planners record outcomes, and only valid ones.
+    let denied = f
+        .app
+        .json("PUT", &path, outcome.clone(), Some(&f.resident))
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let denied = f
+        .app
+        .json("PUT", &path, outcome.clone(), Some(&f.moderator))
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    for bad in [
+        json!({ "outcome": "vielleicht", "justification": "" }),
+        json!({ "outcome": "adopted", "justification": "", "meeting_date": "2026-02-30" }),
+    ] {
+        let response = f.app.json("PUT", &path, bad, Some(&f.planner)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            response.body
+        );
+    }
+    let hidden = f
+        .app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{}/outcome", f.hidden),
+            outcome.clone(),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::CONFLICT);
+    assert_eq!(
+        council_decision::Entity::find()
+            .count(&f.app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let mails_before = f.app.mail_count().await;
+    let saved = f
+        .app
+        .json("PUT", &path, outcome.clone(), Some(&f.planner))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // The author follows her proposal: she is told, in her language.
+    let mail = f.app.last_mail_to("anna@example.org").await;
+    assert!(
+        mail.body_text
+            .contains("Der Rat hat den Vorschlag beschlossen."),
+        "{}",
+        mail.body_text
+    );
+    assert!(mail.body_text.contains("Pflanzung im Frühjahr"));
+    let mails_after = f.app.mail_count().await;
+    // Saving the same outcome again changes nothing and mails nobody.
+    let again = f.app.json("PUT", &path, outcome, Some(&f.planner)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(f.app.mail_count().await, mails_after);
+    assert!(mails_after > mails_before);
+
+    let proposal = f.app.get(&format!("/api/v1/proposals/{}", f.plain)).await;
+    assert_eq!(body(&proposal)["outcome"]["outcome"], json!("adopted"));
+    let page = f.app.get(&format!("/vorschlaege/{}", f.plain)).await;
+    assert!(page.body.contains("Ratsbeschluss"), "{}", page.body);
+    assert!(page.body.contains("Pflanzung im Frühjahr"));
+    end_voting(&f.app).await;
+    let results = f.app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.body.contains("<svg"));
+    assert!(results.body.contains("Was der Rat entschieden hat"));
+}
+
+/// A council information system speaking OParl 1.1, on a port of its own.
+async fn oparl_server(plain: i64, hostile: i64) -> String {
+    use axum::{Json, Router, extract::State, routing::get};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let paper = json!({
+        "id": format!("{base}/oparl/paper/1"),
+        "type": "https://schema.oparl.org/1.1/Paper",
+        "reference": "Drucksache 1234/2026",
+        "name": "Ergebnisse der Bürgerbeteiligung Grünflächen",
+        "consultation": [
+            {
+                "id": format!("{base}/oparl/consultation/1"),
+                "type": "https://schema.oparl.org/1.1/Consultation",
+                "agendaItem": format!("{base}/oparl/agendaitem/1"),
+                "meeting": format!("{base}/oparl/meeting/1")
+            },
+            format!("{base}/oparl/consultation/2"),
+            {
+                "id": format!("{base}/oparl/consultation/3"),
+                "type": "https://schema.oparl.org/1.1/Consultation",
+                "agendaItem": format!("{base}/oparl/agendaitem/3")
+            }
+        ]
+    });
+    let consultation = json!({
+        "id": format!("{base}/oparl/consultation/2"),
+        "type": "https://schema.oparl.org/1.1/Consultation",
+        "agendaItem": format!("{base}/oparl/agendaitem/2"),
+        "meeting": format!("{base}/oparl/meeting/1")
+    });
+    let items = [
+        json!({ "type": "https://schema.oparl.org/1.1/AgendaItem",
+                "name": format!("Bürgervorschlag #{plain}: Mehr Bäume"),
+                "result": "ungeändert beschlossen",
+                "resolutionText": "Die Verwaltung pflanzt 40 Bäume." }),
+        json!({ "type": "https://schema.oparl.org/1.1/AgendaItem",
+                "name": format!("Bürgervorschlag #{hostile}"),
+                "result": "abgelehnt" }),
+        json!({ "type": "https://schema.oparl.org/1.1/AgendaItem",
+                "name": "Verschiedenes", "result": "zur Kenntnis genommen" }),
+    ];
+    let meeting = json!({ "type": "https://schema.oparl.org/1.1/Meeting",
+                          "name": "Rat", "start": "2026-12-03T16:00:00+01:00" });
+    let state = (paper, consultation, items, meeting);
+    let app = Router::new()
+        .route("/oparl/paper/1", get(|State(s): State<_>| async move { let s: (serde_json::Value, serde_json::Value, [serde_json::Value; 3], serde_json::Value) = s; Json(s.0) }))
+        .route("/oparl/consultation/2", get(|State(s): State<_>| async move { let s: (serde_json::Value, serde_json::Value, [serde_json::Value; 3], serde_json::Value) = s; Json(s.1) }))
+        .route("/oparl/agendaitem/{n}", get(|State(s): State<_>, axum::extract::Path(n): axum::extract::Path<usize>| async move {
+            let s: (serde_json::Value, serde_json::Value, [serde_json::Value; 3], serde_json::Value) = s;
+            Json(s.2[n - 1].clone())
+        }))
+        .route("/oparl/meeting/1", get(|State(s): State<_>| async move { let s: (serde_json::Value, serde_json::Value, [serde_json::Value; 3], serde_json::Value) = s; Json(s.3) }))
+        .with_state(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+#[tokio::test]
+async fn oparl_import_lands_outcomes_on_the_right_proposals() {
+    let f = fixture().await;
+    let base = oparl_server(f.plain, f.hostile).await;
+    let path = format!("/api/v1/procedures/{SLUG}/council-paper/import");
+    let denied = f
+        .app
+        .json(
+            "POST",
+            &path,
+            json!({ "url": format!("{base}/oparl/paper/1") }),
+            Some(&f.resident),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let unreachable = f
+        .app
+        .json(
+            "POST",
+            &path,
+            json!({ "url": "http://127.0.0.1:9/oparl/paper/1" }),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(unreachable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let not_a_paper = f
+        .app
+        .json(
+            "POST",
+            &path,
+            json!({ "url": format!("{base}/oparl/meeting/1") }),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(not_a_paper.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        council_decision::Entity::find()
+            .count(&f.app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let response = f
+        .app
+        .json(
+            "POST",
+            &path,
+            json!({ "url": format!("{base}/oparl/paper/1") }),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let report = body(&response);
+    assert_eq!(report["recorded"], json!(2));
+    assert_eq!(report["unmatched"], json!(["Verschiedenes"]));
+    let adopted = council_decision::Entity::find_by_id(f.plain)
+        .one(&f.app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(adopted.outcome, "adopted");
+    assert_eq!(adopted.justification, "Die Verwaltung pflanzt 40 Bäume.");
+    assert_eq!(adopted.meeting_date.unwrap().to_string(), "2026-12-03");
+    assert_eq!(adopted.source, "oparl");
+    let rejected = council_decision::Entity::find_by_id(f.hostile)
+        .one(&f.app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rejected.outcome, "rejected");
+    let linked = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::Slug.eq(SLUG))
+        .one(&f.app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        linked.council_reference.as_deref(),
+        Some("Drucksache 1234/2026")
+    );
+
+    // Importing again finds nothing new.
+    let again = f.app.json("POST", &path, json!({}), Some(&f.planner)).await;
+    assert_eq!(body(&again)["recorded"], json!(0));
+    assert_eq!(body(&again)["unchanged"], json!(2));
+}
+
+#[tokio::test]
+async fn planners_dashboard_is_for_planners_only() {
+    let f = fixture().await;
+    let path = format!("/verwaltung/verfahren/{SLUG}/ergebnisse");
+    let page = f
+        .app
+        .get_with(
+            &path,
+            &[("cookie", &format!("mitreden_session={}", f.planner))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Ergebnisse und Ratsbeschlüsse"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Beschluss speichern"));
+    let resident = f
+        .app
+        .get_with(
+            &path,
+            &[("cookie", &format!("mitreden_session={}", f.resident))],
+        )
+        .await;
+    assert_ne!(resident.status, StatusCode::OK);
+    // The public page says the results are not final yet... and is not public yet.
+    let public = f.app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
+    assert_ne!(public.status, StatusCode::OK);
+}
