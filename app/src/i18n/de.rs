@@ -593,4 +593,13 @@ pub(super) static TEXTS: Texts = Texts {
         "Personen erscheinen unter einem Pseudonym, das für dieses Verfahren gleich bleibt („Person 12“), außer sie haben der Nennung ihres Anzeigenamens zugestimmt. E-Mail-Adressen sind nie enthalten.",
         "In den CSV-Dateien beginnt ein Text, der wie eine Formel anfängt (=, +, -, @), mit einem Apostroph, damit eine Tabellenkalkulation ihn nicht ausführt.",
     ],
+    err_results_not_yet: "Die Ergebnisse erscheinen, sobald die Abstimmung beendet ist.",
+    err_oparl_unreachable: "Das Ratsinformationssystem hat nicht geantwortet. Bitte prüfen Sie die Adresse oder versuchen Sie es später.",
+    err_oparl_not_paper: "Unter dieser Adresse liegt keine OParl-Vorlage (Paper).",
+    err_paper_url: "Bitte geben Sie die Webadresse der Vorlage an (https://…).",
+    err_paper_reference: "Bitte geben Sie die Drucksachen-Nummer an (höchstens 100 Zeichen).",
+    err_paper_title: "Bitte geben Sie den Titel der Vorlage an (höchstens 300 Zeichen).",
+    err_outcome: "Bitte wählen Sie einen Beschluss aus der Liste.",
+    err_justification: "Die Begründung darf höchstens 5.000 Zeichen lang sein und keine Steuerzeichen enthalten.",
+    err_meeting_date: "Bitte geben Sie ein gültiges Datum an.",
 };

@@ -592,4 +592,13 @@ pub(super) static TEXTS: Texts = Texts {
         "People appear under a pseudonym that stays the same within this procedure (\"Person 12\") unless they agreed to show their display name. E-mail addresses are never included.",
         "In the CSV files, a text that begins like a formula (=, +, -, @) starts with an apostrophe so that a spreadsheet does not run it.",
     ],
+    err_results_not_yet: "The results appear once voting has ended.",
+    err_oparl_unreachable: "The council information system did not answer. Please check the address or try again later.",
+    err_oparl_not_paper: "There is no OParl paper at this address.",
+    err_paper_url: "Please enter the paper's web address (https://…).",
+    err_paper_reference: "Please enter the reference number (at most 100 characters).",
+    err_paper_title: "Please enter the paper's title (at most 300 characters).",
+    err_outcome: "Please choose a decision from the list.",
+    err_justification: "The justification may have at most 5,000 characters and no control characters.",
+    err_meeting_date: "Please enter a valid date.",
 };

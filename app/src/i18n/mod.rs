@@ -706,6 +706,15 @@ pub struct Texts {
     pub next_page: &'static str,
     pub public_name_label: &'static str,
     pub report_method_note: [&'static str; 5],
+    pub err_results_not_yet: &'static str,
+    pub err_oparl_unreachable: &'static str,
+    pub err_oparl_not_paper: &'static str,
+    pub err_paper_url: &'static str,
+    pub err_paper_reference: &'static str,
+    pub err_paper_title: &'static str,
+    pub err_outcome: &'static str,
+    pub err_justification: &'static str,
+    pub err_meeting_date: &'static str,
 }
 
 /// Day-month order and punctuation differ: "21. November 2026" against "21 November 2026".
@@ -925,6 +934,15 @@ impl Texts {
 impl Texts {
     fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
         match (field, problem) {
+            ("results", _) => self.err_results_not_yet,
+            ("url", "unreachable") => self.err_oparl_unreachable,
+            ("url", "not_an_oparl_paper") => self.err_oparl_not_paper,
+            ("url", _) => self.err_paper_url,
+            ("reference", _) => self.err_paper_reference,
+            ("paper_title", _) => self.err_paper_title,
+            ("outcome", _) => self.err_outcome,
+            ("justification", _) => self.err_justification,
+            ("meeting_date", _) => self.err_meeting_date,
             ("email", "not_verified") => self.err_not_verified,
             ("email", "unchanged") => self.err_email_unchanged,
             ("email", _) => self.err_email,

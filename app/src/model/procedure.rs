@@ -168,6 +168,9 @@ pub struct ProcedureDetail {
     pub categories: Vec<String>,
     /// Not yet published: only planners see it, as a preview.
     pub draft: bool,
+    /// The voting phase is over: the results page is public.
+    #[serde(default)]
+    pub results_public: bool,
 }
 
 /// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase

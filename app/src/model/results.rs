@@ -99,11 +99,12 @@ impl CouncilPaper {
         if reference.chars().count() > 100 {
             return Err(AppError::invalid("reference", "too_long"));
         }
+        // Not "title": that names a proposal's title everywhere else.
         if title.is_empty() {
-            return Err(AppError::invalid("title", "required"));
+            return Err(AppError::invalid("paper_title", "required"));
         }
         if title.chars().count() > 300 {
-            return Err(AppError::invalid("title", "too_long"));
+            return Err(AppError::invalid("paper_title", "too_long"));
         }
         Ok(Self {
             url,

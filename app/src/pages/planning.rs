@@ -103,6 +103,10 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                         <a href=format!("/verwaltung/verfahren/{slug}/bearbeiten")>
                             <T k=|t| t.edit_procedure />
                         </a>
+                        " "
+                        <a href=format!("/verwaltung/verfahren/{slug}/ergebnisse")>
+                            <T k=|t| t.dashboard_link />
+                        </a>
                         <form method="post" action=PublishProcedure::PATH>
                             <input type="hidden" name="slug" value=slug.clone() />
                             <input type="hidden" name="publish" value=if published { "0" } else { "1" } />

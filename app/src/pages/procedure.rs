@@ -70,6 +70,8 @@ fn Detail(
         .collect_view();
     let pre_moderated = detail.moderation == crate::model::moderation::ModerationMode::Pre;
     let ledger_href = format!("/verfahren/{}/moderation", summary.slug);
+    let results_href = format!("/verfahren/{}/ergebnisse", summary.slug);
+    let results_public = detail.results_public;
     view! {
         <Title text=title.clone() />
         <article class="container procedure">
@@ -106,6 +108,9 @@ fn Detail(
                         <p class="procedure__contact">{detail.contact}</p>
                         {pre_moderated.then(|| view! { <p class="field__hint"><T k=|t| t.mode_pre_notice /></p> })}
                         <p><a href=ledger_href><T k=|t| t.ledger_title /></a></p>
+                        {results_public.then(|| view! {
+                            <p><a href=results_href><T k=|t| t.results_link /></a></p>
+                        })}
                     </section>
                 </aside>
             </div>

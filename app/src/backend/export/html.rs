@@ -2,13 +2,11 @@
 //! instance's stylesheet (its print rules), readable without JavaScript. User text reaches
 //! HTML only through `sanitize` (Markdown) or escaping (everything else).
 
-use super::{Job, Sink, authors};
+use super::{Job, Sink, authors, report};
 use crate::backend::sanitize::markdown_to_html;
-use crate::backend::service::results;
 use crate::error::AppError;
 use crate::i18n::Texts;
-use crate::model::results::{Bar, CouncilOutcome, Day};
-use crate::model::time::Timestamp;
+use crate::model::results::{Bar, Day};
 use sea_orm::ConnectionTrait;
 use std::fmt::Write as _;
 
@@ -25,10 +23,6 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn date(t: &Texts, at: chrono::DateTime<chrono::Utc>) -> String {
-    t.date(Timestamp(at.timestamp()))
 }
 
 /// A table of label and value rows.
@@ -124,7 +118,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         escape(&job.instance_name),
         escape(&title),
         escape(t.report_as_of),
-        escape(&date(t, now)),
+        escape(&report::date(t, now)),
     );
     if let Some(paper) = &header.council {
         let _ = write!(
@@ -145,48 +139,13 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     );
 
     let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_procedure));
-    let mut rows = vec![(t.department.to_owned(), header.department.clone())];
-    rows.push((
-        t.vote_rule_label.to_owned(),
-        match (header.rule_kind, header.rule_cap) {
-            ("rating", _) => t.rule_rating.to_owned(),
-            (_, Some(cap)) => format!("{} ({} {cap})", t.rule_support, t.rule_cap),
-            _ => t.rule_support.to_owned(),
-        },
-    ));
-    for (kind, starts, ends) in &header.phases {
-        let name = crate::model::procedure::PhaseKind::parse(kind)
-            .map(|k| t.phase(k))
-            .unwrap_or(kind);
-        rows.push((
-            name.to_owned(),
-            format!("{} – {}", date(t, *starts), date(t, *ends)),
-        ));
-    }
-    pairs(&mut out, &rows);
-    out.push_str("</section>");
-
-    let f = &header.figures;
-    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_participation));
-    pairs(
-        &mut out,
-        &[
-            (t.fig_participants.to_owned(), f.participants.to_string()),
-            (t.fig_proposals.to_owned(), f.proposals.to_string()),
-            (
-                t.fig_onsite_proposals.to_owned(),
-                f.proposals_onsite.to_string(),
-            ),
-            (t.fig_withdrawn.to_owned(), f.withdrawn.to_string()),
-            (t.fig_comments.to_owned(), f.comments.to_string()),
-            (
-                t.fig_onsite_comments.to_owned(),
-                f.comments_onsite.to_string(),
-            ),
-            (t.fig_votes.to_owned(), f.votes.to_string()),
-            (t.fig_voters.to_owned(), f.voters.to_string()),
-        ],
+    pairs(&mut out, &report::procedure_rows(t, &header));
+    let _ = write!(
+        out,
+        "</section><section><h2>{}</h2>",
+        escape(t.report_participation)
     );
+    pairs(&mut out, &report::participation_rows(t, &header));
     out.push_str("</section>");
     timeline(&mut out, &header.timeline, t);
 
@@ -203,62 +162,24 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         }
         done += batch.len() as u64;
         for p in &batch {
-            let value = if header.rule_kind == "rating" {
-                p.score
-            } else {
-                p.support
-            };
             if p.rank.is_some() && top.len() < 10 {
-                top.push(Bar {
-                    label: format!("#{} {}", p.id, p.title),
-                    value: u64::try_from(value.max(0)).unwrap_or(0),
-                });
+                top.push(report::top_bar(&header, p));
             }
-            let rank = p
-                .rank
-                .map_or_else(|| t.withdrawn_short.to_owned(), |r| format!("{r}."));
-            let votes = if header.rule_kind == "rating" {
-                format!(
-                    "{} {} · {} {} · {} {}",
-                    p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score
-                )
-            } else {
-                format!(
-                    "{} {}",
-                    p.support,
-                    t.supports(u32::try_from(p.support).unwrap_or(0))
-                )
-            };
-            let by = match (&p.author, &p.event) {
-                (_, Some(event)) if p.onsite => format!("{}: {event}", t.source_onsite),
-                (Some(author), _) => format!("{} {author}", t.by),
-                _ => t.source_onsite.to_owned(),
-            };
             let _ = write!(
                 ranked,
-                "<article class=\"card\"><h3>{} <a href=\"{}\">#{} {}</a></h3><p class=\"proposal-card__meta\">{} · {} {} · {}</p>\
-                 <div class=\"prose\">{}</div>",
-                escape(&rank),
+                "<article class=\"card\"><h3><a href=\"{}\">{}</a></h3>\
+                 <p class=\"proposal-card__meta\">{}</p><div class=\"prose\">{}</div>",
                 escape(&p.url),
-                p.id,
-                escape(&p.title),
-                escape(&votes),
-                p.comments,
-                escape(t.fig_comments),
-                escape(&by),
+                escape(&report::proposal_heading(t, p)),
+                escape(&report::proposal_meta(t, &header, p)),
                 markdown_to_html(&p.body),
             );
-            if let Some(outcome) = &p.outcome {
-                let name = CouncilOutcome::parse(&outcome.outcome)
-                    .map(|o| t.outcome(o))
-                    .unwrap_or_default();
+            if let Some((line, justification)) = report::outcome_line(t, p) {
                 let _ = write!(
                     ranked,
-                    "<p><strong>{} {}</strong> {}</p><p class=\"preserve-lines\">{}</p>",
-                    escape(t.council_decided),
-                    escape(name),
-                    escape(outcome.meeting_date.as_deref().unwrap_or_default()),
-                    escape(&outcome.justification)
+                    "<p><strong>{}</strong></p><p class=\"preserve-lines\">{}</p>",
+                    escape(&line),
+                    escape(&justification)
                 );
             }
             ranked.push_str("</article>");
@@ -275,36 +196,15 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     );
     let _ = write!(
         out,
-        "<section><h2>{}</h2><p>{}</p>{ranked}</section>",
+        "<section><h2>{}</h2><p>{}</p>{ranked}</section><section><h2>{}</h2>",
         escape(t.report_ranking),
-        escape(match header.rule_kind {
-            "rating" => t.report_ranking_rating,
-            _ => t.report_ranking_support,
-        })
+        escape(report::ranking_note(t, &header)),
+        escape(t.report_moderation)
     );
-
-    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_moderation));
-    let mut rows = vec![
-        (
-            t.fig_moderation.to_owned(),
-            f.moderation_decisions.to_string(),
-        ),
-        (
-            t.fig_hidden_proposals.to_owned(),
-            f.hidden_proposals.to_string(),
-        ),
-        (
-            t.fig_hidden_comments.to_owned(),
-            f.hidden_comments.to_string(),
-        ),
-    ];
-    for (action, count) in results::decision_counts(db, job.scope.procedure.id).await? {
-        let name = crate::model::moderation::ModerationActionKind::parse(&action)
-            .map(|a| t.act(a).to_owned())
-            .unwrap_or(action);
-        rows.push((format!("– {name}"), count.to_string()));
-    }
-    pairs(&mut out, &rows);
+    pairs(
+        &mut out,
+        &report::moderation_rows(db, t, &header, job.scope.procedure.id).await?,
+    );
     out.push_str("</section>");
 
     let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_method));

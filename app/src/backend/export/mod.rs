@@ -12,6 +12,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod pdf;
+pub mod report;
 pub mod xlsx;
 
 use crate::backend::db::storage_error;

@@ -6,12 +6,10 @@
 //! Identity-H encoding and a ToUnicode map, so every glyph of the font renders and copying
 //! or `pdftotext` gives back the text, umlauts included. Fonts and pages are compressed.
 
-use super::{Job, Sink, authors};
-use crate::backend::service::results;
+use super::{Job, Sink, authors, report};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::model::results::{Bar, CouncilOutcome, Day};
-use crate::model::time::Timestamp;
+use crate::model::results::{Bar, Day};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use sea_orm::ConnectionTrait;
@@ -363,20 +361,15 @@ fn plain(markdown: &str) -> String {
         .join("\n")
 }
 
-fn date(t: &Texts, at: chrono::DateTime<chrono::Utc>) -> String {
-    t.date(Timestamp(at.timestamp()))
-}
-
 pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = super::header(db, &job.scope, &job.public_url, job.lang).await?;
     let t = job.lang.texts();
     let mut doc = Doc::new()?;
-    let now = chrono::Utc::now();
 
     doc.paragraph(&job.instance_name, Face::Regular, 10.0, 0.0);
     doc.heading(&format!("{}: {}", t.report_title, header.title), 18.0);
     doc.paragraph(
-        &format!("{} {}", t.report_as_of, date(t, now)),
+        &format!("{} {}", t.report_as_of, report::date(t, chrono::Utc::now())),
         Face::Regular,
         10.0,
         0.0,
@@ -394,55 +387,18 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     doc.paragraph(&header.url, Face::Regular, 9.0, 0.0);
 
     doc.heading(t.report_procedure, 14.0);
-    let mut rows = vec![
-        (t.department.to_owned(), header.department.clone()),
-        (
-            t.vote_rule_label.to_owned(),
-            match (header.rule_kind, header.rule_cap) {
-                ("rating", _) => t.rule_rating.to_owned(),
-                (_, Some(cap)) => format!("{} ({} {cap})", t.rule_support, t.rule_cap),
-                _ => t.rule_support.to_owned(),
-            },
-        ),
-    ];
-    for (kind, starts, ends) in &header.phases {
-        let name = crate::model::procedure::PhaseKind::parse(kind)
-            .map(|k| t.phase(k))
-            .unwrap_or(kind);
-        rows.push((
-            name.to_owned(),
-            format!("{} – {}", date(t, *starts), date(t, *ends)),
-        ));
-    }
-    doc.pairs(&rows);
-
+    doc.pairs(&report::procedure_rows(t, &header));
     doc.heading(t.report_participation, 14.0);
-    let f = &header.figures;
-    doc.pairs(&[
-        (t.fig_participants.to_owned(), f.participants.to_string()),
-        (t.fig_proposals.to_owned(), f.proposals.to_string()),
-        (
-            t.fig_onsite_proposals.to_owned(),
-            f.proposals_onsite.to_string(),
-        ),
-        (t.fig_withdrawn.to_owned(), f.withdrawn.to_string()),
-        (t.fig_comments.to_owned(), f.comments.to_string()),
-        (
-            t.fig_onsite_comments.to_owned(),
-            f.comments_onsite.to_string(),
-        ),
-        (t.fig_votes.to_owned(), f.votes.to_string()),
-        (t.fig_voters.to_owned(), f.voters.to_string()),
-    ]);
+    doc.pairs(&report::participation_rows(t, &header));
     if !header.timeline.is_empty() {
         doc.column_chart(t.chart_timeline, &header.timeline, t);
     }
 
-    // The ranking, read in batches like every other export.
+    // The ranking, read in batches like every other export; the charts come before it.
     let authors = authors(db, job.scope.procedure.id).await?;
     let mut proposals = super::Proposals::open(db, &job.scope, &authors, &job.public_url).await?;
     let mut top: Vec<Bar> = Vec::new();
-    let mut ranked_rows = Vec::new();
+    let mut ranked = Vec::new();
     let total = proposals.total;
     let mut done = 0;
     loop {
@@ -453,17 +409,9 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         done += batch.len() as u64;
         for p in batch {
             if p.rank.is_some() && top.len() < 10 {
-                let value = if header.rule_kind == "rating" {
-                    p.score
-                } else {
-                    p.support
-                };
-                top.push(Bar {
-                    label: format!("#{} {}", p.id, p.title),
-                    value: u64::try_from(value.max(0)).unwrap_or(0),
-                });
+                top.push(report::top_bar(&header, &p));
             }
-            ranked_rows.push(p);
+            ranked.push(p);
         }
         sink.batch_done(done, total).await?;
     }
@@ -476,87 +424,26 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
 
     doc.new_page();
     doc.heading(t.report_ranking, 14.0);
-    doc.paragraph(
-        match header.rule_kind {
-            "rating" => t.report_ranking_rating,
-            _ => t.report_ranking_support,
-        },
-        Face::Regular,
-        9.5,
-        0.0,
-    );
-    for p in &ranked_rows {
-        let rank = p
-            .rank
-            .map_or_else(|| t.withdrawn_short.to_owned(), |r| format!("{r}."));
-        doc.heading(&format!("{rank} #{} {}", p.id, p.title), 11.0);
-        let votes = if header.rule_kind == "rating" {
-            format!(
-                "{} {} · {} {} · {} {}",
-                p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score
-            )
-        } else {
-            format!(
-                "{} {}",
-                p.support,
-                t.supports(u32::try_from(p.support).unwrap_or(0))
-            )
-        };
-        let mut meta = vec![votes, format!("{} {}", p.comments, t.fig_comments)];
-        if let Some(category) = &p.category {
-            meta.push(category.clone());
-        }
-        meta.push(match (&p.author, &p.event) {
-            (_, Some(event)) if p.onsite => format!("{}: {event}", t.source_onsite),
-            (Some(author), _) => format!("{} {author}", t.by),
-            _ => t.source_onsite.to_owned(),
-        });
-        doc.paragraph(&meta.join(" · "), Face::Regular, 9.0, 0.0);
+    doc.paragraph(report::ranking_note(t, &header), Face::Regular, 9.5, 0.0);
+    for p in &ranked {
+        doc.heading(&report::proposal_heading(t, p), 11.0);
+        doc.paragraph(
+            &report::proposal_meta(t, &header, p),
+            Face::Regular,
+            9.0,
+            0.0,
+        );
         doc.gap(2.0);
         doc.paragraph(&plain(&p.body), Face::Regular, 10.0, 0.0);
-        if let Some(outcome) = &p.outcome {
-            let name = CouncilOutcome::parse(&outcome.outcome)
-                .map(|o| t.outcome(o))
-                .unwrap_or_default();
-            let when = outcome
-                .meeting_date
-                .as_deref()
-                .and_then(crate::model::time::LocalDate::parse_iso)
-                .map(|d| t.date(d.start_in_berlin()))
-                .unwrap_or_default();
+        if let Some((line, justification)) = report::outcome_line(t, p) {
             doc.gap(2.0);
-            doc.paragraph(
-                &format!("{} {name} {when}", t.council_decided),
-                Face::Bold,
-                10.0,
-                12.0,
-            );
-            doc.paragraph(&outcome.justification, Face::Regular, 10.0, 12.0);
+            doc.paragraph(&line, Face::Bold, 10.0, 12.0);
+            doc.paragraph(&justification, Face::Regular, 10.0, 12.0);
         }
     }
 
     doc.heading(t.report_moderation, 14.0);
-    let mut rows = vec![
-        (
-            t.fig_moderation.to_owned(),
-            f.moderation_decisions.to_string(),
-        ),
-        (
-            t.fig_hidden_proposals.to_owned(),
-            f.hidden_proposals.to_string(),
-        ),
-        (
-            t.fig_hidden_comments.to_owned(),
-            f.hidden_comments.to_string(),
-        ),
-    ];
-    for (action, count) in results::decision_counts(db, job.scope.procedure.id).await? {
-        let name = crate::model::moderation::ModerationActionKind::parse(&action)
-            .map(|a| t.act(a).to_owned())
-            .unwrap_or(action);
-        rows.push((format!("– {name}"), count.to_string()));
-    }
-    doc.pairs(&rows);
+    doc.pairs(&report::moderation_rows(db, t, &header, job.scope.procedure.id).await?);
 
     doc.heading(t.report_method, 14.0);
     for paragraph in t.report_method_note {

@@ -111,7 +111,15 @@ pub async fn get(
             current: p.starts_at <= now && now < p.ends_at,
         })
         .collect();
+    // The same rule as the results' scope: the end of the vote phase, else of the procedure.
+    let results_public = !draft
+        && schedule
+            .iter()
+            .find(|p| p.kind == context.vote_phase)
+            .map_or(row.ends_at, |p| p.ends_at)
+            <= now;
     Ok(ProcedureDetail {
+        results_public,
         summary: summary(row, &schedule, now),
         description_html,
         contact,

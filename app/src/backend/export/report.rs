@@ -1,0 +1,167 @@
+//! What the council report says, in the reader's language: shared by the PDF and the
+//! printable HTML page, so both always carry the same figures.
+
+use super::{Header, ProposalRow};
+use crate::backend::service::results;
+use crate::error::AppError;
+use crate::i18n::Texts;
+use crate::model::moderation::ModerationActionKind;
+use crate::model::procedure::PhaseKind;
+use crate::model::results::{Bar, CouncilOutcome};
+use crate::model::time::{LocalDate, Timestamp};
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+/// A label and its value, as a report's tables list them.
+pub type Row = (String, String);
+
+pub fn date(t: &Texts, at: DateTime<Utc>) -> String {
+    t.date(Timestamp(at.timestamp()))
+}
+
+/// Responsible department, the vote rule and the phases with their dates.
+pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
+    let mut rows = vec![
+        (t.department.to_owned(), header.department.clone()),
+        (
+            t.vote_rule_label.to_owned(),
+            match (header.rule_kind, header.rule_cap) {
+                ("rating", _) => t.rule_rating.to_owned(),
+                (_, Some(cap)) => format!("{} ({} {cap})", t.rule_support, t.rule_cap),
+                _ => t.rule_support.to_owned(),
+            },
+        ),
+    ];
+    for (kind, starts, ends) in &header.phases {
+        let name = PhaseKind::parse(kind).map_or(kind.as_str(), |k| t.phase(k));
+        rows.push((
+            name.to_owned(),
+            format!("{} – {}", date(t, *starts), date(t, *ends)),
+        ));
+    }
+    rows
+}
+
+pub fn participation_rows(t: &Texts, header: &Header) -> Vec<Row> {
+    let f = &header.figures;
+    [
+        (t.fig_participants, f.participants),
+        (t.fig_proposals, f.proposals),
+        (t.fig_onsite_proposals, f.proposals_onsite),
+        (t.fig_withdrawn, f.withdrawn),
+        (t.fig_comments, f.comments),
+        (t.fig_onsite_comments, f.comments_onsite),
+        (t.fig_votes, f.votes),
+        (t.fig_voters, f.voters),
+    ]
+    .into_iter()
+    .map(|(label, value)| (label.to_owned(), value.to_string()))
+    .collect()
+}
+
+/// Decisions, what is withheld, and the decisions by kind.
+pub async fn moderation_rows(
+    db: &impl ConnectionTrait,
+    t: &Texts,
+    header: &Header,
+    procedure_id: i64,
+) -> Result<Vec<Row>, AppError> {
+    let f = &header.figures;
+    let mut rows = vec![
+        (
+            t.fig_moderation.to_owned(),
+            f.moderation_decisions.to_string(),
+        ),
+        (
+            t.fig_hidden_proposals.to_owned(),
+            f.hidden_proposals.to_string(),
+        ),
+        (
+            t.fig_hidden_comments.to_owned(),
+            f.hidden_comments.to_string(),
+        ),
+    ];
+    for (action, count) in results::decision_counts(db, procedure_id).await? {
+        let name =
+            ModerationActionKind::parse(&action).map_or(action.clone(), |a| t.act(a).to_owned());
+        rows.push((format!("– {name}"), count.to_string()));
+    }
+    Ok(rows)
+}
+
+/// How the ranking was made.
+pub fn ranking_note<'a>(t: &'a Texts, header: &Header) -> &'a str {
+    match header.rule_kind {
+        "rating" => t.report_ranking_rating,
+        _ => t.report_ranking_support,
+    }
+}
+
+/// The figure a proposal is ranked by.
+pub fn ranked_value(header: &Header, p: &ProposalRow) -> i64 {
+    if header.rule_kind == "rating" {
+        p.score
+    } else {
+        p.support
+    }
+}
+
+/// The bar of a ranked proposal in the "top ten" chart.
+pub fn top_bar(header: &Header, p: &ProposalRow) -> Bar {
+    Bar {
+        label: format!("#{} {}", p.id, p.title),
+        value: u64::try_from(ranked_value(header, p).max(0)).unwrap_or(0),
+    }
+}
+
+/// "3." or "withdrawn", then the proposal's number and title.
+pub fn proposal_heading(t: &Texts, p: &ProposalRow) -> String {
+    let rank = p
+        .rank
+        .map_or_else(|| t.withdrawn_short.to_owned(), |r| format!("{r}."));
+    format!("{rank} #{} {}", p.id, p.title)
+}
+
+/// Votes, comments, category and who wrote it (or the event it came from).
+pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
+    let votes = if header.rule_kind == "rating" {
+        format!(
+            "{} {} · {} {} · {} {}",
+            p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score
+        )
+    } else {
+        format!(
+            "{} {}",
+            p.support,
+            t.supports(u32::try_from(p.support).unwrap_or(0))
+        )
+    };
+    let mut meta = vec![votes, format!("{} {}", p.comments, t.fig_comments)];
+    if let Some(category) = &p.category {
+        meta.push(category.clone());
+    }
+    meta.push(match (&p.author, &p.event) {
+        (_, Some(event)) if p.onsite => format!("{}: {event}", t.source_onsite),
+        (Some(author), _) => format!("{} {author}", t.by),
+        _ => t.source_onsite.to_owned(),
+    });
+    meta.join(" · ")
+}
+
+/// "Council decision: Adopted 3 December 2026", if the council has decided.
+pub fn outcome_line(t: &Texts, p: &ProposalRow) -> Option<(String, String)> {
+    let outcome = p.outcome.as_ref()?;
+    let name = CouncilOutcome::parse(&outcome.outcome).map_or("", |o| t.outcome(o));
+    let when = outcome
+        .meeting_date
+        .as_deref()
+        .and_then(LocalDate::parse_iso)
+        .map(|d| t.date(d.start_in_berlin()))
+        .unwrap_or_default();
+    Some((
+        format!("{} {name} {when}", t.council_decided)
+            .trim_end()
+            .to_owned(),
+        outcome.justification.clone(),
+    ))
+}
