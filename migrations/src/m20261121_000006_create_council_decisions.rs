@@ -1,6 +1,8 @@
 //! Results: the council paper a procedure's results went to (an OParl `Paper`: its URL,
-//! reference number and title), the council's outcome per proposal, and whether an author
-//! lets their display name appear in results and exports (otherwise a pseudonym does).
+//! reference number and title), the council's outcome per proposal, whether an author
+//! lets their display name appear in results and exports (otherwise a pseudonym does), and
+//! a votes index that leads with the procedure, so results count a procedure's votes
+//! without reading every vote of the instance.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -21,6 +23,14 @@ enum Users {
     Table,
     Id,
     PublicName,
+}
+
+#[derive(DeriveIden)]
+enum Votes {
+    Table,
+    ProcedureId,
+    UserId,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -104,6 +114,27 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Covers the vote cap's count (procedure, person) as the index it replaces did, and
+        // the results' counts, distinct voters and votes per day.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_votes_procedure")
+                    .table(Votes::Table)
+                    .col(Votes::ProcedureId)
+                    .col(Votes::UserId)
+                    .col(Votes::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_votes_user_procedure")
+                    .table(Votes::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -117,6 +148,24 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_votes_user_procedure")
+                    .table(Votes::Table)
+                    .col(Votes::UserId)
+                    .col(Votes::ProcedureId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_votes_procedure")
+                    .table(Votes::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(CouncilDecisions::Table).to_owned())
             .await?;

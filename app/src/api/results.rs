@@ -18,7 +18,7 @@ pub async fn get_results(slug: String) -> Result<ResultsView, AppError> {
             let now = chrono::Utc::now();
             let scope = results::scope(&state.db, &slug, viewer.as_ref(), now).await?;
             let lang = super::account::ssr::page_lang();
-            results::view(&state.db, &scope, lang.texts().no_category, now).await
+            results::view_cached(&state.db, &scope, lang.texts().no_category, now).await
         }
         .await,
     )

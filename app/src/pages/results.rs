@@ -181,15 +181,17 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
         </section>
         <section aria-labelledby="downloads-heading">
             <h2 id="downloads-heading"><T k=|t| t.results_downloads /></h2>
+            // `download` (and `rel="external"` for the page) keep the router from handling
+            // these as in-app navigation.
             <ul class="downloads">
-                <li><a href=format!("{api}/export.json")><T k=|t| t.download_json /></a></li>
-                <li><a href=format!("{api}/export.csv?table=proposals")><T k=|t| t.download_csv_proposals /></a></li>
-                <li><a href=format!("{api}/export.csv?table=comments")><T k=|t| t.download_csv_comments /></a></li>
-                <li><a href=format!("{api}/export.csv?table=moderation")><T k=|t| t.download_csv_moderation /></a></li>
-                <li><a href=format!("{api}/export.xlsx")><T k=|t| t.download_xlsx /></a></li>
-                <li><a href=format!("{api}/export.pdf")><T k=|t| t.download_pdf /></a></li>
-                <li><a href=format!("{api}/report.html")><T k=|t| t.download_report_html /></a></li>
-                <li><a href=format!("{api}/export/manifest.json")><T k=|t| t.download_manifest /></a></li>
+                <li><a download="" href=format!("{api}/export.json")><T k=|t| t.download_json /></a></li>
+                <li><a download="" href=format!("{api}/export.csv?table=proposals")><T k=|t| t.download_csv_proposals /></a></li>
+                <li><a download="" href=format!("{api}/export.csv?table=comments")><T k=|t| t.download_csv_comments /></a></li>
+                <li><a download="" href=format!("{api}/export.csv?table=moderation")><T k=|t| t.download_csv_moderation /></a></li>
+                <li><a download="" href=format!("{api}/export.xlsx")><T k=|t| t.download_xlsx /></a></li>
+                <li><a download="" href=format!("{api}/export.pdf")><T k=|t| t.download_pdf /></a></li>
+                <li><a rel="external" href=format!("{api}/report.html")><T k=|t| t.download_report_html /></a></li>
+                <li><a download="" href=format!("{api}/export/manifest.json")><T k=|t| t.download_manifest /></a></li>
             </ul>
             <p class="field__hint"><T k=|t| t.results_licence /></p>
         </section>

@@ -75,7 +75,7 @@ async fn get_results(
     let now = Utc::now();
     let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), now).await?;
     let lang = lang_of(&params, &headers);
-    let view = results::view(&state.db, &scope, lang.texts().no_category, now).await?;
+    let view = results::view_cached(&state.db, &scope, lang.texts().no_category, now).await?;
     Ok(axum::Json(view))
 }
 

@@ -463,6 +463,51 @@ pub async fn view(
     })
 }
 
+/// How long the public results of a finished vote are served from memory. Counting a
+/// million votes takes SQLite about a second; the figures no longer change after voting
+/// (outcomes and moderation may, and clear the entry on this instance).
+const PUBLIC_RESULTS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+type ResultsCache = std::sync::Mutex<HashMap<(i64, String), (std::time::Instant, ResultsView)>>;
+
+fn results_cache() -> &'static ResultsCache {
+    static CACHE: std::sync::OnceLock<ResultsCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The public results page: final results from memory for up to a minute, anything else
+/// (a running vote, as planners follow it) counted afresh.
+pub async fn view_cached(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    uncategorised: &str,
+    now: DateTime<Utc>,
+) -> Result<ResultsView, AppError> {
+    if !scope.final_results {
+        return view(db, scope, uncategorised, now).await;
+    }
+    let key = (scope.procedure.id, uncategorised.to_owned());
+    if let Ok(cache) = results_cache().lock()
+        && let Some((at, cached)) = cache.get(&key)
+        && at.elapsed() < PUBLIC_RESULTS_TTL
+    {
+        return Ok(cached.clone());
+    }
+    let fresh = view(db, scope, uncategorised, now).await?;
+    if let Ok(mut cache) = results_cache().lock() {
+        cache.retain(|_, (at, _)| at.elapsed() < PUBLIC_RESULTS_TTL);
+        cache.insert(key, (std::time::Instant::now(), fresh.clone()));
+    }
+    Ok(fresh)
+}
+
+/// Drops a procedure's cached results after a change the results show.
+pub fn forget_cached(procedure_id: i64) {
+    if let Ok(mut cache) = results_cache().lock() {
+        cache.retain(|(id, _), _| *id != procedure_id);
+    }
+}
+
 /// The planners' dashboard: the figures and one page of outcome forms.
 pub async fn dashboard(
     db: &impl ConnectionTrait,
@@ -514,7 +559,8 @@ pub async fn set_council_paper(
     active.council_reference = Set(Some(paper.reference));
     active.council_title = Set(Some(paper.title));
     active.updated_at = Set(now);
-    active.update(db).await.map_err(storage_error)?;
+    let saved = active.update(db).await.map_err(storage_error)?;
+    forget_cached(saved.id);
     Ok(())
 }
 
@@ -615,6 +661,7 @@ where
     )
     .await?;
     txn.commit().await.map_err(storage_error)?;
+    forget_cached(target.procedure_id);
     Ok(true)
 }
 
@@ -625,10 +672,16 @@ pub async fn clear_outcome(
     proposal_id: i64,
 ) -> Result<(), AppError> {
     user.require(Permission::Plan)?;
+    let row = council_decision::Entity::find_by_id(proposal_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
     council_decision::Entity::delete_by_id(proposal_id)
         .exec(db)
         .await
         .map_err(storage_error)?;
+    forget_cached(row.procedure_id);
     Ok(())
 }
 
