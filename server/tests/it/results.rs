@@ -722,3 +722,137 @@ async fn planners_dashboard_is_for_planners_only() {
     let public = f.app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
     assert_ne!(public.status, StatusCode::OK);
 }
+
+/// Every string of the shared hostile-input corpora (the Big List of Naughty Strings and
+/// the XSS payloads) as a proposal text comes out of every format inert: CSV parses back
+/// to the same rows, JSON and XLSX hold the same strings, the report page holds no markup
+/// of theirs, and the PDF is written.
+#[tokio::test]
+async fn hostile_corpora_come_out_of_every_export_inert() {
+    use app::backend::entity::proposal;
+    use app::backend::export::clean;
+    use sea_orm::ActiveValue::Set;
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    let blns: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(data.join("blns.json")).unwrap()).unwrap();
+    let xss = std::fs::read_to_string(data.join("xss-payloads.txt")).unwrap();
+    // PostgreSQL text cannot hold NUL; the application's own validation refuses it too.
+    let corpus: Vec<String> = blns
+        .into_iter()
+        .chain(xss.lines().map(str::to_owned))
+        .filter(|s| !s.is_empty() && !s.contains('\0'))
+        .collect();
+
+    let f = fixture().await;
+    let db = &f.app.state.db;
+    let author = proposal::Entity::find_by_id(f.plain)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = Utc::now();
+    for chunk in corpus.chunks(100) {
+        let rows = chunk.iter().map(|text| proposal::ActiveModel {
+            procedure_id: Set(author.procedure_id),
+            author_id: Set(author.author_id),
+            title: Set("Naughty".to_owned()),
+            body: Set(text.clone()),
+            source: Set("online".to_owned()),
+            status: Set("published".to_owned()),
+            visibility: Set("visible".to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        proposal::Entity::insert_many(rows).exec(db).await.unwrap();
+    }
+    let expected: std::collections::HashSet<String> = corpus.iter().map(|s| clean(s)).collect();
+    let base = format!("/api/v1/procedures/{SLUG}");
+
+    // CSV: one row per proposal, every body back as exported (formula-like text behind an
+    // apostrophe, line breaks as CRLF inside the field), no override characters left.
+    let csv = f
+        .app
+        .get_as(&format!("{base}/export.csv"), &f.planner)
+        .await;
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), corpus.len() + 2);
+    for row in rows.iter().filter(|r| r.get(3) == Some("Naughty")) {
+        let body = row.get(4).unwrap().replace("\r\n", "\n");
+        let formula_like = |s: &str| s.starts_with(['=', '+', '-', '@']);
+        let as_is = expected.contains(&body) && !formula_like(&body);
+        let defused = body
+            .strip_prefix('\'')
+            .is_some_and(|rest| formula_like(rest) && expected.contains(rest));
+        assert!(
+            as_is || defused,
+            "not a corpus string, or a live formula: {body:?}"
+        );
+        assert!(!body.contains(['\u{202E}', '\u{202D}', '\u{2066}', '\u{2067}']));
+    }
+
+    // JSON: valid, and every body is the cleaned corpus string.
+    let json = f
+        .app
+        .get_as(&format!("{base}/export.json"), &f.planner)
+        .await;
+    let document: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    let bodies: Vec<&str> = document["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["title"] == json!("Naughty"))
+        .map(|p| p["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies.len(), corpus.len());
+    assert!(bodies.iter().all(|b| expected.contains(*b)));
+
+    // XLSX: every body a string cell, none a formula.
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let (status, bytes) = f
+            .app
+            .send_raw_get(&format!("{base}/export.xlsx"), Some(&f.planner))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = workbook.worksheet_range("Vorschläge").unwrap();
+        let strings = (1..sheet.height())
+            .filter(|row| sheet.get((*row, 2)) == Some(&Data::String("Naughty".to_owned())))
+            .filter(|row| match sheet.get((*row, 3)) {
+                Some(Data::String(s)) => expected.contains(s),
+                // A text of nothing but control characters is empty once cleaned.
+                Some(Data::Empty) | None => expected.contains(""),
+                _ => false,
+            })
+            .count();
+        assert_eq!(strings, corpus.len());
+        let formulas = workbook.worksheet_formula("Vorschläge").unwrap();
+        assert!(formulas.used_cells().next().is_none());
+    }
+
+    // The printable report: the payloads are text, never markup.
+    let page = f
+        .app
+        .get_as(&format!("{base}/report.html"), &f.planner)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let lower = page.body.to_lowercase();
+    for live in [
+        "<script",
+        "<iframe",
+        "<svg/onload",
+        "href=\"javascript:",
+        "<img src=x onerror",
+    ] {
+        assert!(!lower.contains(live), "{live} is live in the report page");
+    }
+
+    // The PDF is written, whatever the text.
+    let (status, pdf) = f
+        .app
+        .send_raw_get(&format!("{base}/export.pdf"), Some(&f.planner))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF-1.7") && pdf.ends_with(b"%%EOF\n"));
+}
