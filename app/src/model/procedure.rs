@@ -171,6 +171,11 @@ pub struct ProcedureDetail {
     /// The voting phase is over: the results page is public.
     #[serde(default)]
     pub results_public: bool,
+    /// The council paper the results went to, and how many proposals got each outcome.
+    #[serde(default)]
+    pub council: Option<super::results::CouncilPaper>,
+    #[serde(default)]
+    pub outcomes: Vec<super::results::OutcomeCount>,
 }
 
 /// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase

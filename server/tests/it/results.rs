@@ -539,6 +539,14 @@ async fn council_outcome_is_shown_to_residents_and_mailed_to_followers() {
     let page = f.app.get(&format!("/vorschlaege/{}", f.plain)).await;
     assert!(page.body.contains("Ratsbeschluss"), "{}", page.body);
     assert!(page.body.contains("Pflanzung im Frühjahr"));
+    // The procedure's page sums the outcomes up.
+    let summary = f.app.get(&format!("/verfahren/{SLUG}")).await;
+    assert!(summary.body.contains("Was der Rat entschieden hat"));
+    let detail = f.app.get(&format!("/api/v1/procedures/{SLUG}")).await;
+    assert_eq!(
+        body(&detail)["outcomes"],
+        json!([{ "outcome": "adopted", "count": 1 }])
+    );
     end_voting(&f.app).await;
     let results = f.app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
     assert_eq!(results.status, StatusCode::OK);

@@ -118,8 +118,12 @@ pub async fn get(
             .find(|p| p.kind == context.vote_phase)
             .map_or(row.ends_at, |p| p.ends_at)
             <= now;
+    let council = super::results::council_paper(&row);
+    let outcomes = super::results::outcome_counts(db, row.id).await?;
     Ok(ProcedureDetail {
         results_public,
+        council,
+        outcomes,
         summary: summary(row, &schedule, now),
         description_html,
         contact,
