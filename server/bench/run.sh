@@ -12,7 +12,9 @@ THREADS=2
 data_dir=$(mktemp -d /tmp/mitreden-bench-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:${port}"
-export MITREDEN_DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:${port}" RUST_LOG=warn
+# The load comes from one address and a thousand accounts at a time: no API rate limits.
+export MITREDEN_DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:${port}" RUST_LOG=warn \
+  MITREDEN_RATE_LIMIT=0 MITREDEN_RATE_LIMIT_ACCOUNT=0
 unset DATABASE_URL
 pid=""
 cleanup() {

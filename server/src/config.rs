@@ -30,7 +30,17 @@ pub struct Config {
     pub mail_from: String,
     pub instance_name: String,
     pub log_format: LogFormat,
+    /// Requests to `/api/v1` per minute and client address (0: no limit).
+    pub rate_limit_address: u32,
+    /// Requests to `/api/v1` per minute and signed-in account (0: no limit).
+    pub rate_limit_account: u32,
 }
+
+/// Requests per minute an address may send to the API by default: a school or an office
+/// behind one address stays well below it, a scraper does not.
+pub const DEFAULT_RATE_LIMIT_ADDRESS: u32 = 600;
+/// Requests per minute an account may send to the API by default.
+pub const DEFAULT_RATE_LIMIT_ACCOUNT: u32 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -71,6 +81,8 @@ struct FileConfig {
     mitreden_mail_from: Option<String>,
     mitreden_instance_name: Option<String>,
     mitreden_log_format: Option<String>,
+    mitreden_rate_limit: Option<String>,
+    mitreden_rate_limit_account: Option<String>,
 }
 
 impl FileConfig {
@@ -86,6 +98,8 @@ impl FileConfig {
             "MITREDEN_MAIL_FROM" => self.mitreden_mail_from.as_ref(),
             "MITREDEN_INSTANCE_NAME" => self.mitreden_instance_name.as_ref(),
             "MITREDEN_LOG_FORMAT" => self.mitreden_log_format.as_ref(),
+            "MITREDEN_RATE_LIMIT" => self.mitreden_rate_limit.as_ref(),
+            "MITREDEN_RATE_LIMIT_ACCOUNT" => self.mitreden_rate_limit_account.as_ref(),
             _ => None,
         }
     }
@@ -241,7 +255,21 @@ impl Config {
             ));
         }
 
+        let limit = |variable: &str, default: u32| match get(variable) {
+            None => Ok(default),
+            Some(value) => value.trim().parse::<u32>().map_err(|_| {
+                invalid(
+                    variable,
+                    format!("'{value}' is not a number of requests per minute (0 for no limit)"),
+                )
+            }),
+        };
+        let rate_limit_address = limit("MITREDEN_RATE_LIMIT", DEFAULT_RATE_LIMIT_ADDRESS)?;
+        let rate_limit_account = limit("MITREDEN_RATE_LIMIT_ACCOUNT", DEFAULT_RATE_LIMIT_ACCOUNT)?;
+
         Ok(Self {
+            rate_limit_address,
+            rate_limit_account,
             database_url,
             data_dir,
             site_addr,

@@ -74,7 +74,13 @@ pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
         login_throttle: Arc::default(),
         leptos_options,
     };
-    let router = router(state.clone());
+    let limits = rest::limits::RateLimits {
+        per_address: config.rate_limit_address,
+        per_account: config.rate_limit_account,
+        limiter: Arc::default(),
+        state: state.clone(),
+    };
+    let router = router(state.clone(), limits);
     Ok(Mitreden { router, state })
 }
 
@@ -145,7 +151,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
         .clone()
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
     let metrics = Arc::new(metrics::Metrics::default());
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
@@ -184,7 +190,15 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
-        .nest("/api/v1", rest::router())
+        .nest(
+            "/api/v1",
+            rest::router()
+                .layer(axum::middleware::from_fn(rest::limits::etag))
+                .layer(axum::middleware::from_fn_with_state(
+                    limits,
+                    rest::limits::rate_limit,
+                )),
+        )
         .merge(media::serving())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())

@@ -75,9 +75,61 @@ fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
 
+/// Requests per key (an address, an account) in fixed one-minute windows: the API's rate
+/// limit. Best effort per instance, like the login throttle.
+#[derive(Default)]
+pub struct RequestLimiter {
+    windows: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl RequestLimiter {
+    /// Counts a request under `key`; past `limit` in the current minute it is refused with
+    /// the seconds until the window ends. A limit of 0 lets everything through.
+    pub fn hit(&self, key: &str, limit: u32) -> Result<(), AppError> {
+        if limit == 0 {
+            return Ok(());
+        }
+        let Ok(mut windows) = self.windows.lock() else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        if windows.len() > MAX_ENTRIES {
+            windows.retain(|_, (_, started)| now.duration_since(*started) < MINUTE);
+        }
+        let entry = windows.entry(key.to_owned()).or_insert((0, now));
+        let elapsed = now.duration_since(entry.1);
+        if elapsed >= MINUTE {
+            *entry = (0, now);
+        }
+        if entry.0 >= limit {
+            return Err(AppError::RateLimited {
+                retry_after_secs: (MINUTE - now.duration_since(entry.1)).as_secs().max(1),
+            });
+        }
+        entry.0 += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_past_the_limit_wait_for_the_next_minute() {
+        let limiter = RequestLimiter::default();
+        for _ in 0..3 {
+            assert!(limiter.hit("address:10.0.0.1", 3).is_ok());
+        }
+        assert!(matches!(
+            limiter.hit("address:10.0.0.1", 3),
+            Err(AppError::RateLimited { retry_after_secs }) if (1..=60).contains(&retry_after_secs)
+        ));
+        assert!(limiter.hit("address:10.0.0.2", 3).is_ok());
+        assert!(limiter.hit("address:10.0.0.1", 0).is_ok(), "0 is no limit");
+    }
 
     #[test]
     fn an_account_is_paused_after_repeated_failures() {

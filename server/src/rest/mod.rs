@@ -2,6 +2,7 @@
 //! Every failure has one shape: `{"errors":[{"code": "...", "detail": "...", "field": ...}]}`.
 
 mod accounts;
+pub mod limits;
 mod moderation;
 mod participation;
 mod results;

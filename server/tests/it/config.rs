@@ -67,3 +67,24 @@ async fn the_session_key_is_generated_once_private_and_kept_across_restarts() {
     let app = server::build_app(&configured).await.unwrap();
     assert_eq!(&*app.state.jwt_secret, "k".repeat(40));
 }
+
+#[test]
+fn rate_limits_default_and_reject_what_is_not_a_number() {
+    let config = test_config(&[]);
+    assert_eq!(
+        config.rate_limit_address,
+        server::config::DEFAULT_RATE_LIMIT_ADDRESS
+    );
+    assert_eq!(
+        config.rate_limit_account,
+        server::config::DEFAULT_RATE_LIMIT_ACCOUNT
+    );
+    let off = test_config(&[("MITREDEN_RATE_LIMIT", "0")]);
+    assert_eq!(off.rate_limit_address, 0);
+    let error = server::config::Config::from_sources(
+        |name| (name == "MITREDEN_RATE_LIMIT_ACCOUNT").then(|| "viele".to_owned()),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(error.variable, "MITREDEN_RATE_LIMIT_ACCOUNT");
+}

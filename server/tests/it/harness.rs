@@ -46,6 +46,18 @@ static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
 
 impl TestApp {
     pub async fn new() -> Self {
+        // The suites send hundreds of requests a minute from one (unknown) address; the
+        // rate limits have tests of their own (`with_config`).
+        Self::with_config(&[
+            ("MITREDEN_RATE_LIMIT", "0"),
+            ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+        ])
+        .await
+    }
+
+    /// A fresh app with these configuration variables besides the data directory and
+    /// database.
+    pub async fn with_config(vars: &[(&str, &str)]) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let (database_url, postgres_database) = if on_postgres() {
             let name = format!(
@@ -72,10 +84,12 @@ impl TestApp {
                 None,
             )
         };
-        let config = test_config(&[
+        let mut all = vec![
             ("MITREDEN_DATA_DIR", data_dir.path().to_str().unwrap()),
-            ("DATABASE_URL", &database_url),
-        ]);
+            ("DATABASE_URL", database_url.as_str()),
+        ];
+        all.extend_from_slice(vars);
+        let config = test_config(&all);
         let built = server::build_app(&config).await.unwrap();
         Self {
             router: built.router,

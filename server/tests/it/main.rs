@@ -9,6 +9,7 @@ mod smtp;
 
 mod account_pages;
 mod accounts;
+mod api;
 mod concurrency;
 mod config;
 mod health;

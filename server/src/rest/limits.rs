@@ -1,0 +1,107 @@
+//! What every `/api/v1` request passes: the rate limits (per client address, and per
+//! account for signed-in requests; 429 with `Retry-After`), and on reads an `ETag`, so a
+//! client that sends `If-None-Match` with an unchanged answer gets 304 and no body.
+
+use super::ApiError;
+use app::backend::auth;
+use app::backend::state::AppState;
+use app::backend::throttle::RequestLimiter;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// The limits in force and their counters.
+#[derive(Clone)]
+pub struct RateLimits {
+    pub per_address: u32,
+    pub per_account: u32,
+    pub limiter: Arc<RequestLimiter>,
+    pub state: AppState,
+}
+
+pub async fn rate_limit(
+    State(limits): State<RateLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let address = auth::client_address(&parts);
+    if let Err(error) = limits
+        .limiter
+        .hit(&format!("address:{address}"), limits.per_address)
+    {
+        return ApiError(error).into_response();
+    }
+    // The account of a valid session token; an invalid one is the handler's 401.
+    if let Some(token) = auth::session_token(&parts.headers)
+        && let Ok((user_id, _)) = auth::verify_token(&limits.state.jwt_secret, &token)
+        && let Err(error) = limits
+            .limiter
+            .hit(&format!("account:{user_id}"), limits.per_account)
+    {
+        return ApiError(error).into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The largest read answer given an ETag; exports stream and are left alone.
+const ETAG_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+pub async fn etag(request: Request, next: Next) -> Response {
+    let read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/json") || v.starts_with("application/schema+json")
+        });
+    if !read || response.status() != StatusCode::OK || !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match http_body_util::Limited::new(body, ETAG_MAX_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return ApiError(app::error::AppError::Internal).into_response(),
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = format!("\"{tag}\"");
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    // Answers can depend on who asks: caches must revalidate and keep them apart.
+    parts
+        .headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    parts.headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Cookie, Accept-Language"),
+    );
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|value| {
+            value.trim() == "*"
+                || value
+                    .split(',')
+                    .any(|candidate| candidate.trim().trim_start_matches("W/") == tag)
+        });
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
