@@ -61,7 +61,13 @@ pub async fn etag(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
-            v.starts_with("application/json") || v.starts_with("application/schema+json")
+            [
+                "application/json",
+                "application/schema+json",
+                "application/ld+json",
+            ]
+            .iter()
+            .any(|json| v.starts_with(json))
         });
     if !read || response.status() != StatusCode::OK || !is_json {
         return response;

@@ -23,6 +23,8 @@ use std::collections::HashMap;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/schemas/results-v1.json", get(schema))
+        .route("/catalog", get(catalog))
+        .route("/procedures/{slug}/dataset", get(dataset))
         .route("/procedures/{slug}/results", get(get_results))
         .route("/procedures/{slug}/export/manifest.json", get(manifest))
         .route("/procedures/{slug}/{file}", get(export_file))
@@ -43,6 +45,44 @@ async fn schema() -> impl IntoResponse {
         )],
         export::JSON_SCHEMA,
     )
+}
+
+/// JSON-LD, as DCAT-AP.de harvesters read it.
+fn json_ld(value: serde_json::Value) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/ld+json"),
+        )],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// The open-data catalogue: a DCAT-AP.de dataset per published procedure.
+async fn catalog(State(state): State<AppState>) -> ApiResult<Response> {
+    let value = app::backend::service::catalog::catalog(
+        &state.db,
+        &state.site.instance_name,
+        &state.site.public_url,
+        Utc::now(),
+    )
+    .await?;
+    Ok(json_ld(value))
+}
+
+async fn dataset(
+    State(state): State<AppState>,
+    Path(slug_param): Path<String>,
+) -> ApiResult<Response> {
+    let value = app::backend::service::catalog::dataset_of(
+        &state.db,
+        &slug(&slug_param)?,
+        &state.site.public_url,
+        Utc::now(),
+    )
+    .await?;
+    Ok(json_ld(value))
 }
 
 fn slug(value: &str) -> Result<app::model::procedure::Slug, ApiError> {

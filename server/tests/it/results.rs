@@ -864,3 +864,73 @@ async fn hostile_corpora_come_out_of_every_export_inert() {
     assert_eq!(status, StatusCode::OK);
     assert!(pdf.starts_with(b"%PDF-1.7") && pdf.ends_with(b"%%EOF\n"));
 }
+
+#[tokio::test]
+async fn the_open_data_catalogue_lists_published_procedures_with_their_results() {
+    let f = fixture().await;
+    let catalog = f.app.get("/api/v1/catalog").await;
+    assert_eq!(catalog.status, StatusCode::OK);
+    assert_eq!(catalog.header("content-type"), "application/ld+json");
+    assert!(
+        !catalog.header("etag").is_empty(),
+        "harvesters revalidate with the tag"
+    );
+    let document = body(&catalog);
+    assert_eq!(document["@type"], json!("dcat:Catalog"));
+    let datasets = document["dcat:dataset"].as_array().unwrap();
+    assert_eq!(datasets.len(), 1);
+    assert_eq!(datasets[0]["dct:title"], json!("Grünflächen im Quartier"));
+    assert_eq!(
+        datasets[0]["dct:publisher"]["foaf:name"],
+        json!("Grünflächenamt")
+    );
+    assert_eq!(
+        datasets[0]["dct:license"]["@id"],
+        json!(app::backend::service::catalog::LICENCE_URI)
+    );
+    // While voting runs there is nothing to download yet.
+    assert_eq!(datasets[0]["dcat:distribution"], json!([]));
+
+    end_voting(&f.app).await;
+    let dataset = body(
+        &f.app
+            .get(&format!("/api/v1/procedures/{SLUG}/dataset"))
+            .await,
+    );
+    assert!(dataset["@context"]["dcat"].is_string());
+    let distributions = dataset["dcat:distribution"].as_array().unwrap();
+    let media: Vec<&str> = distributions
+        .iter()
+        .map(|d| d["dcat:mediaType"].as_str().unwrap())
+        .collect();
+    assert_eq!(media, ["application/json", "text/csv"]);
+    // Every download the catalogue names answers.
+    for distribution in distributions {
+        let url = distribution["dcat:downloadURL"]["@id"].as_str().unwrap();
+        let path = &url[url.find("/api/v1").unwrap()..];
+        assert_eq!(f.app.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    // Drafts are not in the catalogue.
+    let planner = &f.planner;
+    let unpublished = f
+        .app
+        .json(
+            "PUT",
+            &format!("/api/v1/procedures/{SLUG}/publication"),
+            json!({ "published": false }),
+            Some(planner),
+        )
+        .await;
+    assert!(unpublished.status.is_success());
+    assert_eq!(
+        body(&f.app.get("/api/v1/catalog").await)["dcat:dataset"],
+        json!([])
+    );
+    assert_eq!(
+        f.app
+            .get(&format!("/api/v1/procedures/{SLUG}/dataset"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -2,6 +2,7 @@
 //! inside or outside a transaction, and returns `AppError` for the faces to pass on.
 
 pub mod account;
+pub mod catalog;
 pub mod comment;
 pub mod follow;
 pub mod legal;
