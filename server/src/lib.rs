@@ -192,7 +192,7 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
         .route("/metrics", get(metrics::endpoint))
         .nest(
             "/api/v1",
-            rest::router()
+            rest::router(&state.site.public_url)
                 .layer(axum::middleware::from_fn(rest::limits::etag))
                 .layer(axum::middleware::from_fn_with_state(
                     limits,

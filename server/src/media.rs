@@ -190,9 +190,10 @@ async fn put_image(
     Ok(axum::Json(image))
 }
 
-#[derive(serde::Deserialize)]
+/// The body of `PATCH /api/v1/procedures/{slug}/image`.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AltText {
+pub struct AltBody {
     alt: String,
 }
 
@@ -201,7 +202,7 @@ async fn patch_image(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
     Path(raw_slug): Path<String>,
-    crate::rest::Json(body): crate::rest::Json<AltText>,
+    crate::rest::Json(body): crate::rest::Json<AltBody>,
 ) -> ApiResult<impl IntoResponse> {
     let slug = path_slug(&raw_slug)?;
     let image = media::set_procedure_image_alt(&state.db, &user, &slug, &body.alt, Utc::now())

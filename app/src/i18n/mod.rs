@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub const LANG_COOKIE: &str = "mitreden_lang";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]

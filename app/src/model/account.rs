@@ -4,6 +4,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Resident,
@@ -37,6 +38,7 @@ impl Role {
 /// An e-mail address, trimmed and lower-cased: the same person cannot register twice by
 /// changing case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -91,6 +93,7 @@ impl From<Email> for String {
 
 /// The name shown beside contributions: 2 to 60 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 
@@ -168,6 +171,7 @@ impl std::fmt::Debug for NewPassword {
 
 /// The signed-in person, as `GET /api/v1/me` and the pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Me {
     pub id: i64,
     pub email: String,
@@ -184,6 +188,7 @@ pub struct Me {
 
 /// A line of the administration's user list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct UserRow {
     pub id: i64,
     pub email: String,

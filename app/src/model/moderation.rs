@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a procedure treats new contributions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationMode {
     /// Published at once, reviewed after.
@@ -35,6 +36,7 @@ impl ModerationMode {
 
 /// What can be reported or moderated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Proposal,
@@ -60,6 +62,7 @@ impl TargetKind {
 
 /// A proposal or a comment, by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Target {
     pub kind: TargetKind,
     pub id: i64,
@@ -67,6 +70,7 @@ pub struct Target {
 
 /// Why something is reported, and the public reason of a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationReason {
     Insult,
@@ -105,6 +109,7 @@ impl ModerationReason {
 
 /// Who may see an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     Visible,
@@ -138,6 +143,7 @@ impl Visibility {
 
 /// A moderator's decision, as the ledger lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationActionKind {
     /// Publishes a pending item, or keeps a reported one: the reports are closed.
@@ -222,6 +228,7 @@ impl ModerationActionKind {
 
 /// The public reason of a decision: a code from the list and optional free text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PublicReason {
     pub code: Option<ModerationReason>,
     pub text: String,
@@ -229,6 +236,7 @@ pub struct PublicReason {
 
 /// What the public sees on a moderated item (and its author, with a way to object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModerationMark {
     pub visibility: Visibility,
     pub reason: Option<ModerationReason>,
@@ -242,6 +250,7 @@ pub struct ModerationMark {
 
 /// What a moderator decides, from a form or the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Decision {
     pub target: Target,
     pub action: ModerationActionKind,
@@ -307,6 +316,7 @@ impl Decision {
 
 /// A resident's report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ReportInput {
     pub target: Target,
     pub reason: ModerationReason,
@@ -332,6 +342,7 @@ impl ReportInput {
 
 /// Whether a report was new or the person had reported the item before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportOutcome {
     Reported,
@@ -340,6 +351,7 @@ pub enum ReportOutcome {
 
 /// Which part of the queue to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QueueKind {
     Pending,
@@ -372,6 +384,7 @@ impl QueueKind {
 
 /// The queue's filters, from the address or the API's query.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueFilter {
     pub procedure: Option<String>,
     pub kind: Option<QueueKind>,
@@ -426,6 +439,7 @@ impl QueueFilter {
 
 /// One report as moderators see it (the reporter stays anonymous to them too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ReportView {
     pub reason: ModerationReason,
     pub note: String,
@@ -436,6 +450,7 @@ pub struct ReportView {
 
 /// An item in the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueItem {
     pub id: i64,
     pub target: Target,
@@ -464,12 +479,14 @@ pub struct QueueItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureChoice {
     pub slug: String,
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueView {
     pub filter: QueueFilter,
     pub total: u64,
@@ -480,6 +497,7 @@ pub struct QueueView {
 
 /// A decision as the public ledger shows it: never who took it, never the internal note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LedgerEntry {
     pub id: i64,
     pub created_at: Timestamp,
@@ -496,6 +514,7 @@ pub struct LedgerEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Ledger {
     /// `None` for the instance-wide ledger.
     pub procedure: Option<ProcedureChoice>,
@@ -505,18 +524,21 @@ pub struct Ledger {
 
 /// Counts of decisions of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DecisionCount {
     pub action: ModerationActionKind,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureDecisions {
     pub procedure: Option<ProcedureChoice>,
     pub decisions: Vec<DecisionCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModerationStats {
     pub open_items: u64,
     pub open_pending: u64,
@@ -531,6 +553,7 @@ pub struct ModerationStats {
 
 /// The instance settings moderation reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ModerationSettings {
     pub report_threshold: u32,
     /// One word or phrase per line; a trailing `*` matches any ending.
@@ -579,6 +602,7 @@ impl ModerationSettings {
 
 /// A blocked author, for the moderators' list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct BlockedAuthor {
     pub user_id: i64,
     pub name: Option<String>,
@@ -588,6 +612,7 @@ pub struct BlockedAuthor {
 
 /// The settings page: the settings (administrators edit them) and the blocked authors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SettingsView {
     pub settings: ModerationSettings,
     pub can_edit: bool,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kinds of phase a procedure can be scheduled in; what residents may do follows the phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseKind {
     Information,
@@ -43,6 +44,7 @@ impl PhaseKind {
 
 /// Where a procedure stands in its schedule, relative to now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProcedureState {
     Upcoming,
@@ -52,6 +54,7 @@ pub enum ProcedureState {
 
 /// Which procedures a listing shows. `Running` is what a visitor wants first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProcedureFilter {
     #[default]
@@ -92,6 +95,7 @@ impl ProcedureFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PhaseView {
     pub kind: PhaseKind,
     pub starts_at: Timestamp,
@@ -100,6 +104,7 @@ pub struct PhaseView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureSummary {
     pub slug: String,
     pub title: String,
@@ -119,6 +124,7 @@ pub const IMAGE_FORM: &str = "procedure_image";
 /// A procedure's image as pages show it: its address, its text alternative and its size
 /// in pixels (so the page reserves the space before the file arrives).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureImage {
     pub url: String,
     pub alt: String,
@@ -128,6 +134,7 @@ pub struct ProcedureImage {
 
 /// How many published procedures are in each state, for the listing's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureCounts {
     pub running: u64,
     pub upcoming: u64,
@@ -146,6 +153,7 @@ impl ProcedureCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureListing {
     pub filter: ProcedureFilter,
     pub items: Vec<ProcedureSummary>,
@@ -153,6 +161,7 @@ pub struct ProcedureListing {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureDetail {
     pub summary: ProcedureSummary,
     /// Rendered by the server's sanitizer; the only HTML the UI inserts as markup.
@@ -181,6 +190,7 @@ pub struct ProcedureDetail {
 /// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase
 /// runs from the start of its first day to the end of its last.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProcedureForm {
     pub slug: String,
     pub title: String,
@@ -204,12 +214,14 @@ pub struct ProcedureForm {
 
 /// What the editor shows: the form's values and, for an existing procedure, its image.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EditorValues {
     pub form: ProcedureForm,
     pub image: Option<ProcedureImage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PhaseDates {
     pub kind: String,
     pub first_day: String,
@@ -218,6 +230,7 @@ pub struct PhaseDates {
 
 /// A row of the planners' overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PlannerRow {
     pub slug: String,
     pub title: String,
@@ -231,6 +244,7 @@ pub struct PlannerRow {
 
 /// A URL-safe procedure identifier: lowercase ASCII letters, digits and single hyphens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Slug(String);
 

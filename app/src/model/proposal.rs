@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a procedure counts votes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VoteRule {
     /// One support per person and proposal; with a cap, at most `cap` supports per person
@@ -51,6 +52,7 @@ impl VoteRule {
 
 /// What residents may do right now in a procedure: it follows the current phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Allowed {
     pub propose: bool,
     pub comment: bool,
@@ -88,6 +90,7 @@ impl Allowed {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalSort {
     #[default]
@@ -132,6 +135,7 @@ impl ProposalSort {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalStatus {
     Published,
@@ -155,6 +159,7 @@ impl ProposalStatus {
 
 /// Where a contribution came from: the platform, or an on-site event a planner entered it for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     Online,
@@ -172,6 +177,7 @@ impl Source {
 
 /// A listing request: sort, filters, search and the keyset cursor of the page.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalQuery {
     /// `None`: the default for the current phase.
     pub sort: Option<ProposalSort>,
@@ -238,6 +244,7 @@ pub fn encode_component(value: &str) -> String {
 
 /// A proposal's counts. Under the support rule only `support` is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Tally {
     pub support: u32,
     pub up: u32,
@@ -246,6 +253,7 @@ pub struct Tally {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalCard {
     pub id: i64,
     pub title: String,
@@ -265,12 +273,14 @@ pub struct ProposalCard {
 
 /// "3 of 5 supports used".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct VoteBudget {
     pub used: u32,
     pub cap: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalListing {
     pub procedure: ProcedureSummary,
     pub rule: VoteRule,
@@ -289,6 +299,7 @@ pub struct ProposalListing {
 
 /// Who is looking, as far as the page needs to know to offer the right forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Viewer {
     pub signed_in: bool,
     pub verified: bool,
@@ -300,6 +311,7 @@ pub struct Viewer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CommentView {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -333,6 +345,7 @@ pub struct CommentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalDetail {
     pub card: ProposalCard,
     pub procedure: ProcedureSummary,
@@ -372,6 +385,7 @@ pub struct ProposalDetail {
 
 /// The fields of a proposal as a form sends them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalInput {
     pub title: String,
     pub body: String,

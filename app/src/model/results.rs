@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the city council decided about a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CouncilOutcome {
     Adopted,
@@ -67,6 +68,7 @@ impl CouncilOutcome {
 
 /// A council decision as residents see it on the proposal and in the summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OutcomeView {
     pub outcome: CouncilOutcome,
     pub justification: String,
@@ -76,6 +78,7 @@ pub struct OutcomeView {
 
 /// The council paper (OParl `Paper`) a procedure's results went to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CouncilPaper {
     pub url: String,
     /// Such as "Drucksache 1234/2026".
@@ -116,6 +119,7 @@ impl CouncilPaper {
 
 /// A planner's entry of the council's outcome for one proposal, as the form sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OutcomeForm {
     pub outcome: String,
     pub justification: String,
@@ -155,6 +159,7 @@ impl OutcomeForm {
 /// Participation figures of a procedure. Votes are cast online only; proposals and comments
 /// from on-site events are counted apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Figures {
     /// Distinct accounts that proposed, commented or voted online.
     pub participants: u64,
@@ -173,6 +178,7 @@ pub struct Figures {
 
 /// One bar of a chart: a label and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Bar {
     pub label: String,
     pub value: u64,
@@ -180,6 +186,7 @@ pub struct Bar {
 
 /// One day of participation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Day {
     /// `YYYY-MM-DD` (UTC).
     pub date: String,
@@ -190,6 +197,7 @@ pub struct Day {
 
 /// A proposal in the ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RankedProposal {
     pub rank: u32,
     pub id: i64,
@@ -216,6 +224,7 @@ impl RankedProposal {
 
 /// How many proposals got each council outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OutcomeCount {
     pub outcome: CouncilOutcome,
     pub count: u64,
@@ -223,6 +232,7 @@ pub struct OutcomeCount {
 
 /// The results page (public after the voting phase) and the planners' dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ResultsView {
     pub slug: String,
     pub title: String,
@@ -258,6 +268,7 @@ impl ResultsView {
 /// The planners' page of a procedure's results: the figures, the downloads, the council
 /// paper and one outcome form per proposal of the current page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ResultsDashboard {
     pub results: ResultsView,
     /// The page of the ranking the outcome forms cover (0-based) and how many there are.

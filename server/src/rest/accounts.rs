@@ -1,6 +1,7 @@
 //! `/api/v1/auth/*` and `/api/v1/me`: registration, verification, sessions, profile, privacy.
 
-use super::{ApiResult, Authenticated, Json, session_cookie};
+use super::doc::{Api, Doc};
+use super::{ApiResult, Authenticated, Json, PathId, session_cookie};
 use app::backend::auth::client_address;
 use app::backend::auth::{Permission, SESSION_DAYS};
 use app::backend::service::account::{self, ProfileUpdate, Registration};
@@ -8,33 +9,90 @@ use app::backend::state::AppState;
 use app::error::AppError;
 use app::i18n::Lang;
 use app::model::account::{Me, Role};
-use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header, request::Parts};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/verify", post(verify))
-        .route("/auth/verify/resend", post(resend_verification))
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/logout-everywhere", post(logout_everywhere))
-        .route("/auth/password-reset", post(request_password_reset))
-        .route("/auth/password-reset/confirm", post(confirm_password_reset))
-        .route("/me", get(me).patch(update_me).delete(delete_me))
-        .route("/me/export", get(export_me))
-        .route("/me/password", post(change_password))
-        .route("/me/email", post(change_email))
-        .route("/users/{id}/role", put(set_role))
+pub fn api() -> Api {
+    let tag = "accounts";
+    Api::default()
+        .op("post", "/auth/register", post(register), Doc::new(tag, "Register an account")
+            .describe("Sends a verification mail. The answer is the same whether the address was new or not.")
+            .body::<RegisterBody>()
+            .ok::<StatusBody>(201, "Registered (or already known): a mail is on its way."))
+        .op("post", "/auth/verify", post(verify), Doc::new(tag, "Confirm an e-mail address with the mailed token")
+            .body::<TokenBody>()
+            .ok::<StatusBody>(200, "`email_verified` or `email_changed`."))
+        .op("post", "/auth/verify/resend", post(resend_verification), Doc::new(tag, "Send the verification mail again")
+            .signed_in()
+            .empty(202, "Sent.")
+            .errors(&[409]))
+        .op("post", "/auth/login", post(login), Doc::new(tag, "Sign in")
+            .describe("Returns a bearer token and sets the session cookie. Repeated failures pause the account or address (429).")
+            .body::<LoginBody>()
+            .ok::<Session>(200, "Signed in."))
+        .op("post", "/auth/logout", post(logout), Doc::new(tag, "Sign out this session")
+            .signed_in()
+            .empty(204, "Signed out."))
+        .op("post", "/auth/logout-everywhere", post(logout_everywhere), Doc::new(tag, "Sign out every session of the account")
+            .signed_in()
+            .empty(204, "Signed out everywhere."))
+        .op("post", "/auth/password-reset", post(request_password_reset), Doc::new(tag, "Request a password reset mail")
+            .body::<EmailBody>()
+            .empty(202, "Always the same answer."))
+        .op("post", "/auth/password-reset/confirm", post(confirm_password_reset), Doc::new(tag, "Set a new password with the mailed token")
+            .body::<ResetBody>()
+            .empty(204, "Changed."))
+        .op("get", "/me", get(me), Doc::new(tag, "The signed-in account")
+            .signed_in()
+            .ok::<Me>(200, "The account."))
+        .op("patch", "/me", patch(update_me), Doc::new(tag, "Change name, language and notification settings")
+            .signed_in()
+            .body::<ProfileBody>()
+            .ok::<Me>(200, "The changed account."))
+        .op("delete", "/me", delete(delete_me), Doc::new(tag, "Delete the account")
+            .describe("Contributions stay, without the name.")
+            .signed_in()
+            .empty(204, "Deleted."))
+        .op("get", "/me/export", get(export_me), Doc::new(tag, "Everything stored about the account (GDPR Art. 15/20)")
+            .signed_in()
+            .json_as("application/json", "The personal data as JSON."))
+        .op("post", "/me/password", post(change_password), Doc::new(tag, "Change the password")
+            .signed_in()
+            .body::<PasswordBody>()
+            .empty(204, "Changed."))
+        .op("post", "/me/email", post(change_email), Doc::new(tag, "Change the e-mail address (confirmed by a mailed link)")
+            .signed_in()
+            .body::<EmailBody>()
+            .empty(202, "A confirmation mail is on its way."))
+        .op("put", "/users/{id}/role", put(set_role), Doc::new(tag, "Give an account a role (administrators)")
+            .signed_in()
+            .body::<RoleBody>()
+            .empty(204, "Changed.")
+            .errors(&[403, 404]))
 }
 
-#[derive(Deserialize)]
+/// A state the request reached.
+#[derive(Serialize, JsonSchema)]
+struct StatusBody {
+    /// `verification_sent`, `email_verified` or `email_changed`.
+    status: &'static str,
+}
+
+/// A new session.
+#[derive(Serialize, JsonSchema)]
+struct Session {
+    /// Send as `Authorization: Bearer …`.
+    token: String,
+    /// RFC 3339.
+    expires_at: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RegisterBody {
     email: String,
@@ -65,11 +123,13 @@ async fn register(
     // The same answer whether the address was new or not.
     Ok((
         StatusCode::CREATED,
-        axum::Json(json!({ "status": "verification_sent" })),
+        axum::Json(StatusBody {
+            status: "verification_sent",
+        }),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct TokenBody {
     token: String,
 }
@@ -83,7 +143,7 @@ async fn verify(
         account::Confirmed::Registration => "email_verified",
         account::Confirmed::NewEmail => "email_changed",
     };
-    Ok(axum::Json(json!({ "status": what })))
+    Ok(axum::Json(StatusBody { status: what }))
 }
 
 async fn resend_verification(
@@ -94,7 +154,7 @@ async fn resend_verification(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct LoginBody {
     email: String,
     password: String,
@@ -118,9 +178,10 @@ async fn login(
     let cookie = session_cookie(&state, &session.token, SESSION_DAYS * 86_400);
     Ok((
         [(header::SET_COOKIE, cookie)],
-        axum::Json(
-            json!({ "token": session.token, "expires_at": session.expires_at.to_rfc3339() }),
-        ),
+        axum::Json(Session {
+            token: session.token,
+            expires_at: session.expires_at.to_rfc3339(),
+        }),
     ))
 }
 
@@ -146,7 +207,7 @@ async fn logout_everywhere(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct EmailBody {
     email: String,
 }
@@ -159,7 +220,7 @@ async fn request_password_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct ResetBody {
     token: String,
     password: String,
@@ -180,7 +241,7 @@ async fn me(
     Ok(axum::Json(account::me(&state.db, &user).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProfileBody {
     display_name: Option<String>,
@@ -237,7 +298,7 @@ async fn export_me(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct PasswordBody {
     current_password: String,
     password: String,
@@ -268,7 +329,7 @@ async fn change_email(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RoleBody {
     role: String,
 }
@@ -276,7 +337,7 @@ struct RoleBody {
 async fn set_role(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Json(body): Json<RoleBody>,
 ) -> ApiResult<StatusCode> {
     // The permission is checked here for the reader and again in the service.

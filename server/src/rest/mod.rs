@@ -2,6 +2,7 @@
 //! Every failure has one shape: `{"errors":[{"code": "...", "detail": "...", "field": ...}]}`.
 
 mod accounts;
+pub mod doc;
 pub mod limits;
 mod moderation;
 mod participation;
@@ -19,12 +20,88 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-pub fn router() -> Router<AppState> {
-    accounts::router()
-        .merge(participation::router())
-        .merge(moderation::router())
-        .merge(results::router())
-        .fallback(|| async { ApiError(AppError::NotFound) })
+/// Every operation of the API, each with its description.
+pub fn api() -> doc::Api {
+    let image = "participation";
+    accounts::api()
+        .merge(participation::api())
+        .merge(moderation::api())
+        .merge(results::api())
+        // Served by `media::uploads()` (its own body limit), described here.
+        .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")
+            .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB) and `alt` (its text alternative).")
+            .signed_in()
+            .body_as("multipart/form-data")
+            .ok::<app::model::procedure::ProcedureImage>(200, "The stored image.")
+            .errors(&[403, 404]))
+        .external("patch", "/procedures/{slug}/image", doc::Doc::new(image, "Change the image's text alternative (planners)")
+            .signed_in()
+            .body::<crate::media::AltBody>()
+            .ok::<app::model::procedure::ProcedureImage>(200, "The image.")
+            .errors(&[403, 404]))
+        .external("delete", "/procedures/{slug}/image", doc::Doc::new(image, "Remove the image (planners)")
+            .signed_in()
+            .empty(204, "Removed.")
+            .errors(&[403, 404]))
+}
+
+/// The API's router, its OpenAPI description at `/openapi.json` and the documentation
+/// page at `/docs`, both generated from [`api`].
+pub fn router(public_url: &str) -> Router<AppState> {
+    let meta = "documentation";
+    let spec = std::sync::Arc::new(std::sync::OnceLock::<serde_json::Value>::new());
+    let (json_spec, html_spec) = (spec.clone(), spec.clone());
+    let (router, description) = api()
+        .op(
+            "get",
+            "/openapi.json",
+            axum::routing::get(move || async move {
+                axum::Json(json_spec.get().cloned().unwrap_or_default())
+            }),
+            doc::Doc::new(meta, "This description (OpenAPI 3.1)")
+                .json_as("application/json", "The OpenAPI document."),
+        )
+        .op(
+            "get",
+            "/docs",
+            axum::routing::get(move || async move {
+                let page = html_spec.get().map(doc::html).unwrap_or_default();
+                (
+                    [
+                        (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+                        (
+                            header::CONTENT_SECURITY_POLICY,
+                            HeaderValue::from_static("default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'"),
+                        ),
+                    ],
+                    page,
+                )
+            }),
+            doc::Doc::new(meta, "The documentation as a web page").file("text/html", "HTML."),
+        )
+        .into_parts(&format!("{public_url}/api/v1"));
+    let _ = spec.set(description);
+    router
+        .fallback(|| async { failure(StatusCode::NOT_FOUND, "not_found", NO_SUCH_ENDPOINT) })
+        .method_not_allowed_fallback(|| async {
+            failure(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take this method",
+            )
+        })
+}
+
+/// The detail of a 404 for a path the API does not have (not a missing resource).
+pub const NO_SUCH_ENDPOINT: &str = "no such endpoint";
+
+/// A failure outside the services, in the same shape as every other.
+fn failure(status: StatusCode, code: &str, detail: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "errors": [{ "code": code, "detail": detail, "field": null }] })),
+    )
+        .into_response()
 }
 
 /// An `AppError` as the API answers it.

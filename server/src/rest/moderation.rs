@@ -1,40 +1,102 @@
 //! Reports, objections, the moderation queue, decisions, claims, statistics, settings and
 //! the public ledger: the same services as the pages.
 
+use super::doc::{Api, Doc};
 use super::{ApiError, ApiResult, Authenticated, Json, PathId};
 use app::backend::service::moderation;
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::model::moderation::{
-    Decision, ModerationActionKind, ModerationReason, ModerationSettings, QueueFilter, ReportInput,
-    ReportOutcome, Target,
+    Decision, Ledger, ModerationActionKind, ModerationReason, ModerationSettings, ModerationStats,
+    QueueFilter, QueueView, ReportInput, ReportOutcome, SettingsView, Target,
 };
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use chrono::Utc;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/reports", post(create_report))
-        .route("/objections", post(create_objection))
-        .route("/moderation/queue", get(queue))
-        .route("/moderation/decisions", post(create_decision))
-        .route("/moderation/claims", post(create_claim))
-        .route("/moderation/claims/{id}", delete(release_claim))
-        .route("/moderation/ledger", get(ledger))
-        .route(
-            "/procedures/{slug}/moderation/ledger",
-            get(procedure_ledger),
-        )
-        .route("/moderation/stats", get(stats))
-        .route("/moderation/settings", get(get_settings).put(put_settings))
-        .route("/moderation/blocks/{id}", delete(lift_block))
+pub fn api() -> Api {
+    let tag = "moderation";
+    let cursor = json!({ "type": "string" });
+    Api::default()
+        .op("post", "/reports", post(create_report), Doc::new(tag, "Report a proposal or comment")
+            .describe("Verified residents; one report per person and item. 201 for a new report, 200 when this person had already reported it.")
+            .signed_in()
+            .body::<ReportInput>()
+            .ok::<ReportAnswer>(201, "Reported.")
+            .ok::<ReportAnswer>(200, "Already reported by this person.")
+            .errors(&[403, 404, 409]))
+        .op("post", "/objections", post(create_objection), Doc::new(tag, "Object to a hide (the author, once)")
+            .signed_in()
+            .body::<ObjectionBody>()
+            .empty(201, "The item is back in the queue.")
+            .errors(&[403, 404, 409]))
+        .op("get", "/moderation/queue", get(queue), Doc::new(tag, "The moderation queue (moderators), oldest first")
+            .signed_in()
+            .query("procedure", "A procedure's slug.", json!({ "type": "string" }))
+            .query("kind", "pending, reported, screened or objection.", json!({ "type": "string" }))
+            .query("reason", "A report reason.", json!({ "type": "string" }))
+            .query("age", "Only items older than this many days.", json!({ "type": "integer", "minimum": 0 }))
+            .query("cursor", "From `next_cursor` of the previous page.", cursor.clone())
+            .ok::<QueueView>(200, "One page of the queue.")
+            .errors(&[403]))
+        .op("post", "/moderation/decisions", post(create_decision), Doc::new(tag, "Decide on one item (`target`) or several (`targets`)")
+            .describe("Moderators. Every decision is a ledger row and, in the same transaction, a mail to the author.")
+            .signed_in()
+            .body::<DecisionBody>()
+            .ok::<DecisionAnswer>(201, "One item decided.")
+            .ok::<DecisionAnswer>(200, "Several items: how many were decided and skipped.")
+            .errors(&[403, 404, 409]))
+        .op("post", "/moderation/claims", post(create_claim), Doc::new(tag, "Claim a queue item for 15 minutes")
+            .signed_in()
+            .body::<ClaimBody>()
+            .empty(204, "Claimed.")
+            .errors(&[403, 404, 409]))
+        .op("delete", "/moderation/claims/{id}", delete(release_claim), Doc::new(tag, "Release a claim")
+            .signed_in()
+            .empty(204, "Released.")
+            .errors(&[403, 404]))
+        .op("get", "/moderation/ledger", get(ledger), Doc::new(tag, "The public moderation ledger, newest first")
+            .query("cursor", "From `next_cursor` of the previous page.", cursor.clone())
+            .ok::<Ledger>(200, "One page of the ledger.")
+            .errors(&[422]))
+        .op("get", "/procedures/{slug}/moderation/ledger", get(procedure_ledger), Doc::new(tag, "One procedure's moderation ledger")
+            .query("cursor", "From `next_cursor` of the previous page.", cursor)
+            .ok::<Ledger>(200, "One page of the ledger.")
+            .errors(&[404, 422]))
+        .op("get", "/moderation/stats", get(stats), Doc::new(tag, "Moderation statistics (moderators)")
+            .signed_in()
+            .ok::<ModerationStats>(200, "Open items, time to decision, decisions per procedure.")
+            .errors(&[403]))
+        .op("get", "/moderation/settings", get(get_settings), Doc::new(tag, "Moderation settings and blocked people (moderators)")
+            .signed_in()
+            .ok::<SettingsView>(200, "The settings.")
+            .errors(&[403]))
+        .op("put", "/moderation/settings", put(put_settings), Doc::new(tag, "Change the moderation settings (administrators)")
+            .signed_in()
+            .body::<ModerationSettings>()
+            .ok::<ModerationSettings>(200, "The saved settings.")
+            .errors(&[403]))
+        .op("delete", "/moderation/blocks/{id}", delete(lift_block), Doc::new(tag, "Lift a block (moderators); the body is optional")
+            .signed_in()
+            .empty(204, "Lifted.")
+            .errors(&[403, 404, 409, 422]))
+}
+
+#[derive(Serialize, JsonSchema)]
+struct ReportAnswer {
+    outcome: ReportOutcome,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct DecisionAnswer {
+    decided: u64,
+    skipped: u64,
 }
 
 /// A verified resident reports a proposal or comment: 201, or 200 when they had already.
@@ -48,10 +110,10 @@ async fn create_report(
         ReportOutcome::Reported => StatusCode::CREATED,
         ReportOutcome::AlreadyReported => StatusCode::OK,
     };
-    Ok((status, axum::Json(json!({ "outcome": outcome }))))
+    Ok((status, axum::Json(ReportAnswer { outcome })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ObjectionBody {
     target: Target,
@@ -80,7 +142,7 @@ async fn queue(
 }
 
 /// A decision as clients send it: one `target`, or several `targets` (approve or hide).
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DecisionBody {
     #[serde(default)]
@@ -124,7 +186,10 @@ async fn create_decision(
             moderation::decide(&state.db, &state.site, &user, decision(target), now).await?;
             Ok((
                 StatusCode::CREATED,
-                axum::Json(json!({ "decided": 1, "skipped": 0 })),
+                axum::Json(DecisionAnswer {
+                    decided: 1,
+                    skipped: 0,
+                }),
             ))
         }
         (None, Some(targets)) => {
@@ -139,7 +204,10 @@ async fn create_decision(
                     .await?;
             Ok((
                 StatusCode::OK,
-                axum::Json(json!({ "decided": done, "skipped": skipped })),
+                axum::Json(DecisionAnswer {
+                    decided: u64::from(done),
+                    skipped: u64::from(skipped),
+                }),
             ))
         }
         _ => Err(ApiError(AppError::invalid(
@@ -149,7 +217,7 @@ async fn create_decision(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ClaimBody {
     queue_id: i64,
@@ -228,7 +296,7 @@ async fn put_settings(
     Ok(axum::Json(moderation::settings(&state.db).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
 struct UnblockBody {
     #[serde(default)]

@@ -1,47 +1,262 @@
 //! Procedures, proposals, comments, votes and following: the same services as the pages.
 
+use super::doc::{Api, Doc};
 use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::service::comment::{self, NewComment};
 use app::backend::service::procedure::{NewPhase, NewProcedure};
+use app::backend::service::vote::VoteState;
 use app::backend::service::{follow, procedure, proposal, vote};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::procedure::{PhaseKind, ProcedureFilter, Slug};
-use app::model::proposal::{CommentView, ProposalInput, ProposalQuery, VoteRule};
-use axum::Router;
+use app::model::procedure::{PhaseKind, ProcedureDetail, ProcedureFilter, ProcedureListing, Slug};
+use app::model::proposal::{
+    CommentView, ProposalDetail, ProposalInput, ProposalListing, ProposalQuery, VoteRule,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use chrono::Utc;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/procedures", get(list_procedures).post(create_procedure))
-        .route(
+pub fn api() -> Api {
+    let tag = "participation";
+    Api::default()
+        .op(
+            "get",
+            "/procedures",
+            get(list_procedures),
+            Doc::new(tag, "Published procedures")
+                .query(
+                    "status",
+                    "running (default), upcoming, finished or all.",
+                    json!({ "type": "string" }),
+                )
+                .ok::<ProcedureListing>(
+                    200,
+                    "The procedures in that state and the count of each state.",
+                ),
+        )
+        .op(
+            "post",
+            "/procedures",
+            post(create_procedure),
+            Doc::new(
+                tag,
+                "Create a procedure (planners); a draft unless `published`",
+            )
+            .signed_in()
+            .body::<ProcedureBody>()
+            .ok::<ProcedureDetail>(201, "Created.")
+            .errors(&[403, 409]),
+        )
+        .op(
+            "get",
             "/procedures/{slug}",
-            get(get_procedure).patch(replace_procedure),
+            get(get_procedure),
+            Doc::new(tag, "A published procedure")
+                .ok::<ProcedureDetail>(
+                    200,
+                    "The procedure, its phases, rules and what residents may do now.",
+                )
+                .errors(&[404]),
         )
-        .route("/procedures/{slug}/publication", put(set_publication))
-        .route(
+        .op(
+            "patch",
+            "/procedures/{slug}",
+            patch(replace_procedure),
+            Doc::new(
+                tag,
+                "Replace a procedure's texts, rules and schedule (planners)",
+            )
+            .signed_in()
+            .body::<ProcedureBody>()
+            .ok::<ProcedureDetail>(200, "The changed procedure.")
+            .errors(&[403, 404, 409]),
+        )
+        .op(
+            "put",
+            "/procedures/{slug}/publication",
+            put(set_publication),
+            Doc::new(tag, "Publish or withdraw a procedure (planners)")
+                .signed_in()
+                .body::<PublicationBody>()
+                .ok::<ProcedureDetail>(200, "The procedure.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "get",
             "/procedures/{slug}/proposals",
-            get(list_proposals).post(create_proposal),
+            get(list_proposals),
+            Doc::new(tag, "A procedure's proposals")
+                .describe(
+                    "Unknown `sort` or `status` values are a 422. Page on with `next_cursor`.",
+                )
+                .query(
+                    "sort",
+                    "random, newest, supported or discussed (default: by phase).",
+                    json!({ "type": "string" }),
+                )
+                .query("q", "Full-text search.", json!({ "type": "string" }))
+                .query(
+                    "category",
+                    "One of the procedure's categories.",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "status",
+                    "published (default) or withdrawn.",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "cursor",
+                    "From `next_cursor` of the previous page.",
+                    json!({ "type": "string" }),
+                )
+                .ok::<ProposalListing>(200, "One page of proposals.")
+                .errors(&[404, 422]),
         )
-        .route("/proposals/{id}", get(get_proposal).patch(edit_proposal))
-        .route("/proposals/{id}/withdraw", post(withdraw_proposal))
-        .route(
+        .op(
+            "post",
+            "/procedures/{slug}/proposals",
+            post(create_proposal),
+            Doc::new(
+                tag,
+                "Submit a proposal (verified residents, while proposals are open)",
+            )
+            .signed_in()
+            .body::<ProposalBody>()
+            .ok::<ProposalDetail>(201, "Submitted.")
+            .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/proposals/{id}",
+            get(get_proposal),
+            Doc::new(
+                tag,
+                "A proposal with its tally, comments and council outcome",
+            )
+            .ok::<ProposalDetail>(200, "The proposal.")
+            .errors(&[404]),
+        )
+        .op(
+            "patch",
+            "/proposals/{id}",
+            patch(edit_proposal),
+            Doc::new(
+                tag,
+                "Edit a proposal (its author, before any vote or comment)",
+            )
+            .signed_in()
+            .body::<EditBody>()
+            .ok::<ProposalDetail>(200, "The changed proposal.")
+            .errors(&[403, 404, 409]),
+        )
+        .op(
+            "post",
+            "/proposals/{id}/withdraw",
+            post(withdraw_proposal),
+            Doc::new(tag, "Withdraw a proposal (its author), with a note")
+                .signed_in()
+                .body::<WithdrawBody>()
+                .ok::<ProposalDetail>(200, "The withdrawn proposal.")
+                .errors(&[403, 404, 409]),
+        )
+        .op(
+            "get",
             "/proposals/{id}/comments",
-            get(list_comments).post(create_comment),
+            get(list_comments),
+            Doc::new(tag, "A proposal's comments in thread order")
+                .ok::<Comments>(200, "The comments.")
+                .errors(&[404]),
         )
-        .route("/proposals/{id}/vote", put(cast_vote).delete(withdraw_vote))
-        .route(
+        .op(
+            "post",
+            "/proposals/{id}/comments",
+            post(create_comment),
+            Doc::new(tag, "Comment on a proposal or reply to a comment")
+                .signed_in()
+                .body::<CommentBody>()
+                .ok::<CommentRef>(201, "Written.")
+                .errors(&[403, 404, 409]),
+        )
+        .op(
+            "patch",
+            "/comments/{id}",
+            patch(edit_comment),
+            Doc::new(tag, "Edit a comment (its author, first 15 minutes)")
+                .signed_in()
+                .body::<EditCommentBody>()
+                .ok::<CommentRef>(200, "Changed.")
+                .errors(&[403, 404, 409]),
+        )
+        .op(
+            "delete",
+            "/comments/{id}",
+            delete(delete_comment),
+            Doc::new(tag, "Delete a comment (its author); its place stays")
+                .signed_in()
+                .empty(204, "Deleted.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "put",
+            "/proposals/{id}/vote",
+            put(cast_vote),
+            Doc::new(tag, "Vote: support (1) or, under the rating rule, 1 or -1")
+                .describe("The same vote again changes nothing and gets the same answer.")
+                .signed_in()
+                .body::<VoteBody>()
+                .ok::<VoteState>(200, "The tally, the caller's vote and budget.")
+                .errors(&[403, 404, 409]),
+        )
+        .op(
+            "delete",
+            "/proposals/{id}/vote",
+            delete(withdraw_vote),
+            Doc::new(tag, "Withdraw one's vote")
+                .signed_in()
+                .ok::<VoteState>(200, "The tally, the caller's vote and budget.")
+                .errors(&[403, 404, 409]),
+        )
+        .op(
+            "put",
             "/proposals/{id}/follow",
-            put(follow_proposal).delete(unfollow_proposal),
+            put(follow_proposal),
+            Doc::new(
+                tag,
+                "Follow a proposal (mails on comments, status and council outcome)",
+            )
+            .signed_in()
+            .empty(204, "Following.")
+            .errors(&[404]),
         )
-        .route("/comments/{id}", patch(edit_comment).delete(delete_comment))
+        .op(
+            "delete",
+            "/proposals/{id}/follow",
+            delete(unfollow_proposal),
+            Doc::new(tag, "Stop following a proposal")
+                .signed_in()
+                .empty(204, "Not following."),
+        )
+}
+
+/// A proposal's comments.
+#[derive(Serialize, JsonSchema)]
+struct Comments {
+    proposal_id: i64,
+    comments: Vec<CommentView>,
+}
+
+/// A written comment and the proposal it belongs to.
+#[derive(Serialize, JsonSchema)]
+struct CommentRef {
+    id: i64,
+    proposal_id: i64,
 }
 
 fn slug(value: &str) -> Result<Slug, ApiError> {
@@ -66,7 +281,7 @@ async fn get_procedure(
 }
 
 /// A procedure as planners send it: phases with exact instants (RFC 3339).
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProcedureBody {
     slug: String,
@@ -93,7 +308,7 @@ struct ProcedureBody {
     published: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PhaseBody {
     kind: PhaseKind,
@@ -155,7 +370,7 @@ async fn replace_procedure(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PublicationBody {
     published: bool,
@@ -210,7 +425,7 @@ async fn list_proposals(
     Ok(axum::Json(listing))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProposalBody {
     title: String,
@@ -252,7 +467,7 @@ async fn get_proposal(
     Ok(axum::Json(detail))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EditBody {
     title: String,
@@ -282,7 +497,7 @@ async fn edit_proposal(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WithdrawBody {
     note: String,
@@ -308,12 +523,13 @@ async fn list_comments(
 ) -> ApiResult<impl IntoResponse> {
     let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
     let comments: Vec<CommentView> = detail.comments;
-    Ok(axum::Json(
-        json!({ "proposal_id": id, "comments": comments }),
-    ))
+    Ok(axum::Json(Comments {
+        proposal_id: id,
+        comments,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CommentBody {
     body: String,
@@ -338,11 +554,14 @@ async fn create_comment(
     let comment_id = comment::create(&state.db, &state.site, &user, new, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(json!({ "id": comment_id, "proposal_id": id })),
+        axum::Json(CommentRef {
+            id: comment_id,
+            proposal_id: id,
+        }),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EditCommentBody {
     body: String,
@@ -355,7 +574,7 @@ async fn edit_comment(
     Json(body): Json<EditCommentBody>,
 ) -> ApiResult<impl IntoResponse> {
     let proposal_id = comment::edit(&state.db, &user, id, &body.body, Utc::now()).await?;
-    Ok(axum::Json(json!({ "id": id, "proposal_id": proposal_id })))
+    Ok(axum::Json(CommentRef { id, proposal_id }))
 }
 
 async fn delete_comment(
@@ -367,7 +586,7 @@ async fn delete_comment(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct VoteBody {
     value: i8,

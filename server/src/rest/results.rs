@@ -1,6 +1,7 @@
 //! Results and the council's answer: the results document, the exports (streamed as they
 //! are written) with their manifest, the council paper, and the outcome per proposal.
 
+use super::doc::{Api, Doc};
 use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::auth::CurrentUser;
 use app::backend::export::{self, Chunk, Format, Job, Table};
@@ -9,31 +10,66 @@ use app::backend::service::results::{self, OutcomeSource, Scope};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::i18n::Lang;
-use app::model::results::{CouncilPaper, OutcomeForm};
-use axum::Router;
+use app::model::results::{CouncilPaper, OutcomeForm, ResultsView};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use chrono::Utc;
+use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::json;
 use std::collections::HashMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/schemas/results-v1.json", get(schema))
-        .route("/catalog", get(catalog))
-        .route("/procedures/{slug}/dataset", get(dataset))
-        .route("/procedures/{slug}/results", get(get_results))
-        .route("/procedures/{slug}/export/manifest.json", get(manifest))
-        .route("/procedures/{slug}/{file}", get(export_file))
-        .route("/procedures/{slug}/council-paper", put(set_paper))
-        .route("/procedures/{slug}/council-paper/import", post(import))
-        .route(
-            "/proposals/{id}/outcome",
-            put(record_outcome).delete(clear_outcome),
-        )
+pub fn api() -> Api {
+    let tag = "results";
+    let lang = json!({ "type": "string", "enum": ["de", "en"] });
+    Api::default()
+        .op("get", "/schemas/results-v1.json", get(schema), Doc::new(tag, "The JSON Schema of the results document (export.json)")
+            .json_as("application/schema+json", "JSON Schema 2020-12."))
+        .op("get", "/catalog", get(catalog), Doc::new("open data", "The open-data catalogue (DCAT-AP.de, JSON-LD)")
+            .describe("A dataset per published procedure; its distributions (results as JSON and CSV) once voting has ended.")
+            .json_as("application/ld+json", "A dcat:Catalog."))
+        .op("get", "/procedures/{slug}/dataset", get(dataset), Doc::new("open data", "One procedure's DCAT-AP.de dataset (JSON-LD)")
+            .json_as("application/ld+json", "A dcat:Dataset.")
+            .errors(&[404]))
+        .op("get", "/procedures/{slug}/results", get(get_results), Doc::new(tag, "A procedure's results: figures, timeline, categories, ranking, outcomes")
+            .describe("Public once the voting phase has ended (before: 422 on `results`); planners at any time.")
+            .query("lang", "Language of the labels (de, en).", lang.clone())
+            .ok::<ResultsView>(200, "The results.")
+            .errors(&[404, 422]))
+        .op("get", "/procedures/{slug}/export/manifest.json", get(manifest), Doc::new(tag, "The export manifest: time, procedure, counts and the SHA-256 of the CSV and JSON files")
+            .query("lang", "Language of the labels (de, en).", lang.clone())
+            .ok::<export::Manifest>(200, "The manifest.")
+            .errors(&[404, 422]))
+        .op("get", "/procedures/{slug}/{file}", get(export_file), Doc::new(tag, "An export: export.csv, export.json, export.xlsx, export.pdf or report.html")
+            .describe("Planners at any time, everyone once voting has ended. CSV: `table` (proposals, comments, moderation) and `separator` (semicolon, comma). Files stream as they are written.")
+            .query("table", "CSV only: proposals (default), comments or moderation.", json!({ "type": "string", "enum": ["proposals", "comments", "moderation"] }))
+            .query("separator", "CSV only: semicolon (default) or comma.", json!({ "type": "string", "enum": ["semicolon", "comma"] }))
+            .query("lang", "XLSX, PDF and report.html: de or en.", lang)
+            .file("text/csv", "export.csv")
+            .errors(&[404, 422]))
+        .op("put", "/procedures/{slug}/council-paper", put(set_paper), Doc::new(tag, "Link the council paper the results went to (planners)")
+            .signed_in()
+            .body::<CouncilPaper>()
+            .empty(204, "Linked.")
+            .errors(&[403, 404]))
+        .op("post", "/procedures/{slug}/council-paper/import", post(import), Doc::new(tag, "Take the council's outcomes from an OParl server (planners)")
+            .describe("Reads the paper, its consultations, agenda items (which name proposals as #123) and meetings.")
+            .signed_in()
+            .body::<ImportBody>()
+            .ok::<oparl::ImportReport>(200, "What was recorded, unchanged, and which agenda items named no proposal.")
+            .errors(&[403, 404]))
+        .op("put", "/proposals/{id}/outcome", put(record_outcome), Doc::new(tag, "Record the council's outcome for a proposal (planners); followers are mailed")
+            .signed_in()
+            .body::<OutcomeForm>()
+            .ok::<Option<app::model::results::OutcomeView>>(200, "The recorded outcome.")
+            .errors(&[403, 404, 409]))
+        .op("delete", "/proposals/{id}/outcome", delete(clear_outcome), Doc::new(tag, "Remove a recorded outcome (planners)")
+            .signed_in()
+            .empty(204, "Removed.")
+            .errors(&[403, 404]))
 }
 
 /// The JSON Schema of the open-data document.
@@ -242,7 +278,7 @@ async fn set_paper(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ImportBody {
     #[serde(default)]

@@ -1,5 +1,6 @@
 //! Cross-cutting behaviour of the REST API on both databases: rate limits per address and
-//! per account with `Retry-After`, and `ETag` / `If-None-Match` on reads.
+//! per account with `Retry-After`, `ETag` / `If-None-Match` on reads, and the OpenAPI
+//! description and documentation generated from the same table as the router.
 
 use crate::harness::{TestApp, error_code};
 use crate::participation::procedure;
@@ -94,4 +95,111 @@ async fn reads_carry_an_etag_and_answer_304_when_unchanged() {
         .body(Body::empty())
         .unwrap();
     assert!(app.send(request).await.header("etag").is_empty());
+}
+
+/// The description is generated from the table that builds the router; this checks both
+/// directions: every documented operation is routed, and nothing is routed that bypasses
+/// the table.
+#[tokio::test]
+async fn the_openapi_description_lists_every_route_the_api_serves() {
+    let app = TestApp::new().await;
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let spec: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    // Every reference resolves.
+    let text = response.body.clone();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let target = reference.split('"').next().unwrap();
+        let name = target.strip_prefix("#/components/schemas/").unwrap();
+        assert!(schemas.contains_key(name), "unresolved {target}");
+    }
+    let paths = spec["paths"].as_object().unwrap();
+    let mut operations = 0;
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{slug}", "gibt-es-nicht")
+            .replace("{id}", "999999")
+            .replace("{file}", "export.json");
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            assert!(
+                operation["responses"]
+                    .as_object()
+                    .unwrap()
+                    .contains_key("default")
+            );
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(format!("/api/v1{concrete}"))
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let answer = app.send(request).await;
+            assert_ne!(
+                answer.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert!(
+                !answer.body.contains(server::rest::NO_SUCH_ENDPOINT),
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert!(operations >= 60, "{operations} operations");
+    // A path the API does not have, and a method a path does not take.
+    let unknown = app.get("/api/v1/gibt-es-nicht").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains(server::rest::NO_SUCH_ENDPOINT));
+    let request = Request::delete("/api/v1/procedures")
+        .body(Body::empty())
+        .unwrap();
+    let wrong = app.send(request).await;
+    assert_eq!(wrong.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(error_code(&wrong), "method_not_allowed");
+
+    // Nothing under /api/v1 is routed outside the table: the REST modules add routes only
+    // through `Api::op`, and the one other router (image uploads) is described.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for file in [
+        "accounts.rs",
+        "participation.rs",
+        "moderation.rs",
+        "results.rs",
+        "mod.rs",
+        "limits.rs",
+    ] {
+        let source = std::fs::read_to_string(root.join("rest").join(file)).unwrap();
+        assert!(
+            !source.contains(".route("),
+            "rest/{file} routes outside the description"
+        );
+    }
+    let media = std::fs::read_to_string(root.join("media.rs")).unwrap();
+    for route in media.split("\"/api/v1").skip(1) {
+        let path = route.split('"').next().unwrap();
+        assert!(
+            paths.contains_key(path),
+            "/api/v1{path} is served but not described"
+        );
+    }
+    let lib = std::fs::read_to_string(root.join("lib.rs")).unwrap();
+    assert_eq!(
+        lib.matches("/api/v1").count(),
+        1,
+        "one nest of the API in lib.rs"
+    );
+
+    // The documentation page lists every path, from the same description.
+    let page = app.get("/api/v1/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/html"));
+    for path in paths.keys() {
+        assert!(
+            page.body.contains(&path.replace('&', "&amp;")),
+            "{path} missing on /docs"
+        );
+    }
 }

@@ -611,7 +611,9 @@ impl Sink {
 }
 
 /// A file of an export and its SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct FileHash {
     pub name: String,
     pub media_type: String,
@@ -691,7 +693,7 @@ pub fn reproducible_formats() -> Vec<Format> {
 }
 
 /// The manifest of an export: when, which procedure, how much, and each file's hash.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Manifest {
     pub format: String,
     pub version: u32,
@@ -701,7 +703,7 @@ pub struct Manifest {
     pub files: Vec<FileHash>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ManifestProcedure {
     pub slug: String,
     pub title: String,

@@ -26,7 +26,7 @@ const MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImportReport {
     /// Outcomes recorded or changed.
     pub recorded: u32,

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 /// The state after a vote request: what the voter sees change in place.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct VoteState {
     pub proposal_id: i64,
     pub tally: Tally,
