@@ -20,7 +20,7 @@ RELEASE_RUSTFLAGS := --cfg erase_components
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 RELEASE_BIN := target/release/mitreden
 
-.PHONY: run build test bench setup tools npm system-packages fmt lint unit integration-postgres e2e clean help
+.PHONY: run build test bench setup tools npm system-packages fmt lint unit integration-postgres e2e api-check clean help
 
 help:
 	@echo "make run    build and serve http://127.0.0.1:3000 with SQLite and demo content"
@@ -50,13 +50,15 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 	@touch $@
 
 # Debian packages the tests and benchmarks drive: Chromium, the PostgreSQL client, wrk,
-# and pdftotext (poppler-utils), which reads the PDF report back in the tests.
+# pdftotext (poppler-utils), which reads the PDF report back in the tests, and Python's
+# venv for Schemathesis.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pg_isready >/dev/null || missing="$$missing postgresql-client"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" -ne 0 ]; then echo "please install:$$missing"; exit 1; fi; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -100,7 +102,12 @@ integration-postgres:
 e2e: build system-packages
 	cd end2end && npm test
 
-test: setup system-packages fmt lint unit integration-postgres e2e
+# Schemathesis (PyPI, pinned in end2end/requirements-api.txt, installed into target/) fuzzes
+# the live API against its OpenAPI description.
+api-check: build system-packages
+	bash end2end/api-check.sh
+
+test: setup system-packages fmt lint unit integration-postgres e2e api-check
 
 ## ---------- benchmarks ----------
 

@@ -156,9 +156,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(ApiError(match rejection {
-                JsonRejection::MissingJsonContentType(_) => {
-                    AppError::invalid("content_type", "expected application/json")
-                }
+                JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
                 JsonRejection::JsonSyntaxError(_) => AppError::Request {
                     detail: "malformed JSON".to_owned(),
                 },

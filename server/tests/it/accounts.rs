@@ -161,7 +161,8 @@ async fn registration_rejects_bad_input_and_changes_nothing() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(error_code(&wrong_type), "invalid_input");
+    assert_eq!(wrong_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_code(&wrong_type), "unsupported_media_type");
     assert_eq!(app.mail_count().await, 0);
 }
 

@@ -203,3 +203,35 @@ async fn the_openapi_description_lists_every_route_the_api_serves() {
         );
     }
 }
+
+#[tokio::test]
+async fn bodies_that_are_not_json_or_too_large_get_415_and_413_in_the_error_shape() {
+    let app = TestApp::new().await;
+    let form = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("email=a&password=b"))
+        .unwrap();
+    let answer = app.send(form).await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_code(&answer), "unsupported_media_type");
+
+    let malformed = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"email\": "))
+        .unwrap();
+    let answer = app.send(malformed).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&answer), "request_failed");
+
+    let huge = format!(
+        "{{\"email\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(2 * 1024 * 1024)
+    );
+    let oversized = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(huge))
+        .unwrap();
+    let answer = app.send(oversized).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(&answer), "payload_too_large");
+}
