@@ -498,3 +498,107 @@ async fn a_claim_keeps_a_second_moderator_off_the_item() {
         .unwrap();
     assert_eq!(mails, 1);
 }
+
+/// The REST faces of objections, claim release and a procedure's ledger.
+#[tokio::test]
+async fn the_author_objects_once_claims_are_released_and_the_procedure_ledger_lists_it() {
+    let app = TestApp::new().await;
+    let (author, _, id) = discussion(&app).await;
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let hide = json!({
+        "target": { "kind": "comment", "id": id }, "action": "hide", "reason": "insult",
+        "public_reason": "Beleidigt andere Teilnehmende"
+    });
+    assert_eq!(
+        decide(&app, &moderator, hide).await.status,
+        StatusCode::CREATED
+    );
+
+    let objection =
+        json!({ "target": { "kind": "comment", "id": id }, "text": "Das war keine Beleidigung." });
+    let stranger = app.resident("fremd@example.org").await;
+    let denied = app
+        .json(
+            "POST",
+            "/api/v1/objections",
+            objection.clone(),
+            Some(&stranger),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let anonymous = app
+        .json("POST", "/api/v1/objections", objection.clone(), None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let objected = app
+        .json(
+            "POST",
+            "/api/v1/objections",
+            objection.clone(),
+            Some(&author),
+        )
+        .await;
+    assert_eq!(objected.status, StatusCode::CREATED, "{}", objected.body);
+    let twice = app
+        .json("POST", "/api/v1/objections", objection, Some(&author))
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&twice), "invalid_input");
+
+    // The objection is back in the queue; a claim on it is released by its holder only.
+    let queue = body(
+        &app.get_as("/api/v1/moderation/queue?kind=objection", &moderator)
+            .await,
+    );
+    assert_eq!(queue["total"], 1, "{queue}");
+    let queue_id = queue["items"][0]["id"].as_i64().unwrap();
+    let claim = app
+        .json(
+            "POST",
+            "/api/v1/moderation/claims",
+            json!({ "queue_id": queue_id }),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(claim.status, StatusCode::NO_CONTENT);
+    let path = format!("/api/v1/moderation/claims/{queue_id}");
+    let by_resident = app.json("DELETE", &path, json!({}), Some(&stranger)).await;
+    assert_eq!(by_resident.status, StatusCode::FORBIDDEN);
+    let released = app.json("DELETE", &path, json!({}), Some(&moderator)).await;
+    assert_eq!(released.status, StatusCode::NO_CONTENT);
+    let other = app.with_role("zweite@example.org", Role::Moderator).await;
+    let claimed_again = app
+        .json(
+            "POST",
+            "/api/v1/moderation/claims",
+            json!({ "queue_id": queue_id }),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(
+        claimed_again.status,
+        StatusCode::NO_CONTENT,
+        "released claims are free"
+    );
+
+    // The procedure's ledger lists the decision; an unknown procedure is 404, a bad cursor 422.
+    let ledger = body(&app.get("/api/v1/procedures/gruen/moderation/ledger").await);
+    assert_eq!(
+        ledger["entries"][0]["public_reason"], "Beleidigt andere Teilnehmende",
+        "{ledger}"
+    );
+    assert_eq!(
+        app.get("/api/v1/procedures/gibt-es-nicht/moderation/ledger")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/procedures/gruen/moderation/ledger?cursor=kaputt")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -181,8 +181,20 @@ async fn results_stay_private_until_voting_ends() {
     let live = f.app.get_as(&path, &f.planner).await;
     assert_eq!(live.status, StatusCode::OK, "{}", live.body);
     assert_eq!(body(&live)["procedure"]["final_results"], json!(false));
+    let results = format!("/api/v1/procedures/{SLUG}/results");
+    assert_eq!(
+        f.app.get(&results).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let live = body(&f.app.get_as(&results, &f.planner).await);
+    assert_eq!(live["final_results"], json!(false));
     end_voting(&f.app).await;
     assert_eq!(f.app.get(&path).await.status, StatusCode::OK);
+    let public = body(&f.app.get(&results).await);
+    assert_eq!(public["final_results"], json!(true));
+    assert_eq!(public["figures"]["votes"], json!(4));
+    assert_eq!(public["ranking"][0]["id"], json!(f.plain));
+    assert_eq!(public["ranking"][0]["rank"], json!(1));
     assert_eq!(
         f.app
             .get("/api/v1/procedures/gibt-es-nicht/export.json")
@@ -539,6 +551,34 @@ async fn council_outcome_is_shown_to_residents_and_mailed_to_followers() {
     let page = f.app.get(&format!("/vorschlaege/{}", f.plain)).await;
     assert!(page.body.contains("Ratsbeschluss"), "{}", page.body);
     assert!(page.body.contains("Pflanzung im Frühjahr"));
+    // Removing an outcome: planners only, once.
+    let other = format!("/api/v1/proposals/{}/outcome", f.hostile);
+    let recorded = f
+        .app
+        .json(
+            "PUT",
+            &other,
+            json!({ "outcome": "rejected", "justification": "" }),
+            Some(&f.planner),
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::OK);
+    let denied = f
+        .app
+        .json("DELETE", &other, json!({}), Some(&f.resident))
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let removed = f
+        .app
+        .json("DELETE", &other, json!({}), Some(&f.planner))
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let gone = f
+        .app
+        .json("DELETE", &other, json!({}), Some(&f.planner))
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+
     // The procedure's page sums the outcomes up.
     let summary = f.app.get(&format!("/verfahren/{SLUG}")).await;
     assert!(summary.body.contains("Was der Rat entschieden hat"));
