@@ -116,7 +116,10 @@ describe('results, the council report and the council outcome', () => {
         await waitForHydration(page);
         assert.deepEqual(await axeViolations(page), [], `${target} (${lang})`);
       }
-      // The printable report is a plain page (no hydration).
+      // The API documentation and the printable report are plain pages (no hydration).
+      await page.goto(`${server.baseUrl}/api/v1/docs`);
+      await page.locator('h1:has-text("Mitreden API v1")').waitFor();
+      assert.deepEqual(await axeViolations(page), [], `/api/v1/docs (${lang})`);
       await page.goto(`${server.baseUrl}/api/v1/procedures/${FINISHED}/report.html?lang=${lang}`);
       await page.locator('h1').waitFor();
       assert.deepEqual(await axeViolations(page), [], `report.html (${lang})`);

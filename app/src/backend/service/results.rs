@@ -685,7 +685,7 @@ pub async fn clear_outcome(
     Ok(())
 }
 
-/// The outcomes of a procedure's proposals, for the proposal pages of one procedure.
+/// The council's outcome for one proposal, if recorded (the proposal page shows it).
 pub async fn outcome_of(
     db: &impl ConnectionTrait,
     proposal_id: i64,
