@@ -391,6 +391,18 @@ async fn xlsx_export_has_a_sheet_per_table_and_never_a_formula() {
     );
     let comments = workbook.worksheet_range("Kommentare").unwrap();
     assert_eq!(comments.height(), 2);
+    // The figures sheet: the report's rows, numbers as numbers.
+    let figures = workbook.worksheet_range("Kennzahlen").unwrap();
+    let value_of = |label: &str| {
+        (0..figures.height())
+            .find(|row| figures.get((*row, 0)) == Some(&Data::String(label.to_owned())))
+            .and_then(|row| figures.get((row, 1)).cloned())
+    };
+    assert_eq!(value_of("Stimmen"), Some(Data::Float(4.0)));
+    assert_eq!(
+        value_of("Moderationsentscheidungen"),
+        Some(Data::Float(1.0))
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! as a string cell, so `=HYPERLINK(…)` stays text and is never a formula. Sheets are
 //! written in constant-memory mode (rows go to a temporary file as they come).
 
-use super::{Job, Sink, authors, comments_after, decisions_after, time};
+use super::{Job, Sink, authors, comments_after, decisions_after, report, time};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
@@ -187,22 +187,13 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         sheet.set_name(names[0]).map_err(failed)?;
         header(sheet, figure_labels, &bold)?;
         sheet.set_column_width(0, 40).map_err(failed)?;
-        let f = &header_data.figures;
-        let lines: [(&str, String); 13] = [
-            (t.results_procedure, header_data.title.clone()),
-            (t.results_address, header_data.url.clone()),
-            (t.fig_participants, f.participants.to_string()),
-            (t.fig_proposals, f.proposals.to_string()),
-            (t.fig_onsite_proposals, f.proposals_onsite.to_string()),
-            (t.fig_withdrawn, f.withdrawn.to_string()),
-            (t.fig_comments, f.comments.to_string()),
-            (t.fig_onsite_comments, f.comments_onsite.to_string()),
-            (t.fig_votes, f.votes.to_string()),
-            (t.fig_voters, f.voters.to_string()),
-            (t.fig_hidden_proposals, f.hidden_proposals.to_string()),
-            (t.fig_hidden_comments, f.hidden_comments.to_string()),
-            (t.fig_moderation, f.moderation_decisions.to_string()),
+        // The same figures as the report, from the same rows.
+        let mut lines = vec![
+            (t.results_procedure.to_owned(), header_data.title.clone()),
+            (t.results_address.to_owned(), header_data.url.clone()),
         ];
+        lines.extend(report::participation_rows(t, &header_data));
+        lines.extend(report::moderation_rows(db, t, &header_data, procedure_id).await?);
         for (index, (label, value)) in lines.iter().enumerate() {
             let mut cells = row(sheet, u32::try_from(index + 1).unwrap_or(u32::MAX));
             cells.text(label)?;
