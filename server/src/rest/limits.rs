@@ -6,7 +6,7 @@ use super::ApiError;
 use app::backend::auth;
 use app::backend::state::AppState;
 use app::backend::throttle::RequestLimiter;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -69,7 +69,15 @@ pub async fn etag(request: Request, next: Next) -> Response {
             .iter()
             .any(|json| v.starts_with(json))
         });
-    if !read || response.status() != StatusCode::OK || !is_json {
+    // Downloads (exports, the personal-data file) stream and are never buffered here, nor
+    // is any body of unknown or too large a size.
+    let download = response.headers().contains_key(header::CONTENT_DISPOSITION);
+    let small = response
+        .body()
+        .size_hint()
+        .exact()
+        .is_some_and(|size| size <= ETAG_MAX_BYTES as u64);
+    if !read || response.status() != StatusCode::OK || !is_json || download || !small {
         return response;
     }
     let (mut parts, body) = response.into_parts();

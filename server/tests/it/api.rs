@@ -235,3 +235,35 @@ async fn bodies_that_are_not_json_or_too_large_get_415_and_413_in_the_error_shap
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(error_code(&answer), "payload_too_large");
 }
+
+#[tokio::test]
+async fn downloads_stream_without_an_etag() {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        "gruen",
+        PhaseKind::Proposals,
+        VoteRule::Support { cap: None },
+        PhaseKind::Proposals,
+    )
+    .await;
+    let planner = app
+        .with_role("planung@example.org", app::model::account::Role::Planner)
+        .await;
+    // An export is a download: streamed, never buffered for a tag.
+    let export = app
+        .get_as("/api/v1/procedures/gruen/export.json", &planner)
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export
+            .header("content-disposition")
+            .starts_with("attachment")
+    );
+    assert!(export.header("etag").is_empty());
+    // The results document is an ordinary read.
+    let results = app
+        .get_as("/api/v1/procedures/gruen/results", &planner)
+        .await;
+    assert!(!results.header("etag").is_empty());
+}
