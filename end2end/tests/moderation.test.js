@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  axeViolations, launchBrowser, newPage, startServer, startSmtpSink, waitForHydration,
+  axeViolations, launchBrowser, newPage, signedIn, startServer, startSmtpSink, waitForHydration,
 } from './support.js';
 
 let sink;
@@ -23,21 +23,10 @@ after(async () => {
   await sink?.stop();
 });
 
-const DEMO_PASSWORD = 'Mitreden-Demo-2026';
 const COMMENT = 'Wer so etwas vorschlägt, hat keine Ahnung vom Radfahren.';
 const REASON = 'Abwertend gegenüber anderen Teilnehmenden';
 
-async function loggedIn(email, options = {}) {
-  const session = await newPage(browser, server.baseUrl, options);
-  const { page } = session;
-  await page.goto(`${server.baseUrl}/anmelden`);
-  await waitForHydration(page);
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', DEMO_PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(`${server.baseUrl}/konto`);
-  return session;
-}
+const loggedIn = (email, options = {}) => signedIn(browser, server.baseUrl, email, options);
 
 describe('reporting, hiding and telling the author', () => {
   let proposalUrl;

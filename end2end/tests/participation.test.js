@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { axeViolations, launchBrowser, newPage, startServer, waitForHydration } from './support.js';
+import {
+  axeViolations, launchBrowser, newPage, signedIn, startServer, waitForHydration,
+} from './support.js';
 
 let server;
 let browser;
@@ -19,19 +21,8 @@ after(async () => {
   await server?.stop();
 });
 
-const DEMO_PASSWORD = 'Mitreden-Demo-2026';
 
-async function loggedIn(email, options = {}) {
-  const session = await newPage(browser, server.baseUrl, options);
-  const { page } = session;
-  await page.goto(`${server.baseUrl}/anmelden`);
-  if (options.javaScriptEnabled !== false) await waitForHydration(page);
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', DEMO_PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(`${server.baseUrl}/konto`);
-  return session;
-}
+const loggedIn = (email, options = {}) => signedIn(browser, server.baseUrl, email, options);
 
 describe('proposing, discussing and voting', () => {
   let proposalUrl;

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  axeViolations, launchBrowser, newPage, startServer, startSmtpSink, waitForHydration,
+  axeViolations, launchBrowser, newPage, signedIn, startServer, startSmtpSink, waitForHydration,
 } from './support.js';
 
 let sink;
@@ -27,20 +27,9 @@ after(async () => {
   await sink?.stop();
 });
 
-const DEMO_PASSWORD = 'Mitreden-Demo-2026';
 const FINISHED = 'spielplaetze-nord';
 
-async function loggedIn(email, options = {}) {
-  const session = await newPage(browser, server.baseUrl, options);
-  const { page } = session;
-  await page.goto(`${server.baseUrl}/anmelden`);
-  await waitForHydration(page);
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', DEMO_PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(`${server.baseUrl}/konto`);
-  return session;
-}
+const loggedIn = (email, options = {}) => signedIn(browser, server.baseUrl, email, options);
 
 describe('results, the council report and the council outcome', () => {
   test('a planner downloads the report from the dashboard', async () => {

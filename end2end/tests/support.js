@@ -101,6 +101,22 @@ export async function newPage(browser, baseUrl, contextOptions = {}) {
   return { context, page, problems, foreignRequests };
 }
 
+/** The password of every demo account (`mitreden seed demo`). */
+export const DEMO_PASSWORD = 'Mitreden-Demo-2026';
+
+/** A new page (see `newPage`) signed in as a demo account through the login form. */
+export async function signedIn(browser, baseUrl, email, contextOptions = {}) {
+  const session = await newPage(browser, baseUrl, contextOptions);
+  const { page } = session;
+  await page.goto(`${baseUrl}/anmelden`);
+  if (contextOptions.javaScriptEnabled !== false) await waitForHydration(page);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', DEMO_PASSWORD);
+  await page.click('main button[type="submit"]');
+  await page.waitForURL(`${baseUrl}/konto`);
+  return session;
+}
+
 /** Waits until the wasm bundle has hydrated the page. */
 export async function waitForHydration(page) {
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'), null, {

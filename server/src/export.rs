@@ -35,6 +35,7 @@ pub async fn to_files(
         instance_name: config.instance_name.clone(),
         lang,
         hashes: Vec::new(),
+        header: None,
     };
     let targets: Vec<(Format, PathBuf)> = match format {
         "csv" => Table::ALL
@@ -53,28 +54,34 @@ pub async fn to_files(
         "html" => vec![(Format::Html, out.to_path_buf())],
         _ => anyhow::bail!("--format must be csv, xlsx, json, pdf or html"),
     };
-    // The report prints the hashes of the CSV and JSON files; the other formats need none.
-    let reproducible = if matches!(format, "pdf" | "html") {
-        export::reproducible_hashes(db, &base)
-            .await
-            .map_err(|e| anyhow::anyhow!("export failed: {e}"))?
-    } else {
-        Vec::new()
+    let failed = |e: app::error::AppError| anyhow::anyhow!("export failed: {e}");
+    // Read once: the manifest's counts and the JSON file share it.
+    let header = base
+        .header_in(db, export::DATA_LANG)
+        .await
+        .map_err(failed)?;
+    let base = Job {
+        header: Some(header.clone()),
+        ..base
     };
     let mut written = Vec::new();
+    let mut printed = Vec::new();
     for (format, path) in targets {
-        let job = Job {
-            format,
-            hashes: reproducible.clone(),
-            ..base.clone()
-        };
+        let job = export::with_hashes(
+            db,
+            Job {
+                format,
+                ..base.clone()
+            },
+        )
+        .await
+        .map_err(failed)?;
+        printed.clone_from(&job.hashes);
         written.push(write_one(db, job, &path).await?);
     }
-    let header = export::header(db, &base.scope, &config.public_url, lang)
-        .await
-        .map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    // The manifest lists what was written and, for a report, the files whose hashes it prints.
     let mut listed = written.clone();
-    for file in reproducible {
+    for file in printed {
         if !listed.iter().any(|w| w.sha256 == file.sha256) {
             listed.push(file);
         }

@@ -1,5 +1,6 @@
 //! Reusable views.
 
+pub mod council;
 pub mod error_view;
 pub mod form;
 pub mod layout;

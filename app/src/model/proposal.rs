@@ -41,6 +41,15 @@ impl VoteRule {
         }
     }
 
+    /// The figure proposals are ranked by under this rule: their supports, or their score
+    /// (up − down). Results, exports and reports all rank by it.
+    pub fn ranked_value(self, support: i64, score: i64) -> i64 {
+        match self {
+            Self::Support { .. } => support,
+            Self::Rating => score,
+        }
+    }
+
     /// The values this rule accepts: support only 1, rating 1 and −1.
     pub fn check_value(self, value: i8) -> Result<(), AppError> {
         match (self, value) {

@@ -184,6 +184,19 @@ pub struct Bar {
     pub value: u64,
 }
 
+impl Bar {
+    /// The label as a chart prints it beside its bar: at most 34 characters.
+    pub fn short_label(&self) -> String {
+        const MAX: usize = 34;
+        if self.label.chars().count() <= MAX {
+            return self.label.clone();
+        }
+        let mut short: String = self.label.chars().take(MAX - 1).collect();
+        short.push('…');
+        short
+    }
+}
+
 /// One day of participation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -215,10 +228,10 @@ pub struct RankedProposal {
 impl RankedProposal {
     /// The figure the procedure's rule ranks by.
     pub fn ranked_value(&self, rule: VoteRule) -> i64 {
-        match rule {
-            VoteRule::Support { .. } => i64::from(self.support),
-            VoteRule::Rating => i64::from(self.up) - i64::from(self.down),
-        }
+        rule.ranked_value(
+            i64::from(self.support),
+            i64::from(self.up) - i64::from(self.down),
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 //! A procedure's public page: what it is about, who is responsible, and its schedule.
 
 use crate::api::procedures::get_procedure;
+use crate::components::council::CouncilSummary;
 use crate::components::error_view::ErrorPage;
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
 use crate::i18n::{T, use_i18n};
@@ -72,26 +73,6 @@ fn Detail(
     let ledger_href = format!("/verfahren/{}/moderation", summary.slug);
     let results_href = format!("/verfahren/{}/ergebnisse", summary.slug);
     let results_public = detail.results_public;
-    let council = (detail.council.is_some() || !detail.outcomes.is_empty()).then(|| {
-        let items = detail
-            .outcomes
-            .iter()
-            .map(|o| {
-                let outcome = o.outcome;
-                let count = o.count;
-                view! { <li>{move || i18n.t().outcome(outcome)} ": " <strong>{count}</strong></li> }
-            })
-            .collect_view();
-        view! {
-            <section class="card" aria-labelledby="council-heading">
-                <h2 id="council-heading"><T k=|t| t.results_outcomes_title /></h2>
-                {detail.council.clone().map(|paper| view! {
-                    <p><T k=|t| t.council_paper />" "<a href=paper.url>{paper.reference}</a></p>
-                })}
-                <ul>{items}</ul>
-            </section>
-        }
-    });
     view! {
         <Title text=title.clone() />
         <article class="container procedure">
@@ -132,7 +113,7 @@ fn Detail(
                             <p><a href=results_href><T k=|t| t.results_link /></a></p>
                         })}
                     </section>
-                    {council}
+                    <CouncilSummary council=detail.council.clone() outcomes=detail.outcomes.clone() />
                 </aside>
             </div>
             <ProposalsSection slug=summary.slug.clone() listing />

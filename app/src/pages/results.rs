@@ -6,6 +6,7 @@
 use crate::api::results::{
     ImportOparl, RecordOutcome, SaveCouncilPaper, get_results, get_results_dashboard,
 };
+use crate::components::council::CouncilSummary;
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, posted_error, status};
 use crate::i18n::{T, Texts, use_i18n};
@@ -112,29 +113,8 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
         .cloned()
         .map(|p| view! { <RankingRow p rule /> })
         .collect_view();
-    let outcomes = (!view.outcomes.is_empty()).then(|| {
-        let items = view
-            .outcomes
-            .iter()
-            .map(|o| {
-                let outcome = o.outcome;
-                let count = o.count;
-                view! { <li>{move || i18n.t().outcome(outcome)} ": " <strong>{count}</strong></li> }
-            })
-            .collect_view();
-        view! {
-            <section class="card" aria-labelledby="outcomes-heading">
-                <h2 id="outcomes-heading"><T k=|t| t.results_outcomes_title /></h2>
-                {view.council.clone().map(|paper| view! {
-                    <p>
-                        <T k=|t| t.council_paper />" "
-                        <a href=paper.url>{paper.reference}" – "{paper.title}</a>
-                    </p>
-                })}
-                <ul>{items}</ul>
-            </section>
-        }
-    });
+    let council = view.council.clone();
+    let outcomes = view.outcomes.clone();
     let api = format!("/api/v1/procedures/{slug}");
     view! {
         {heading.then(|| view! {
@@ -152,7 +132,7 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
             " "
             {move || format!("{} {}", i18n.t().results_as_of, i18n.t().date(as_of))}
         </p>
-        {outcomes}
+        <CouncilSummary council outcomes />
         <section aria-labelledby="figures-heading">
             <h2 id="figures-heading"><T k=|t| t.report_participation /></h2>
             <table class="table figures">
@@ -232,7 +212,7 @@ fn BarChart(id: &'static str, title: Label, bars: Vec<Bar>) -> impl IntoView {
         .map(|(index, bar)| {
             let y = index as u64 * row_h + 2;
             let width = (bar.value * 380 / max).max(1);
-            let label: String = shorten(&bar.label, 34);
+            let label = bar.short_label();
             view! {
                 <text x="0" y=y + 17 class="chart__label">{label}</text>
                 <rect x="260" y=y + 4 width=width height="18" class="chart__bar" />
@@ -336,15 +316,6 @@ fn TimelineChart(days: Vec<Day>) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(max - 1).collect();
-    short.push('…');
-    short
 }
 
 /// The notice a finished dashboard action left in the address.

@@ -40,7 +40,6 @@ pub fn api() -> Api {
             .ok::<ResultsView>(200, "The results.")
             .errors(&[404, 422]))
         .op("get", "/procedures/{slug}/export/manifest.json", get(manifest), Doc::new(tag, "The export manifest: time, procedure, counts and the SHA-256 of the CSV and JSON files")
-            .query("lang", "Language of the labels (de, en).", lang.clone())
             .ok::<export::Manifest>(200, "The manifest.")
             .errors(&[404, 422]))
         .op("get", "/procedures/{slug}/{file}", get(export_file), Doc::new(tag, "An export: export.csv, export.json, export.xlsx, export.pdf or report.html")
@@ -163,6 +162,7 @@ fn job(state: &AppState, scope: Scope, format: Format, lang: Lang) -> Job {
         instance_name: state.site.instance_name.clone(),
         lang,
         hashes: Vec::new(),
+        header: None,
     }
 }
 
@@ -197,10 +197,8 @@ async fn export_file(
     };
     let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), Utc::now()).await?;
     let name = format.file_name(&scope.procedure.slug);
-    let mut job = job(&state, scope, format, lang_of(&params, &headers));
-    if matches!(format, Format::Pdf | Format::Html) {
-        job.hashes = export::reproducible_hashes(&state.db, &job).await?;
-    }
+    let job = job(&state, scope, format, lang_of(&params, &headers));
+    let job = export::with_hashes(&state.db, job).await?;
     let (rx, handle) = export::spawn(&state.db, job);
     let body = Body::from_stream(futures_util::stream::unfold(
         (rx, Some(handle)),
@@ -256,14 +254,13 @@ async fn manifest(
     State(state): State<AppState>,
     MaybeAuthenticated(viewer): MaybeAuthenticated,
     Path(slug_param): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let now = Utc::now();
     let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), now).await?;
-    let lang = lang_of(&params, &headers);
-    let header = export::header(&state.db, &scope, &state.site.public_url, lang).await?;
-    let job = job(&state, scope, Format::Json, lang);
+    // The header of the JSON file, read once for the manifest and for the file's hash.
+    let mut job = job(&state, scope, Format::Json, export::DATA_LANG);
+    let header = job.header_in(&state.db, export::DATA_LANG).await?;
+    job.header = Some(header.clone());
     let hashes = export::reproducible_hashes(&state.db, &job).await?;
     Ok(axum::Json(export::manifest(&header, hashes, now)))
 }

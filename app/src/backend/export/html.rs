@@ -55,11 +55,7 @@ fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
     for (index, bar) in bars.iter().enumerate() {
         let y = index * 26 + 2;
         let width = (bar.value * 380 / max).max(1);
-        let mut label: String = bar.label.chars().take(34).collect();
-        if bar.label.chars().count() > 34 {
-            label.pop();
-            label.push('…');
-        }
+        let label = bar.short_label();
         let _ = write!(
             out,
             "<text x=\"0\" y=\"{}\" class=\"chart__label\">{}</text>\
@@ -101,7 +97,7 @@ fn timeline(out: &mut String, days: &[Day], t: &Texts) {
 }
 
 pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
-    let header = super::header(db, &job.scope, &job.public_url, job.lang).await?;
+    let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let now = chrono::Utc::now();
     let title = format!("{}: {}", t.report_title, header.title);

@@ -146,8 +146,8 @@ fn head(header: &Header) -> Head<'_> {
             department: &header.department,
             url: &header.url,
             vote_rule: VoteRule {
-                kind: header.rule_kind,
-                cap: header.rule_cap,
+                kind: header.rule.kind(),
+                cap: header.rule.cap(),
             },
             phases: header
                 .phases
@@ -238,7 +238,7 @@ fn encode(out: &mut Vec<u8>, value: &impl Serialize) -> Result<(), AppError> {
 }
 
 pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
-    let header = super::header(db, &job.scope, &job.public_url, job.lang).await?;
+    let header = job.header_in(db, super::DATA_LANG).await?;
     let procedure_id = job.scope.procedure.id;
     // The head object, reopened to append the three row arrays.
     let mut head_bytes = Vec::new();

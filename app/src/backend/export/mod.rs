@@ -20,6 +20,7 @@ use crate::backend::entity::{council_decision, phase};
 use crate::backend::service::results::{self, Scope, VISIBLE, statement};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::model::proposal::VoteRule;
 use crate::model::results::{Bar, CouncilPaper, Day, Figures, OutcomeCount};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
@@ -28,6 +29,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// The version of the JSON document's schema (`results.schema.json`).
@@ -116,8 +118,9 @@ pub struct Header {
     pub summary: String,
     pub department: String,
     pub url: String,
-    pub rule_kind: &'static str,
-    pub rule_cap: Option<u32>,
+    pub rule: VoteRule,
+    /// The language of its one label (proposals without a category).
+    pub lang: Lang,
     pub phases: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
     pub final_results: bool,
     pub council: Option<CouncilPaper>,
@@ -222,8 +225,8 @@ pub async fn header(
         summary: clean(&row.summary),
         department: clean(&row.department),
         url: format!("{public_url}/verfahren/{}", row.slug),
-        rule_kind: scope.rule.kind(),
-        rule_cap: scope.rule.cap(),
+        rule: scope.rule,
+        lang,
         phases: phases
             .into_iter()
             .map(|p| (p.kind, p.starts_at, p.ends_at))
@@ -305,9 +308,9 @@ pub struct Proposals<'a> {
     authors: &'a HashMap<i64, String>,
     outcomes: HashMap<i64, OutcomeRow>,
     public_url: &'a str,
-    last: Option<(i32, i64)>,
+    last: Option<(i64, i64)>,
     ranked: u64,
-    previous: Option<(i32, u32)>,
+    previous: Option<(i64, u32)>,
     pub total: u64,
 }
 
@@ -351,8 +354,8 @@ impl<'a> Proposals<'a> {
     /// The next batch; empty at the end.
     pub async fn next(&mut self, db: &impl ConnectionTrait) -> Result<Vec<ProposalRow>, AppError> {
         let column = match self.scope.rule {
-            crate::model::proposal::VoteRule::Support { .. } => "support_count",
-            crate::model::proposal::VoteRule::Rating => "score",
+            VoteRule::Support { .. } => "support_count",
+            VoteRule::Rating => "score",
         };
         let mut values = vec![self.scope.procedure.id.into()];
         let after = match self.last {
@@ -375,10 +378,10 @@ impl<'a> Proposals<'a> {
             .map_err(storage_error)?;
         let mut batch = Vec::with_capacity(rows.len());
         for row in rows {
-            let value = match self.scope.rule {
-                crate::model::proposal::VoteRule::Support { .. } => row.support_count,
-                crate::model::proposal::VoteRule::Rating => row.score,
-            };
+            let value = self
+                .scope
+                .rule
+                .ranked_value(i64::from(row.support_count), i64::from(row.score));
             self.last = Some((value, row.id));
             let rank = if row.status == "published" {
                 self.ranked += 1;
@@ -554,8 +557,40 @@ pub struct Job {
     pub public_url: String,
     pub instance_name: String,
     pub lang: Lang,
-    /// SHA-256 of the CSV and JSON files, printed in the report (PDF only).
+    /// SHA-256 of the CSV and JSON files, printed in the report (PDF and HTML only; see
+    /// [`with_hashes`]).
     pub hashes: Vec<FileHash>,
+    /// The header, when a caller has it already (it counts every vote of the procedure).
+    pub header: Option<Arc<Header>>,
+}
+
+impl Job {
+    /// The header in `lang`: the one the job carries if it is in that language, else read.
+    pub async fn header_in(
+        &self,
+        db: &impl ConnectionTrait,
+        lang: Lang,
+    ) -> Result<Arc<Header>, AppError> {
+        match &self.header {
+            Some(header) if header.lang == lang => Ok(header.clone()),
+            _ => Ok(Arc::new(
+                header(db, &self.scope, &self.public_url, lang).await?,
+            )),
+        }
+    }
+}
+
+/// The open-data files do not depend on who asks: their one label is always German, the
+/// instance's first language.
+pub const DATA_LANG: Lang = Lang::De;
+
+/// Fills in what the job's format prints besides its rows: the reports (PDF, HTML) print
+/// the SHA-256 of the CSV and JSON files.
+pub async fn with_hashes(db: &DatabaseConnection, mut job: Job) -> Result<Job, AppError> {
+    if matches!(job.format, Format::Pdf | Format::Html) {
+        job.hashes = reproducible_hashes(db, &job).await?;
+    }
+    Ok(job)
 }
 
 /// Writes the export into `out`, a chunk at a time. Dropping the receiver stops it.
@@ -640,11 +675,14 @@ pub async fn reproducible_hashes(
     db: &DatabaseConnection,
     job: &Job,
 ) -> Result<Vec<FileHash>, AppError> {
+    // The JSON file's header, read once and shared with the caller's if it is the same.
+    let header = job.header_in(db, DATA_LANG).await?;
     let mut hashes = Vec::new();
     for format in reproducible_formats() {
         let job = Job {
             format,
             hashes: Vec::new(),
+            header: Some(header.clone()),
             ..job.clone()
         };
         hashes.push(hash_of(db, job).await?);

@@ -362,7 +362,7 @@ fn plain(markdown: &str) -> String {
 }
 
 pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
-    let header = super::header(db, &job.scope, &job.public_url, job.lang).await?;
+    let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let mut doc = Doc::new()?;
 

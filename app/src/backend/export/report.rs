@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::model::moderation::ModerationActionKind;
 use crate::model::procedure::PhaseKind;
+use crate::model::proposal::VoteRule;
 use crate::model::results::{Bar, CouncilOutcome};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
@@ -25,10 +26,12 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
         (t.department.to_owned(), header.department.clone()),
         (
             t.vote_rule_label.to_owned(),
-            match (header.rule_kind, header.rule_cap) {
-                ("rating", _) => t.rule_rating.to_owned(),
-                (_, Some(cap)) => format!("{} ({} {cap})", t.rule_support, t.rule_cap),
-                _ => t.rule_support.to_owned(),
+            match header.rule {
+                VoteRule::Rating => t.rule_rating.to_owned(),
+                VoteRule::Support { cap: Some(cap) } => {
+                    format!("{} ({} {cap})", t.rule_support, t.rule_cap)
+                }
+                VoteRule::Support { cap: None } => t.rule_support.to_owned(),
             },
         ),
     ];
@@ -91,19 +94,15 @@ pub async fn moderation_rows(
 
 /// How the ranking was made.
 pub fn ranking_note<'a>(t: &'a Texts, header: &Header) -> &'a str {
-    match header.rule_kind {
-        "rating" => t.report_ranking_rating,
-        _ => t.report_ranking_support,
+    match header.rule {
+        VoteRule::Rating => t.report_ranking_rating,
+        VoteRule::Support { .. } => t.report_ranking_support,
     }
 }
 
 /// The figure a proposal is ranked by.
 pub fn ranked_value(header: &Header, p: &ProposalRow) -> i64 {
-    if header.rule_kind == "rating" {
-        p.score
-    } else {
-        p.support
-    }
+    header.rule.ranked_value(p.support, p.score)
 }
 
 /// The bar of a ranked proposal in the "top ten" chart.
@@ -124,7 +123,7 @@ pub fn proposal_heading(t: &Texts, p: &ProposalRow) -> String {
 
 /// Votes, comments, category and who wrote it (or the event it came from).
 pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
-    let votes = if header.rule_kind == "rating" {
+    let votes = if header.rule == VoteRule::Rating {
         format!(
             "{} {} · {} {} · {} {}",
             p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score

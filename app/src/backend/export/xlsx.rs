@@ -167,7 +167,7 @@ fn row(sheet: &mut Worksheet, row: u32) -> Cells<'_> {
 }
 
 pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
-    let header_data = super::header(db, &job.scope, &job.public_url, job.lang).await?;
+    let header_data = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let procedure_id = job.scope.procedure.id;
     let [

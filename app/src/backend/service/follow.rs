@@ -188,7 +188,7 @@ pub(crate) async fn notify(
                 outcome,
                 justification,
             } => {
-                vars.push(("status", outcome_text(lang, *outcome)));
+                vars.push(("status", lang.texts().outcome_sentence(*outcome)));
                 vars.push(("note", justification));
                 Template::ProposalStatus
             }
@@ -196,11 +196,6 @@ pub(crate) async fn notify(
         mail::enqueue(db, email, template, lang, &vars, now).await?;
     }
     Ok(())
-}
-
-/// The outcome as the follower's mail states it.
-fn outcome_text(lang: Lang, outcome: CouncilOutcome) -> &'static str {
-    lang.texts().outcome_sentence(outcome)
 }
 
 fn withdrawn_text(lang: Lang) -> &'static str {

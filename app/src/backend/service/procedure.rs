@@ -111,13 +111,11 @@ pub async fn get(
             current: p.starts_at <= now && now < p.ends_at,
         })
         .collect();
-    // The same rule as the results' scope: the end of the vote phase, else of the procedure.
-    let results_public = !draft
-        && schedule
-            .iter()
-            .find(|p| p.kind == context.vote_phase)
-            .map_or(row.ends_at, |p| p.ends_at)
-            <= now;
+    let vote_end = schedule
+        .iter()
+        .find(|p| p.kind == context.vote_phase)
+        .map(|p| p.ends_at);
+    let results_public = !draft && super::results::public_from(vote_end, row.ends_at) <= now;
     let council = super::results::council_paper(&row);
     let outcomes = super::results::outcome_counts(db, row.id).await?;
     Ok(ProcedureDetail {

@@ -79,7 +79,7 @@ pub async fn scope_with(
         .one(db)
         .await
         .map_err(storage_error)?;
-    let public_from = vote_end.unwrap_or(row.ends_at);
+    let public_from = public_from(vote_end, row.ends_at);
     let final_results = now >= public_from;
     if !final_results && !planner {
         return Err(AppError::invalid("results", "not_yet_public"));
@@ -90,6 +90,11 @@ pub async fn scope_with(
         final_results,
         public_from,
     })
+}
+
+/// Results become public when the vote phase ends, or without one when the procedure does.
+pub fn public_from(vote_phase_end: Option<DateTime<Utc>>, ends_at: DateTime<Utc>) -> DateTime<Utc> {
+    vote_phase_end.unwrap_or(ends_at)
 }
 
 /// A statement with `$1`, `$2`, … placeholders: PostgreSQL's syntax, which SQLite also
@@ -368,11 +373,8 @@ pub async fn ranking_page(
     Ok((ranked, total))
 }
 
-pub fn ranked_value(row: &proposal::Model, rule: VoteRule) -> i32 {
-    match rule {
-        VoteRule::Support { .. } => row.support_count,
-        VoteRule::Rating => row.score,
-    }
+pub fn ranked_value(row: &proposal::Model, rule: VoteRule) -> i64 {
+    rule.ranked_value(i64::from(row.support_count), i64::from(row.score))
 }
 
 /// Council outcomes by proposal id.
@@ -526,13 +528,20 @@ pub async fn dashboard(
     ))
     .unwrap_or(u32::MAX);
     let page = Ord::min(page, pages - 1);
-    let (rows, _) = ranking_page(
-        db,
-        &scope,
-        u64::from(page) * OUTCOME_PAGE_SIZE,
-        OUTCOME_PAGE_SIZE,
-    )
-    .await?;
+    let offset = u64::from(page) * OUTCOME_PAGE_SIZE;
+    // The figures read the ranking's head already; pages within it need no query.
+    let head = results.ranking.len() as u64;
+    let rows = if offset + OUTCOME_PAGE_SIZE <= head || results.ranked_total <= head {
+        results
+            .ranking
+            .iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(OUTCOME_PAGE_SIZE).unwrap_or(0))
+            .cloned()
+            .collect()
+    } else {
+        ranking_page(db, &scope, offset, OUTCOME_PAGE_SIZE).await?.0
+    };
     Ok(ResultsDashboard {
         results,
         page,
