@@ -17,7 +17,8 @@ export CARGO_TERM_COLOR := never
 # only there: the test and clippy builds keep their own artifacts).
 RELEASE_RUSTFLAGS := --cfg erase_components
 
-PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PG_SERVER ?= postgres://postgres@127.0.0.1:5432
+PG_URL ?= $(PG_SERVER)/postgres
 RELEASE_BIN := target/release/mitreden
 
 .PHONY: run build test bench setup tools npm system-packages fmt lint unit integration-postgres e2e api-check clean help
@@ -99,8 +100,17 @@ integration-postgres:
 		echo; echo "!!!!! SKIPPED: the PostgreSQL integration leg (nothing answers on 127.0.0.1:5432) !!!!!"; echo; \
 	fi
 
+# The whole suite on SQLite; then the journeys (the click paths of every role) once more on
+# PostgreSQL, each server with a database of its own (required in CI).
 e2e: build system-packages
 	cd end2end && npm test
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+		cd end2end && MITREDEN_E2E_POSTGRES=$(PG_SERVER) node --test --test-concurrency=1 tests/journeys.test.js; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL on 127.0.0.1:5432 is required in CI but does not answer"; exit 1; \
+	else \
+		echo; echo "!!!!! SKIPPED: the journeys on PostgreSQL (nothing answers on 127.0.0.1:5432) !!!!!"; echo; \
+	fi
 
 # Schemathesis (PyPI, pinned in end2end/requirements-api.txt, installed into target/) fuzzes
 # the live API against its OpenAPI description.

@@ -36,10 +36,15 @@ use leptos_router::{
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
     pub instance_name: String,
+    /// The instance's public address (`MITREDEN_PUBLIC_URL`), for links people share.
+    pub public_url: String,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let instance_name = server_site_info().instance_name;
+    let SiteInfo {
+        instance_name,
+        public_url,
+    } = server_site_info();
     #[cfg(feature = "ssr")]
     set_security_headers();
     view! {
@@ -49,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="application-name" content=instance_name />
+                <meta name="mitreden-public-url" content=public_url />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href="/pkg/mitreden.css" />
@@ -249,7 +255,19 @@ fn initial_site_and_lang() -> (SiteInfo, Lang) {
             .flatten()
             .and_then(|meta| meta.get_attribute("content"))
             .unwrap_or_else(|| DEFAULT_INSTANCE_NAME.to_owned());
-        (SiteInfo { instance_name }, lang)
+        let public_url = document
+            .query_selector("meta[name=mitreden-public-url]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .unwrap_or_default();
+        (
+            SiteInfo {
+                instance_name,
+                public_url,
+            },
+            lang,
+        )
     }
 }
 
@@ -277,10 +295,12 @@ fn server_site_info() -> SiteInfo {
     if let Some(state) = use_context::<crate::backend::state::AppState>() {
         return SiteInfo {
             instance_name: state.site.instance_name.clone(),
+            public_url: state.site.public_url.clone(),
         };
     }
     SiteInfo {
         instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
+        public_url: String::new(),
     }
 }
 

@@ -57,6 +57,8 @@ describe('registration', () => {
     await page.fill('#field-email', 'erika.muster@example.org');
     await page.fill('#field-password', PASSWORD);
     await page.click('button[type="submit"]:has-text("Anmelden")');
+    await page.waitForURL(`${server.baseUrl}/`);
+    await page.click('.site-header__account a:has-text("Mein Konto")');
     await page.waitForURL(`${server.baseUrl}/konto`);
     await page.locator('text=erika.muster@example.org').first().waitFor();
     assert.equal(await page.locator('text=noch nicht bestätigt').count(), 0);
@@ -88,7 +90,7 @@ describe('registration', () => {
     await page.fill('#field-email', 'ohne.js@example.org');
     await page.fill('#field-password', PASSWORD);
     await page.click('main button[type="submit"]');
-    await page.waitForURL(`${server.baseUrl}/konto`);
+    await page.waitForURL(`${server.baseUrl}/`);
     await page.click('.site-header__account button');
     await page.locator('text=Sie sind abgemeldet.').waitFor();
     await context.close();
@@ -115,7 +117,8 @@ describe('accessibility of the account pages (axe-core)', () => {
     await page.fill('#field-email', 'admin@mitreden.test');
     await page.fill('#field-password', 'Mitreden-Demo-2026');
     await page.click('main button[type="submit"]');
-    await page.waitForURL(`${server.baseUrl}/konto`);
+    await page.waitForURL(`${server.baseUrl}/verwaltung/verfahren`);
+    await page.goto(`${server.baseUrl}/konto`);
     await waitForHydration(page);
     assert.deepEqual(await axeViolations(page), []);
     await page.goto(`${server.baseUrl}/verwaltung/benutzer`);

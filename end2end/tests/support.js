@@ -40,6 +40,16 @@ export async function startServer({ demo = true, smtpUrl } = {}) {
   // finds the site under target/site by itself.
   for (const name of ['DATABASE_URL', 'LEPTOS_SITE_ROOT', 'MITREDEN_CONFIG', 'MITREDEN_SMTP_URL']) delete env[name];
   if (smtpUrl) env.MITREDEN_SMTP_URL = smtpUrl;
+  // MITREDEN_E2E_POSTGRES (a server's URL, e.g. postgres://postgres@127.0.0.1:5432): each
+  // server gets a database of its own there, dropped when it stops.
+  let database;
+  if (process.env.MITREDEN_E2E_POSTGRES) {
+    const server = process.env.MITREDEN_E2E_POSTGRES.replace(/\/+$/, '');
+    database = `mitreden_e2e_${process.pid}_${port}`;
+    execFileSync('psql', [`${server}/postgres`, '-q', '-c', `CREATE DATABASE ${database}`], { stdio: 'pipe' });
+    env.DATABASE_URL = `${server}/${database}`;
+    database = { server, name: database };
+  }
   if (demo) {
     execFileSync(binary, ['seed', 'demo'], { env, cwd: repoRoot, stdio: 'pipe' });
   }
@@ -67,18 +77,42 @@ export async function startServer({ demo = true, smtpUrl } = {}) {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+      if (database) {
+        execFileSync('psql', [`${database.server}/postgres`, '-q', '-c', `DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`], { stdio: 'pipe' });
+      }
     },
   };
 }
 
+/** Every 5xx answer any page of any test saw. No test may see one: closing the browser
+ *  (every test file does in its `after`) fails when there was any. */
+const serverErrors = [];
+
 export async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('response', (response) => {
+      if (response.status() >= 500) {
+        serverErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+      }
+    });
+    return context;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    await close();
+    const seen = serverErrors.splice(0);
+    if (seen.length) throw new Error(`server errors seen by the browser:\n${seen.join('\n')}`);
+  };
+  return browser;
 }
 
 /**
@@ -94,6 +128,9 @@ export async function newPage(browser, baseUrl, contextOptions = {}) {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 500) problems.push(`${response.status()}: ${response.url()}`);
+  });
   page.on('request', (request) => {
     const url = request.url();
     if (!url.startsWith(baseUrl) && !url.startsWith('data:')) foreignRequests.push(url);
@@ -113,7 +150,7 @@ export async function signedIn(browser, baseUrl, email, contextOptions = {}) {
   await page.fill('#field-email', email);
   await page.fill('#field-password', DEMO_PASSWORD);
   await page.click('main button[type="submit"]');
-  await page.waitForURL(`${baseUrl}/konto`);
+  await page.waitForURL((url) => !url.pathname.startsWith('/anmelden'));
   return session;
 }
 

@@ -9,6 +9,7 @@ mod m20261121_000003_create_participation;
 mod m20261121_000004_procedure_images;
 mod m20261121_000005_create_moderation;
 mod m20261121_000006_create_council_decisions;
+mod m20261130_000007_idempotency_keys;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_procedure_images::Migration),
             Box::new(m20261121_000005_create_moderation::Migration),
             Box::new(m20261121_000006_create_council_decisions::Migration),
+            Box::new(m20261130_000007_idempotency_keys::Migration),
         ]
     }
 }

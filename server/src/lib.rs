@@ -205,6 +205,7 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
         })
         .route_layer(track)
         .route_layer(axum::middleware::map_response(tidy_redirect))
+        .route_layer(axum::middleware::map_response(server_fn_error_status))
         .route_layer(writes_guard)
         .fallback_service(fallback)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -319,6 +320,31 @@ async fn tidy_redirect(mut response: axum::response::Response) -> axum::response
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+/// A server function whose arguments cannot be read (a required one missing, a malformed
+/// value) fails before its body runs, and Leptos answers that with 500. It is the caller's
+/// mistake: the answer gets the status of the error it carries (400 for `request_failed`).
+async fn server_fn_error_status(response: axum::response::Response) -> axum::response::Response {
+    const MAX_ERROR_BYTES: usize = 16 * 1024;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR || !json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BYTES).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -112,6 +112,7 @@ pub async fn register(
     display_name: String,
     password: String,
     accept_terms: Option<String>,
+    back: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -123,6 +124,7 @@ pub async fn register(
                 password,
                 accept_terms: accept_terms.is_some(),
                 lang: ssr::page_lang(),
+                back,
             };
             account::register(&state.db, &state.site, input, chrono::Utc::now()).await?;
             done("/registrieren?status=sent")
@@ -132,7 +134,7 @@ pub async fn register(
 }
 
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, back: Option<String>) -> Result<(), AppError> {
     use crate::backend::{auth, service::account, state::app_state};
     super::with_status(
         async {
@@ -149,7 +151,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             )
             .await?;
             ssr::set_session_cookie(&session.token, auth::SESSION_DAYS * 86_400)?;
-            done("/konto")
+            // Back where the person was; without a return address, to the work of the role.
+            match back.as_deref().and_then(crate::model::path::local_path) {
+                Some(back) => done(back),
+                None => done(account::role_of(&state.db, session.user_id).await?.home()),
+            }
         }
         .await,
     )
@@ -171,16 +177,31 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "confirm_email")]
-pub async fn confirm_email(token: String) -> Result<(), AppError> {
-    use crate::backend::{service::account, state::app_state};
+pub async fn confirm_email(token: String, back: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{auth, service::account, state::app_state};
+    use crate::model::path::{RETURN_PARAM, local_path};
+    use crate::model::proposal::encode_component;
     super::with_status(
         async {
-            let confirmed =
-                account::confirm_email(&app_state()?.db, &token, chrono::Utc::now()).await?;
-            done(match confirmed {
-                account::Confirmed::Registration => "/bestaetigen?status=verified",
-                account::Confirmed::NewEmail => "/bestaetigen?status=email_changed",
-            })
+            let state = app_state()?;
+            let now = chrono::Utc::now();
+            match account::confirm_email(&state.db, &token, now).await? {
+                account::Confirmed::Registration { user_id } => {
+                    // The click on the mailed link proves the address: this browser is
+                    // signed in, and the page offers the way back to where they registered.
+                    let session =
+                        account::start_session(&state.db, &state.jwt_secret, user_id, now).await?;
+                    ssr::set_session_cookie(&session.token, auth::SESSION_DAYS * 86_400)?;
+                    match back.as_deref().and_then(local_path) {
+                        Some(back) => done(&format!(
+                            "/bestaetigen?status=verified&{RETURN_PARAM}={}",
+                            encode_component(back)
+                        )),
+                        None => done("/bestaetigen?status=verified"),
+                    }
+                }
+                account::Confirmed::NewEmail => done("/bestaetigen?status=email_changed"),
+            }
         }
         .await,
     )

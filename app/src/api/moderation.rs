@@ -289,7 +289,7 @@ pub async fn save_moderation_settings(
 }
 
 #[server(prefix = "/api", endpoint = "get_queue")]
-pub async fn get_queue(filter: QueueFilter) -> Result<QueueView, AppError> {
+pub async fn get_queue(#[server(default)] filter: QueueFilter) -> Result<QueueView, AppError> {
     use crate::backend::{service::moderation, state::app_state};
     super::with_status(
         async {

@@ -87,7 +87,10 @@ pub async fn procedure_editor_values(slug: Option<String>) -> Result<EditorValue
 
 /// Creates (without `original`) or changes a procedure; it stays a draft until published.
 #[server(prefix = "/api", endpoint = "save_procedure")]
-pub async fn save_procedure(original: Option<String>, form: ProcedureForm) -> Result<(), AppError> {
+pub async fn save_procedure(
+    original: Option<String>,
+    #[server(default)] form: ProcedureForm,
+) -> Result<(), AppError> {
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(

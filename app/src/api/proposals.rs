@@ -35,8 +35,7 @@ pub(crate) mod ssr {
 
     /// A form's return address: a path on this site, never another host.
     pub fn local_path(back: Option<String>, fallback: String) -> String {
-        back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-            .filter(|b| !b.chars().any(char::is_control))
+        back.filter(|b| crate::model::path::local_path(b).is_some())
             .unwrap_or(fallback)
     }
 
@@ -65,7 +64,8 @@ pub(crate) mod ssr {
 #[server(prefix = "/api", endpoint = "list_proposals")]
 pub async fn list_proposals(
     slug: String,
-    query: ProposalQuery,
+    // All-default filters serialize to nothing: a missing field is the default listing.
+    #[server(default)] query: ProposalQuery,
 ) -> Result<ProposalListing, AppError> {
     use crate::backend::{service::proposal, state::app_state};
     use crate::model::procedure::Slug;
@@ -102,43 +102,67 @@ pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "create_proposal")]
-pub async fn create_proposal(
-    slug: String,
-    title: String,
-    body: String,
-    category: Option<String>,
-    location: Option<String>,
-    event: Option<String>,
-) -> Result<(), AppError> {
-    use crate::backend::{service::procedure, service::proposal, state::app_state};
-    use crate::model::procedure::Slug;
-    use crate::model::proposal::ProposalInput;
-    super::with_status(
-        async {
-            let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
-            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-            let procedure_id = procedure::published_id(&state.db, &slug).await?;
-            let input = ProposalInput {
-                title,
-                body,
-                category,
-                location,
-            };
-            let id = proposal::create(
-                &state.db,
-                &user,
-                procedure_id,
-                input,
-                event,
-                chrono::Utc::now(),
-            )
-            .await?;
-            super::account::done(&format!("/vorschlaege/{id}?status=created"))
-        }
-        .await,
-    )
+pub use new_proposal::{CreateProposal, create_proposal};
+
+mod new_proposal {
+    // One argument per field of the form that posts here (the browser build's generated
+    // client function carries no attributes, hence the module-wide allow).
+    #![allow(clippy::too_many_arguments)]
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    #[server(prefix = "/api", endpoint = "create_proposal")]
+    pub async fn create_proposal(
+        slug: String,
+        title: String,
+        body: String,
+        category: Option<String>,
+        location: Option<String>,
+        event: Option<String>,
+        idempotency_key: Option<String>,
+        next: Option<String>,
+    ) -> Result<(), AppError> {
+        use crate::backend::{service::procedure, service::proposal, state::app_state};
+        use crate::model::idempotency::IdempotencyKey;
+        use crate::model::procedure::Slug;
+        use crate::model::proposal::ProposalInput;
+        use crate::model::proposal::encode_component;
+        super::super::with_status(
+            async {
+                let key = IdempotencyKey::optional(idempotency_key.as_deref())?;
+                let state = app_state()?;
+                let user = super::super::account::ssr::require_user().await?;
+                let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+                let procedure_id = procedure::published_id(&state.db, &slug).await?;
+                let input = ProposalInput {
+                    title,
+                    body,
+                    category,
+                    location,
+                };
+                let id = proposal::create(
+                    &state.db,
+                    &user,
+                    procedure_id,
+                    input,
+                    event.clone(),
+                    key.as_ref(),
+                    chrono::Utc::now(),
+                )
+                .await?;
+                // "Save and enter the next": a fresh form, the event filled in again.
+                match (next.is_some(), event.filter(|e| !e.trim().is_empty())) {
+                    (true, Some(event)) => super::super::account::done(&format!(
+                        "/verfahren/{}/vorschlag-neu?gespeichert={id}&veranstaltung={}",
+                        slug.as_str(),
+                        encode_component(&event)
+                    )),
+                    _ => super::super::account::done(&format!("/vorschlaege/{id}?status=created")),
+                }
+            }
+            .await,
+        )
+    }
 }
 
 #[server(prefix = "/api", endpoint = "edit_proposal")]
@@ -227,15 +251,18 @@ pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
     )
 }
 
+/// Writes a comment or reply; answers the new comment's id (the page moves focus to it).
 #[server(prefix = "/api", endpoint = "add_comment")]
 pub async fn add_comment(
     proposal_id: i64,
     parent_id: Option<i64>,
     body: String,
     event: Option<String>,
-) -> Result<(), AppError> {
+    idempotency_key: Option<String>,
+) -> Result<i64, AppError> {
     use crate::backend::service::comment::{self, NewComment};
     use crate::backend::state::app_state;
+    use crate::model::idempotency::IdempotencyKey;
     super::with_status(
         async {
             let state = app_state()?;
@@ -245,12 +272,14 @@ pub async fn add_comment(
                 parent_id,
                 body,
                 onsite: event,
+                idempotency_key: IdempotencyKey::optional(idempotency_key.as_deref())?,
             };
             let id =
                 comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;
             super::account::done(&format!(
                 "/vorschlaege/{proposal_id}?status=commented#kommentar-{id}"
-            ))
+            ))?;
+            Ok(id)
         }
         .await,
     )

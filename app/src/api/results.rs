@@ -2,12 +2,14 @@
 //! council's outcomes (entered or taken from an OParl server).
 
 use crate::error::AppError;
-use crate::model::results::{OutcomeForm, ResultsDashboard, ResultsView};
+use crate::model::results::{OutcomeForm, ResultsAnswer, ResultsDashboard};
 use leptos::prelude::*;
 
-/// A procedure's results: public once voting has ended, for planners at any time.
+/// A procedure's results: public once voting has ended, for planners at any time. Before
+/// then the public learn from when they will be.
 #[server(prefix = "/api", endpoint = "get_results")]
-pub async fn get_results(slug: String) -> Result<ResultsView, AppError> {
+pub async fn get_results(slug: String) -> Result<ResultsAnswer, AppError> {
+    use crate::backend::auth::Permission;
     use crate::backend::{service::results, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(
@@ -15,10 +17,16 @@ pub async fn get_results(slug: String) -> Result<ResultsView, AppError> {
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
             let viewer = super::account::ssr::current_user().await?;
+            let planner = viewer.as_ref().is_some_and(|v| v.can(Permission::Plan));
             let now = chrono::Utc::now();
-            let scope = results::scope(&state.db, &slug, viewer.as_ref(), now).await?;
+            let scope = match results::scope_or_pending(&state.db, &slug, planner, now).await? {
+                Ok(scope) => scope,
+                Err(pending) => return Ok(ResultsAnswer::Pending(pending)),
+            };
             let lang = super::account::ssr::page_lang();
-            results::view_cached(&state.db, &scope, lang.texts().no_category, now).await
+            let view =
+                results::view_cached(&state.db, &scope, lang.texts().no_category, now).await?;
+            Ok(ResultsAnswer::Ready(Box::new(view)))
         }
         .await,
     )
@@ -86,7 +94,7 @@ pub async fn record_outcome(
     slug: String,
     proposal_id: i64,
     page: Option<u32>,
-    form: OutcomeForm,
+    #[server(default)] form: OutcomeForm,
 ) -> Result<(), AppError> {
     use crate::backend::service::results::{self, OutcomeSource};
     use crate::backend::state::app_state;

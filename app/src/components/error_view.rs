@@ -55,3 +55,61 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// What a page last showed of a resource. When a refetch after an in-place update (a vote,
+/// a comment, a decision) fails, the page keeps that content and says above it what went
+/// wrong, instead of replacing it by the error. Only a first load that fails shows the
+/// error itself (`first_error`: a whole page or a notice).
+pub struct Shown<T: Send + Sync + 'static>(StoredValue<Option<T>>);
+
+impl<T: Send + Sync + 'static> Clone for Shown<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Shown<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Shown<T> {
+    pub fn new() -> Self {
+        Self(StoredValue::new(None))
+    }
+
+    /// The view for a resource's latest result.
+    pub fn view<V: IntoView + 'static>(
+        self,
+        result: Result<T, AppError>,
+        render: impl FnOnce(T) -> V,
+        first_error: impl FnOnce(AppError) -> AnyView,
+    ) -> AnyView {
+        match result {
+            Ok(value) => {
+                self.0.set_value(Some(value.clone()));
+                render(value).into_any()
+            }
+            Err(error) => match self.0.get_value() {
+                Some(value) => {
+                    let i18n = use_i18n();
+                    view! {
+                        <div class="alert alert--error container" role="alert">
+                            <p>
+                                {move || i18n.t().update_failed}
+                                " "
+                                {move || i18n.t().error(&error)}
+                            </p>
+                        </div>
+                        {render(value)}
+                    }
+                    .into_any()
+                }
+                None => first_error(error),
+            },
+        }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Default for Shown<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -34,23 +34,131 @@ pub fn posted_error_named(name: &'static str) -> Signal<Option<AppError>> {
     })
 }
 
+/// The return address (`?zurueck=`) a sign-in or registration link carried, if it is a
+/// path on this site.
+pub fn return_path() -> Signal<Option<String>> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        query
+            .read()
+            .get(crate::model::path::RETURN_PARAM)
+            .filter(|back| crate::model::path::local_path(back).is_some())
+    })
+}
+
+/// The return address as a hidden field of a sign-in, registration or confirmation form.
+#[component]
+pub fn ReturnField() -> impl IntoView {
+    let back = return_path();
+    move || {
+        back.get()
+            .map(|back| view! { <input type="hidden" name="back" value=back /> })
+    }
+}
+
+/// A link to a page (sign-in, registration) that passes the current return address on.
+pub fn passing_return(page: &'static str) -> Signal<String> {
+    let back = return_path();
+    Signal::derive(move || match back.get() {
+        Some(back) => crate::model::path::with_return(page, &back),
+        None => page.to_owned(),
+    })
+}
+
+/// A hidden key for a form that creates something (a comment, a proposal): the same form
+/// sent again (a lost response, a retry, a double click) creates nothing new. The server
+/// renders one key into the page; a form the browser renders gets its own.
+#[component]
+pub fn IdempotencyField() -> impl IntoView {
+    view! {
+        <input type="hidden" name=crate::model::idempotency::IdempotencyKey::FIELD value=form_key() />
+    }
+}
+
+fn form_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let mut bytes = [0u8; 16];
+        if getrandom::fill(&mut bytes).is_ok() {
+            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    if let Some(crypto) = web_sys::window().and_then(|window| window.crypto().ok()) {
+        return crypto.random_uuid();
+    }
+    // Without a source of randomness the form simply has no key.
+    String::new()
+}
+
 /// The `status` a successful form left in the address.
 pub fn status() -> Signal<Option<String>> {
     let query = use_query_map();
     Signal::derive(move || query.read().get("status"))
 }
 
+/// The error summary above a form (as GOV.UK's pattern has it): what went wrong, as a link
+/// to the field it concerns when that field is one of the form's `fields` (rendered by
+/// [`Field`] or [`TextArea`], which repeat the message next to themselves).
 #[component]
-pub fn ErrorAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorAlert(
+    error: Signal<Option<AppError>>,
+    /// The names of the form's fields that an error can be linked to.
+    #[prop(optional)]
+    fields: &'static [&'static str],
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         error.get().map(|error| {
+            let message = i18n.t().error(&error);
+            let linked = match &error {
+                AppError::InvalidInput { field, .. } if fields.contains(&field.as_str()) => {
+                    Some(format!("#field-{field}"))
+                }
+                _ => None,
+            };
+            let body = match linked {
+                Some(href) => view! {
+                    <h2 class="error-summary__title">{i18n.t().error_summary_title}</h2>
+                    <ul class="error-summary__list"><li><a href=href>{message}</a></li></ul>
+                }
+                .into_any(),
+                None => view! { <p>{message}</p> }.into_any(),
+            };
             view! {
-                <div class="alert alert--error" role="alert">
-                    <p>{i18n.t().error(&error)}</p>
-                </div>
+                <div class="alert alert--error error-summary" role="alert">{body}</div>
             }
         })
+    }
+}
+
+/// The message of an error that concerns the field `name`, if it does.
+fn field_error(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> Signal<Option<&'static str>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        error.get().and_then(|error| match &error {
+            AppError::InvalidInput { field, .. } if field == name => Some(i18n.t().error(&error)),
+            _ => None,
+        })
+    })
+}
+
+/// Ids for `aria-describedby`: the hint (if any), then the error message (while shown).
+fn described_by(
+    hint: Option<String>,
+    error_id: String,
+    message: Signal<Option<&'static str>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<String> = hint
+            .iter()
+            .cloned()
+            .chain(message.get().map(|_| error_id.clone()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }
 
@@ -88,15 +196,15 @@ pub fn Field(
     let i18n = use_i18n();
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
-    let invalid = move || {
-        matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
-            .then_some("true")
-    };
-    let described = hint.map(|_| hint_id.clone());
+    let error_id = format!("{id}-error");
+    let message = field_error(error, name);
+    let invalid = move || message.get().map(|_| "true");
+    let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
     view! {
-        <div class="field">
+        <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{move || label(i18n.t())}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            {move || message.get().map(|text| view! { <p class="field__error" id=error_id.clone()>{text}</p> })}
             <input
                 id=id
                 name=name
@@ -140,6 +248,9 @@ pub fn TextArea(
     /// Makes ids unique when a page has several forms with the same field.
     #[prop(optional, into)]
     id_suffix: Option<String>,
+    /// The form's error: shown next to the field when it concerns it.
+    #[prop(optional, into)]
+    error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = match id_suffix {
@@ -147,26 +258,62 @@ pub fn TextArea(
         None => format!("field-{name}"),
     };
     let hint_id = format!("{id}-hint");
-    let described = hint.map(|_| hint_id.clone());
+    let error_id = format!("{id}-error");
+    let message = field_error(error.unwrap_or_else(|| Signal::derive(|| None)), name);
+    let invalid = move || message.get().map(|_| "true");
+    let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
     view! {
-        <div class="field">
+        <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{move || label(i18n.t())}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
-            <textarea id=id name=name rows=rows required=true aria-describedby=described>
+            {move || message.get().map(|text| view! { <p class="field__error" id=error_id.clone()>{text}</p> })}
+            <textarea id=id name=name rows=rows required=true aria-describedby=described aria-invalid=invalid>
                 {value.unwrap_or_default()}
             </textarea>
         </div>
     }
 }
 
-/// "Please log in" with the way there.
+/// "Please log in" with the way there, and back to this page afterwards.
 #[component]
 pub fn LoginPrompt(
     #[prop(default = |t| t.login_required)] text: fn(&'static Texts) -> &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let href = here_after_sign_in();
     view! {
         <p>{move || text(i18n.t())}</p>
-        <p><a class="button" href="/anmelden">{move || i18n.t().nav_login}</a></p>
+        <p><a class="button" href=href>{move || i18n.t().nav_login}</a></p>
     }
+}
+
+/// The sign-in page, returning to the current page (its query and fragment too).
+pub fn here_after_sign_in() -> Signal<String> {
+    let location = leptos_router::hooks::use_location();
+    Signal::derive(move || {
+        let path = location.pathname.get();
+        // The account pages themselves are no place to return to.
+        if ["/anmelden", "/registrieren", "/bestaetigen", "/passwort"]
+            .iter()
+            .any(|page| path.starts_with(page))
+        {
+            return "/anmelden".to_owned();
+        }
+        // A notice or error of an earlier form is not part of where the person was.
+        let search = location.search.get();
+        let search = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| {
+                !pair.is_empty() && !pair.starts_with("status=") && !pair.starts_with("__")
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let here = format!(
+            "{path}{}{search}{}",
+            if search.is_empty() { "" } else { "?" },
+            location.hash.get(),
+        );
+        crate::model::path::with_return("/anmelden", &here)
+    })
 }

@@ -48,6 +48,7 @@ pub fn Header() -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
+    let sign_in = crate::components::form::here_after_sign_in();
     let me = Resource::new(
         move || (location.pathname.get(), location.search.get()),
         |_| who_am_i(),
@@ -79,7 +80,7 @@ fn AccountLinks() -> impl IntoView {
                             .into_any()
                         }
                         _ => view! {
-                            <A href="/anmelden"><T k=|t| t.nav_login /></A>
+                            <A href=move || sign_in.get()><T k=|t| t.nav_login /></A>
                             <A href="/registrieren"><T k=|t| t.nav_register /></A>
                         }
                         .into_any(),

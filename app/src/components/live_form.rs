@@ -2,11 +2,16 @@
 //! once hydrated, posts in the background and lets the page update in place.
 //!
 //! It posts the same fields to the same server function, asking for a script response
-//! instead of a redirect. On success it calls `done` (the page refetches its data); on any
-//! failure it submits the form the ordinary way, so the visitor sees the server's
-//! translated error exactly as without JavaScript. No server-function client code is
-//! shipped for it: the browser bundle stays within its budget.
+//! instead of a redirect. On success it calls `done` (the page refetches its data). When
+//! the server refuses the post (a 4xx with the translated error's code), the error is shown
+//! at the top of the form and everything typed stays where it is. When no answer comes
+//! (the connection dropped) it submits the form the ordinary way; forms that create
+//! something carry an idempotency key, so that second post creates nothing twice. No
+//! server-function client code is shipped for it: the browser bundle stays within its
+//! budget.
 
+use crate::error::AppError;
+use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
 #[component]
@@ -15,25 +20,46 @@ pub fn LiveForm(
     action: &'static str,
     /// Called after a successful post.
     done: Callback<()>,
+    /// Called with the server function's answer (its JSON) before `done`.
+    #[prop(optional)]
+    on_answer: Option<Callback<String>>,
     #[prop(optional)] class: &'static str,
     children: Children,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let busy = RwSignal::new(false);
+    let refused = RwSignal::new(None::<AppError>);
+    let alert = move || {
+        refused.get().map(|error| {
+            view! {
+                <div class="alert alert--error" role="alert">
+                    <p>{move || i18n.t().error(&error)}</p>
+                </div>
+            }
+        })
+    };
     view! {
         <form
             method="post"
             action=action
             class=class
             aria-busy=move || busy.get().then_some("true")
-            on:submit=move |event| submit_in_place(event, busy, done)
+            on:submit=move |event| submit_in_place(event, busy, refused, done, on_answer)
         >
+            {alert}
             {children()}
         </form>
     }
 }
 
 #[cfg(feature = "hydrate")]
-fn submit_in_place(event: leptos::ev::SubmitEvent, busy: RwSignal<bool>, done: Callback<()>) {
+fn submit_in_place(
+    event: leptos::ev::SubmitEvent,
+    busy: RwSignal<bool>,
+    refused: RwSignal<Option<AppError>>,
+    done: Callback<()>,
+    on_answer: Option<Callback<String>>,
+) {
     use wasm_bindgen::JsCast;
     let Some(form) = event
         .target()
@@ -52,24 +78,49 @@ fn submit_in_place(event: leptos::ev::SubmitEvent, busy: RwSignal<bool>, done: C
     event.prevent_default();
     busy.set(true);
     leptos::task::spawn_local(async move {
-        let ok = match web_sys::window() {
+        let response = match web_sys::window() {
             Some(window) => {
                 wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
                     .await
                     .ok()
                     .and_then(|response| response.dyn_into::<web_sys::Response>().ok())
-                    .is_some_and(|response| response.ok())
             }
-            None => false,
+            None => None,
         };
         busy.set(false);
-        if ok {
-            done.run(());
-        } else {
-            // The ordinary post shows the server's error, translated, as without JavaScript.
-            let _ = form.submit();
+        match response {
+            Some(response) if response.ok() => {
+                refused.set(None);
+                if let Some(on_answer) = on_answer {
+                    on_answer.run(text_of(&response).await);
+                }
+                done.run(());
+            }
+            // Refused: say why next to the form; what was typed stays.
+            Some(response) if (400..500).contains(&response.status()) => {
+                use leptos::server_fn::error::FromServerFnError;
+                let body = text_of(&response).await;
+                refused.set(Some(AppError::de(body.into_bytes().into())));
+            }
+            // No answer, or the server failed: the ordinary post shows what happens then,
+            // as without JavaScript.
+            _ => {
+                let _ = form.submit();
+            }
         }
     });
+}
+
+#[cfg(feature = "hydrate")]
+async fn text_of(response: &web_sys::Response) -> String {
+    match response.text() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// The form's fields as a urlencoded POST to its action, answered as for a script.
@@ -91,4 +142,11 @@ fn request_for(form: &web_sys::HtmlFormElement) -> Option<web_sys::Request> {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn submit_in_place(_: leptos::ev::SubmitEvent, _: RwSignal<bool>, _: Callback<()>) {}
+fn submit_in_place(
+    _: leptos::ev::SubmitEvent,
+    _: RwSignal<bool>,
+    _: RwSignal<Option<AppError>>,
+    _: Callback<()>,
+    _: Option<Callback<String>>,
+) {
+}

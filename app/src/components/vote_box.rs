@@ -52,7 +52,9 @@ pub fn VoteBox(
         Some(
             view! {
                 <p class="vote__hint">
-                    <a href="/anmelden"><T k=|t| t.login_to_vote /></a>
+                    <a href=crate::model::path::with_return("/anmelden", &back)>
+                        <T k=|t| t.login_to_vote />
+                    </a>
                 </p>
             }
             .into_any(),

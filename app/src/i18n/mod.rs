@@ -163,6 +163,8 @@ pub struct Texts {
     pub empty_all: &'static str,
     pub empty_hint: &'static str,
     pub loading: &'static str,
+    pub update_failed: &'static str,
+    pub error_summary_title: &'static str,
 
     pub state_upcoming: &'static str,
     pub state_running: &'static str,
@@ -171,11 +173,14 @@ pub struct Texts {
     pub between_phases: &'static str,
     pub runs_until: &'static str,
     pub starts_on: &'static str,
+    pub proposals_from: &'static str,
     pub ended_on: &'static str,
     pub responsible: &'static str,
     pub contact: &'static str,
     pub schedule: &'static str,
     pub phase_now: &'static str,
+    pub until: &'static str,
+    pub phase_proposals_short: &'static str,
     pub to_procedure: &'static str,
 
     pub phase_information: &'static str,
@@ -235,6 +240,7 @@ pub struct Texts {
     pub confirm_intro: &'static str,
     pub confirm_submit: &'static str,
     pub confirm_done: &'static str,
+    pub confirm_back: &'static str,
     pub confirm_changed: &'static str,
     pub account_title: &'static str,
     pub login_required: &'static str,
@@ -290,6 +296,7 @@ pub struct Texts {
     pub err_email_unchanged: &'static str,
     pub err_delete_confirm: &'static str,
     pub proposals_heading: &'static str,
+    pub jump_to_proposals: &'static str,
     pub new_proposal: &'static str,
     pub proposal_number: &'static str,
     pub no_proposals_yet: &'static str,
@@ -304,6 +311,7 @@ pub struct Texts {
     pub sort_random: &'static str,
     pub sort_newest: &'static str,
     pub sort_supported: &'static str,
+    pub sort_best_score: &'static str,
     pub sort_discussed: &'static str,
     pub status_published: &'static str,
     pub status_withdrawn: &'static str,
@@ -350,6 +358,14 @@ pub struct Texts {
     pub event_label: &'static str,
     pub event_optional_label: &'static str,
     pub submit_proposal: &'static str,
+    pub saved_next: &'static str,
+    pub save_and_next: &'static str,
+    pub share_print: &'static str,
+    pub share_copied: &'static str,
+    pub share_copy: &'static str,
+    pub share_mail: &'static str,
+    pub share_address: &'static str,
+    pub share_heading: &'static str,
     pub proposal_created: &'static str,
     pub proposal_saved: &'static str,
     pub proposal_withdrawn_done: &'static str,
@@ -373,6 +389,8 @@ pub struct Texts {
     pub submit_reply: &'static str,
     pub edit_comment: &'static str,
     pub delete_comment: &'static str,
+    pub delete_comment_yes: &'static str,
+    pub delete_comment_confirm: &'static str,
     pub edited: &'static str,
     pub comment_added: &'static str,
     pub comment_saved: &'static str,
@@ -539,6 +557,7 @@ pub struct Texts {
     pub age_7: &'static str,
     pub queue_empty: &'static str,
     pub queue_total_suffix: &'static str,
+    pub queue_total_one: &'static str,
     pub waiting_since: &'static str,
     pub screen_rule_label: &'static str,
     pub reports_label: &'static str,
@@ -611,6 +630,8 @@ pub struct Texts {
     pub results_not_final: &'static str,
     pub results_final_note: &'static str,
     pub results_as_of: &'static str,
+    pub results_back_to_procedure: &'static str,
+    pub results_from: &'static str,
     pub results_ranking: &'static str,
     pub results_ranking_more: &'static str,
     pub results_rank: &'static str,
@@ -716,6 +737,8 @@ pub struct Texts {
     pub err_outcome: &'static str,
     pub err_justification: &'static str,
     pub err_meeting_date: &'static str,
+    pub err_outcome_too_early: &'static str,
+    pub err_meeting_date_future: &'static str,
 }
 
 /// Day-month order and punctuation differ: "21. November 2026" against "21 November 2026".
@@ -726,7 +749,17 @@ pub enum DatePattern {
 
 impl Texts {
     pub fn date(&self, at: Timestamp) -> String {
-        let date = at.local_date();
+        self.calendar_date(at.local_date())
+    }
+
+    /// A `YYYY-MM-DD` day (as charts group by) in the page's date format; anything else
+    /// as it is.
+    pub fn iso_date(&self, iso: &str) -> String {
+        crate::model::time::LocalDate::parse_iso(iso)
+            .map_or_else(|| iso.to_owned(), |date| self.calendar_date(date))
+    }
+
+    fn calendar_date(&self, date: crate::model::time::LocalDate) -> String {
         let month = self
             .month_names
             .get(date.month.saturating_sub(1) as usize)
@@ -735,6 +768,28 @@ impl Texts {
         match self.date_pattern {
             DatePattern::DayDotMonthYear => format!("{}. {} {}", date.day, month, date.year),
             DatePattern::DayMonthYear => format!("{} {} {}", date.day, month, date.year),
+        }
+    }
+
+    /// The last day of a period that ends (exclusively) at `end`: a phase entered as
+    /// "until 14 December" ends at the first moment of 15 December.
+    pub fn last_day(&self, end: Timestamp) -> String {
+        self.date(Timestamp(end.0 - 1))
+    }
+
+    /// "Vorschläge bis", "Voting until": the label of a phase's deadline.
+    pub fn phase_until(&self, kind: PhaseKind) -> String {
+        format!("{} {}", self.phase_short(kind), self.until)
+    }
+
+    fn phase_short(&self, kind: PhaseKind) -> &'static str {
+        match kind {
+            PhaseKind::Information => self.phase_information,
+            PhaseKind::Proposals => self.phase_proposals_short,
+            PhaseKind::Discussion => self.phase_discussion,
+            PhaseKind::Voting => self.phase_voting,
+            PhaseKind::Evaluation => self.phase_evaluation,
+            PhaseKind::Closed => self.phase_closed,
         }
     }
 
@@ -795,6 +850,20 @@ impl Texts {
         }
     }
 
+    /// The order's name under a vote rule: under the rating rule "most supported" ranks by
+    /// the net score and is called so.
+    pub fn sort_under(
+        &self,
+        sort: crate::model::proposal::ProposalSort,
+        rule: crate::model::proposal::VoteRule,
+    ) -> &'static str {
+        use crate::model::proposal::{ProposalSort, VoteRule};
+        match (sort, rule) {
+            (ProposalSort::MostSupported, VoteRule::Rating) => self.sort_best_score,
+            _ => self.sort(sort),
+        }
+    }
+
     pub fn proposal_status(&self, status: crate::model::proposal::ProposalStatus) -> &'static str {
         use crate::model::proposal::ProposalStatus;
         match status {
@@ -810,6 +879,16 @@ impl Texts {
         } else {
             format!("{count} {}", self.comments_many)
         }
+    }
+
+    /// "1 offener Beitrag", "3 offene Beiträge".
+    pub fn open_items(&self, count: u64) -> String {
+        let noun = if count == 1 {
+            self.queue_total_one
+        } else {
+            self.queue_total_suffix
+        };
+        format!("{count} {noun}")
     }
 
     /// The word after a support count: "Unterstützung" / "Unterstützungen".
@@ -941,8 +1020,10 @@ impl Texts {
             ("url", _) => self.err_paper_url,
             ("reference", _) => self.err_paper_reference,
             ("paper_title", _) => self.err_paper_title,
+            ("outcome", "participation_running") => self.err_outcome_too_early,
             ("outcome", _) => self.err_outcome,
             ("justification", _) => self.err_justification,
+            ("meeting_date", "in_future") => self.err_meeting_date_future,
             ("meeting_date", _) => self.err_meeting_date,
             ("email", "not_verified") => self.err_not_verified,
             ("email", "unchanged") => self.err_email_unchanged,

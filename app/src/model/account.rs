@@ -33,6 +33,15 @@ impl Role {
     pub fn plans(self) -> bool {
         matches!(self, Self::Planner | Self::Admin)
     }
+
+    /// Where a sign-in without a return address lands: the work of the role.
+    pub fn home(self) -> &'static str {
+        match self {
+            Self::Resident => "/",
+            Self::Moderator => "/moderation",
+            Self::Planner | Self::Admin => "/verwaltung/verfahren",
+        }
+    }
 }
 
 /// An e-mail address, trimmed and lower-cased: the same person cannot register twice by

@@ -1,8 +1,10 @@
 //! Types shared by browser and server. No I/O here; validated newtypes are the way in.
 
 pub mod account;
+pub mod idempotency;
 pub mod legal;
 pub mod moderation;
+pub mod path;
 pub mod procedure;
 pub mod proposal;
 pub mod results;

@@ -112,7 +112,12 @@ pub struct ProcedureSummary {
     pub department: String,
     pub state: ProcedureState,
     pub current_phase: Option<PhaseKind>,
+    /// The end (exclusive) of the current phase: its deadline.
+    pub current_phase_ends_at: Option<Timestamp>,
+    /// When the phase for proposals starts, if the procedure has one.
+    pub proposals_open_at: Option<Timestamp>,
     pub starts_at: Timestamp,
+    /// The end of the last phase (exclusive: the first moment after the last day).
     pub ends_at: Timestamp,
     pub image: Option<ProcedureImage>,
 }

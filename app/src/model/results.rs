@@ -181,10 +181,20 @@ pub struct Figures {
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Bar {
     pub label: String,
-    pub value: u64,
+    /// Counts are never negative; a rating procedure's net score ("Saldo") may be.
+    pub value: i64,
 }
 
 impl Bar {
+    /// The value as charts and tables print it: "−3" with a real minus sign.
+    pub fn value_text(&self) -> String {
+        if self.value < 0 {
+            format!("−{}", self.value.unsigned_abs())
+        } else {
+            self.value.to_string()
+        }
+    }
+
     /// The label as a chart prints it beside its bar: at most 34 characters.
     pub fn short_label(&self) -> String {
         const MAX: usize = 34;
@@ -194,6 +204,39 @@ impl Bar {
         let mut short: String = self.label.chars().take(MAX - 1).collect();
         short.push('…');
         short
+    }
+}
+
+/// The horizontal scale of a bar chart: a zero line with negative values drawn to its left
+/// and positive ones to its right, both in proportion. With no negative value the zero
+/// line is the chart's left edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarScale {
+    min: i64,
+    span: i64,
+}
+
+impl BarScale {
+    pub fn of(bars: &[Bar]) -> Self {
+        let min = bars.iter().map(|b| b.value).min().unwrap_or(0).min(0);
+        let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(0);
+        Self {
+            min,
+            span: (max - min).max(1),
+        }
+    }
+
+    /// Where a bar starts and how long it is, in a chart `width` units wide.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn extent(self, value: i64, width: f64) -> (f64, f64) {
+        let unit = width / self.span as f64;
+        let zero = self.min.unsigned_abs() as f64 * unit;
+        let length = value.unsigned_abs() as f64 * unit;
+        if value < 0 {
+            (zero - length, length)
+        } else {
+            (zero, length)
+        }
     }
 }
 
@@ -243,6 +286,23 @@ pub struct OutcomeCount {
     pub count: u64,
 }
 
+/// A procedure whose voting has not ended yet: the results page says from when its
+/// results will be public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingResults {
+    pub slug: String,
+    pub title: String,
+    /// When voting ends and the results become public.
+    pub public_from: Timestamp,
+}
+
+/// What the public results page shows: the results, or from when they will be public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultsAnswer {
+    Ready(Box<ResultsView>),
+    Pending(PendingResults),
+}
+
 /// The results page (public after the voting phase) and the planners' dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -272,7 +332,7 @@ impl ResultsView {
             .take(10)
             .map(|p| Bar {
                 label: format!("#{} {}", p.id, p.title),
-                value: u64::try_from(p.ranked_value(self.rule).max(0)).unwrap_or(0),
+                value: p.ranked_value(self.rule),
             })
             .collect()
     }
@@ -296,6 +356,25 @@ pub const OUTCOME_PAGE_SIZE: u64 = 25;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_negative_net_score_is_drawn_left_of_the_zero_line() {
+        let bar = |value| Bar {
+            label: String::new(),
+            value,
+        };
+        let bars = [bar(30), bar(-10), bar(0)];
+        let scale = BarScale::of(&bars);
+        // 40 units of value over 400 units of width: zero at 100.
+        assert_eq!(scale.extent(30, 400.0), (100.0, 300.0));
+        assert_eq!(scale.extent(-10, 400.0), (0.0, 100.0));
+        assert_eq!(scale.extent(0, 400.0), (100.0, 0.0));
+        assert_eq!(bar(-10).value_text(), "−10");
+        // Counts only: the zero line is the left edge.
+        let counts = BarScale::of(&[bar(5), bar(10)]);
+        assert_eq!(counts.extent(10, 100.0), (0.0, 100.0));
+        assert_eq!(BarScale::of(&[]).extent(0, 100.0), (0.0, 0.0));
+    }
 
     #[test]
     fn council_wording_maps_to_outcomes() {

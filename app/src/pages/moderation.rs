@@ -6,7 +6,7 @@ use crate::api::moderation::{
     Claim, Decide, DecideMany, SaveModerationSettings, Unblock, get_ledger,
     get_moderation_settings, get_moderation_stats, get_queue,
 };
-use crate::components::error_view::ErrorPage;
+use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::moderation::reason_options;
 use crate::i18n::{T, page_title, use_i18n};
@@ -44,13 +44,15 @@ pub fn ModerationQueuePage() -> impl IntoView {
     let queue = Resource::new(move || (filter.get(), status.get()), |(f, _)| get_queue(f));
     #[cfg(feature = "hydrate")]
     keyboard::install();
+    let shown = Shown::new();
     view! {
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(view) => view! { <Queue view /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
+                shown.view(
+                    queue.await,
+                    |view| view! { <Queue view /> },
+                    |error| view! { <ErrorPage error /> }.into_any(),
+                )
             })}
         </Transition>
     }
@@ -168,7 +170,7 @@ fn Queue(view: QueueView) -> impl IntoView {
                 </div>
                 <button type="submit"><T k=|t| t.apply_filters /></button>
             </form>
-            <p role="status">{move || format!("{total} {}", i18n.t().queue_total_suffix)}</p>
+            <p role="status">{move || i18n.t().open_items(total)}</p>
             {empty.then(|| view! { <p class="empty"><T k=|t| t.queue_empty /></p> })}
             <ol class="queue">{items}</ol>
             {more}

@@ -95,7 +95,7 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                     <td>
                         {move || {
                             let t = i18n.t();
-                            format!("{} – {}", t.date(row.starts_at), t.date(row.ends_at))
+                            format!("{} – {}", t.date(row.starts_at), t.last_day(row.ends_at))
                         }}
                     </td>
                     <td>{row.proposals}</td>

@@ -62,7 +62,7 @@ fn Detail(
                     <span class="timeline__dates">
                         {move || {
                             let t = i18n.t();
-                            format!("{} – {}", t.date(phase.starts_at), t.date(phase.ends_at))
+                            format!("{} – {}", t.date(phase.starts_at), t.last_day(phase.ends_at))
                         }}
                     </span>
                 </li>
@@ -85,6 +85,10 @@ fn Detail(
                 </p>
                 <h1>{title}</h1>
                 <p class="lead">{summary.summary.clone()}</p>
+                // On a phone the proposals are far below the description.
+                <p class="jump-link">
+                    <a href="#vorschlaege"><T k=|t| t.jump_to_proposals /></a>
+                </p>
             </header>
             {summary.image.clone().map(|image| view! {
                 <img class="procedure__image" src=image.url alt=image.alt width=image.width

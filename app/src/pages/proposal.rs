@@ -5,14 +5,18 @@ use crate::api::proposals::{
     AddComment, DeleteComment, EditComment, EditProposal, Follow, Vote, WithdrawProposal,
     get_proposal,
 };
-use crate::components::error_view::ErrorPage;
-use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
+use crate::components::error_view::{ErrorPage, Shown};
+use crate::components::form::{
+    ErrorAlert, Field, IdempotencyField, TextArea, posted_error, status,
+};
 use crate::components::live_form::LiveForm;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::moderation::{ModerationActionKind, TargetKind};
-use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
+use crate::model::proposal::{
+    CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus, encode_component,
+};
 use crate::pages::proposals::Byline;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -31,15 +35,69 @@ pub fn ProposalPage() -> impl IntoView {
     });
     let detail = Resource::new(move || id.get(), get_proposal);
     let done = Callback::new(move |()| detail.refetch());
+    let shown = Shown::new();
+    let posted = JustPosted::new();
+    provide_context(posted);
+    let i18n = use_i18n();
     view! {
+        // Outside the part that re-renders, so screen readers hear it when it changes.
+        <p class="visually-hidden" role="status">
+            {move || posted.announce.get().then(|| i18n.t().comment_added)}
+        </p>
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <Proposal detail done /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
+                shown.view(
+                    detail.await,
+                    |detail| view! { <Proposal detail done /> },
+                    |error| view! { <ErrorPage error /> }.into_any(),
+                )
             })}
         </Transition>
+    }
+}
+
+/// A comment just written in place: announced in the live region, and focused once the
+/// discussion has re-rendered with it.
+#[derive(Clone, Copy)]
+struct JustPosted {
+    focus: RwSignal<Option<i64>>,
+    announce: RwSignal<bool>,
+}
+
+impl JustPosted {
+    fn new() -> Self {
+        Self {
+            focus: RwSignal::new(None),
+            announce: RwSignal::new(false),
+        }
+    }
+
+    /// The comment form's answer is the new comment's id.
+    fn on_answer(self) -> Callback<String> {
+        Callback::new(move |answer: String| {
+            self.focus.set(answer.trim().parse::<i64>().ok());
+            self.announce.set(true);
+        })
+    }
+
+    /// Moves focus to the new comment after the discussion has been drawn again.
+    fn focus_when_drawn(self) {
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            let Some(id) = self.focus.get_untracked() else {
+                return;
+            };
+            self.focus.set(None);
+            request_animation_frame(move || {
+                use wasm_bindgen::JsCast;
+                if let Some(element) = document()
+                    .get_element_by_id(&format!("kommentar-{id}"))
+                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = element.focus();
+                }
+            });
+        });
     }
 }
 
@@ -245,12 +303,83 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                         <BudgetNote budget=detail.budget />
                         {follow}
                     </section>
+                    <Share id title=card.title.clone() />
                 </aside>
             </div>
             <Comments detail=detail.clone() done />
         </article>
     }
     .into_any()
+}
+
+/// The proposal's address to copy or mail, and printing (the print stylesheet leaves out
+/// forms and navigation). Copy and print buttons appear once the page has hydrated; without
+/// JavaScript the address field can be selected and the browser prints.
+#[component]
+fn Share(id: i64, title: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let base = use_context::<crate::app::SiteInfo>()
+        .map(|site| site.public_url)
+        .unwrap_or_default();
+    let url = format!("{}/vorschlaege/{id}", base.trim_end_matches('/'));
+    let mailto = format!(
+        "mailto:?subject={}&body={}",
+        encode_component(&title),
+        encode_component(&url)
+    );
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let copied = RwSignal::new(false);
+    let buttons = move || {
+        scripted.get().then(|| {
+            view! {
+                <button type="button" class="button--quiet" on:click=move |_| copy_address(copied)>
+                    <T k=|t| t.share_copy />
+                </button>
+                <button type="button" class="button--quiet" on:click=move |_| print_page()>
+                    <T k=|t| t.share_print />
+                </button>
+            }
+        })
+    };
+    view! {
+        <section class="card share" aria-labelledby="share-heading">
+            <h2 id="share-heading"><T k=|t| t.share_heading /></h2>
+            <div class="field">
+                <label for="share-url"><T k=|t| t.share_address /></label>
+                <input id="share-url" type="url" readonly value=url />
+            </div>
+            <p class="form-actions">
+                <a href=mailto>{move || i18n.t().share_mail}</a>
+                {buttons}
+            </p>
+            <p class="visually-hidden" role="status">
+                {move || copied.get().then(|| i18n.t().share_copied)}
+            </p>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn copy_address(copied: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = document()
+        .get_element_by_id("share-url")
+        .and_then(|element| element.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(&input.value());
+        copied.set(true);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn copy_address(_: RwSignal<bool>) {}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    let _ = window().print();
 }
 
 /// Edit (until the first reaction) and withdraw, for the author only.
@@ -327,13 +456,17 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let open = detail.allowed.comment;
     let viewer = detail.viewer;
     let can_write = open && viewer.verified && !viewer.blocked;
+    let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
+    posted.focus_when_drawn();
     let form = if detail.locked {
         view! { <p class="alert alert--info" role="note"><T k=|t| t.locked_notice /></p> }
             .into_any()
     } else if !open {
         view! { <p class="field__hint"><T k=|t| t.comments_closed /></p> }.into_any()
     } else if !viewer.signed_in {
-        view! { <p><a href="/anmelden"><T k=|t| t.login_to_comment /></a></p> }.into_any()
+        let href =
+            crate::model::path::with_return("/anmelden", &format!("/vorschlaege/{id}#kommentare"));
+        view! { <p><a href=href><T k=|t| t.login_to_comment /></a></p> }.into_any()
     } else if !viewer.verified {
         view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
             .into_any()
@@ -342,8 +475,9 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             .into_any()
     } else {
         view! {
-            <LiveForm action=AddComment::PATH done class="comment-form">
+            <LiveForm action=AddComment::PATH done on_answer=posted.on_answer() class="comment-form">
                 <input type="hidden" name="proposal_id" value=id />
+                <IdempotencyField />
                 <TextArea name="body" label=|t| t.comment_label hint=|t| t.markdown_hint rows=4 id_suffix="comment" />
                 {viewer.planner.then(|| view! {
                     <Field name="event" label=|t| t.event_optional_label error required=false />
@@ -379,6 +513,7 @@ fn CommentItem(
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
     let id = comment.id;
     let anchor = format!("kommentar-{id}");
     let depth_class = format!(
@@ -433,9 +568,10 @@ fn CommentItem(
         view! {
             <details class="disclosure">
                 <summary><T k=|t| t.reply /></summary>
-                <LiveForm action=AddComment::PATH done class="comment-form">
+                <LiveForm action=AddComment::PATH done on_answer=posted.on_answer() class="comment-form">
                     <input type="hidden" name="proposal_id" value=proposal_id />
                     <input type="hidden" name="parent_id" value=id />
+                    <IdempotencyField />
                     <TextArea name="body" label=|t| t.reply_label rows=3 id_suffix=id.to_string() />
                     <button type="submit"><T k=|t| t.submit_reply /></button>
                 </LiveForm>
@@ -454,18 +590,25 @@ fn CommentItem(
             </details>
         }
     });
+    // Deleting asks first: the button that deletes sits behind a disclosure that says
+    // what will happen (with and without JavaScript).
     let delete = comment.deletable.then(|| {
         view! {
-            <LiveForm action=DeleteComment::PATH done class="comment__delete">
-                <input type="hidden" name="id" value=id />
-                <button type="submit" class="button--quiet"><T k=|t| t.delete_comment /></button>
-            </LiveForm>
+            <details class="disclosure">
+                <summary><T k=|t| t.delete_comment /></summary>
+                <p><T k=|t| t.delete_comment_confirm /></p>
+                <LiveForm action=DeleteComment::PATH done class="comment__delete">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="button--danger"><T k=|t| t.delete_comment_yes /></button>
+                </LiveForm>
+            </details>
         }
     });
     let source = comment.source.clone();
     let author = comment.author.clone();
     view! {
-        <li class=depth_class id=anchor>
+        // Focusable from script only: focus moves here after the comment is written.
+        <li class=depth_class id=anchor tabindex="-1">
             <article class="comment__body" aria-label=move || i18n.t().comment_by(author.as_deref())>
                 <p class="comment__meta">
                     <Byline author=comment.author.clone() source />

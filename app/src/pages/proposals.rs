@@ -3,8 +3,10 @@
 
 use crate::api::procedures::get_procedure;
 use crate::api::proposals::{CreateProposal, Vote, list_proposals};
-use crate::components::error_view::{ErrorNotice, ErrorPage};
-use crate::components::form::{ErrorAlert, Field, LoginPrompt, TextArea, posted_error, status};
+use crate::components::error_view::{ErrorNotice, ErrorPage, Shown};
+use crate::components::form::{
+    ErrorAlert, Field, IdempotencyField, LoginPrompt, TextArea, posted_error, status,
+};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::procedure::ProcedureDetail;
@@ -42,16 +44,18 @@ pub fn ProposalsSection(
     listing: Resource<Result<ProposalListing, crate::error::AppError>>,
 ) -> impl IntoView {
     let done = Callback::new(move |()| listing.refetch());
+    let shown = Shown::new();
     view! {
         <section class="proposals" aria-labelledby="proposals-heading">
             <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || {
                     let slug = slug.clone();
                     Suspend::new(async move {
-                        match listing.await {
-                            Ok(listing) => view! { <Listing listing slug done /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
+                        shown.view(
+                            listing.await,
+                            |listing| view! { <Listing listing slug done /> },
+                            |error| view! { <ErrorNotice error /> }.into_any(),
+                        )
                     })
                 }}
             </Transition>
@@ -170,11 +174,12 @@ fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView +
         })
         .collect_view();
     let status = query.status.unwrap_or(ProposalStatus::Published);
+    let rule = listing.rule;
     let sort_options = ProposalSort::ALL
         .into_iter()
         .map(|s| {
             view! {
-                <option value=s.as_str() selected=s == sort>{move || i18n.t().sort(s)}</option>
+                <option value=s.as_str() selected=s == sort>{move || i18n.t().sort_under(s, rule)}</option>
             }
         })
         .collect_view();
@@ -333,24 +338,49 @@ fn NewProposalForm(
         .collect_view();
     let unverified = (!me.verified)
         .then(|| view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> });
+    // Entering a batch from an on-site event: the event stays filled in for the next one.
+    let query = use_query_map();
+    let (event, saved) = query.with_untracked(|q| {
+        (
+            q.get("veranstaltung").unwrap_or_default(),
+            q.get("gespeichert").and_then(|id| id.parse::<i64>().ok()),
+        )
+    });
+    let saved = saved.map(|id| {
+        view! {
+            <p class="alert alert--success" role="status">
+                {move || i18n.t().saved_next} " "
+                <a href=format!("/vorschlaege/{id}")>{format!("#{id}")}</a>
+            </p>
+        }
+    });
     let onsite = planner.then(|| {
         view! {
             <fieldset class="fieldset">
                 <legend><T k=|t| t.onsite_legend /></legend>
                 <p class="field__hint"><T k=|t| t.onsite_hint /></p>
-                <Field name="event" label=|t| t.event_label error required=false />
+                <Field name="event" label=|t| t.event_label error required=false value=event />
             </fieldset>
+        }
+    });
+    let next = planner.then(|| {
+        view! {
+            <button type="submit" name="next" value="1" class="button--quiet">
+                <T k=|t| t.save_and_next />
+            </button>
         }
     });
     view! {
         <div class="container form-page form-page--wide">
             {heading}
             {unverified}
-            <ErrorAlert error />
+            {saved}
+            <ErrorAlert error fields=&["title", "body", "category", "location", "event"] />
             <form method="post" action=CreateProposal::PATH>
                 <input type="hidden" name="slug" value=slug />
+                <IdempotencyField />
                 <Field name="title" label=|t| t.title_label error hint=|t| t.title_hint />
-                <TextArea name="body" label=|t| t.body_label hint=|t| t.markdown_hint rows=10 />
+                <TextArea name="body" label=|t| t.body_label hint=|t| t.markdown_hint rows=10 error />
                 <div class="field">
                     <label for="field-category"><T k=|t| t.category_label /></label>
                     <select id="field-category" name="category">
@@ -360,7 +390,10 @@ fn NewProposalForm(
                 </div>
                 <Field name="location" label=|t| t.location_label error required=false hint=|t| t.location_hint />
                 {onsite}
-                <button type="submit"><T k=|t| t.submit_proposal /></button>
+                <div class="form-actions">
+                    <button type="submit"><T k=|t| t.submit_proposal /></button>
+                    {next}
+                </div>
             </form>
         </div>
     }

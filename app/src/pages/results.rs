@@ -11,7 +11,8 @@ use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, posted_error, status};
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::results::{
-    Bar, CouncilOutcome, Day, RankedProposal, ResultsDashboard, ResultsView,
+    Bar, BarScale, CouncilOutcome, Day, PendingResults, RankedProposal, ResultsAnswer,
+    ResultsDashboard, ResultsView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -30,15 +31,38 @@ pub fn ResultsPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
                 match results.await {
-                    Ok(view) => view! {
+                    Ok(ResultsAnswer::Ready(view)) => view! {
                         <div class="container results">
-                            <Results view heading=true />
+                            <Results view=*view heading=true />
                         </div>
                     }.into_any(),
+                    Ok(ResultsAnswer::Pending(pending)) => view! { <Pending pending /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Before voting ends: an ordinary page that says from when the results will be public.
+#[component]
+fn Pending(pending: PendingResults) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/verfahren/{}", pending.slug);
+    let title = pending.title;
+    let from = pending.public_from;
+    view! {
+        <Title text=format!("{} – {}", i18n.t().results_title, title) />
+        <div class="container results">
+            <header class="page-intro">
+                <p class="card__kicker"><a href=href.clone()>{title.clone()}</a></p>
+                <h1><T k=|t| t.results_title /></h1>
+            </header>
+            <p class="alert alert--info" role="note">
+                {move || format!("{} {}.", i18n.t().results_from, i18n.t().date(from))}
+            </p>
+            <p><a class="button" href=href><T k=|t| t.results_back_to_procedure /></a></p>
+        </div>
     }
 }
 
@@ -200,7 +224,7 @@ fn BarChart(id: &'static str, title: Label, bars: Vec<Bar>) -> impl IntoView {
     if bars.is_empty() {
         return ().into_any();
     }
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let scale = BarScale::of(&bars);
     let row_h = 26u64;
     let height = row_h * bars.len() as u64 + 4;
     let heading_id = format!("{id}-heading");
@@ -211,18 +235,22 @@ fn BarChart(id: &'static str, title: Label, bars: Vec<Bar>) -> impl IntoView {
         .enumerate()
         .map(|(index, bar)| {
             let y = index as u64 * row_h + 2;
-            let width = (bar.value * 380 / max).max(1);
+            let (start, length) = scale.extent(bar.value, 380.0);
+            let length = length.max(1.0);
             let label = bar.short_label();
             view! {
                 <text x="0" y=y + 17 class="chart__label">{label}</text>
-                <rect x="260" y=y + 4 width=width height="18" class="chart__bar" />
-                <text x=266 + width y=y + 18 class="chart__value">{bar.value}</text>
+                <rect x=format!("{:.1}", 260.0 + start) y=y + 4 width=format!("{length:.1}") height="18" class="chart__bar" />
+                <text x=format!("{:.1}", 266.0 + start + length) y=y + 18 class="chart__value">{bar.value_text()}</text>
             }
         })
         .collect_view();
     let rows = bars
         .into_iter()
-        .map(|bar| view! { <tr><th scope="row">{bar.label}</th><td class="num">{bar.value}</td></tr> })
+        .map(|bar| {
+            let value = bar.value_text();
+            view! { <tr><th scope="row">{bar.label}</th><td class="num">{value}</td></tr> }
+        })
         .collect_view();
     view! {
         <section class="chart" aria-labelledby=section_label>
@@ -274,14 +302,16 @@ fn TimelineChart(days: Vec<Day>) -> impl IntoView {
             }
         })
         .collect_view();
-    let first = days.first().map(|d| d.date.clone()).unwrap_or_default();
-    let last = days.last().map(|d| d.date.clone()).unwrap_or_default();
+    let first_day = days.first().map(|d| d.date.clone()).unwrap_or_default();
+    let last_day = days.last().map(|d| d.date.clone()).unwrap_or_default();
+    let first = move || i18n.t().iso_date(&first_day);
+    let last = move || i18n.t().iso_date(&last_day);
     let rows = days
         .into_iter()
         .map(|d| {
             view! {
                 <tr>
-                    <th scope="row">{d.date}</th>
+                    <th scope="row">{move || i18n.t().iso_date(&d.date)}</th>
                     <td class="num">{d.proposals}</td>
                     <td class="num">{d.comments}</td>
                     <td class="num">{d.votes}</td>

@@ -116,6 +116,7 @@ async fn register(
             password: body.password,
             accept_terms: body.accept_terms,
             lang: body.lang.unwrap_or_default(),
+            back: None,
         },
         Utc::now(),
     )
@@ -140,7 +141,7 @@ async fn verify(
 ) -> ApiResult<impl IntoResponse> {
     let confirmed = account::confirm_email(&state.db, &body.token, Utc::now()).await?;
     let what = match confirmed {
-        account::Confirmed::Registration => "email_verified",
+        account::Confirmed::Registration { .. } => "email_verified",
         account::Confirmed::NewEmail => "email_changed",
     };
     Ok(axum::Json(StatusBody { status: what }))

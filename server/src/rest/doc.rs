@@ -30,6 +30,8 @@ pub struct Doc {
     tag: &'static str,
     auth: Auth,
     query: Vec<(&'static str, &'static str, Value)>,
+    /// Takes an `Idempotency-Key` header.
+    idempotent: bool,
     body: Option<Content>,
     responses: Vec<(u16, &'static str, Option<Content>)>,
     errors: Vec<u16>,
@@ -55,6 +57,7 @@ impl Doc {
             tag,
             auth: Auth::Public,
             query: Vec::new(),
+            idempotent: false,
             body: None,
             responses: Vec::new(),
             errors: Vec::new(),
@@ -76,6 +79,13 @@ impl Doc {
     /// A query parameter: its name, what it means, and its schema.
     pub fn query(mut self, name: &'static str, description: &'static str, schema: Value) -> Self {
         self.query.push((name, description, schema));
+        self
+    }
+
+    /// A create that takes an `Idempotency-Key` header: sent again with the same key, it
+    /// answers with what the first request created and creates nothing new.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
         self
     }
 
@@ -212,6 +222,13 @@ impl Api {
                 parameters.push(json!({
                     "name": name, "in": "query", "required": false,
                     "description": description, "schema": schema
+                }));
+            }
+            if doc.idempotent {
+                parameters.push(json!({
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description": "16 to 64 characters of A-Z, a-z, 0-9, - and _. A request sent again with the same key (by the same account) answers with what the first one created.",
+                    "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$" }
                 }));
             }
             let mut responses = Map::new();

@@ -8,12 +8,13 @@ use app::backend::service::vote::VoteState;
 use app::backend::service::{follow, procedure, proposal, vote};
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::model::idempotency::IdempotencyKey;
 use app::model::procedure::{PhaseKind, ProcedureDetail, ProcedureFilter, ProcedureListing, Slug};
 use app::model::proposal::{
     CommentView, ProposalDetail, ProposalInput, ProposalListing, ProposalQuery, VoteRule,
 };
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, patch, post, put};
 use chrono::Utc;
@@ -128,6 +129,7 @@ pub fn api() -> Api {
                 "Submit a proposal (verified residents, while proposals are open)",
             )
             .signed_in()
+            .idempotent()
             .body::<ProposalBody>()
             .ok::<ProposalDetail>(201, "Submitted.")
             .errors(&[403, 404]),
@@ -180,6 +182,7 @@ pub fn api() -> Api {
             post(create_comment),
             Doc::new(tag, "Comment on a proposal or reply to a comment")
                 .signed_in()
+                .idempotent()
                 .body::<CommentBody>()
                 .ok::<CommentRef>(201, "Written.")
                 .errors(&[403, 404, 409]),
@@ -439,12 +442,28 @@ struct ProposalBody {
     event: Option<String>,
 }
 
+/// The `Idempotency-Key` header of a create: sent again with the same key, the request
+/// answers with what the first one created.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    let value = match headers.get("idempotency-key") {
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| AppError::invalid(IdempotencyKey::FIELD, "invalid"))?,
+        ),
+        None => None,
+    };
+    Ok(IdempotencyKey::optional(value)?)
+}
+
 async fn create_proposal(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
     Path(slug_param): Path<String>,
+    headers: HeaderMap,
     Json(body): Json<ProposalBody>,
 ) -> ApiResult<impl IntoResponse> {
+    let key = idempotency_key(&headers)?;
     let procedure_id = procedure::published_id(&state.db, &slug(&slug_param)?).await?;
     let input = ProposalInput {
         title: body.title,
@@ -453,7 +472,16 @@ async fn create_proposal(
         location: body.location,
     };
     let now = Utc::now();
-    let id = proposal::create(&state.db, &user, procedure_id, input, body.event, now).await?;
+    let id = proposal::create(
+        &state.db,
+        &user,
+        procedure_id,
+        input,
+        body.event,
+        key.as_ref(),
+        now,
+    )
+    .await?;
     let detail = proposal::get(&state.db, Some(&user), id, now).await?;
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
@@ -543,6 +571,7 @@ async fn create_comment(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
     PathId(id): PathId,
+    headers: HeaderMap,
     Json(body): Json<CommentBody>,
 ) -> ApiResult<impl IntoResponse> {
     let new = NewComment {
@@ -550,6 +579,7 @@ async fn create_comment(
         parent_id: body.parent_id,
         body: body.body,
         onsite: body.event,
+        idempotency_key: idempotency_key(&headers)?,
     };
     let comment_id = comment::create(&state.db, &state.site, &user, new, Utc::now()).await?;
     Ok((

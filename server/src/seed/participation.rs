@@ -310,6 +310,7 @@ async fn fill(
             location: demo.location.map(str::to_owned),
         },
         demo.event.map(str::to_owned),
+        None,
         written,
     )
     .await?;
@@ -325,6 +326,7 @@ async fn fill(
                 parent_id: None,
                 body: (*text).to_owned(),
                 onsite: None,
+                idempotency_key: None,
             },
             at.min(today),
         )
@@ -340,6 +342,7 @@ async fn fill(
                     parent_id: Some(parent),
                     body: (*text).to_owned(),
                     onsite: None,
+                    idempotency_key: None,
                 },
                 at.min(today),
             )

@@ -128,7 +128,11 @@ async fn logging_in_with_the_form_sets_the_cookie_and_shows_the_account() {
             &[("referer", &format!("{REFERER}/anmelden"))],
         )
         .await;
-    assert_eq!(posted.header("location"), "/konto");
+    assert_eq!(
+        posted.header("location"),
+        "/",
+        "a resident without a return address lands on the start page"
+    );
     let cookie = cookie_of(&posted);
     assert!(cookie.starts_with("mitreden_session="));
     let account = app.get_with("/konto", &[("cookie", &cookie)]).await;
@@ -206,4 +210,140 @@ async fn the_user_administration_is_for_administrators_only() {
         !as_admin.body.contains("<td>admin@stadt.example</td>"),
         "the search filters"
     );
+}
+
+#[tokio::test]
+async fn the_way_back_survives_sign_in_registration_and_confirmation() {
+    let app = TestApp::new().await.with_demo().await;
+    let back = "/verfahren/radverkehr-2030?sort=newest#vorschlaege";
+    let encoded = app::model::proposal::encode_component(back);
+
+    // The sign-in and registration pages carry the return address in a hidden field.
+    let login_page = app.get(&format!("/anmelden?zurueck={encoded}")).await;
+    assert!(
+        login_page.body.contains(&format!(
+            r#"name="back" value="{}""#,
+            back.replace('&', "&amp;")
+        )),
+        "{}",
+        login_page.body
+    );
+    assert!(
+        login_page
+            .body
+            .contains(&format!("/registrieren?zurueck={encoded}"))
+    );
+
+    // Registering from there: the mailed link leads back, and confirming signs in.
+    let posted = app
+        .post_form(
+            "/api/register",
+            &form(&[
+                ("email", "neu@example.org"),
+                ("display_name", "Neu Hier"),
+                ("password", PASSWORD),
+                ("accept_terms", "on"),
+                ("back", back),
+            ]),
+            &[(
+                "referer",
+                &format!("{REFERER}/registrieren?zurueck={encoded}"),
+            )],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    let mail = app.last_mail_to("neu@example.org").await;
+    assert!(
+        mail.body_text.contains(&format!("&zurueck={encoded}")),
+        "{}",
+        mail.body_text
+    );
+    let token = app.link_token("neu@example.org").await;
+    let confirmed = app
+        .post_form(
+            "/api/confirm_email",
+            &form(&[("token", &token), ("back", back)]),
+            &[("referer", &format!("{REFERER}/bestaetigen?token={token}"))],
+        )
+        .await;
+    assert_eq!(
+        confirmed.header("location"),
+        format!("/bestaetigen?status=verified&zurueck={encoded}")
+    );
+    let cookie = cookie_of(&confirmed);
+    assert!(
+        cookie.starts_with("mitreden_session="),
+        "confirming signs in"
+    );
+    let page = app
+        .get_with(confirmed.header("location"), &[("cookie", &cookie)])
+        .await;
+    assert!(page.body.contains("Zurück zur Beteiligung"));
+    assert!(
+        page.body
+            .contains(&format!(r#"href="{}""#, back.replace('&', "&amp;")))
+    );
+    assert!(
+        page.body.contains(r#"href="/konto""#),
+        "the header shows the account"
+    );
+
+    // Signing in returns to the page; a return address elsewhere is ignored.
+    let signed_in = app
+        .post_form(
+            "/api/login",
+            &form(&[
+                ("email", "neu@example.org"),
+                ("password", PASSWORD),
+                ("back", back),
+            ]),
+            &[("referer", &format!("{REFERER}/anmelden"))],
+        )
+        .await;
+    assert_eq!(signed_in.header("location"), back);
+    for hostile in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let response = app
+            .post_form(
+                "/api/login",
+                &form(&[
+                    ("email", "neu@example.org"),
+                    ("password", PASSWORD),
+                    ("back", hostile),
+                ]),
+                &[("referer", &format!("{REFERER}/anmelden"))],
+            )
+            .await;
+        assert_eq!(response.header("location"), "/", "{hostile}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_return_address_each_role_lands_on_its_work() {
+    let app = TestApp::new().await;
+    for (email, role, home) in [
+        (
+            "mod@example.org",
+            app::model::account::Role::Moderator,
+            "/moderation",
+        ),
+        (
+            "plan@example.org",
+            app::model::account::Role::Planner,
+            "/verwaltung/verfahren",
+        ),
+    ] {
+        app.with_role(email, role).await;
+        let response = app
+            .post_form(
+                "/api/login",
+                &form(&[("email", email), ("password", PASSWORD)]),
+                &[("referer", &format!("{REFERER}/anmelden"))],
+            )
+            .await;
+        assert_eq!(response.header("location"), home);
+    }
 }

@@ -21,3 +21,4 @@ mod participation;
 mod planning;
 mod procedures;
 mod results;
+mod server_fns;

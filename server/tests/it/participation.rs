@@ -1003,6 +1003,20 @@ async fn planners_enter_contributions_from_on_site_events() {
         json!({ "kind": "onsite", "event": "Bürgerwerkstatt Süd am 4. November" })
     );
     let id = card["id"].as_i64().unwrap();
+    // The planner typed it in; they do not follow it (nor get mailed about its comments).
+    {
+        use app::backend::entity::follow;
+        use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
+        let follows = follow::Entity::find()
+            .filter(sea_orm::ColumnTrait::eq(&follow::Column::ProposalId, id))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            follows, 0,
+            "nobody follows an on-site contribution by typing it in"
+        );
+    }
     let reply = app
         .json(
             "POST",

@@ -493,7 +493,7 @@ async fn council_outcome_is_shown_to_residents_and_mailed_to_followers() {
     let outcome = json!({
         "outcome": "adopted",
         "justification": "Der Rat folgt dem Vorschlag; Pflanzung im Frühjahr.",
-        "meeting_date": "2026-12-03"
+        "meeting_date": "2026-11-03"
     });
     // Only planners record outcomes, and only valid ones.
     let denied = f
@@ -506,9 +506,28 @@ async fn council_outcome_is_shown_to_residents_and_mailed_to_followers() {
         .json("PUT", &path, outcome.clone(), Some(&f.moderator))
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    // Not while the participation still runs.
+    let early = f
+        .app
+        .json("PUT", &path, outcome.clone(), Some(&f.planner))
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        early.body
+    );
+    assert!(
+        early.body.contains("participation_running"),
+        "{}",
+        early.body
+    );
+    end_voting(&f.app).await;
     for bad in [
         json!({ "outcome": "vielleicht", "justification": "" }),
         json!({ "outcome": "adopted", "justification": "", "meeting_date": "2026-02-30" }),
+        // A meeting that has not taken place yet.
+        json!({ "outcome": "adopted", "justification": "", "meeting_date": "2099-01-01" }),
     ] {
         let response = f.app.json("PUT", &path, bad, Some(&f.planner)).await;
         assert_eq!(
@@ -649,7 +668,7 @@ async fn oparl_server(plain: i64, hostile: i64) -> String {
                 "name": "Verschiedenes", "result": "zur Kenntnis genommen" }),
     ];
     let meeting = json!({ "type": "https://schema.oparl.org/1.1/Meeting",
-                          "name": "Rat", "start": "2026-12-03T16:00:00+01:00" });
+                          "name": "Rat", "start": "2026-11-03T16:00:00+01:00" });
     let state = (paper, consultation, items, meeting);
     let app = Router::new()
         .route("/oparl/paper/1", get(|State(s): State<_>| async move { let s: (serde_json::Value, serde_json::Value, [serde_json::Value; 3], serde_json::Value) = s; Json(s.0) }))
@@ -667,6 +686,7 @@ async fn oparl_server(plain: i64, hostile: i64) -> String {
 #[tokio::test]
 async fn oparl_import_lands_outcomes_on_the_right_proposals() {
     let f = fixture().await;
+    end_voting(&f.app).await;
     let base = oparl_server(f.plain, f.hostile).await;
     let path = format!("/api/v1/procedures/{SLUG}/council-paper/import");
     let denied = f
@@ -727,7 +747,7 @@ async fn oparl_import_lands_outcomes_on_the_right_proposals() {
         .unwrap();
     assert_eq!(adopted.outcome, "adopted");
     assert_eq!(adopted.justification, "Die Verwaltung pflanzt 40 Bäume.");
-    assert_eq!(adopted.meeting_date.unwrap().to_string(), "2026-12-03");
+    assert_eq!(adopted.meeting_date.unwrap().to_string(), "2026-11-03");
     assert_eq!(adopted.source, "oparl");
     let rejected = council_decision::Entity::find_by_id(f.hostile)
         .one(&f.app.state.db)
@@ -778,9 +798,20 @@ async fn planners_dashboard_is_for_planners_only() {
         )
         .await;
     assert_ne!(resident.status, StatusCode::OK);
-    // The public page says the results are not final yet... and is not public yet.
+    // Before voting ends the public page is an ordinary page that says from when the
+    // results will be public, and shows none of them.
     let public = f.app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
-    assert_ne!(public.status, StatusCode::OK);
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("Ergebnisse ab "), "{}", public.body);
+    assert!(!public.body.contains("Rangfolge"));
+    let english = f
+        .app
+        .get_with(
+            &format!("/verfahren/{SLUG}/ergebnisse"),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert!(english.body.contains("Results from "), "{}", english.body);
 }
 
 /// Every string of the shared hostile-input corpora (the Big List of Naughty Strings and

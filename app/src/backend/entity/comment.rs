@@ -25,6 +25,8 @@ pub struct Model {
     pub hidden_note: Option<String>,
     pub moderated_at: Option<DateTimeUtc>,
     pub redacted_at: Option<DateTimeUtc>,
+    /// The key of the form that wrote it: a repeated post with the same key is the same comment.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

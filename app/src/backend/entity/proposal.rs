@@ -41,6 +41,9 @@ pub struct Model {
     pub redacted_at: Option<DateTimeUtc>,
     /// A locked discussion takes no new comments.
     pub locked_at: Option<DateTimeUtc>,
+    /// The key of the form that wrote it: a repeated post with the same key is the same
+    /// proposal.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,7 @@ use super::{Job, Sink, authors, report};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
 use crate::i18n::Texts;
-use crate::model::results::{Bar, Day};
+use crate::model::results::{Bar, BarScale, Day};
 use sea_orm::ConnectionTrait;
 use std::fmt::Write as _;
 
@@ -44,7 +44,7 @@ fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
     if bars.is_empty() {
         return;
     }
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let scale = BarScale::of(bars);
     let height = 26 * bars.len() + 4;
     let _ = write!(
         out,
@@ -54,19 +54,21 @@ fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
     );
     for (index, bar) in bars.iter().enumerate() {
         let y = index * 26 + 2;
-        let width = (bar.value * 380 / max).max(1);
+        let (start, length) = scale.extent(bar.value, 380.0);
         let label = bar.short_label();
         let _ = write!(
             out,
             "<text x=\"0\" y=\"{}\" class=\"chart__label\">{}</text>\
-             <rect x=\"260\" y=\"{}\" width=\"{width}\" height=\"18\" class=\"chart__bar\"></rect>\
-             <text x=\"{}\" y=\"{}\" class=\"chart__value\">{}</text>",
+             <rect x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"18\" class=\"chart__bar\"></rect>\
+             <text x=\"{:.1}\" y=\"{}\" class=\"chart__value\">{}</text>",
             y + 17,
             escape(&label),
+            260.0 + start,
             y + 4,
-            266 + width,
+            length.max(1.0),
+            266.0 + start + length.max(1.0),
             y + 18,
-            bar.value
+            bar.value_text()
         );
     }
     let _ = write!(
@@ -79,7 +81,7 @@ fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
             out,
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
             escape(&bar.label),
-            bar.value
+            bar.value_text()
         );
     }
     out.push_str("</tbody></table></details></section>");
@@ -89,8 +91,8 @@ fn timeline(out: &mut String, days: &[Day], t: &Texts) {
     let bars: Vec<Bar> = days
         .iter()
         .map(|d| Bar {
-            label: d.date.clone(),
-            value: d.proposals + d.comments + d.votes,
+            label: t.iso_date(&d.date),
+            value: i64::try_from(d.proposals + d.comments + d.votes).unwrap_or(i64::MAX),
         })
         .collect();
     bar_chart(out, "chart-timeline", t.chart_timeline, &bars, t);

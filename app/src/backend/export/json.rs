@@ -168,7 +168,7 @@ fn head(header: &Header) -> Head<'_> {
             .iter()
             .map(|bar: &Bar| Category {
                 name: &bar.label,
-                proposals: bar.value,
+                proposals: u64::try_from(bar.value).unwrap_or(0),
             })
             .collect(),
         outcomes: &header.outcomes,

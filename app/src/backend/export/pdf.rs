@@ -9,7 +9,7 @@
 use super::{Job, Sink, authors, report};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
-use crate::model::results::{Bar, Day};
+use crate::model::results::{Bar, BarScale, Day};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use sea_orm::ConnectionTrait;
@@ -242,7 +242,7 @@ impl Doc {
     /// Horizontal bars, one per label, the value printed at the end.
     fn bar_chart(&mut self, title: &str, bars: &[Bar]) {
         self.heading(title, 12.0);
-        let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+        let scale = BarScale::of(bars);
         let size = 8.5;
         let label_w = 190.0;
         let bar_w = TEXT_W - label_w - 50.0;
@@ -262,17 +262,24 @@ impl Doc {
                 }
             }
             self.text_at(MARGIN, y, Face::Regular, size, &label);
-            #[allow(clippy::cast_precision_loss)]
-            let length = (bar.value as f32 / max as f32) * bar_w;
+            let (start, length) = scale.extent(bar.value, f64::from(bar_w));
+            #[allow(clippy::cast_possible_truncation)]
+            let (start, length) = (start as f32, (length as f32).max(0.5));
             let _ = writeln!(
                 self.page(),
                 "{BAR_RGB} rg {:.2} {:.2} {:.2} 10 re f 0 g",
-                MARGIN + label_w,
+                MARGIN + label_w + start,
                 y - 2.0,
-                length.max(0.5)
+                length
             );
-            let value = bar.value.to_string();
-            self.text_at(MARGIN + label_w + length + 4.0, y, Face::Bold, size, &value);
+            let value = bar.value_text();
+            self.text_at(
+                MARGIN + label_w + start + length + 4.0,
+                y,
+                Face::Bold,
+                size,
+                &value,
+            );
         }
     }
 
@@ -280,7 +287,7 @@ impl Doc {
     /// date under the axis and the highest value beside it.
     fn column_chart(&mut self, title: &str, days: &[Day], t: &Texts) {
         self.heading(title, 12.0);
-        let columns = columns_of(days);
+        let columns = columns_of(days, t);
         let height = 120.0;
         self.ensure(height + 30.0);
         let base = self.y - height;
@@ -335,10 +342,10 @@ impl Doc {
 }
 
 /// Daily totals of contributions; weekly sums when there are more than 90 days.
-fn columns_of(days: &[Day]) -> Vec<(String, u64)> {
+fn columns_of(days: &[Day], t: &Texts) -> Vec<(String, u64)> {
     let daily: Vec<(String, u64)> = days
         .iter()
-        .map(|d| (d.date.clone(), d.proposals + d.comments + d.votes))
+        .map(|d| (t.iso_date(&d.date), d.proposals + d.comments + d.votes))
         .collect();
     if daily.len() <= 90 {
         return daily;

@@ -20,6 +20,11 @@ pub fn date(t: &Texts, at: DateTime<Utc>) -> String {
     t.date(Timestamp(at.timestamp()))
 }
 
+/// The last day of a phase that ends (exclusively) at `end`.
+pub fn last_day(t: &Texts, end: DateTime<Utc>) -> String {
+    t.last_day(Timestamp(end.timestamp()))
+}
+
 /// Responsible department, the vote rule and the phases with their dates.
 pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
     let mut rows = vec![
@@ -39,7 +44,7 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
         let name = PhaseKind::parse(kind).map_or(kind.as_str(), |k| t.phase(k));
         rows.push((
             name.to_owned(),
-            format!("{} – {}", date(t, *starts), date(t, *ends)),
+            format!("{} – {}", date(t, *starts), last_day(t, *ends)),
         ));
     }
     rows
@@ -109,7 +114,7 @@ pub fn ranked_value(header: &Header, p: &ProposalRow) -> i64 {
 pub fn top_bar(header: &Header, p: &ProposalRow) -> Bar {
     Bar {
         label: format!("#{} {}", p.id, p.title),
-        value: u64::try_from(ranked_value(header, p).max(0)).unwrap_or(0),
+        value: ranked_value(header, p),
     }
 }
 
@@ -124,9 +129,18 @@ pub fn proposal_heading(t: &Texts, p: &ProposalRow) -> String {
 /// Votes, comments, category and who wrote it (or the event it came from).
 pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
     let votes = if header.rule == VoteRule::Rating {
+        let score = Bar {
+            label: String::new(),
+            value: p.score,
+        };
         format!(
-            "{} {} · {} {} · {} {}",
-            p.up, t.votes_up, p.down, t.votes_down, p.score, t.votes_score
+            "{} {} · {} {} · {}: {}",
+            p.up,
+            t.votes_up,
+            p.down,
+            t.votes_down,
+            t.votes_score,
+            score.value_text()
         )
     } else {
         format!(
@@ -135,7 +149,10 @@ pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
             t.supports(u32::try_from(p.support).unwrap_or(0))
         )
     };
-    let mut meta = vec![votes, format!("{} {}", p.comments, t.fig_comments)];
+    let mut meta = vec![
+        votes,
+        t.comments_count(u32::try_from(p.comments).unwrap_or(u32::MAX)),
+    ];
     if let Some(category) = &p.category {
         meta.push(category.clone());
     }

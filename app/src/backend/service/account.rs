@@ -38,6 +38,8 @@ pub struct Registration {
     pub password: String,
     pub accept_terms: bool,
     pub lang: Lang,
+    /// Where the person registered from: the confirmation link leads back there.
+    pub back: Option<String>,
 }
 
 /// Creates an unverified account and mails the verification link. An address that already
@@ -86,7 +88,11 @@ pub async fn register(
         now,
     )
     .await?;
-    send_verification(&txn, site, &created, email.as_str(), now).await?;
+    let back = input
+        .back
+        .as_deref()
+        .and_then(crate::model::path::local_path);
+    send_verification(&txn, site, &created, email.as_str(), back, now).await?;
     txn.commit().await.map_err(storage_error)
 }
 
@@ -108,7 +114,7 @@ pub async fn resend_verification(
         });
     }
     let email = account.email.clone().ok_or(AppError::NotFound)?;
-    send_verification(&txn, site, &account, &email, now).await?;
+    send_verification(&txn, site, &account, &email, None, now).await?;
     txn.commit().await.map_err(storage_error)
 }
 
@@ -117,24 +123,29 @@ async fn send_verification(
     site: &SiteSettings,
     account: &user::Model,
     email: &str,
+    back: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    mail_link(
-        db,
-        site,
-        account,
-        PURPOSE_VERIFY,
-        email,
-        Template::VerifyEmail,
-        now,
-    )
-    .await
+    let (token, _) = create_token(db, account.id, PURPOSE_VERIFY, email, now).await?;
+    let mut link = format!("{}/bestaetigen?token={token}", site.public_url);
+    if let Some(back) = back {
+        link.push_str(&format!(
+            "&{}={}",
+            crate::model::path::RETURN_PARAM,
+            crate::model::proposal::encode_component(back)
+        ));
+    }
+    enqueue_link_mail(db, site, account, email, Template::VerifyEmail, &link, now).await
 }
 
 /// What a confirmation link confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirmed {
-    Registration,
+    /// A new account's address: the account may now sign in (and is, in the browser
+    /// that confirmed it).
+    Registration {
+        user_id: i64,
+    },
     NewEmail,
 }
 
@@ -174,7 +185,9 @@ pub async fn confirm_email(
             update.updated_at = Set(now);
             update.update(&txn).await.map_err(storage_error)?;
         }
-        Confirmed::Registration
+        Confirmed::Registration {
+            user_id: row.user_id,
+        }
     };
     txn.commit().await.map_err(storage_error)?;
     Ok(confirmed)
@@ -213,6 +226,12 @@ pub async fn login(
     };
     throttle.succeeded(&account_key);
     start_session(db, secret, account.id, now).await
+}
+
+/// The role of an account, for where its sign-in lands.
+pub async fn role_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Role, AppError> {
+    let account = load(db, user_id).await?;
+    Ok(Role::parse(&account.role).unwrap_or(Role::Resident))
 }
 
 /// Opens a session for an account whose identity is already established (a login, or a
@@ -777,12 +796,24 @@ async fn mail_link(
         "/bestaetigen"
     };
     let link = format!("{}{page}?token={token}", site.public_url);
+    enqueue_link_mail(db, site, account, to, template, &link, now).await
+}
+
+async fn enqueue_link_mail(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    account: &user::Model,
+    to: &str,
+    template: Template,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let name = account.display_name.clone().unwrap_or_default();
     let lang = Lang::parse(&account.lang).unwrap_or_default();
     let vars = [
         ("name", name.as_str()),
         ("instance", site.instance_name.as_str()),
-        ("link", &link),
+        ("link", link),
     ];
     mail::enqueue(db, to, template, lang, &vars, now).await
 }

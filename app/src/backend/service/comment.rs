@@ -9,6 +9,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::idempotency::IdempotencyKey;
 use crate::model::moderation::Visibility;
 use crate::model::proposal::{COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment};
 use chrono::{DateTime, Utc};
@@ -29,6 +30,8 @@ pub struct NewComment {
     pub body: String,
     /// The on-site event a planner enters the comment for.
     pub onsite: Option<String>,
+    /// The form's key: the same key from the same author again is the same comment.
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 pub async fn create<C>(
@@ -47,6 +50,17 @@ where
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
+    // A form sent again (its response was lost) gets the comment it already wrote.
+    if let Some(key) = &new.idempotency_key
+        && let Some(existing) = comment::Entity::find()
+            .filter(comment::Column::AuthorId.eq(user.id))
+            .filter(comment::Column::IdempotencyKey.eq(key.as_str()))
+            .one(&txn)
+            .await
+            .map_err(storage_error)?
+    {
+        return Ok(existing.id);
+    }
     let target = find(&txn, new.proposal_id).await?;
     let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
     if !context.allowed.comment {
@@ -96,6 +110,7 @@ where
         edited_at: Set(None),
         deleted_at: Set(None),
         visibility: Set(intake.visibility.as_str().to_owned()),
+        idempotency_key: Set(new.idempotency_key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
     .insert(&txn)

@@ -745,6 +745,14 @@ fn summary(
         image: super::media::image_of(&row),
         state: state_at(row.starts_at, row.ends_at, now),
         current_phase: current_phase(schedule, now),
+        current_phase_ends_at: schedule
+            .iter()
+            .find(|p| p.starts_at <= now && now < p.ends_at)
+            .map(|p| timestamp(p.ends_at)),
+        proposals_open_at: schedule
+            .iter()
+            .find(|p| p.kind == PhaseKind::Proposals)
+            .map(|p| timestamp(p.starts_at)),
         slug: row.slug,
         title: row.title,
         summary: row.summary,

@@ -10,6 +10,7 @@ use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
 use crate::backend::sanitize::markdown_to_html;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::idempotency::IdempotencyKey;
 use crate::model::moderation::{Target, TargetKind, Visibility};
 use crate::model::procedure::Slug;
 use crate::model::proposal::{
@@ -43,6 +44,7 @@ pub async fn create<C>(
     procedure_id: i64,
     input: ProposalInput,
     onsite: Option<String>,
+    key: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError>
 where
@@ -53,6 +55,17 @@ where
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
+    // A form sent again (its response was lost) gets the proposal it already wrote.
+    if let Some(key) = key
+        && let Some(existing) = proposal::Entity::find()
+            .filter(proposal::Column::AuthorId.eq(user.id))
+            .filter(proposal::Column::IdempotencyKey.eq(key.as_str()))
+            .one(&txn)
+            .await
+            .map_err(storage_error)?
+    {
+        return Ok(existing.id);
+    }
     let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
     if !context.allowed.propose {
         return Err(AppError::invalid("phase", "closed"));
@@ -85,6 +98,7 @@ where
         created_at: Set(now),
         updated_at: Set(now),
         visibility: Set(intake.visibility.as_str().to_owned()),
+        idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
     .insert(&txn)
@@ -97,8 +111,11 @@ where
         now,
     )
     .await?;
-    // Authors follow their own proposal.
-    follow::insert(&txn, user.id, inserted.id, now).await?;
+    // Authors follow their own proposal. A planner typing in a contribution from an
+    // on-site event is not its author: they would be mailed about every comment on it.
+    if inserted.event_name.is_none() {
+        follow::insert(&txn, user.id, inserted.id, now).await?;
+    }
     txn.commit().await.map_err(storage_error)?;
     Ok(inserted.id)
 }

@@ -12,7 +12,7 @@ use crate::model::procedure::Slug;
 use crate::model::proposal::VoteRule;
 use crate::model::results::{
     Bar, CouncilOutcome, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeCount, OutcomeForm,
-    OutcomeView, RankedProposal, ResultsDashboard, ResultsView,
+    OutcomeView, PendingResults, RankedProposal, ResultsDashboard, ResultsView,
 };
 use crate::model::time::Timestamp;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,6 +61,19 @@ pub async fn scope_with(
     planner: bool,
     now: DateTime<Utc>,
 ) -> Result<Scope, AppError> {
+    scope_or_pending(db, slug, planner, now)
+        .await?
+        .map_err(|_| AppError::invalid("results", "not_yet_public"))
+}
+
+/// The scope, or for the public before voting has ended, when the results will be public
+/// (the results page says so instead of failing).
+pub async fn scope_or_pending(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    planner: bool,
+    now: DateTime<Utc>,
+) -> Result<Result<Scope, PendingResults>, AppError> {
     let row = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(slug.as_str()))
         .one(db)
@@ -70,6 +83,40 @@ pub async fn scope_with(
     if row.status != procedure::STATUS_PUBLISHED && !planner {
         return Err(AppError::NotFound);
     }
+    let public_from = results_public_from(db, &row).await?;
+    let final_results = now >= public_from;
+    if !final_results && !planner {
+        return Ok(Err(PendingResults {
+            slug: row.slug,
+            title: row.title,
+            public_from: super::procedure::timestamp(public_from),
+        }));
+    }
+    Ok(Ok(Scope {
+        rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+        procedure: row,
+        final_results,
+        public_from,
+    }))
+}
+
+/// When a procedure's participation ends: its results become public then.
+async fn participation_end(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<DateTime<Utc>, AppError> {
+    let row = procedure::Entity::find_by_id(procedure_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    results_public_from(db, &row).await
+}
+
+async fn results_public_from(
+    db: &impl ConnectionTrait,
+    row: &procedure::Model,
+) -> Result<DateTime<Utc>, AppError> {
     let vote_end: Option<DateTime<Utc>> = phase::Entity::find()
         .select_only()
         .column(phase::Column::EndsAt)
@@ -79,17 +126,7 @@ pub async fn scope_with(
         .one(db)
         .await
         .map_err(storage_error)?;
-    let public_from = public_from(vote_end, row.ends_at);
-    let final_results = now >= public_from;
-    if !final_results && !planner {
-        return Err(AppError::invalid("results", "not_yet_public"));
-    }
-    Ok(Scope {
-        rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
-        procedure: row,
-        final_results,
-        public_from,
-    })
+    Ok(public_from(vote_end, row.ends_at))
 }
 
 /// Results become public when the vote phase ends, or without one when the procedure does.
@@ -276,10 +313,7 @@ pub async fn categories(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let mut counts: HashMap<Option<String>, u64> = rows
-        .into_iter()
-        .map(|(c, n)| (c, u64::try_from(n).unwrap_or(0)))
-        .collect();
+    let mut counts: HashMap<Option<String>, i64> = rows.into_iter().collect();
     let mut bars: Vec<Bar> = super::procedure::split_categories(&procedure.categories)
         .into_iter()
         .map(|name| Bar {
@@ -288,7 +322,7 @@ pub async fn categories(
         })
         .collect();
     // Categories removed from the procedure after proposals used them.
-    let mut rest: Vec<(Option<String>, u64)> = counts.into_iter().collect();
+    let mut rest: Vec<(Option<String>, i64)> = counts.into_iter().collect();
     rest.sort();
     for (name, value) in rest {
         bars.push(Bar {
@@ -623,6 +657,14 @@ where
         .ok_or(AppError::NotFound)?;
     if target.visibility != VISIBLE {
         return Err(AppError::Conflict);
+    }
+    // The council answers what the participation produced: not while it still runs, and
+    // not for a meeting that has not taken place.
+    if now < participation_end(&txn, target.procedure_id).await? {
+        return Err(AppError::invalid("outcome", "participation_running"));
+    }
+    if date.is_some_and(|d| d > crate::model::time::Timestamp(now.timestamp()).local_date()) {
+        return Err(AppError::invalid("meeting_date", "in_future"));
     }
     let existing = council_decision::Entity::find_by_id(proposal_id)
         .one(&txn)

@@ -2,7 +2,7 @@
 //! scanners that open links do not use up the single-use token.
 
 use crate::api::account::ConfirmEmail;
-use crate::components::form::{ErrorAlert, Notice, posted_error, status};
+use crate::components::form::{ErrorAlert, Notice, ReturnField, posted_error, return_path, status};
 use crate::error::AppError;
 use crate::i18n::{T, page_title};
 use leptos::prelude::*;
@@ -16,15 +16,27 @@ pub fn ConfirmPage() -> impl IntoView {
     let status = status();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    let back = return_path();
     view! {
         <Title text=page_title(|t| t.confirm_title) />
         <div class="container form-page">
             <h1><T k=|t| t.confirm_title /></h1>
             {move || match status.get().as_deref() {
-                Some("verified") => view! {
-                    <Notice text=|t| t.confirm_done />
-                    <p><a class="button" href="/"><T k=|t| t.nav_procedures /></a></p>
-                }.into_any(),
+                Some("verified") => {
+                    // Signed in by the confirmation: back to where they registered from.
+                    let onward = match back.get() {
+                        Some(back) => view! {
+                            <a class="button" href=back><T k=|t| t.confirm_back /></a>
+                        }.into_any(),
+                        None => view! {
+                            <a class="button" href="/"><T k=|t| t.nav_procedures /></a>
+                        }.into_any(),
+                    };
+                    view! {
+                        <Notice text=|t| t.confirm_done />
+                        <p>{onward}</p>
+                    }.into_any()
+                }
                 Some("email_changed") => view! {
                     <Notice text=|t| t.confirm_changed />
                     <p><a class="button" href="/konto"><T k=|t| t.nav_account /></a></p>
@@ -38,6 +50,7 @@ pub fn ConfirmPage() -> impl IntoView {
                     <p><T k=|t| t.confirm_intro /></p>
                     <form method="post" action=ConfirmEmail::PATH>
                         <input type="hidden" name="token" value=token />
+                        <ReturnField />
                         <button type="submit"><T k=|t| t.confirm_submit /></button>
                     </form>
                 }.into_any(),

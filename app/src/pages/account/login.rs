@@ -1,5 +1,7 @@
 use crate::api::account::Login;
-use crate::components::form::{ErrorAlert, Field, Notice, posted_error, status};
+use crate::components::form::{
+    ErrorAlert, Field, Notice, ReturnField, passing_return, posted_error, status,
+};
 use crate::i18n::{T, page_title};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -22,17 +24,18 @@ pub fn LoginPage() -> impl IntoView {
         <div class="container form-page">
             <h1><T k=|t| t.login_title /></h1>
             {notice}
-            <ErrorAlert error />
+            <ErrorAlert error fields=&["email", "password"] />
             <form method="post" action=Login::PATH>
                 <Field name="email" kind="email" label=|t| t.email_label error autocomplete="email" />
                 <Field name="password" kind="password" label=|t| t.password_label error autocomplete="current-password" />
+                <ReturnField />
                 <button type="submit"><T k=|t| t.login_submit /></button>
             </form>
             <p class="form-links">
                 <a href="/passwort-vergessen"><T k=|t| t.forgot_password_link /></a>
                 <span>
                     <T k=|t| t.no_account /> " "
-                    <a href="/registrieren"><T k=|t| t.nav_register /></a>
+                    <a href=passing_return("/registrieren")><T k=|t| t.nav_register /></a>
                 </span>
             </p>
         </div>

@@ -22,7 +22,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 } else {
                     view! {
                         <p><T k=|t| t.forgot_intro /></p>
-                        <ErrorAlert error />
+                        <ErrorAlert error fields=&["email"] />
                         <form method="post" action=RequestPasswordReset::PATH>
                             <Field name="email" kind="email" label=|t| t.email_label error autocomplete="email" />
                             <button type="submit"><T k=|t| t.forgot_submit /></button>
@@ -45,7 +45,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <Title text=page_title(|t| t.reset_title) />
         <div class="container form-page">
             <h1><T k=|t| t.reset_title /></h1>
-            <ErrorAlert error />
+            <ErrorAlert error fields=&["password"] />
             <form method="post" action=ResetPassword::PATH>
                 <input type="hidden" name="token" value=token />
                 <Field name="password" kind="password" label=|t| t.new_password_label hint=|t| t.password_hint error autocomplete="new-password" />

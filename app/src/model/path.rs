@@ -1,0 +1,72 @@
+//! Return addresses: where a person goes back to after signing in, registering or
+//! confirming their address. Only paths on this site are followed (no open redirect).
+
+use crate::model::proposal::encode_component;
+
+/// The query parameter that carries a return address through sign-in and registration.
+pub const RETURN_PARAM: &str = "zurueck";
+
+/// Longer return addresses are dropped rather than cut (a cut one could lead elsewhere).
+const MAX_LEN: usize = 1000;
+
+/// `back` if it is a path on this site: it starts with one slash, names no other host
+/// (`//host`, `/\host`) and holds no control characters.
+pub fn local_path(back: &str) -> Option<&str> {
+    let local = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && back.len() <= MAX_LEN
+        && !back.chars().any(char::is_control);
+    local.then_some(back)
+}
+
+/// A link to `page` (such as `/anmelden`) that returns to `back` afterwards; just `page`
+/// when `back` is not a local path or is the page itself.
+pub fn with_return(page: &str, back: &str) -> String {
+    match local_path(back) {
+        Some(back) if !back.starts_with(page) => {
+            format!("{page}?{RETURN_PARAM}={}", encode_component(back))
+        }
+        _ => page.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_return_addresses() {
+        assert_eq!(
+            local_path("/vorschlaege/3#abstimmung"),
+            Some("/vorschlaege/3#abstimmung")
+        );
+        for hostile in [
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/a\nLocation: x",
+            "",
+        ] {
+            assert_eq!(local_path(hostile), None, "{hostile:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(MAX_LEN))), None);
+    }
+
+    #[test]
+    fn sign_in_links_carry_the_page_they_came_from() {
+        assert_eq!(
+            with_return(
+                "/anmelden",
+                "/verfahren/radverkehr-2030?sort=newest#vorschlaege"
+            ),
+            "/anmelden?zurueck=%2Fverfahren%2Fradverkehr-2030%3Fsort%3Dnewest%23vorschlaege"
+        );
+        assert_eq!(
+            with_return("/anmelden", "/anmelden?status=logged_out"),
+            "/anmelden"
+        );
+        assert_eq!(with_return("/anmelden", "//evil.example"), "/anmelden");
+    }
+}
