@@ -17,6 +17,7 @@ use anyhow::Context;
 use app::backend::state::{AppState, SiteSettings};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -206,6 +207,7 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
         .route_layer(track)
         .route_layer(axum::middleware::map_response(tidy_redirect))
         .route_layer(axum::middleware::map_response(server_fn_error_status))
+        .route_layer(axum::middleware::from_fn(keep_form_values))
         .route_layer(writes_guard)
         .fallback_service(fallback)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -266,7 +268,6 @@ async fn same_origin_writes(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::Method;
-    use axum::response::IntoResponse;
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -317,6 +318,74 @@ async fn tidy_redirect(mut response: axum::response::Response) -> axum::response
         .filter(|location| location.ends_with('?'))
         .map(|location| location.trim_end_matches('?').to_owned());
     if let Some(value) = trimmed.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Without JavaScript a refused form post is sent back to its page with the error in the
+/// address (`__path`, `__err`). So that nobody types everything again, the values sent (never
+/// a password, a token or the idempotency key) go along as `__form`, which the page's fields
+/// read. Longer than fits an address (8,000 bytes), they are left out.
+async fn keep_form_values(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    const MAX_LOCATION: usize = 8_000;
+    let form_post = {
+        let headers = request.headers();
+        let header_has = |name: header::HeaderName, text: &str| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|value| value.contains(text))
+        };
+        request.method() == axum::http::Method::POST
+            && request.uri().path().starts_with("/api/")
+            && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            && header_has(header::ACCEPT, "text/html")
+    };
+    if !form_post {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut response = next
+        .run(Request::from_parts(
+            parts,
+            axum::body::Body::from(bytes.clone()),
+        ))
+        .await;
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .filter(|location| location.contains("__err="))
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let sent = String::from_utf8_lossy(&bytes);
+    let kept: Vec<&str> = sent
+        .split('&')
+        .filter(|pair| {
+            let key = pair
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            !key.contains("password") && !key.contains("token") && !key.contains("idempotency")
+        })
+        .collect();
+    let with_values = format!(
+        "{location}&__form={}",
+        app::model::proposal::encode_component(&kept.join("&"))
+    );
+    if with_values.len() <= MAX_LOCATION
+        && let Ok(value) = HeaderValue::from_str(&with_values)
+    {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response

@@ -132,6 +132,24 @@ pub fn ErrorAlert(
     }
 }
 
+/// What the person typed into `name` before the server refused the form (`__form`, see
+/// the server's `keep_form_values`): only while `error` holds, that is for the form the
+/// error came back for, so other forms on the page with a field of that name stay empty.
+fn typed_before(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+    value: Option<String>,
+) -> Option<String> {
+    let query = use_query_map();
+    let typed = error.get_untracked().and_then(|_| {
+        query
+            .read_untracked()
+            .get("__form")
+            .and_then(|form| crate::model::proposal::form_value(&form, name))
+    });
+    typed.or(value)
+}
+
 /// The message of an error that concerns the field `name`, if it does.
 fn field_error(
     error: Signal<Option<AppError>>,
@@ -200,6 +218,12 @@ pub fn Field(
     let message = field_error(error, name);
     let invalid = move || message.get().map(|_| "true");
     let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
+    // Never a password back into a page.
+    let value = if kind == "password" {
+        value
+    } else {
+        typed_before(error, name, value)
+    };
     view! {
         <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{move || label(i18n.t())}</label>
@@ -259,7 +283,9 @@ pub fn TextArea(
     };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = field_error(error.unwrap_or_else(|| Signal::derive(|| None)), name);
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let message = field_error(error, name);
+    let value = typed_before(error, name, value);
     let invalid = move || message.get().map(|_| "true");
     let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
     view! {

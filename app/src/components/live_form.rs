@@ -94,6 +94,12 @@ fn submit_in_place(
                 if let Some(on_answer) = on_answer {
                     on_answer.run(text_of(&response).await);
                 }
+                // Done with: the text typed is sent, and a form in a disclosure (a reply)
+                // closes. The page redraws in place and keeps elements it already has.
+                form.reset();
+                if let Ok(Some(details)) = form.closest("details") {
+                    let _ = details.remove_attribute("open");
+                }
                 done.run(());
             }
             // Refused: say why next to the form; what was typed stays.

@@ -21,10 +21,11 @@ pub fn local_path(back: &str) -> Option<&str> {
 }
 
 /// A link to `page` (such as `/anmelden`) that returns to `back` afterwards; just `page`
-/// when `back` is not a local path or is the page itself.
+/// when `back` is not a local path, is the page itself, or is the start page (from there a
+/// sign-in leads to the work of the person's role).
 pub fn with_return(page: &str, back: &str) -> String {
     match local_path(back) {
-        Some(back) if !back.starts_with(page) => {
+        Some(back) if !back.starts_with(page) && back != "/" => {
             format!("{page}?{RETURN_PARAM}={}", encode_component(back))
         }
         _ => page.to_owned(),
@@ -68,5 +69,6 @@ mod tests {
             "/anmelden"
         );
         assert_eq!(with_return("/anmelden", "//evil.example"), "/anmelden");
+        assert_eq!(with_return("/anmelden", "/"), "/anmelden");
     }
 }

@@ -238,6 +238,39 @@ impl ProposalQuery {
     }
 }
 
+/// The value of `key` in a URL-encoded form (`a=1&b=x+y`), decoded.
+pub fn form_value(form: &str, key: &str) -> Option<String> {
+    form.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode_component(name) == key).then(|| decode_component(value))
+    })
+}
+
+/// Undoes form encoding: `+` is a space, `%XX` a byte; invalid UTF-8 is replaced.
+pub fn decode_component(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+                match (hex(index + 1), hex(index + 2)) {
+                    (Some(high), Some(low)) => {
+                        out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                        index += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Percent-encoding for a query value (RFC 3986 unreserved characters stay).
 pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -525,6 +558,17 @@ pub fn validated_event(name: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_values_decode_as_browsers_encode_them() {
+        let form = "title=Gr%C3%BCne+Welle&body=a%26b%3Dc&broken=%E&x=%zz";
+        assert_eq!(form_value(form, "title").as_deref(), Some("Grüne Welle"));
+        assert_eq!(form_value(form, "body").as_deref(), Some("a&b=c"));
+        assert_eq!(form_value(form, "broken").as_deref(), Some("%E"));
+        assert_eq!(form_value(form, "x").as_deref(), Some("%zz"));
+        assert_eq!(form_value(form, "missing"), None);
+        assert_eq!(decode_component(&encode_component("ä €/?&")), "ä €/?&");
+    }
 
     #[test]
     fn phases_decide_what_residents_may_do() {

@@ -458,6 +458,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let can_write = open && viewer.verified && !viewer.blocked;
     let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
     posted.focus_when_drawn();
+    let comment_error = posted_error::<AddComment>();
     let form = if detail.locked {
         view! { <p class="alert alert--info" role="note"><T k=|t| t.locked_notice /></p> }
             .into_any()
@@ -478,7 +479,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             <LiveForm action=AddComment::PATH done on_answer=posted.on_answer() class="comment-form">
                 <input type="hidden" name="proposal_id" value=id />
                 <IdempotencyField />
-                <TextArea name="body" label=|t| t.comment_label hint=|t| t.markdown_hint rows=4 id_suffix="comment" />
+                <TextArea name="body" label=|t| t.comment_label hint=|t| t.markdown_hint rows=4 id_suffix="comment" error=comment_error />
                 {viewer.planner.then(|| view! {
                     <Field name="event" label=|t| t.event_optional_label error required=false />
                 })}

@@ -443,6 +443,15 @@ async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
     }
     assert!(!text.contains(HIDDEN_TITLE));
     assert!(!text.contains("@example.org"));
+    // The summary page opens the report.
+    let summary = text.find("Zusammenfassung").expect("a summary");
+    assert!(summary < text.find("Die Vorschläge in der Rangfolge").unwrap());
+    assert!(
+        text.contains("An erster Stelle steht Vorschlag #"),
+        "{text}"
+    );
+    assert!(text.contains("Zeitraum"));
+    assert_tagged_without_overlaps(&path);
     let json = f
         .app
         .get(&format!("/api/v1/procedures/{SLUG}/export.json"))
@@ -484,6 +493,90 @@ async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
             .body
             .contains("Results report: Grünflächen im Quartier")
     );
+}
+
+/// The report is a tagged PDF (PDF/UA-1): `pdfinfo` says so and names its title, the
+/// structure tree holds the document's headings, tables and figures in reading order, and
+/// no two words on a page overlap.
+fn assert_tagged_without_overlaps(path: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(args[0])
+            .args(&args[1..])
+            .arg(path)
+            .args(if args[0] == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
+            .output()
+            .expect("poppler-utils is installed by `make system-packages`");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let info = run(&["pdfinfo"]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{info}"
+    );
+    assert!(
+        info.contains("Ergebnisbericht: Grünflächen im Quartier")
+            || info.contains("Grünflächen im Quartier"),
+        "{info}"
+    );
+    let structure = run(&["pdfinfo", "-struct-text"]);
+    for role in [
+        "Document", "H1", "H2", "H3", "P", "Table", "TR", "TH", "TD", "Figure",
+    ] {
+        assert!(
+            structure.lines().any(|l| l.trim_start().starts_with(role)),
+            "no {role} in the structure tree:\n{structure}"
+        );
+    }
+    let heading = structure
+        .find("Ergebnisbericht")
+        .expect("the title in the tree");
+    let ranking = structure
+        .find("Die Vorschläge in der Rangfolge")
+        .expect("the ranking");
+    assert!(heading < ranking, "reading order");
+
+    // Word boxes per page, from `pdftotext -bbox`.
+    let html = run(&["pdftotext", "-bbox"]);
+    for (number, page) in html.split("<page ").skip(1).enumerate() {
+        let boxes: Vec<[f64; 4]> = page
+            .split("<word ")
+            .skip(1)
+            .map(|word| {
+                let attribute = |name: &str| -> f64 {
+                    let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    let end = start + word[start..].find('"').unwrap();
+                    word[start..end].parse().unwrap()
+                };
+                [
+                    attribute("xMin"),
+                    attribute("yMin"),
+                    attribute("xMax"),
+                    attribute("yMax"),
+                ]
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let overlap_x = a[2].min(b[2]) - a[0].max(b[0]);
+                let overlap_y = a[3].min(b[3]) - a[1].max(b[1]);
+                assert!(
+                    overlap_x <= 0.5 || overlap_y <= 0.5,
+                    "words overlap on page {}: {a:?} and {b:?}",
+                    number + 1
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -136,6 +136,8 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         escape(&header.url)
     );
 
+    // The summary goes here once the ranking has been read (it names the first proposal).
+    let summary_at = out.len();
     let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_procedure));
     pairs(&mut out, &report::procedure_rows(t, &header));
     let _ = write!(
@@ -151,6 +153,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     let mut proposals = super::Proposals::open(db, &job.scope, &authors, &job.public_url).await?;
     let mut ranked = String::new();
     let mut top: Vec<Bar> = Vec::new();
+    let mut first = None;
     let total = proposals.total;
     let mut done = 0;
     loop {
@@ -162,6 +165,9 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         for p in &batch {
             if p.rank.is_some() && top.len() < 10 {
                 top.push(report::top_bar(&header, p));
+            }
+            if p.rank.is_some() && first.is_none() {
+                first = Some(p.clone());
             }
             let _ = write!(
                 ranked,
@@ -184,6 +190,13 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         }
         sink.batch_done(done, total).await?;
     }
+    let mut summary = format!("<section><h2>{}</h2>", escape(t.report_summary));
+    pairs(&mut summary, &report::summary_rows(t, &header));
+    for sentence in report::summary_sentences(t, &header, first.as_ref()) {
+        let _ = write!(summary, "<p>{}</p>", escape(&sentence));
+    }
+    summary.push_str("</section>");
+    out.insert_str(summary_at, &summary);
     bar_chart(&mut out, "chart-top", t.chart_top, &top, t);
     bar_chart(
         &mut out,

@@ -5,6 +5,13 @@
 //! Written directly (PDF 1.7, A4): the instance's embedded DejaVu Sans as CIDFontType2 with
 //! Identity-H encoding and a ToUnicode map, so every glyph of the font renders and copying
 //! or `pdftotext` gives back the text, umlauts included. Fonts and pages are compressed.
+//!
+//! It is a tagged PDF as PDF/UA-1 asks of a public body's documents: every piece of content
+//! is marked, either as part of a structure element (headings, paragraphs, tables of label
+//! and value, figures with alternative text for the charts) or as an artifact (page
+//! numbers, axis lines); the structure tree gives the reading order; the catalogue names
+//! the language and the title, which viewers show instead of the file name; the XMP
+//! metadata says `pdfuaid:part 1`.
 
 use super::{Job, Sink, authors, report};
 use crate::error::AppError;
@@ -102,11 +109,31 @@ enum Face {
     Bold,
 }
 
-/// The document being laid out: pages of content-stream operators and a cursor.
+/// A structure element of the tag tree: its role, its alternative text, and either its
+/// children or the marked-content sequences (page, MCID) that hold its content.
+struct Elem {
+    role: &'static str,
+    alt: Option<String>,
+    /// `/A` attributes, such as a table header cell's scope.
+    attributes: Option<&'static str>,
+    parent: usize,
+    children: Vec<usize>,
+    marked: Vec<(usize, u32)>,
+}
+
+/// The document being laid out: pages of content-stream operators and a cursor, and the
+/// tag tree built alongside (element 0 is the `Document`).
 struct Doc {
     fonts: [Font; 2],
     pages: Vec<String>,
     y: f32,
+    elems: Vec<Elem>,
+    /// The open group elements, innermost last.
+    open: Vec<usize>,
+    /// The element content is drawn for; without one, content is an artifact.
+    leaf: Option<usize>,
+    /// Per page: the element of each MCID, in MCID order (the parent tree's entries).
+    marks: Vec<Vec<usize>>,
 }
 
 impl Doc {
@@ -118,7 +145,78 @@ impl Doc {
             ],
             pages: vec![String::new()],
             y: PAGE_H - MARGIN,
+            elems: vec![Elem {
+                role: "Document",
+                alt: None,
+                attributes: None,
+                parent: 0,
+                children: Vec::new(),
+                marked: Vec::new(),
+            }],
+            open: vec![0],
+            leaf: None,
+            marks: vec![Vec::new()],
         })
+    }
+
+    /// A new element under the innermost open group.
+    fn element(&mut self, role: &'static str, alt: Option<String>) -> usize {
+        let parent = self.open.last().copied().unwrap_or(0);
+        let index = self.elems.len();
+        self.elems.push(Elem {
+            role,
+            alt,
+            attributes: None,
+            parent,
+            children: Vec::new(),
+            marked: Vec::new(),
+        });
+        self.elems[parent].children.push(index);
+        index
+    }
+
+    /// Opens a group (a table, a row): elements made until `close` are its children.
+    fn group(&mut self, role: &'static str) {
+        let index = self.element(role, None);
+        self.open.push(index);
+    }
+
+    fn close(&mut self) {
+        if self.open.len() > 1 {
+            self.open.pop();
+        }
+    }
+
+    /// Runs `draw` with its content belonging to a new element of `role`.
+    fn tagged<R>(
+        &mut self,
+        role: &'static str,
+        alt: Option<String>,
+        draw: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        let index = self.element(role, alt);
+        let outer = self.leaf.replace(index);
+        let result = draw(self);
+        self.leaf = outer;
+        result
+    }
+
+    /// Content operators, marked for the current element (or as an artifact).
+    fn marked(&mut self, operators: &str) {
+        let page = self.pages.len().saturating_sub(1);
+        let opening = match self.leaf {
+            Some(element) => {
+                let mcid = u32::try_from(self.marks[page].len()).unwrap_or(u32::MAX);
+                self.marks[page].push(element);
+                self.elems[element].marked.push((page, mcid));
+                format!("/{} <</MCID {mcid}>> BDC\n", self.elems[element].role)
+            }
+            None => "/Artifact BMC\n".to_owned(),
+        };
+        let out = self.page();
+        out.push_str(&opening);
+        out.push_str(operators);
+        out.push_str("\nEMC\n");
     }
 
     fn font(&mut self, face: Face) -> &mut Font {
@@ -138,6 +236,7 @@ impl Doc {
 
     fn new_page(&mut self) {
         self.pages.push(String::new());
+        self.marks.push(Vec::new());
         self.y = PAGE_H - MARGIN;
     }
 
@@ -160,10 +259,9 @@ impl Doc {
                 encoded,
             )
         };
-        let _ = writeln!(
-            self.page(),
+        self.marked(&format!(
             "BT /{name} {size:.1} Tf {x:.2} {y:.2} Td {encoded} Tj ET"
-        );
+        ));
     }
 
     /// Breaks a paragraph into lines that fit `width`.
@@ -202,15 +300,26 @@ impl Doc {
         lines
     }
 
+    /// A paragraph (`P`) per line of the text, wrapped to the width.
     fn paragraph(&mut self, text: &str, face: Face, size: f32, indent: f32) {
+        self.block("P", text, face, size, indent);
+    }
+
+    fn block(&mut self, role: &'static str, text: &str, face: Face, size: f32, indent: f32) {
         let leading = size * 1.4;
         for source_line in printable(text).split('\n') {
-            for line in self.wrap(source_line, face, size, TEXT_W - indent) {
-                self.ensure(leading);
-                self.y -= leading;
-                let y = self.y;
-                self.text_at(MARGIN + indent, y, face, size, &line);
+            let lines = self.wrap(source_line, face, size, TEXT_W - indent);
+            if lines.is_empty() {
+                continue;
             }
+            self.tagged(role, None, |doc| {
+                for line in lines {
+                    doc.ensure(leading);
+                    doc.y -= leading;
+                    let y = doc.y;
+                    doc.text_at(MARGIN + indent, y, face, size, &line);
+                }
+            });
         }
     }
 
@@ -218,30 +327,83 @@ impl Doc {
         self.y -= points;
     }
 
-    fn heading(&mut self, text: &str, size: f32) {
-        self.ensure(size * 3.0);
+    /// A heading of `level` (1 to 3). It never stands alone at the foot of a page: it
+    /// moves to the next one unless two lines of what follows fit below it.
+    fn heading(&mut self, text: &str, level: u8) {
+        let (role, size) = match level {
+            1 => ("H1", 18.0),
+            2 => ("H2", 14.0),
+            _ => ("H3", 11.5),
+        };
+        let lines = self
+            .wrap(&printable(text), Face::Bold, size, TEXT_W)
+            .len()
+            .max(1);
+        #[allow(clippy::cast_precision_loss)]
+        let height = size * 1.1 + lines as f32 * size * 1.4 + size * 0.3 + 2.0 * 14.0;
+        self.ensure(height);
         self.gap(size * 0.8);
-        self.paragraph(text, Face::Bold, size, 0.0);
+        self.block(role, text, Face::Bold, size, 0.0);
         self.gap(size * 0.3);
     }
 
-    /// Label and value in two columns.
+    /// Label and value in two columns, as a table whose rows are headed by their label.
+    /// A value too long for the line beside its label goes on lines of its own below it.
     fn pairs(&mut self, rows: &[(String, String)]) {
         let size = 10.0;
+        let leading = size * 1.5;
+        self.group("Table");
         for (label, value) in rows {
-            self.ensure(size * 1.5);
-            self.y -= size * 1.5;
-            let y = self.y;
-            self.text_at(MARGIN, y, Face::Regular, size, &printable(label));
+            let label = printable(label);
             let value = printable(value);
-            let width = self.font(Face::Bold).width(&value, size);
-            self.text_at(MARGIN + TEXT_W - width, y, Face::Bold, size, &value);
+            let label_w = self.font(Face::Regular).width(&label, size);
+            let value_w = self.font(Face::Bold).width(&value, size);
+            self.group("TR");
+            let beside = label_w + value_w + 12.0 <= TEXT_W;
+            self.ensure(if beside { leading } else { 2.0 * leading });
+            self.y -= leading;
+            let y = self.y;
+            let header = self.tagged("TH", None, |doc| {
+                doc.text_at(MARGIN, y, Face::Regular, size, &label);
+                doc.leaf
+            });
+            if let Some(header) = header {
+                self.elems[header].attributes = Some("<< /O /Table /Scope /Row >>");
+            }
+            if beside {
+                self.tagged("TD", None, |doc| {
+                    doc.text_at(MARGIN + TEXT_W - value_w, y, Face::Bold, size, &value);
+                });
+            } else {
+                let lines = self.wrap(&value, Face::Bold, size, TEXT_W - 12.0);
+                self.tagged("TD", None, |doc| {
+                    for line in lines {
+                        doc.ensure(leading);
+                        doc.y -= leading;
+                        let y = doc.y;
+                        doc.text_at(MARGIN + 12.0, y, Face::Bold, size, &line);
+                    }
+                });
+            }
+            self.close();
         }
+        self.close();
     }
 
     /// Horizontal bars, one per label, the value printed at the end.
     fn bar_chart(&mut self, title: &str, bars: &[Bar]) {
-        self.heading(title, 12.0);
+        self.heading(title, 3);
+        let alt = format!(
+            "{title}: {}",
+            bars.iter()
+                .map(|bar| format!("{} {}", printable(&bar.label), bar.value_text()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        self.tagged("Figure", Some(alt), |doc| doc.bars(bars));
+    }
+
+    fn bars(&mut self, bars: &[Bar]) {
         let scale = BarScale::of(bars);
         let size = 8.5;
         let label_w = 190.0;
@@ -265,13 +427,12 @@ impl Doc {
             let (start, length) = scale.extent(bar.value, f64::from(bar_w));
             #[allow(clippy::cast_possible_truncation)]
             let (start, length) = (start as f32, (length as f32).max(0.5));
-            let _ = writeln!(
-                self.page(),
+            self.marked(&format!(
                 "{BAR_RGB} rg {:.2} {:.2} {:.2} 10 re f 0 g",
                 MARGIN + label_w + start,
                 y - 2.0,
                 length
-            );
+            ));
             let value = bar.value_text();
             self.text_at(
                 MARGIN + label_w + start + length + 4.0,
@@ -286,12 +447,24 @@ impl Doc {
     /// Columns per day (or per week when the procedure ran long), with the first and last
     /// date under the axis and the highest value beside it.
     fn column_chart(&mut self, title: &str, days: &[Day], t: &Texts) {
-        self.heading(title, 12.0);
+        self.heading(title, 3);
         let columns = columns_of(days, t);
-        let height = 120.0;
-        self.ensure(height + 30.0);
-        let base = self.y - height;
         let max = columns.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+        let alt = match (columns.first(), columns.last()) {
+            (Some(first), Some(last)) => {
+                format!("{title}: {} – {}, {} {max}", first.0, last.0, t.chart_max)
+            }
+            _ => title.to_owned(),
+        };
+        self.tagged("Figure", Some(alt), |doc| doc.columns(&columns, max, t));
+    }
+
+    fn columns(&mut self, columns: &[(String, u64)], max: u64, t: &Texts) {
+        let height = 120.0;
+        self.ensure(height + 42.0);
+        // Room above the columns for the line naming the highest value.
+        self.y -= 12.0;
+        let base = self.y - height;
         #[allow(clippy::cast_precision_loss)]
         let step = TEXT_W / columns.len().max(1) as f32;
         for (index, (_, value)) in columns.iter().enumerate() {
@@ -299,17 +472,15 @@ impl Doc {
             let h = (*value as f32 / max as f32) * (height - 10.0);
             #[allow(clippy::cast_precision_loss)]
             let x = MARGIN + index as f32 * step;
-            let _ = writeln!(
-                self.page(),
+            self.marked(&format!(
                 "{BAR_RGB} rg {x:.2} {base:.2} {:.2} {h:.2} re f 0 g",
                 (step * 0.8).max(0.5)
-            );
+            ));
         }
-        let _ = writeln!(
-            self.page(),
+        self.marked(&format!(
             "0.5 w {MARGIN:.2} {base:.2} m {:.2} {base:.2} l S",
             MARGIN + TEXT_W
-        );
+        ));
         let label_y = base - 12.0;
         if let (Some(first), Some(last)) = (columns.first(), columns.last()) {
             self.text_at(MARGIN, label_y, Face::Regular, 8.0, &first.0);
@@ -327,7 +498,8 @@ impl Doc {
         self.y = label_y - 6.0;
     }
 
-    /// Page numbers, once the page count is known.
+    /// Page numbers, once the page count is known: artifacts (a pagination line is not
+    /// part of the text a screen reader reads).
     fn footers(&mut self, line: &str) {
         let total = self.pages.len();
         for index in 0..total {
@@ -335,7 +507,8 @@ impl Doc {
             let encoded = self.fonts[0].encode(&text);
             let _ = writeln!(
                 self.pages[index],
-                "0.35 g BT /F1 8 Tf {MARGIN:.2} 36 Td {encoded} Tj ET 0 g"
+                "/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n\
+                 0.35 g BT /F1 8 Tf {MARGIN:.2} 36 Td {encoded} Tj ET 0 g\nEMC"
             );
         }
     }
@@ -373,35 +546,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     let t = job.lang.texts();
     let mut doc = Doc::new()?;
 
-    doc.paragraph(&job.instance_name, Face::Regular, 10.0, 0.0);
-    doc.heading(&format!("{}: {}", t.report_title, header.title), 18.0);
-    doc.paragraph(
-        &format!("{} {}", t.report_as_of, report::date(t, chrono::Utc::now())),
-        Face::Regular,
-        10.0,
-        0.0,
-    );
-    if let Some(paper) = &header.council {
-        doc.paragraph(
-            &format!("{} {} – {}", t.council_paper, paper.reference, paper.title),
-            Face::Regular,
-            10.0,
-            0.0,
-        );
-    }
-    doc.gap(6.0);
-    doc.paragraph(&header.summary, Face::Regular, 10.5, 0.0);
-    doc.paragraph(&header.url, Face::Regular, 9.0, 0.0);
-
-    doc.heading(t.report_procedure, 14.0);
-    doc.pairs(&report::procedure_rows(t, &header));
-    doc.heading(t.report_participation, 14.0);
-    doc.pairs(&report::participation_rows(t, &header));
-    if !header.timeline.is_empty() {
-        doc.column_chart(t.chart_timeline, &header.timeline, t);
-    }
-
-    // The ranking, read in batches like every other export; the charts come before it.
+    // The ranking first, read in batches like every other export: the summary names its head.
     let authors = authors(db, job.scope.procedure.id).await?;
     let mut proposals = super::Proposals::open(db, &job.scope, &authors, &job.public_url).await?;
     let mut top: Vec<Bar> = Vec::new();
@@ -422,6 +567,44 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         }
         sink.batch_done(done, total).await?;
     }
+
+    // Page 1: the summary for the council.
+    doc.paragraph(&job.instance_name, Face::Bold, 11.0, 0.0);
+    doc.heading(&format!("{}: {}", t.report_title, header.title), 1);
+    doc.paragraph(
+        &format!("{} {}", t.report_as_of, report::date(t, chrono::Utc::now())),
+        Face::Regular,
+        10.0,
+        0.0,
+    );
+    if let Some(paper) = &header.council {
+        doc.paragraph(
+            &format!("{} {} – {}", t.council_paper, paper.reference, paper.title),
+            Face::Regular,
+            10.0,
+            0.0,
+        );
+    }
+    doc.heading(t.report_summary, 2);
+    doc.paragraph(&header.summary, Face::Regular, 10.5, 0.0);
+    doc.gap(4.0);
+    doc.pairs(&report::summary_rows(t, &header));
+    doc.gap(4.0);
+    for sentence in report::summary_sentences(t, &header, ranked.iter().find(|p| p.rank.is_some()))
+    {
+        doc.paragraph(&sentence, Face::Regular, 10.5, 0.0);
+        doc.gap(3.0);
+    }
+    doc.paragraph(&header.url, Face::Regular, 9.0, 0.0);
+
+    doc.new_page();
+    doc.heading(t.report_procedure, 2);
+    doc.pairs(&report::procedure_rows(t, &header));
+    doc.heading(t.report_participation, 2);
+    doc.pairs(&report::participation_rows(t, &header));
+    if !header.timeline.is_empty() {
+        doc.column_chart(t.chart_timeline, &header.timeline, t);
+    }
     if !top.is_empty() {
         doc.bar_chart(t.chart_top, &top);
     }
@@ -430,10 +613,10 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     }
 
     doc.new_page();
-    doc.heading(t.report_ranking, 14.0);
+    doc.heading(t.report_ranking, 2);
     doc.paragraph(report::ranking_note(t, &header), Face::Regular, 9.5, 0.0);
     for p in &ranked {
-        doc.heading(&report::proposal_heading(t, p), 11.0);
+        doc.heading(&report::proposal_heading(t, p), 3);
         doc.paragraph(
             &report::proposal_meta(t, &header, p),
             Face::Regular,
@@ -449,16 +632,16 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         }
     }
 
-    doc.heading(t.report_moderation, 14.0);
+    doc.heading(t.report_moderation, 2);
     doc.pairs(&report::moderation_rows(db, t, &header, job.scope.procedure.id).await?);
 
-    doc.heading(t.report_method, 14.0);
+    doc.heading(t.report_method, 2);
     for paragraph in t.report_method_note {
         doc.paragraph(paragraph, Face::Regular, 9.5, 0.0);
         doc.gap(4.0);
     }
 
-    doc.heading(t.report_files, 14.0);
+    doc.heading(t.report_files, 2);
     doc.paragraph(t.report_files_note, Face::Regular, 9.5, 0.0);
     for file in &job.hashes {
         doc.gap(3.0);
@@ -509,8 +692,14 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
     let mut offsets: Vec<usize> = Vec::new();
     let page_count = doc.pages.len();
     // Objects: 1 catalog, 2 pages, 3 info, 4..=13 the two fonts (5 each), then a page and
-    // its content per page.
+    // its content per page, then the structure tree root, one object per structure
+    // element, the parent tree and the XMP metadata.
     let first_page = 14;
+    let page_ref = |index: usize| first_page + 2 * index;
+    let struct_root = first_page + 2 * page_count;
+    let elem_ref = |index: usize| struct_root + 1 + index;
+    let parent_tree = struct_root + 1 + doc.elems.len();
+    let metadata = parent_tree + 1;
     let object = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
         offsets.push(out.len());
         let number = offsets.len();
@@ -529,13 +718,14 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
         &mut out,
         &mut offsets,
         format!(
-            "<< /Type /Catalog /Pages 2 0 R /Lang ({}) /ViewerPreferences << /DisplayDocTitle true >> >>",
+            "<< /Type /Catalog /Pages 2 0 R /Lang ({}) /ViewerPreferences << /DisplayDocTitle true >> \
+             /MarkInfo << /Marked true >> /StructTreeRoot {struct_root} 0 R /Metadata {metadata} 0 R >>",
             lang.code()
         )
         .as_bytes(),
     );
     let kids: Vec<String> = (0..page_count)
-        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .map(|i| format!("{} 0 R", page_ref(i)))
         .collect();
     object(
         &mut out,
@@ -627,14 +817,15 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
             ),
         );
     }
-    for page in &doc.pages {
+    for (index, page) in doc.pages.iter().enumerate() {
         let number = offsets.len() + 1;
         object(
             &mut out,
             &mut offsets,
             format!(
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] \
-                 /Resources << /Font << /F1 4 0 R /F2 9 0 R >> >> /Contents {} 0 R >>",
+                 /Resources << /Font << /F1 4 0 R /F2 9 0 R >> >> /Contents {} 0 R \
+                 /StructParents {index} /Tabs /S >>",
                 number + 1
             )
             .as_bytes(),
@@ -645,6 +836,66 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
             &stream("/Filter /FlateDecode", &deflate(page.as_bytes())?),
         );
     }
+    // The tag tree: its root, the elements in document order, and for each page the
+    // element of each of its marked-content sequences.
+    object(
+        &mut out,
+        &mut offsets,
+        format!(
+            "<< /Type /StructTreeRoot /K [{} 0 R] /ParentTree {parent_tree} 0 R \
+             /ParentTreeNextKey {page_count} >>",
+            elem_ref(0)
+        )
+        .as_bytes(),
+    );
+    for (index, elem) in doc.elems.iter().enumerate() {
+        let parent = if index == 0 {
+            struct_root
+        } else {
+            elem_ref(elem.parent)
+        };
+        let mut kids: Vec<String> = elem
+            .children
+            .iter()
+            .map(|child| format!("{} 0 R", elem_ref(*child)))
+            .collect();
+        kids.extend(elem.marked.iter().map(|(page, mcid)| {
+            format!("<< /Type /MCR /Pg {} 0 R /MCID {mcid} >>", page_ref(*page))
+        }));
+        let mut body = format!(
+            "<< /Type /StructElem /S /{} /P {parent} 0 R /K [{}]",
+            elem.role,
+            kids.join(" ")
+        );
+        if let Some(alt) = &elem.alt {
+            let _ = write!(body, " /Alt {}", text_string(alt));
+        }
+        if let Some(attributes) = elem.attributes {
+            let _ = write!(body, " /A {attributes}");
+        }
+        body.push_str(" >>");
+        object(&mut out, &mut offsets, body.as_bytes());
+    }
+    let mut nums = String::new();
+    for (page, elements) in doc.marks.iter().enumerate() {
+        let refs: Vec<String> = elements
+            .iter()
+            .map(|element| format!("{} 0 R", elem_ref(*element)))
+            .collect();
+        let _ = write!(nums, "{page} [{}] ", refs.join(" "));
+    }
+    object(
+        &mut out,
+        &mut offsets,
+        format!("<< /Nums [{nums}] >>").as_bytes(),
+    );
+    let xmp = xmp_metadata(title, lang);
+    object(
+        &mut out,
+        &mut offsets,
+        &stream("/Type /Metadata /Subtype /XML", xmp.as_bytes()),
+    );
+
     let xref = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
     for offset in &offsets {
@@ -657,6 +908,28 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
     );
     out.extend_from_slice(table.as_bytes());
     Ok(out)
+}
+
+/// The document's XMP metadata: title, language, and the PDF/UA-1 identification.
+fn xmp_metadata(title: &str, lang: Lang) -> String {
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+         <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
+         <dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n\
+         <dc:format>application/pdf</dc:format>\n\
+         <pdf:Producer>Mitreden</pdf:Producer>\n\
+         <pdfuaid:part>1</pdfuaid:part>\n\
+         </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
+        lang.code()
+    )
 }
 
 /// The map from glyph ids back to characters, so text can be searched and copied.

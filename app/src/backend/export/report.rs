@@ -50,6 +50,75 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
     rows
 }
 
+/// The summary page's figures: the period and the main counts.
+pub fn summary_rows(t: &Texts, header: &Header) -> Vec<Row> {
+    let f = &header.figures;
+    let mut rows = Vec::new();
+    if let (Some((_, starts, _)), Some((_, _, ends))) =
+        (header.phases.first(), header.phases.last())
+    {
+        rows.push((
+            t.summary_period.to_owned(),
+            format!("{} – {}", date(t, *starts), last_day(t, *ends)),
+        ));
+    }
+    rows.extend(
+        [
+            (t.fig_participants, f.participants),
+            (t.fig_proposals, f.proposals),
+            (t.fig_comments, f.comments),
+            (t.fig_votes, f.votes),
+        ]
+        .into_iter()
+        .map(|(label, value)| (label.to_owned(), value.to_string())),
+    );
+    rows
+}
+
+/// The result in a few sentences: which proposal leads, and what the council decided.
+pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>) -> Vec<String> {
+    let mut sentences = Vec::new();
+    match first {
+        Some(p) => {
+            let figure = match header.rule {
+                VoteRule::Rating => Bar {
+                    label: String::new(),
+                    value: p.score,
+                }
+                .value_text(),
+                VoteRule::Support { .. } => p.support.to_string(),
+            };
+            let unit = match header.rule {
+                VoteRule::Rating => t.votes_score,
+                VoteRule::Support { .. } => {
+                    t.supports(u32::try_from(p.support).unwrap_or(u32::MAX))
+                }
+            };
+            sentences.push(format!(
+                "{} #{} {}{}{} ({}: {figure}).",
+                t.summary_first, p.id, t.quote_open, p.title, t.quote_close, unit
+            ));
+        }
+        None => sentences.push(t.summary_no_proposals.to_owned()),
+    }
+    let decided: Vec<String> = header
+        .outcomes
+        .iter()
+        .filter(|o| o.count > 0)
+        .map(|o| format!("{} {}", t.outcome(o.outcome), o.count))
+        .collect();
+    if decided.is_empty() {
+        sentences.push(t.summary_no_outcome.to_owned());
+    } else {
+        sentences.push(format!(
+            "{}: {}.",
+            t.results_outcomes_title,
+            decided.join(" · ")
+        ));
+    }
+    sentences
+}
+
 pub fn participation_rows(t: &Texts, header: &Header) -> Vec<Row> {
     let f = &header.figures;
     [
