@@ -50,6 +50,7 @@ const TEXT = {
     hide: 'Ausblenden',
     decisionSaved: 'Die Entscheidung ist gespeichert',
     newProcedure: 'Neues Verfahren',
+    manage: 'Verfahren verwalten',
     saved: 'Das Verfahren ist gespeichert',
     publish: 'Veröffentlichen',
     published: 'Das Verfahren ist veröffentlicht.',
@@ -87,6 +88,7 @@ const TEXT = {
     hide: 'Hide',
     decisionSaved: 'The decision is saved',
     newProcedure: 'New procedure',
+    manage: 'Manage procedures',
     saved: 'The procedure has been saved',
     publish: 'Publish',
     published: 'The procedure has been published.',
@@ -377,14 +379,12 @@ describe('a planner, from sign-in to a published procedure and a recorded outcom
       const lastDay = lang === 'de'
         ? `${last.getUTCDate()}. ${t.months[last.getUTCMonth()]} ${last.getUTCFullYear()}`
         : `${last.getUTCDate()} ${t.months[last.getUTCMonth()]} ${last.getUTCFullYear()}`;
-      const facts = page.locator('.facts');
+      const facts = page.locator('.facts').first();
       await facts.locator(`dt:has-text("${t.proposalsUntil}")`).waitFor();
       assert.match(await facts.innerText(), new RegExp(lastDay), 'the deadline is the last day entered');
 
-      // The finished demo procedure's results: an outcome for one proposal.
-      await page.goBack();
-      await page.waitForURL(/\/verwaltung\/verfahren/);
-      await settled(session);
+      // Back to the procedures by the header link; the finished demo procedure's results.
+      await clickTo(session, page.locator(`.site-header__account a:has-text("${t.manage}")`), /\/verwaltung\/verfahren$/);
       const finished = page.locator('tr', { hasText: 'Spielplätze im Stadtteil Nord' });
       await clickTo(session, finished.locator(`a:has-text("${t.results}")`), /\/verwaltung\/verfahren\/spielplaetze-nord\/ergebnisse/);
       const form = page.locator('form.outcome-form').last();

@@ -1,0 +1,89 @@
+// Refused forms, with and without JavaScript: every value typed stays (never a password),
+// the error stands next to its field and is linked to it, a summary above the form links to
+// the field, and the page in that state passes axe. Each walk starts on the page before the
+// form and reaches the form by clicking.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  axeViolations, launchBrowser, newPage, signedIn, startServer, waitForHydration,
+} from './support.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function refusedStateIsAccessible(page, field, js) {
+  const input = page.locator(`#field-${field}`);
+  assert.equal(await input.getAttribute('aria-invalid'), 'true');
+  const described = await input.getAttribute('aria-describedby');
+  assert.ok(described?.split(' ').includes(`field-${field}-error`), `aria-describedby: ${described}`);
+  assert.ok((await page.locator(`#field-${field}-error`).innerText()).trim().length > 0);
+  await page.locator(`.error-summary a[href="#field-${field}"]`).waitFor();
+  // axe runs as a script: in the walk without JavaScript the same markup is not scanned again.
+  if (js) assert.deepEqual(await axeViolations(page), []);
+}
+
+describe('a refused registration keeps what was typed', () => {
+  for (const js of [true, false]) {
+    test(`${js ? 'with' : 'without'} JavaScript`, async () => {
+      const { context, page, problems } = await newPage(browser, server.baseUrl, { javaScriptEnabled: js, bypassCSP: true });
+      await page.goto(`${server.baseUrl}/`);
+      if (js) await waitForHydration(page);
+      await page.click('.site-header__account a:has-text("Registrieren")');
+      await page.waitForURL(/\/registrieren/);
+      if (js) await waitForHydration(page);
+      await page.fill('#field-email', 'erika@example.org');
+      await page.fill('#field-display_name', 'Erika Muster');
+      await page.fill('#field-password', 'kurz');
+      await page.check('#field-accept_terms');
+      await page.click('main button[type="submit"]');
+      await page.locator('#field-password-error').waitFor();
+      if (js) await waitForHydration(page);
+      assert.equal(await page.inputValue('#field-email'), 'erika@example.org');
+      assert.equal(await page.inputValue('#field-display_name'), 'Erika Muster');
+      assert.equal(await page.inputValue('#field-password'), '', 'never a password back');
+      assert.ok(!page.url().includes('kurz'), 'the password is not in the address');
+      await refusedStateIsAccessible(page, 'password', js);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+});
+
+describe('a refused proposal keeps what was typed', () => {
+  for (const js of [true, false]) {
+    test(`${js ? 'with' : 'without'} JavaScript`, async () => {
+      const { context, page, problems } = await signedIn(browser, server.baseUrl, 'bewohnerin@mitreden.test', {
+        javaScriptEnabled: js, bypassCSP: true,
+      });
+      await page.click('.procedure-card a:has-text("Radverkehrskonzept 2030")');
+      await page.waitForURL(/\/verfahren\/radverkehr-2030/);
+      if (js) await waitForHydration(page);
+      await page.click('a:has-text("Vorschlag einreichen")');
+      await page.waitForURL(/\/vorschlag-neu$/);
+      if (js) await waitForHydration(page);
+      const body = 'Eine längere Beschreibung, die nach dem Fehler noch da sein muss.';
+      await page.fill('#field-title', 'Ab');
+      await page.fill('#field-body', body);
+      await page.fill('#field-location', 'Am Markt');
+      await page.click('main button[type="submit"]:has-text("Vorschlag einreichen")');
+      await page.locator('#field-title-error').waitFor();
+      if (js) await waitForHydration(page);
+      assert.equal(await page.inputValue('#field-title'), 'Ab');
+      assert.equal(await page.inputValue('#field-body'), body);
+      assert.equal(await page.inputValue('#field-location'), 'Am Markt');
+      await refusedStateIsAccessible(page, 'title', js);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+});
