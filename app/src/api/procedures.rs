@@ -135,3 +135,29 @@ pub async fn publish_procedure(slug: String, publish: String) -> Result<(), AppE
         .await,
     )
 }
+
+/// "Tell me when it starts" (`notify` = "1") or not any more ("0").
+#[server(prefix = "/api", endpoint = "set_start_notice")]
+pub async fn set_start_notice(slug: String, notify: String) -> Result<(), AppError> {
+    use crate::backend::{service::start_notice, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let status = if notify == "1" {
+                start_notice::request(&state.db, &user, &slug, chrono::Utc::now()).await?;
+                "start_notice_on"
+            } else {
+                start_notice::cancel(&state.db, &user, &slug).await?;
+                "start_notice_off"
+            };
+            super::account::done(&format!(
+                "/verfahren/{}?status={status}#termine",
+                slug.as_str()
+            ))
+        }
+        .await,
+    )
+}

@@ -190,6 +190,10 @@ pub struct ProcedureDetail {
     pub council: Option<super::results::CouncilPaper>,
     #[serde(default)]
     pub outcomes: Vec<super::results::OutcomeCount>,
+    /// Upcoming procedures, for a signed-in viewer: whether they asked to be mailed when it
+    /// starts. `None` otherwise.
+    #[serde(default)]
+    pub start_notice: Option<bool>,
 }
 
 /// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase

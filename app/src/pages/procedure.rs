@@ -1,16 +1,62 @@
 //! A procedure's public page: what it is about, who is responsible, and its schedule.
 
-use crate::api::procedures::get_procedure;
+use crate::api::procedures::{SetStartNotice, get_procedure};
 use crate::components::council::CouncilSummary;
 use crate::components::error_view::ErrorPage;
+use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
 use crate::i18n::{T, use_i18n};
+use crate::model::path::with_return;
 use crate::model::procedure::ProcedureDetail;
+use crate::model::procedure::ProcedureState;
 use crate::model::proposal::ProposalListing;
 use crate::pages::proposals::{ProposalsSection, listing_resource};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+
+/// "Tell me when it starts", on an upcoming procedure: a button for signed-in people, the
+/// way to sign in (and back) for everyone else.
+#[component]
+fn StartNotice(slug: String, requested: Option<bool>) -> impl IntoView {
+    let error = posted_error::<SetStartNotice>();
+    let status = status();
+    let notice = move || {
+        status.get().and_then(|status| match status.as_str() {
+            "start_notice_on" => Some(view! { <Notice text=|t| t.start_notice_on /> }),
+            "start_notice_off" => Some(view! { <Notice text=|t| t.start_notice_off info=true /> }),
+            _ => None,
+        })
+    };
+    let control = match requested {
+        None => {
+            let href = with_return("/anmelden", &format!("/verfahren/{slug}#termine"));
+            view! { <p><a href=href><T k=|t| t.start_notice_sign_in /></a></p> }.into_any()
+        }
+        Some(requested) => view! {
+            {requested.then(|| view! { <p><T k=|t| t.start_notice_requested /></p> })}
+            <form method="post" action=SetStartNotice::PATH>
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="notify" value=if requested { "0" } else { "1" } />
+                <button type="submit" class=if requested { "button--quiet" } else { "" }>
+                    {move || {
+                        let t = use_i18n().t();
+                        if requested { t.start_notice_cancel } else { t.start_notice_request }
+                    }}
+                </button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="start-notice">
+            {notice}
+            <ErrorAlert error />
+            {control}
+        </div>
+    }
+}
 
 #[component]
 pub fn ProcedurePage() -> impl IntoView {
@@ -73,6 +119,8 @@ fn Detail(
     let ledger_href = format!("/verfahren/{}/moderation", summary.slug);
     let results_href = format!("/verfahren/{}/ergebnisse", summary.slug);
     let results_public = detail.results_public;
+    let start_notice = (summary.state == ProcedureState::Upcoming && !draft)
+        .then(|| view! { <StartNotice slug=summary.slug.clone() requested=detail.start_notice /> });
     view! {
         <Title text=title.clone() />
         <article class="container procedure">
@@ -97,10 +145,11 @@ fn Detail(
             <div class="procedure__layout">
                 <div class="prose" inner_html=detail.description_html></div>
                 <aside class="procedure__aside">
-                    <section class="card" aria-labelledby="schedule-heading">
+                    <section class="card" id="termine" aria-labelledby="schedule-heading">
                         <h2 id="schedule-heading"><T k=|t| t.schedule /></h2>
                         <ScheduleFacts procedure=summary.clone() />
                         <ol class="timeline">{phases}</ol>
+                        {start_notice}
                     </section>
                     <section class="card" aria-labelledby="contact-heading">
                         <h2 id="contact-heading"><T k=|t| t.contact /></h2>

@@ -5,7 +5,7 @@ use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId
 use app::backend::service::comment::{self, NewComment};
 use app::backend::service::procedure::{NewPhase, NewProcedure};
 use app::backend::service::vote::VoteState;
-use app::backend::service::{follow, procedure, proposal, vote};
+use app::backend::service::{follow, procedure, proposal, start_notice, vote};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::model::idempotency::IdempotencyKey;
@@ -245,6 +245,27 @@ pub fn api() -> Api {
             Doc::new(tag, "Stop following a proposal")
                 .signed_in()
                 .empty(204, "Not following."),
+        )
+        .op(
+            "put",
+            "/procedures/{slug}/start-notice",
+            put(request_start_notice),
+            Doc::new(
+                tag,
+                "Be mailed once when an upcoming procedure starts (verified residents)",
+            )
+            .signed_in()
+            .empty(204, "Requested.")
+            .errors(&[403, 404, 422]),
+        )
+        .op(
+            "delete",
+            "/procedures/{slug}/start-notice",
+            delete(cancel_start_notice),
+            Doc::new(tag, "Take back the request to be mailed when a procedure starts")
+                .signed_in()
+                .empty(204, "Not requested.")
+                .errors(&[404]),
         )
 }
 
@@ -657,5 +678,23 @@ async fn unfollow_proposal(
     PathId(id): PathId,
 ) -> ApiResult<impl IntoResponse> {
     follow::unfollow(&state.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn request_start_notice(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    start_notice::request(&state.db, &user, &slug(&slug_param)?, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn cancel_start_notice(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    start_notice::cancel(&state.db, &user, &slug(&slug_param)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

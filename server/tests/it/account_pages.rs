@@ -115,13 +115,27 @@ async fn a_form_error_comes_back_translated_and_marks_the_field() {
     assert!(page.body.contains(r#"id="field-email""#));
     assert!(page.body.contains(r#"aria-invalid="true""#));
     // The error is next to its field and linked to it, and summarised with a link to it.
-    assert!(page.body.contains(r#"id="field-email-error""#), "{}", page.body);
-    assert!(page.body.contains(r#"aria-describedby="field-email-error""#));
+    assert!(
+        page.body.contains(r#"id="field-email-error""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"aria-describedby="field-email-error""#)
+    );
     assert!(page.body.contains(r##"href="#field-email""##));
     // What was typed comes back, never the password.
     assert!(back.contains("__form="), "{back}");
-    assert!(!back.contains(PASSWORD) && !back.contains("password"), "{back}");
-    assert!(page.body.contains(r#"value="keine-adresse""#), "{}", page.body);
+    assert!(
+        !back.contains(PASSWORD) && !back.contains("password"),
+        "{back}"
+    );
+    assert!(
+        page.body.contains(r#"value="keine-adresse""#),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(r#"value="Anna""#));
     assert!(!page.body.contains(PASSWORD));
     assert_eq!(app.mail_count().await, 0);

@@ -22,3 +22,4 @@ mod planning;
 mod procedures;
 mod results;
 mod server_fns;
+mod start_notices;

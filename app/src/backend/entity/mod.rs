@@ -15,5 +15,6 @@ pub mod phase;
 pub mod procedure;
 pub mod proposal;
 pub mod report;
+pub mod start_notice;
 pub mod user;
 pub mod vote;

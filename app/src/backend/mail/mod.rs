@@ -23,6 +23,7 @@ pub enum Template {
     ProposalStatus,
     Digest,
     ModerationDecision,
+    ProcedureStarted,
 }
 
 impl Template {
@@ -38,6 +39,7 @@ impl Template {
             Self::ProposalStatus => "proposal_status",
             Self::Digest => "digest",
             Self::ModerationDecision => "moderation_decision",
+            Self::ProcedureStarted => "procedure_started",
         }
     }
 
@@ -66,6 +68,12 @@ impl Template {
             }
             (Self::ModerationDecision, Lang::En) => {
                 include_str!("templates/moderation_decision.en.txt")
+            }
+            (Self::ProcedureStarted, Lang::De) => {
+                include_str!("templates/procedure_started.de.txt")
+            }
+            (Self::ProcedureStarted, Lang::En) => {
+                include_str!("templates/procedure_started.en.txt")
             }
         }
     }
@@ -221,6 +229,7 @@ mod tests {
             Template::ProposalStatus,
             Template::Digest,
             Template::ModerationDecision,
+            Template::ProcedureStarted,
         ] {
             for lang in Lang::ALL {
                 let mail = render(template, lang, &vars);

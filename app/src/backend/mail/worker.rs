@@ -197,7 +197,18 @@ pub async fn run(
 ) {
     tokio::pin!(shutdown);
     let mut last_digest_pass: Option<std::time::Instant> = None;
+    let mut last_start_pass: Option<std::time::Instant> = None;
     loop {
+        if last_start_pass.is_none_or(|at| at.elapsed() >= START_PASS_EVERY) {
+            last_start_pass = Some(std::time::Instant::now());
+            match crate::backend::service::start_notice::announce_started(&db, &site, Utc::now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "procedure start notices written"),
+                Err(error) => tracing::warn!(?error, "start notice pass failed"),
+            }
+        }
         if last_digest_pass.is_none_or(|at| at.elapsed() >= DIGEST_PASS_EVERY) {
             last_digest_pass = Some(std::time::Instant::now());
             match crate::backend::service::follow::send_digests(&db, &site, Utc::now()).await {
@@ -217,6 +228,8 @@ pub async fn run(
 }
 
 const DIGEST_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+/// Procedures start at midnight: a minute's delay for their notices is plenty.
+const START_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Mails not sent yet, for `/metrics` and the administration.
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {

@@ -12,6 +12,7 @@ pub mod oparl;
 pub mod procedure;
 pub mod proposal;
 pub mod results;
+pub mod start_notice;
 pub mod vote;
 
 use crate::backend::db::storage_error;

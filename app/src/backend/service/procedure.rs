@@ -78,7 +78,15 @@ pub async fn get_for(
     viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    get(db, slug, sees_drafts(viewer), now).await
+    let mut detail = get(db, slug, sees_drafts(viewer), now).await?;
+    if let Some(viewer) = viewer
+        && detail.summary.state == ProcedureState::Upcoming
+        && !detail.draft
+    {
+        let id = published_row(db, slug).await?.id;
+        detail.start_notice = Some(super::start_notice::requested(db, viewer.id, id).await?);
+    }
+    Ok(detail)
 }
 
 /// Planners see drafts; nobody else does.
@@ -132,6 +140,7 @@ pub async fn get(
         allowed: context.allowed,
         categories: context.categories,
         draft,
+        start_notice: None,
     })
 }
 
@@ -512,6 +521,14 @@ async fn context(
 /// The id of a published procedure by its slug.
 pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
     find_row(db, Key::Slug(slug), false).await.map(|row| row.id)
+}
+
+/// A published procedure's row.
+pub(crate) async fn published_row(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+) -> Result<procedure::Model, AppError> {
+    find_row(db, Key::Slug(slug), false).await
 }
 
 /// Which procedure: by id (from a proposal) or by slug (from an address).
