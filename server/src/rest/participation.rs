@@ -262,10 +262,13 @@ pub fn api() -> Api {
             "delete",
             "/procedures/{slug}/start-notice",
             delete(cancel_start_notice),
-            Doc::new(tag, "Take back the request to be mailed when a procedure starts")
-                .signed_in()
-                .empty(204, "Not requested.")
-                .errors(&[404]),
+            Doc::new(
+                tag,
+                "Take back the request to be mailed when a procedure starts",
+            )
+            .signed_in()
+            .empty(204, "Not requested.")
+            .errors(&[404]),
         )
 }
 

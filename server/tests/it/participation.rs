@@ -1087,3 +1087,90 @@ async fn voting_from_the_listing_without_javascript_returns_to_the_same_listing(
     );
     assert_tallies_match_rows(&app).await;
 }
+
+/// A post whose answer was lost is sent again with the same idempotency key: it creates
+/// nothing new. The same key with another text (a page shown again by the back button) is a
+/// new contribution.
+#[tokio::test]
+async fn a_repeated_post_with_the_same_key_writes_once() {
+    use app::backend::entity::comment;
+    let app = TestApp::new().await.with_demo().await;
+    let token = app.resident("anna@example.org").await;
+    let cookie = format!("mitreden_session={token}");
+    let target = proposal::Entity::find()
+        .filter(proposal::Column::Title.eq("Winterdienst auf Radwegen zuerst"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let key = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    let post = |body: &'static str| {
+        let form = format!(
+            "proposal_id={target}&body={}&idempotency_key={key}",
+            app::model::proposal::encode_component(body)
+        );
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.send(
+                http::Request::post("/api/add_comment")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("accept", "application/json")
+                    .header("cookie", cookie)
+                    .body(axum::body::Body::from(form))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let first = post("Bitte zuerst die Schulwege räumen.").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = post("Bitte zuerst die Schulwege räumen.").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(first.body, again.body, "the same comment's id");
+    let count = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            comment::Entity::find()
+                .filter(comment::Column::ProposalId.eq(target))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(&app).await, 1);
+    let other = post("Und die Brücken auch.").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_ne!(other.body, first.body);
+    assert_eq!(count(&app).await, 2);
+    let shown = body(&app.get(&format!("/api/v1/proposals/{target}")).await);
+    assert_eq!(
+        shown["card"]["comment_count"],
+        json!(2),
+        "the counter counts once each"
+    );
+
+    // The REST API takes the key as a header.
+    let propose = |key: &'static str| {
+        let mut request = http::Request::post("/api/v1/procedures/radverkehr-2030/proposals")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"));
+        if !key.is_empty() {
+            request = request.header("idempotency-key", key);
+        }
+        request
+            .body(axum::body::Body::from(
+                json!({ "title": "Beleuchtete Radwege im Park", "body": "Im Winter ist es um fünf dunkel." })
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    let created = app.send(propose("a1b2c3d4e5f6a7b8c9d0")).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let repeated = app.send(propose("a1b2c3d4e5f6a7b8c9d0")).await;
+    assert_eq!(body(&created)["card"]["id"], body(&repeated)["card"]["id"]);
+    let bad = app.send(propose("kurz")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&bad), "invalid_input");
+}

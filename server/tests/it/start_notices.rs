@@ -37,17 +37,28 @@ async fn a_resident_is_told_once_when_an_upcoming_procedure_starts() {
             Some(&anna),
         )
         .await;
-    assert_eq!(running.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", running.body);
+    assert_eq!(
+        running.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        running.body
+    );
     for _ in 0..2 {
-        let asked = app.json("PUT", &path, serde_json::json!({}), Some(&anna)).await;
+        let asked = app
+            .json("PUT", &path, serde_json::json!({}), Some(&anna))
+            .await;
         assert_eq!(asked.status, StatusCode::NO_CONTENT, "{}", asked.body);
     }
     assert_eq!(
-        app.json("PUT", &path, serde_json::json!({}), Some(&ben)).await.status,
+        app.json("PUT", &path, serde_json::json!({}), Some(&ben))
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.json("DELETE", &path, serde_json::json!({}), Some(&ben)).await.status,
+        app.json("DELETE", &path, serde_json::json!({}), Some(&ben))
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
 
@@ -58,7 +69,11 @@ async fn a_resident_is_told_once_when_an_upcoming_procedure_starts() {
             &[("cookie", &format!("mitreden_session={anna}"))],
         )
         .await;
-    assert!(page.body.contains("Benachrichtigung abbestellen"), "{}", page.body);
+    assert!(
+        page.body.contains("Benachrichtigung abbestellen"),
+        "{}",
+        page.body
+    );
     let visitor = app.get(&format!("/verfahren/{UPCOMING}")).await;
     assert!(visitor.body.contains("Anmelden und benachrichtigt werden"));
 
@@ -66,18 +81,25 @@ async fn a_resident_is_told_once_when_an_upcoming_procedure_starts() {
     let site = app.state.site.clone();
     let now = Utc::now();
     assert_eq!(
-        start_notice::announce_started(&app.state.db, &site, now).await.unwrap(),
+        start_notice::announce_started(&app.state.db, &site, now)
+            .await
+            .unwrap(),
         0
     );
     // The procedure starts.
     procedure::Entity::update_many()
-        .col_expr(procedure::Column::StartsAt, Expr::value(now - Duration::hours(1)))
+        .col_expr(
+            procedure::Column::StartsAt,
+            Expr::value(now - Duration::hours(1)),
+        )
         .filter(procedure::Column::Slug.eq(UPCOMING))
         .exec(&app.state.db)
         .await
         .unwrap();
     assert_eq!(
-        start_notice::announce_started(&app.state.db, &site, now).await.unwrap(),
+        start_notice::announce_started(&app.state.db, &site, now)
+            .await
+            .unwrap(),
         1
     );
     let mail = app.last_mail_to("anna@example.org").await;
@@ -85,9 +107,19 @@ async fn a_resident_is_told_once_when_an_upcoming_procedure_starts() {
     assert!(mail.body_text.contains(&format!("/verfahren/{UPCOMING}")));
     // Once only; and nobody who took it back.
     assert_eq!(
-        start_notice::announce_started(&app.state.db, &site, now).await.unwrap(),
+        start_notice::announce_started(&app.state.db, &site, now)
+            .await
+            .unwrap(),
         0
     );
-    assert_eq!(mails_to(&app, "anna@example.org").await, 2, "verification and start");
-    assert_eq!(mails_to(&app, "ben@example.org").await, 1, "verification only");
+    assert_eq!(
+        mails_to(&app, "anna@example.org").await,
+        2,
+        "verification and start"
+    );
+    assert_eq!(
+        mails_to(&app, "ben@example.org").await,
+        1,
+        "verification only"
+    );
 }

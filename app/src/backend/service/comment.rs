@@ -50,16 +50,22 @@ where
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
-    // A form sent again (its response was lost) gets the comment it already wrote.
-    if let Some(key) = &new.idempotency_key
+    // A form sent again (its response was lost) gets the comment it already wrote. The
+    // same key with another text is a new comment from a page shown again (the back
+    // button): it is written, without the key.
+    let mut key = new.idempotency_key.clone();
+    if let Some(sent) = &key
         && let Some(existing) = comment::Entity::find()
             .filter(comment::Column::AuthorId.eq(user.id))
-            .filter(comment::Column::IdempotencyKey.eq(key.as_str()))
+            .filter(comment::Column::IdempotencyKey.eq(sent.as_str()))
             .one(&txn)
             .await
             .map_err(storage_error)?
     {
-        return Ok(existing.id);
+        if existing.body == body {
+            return Ok(existing.id);
+        }
+        key = None;
     }
     let target = find(&txn, new.proposal_id).await?;
     let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
@@ -110,7 +116,7 @@ where
         edited_at: Set(None),
         deleted_at: Set(None),
         visibility: Set(intake.visibility.as_str().to_owned()),
-        idempotency_key: Set(new.idempotency_key.map(|key| key.as_str().to_owned())),
+        idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
     .insert(&txn)

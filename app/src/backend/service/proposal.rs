@@ -55,22 +55,28 @@ where
     let _gate = super::write_gate(db).await;
     let txn = db.begin().await.map_err(storage_error)?;
     lock_user(&txn, user.id).await?;
-    // A form sent again (its response was lost) gets the proposal it already wrote.
-    if let Some(key) = key
-        && let Some(existing) = proposal::Entity::find()
-            .filter(proposal::Column::AuthorId.eq(user.id))
-            .filter(proposal::Column::IdempotencyKey.eq(key.as_str()))
-            .one(&txn)
-            .await
-            .map_err(storage_error)?
-    {
-        return Ok(existing.id);
-    }
     let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
     if !context.allowed.propose {
         return Err(AppError::invalid("phase", "closed"));
     }
     let input = input.validated(&context.categories)?;
+    // A form sent again (its response was lost) gets the proposal it already wrote. The
+    // same key with another title or text is a new proposal from a page shown again (the
+    // back button): it is written, without the key.
+    let mut key = key;
+    if let Some(sent) = key
+        && let Some(existing) = proposal::Entity::find()
+            .filter(proposal::Column::AuthorId.eq(user.id))
+            .filter(proposal::Column::IdempotencyKey.eq(sent.as_str()))
+            .one(&txn)
+            .await
+            .map_err(storage_error)?
+    {
+        if existing.title == input.title && existing.body == input.body {
+            return Ok(existing.id);
+        }
+        key = None;
+    }
     let intake = moderation::intake(
         &txn,
         user,
