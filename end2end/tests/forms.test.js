@@ -42,17 +42,20 @@ describe('a refused registration keeps what was typed', () => {
       await page.waitForURL(/\/registrieren/);
       if (js) await waitForHydration(page);
       await page.fill('#field-email', 'erika@example.org');
-      await page.fill('#field-display_name', 'Erika Muster');
+      await page.fill('#field-display_name', 'E');
       await page.fill('#field-password', 'kurz');
       await page.check('#field-accept_terms');
       await page.click('main button[type="submit"]');
       await page.locator('#field-password-error').waitFor();
       if (js) await waitForHydration(page);
       assert.equal(await page.inputValue('#field-email'), 'erika@example.org');
-      assert.equal(await page.inputValue('#field-display_name'), 'Erika Muster');
+      assert.equal(await page.inputValue('#field-display_name'), 'E');
       assert.equal(await page.inputValue('#field-password'), '', 'never a password back');
       assert.ok(!page.url().includes('kurz'), 'the password is not in the address');
+      // Both problems at once, each by its field and in the summary.
+      await refusedStateIsAccessible(page, 'display_name', js);
       await refusedStateIsAccessible(page, 'password', js);
+      assert.equal(await page.locator('.error-summary li').count(), 2);
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -71,7 +74,7 @@ describe('a refused proposal keeps what was typed', () => {
       await page.click('a:has-text("Vorschlag einreichen")');
       await page.waitForURL(/\/vorschlag-neu$/);
       if (js) await waitForHydration(page);
-      const body = 'Eine längere Beschreibung, die nach dem Fehler noch da sein muss.';
+      const body = 'Zu kurz';
       await page.fill('#field-title', 'Ab');
       await page.fill('#field-body', body);
       await page.fill('#field-location', 'Am Markt');
@@ -82,6 +85,7 @@ describe('a refused proposal keeps what was typed', () => {
       assert.equal(await page.inputValue('#field-body'), body);
       assert.equal(await page.inputValue('#field-location'), 'Am Markt');
       await refusedStateIsAccessible(page, 'title', js);
+      await refusedStateIsAccessible(page, 'body', js);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -110,20 +110,29 @@ pub fn ErrorAlert(
     let i18n = use_i18n();
     move || {
         error.get().map(|error| {
-            let message = i18n.t().error(&error);
-            let linked = match &error {
-                AppError::InvalidInput { field, .. } if fields.contains(&field.as_str()) => {
-                    Some(format!("#field-{field}"))
+            let t = i18n.t();
+            let problems = error.field_problems();
+            let body = if problems.is_empty() {
+                view! { <p>{t.error(&error)}</p> }.into_any()
+            } else {
+                // Every problem, each linked to its field where the form has it.
+                let items = problems
+                    .into_iter()
+                    .map(|(field, problem)| {
+                        let message = t.invalid_input(field, problem);
+                        if fields.contains(&field) {
+                            let href = format!("#field-{field}");
+                            view! { <li><a href=href>{message}</a></li> }.into_any()
+                        } else {
+                            view! { <li>{message}</li> }.into_any()
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h2 class="error-summary__title">{t.error_summary_title}</h2>
+                    <ul class="error-summary__list">{items}</ul>
                 }
-                _ => None,
-            };
-            let body = match linked {
-                Some(href) => view! {
-                    <h2 class="error-summary__title">{i18n.t().error_summary_title}</h2>
-                    <ul class="error-summary__list"><li><a href=href>{message}</a></li></ul>
-                }
-                .into_any(),
-                None => view! { <p>{message}</p> }.into_any(),
+                .into_any()
             };
             view! {
                 <div class="alert alert--error error-summary" role="alert">{body}</div>
@@ -157,9 +166,12 @@ fn field_error(
 ) -> Signal<Option<&'static str>> {
     let i18n = use_i18n();
     Signal::derive(move || {
-        error.get().and_then(|error| match &error {
-            AppError::InvalidInput { field, .. } if field == name => Some(i18n.t().error(&error)),
-            _ => None,
+        error.get().and_then(|error| {
+            error
+                .field_problems()
+                .into_iter()
+                .find(|(field, _)| *field == name)
+                .map(|(field, problem)| i18n.t().invalid_input(field, problem))
         })
     })
 }

@@ -1011,6 +1011,11 @@ impl Texts {
         match error {
             AppError::NotFound => self.not_found_body,
             AppError::InvalidInput { field, problem } => self.invalid_input(field, problem),
+            AppError::InvalidFields { errors } => {
+                errors.first().map_or(self.error_request_failed, |p| {
+                    self.invalid_input(&p.field, &p.problem)
+                })
+            }
             AppError::Unauthenticated => self.error_unauthenticated,
             AppError::InvalidCredentials => self.error_invalid_credentials,
             AppError::Forbidden => self.error_forbidden,
@@ -1026,7 +1031,7 @@ impl Texts {
 }
 
 impl Texts {
-    fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
+    pub fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
         match (field, problem) {
             ("results", _) => self.err_results_not_yet,
             ("url", "unreachable") => self.err_oparl_unreachable,

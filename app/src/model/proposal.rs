@@ -440,22 +440,23 @@ impl ProposalInput {
     pub const BODY_MAX: usize = 20_000;
     pub const LOCATION_MAX: usize = 200;
 
-    /// Trims and checks every field; the first problem is reported with its field name.
+    /// Trims and checks every field; every field's problem is reported, by its name.
     pub fn validated(self, categories: &[String]) -> Result<Self, AppError> {
+        let mut problems = crate::error::Problems::default();
         let title = self.title.trim().to_owned();
         let body = self.body.trim().to_owned();
         let chars = |s: &str| s.chars().count();
         if chars(&title) < 3 {
-            return Err(AppError::invalid("title", "too_short"));
+            problems.note(AppError::invalid("title", "too_short"));
         }
         if chars(&title) > Self::TITLE_MAX {
-            return Err(AppError::invalid("title", "too_long"));
+            problems.note(AppError::invalid("title", "too_long"));
         }
         if chars(&body) < 10 {
-            return Err(AppError::invalid("body", "too_short"));
+            problems.note(AppError::invalid("body", "too_short"));
         }
         if chars(&body) > Self::BODY_MAX {
-            return Err(AppError::invalid("body", "too_long"));
+            problems.note(AppError::invalid("body", "too_long"));
         }
         let category = self
             .category
@@ -464,7 +465,7 @@ impl ProposalInput {
         if let Some(category) = &category
             && !categories.contains(category)
         {
-            return Err(AppError::invalid("category", "unknown"));
+            problems.note(AppError::invalid("category", "unknown"));
         }
         let location = self
             .location
@@ -474,15 +475,16 @@ impl ProposalInput {
             .as_deref()
             .is_some_and(|l| chars(l) > Self::LOCATION_MAX)
         {
-            return Err(AppError::invalid("location", "too_long"));
+            problems.note(AppError::invalid("location", "too_long"));
         }
         if [&title, &body]
             .into_iter()
             .chain(location.as_ref())
             .any(|text| text.chars().any(is_forbidden_control))
         {
-            return Err(AppError::invalid("body", "control_characters"));
+            problems.note(AppError::invalid("body", "control_characters"));
         }
+        problems.finish()?;
         Ok(Self {
             title,
             body,

@@ -119,21 +119,19 @@ impl IntoResponse for ApiError {
         let error = self.0;
         let status =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let field = match &error {
-            AppError::InvalidInput { field, .. } => Some(field.clone()),
-            _ => None,
+        // One entry per invalid field; any other error is one entry without a field.
+        let fields = error.field_problems();
+        let errors: Vec<serde_json::Value> = if fields.is_empty() {
+            vec![json!({ "code": error.code(), "detail": error.to_string(), "field": null })]
+        } else {
+            fields
+                .into_iter()
+                .map(|(field, problem)| {
+                    json!({ "code": "invalid_input", "detail": problem, "field": field })
+                })
+                .collect()
         };
-        let detail = match &error {
-            AppError::InvalidInput { problem, .. } => problem.clone(),
-            other => other.to_string(),
-        };
-        let mut response = (
-            status,
-            axum::Json(
-                json!({ "errors": [{ "code": error.code(), "detail": detail, "field": field }] }),
-            ),
-        )
-            .into_response();
+        let mut response = (status, axum::Json(json!({ "errors": errors }))).into_response();
         if let AppError::RateLimited { retry_after_secs } = error
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {

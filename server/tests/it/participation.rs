@@ -1174,3 +1174,32 @@ async fn a_repeated_post_with_the_same_key_writes_once() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_code(&bad), "invalid_input");
 }
+
+/// A proposal with several problems gets all of them at once, one entry per field, and
+/// nothing is written.
+#[tokio::test]
+async fn every_problem_of_a_proposal_is_reported_at_once() {
+    let app = TestApp::new().await.with_demo().await;
+    let token = app.resident("anna@example.org").await;
+    let before = proposal::Entity::find().count(&app.state.db).await.unwrap();
+    let refused = app
+        .json(
+            "POST",
+            "/api/v1/procedures/radverkehr-2030/proposals",
+            json!({ "title": "Ab", "body": "kurz", "category": "Gibt es nicht" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = body(&refused)["errors"].as_array().unwrap().clone();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "body", "category"]);
+    assert!(errors.iter().all(|e| e["code"] == "invalid_input"));
+    assert_eq!(
+        proposal::Entity::find().count(&app.state.db).await.unwrap(),
+        before
+    );
+}

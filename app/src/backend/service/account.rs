@@ -51,12 +51,18 @@ pub async fn register(
     input: Registration,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let email = Email::parse(&input.email)?;
-    let display_name = DisplayName::parse(&input.display_name)?;
-    let password = new_password(&input.password)?;
+    // Every field is checked, so the form can show all its problems at once.
+    let mut problems = crate::error::Problems::default();
+    let email = problems.check(Email::parse(&input.email));
+    let display_name = problems.check(DisplayName::parse(&input.display_name));
+    let password = problems.check(new_password(&input.password));
     if !input.accept_terms {
-        return Err(AppError::invalid("accept_terms", "required"));
+        problems.note(AppError::invalid("accept_terms", "required"));
     }
+    problems.finish()?;
+    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
+        return Err(AppError::Internal);
+    };
     let password_hash = hash_password(password.as_str().to_owned()).await?;
 
     let txn = db.begin().await.map_err(storage_error)?;
