@@ -326,7 +326,7 @@ async fn tidy_redirect(mut response: axum::response::Response) -> axum::response
 /// Without JavaScript a refused form post is sent back to its page with the error in the
 /// address (`__path`, `__err`). So that nobody types everything again, the values sent (never
 /// a password, a token or the idempotency key) go along as `__form`, which the page's fields
-/// read. Longer than fits an address (8,000 bytes), they are left out.
+/// read. What does not fit an address (8,000 bytes) stays behind, the longest values first.
 async fn keep_form_values(
     request: Request<axum::body::Body>,
     next: axum::middleware::Next,
@@ -368,7 +368,7 @@ async fn keep_form_values(
         return response;
     };
     let sent = String::from_utf8_lossy(&bytes);
-    let kept: Vec<&str> = sent
+    let mut kept: Vec<&str> = sent
         .split('&')
         .filter(|pair| {
             let key = pair
@@ -379,16 +379,23 @@ async fn keep_form_values(
             !key.contains("password") && !key.contains("token") && !key.contains("idempotency")
         })
         .collect();
-    let with_values = format!(
-        "{location}&__form={}",
-        app::model::proposal::encode_component(&kept.join("&"))
-    );
-    if with_values.len() <= MAX_LOCATION
-        && let Ok(value) = HeaderValue::from_str(&with_values)
-    {
-        response.headers_mut().insert(header::LOCATION, value);
+    // Too long for an address: the longest values stay behind, the short ones come back.
+    loop {
+        let with_values = format!(
+            "{location}&__form={}",
+            app::model::proposal::encode_component(&kept.join("&"))
+        );
+        if with_values.len() <= MAX_LOCATION {
+            if let Ok(value) = HeaderValue::from_str(&with_values) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            return response;
+        }
+        let Some(longest) = (0..kept.len()).max_by_key(|index| kept[*index].len()) else {
+            return response;
+        };
+        kept.swap_remove(longest);
     }
-    response
 }
 
 /// A server function whose arguments cannot be read (a required one missing, a malformed

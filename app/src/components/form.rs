@@ -144,9 +144,9 @@ pub fn ErrorAlert(
 /// What the person typed into `name` before the server refused the form (`__form`, see
 /// the server's `keep_form_values`): only while `error` holds, that is for the form the
 /// error came back for, so other forms on the page with a field of that name stay empty.
-fn typed_before(
+pub(crate) fn typed_before(
     error: Signal<Option<AppError>>,
-    name: &'static str,
+    name: &str,
     value: Option<String>,
 ) -> Option<String> {
     let query = use_query_map();
@@ -160,7 +160,7 @@ fn typed_before(
 }
 
 /// The message of an error that concerns the field `name`, if it does.
-fn field_error(
+pub(crate) fn field_error(
     error: Signal<Option<AppError>>,
     name: &'static str,
 ) -> Signal<Option<&'static str>> {
@@ -177,7 +177,7 @@ fn field_error(
 }
 
 /// Ids for `aria-describedby`: the hint (if any), then the error message (while shown).
-fn described_by(
+pub(crate) fn described_by(
     hint: Option<String>,
     error_id: String,
     message: Signal<Option<&'static str>>,

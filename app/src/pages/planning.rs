@@ -6,7 +6,8 @@ use crate::api::procedures::{
 };
 use crate::components::error_view::ErrorNotice;
 use crate::components::form::{
-    ErrorAlert, LoginPrompt, Notice, posted_error, posted_error_named, status,
+    ErrorAlert, LoginPrompt, Notice, described_by, field_error, posted_error, posted_error_named,
+    status, typed_before,
 };
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
@@ -209,13 +210,15 @@ fn Editor(
                         <label class="visually-hidden" for=first_id.clone()>
                             {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().first_day)}
                         </label>
-                        <input id=first_id type="date" name=format!("form[phases][{index}][first_day]") value=row.first_day.clone() />
+                        <input id=first_id type="date" name=format!("form[phases][{index}][first_day]")
+                            value=typed_before(error, &format!("form[phases][{index}][first_day]"), Some(row.first_day.clone())) />
                     </td>
                     <td>
                         <label class="visually-hidden" for=last_id.clone()>
                             {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().last_day)}
                         </label>
-                        <input id=last_id type="date" name=format!("form[phases][{index}][last_day]") value=row.last_day.clone() />
+                        <input id=last_id type="date" name=format!("form[phases][{index}][last_day]")
+                            value=typed_before(error, &format!("form[phases][{index}][last_day]"), Some(row.last_day.clone())) />
                     </td>
                 </tr>
             })
@@ -310,11 +313,12 @@ fn EditorField(
     let i18n = use_i18n();
     let id = format!("editor-{name}");
     let hint_id = format!("{id}-hint");
-    let described = hint.map(|_| hint_id.clone());
-    let invalid = move || {
-        matches!(error.get(), Some(AppError::InvalidInput { ref field, .. }) if field == name)
-            .then_some("true")
-    };
+    let error_id = format!("{id}-error");
+    let message = field_error(error, name);
+    let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
+    let invalid = move || message.get().map(|_| "true");
+    // After a refused post, what the planner typed (not what was saved before).
+    let value = typed_before(error, &format!("form[{name}]"), Some(value)).unwrap_or_default();
     let control = match rows {
         Some(rows) => view! {
             <textarea id=id.clone() name=format!("form[{name}]") rows=rows aria-describedby=described
@@ -330,9 +334,10 @@ fn EditorField(
         .into_any(),
     };
     view! {
-        <div class="field">
+        <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id>{move || label(i18n.t())}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            {move || message.get().map(|text| view! { <p class="field__error" id=error_id.clone()>{text}</p> })}
             {control}
         </div>
     }

@@ -264,3 +264,52 @@ async fn planners_manage_procedures_through_the_api() {
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("\"propose\":true"), "{}", public.body);
 }
+
+/// A refused procedure comes back to the editor with everything the planner typed, the
+/// error next to its field; nothing is saved.
+#[tokio::test]
+async fn a_refused_procedure_keeps_what_the_planner_typed() {
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let (first, last) = (day(3), day(30));
+    let body = editor_form(
+        "",
+        "Kein gültiger Name!",
+        "Lärmaktionsplan Nord",
+        &[(1, &first, &last)],
+    );
+    let refused = app
+        .post_form(
+            "/api/save_procedure",
+            &body,
+            &[
+                ("cookie", &session(&planner)),
+                ("referer", "http://127.0.0.1:3000/verwaltung/verfahren/neu"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FOUND, "{}", refused.body);
+    let back = refused
+        .header("location")
+        .trim_start_matches("http://127.0.0.1:3000")
+        .to_owned();
+    assert!(back.contains("__form="), "{back}");
+    let page = app.get_with(&back, &[("cookie", &session(&planner))]).await;
+    assert!(
+        page.body.contains(r#"value="Lärmaktionsplan Nord""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!(r#"value="{first}""#)));
+    assert!(page.body.contains(&format!(r#"value="{last}""#)));
+    assert!(page.body.contains(r#"id="editor-slug-error""#));
+    assert!(page.body.contains(r#"aria-invalid="true""#));
+    assert!(
+        !app.get("/api/v1/procedures?status=all")
+            .await
+            .body
+            .contains("Lärmaktionsplan Nord")
+    );
+}
