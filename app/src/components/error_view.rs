@@ -82,29 +82,33 @@ impl<T: Clone + Send + Sync + 'static> Shown<T> {
         render: impl FnOnce(T) -> V,
         first_error: impl FnOnce(AppError) -> AnyView,
     ) -> AnyView {
-        match result {
+        let (failed, value) = match result {
             Ok(value) => {
                 self.0.set_value(Some(value.clone()));
-                render(value).into_any()
+                (None, value)
             }
             Err(error) => match self.0.get_value() {
-                Some(value) => {
-                    let i18n = use_i18n();
-                    view! {
-                        <div class="alert alert--error container" role="alert">
-                            <p>
-                                {move || i18n.t().update_failed}
-                                " "
-                                {move || i18n.t().error(&error)}
-                            </p>
-                        </div>
-                        {render(value)}
-                    }
-                    .into_any()
-                }
-                None => first_error(error),
+                Some(value) => (Some(error), value),
+                None => return first_error(error),
             },
+        };
+        let i18n = use_i18n();
+        let notice = failed.map(|error| {
+            view! {
+                <div class="alert alert--error container" role="alert">
+                    <p>
+                        {move || i18n.t().update_failed}
+                        " "
+                        {move || i18n.t().error(&error)}
+                    </p>
+                </div>
+            }
+        });
+        view! {
+            {notice}
+            {render(value)}
         }
+        .into_any()
     }
 }
 
