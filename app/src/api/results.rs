@@ -9,7 +9,6 @@ use leptos::prelude::*;
 /// then the public learn from when they will be.
 #[server(prefix = "/api", endpoint = "get_results")]
 pub async fn get_results(slug: String) -> Result<ResultsAnswer, AppError> {
-    use crate::backend::auth::Permission;
     use crate::backend::{service::results, state::app_state};
     use crate::model::procedure::Slug;
     super::with_status(
@@ -17,9 +16,8 @@ pub async fn get_results(slug: String) -> Result<ResultsAnswer, AppError> {
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
             let viewer = super::account::ssr::current_user().await?;
-            let planner = viewer.as_ref().is_some_and(|v| v.can(Permission::Plan));
             let now = chrono::Utc::now();
-            let scope = match results::scope_or_pending(&state.db, &slug, planner, now).await? {
+            let scope = match results::page_scope(&state.db, &slug, viewer.as_ref(), now).await? {
                 Ok(scope) => scope,
                 Err(pending) => return Ok(ResultsAnswer::Pending(pending)),
             };

@@ -796,14 +796,11 @@ impl Texts {
         format!("{} {}", self.phase_short(kind), self.until)
     }
 
+    /// A phase's name in a deadline: "Vorschläge" rather than "Vorschläge sammeln".
     fn phase_short(&self, kind: PhaseKind) -> &'static str {
         match kind {
-            PhaseKind::Information => self.phase_information,
             PhaseKind::Proposals => self.phase_proposals_short,
-            PhaseKind::Discussion => self.phase_discussion,
-            PhaseKind::Voting => self.phase_voting,
-            PhaseKind::Evaluation => self.phase_evaluation,
-            PhaseKind::Closed => self.phase_closed,
+            other => self.phase(other),
         }
     }
 

@@ -188,11 +188,7 @@ pub struct Bar {
 impl Bar {
     /// The value as charts and tables print it: "−3" with a real minus sign.
     pub fn value_text(&self) -> String {
-        if self.value < 0 {
-            format!("−{}", self.value.unsigned_abs())
-        } else {
-            self.value.to_string()
-        }
+        with_minus(self.value)
     }
 
     /// The label as a chart prints it beside its bar: at most 34 characters.
@@ -204,6 +200,15 @@ impl Bar {
         let mut short: String = self.label.chars().take(MAX - 1).collect();
         short.push('…');
         short
+    }
+}
+
+/// A figure as reports print it: "−3" with a real minus sign, "3" without a plus.
+pub fn with_minus(value: i64) -> String {
+    if value < 0 {
+        format!("−{}", value.unsigned_abs())
+    } else {
+        value.to_string()
     }
 }
 

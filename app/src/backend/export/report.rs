@@ -8,7 +8,7 @@ use crate::i18n::Texts;
 use crate::model::moderation::ModerationActionKind;
 use crate::model::procedure::PhaseKind;
 use crate::model::proposal::VoteRule;
-use crate::model::results::{Bar, CouncilOutcome};
+use crate::model::results::{Bar, CouncilOutcome, with_minus};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -81,11 +81,7 @@ pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>
     match first {
         Some(p) => {
             let figure = match header.rule {
-                VoteRule::Rating => Bar {
-                    label: String::new(),
-                    value: p.score,
-                }
-                .value_text(),
+                VoteRule::Rating => with_minus(p.score),
                 VoteRule::Support { .. } => p.support.to_string(),
             };
             let unit = match header.rule {
@@ -198,10 +194,6 @@ pub fn proposal_heading(t: &Texts, p: &ProposalRow) -> String {
 /// Votes, comments, category and who wrote it (or the event it came from).
 pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
     let votes = if header.rule == VoteRule::Rating {
-        let score = Bar {
-            label: String::new(),
-            value: p.score,
-        };
         format!(
             "{} {} · {} {} · {}: {}",
             p.up,
@@ -209,7 +201,7 @@ pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
             p.down,
             t.votes_down,
             t.votes_score,
-            score.value_text()
+            with_minus(p.score)
         )
     } else {
         format!(

@@ -78,12 +78,13 @@ pub async fn get_for(
     viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let mut detail = get(db, slug, sees_drafts(viewer), now).await?;
+    let row = find_row(db, Key::Slug(slug), sees_drafts(viewer)).await?;
+    let id = row.id;
+    let mut detail = detail_of(db, row, now).await?;
     if let Some(viewer) = viewer
         && detail.summary.state == ProcedureState::Upcoming
         && !detail.draft
     {
-        let id = published_row(db, slug).await?.id;
         detail.start_notice = Some(super::start_notice::requested(db, viewer.id, id).await?);
     }
     Ok(detail)
@@ -102,6 +103,14 @@ pub async fn get(
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
     let row = find_row(db, Key::Slug(slug), with_drafts).await?;
+    detail_of(db, row, now).await
+}
+
+async fn detail_of(
+    db: &impl ConnectionTrait,
+    row: procedure::Model,
+    now: DateTime<Utc>,
+) -> Result<ProcedureDetail, AppError> {
     let draft = row.status != procedure::STATUS_PUBLISHED;
     let schedule = phases_of(db, vec![row.id])
         .await?

@@ -66,6 +66,18 @@ pub async fn scope_with(
         .map_err(|_| AppError::invalid("results", "not_yet_public"))
 }
 
+/// The results page's scope for a viewer: planners see results at any time; the public
+/// before voting has ended learn when they will be public.
+pub async fn page_scope(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<Result<Scope, PendingResults>, AppError> {
+    let planner = viewer.is_some_and(|v| v.can(Permission::Plan));
+    scope_or_pending(db, slug, planner, now).await
+}
+
 /// The scope, or for the public before voting has ended, when the results will be public
 /// (the results page says so instead of failing).
 pub async fn scope_or_pending(
