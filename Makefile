@@ -21,13 +21,14 @@ PG_SERVER ?= postgres://postgres@127.0.0.1:5432
 PG_URL ?= $(PG_SERVER)/postgres
 RELEASE_BIN := target/release/mitreden
 
-.PHONY: run build test bench setup tools npm system-packages fmt lint unit integration-postgres e2e api-check clean help
+.PHONY: run build test bench fuzz setup tools npm system-packages fmt lint unit integration-postgres e2e api-check clean help
 
 help:
 	@echo "make run    build and serve http://127.0.0.1:3000 with SQLite and demo content"
 	@echo "make test   formatting, clippy (ssr + hydrate), unit, integration (SQLite + PostgreSQL), end-to-end"
 	@echo "make build  release binary $(RELEASE_BIN) and the site under target/site"
 	@echo "make bench  load test of the release build, with figures"
+	@echo "make fuzz   every parser of hostile input, MITREDEN_FUZZ_SECS (60) seconds each"
 
 ## ---------- set-up (idempotent) ----------
 
@@ -118,6 +119,15 @@ api-check: build system-packages
 	bash end2end/api-check.sh
 
 test: setup system-packages fmt lint unit integration-postgres e2e api-check
+
+## ---------- fuzzing ----------
+
+# The fuzz targets of app/src/backend/fuzz.rs (Markdown, raw-text escaping, tokens, CSV
+# import, logo, forwarded addresses, OParl documents), each for MITREDEN_FUZZ_SECS seconds;
+# prints executions and findings. `make test` runs them for a moment each.
+MITREDEN_FUZZ_SECS ?= 60
+fuzz:
+	MITREDEN_FUZZ_SECS=$(MITREDEN_FUZZ_SECS) cargo test --workspace --lib backend::fuzz -- --ignored --nocapture
 
 ## ---------- benchmarks ----------
 

@@ -18,6 +18,7 @@ use crate::pages::{
         ModerationLedgerPage, ModerationQueuePage, ModerationSettingsPage, ModerationStatsPage,
     },
     not_found::NotFound,
+    onsite_import::OnsiteImportRoutePage,
     planning::{PlannerOverviewPage, ProcedureEditorPage},
     procedure::ProcedurePage,
     proposal::ProposalPage,
@@ -81,7 +82,7 @@ pub fn App() -> impl IntoView {
         <Html {..} lang=move || i18n.lang().code() />
         <Title formatter=move |page: String| {
             let full = if page.is_empty() { name.clone() } else { format!("{page} – {name}") };
-            escape_title(full)
+            crate::components::raw_text::raw_text(full)
         } />
         <Router>
             <a class="skip-link" href="#inhalt">
@@ -159,6 +160,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("vor-ort-import"))
+                        view={Lazy::<OnsiteImportRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
                         view={Lazy::<UsersRoute>::new()}
                         ssr=SsrMode::Async
@@ -223,6 +229,7 @@ lazy_page! {
     ModerationSettingsRoute => ModerationSettingsPage,
     ResultsRoute => ResultsPage,
     ResultsDashboardRoute => ResultsDashboardPage,
+    OnsiteImportRoute => OnsiteImportRoutePage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the
@@ -272,23 +279,6 @@ fn initial_site_and_lang() -> (SiteInfo, Lang) {
 }
 
 const DEFAULT_INSTANCE_NAME: &str = "Mitreden";
-
-/// leptos_meta writes the `<title>` text into the server-rendered HTML unescaped, so a title
-/// containing `</title>` could inject markup. In the browser the title is set as text and
-/// must stay as it is.
-fn escape_title(title: String) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        title
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        title
-    }
-}
 
 fn server_site_info() -> SiteInfo {
     #[cfg(feature = "ssr")]

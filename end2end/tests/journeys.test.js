@@ -57,6 +57,14 @@ const TEXT = {
     results: 'Ergebnisse',
     saveOutcome: 'Beschluss speichern',
     outcomeSaved: 'Der Beschluss ist gespeichert',
+    importOnsite: 'Vor-Ort-Beiträge importieren',
+    check: 'Prüfen',
+    rowsOk: 'Alle 2 Zeilen sind in Ordnung.',
+    rowProblem: '1 von 2 Zeilen hat einen Fehler.',
+    importTwo: '2 Vorschläge importieren',
+    importedTwo: '2 Vorschläge sind importiert.',
+    toProposals: 'Zu den Vorschlägen',
+    onsite: 'Vor Ort',
     createAccount: 'Konto anlegen',
     almostDone: 'Fast geschafft',
     confirmNow: 'Jetzt bestätigen',
@@ -95,6 +103,14 @@ const TEXT = {
     results: 'Results',
     saveOutcome: 'Save decision',
     outcomeSaved: 'The decision is saved',
+    importOnsite: 'Import on-site contributions',
+    check: 'Check',
+    rowsOk: 'All 2 rows are fine.',
+    rowProblem: '1 of 2 rows has a problem.',
+    importTwo: 'Import 2 proposals',
+    importedTwo: '2 proposals have been imported.',
+    toProposals: 'Go to the proposals',
+    onsite: 'On site',
     createAccount: 'Create account',
     almostDone: 'Almost done',
     confirmNow: 'Confirm now',
@@ -340,7 +356,7 @@ describe('a moderator, from sign-in through the header link to a decision', () =
   }
 });
 
-describe('a planner, from sign-in to a published procedure and a recorded outcome', () => {
+describe('a planner, from sign-in to a published procedure, an on-site batch and a recorded outcome', () => {
   for (const [lang, js] of [['de', true], ['en', false]]) {
     test(`${lang}, ${js ? 'with' : 'without'} JavaScript`, async () => {
       const session = await person({ lang, js });
@@ -382,6 +398,30 @@ describe('a planner, from sign-in to a published procedure and a recorded outcom
       const facts = page.locator('.facts').first();
       await facts.locator(`dt:has-text("${t.proposalsUntil}")`).waitFor();
       assert.match(await facts.innerText(), new RegExp(lastDay), 'the deadline is the last day entered');
+
+      // An on-site batch for the new procedure: a sheet with a mistake, its preview, the
+      // corrected sheet, the import, and the proposals on the procedure's page.
+      await clickTo(session, page.locator(`.site-header__account a:has-text("${t.manage}")`), /\/verwaltung\/verfahren$/);
+      await clickTo(session, page.locator('tr', { hasText: title }).locator(`a:has-text("${t.importOnsite}")`), new RegExp(`/verwaltung/verfahren/${slug}/vor-ort-import$`));
+      const sheet = (first) => ({
+        name: 'werkstatt.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`Titel;Beschreibung;Ort\n${first};Nachts ist es an der Kreuzung sehr laut.;Ring\nFlüsterasphalt Südallee;Der Belag in der Südallee dröhnt bei jedem Lkw.;Südallee\n`),
+      });
+      await page.fill('#field-event', `Lärmwerkstatt ${lang}`);
+      await page.setInputFiles('#field-file', sheet('Ab'));
+      await clickTo(session, page.locator(`button:has-text("${t.check}")`), /stapel=\d+/);
+      await page.locator(`text=${t.rowProblem}`).waitFor();
+      assert.equal(await page.locator(`button:has-text("${t.importTwo}")`).count(), 0, 'no import while a row has a problem');
+      await page.setInputFiles('#field-file', sheet('Nachtruhe am Ring'));
+      await clickTo(session, page.locator(`button:has-text("${t.check}")`), /stapel=\d+/);
+      await page.locator(`text=${t.rowsOk}`).waitFor();
+      await clickTo(session, page.locator(`button:has-text("${t.importTwo}")`), /status=imported/);
+      await page.locator(`text=${t.importedTwo}`).waitFor();
+      await clickTo(session, page.locator(`a:has-text("${t.toProposals}")`), new RegExp(`/verfahren/${slug}`));
+      const imported = page.locator('.proposal-card', { hasText: 'Flüsterasphalt Südallee' });
+      await imported.waitFor();
+      assert.match(await imported.innerText(), new RegExp(t.onsite), 'the card says it was collected on site');
 
       // Back to the procedures by the header link; the finished demo procedure's results.
       await clickTo(session, page.locator(`.site-header__account a:has-text("${t.manage}")`), /\/verwaltung\/verfahren$/);

@@ -35,6 +35,9 @@ export async function startServer({ demo = true, smtpUrl } = {}) {
     MITREDEN_DATA_DIR: dataDir,
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     RUST_LOG: 'warn',
+    // Every browser of a test run comes from one address: the per-address limit would
+    // count a whole suite's clicks as one person's.
+    MITREDEN_RATE_LIMIT: process.env.MITREDEN_RATE_LIMIT ?? '0',
   };
   // Only the data directory and the address: the binary, started from the repository root,
   // finds the site under target/site by itself.

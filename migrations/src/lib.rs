@@ -11,6 +11,7 @@ mod m20261121_000005_create_moderation;
 mod m20261121_000006_create_council_decisions;
 mod m20261130_000007_idempotency_keys;
 mod m20261130_000008_create_start_notices;
+mod m20261130_000009_create_onsite_imports;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_create_council_decisions::Migration),
             Box::new(m20261130_000007_idempotency_keys::Migration),
             Box::new(m20261130_000008_create_start_notices::Migration),
+            Box::new(m20261130_000009_create_onsite_imports::Migration),
         ]
     }
 }

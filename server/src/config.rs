@@ -29,7 +29,13 @@ pub struct Config {
     /// The sender of every mail, e.g. `Mitreden Musterstadt <beteiligung@musterstadt.de>`.
     pub mail_from: String,
     pub instance_name: String,
+    /// The instance's logo (`MITREDEN_LOGO`, a PNG or JPEG file), read at start.
+    pub logo: Option<std::sync::Arc<app::backend::export::logo::Logo>>,
     pub log_format: LogFormat,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`MITREDEN_TRUSTED_PROXIES`).
+    pub trusted_proxies: app::backend::proxies::TrustedProxies,
+    /// Private networks the OParl import may read from (`MITREDEN_OPARL_ALLOW`).
+    pub oparl_allowed: app::backend::proxies::Networks,
     /// Requests to `/api/v1` per minute and client address (0: no limit).
     pub rate_limit_address: u32,
     /// Requests to `/api/v1` per minute and signed-in account (0: no limit).
@@ -80,6 +86,9 @@ struct FileConfig {
     mitreden_smtp_url: Option<String>,
     mitreden_mail_from: Option<String>,
     mitreden_instance_name: Option<String>,
+    mitreden_logo: Option<String>,
+    mitreden_trusted_proxies: Option<String>,
+    mitreden_oparl_allow: Option<String>,
     mitreden_log_format: Option<String>,
     mitreden_rate_limit: Option<String>,
     mitreden_rate_limit_account: Option<String>,
@@ -97,6 +106,9 @@ impl FileConfig {
             "MITREDEN_SMTP_URL" => self.mitreden_smtp_url.as_ref(),
             "MITREDEN_MAIL_FROM" => self.mitreden_mail_from.as_ref(),
             "MITREDEN_INSTANCE_NAME" => self.mitreden_instance_name.as_ref(),
+            "MITREDEN_LOGO" => self.mitreden_logo.as_ref(),
+            "MITREDEN_TRUSTED_PROXIES" => self.mitreden_trusted_proxies.as_ref(),
+            "MITREDEN_OPARL_ALLOW" => self.mitreden_oparl_allow.as_ref(),
             "MITREDEN_LOG_FORMAT" => self.mitreden_log_format.as_ref(),
             "MITREDEN_RATE_LIMIT" => self.mitreden_rate_limit.as_ref(),
             "MITREDEN_RATE_LIMIT_ACCOUNT" => self.mitreden_rate_limit_account.as_ref(),
@@ -255,6 +267,26 @@ impl Config {
             ));
         }
 
+        let logo = match get("MITREDEN_LOGO") {
+            None => None,
+            Some(path) => {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| invalid("MITREDEN_LOGO", format!("{path}: {e}")))?;
+                let logo = app::backend::export::logo::Logo::read(&bytes)
+                    .map_err(|problem| invalid("MITREDEN_LOGO", format!("{path}: {problem}")))?;
+                Some(std::sync::Arc::new(logo))
+            }
+        };
+
+        let trusted_proxies = app::backend::proxies::TrustedProxies::parse(
+            &get("MITREDEN_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|problem| invalid("MITREDEN_TRUSTED_PROXIES", problem))?;
+        let oparl_allowed = app::backend::proxies::Networks::parse(
+            &get("MITREDEN_OPARL_ALLOW").unwrap_or_default(),
+        )
+        .map_err(|problem| invalid("MITREDEN_OPARL_ALLOW", problem))?;
+
         let limit = |variable: &str, default: u32| match get(variable) {
             None => Ok(default),
             Some(value) => value.trim().parse::<u32>().map_err(|_| {
@@ -279,6 +311,9 @@ impl Config {
             smtp_url,
             mail_from,
             instance_name,
+            logo,
+            trusted_proxies,
+            oparl_allowed,
             log_format,
         })
     }

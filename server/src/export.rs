@@ -33,6 +33,7 @@ pub async fn to_files(
         format: Format::Json,
         public_url: config.public_url.clone(),
         instance_name: config.instance_name.clone(),
+        logo: config.logo.clone(),
         lang,
         hashes: Vec::new(),
         header: None,
@@ -89,7 +90,10 @@ pub async fn to_files(
     let manifest = export::manifest(&header, listed, now);
     let manifest_path = sibling(out, "manifest.json");
     let bytes = serde_json::to_vec_pretty(&manifest)?;
-    std::fs::write(&manifest_path, &bytes)
+    // Last, and whole or not at all: a manifest names only files that are complete.
+    let partial = partial_path(&manifest_path);
+    std::fs::write(&partial, &bytes)
+        .and_then(|()| std::fs::rename(&partial, &manifest_path))
         .map_err(|e| anyhow::anyhow!("{}: {e}", manifest_path.display()))?;
     written.push(FileHash {
         name: file_name(&manifest_path),
@@ -115,7 +119,38 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Where a file is written before it is complete: beside its final path, so the rename
+/// that puts it there is atomic.
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Writes one export to a temporary file and renames it to `path` once it is complete: an
+/// interrupted export never leaves a truncated file under the final name.
 async fn write_one(db: &DatabaseConnection, job: Job, path: &Path) -> anyhow::Result<FileHash> {
+    let partial = partial_path(path);
+    let written = write_to(db, job, &partial, &file_name(path)).await;
+    match written {
+        Ok(hash) => {
+            std::fs::rename(&partial, path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(hash)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(error)
+        }
+    }
+}
+
+async fn write_to(
+    db: &DatabaseConnection,
+    job: Job,
+    path: &Path,
+    name: &str,
+) -> anyhow::Result<FileHash> {
     let media_type = job.format.media_type().to_owned();
     let (mut rx, handle) = export::spawn(db, job);
     let mut file = std::io::BufWriter::new(
@@ -124,7 +159,7 @@ async fn write_one(db: &DatabaseConnection, job: Job, path: &Path) -> anyhow::Re
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
     let mut stderr = std::io::stderr();
-    let name = file_name(path);
+    let name = name.to_owned();
     while let Some(chunk) = rx.recv().await {
         match chunk {
             Chunk::Bytes(data) => {
@@ -143,6 +178,7 @@ async fn write_one(db: &DatabaseConnection, job: Job, path: &Path) -> anyhow::Re
         .map_err(|e| anyhow::anyhow!("export task: {e}"))?
         .map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
     file.flush()?;
+    file.get_ref().sync_all()?;
     Ok(FileHash {
         name,
         media_type,

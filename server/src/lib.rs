@@ -3,11 +3,13 @@
 
 #![recursion_limit = "512"]
 
+pub mod backup;
 pub mod config;
 pub mod export;
 pub mod health;
 pub mod media;
 pub mod metrics;
+pub mod onsite_upload;
 pub mod rest;
 pub mod seed;
 pub mod telemetry;
@@ -70,9 +72,12 @@ pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
             instance_name: config.instance_name.clone(),
             data_dir: config.data_dir.clone(),
             public_url: config.public_url.clone(),
+            logo: config.logo.clone(),
+            oparl_allowed: config.oparl_allowed.clone(),
         }),
         jwt_secret: jwt_secret.into(),
         login_throttle: Arc::default(),
+        proxies: Arc::new(config.trusted_proxies.clone()),
         leptos_options,
     };
     let limits = rest::limits::RateLimits {
@@ -196,11 +201,12 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
             rest::router(&state.site.public_url)
                 .layer(axum::middleware::from_fn(rest::limits::etag))
                 .layer(axum::middleware::from_fn_with_state(
-                    limits,
+                    limits.clone(),
                     rest::limits::rate_limit,
                 )),
         )
         .merge(media::serving())
+        .merge(onsite_upload::routes())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())
         })
@@ -208,11 +214,16 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
         .route_layer(axum::middleware::map_response(tidy_redirect))
         .route_layer(axum::middleware::map_response(server_fn_error_status))
         .route_layer(axum::middleware::from_fn(keep_form_values))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            rest::limits::rate_limit_server_fns,
+        ))
         .route_layer(writes_guard)
         .fallback_service(fallback)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::Extension(metrics))
+        .layer(axum::middleware::map_response(retry_after_unavailable))
         .layer(
             ServiceBuilder::new()
                 .layer(CatchPanicLayer::custom(panic_response))
@@ -423,6 +434,93 @@ async fn server_fn_error_status(response: axum::response::Response) -> axum::res
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// How long a client may take to send a request's headers, and how long a kept-alive
+/// connection may sit idle before its next request (hyper starts the same timer when it
+/// waits for the next request's head). A slow or silent client holds a connection no
+/// longer than this.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// Open connections get this long to finish their requests when the server stops.
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Accepts connections until a stop signal: each with TCP_NODELAY (responses leave at
+/// once instead of waiting for the client's ACK), the header-read/idle timeout, HTTP/1.1
+/// and HTTP/2, and the peer's address for the handlers (`ConnectInfo`). On the signal it
+/// stops accepting and lets open requests finish.
+pub async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_read_timeout: std::time::Duration,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a moment, do not spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), request.map(axum::body::Body::new))
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %peer, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("open connections did not finish in time");
+    }
+}
+
+/// Every 503 (the database busy past its timeout, a dependency down) tells clients when
+/// to try again, whichever face answered it.
+async fn retry_after_unavailable(
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    if response.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    }
+    response
+}
+
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request ids unique across instances: a random per-process prefix and a counter.
@@ -507,14 +605,7 @@ pub async fn serve(
         }
     }));
     tracing::info!(%address, "serving http://{address}");
-    axum::serve(
-        listener,
-        app.router
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    accept_loop(listener, app.router.clone(), HEADER_READ_TIMEOUT).await;
     let _ = stop.send(true);
     let _ = worker.await;
     let _ = checkpoints.await;

@@ -52,6 +52,19 @@ enum Command {
         #[arg(long, default_value = "de")]
         lang: String,
     },
+    /// Write the database (SQLite: a consistent copy, also while serving) and every file of
+    /// the data directory into one ZIP archive. PostgreSQL: the files; the database with
+    /// pg_dump (README).
+    Backup {
+        /// The archive to write.
+        file: std::path::PathBuf,
+    },
+    /// Unpack a backup into a new, empty data directory (MITREDEN_DATA_DIR) and its
+    /// database to the SQLite file of DATABASE_URL.
+    Restore {
+        /// The archive to read.
+        file: std::path::PathBuf,
+    },
     /// Check the mail configuration.
     Mail {
         #[command(subcommand)]
@@ -218,6 +231,40 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 server::seed::scale::SCALE_SLUG,
                 outcome.procedure_id,
                 outcome.first_proposal
+            );
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = server::open_database(&config.database_url).await?;
+            let summary = server::backup::backup(config, &db, &file).await?;
+            println!(
+                "{}: {} files and {}, {} bytes",
+                file.display(),
+                summary.files,
+                if summary.database {
+                    "the database"
+                } else {
+                    "no database (PostgreSQL: back it up with pg_dump)"
+                },
+                summary.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let summary = server::backup::restore(config, &file)?;
+            // Brings a backup of an older version up to date.
+            if summary.database {
+                server::open_database(&config.database_url).await?;
+            }
+            println!(
+                "restored {} files{} into {}",
+                summary.files,
+                if summary.database {
+                    " and the database"
+                } else {
+                    ""
+                },
+                config.data_dir.display()
             );
             Ok(())
         }

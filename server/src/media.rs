@@ -77,23 +77,48 @@ struct Upload {
     remove: bool,
 }
 
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, AppError> {
-    let mut multipart = multipart.map_err(|rejection| match rejection {
+/// A multipart body that could not be read as one: 415 for a wrong boundary, else 400.
+pub(crate) fn multipart_rejected(rejection: MultipartRejection) -> AppError {
+    match rejection {
         MultipartRejection::InvalidBoundary(_) => AppError::UnsupportedMediaType,
         other => AppError::Request {
             detail: other.body_text(),
         },
-    })?;
-    let mut upload = Upload::default();
-    let failed = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::Request {
-                detail: error.body_text(),
-            }
+    }
+}
+
+/// A part that could not be read: 413 past the body limit, else 400.
+pub(crate) fn multipart_failed(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::Request {
+            detail: error.body_text(),
         }
-    };
+    }
+}
+
+/// Where a refused form post goes back to: `page` with the error in the same encoding a
+/// server function's form uses (so the page's error display reads it the same way), and
+/// `fragment`.
+pub(crate) fn refused_form(form: &str, page: &str, error: AppError, fragment: &str) -> Response {
+    let url = ServerFnUrlError::new(form, error)
+        .to_url(&format!("http://localhost{page}"))
+        .map(|url| {
+            format!(
+                "{}?{}{fragment}",
+                url.path(),
+                url.query().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|_| page.to_owned());
+    Redirect::to(&url).into_response()
+}
+
+async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, AppError> {
+    let mut multipart = multipart.map_err(multipart_rejected)?;
+    let mut upload = Upload::default();
+    let failed = multipart_failed;
     while let Some(field) = multipart.next_field().await.map_err(failed)? {
         match field.name() {
             Some("image") => {
@@ -153,15 +178,7 @@ async fn editor_form(
     match result {
         Ok(status) => Redirect::to(&format!("{editor}?status={status}#bild")).into_response(),
         Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
-        Err(error) => {
-            // The same encoding a server function's form uses, so the page's error
-            // display reads it the same way.
-            let url = ServerFnUrlError::new(IMAGE_FORM, error)
-                .to_url(&format!("http://localhost{editor}"))
-                .map(|url| format!("{}?{}#bild", url.path(), url.query().unwrap_or_default()))
-                .unwrap_or(editor);
-            Redirect::to(&url).into_response()
-        }
+        Err(error) => refused_form(IMAGE_FORM, &editor, error, "#bild"),
     }
 }
 

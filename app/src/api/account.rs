@@ -139,7 +139,7 @@ pub async fn login(email: String, password: String, back: Option<String>) -> Res
     super::with_status(
         async {
             let state = app_state()?;
-            let client = auth::client_address(&ssr::parts()?);
+            let client = auth::client_address(&ssr::parts()?, &state.proxies);
             let session = account::login(
                 &state.db,
                 &state.jwt_secret,
@@ -301,12 +301,15 @@ pub async fn change_email(email: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
-    use crate::backend::{service::account, state::app_state};
+    use crate::backend::{auth, service::account, state::app_state};
     super::with_status(
         async {
             let user = ssr::require_user().await?;
+            let state = app_state()?;
             account::change_password(
-                &app_state()?.db,
+                &state.db,
+                &state.login_throttle,
+                &auth::client_address(&ssr::parts()?, &state.proxies),
                 &user,
                 &current_password,
                 &password,

@@ -64,7 +64,7 @@ pub async fn save_council_paper(
     slug: String,
     url: String,
     reference: String,
-    title: String,
+    paper_title: String,
 ) -> Result<(), AppError> {
     use crate::backend::{service::results, state::app_state};
     use crate::model::procedure::Slug;
@@ -77,7 +77,7 @@ pub async fn save_council_paper(
             let paper = CouncilPaper {
                 url,
                 reference,
-                title,
+                title: paper_title,
             };
             results::set_council_paper(&state.db, &user, &parsed, paper, chrono::Utc::now())
                 .await?;

@@ -92,19 +92,58 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     )
 }
 
-/// The client's address, for throttling; "unknown" where the transport does not say.
-pub fn client_address(parts: &http::request::Parts) -> String {
-    parts
+/// The client's address, for throttling and rate limits: the peer, or whom a trusted
+/// proxy forwards for; "unknown" where the transport does not say.
+pub fn client_address(
+    parts: &http::request::Parts,
+    proxies: &crate::backend::proxies::TrustedProxies,
+) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .map(|info| info.0.ip())
+    else {
+        return "unknown".to_owned();
+    };
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    proxies.client(peer, forwarded).to_string()
+}
+
+/// Password hashes computed at once. Each argon2id hash holds 19 MiB and a core while it
+/// runs: one per core (at most eight) keeps memory bounded and the cores for the rest.
+fn hash_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    });
+    &PERMITS
+}
+
+/// How long a request waits for a free hash before it is told to come back (503).
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Runs a password hash (or its check) once one of the bounded permits is free.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(HASH_WAIT, hash_permits().acquire())
+        .await
+        .map_err(|_| AppError::Unavailable)?
+        .map_err(|_| AppError::Internal)?;
+    let result = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::Internal);
+    drop(permit);
+    result
 }
 
 /// Hashes a password with argon2id (RFC 9106 second recommended parameters, the crate's
-/// default). Slow on purpose, so it runs off the async threads.
+/// default). Slow on purpose, so it runs off the async threads, a bounded number at once.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|_| AppError::Internal)?;
         let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
@@ -116,13 +155,13 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
                 AppError::Internal
             })
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
 }
 
-/// Checks a password against a stored hash; a missing or corrupt hash never matches.
-pub async fn verify_password(hash: Option<String>, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Checks a password against a stored hash; a missing or corrupt hash never matches. While
+/// every hash permit stays busy the answer is "unavailable", never a guess.
+pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    hashing(move || {
         // Without a hash, verify against a dummy one: the answer takes as long as for a
         // real account, so timing does not tell which addresses have one.
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
@@ -133,7 +172,6 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
         })
     })
     .await
-    .unwrap_or(false)
 }
 
 /// The argon2id hash of a password nobody knows, made once, for timing-equal failures.
@@ -238,10 +276,22 @@ mod tests {
     async fn passwords_verify_only_against_their_own_hash() {
         let hash = hash_password("Sonnenblume-2026".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password(Some(hash.clone()), "Sonnenblume-2026".into()).await);
-        assert!(!verify_password(Some(hash), "sonnenblume-2026".into()).await);
-        assert!(!verify_password(None, "Sonnenblume-2026".into()).await);
-        assert!(!verify_password(Some("garbage".into()), "x".into()).await);
+        assert_eq!(
+            verify_password(Some(hash.clone()), "Sonnenblume-2026".into()).await,
+            Ok(true)
+        );
+        assert_eq!(
+            verify_password(Some(hash), "sonnenblume-2026".into()).await,
+            Ok(false)
+        );
+        assert_eq!(
+            verify_password(None, "Sonnenblume-2026".into()).await,
+            Ok(false)
+        );
+        assert_eq!(
+            verify_password(Some("garbage".into()), "x".into()).await,
+            Ok(false)
+        );
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use crate::error::AppError;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -94,11 +97,50 @@ pub struct PoolUsage {
     pub max: u32,
 }
 
+/// Starts a transaction that writes. The one write discipline on SQLite: the transaction
+/// takes the write lock when it begins (`BEGIN IMMEDIATE`), waiting for another writer
+/// within the busy timeout. A deferred transaction that read first and then writes cannot
+/// wait: SQLite refuses its lock upgrade at once ("database is locked", codes 5 and 517)
+/// whenever another writer got there first. PostgreSQL locks rows and begins as usual.
+pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let options = TransactionOptions {
+        sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite)
+            .then_some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(options).await.map_err(storage_error)
+}
+
+/// SQLite's "busy" and "locked" results (primary codes 5 and 6, with their extended codes
+/// such as 517): another writer held the database longer than the busy timeout.
+fn sqlite_busy(error: &DbErr) -> bool {
+    let runtime = match error {
+        DbErr::Exec(runtime) | DbErr::Query(runtime) | DbErr::Conn(runtime) => runtime,
+        _ => return false,
+    };
+    let sea_orm::RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    sqlx.as_database_error()
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<u32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 /// Maps a storage failure to what a visitor is told; the detail goes to the log only.
+/// A write that waited too long for its turn is "unavailable" (503, try again shortly),
+/// never an internal error.
 pub fn storage_error(error: DbErr) -> AppError {
     if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = error.sql_err() {
         tracing::debug!(%detail, "unique constraint violated");
         return AppError::Conflict;
+    }
+    if sqlite_busy(&error) {
+        tracing::warn!(%error, "database busy");
+        return AppError::Unavailable;
     }
     match error {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {

@@ -5,7 +5,10 @@ pub mod auth;
 pub mod db;
 pub mod entity;
 pub mod export;
+#[cfg(test)]
+mod fuzz;
 pub mod mail;
+pub mod proxies;
 pub mod sanitize;
 pub mod service;
 pub mod state;

@@ -16,6 +16,11 @@ pub struct SiteSettings {
     pub data_dir: PathBuf,
     /// The public base URL without trailing slash, used in e-mail links.
     pub public_url: String,
+    /// The logo on the council report's summary page (`MITREDEN_LOGO`).
+    pub logo: Option<Arc<crate::backend::export::logo::Logo>>,
+    /// Networks besides the public internet the OParl import may read from (a council
+    /// information system inside the city's network; `MITREDEN_OPARL_ALLOW`).
+    pub oparl_allowed: crate::backend::proxies::Networks,
 }
 
 impl SiteSettings {
@@ -33,6 +38,8 @@ pub struct AppState {
     /// Signs session tokens; never sent anywhere.
     pub jwt_secret: Arc<str>,
     pub login_throttle: Arc<crate::backend::throttle::LoginThrottle>,
+    /// Proxies whose `X-Forwarded-For` names the client (`MITREDEN_TRUSTED_PROXIES`).
+    pub proxies: Arc<crate::backend::proxies::TrustedProxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,78 +1,121 @@
-//! Slows down password guessing: after repeated failed logins for one account or from one
-//! address, further attempts are refused for a while. Best effort per instance, as the
-//! architecture allows: the state lives in memory and is lost on restart.
+//! Slows down password guessing without letting anyone lock others out. Every attempt is
+//! counted before its password is checked (parallel attempts cannot slip past), per
+//! account and address pair, per account and per address. Past a number of free attempts
+//! each further one must wait a delay that doubles with every failure, up to a cap; the
+//! pair's cap is long, the account's and the address's short, so a stranger's failures
+//! slow a person down by a minute at most instead of locking them out. Best effort per
+//! instance, as the architecture allows: the state lives in memory.
 
 use crate::error::AppError;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Failures are forgotten this long after the last attempt.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failures per account within the window before it is paused.
-pub const ACCOUNT_LIMIT: u32 = 5;
-/// Failures per client address within the window (several people may share one).
-pub const ADDRESS_LIMIT: u32 = 20;
 const MAX_ENTRIES: usize = 100_000;
+
+/// One kind of counter: attempts free of delay, and the longest delay.
+struct Rule {
+    free: u32,
+    cap: Duration,
+}
+
+/// One account from one address: a guesser's own attempts.
+const PAIR: Rule = Rule {
+    free: 5,
+    cap: WINDOW,
+};
+/// One account from anywhere: spread guessing, slowed but never a lock-out.
+const ACCOUNT: Rule = Rule {
+    free: 20,
+    cap: Duration::from_secs(60),
+};
+/// One address for any account: credential stuffing. Behind a reverse proxy the address
+/// is the client's only when the proxy is configured as trusted.
+const ADDRESS: Rule = Rule {
+    free: 50,
+    cap: Duration::from_secs(60),
+};
+
+impl Rule {
+    /// How long after the last attempt the next may come, with `failures` counted.
+    fn delay(&self, failures: u32) -> Duration {
+        if failures < self.free {
+            return Duration::ZERO;
+        }
+        let doublings = (failures - self.free).min(20);
+        Duration::from_secs(1u64 << doublings).min(self.cap)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Count {
+    failures: u32,
+    last: Instant,
+}
 
 #[derive(Default)]
 pub struct LoginThrottle {
-    windows: Mutex<HashMap<String, (u32, Instant)>>,
+    counts: Mutex<HashMap<String, Count>>,
 }
 
 impl LoginThrottle {
-    /// Refuses the attempt if the account or the address has failed too often lately.
-    pub fn check(&self, account: &str, address: &str) -> Result<(), AppError> {
-        let Ok(windows) = self.windows.lock() else {
+    /// Counts an attempt at `account` from `address`, before its password is checked; an
+    /// attempt that comes before its delay has passed is refused with the seconds to wait.
+    pub fn attempt(&self, account: &str, address: &str) -> Result<(), AppError> {
+        let Ok(mut counts) = self.counts.lock() else {
             return Ok(());
         };
         let now = Instant::now();
-        for (key, limit) in [
-            (account_key(account), ACCOUNT_LIMIT),
-            (address_key(address), ADDRESS_LIMIT),
-        ] {
-            if let Some((failures, started)) = windows.get(&key) {
-                let elapsed = now.duration_since(*started);
-                if *failures >= limit && elapsed < WINDOW {
-                    return Err(AppError::RateLimited {
-                        retry_after_secs: (WINDOW - elapsed).as_secs().max(1),
-                    });
+        if counts.len() > MAX_ENTRIES {
+            counts.retain(|_, count| now.duration_since(count.last) < WINDOW);
+        }
+        let keys = [
+            (pair_key(account, address), &PAIR),
+            (format!("account:{account}"), &ACCOUNT),
+            (format!("address:{address}"), &ADDRESS),
+        ];
+        let mut wait = Duration::ZERO;
+        for (key, rule) in &keys {
+            if let Some(count) = counts.get(key) {
+                let since = now.duration_since(count.last);
+                if since < WINDOW {
+                    wait = wait.max(rule.delay(count.failures).saturating_sub(since));
                 }
             }
+        }
+        if !wait.is_zero() {
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            });
+        }
+        for (key, _) in keys {
+            let count = counts.entry(key).or_insert(Count {
+                failures: 0,
+                last: now,
+            });
+            if now.duration_since(count.last) >= WINDOW {
+                count.failures = 0;
+            }
+            count.failures += 1;
+            count.last = now;
         }
         Ok(())
     }
 
-    pub fn failed(&self, account: &str, address: &str) {
-        let Ok(mut windows) = self.windows.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        if windows.len() > MAX_ENTRIES {
-            windows.retain(|_, (_, started)| now.duration_since(*started) < WINDOW);
-        }
-        for key in [account_key(account), address_key(address)] {
-            let entry = windows.entry(key).or_insert((0, now));
-            if now.duration_since(entry.1) >= WINDOW {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
-        }
-    }
-
-    /// A successful login forgets the account's failures (not the address's).
-    pub fn succeeded(&self, account: &str) {
-        if let Ok(mut windows) = self.windows.lock() {
-            windows.remove(&account_key(account));
+    /// The password was right: the account's own counts start again (the address's stay,
+    /// since one good login says nothing about its other attempts).
+    pub fn succeeded(&self, account: &str, address: &str) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.remove(&pair_key(account, address));
+            counts.remove(&format!("account:{account}"));
         }
     }
 }
 
-fn account_key(account: &str) -> String {
-    format!("account:{account}")
-}
-
-fn address_key(address: &str) -> String {
-    format!("address:{address}")
+fn pair_key(account: &str, address: &str) -> String {
+    format!("pair:{account}\n{address}")
 }
 
 /// Requests per key (an address, an account) in fixed one-minute windows: the API's rate
@@ -132,27 +175,48 @@ mod tests {
     }
 
     #[test]
-    fn an_account_is_paused_after_repeated_failures() {
+    fn attempts_are_counted_before_the_password_is_checked() {
         let throttle = LoginThrottle::default();
-        for _ in 0..ACCOUNT_LIMIT {
-            assert!(throttle.check("anna@example.org", "10.0.0.1").is_ok());
-            throttle.failed("anna@example.org", "10.0.0.1");
-        }
-        let refused = throttle.check("anna@example.org", "10.0.0.2");
-        assert!(
-            matches!(refused, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs > 800)
-        );
-        // Another account from the same address is still fine.
-        assert!(throttle.check("bernd@example.org", "10.0.0.1").is_ok());
+        // Thirty at once from one place: the free ones pass, the rest wait.
+        let passed = (0..30)
+            .filter(|_| throttle.attempt("anna@example.org", "10.0.0.1").is_ok())
+            .count();
+        assert_eq!(passed, 5);
+        assert!(matches!(
+            throttle.attempt("anna@example.org", "10.0.0.1"),
+            Err(AppError::RateLimited {
+                retry_after_secs: 1
+            })
+        ));
     }
 
     #[test]
-    fn an_address_is_paused_after_failures_across_accounts() {
+    fn a_strangers_failures_slow_an_account_but_never_lock_it() {
         let throttle = LoginThrottle::default();
-        for n in 0..ADDRESS_LIMIT {
-            throttle.failed(&format!("user{n}@example.org"), "10.0.0.9");
+        for n in 0..200 {
+            let _ = throttle.attempt("anna@example.org", &format!("10.0.{}.{}", n / 250, n % 250));
         }
-        assert!(throttle.check("new@example.org", "10.0.0.9").is_err());
-        assert!(throttle.check("new@example.org", "10.0.0.10").is_ok());
+        // From her own address Anna waits at most a minute, whatever others tried.
+        let waited = match throttle.attempt("anna@example.org", "192.0.2.7") {
+            Ok(()) => 0,
+            Err(AppError::RateLimited { retry_after_secs }) => retry_after_secs,
+            Err(other) => panic!("{other:?}"),
+        };
+        assert!(waited <= 60, "{waited}");
+    }
+
+    #[test]
+    fn delays_double_up_to_their_cap_and_a_success_clears_them() {
+        assert_eq!(PAIR.delay(4), Duration::ZERO);
+        assert_eq!(PAIR.delay(5), Duration::from_secs(1));
+        assert_eq!(PAIR.delay(8), Duration::from_secs(8));
+        assert_eq!(PAIR.delay(40), WINDOW);
+        assert_eq!(ACCOUNT.delay(100), Duration::from_secs(60));
+        let throttle = LoginThrottle::default();
+        for _ in 0..5 {
+            assert!(throttle.attempt("bernd@example.org", "10.0.0.2").is_ok());
+        }
+        throttle.succeeded("bernd@example.org", "10.0.0.2");
+        assert!(throttle.attempt("bernd@example.org", "10.0.0.2").is_ok());
     }
 }

@@ -106,8 +106,12 @@ pub fn ErrorAlert(
     /// The names of the form's fields that an error can be linked to.
     #[prop(optional)]
     fields: &'static [&'static str],
+    /// What the fields' ids start with (default `field-`), for a form repeated on a page.
+    #[prop(default = None)]
+    prefix: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let prefix = prefix.unwrap_or_else(|| "field-".to_owned());
     move || {
         error.get().map(|error| {
             let t = i18n.t();
@@ -121,7 +125,7 @@ pub fn ErrorAlert(
                     .map(|(field, problem)| {
                         let message = t.invalid_input(field, problem);
                         if fields.contains(&field) {
-                            let href = format!("#field-{field}");
+                            let href = format!("#{prefix}{field}");
                             view! { <li><a href=href>{message}</a></li> }.into_any()
                         } else {
                             view! { <li>{message}</li> }.into_any()
@@ -174,6 +178,68 @@ pub(crate) fn field_error(
                 .map(|(field, problem)| i18n.t().invalid_input(field, problem))
         })
     })
+}
+
+/// A field of a form that a page repeats (one per item), whose ids are its own: the
+/// refusal's message for it, and its `aria-invalid` and `aria-describedby`.
+#[derive(Clone)]
+pub(crate) struct FieldState {
+    message: Signal<Option<&'static str>>,
+    error_id: String,
+    hint_id: Option<String>,
+}
+
+impl FieldState {
+    /// The problem `error` has with `name`, for the control with the id `id` (whose hint,
+    /// if it has one, is `{id}-hint`).
+    pub fn new(error: Signal<Option<AppError>>, name: &'static str, id: &str, hint: bool) -> Self {
+        Self {
+            message: field_error(error, name),
+            error_id: format!("{id}-error"),
+            hint_id: hint.then(|| format!("{id}-hint")),
+        }
+    }
+
+    pub fn shown(&self) -> bool {
+        self.message.get().is_some()
+    }
+
+    /// The message, placed between the label and the control.
+    pub fn view(&self) -> impl IntoView + use<> {
+        let (message, id) = (self.message, self.error_id.clone());
+        move || {
+            message
+                .get()
+                .map(|text| view! { <p class="field__error" id=id.clone()>{text}</p> })
+        }
+    }
+
+    pub fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + use<> {
+        let message = self.message;
+        move || message.get().map(|_| "true")
+    }
+
+    pub fn described(&self) -> impl Fn() -> Option<String> + Send + Sync + use<> {
+        described_by(self.hint_id.clone(), self.error_id.clone(), self.message)
+    }
+}
+
+/// The refusal of a form post of `S`, if it was sent by the form on this page that
+/// carries `key` as the value of each of its `fields` (the form of one item among many).
+pub fn posted_error_for<S>(fields: Vec<(&'static str, String)>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError>,
+{
+    let error = posted_error::<S>();
+    let query = use_query_map();
+    let ours = query.with_untracked(|q| {
+        q.get("__form").is_some_and(|form| {
+            fields.iter().all(|(name, value)| {
+                crate::model::proposal::form_value(&form, name).as_deref() == Some(value.as_str())
+            })
+        })
+    });
+    Signal::derive(move || if ours { error.get() } else { None })
 }
 
 /// Ids for `aria-describedby`: the hint (if any), then the error message (while shown).
@@ -306,7 +372,7 @@ pub fn TextArea(
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
             {move || message.get().map(|text| view! { <p class="field__error" id=error_id.clone()>{text}</p> })}
             <textarea id=id name=name rows=rows required=true aria-describedby=described aria-invalid=invalid>
-                {value.unwrap_or_default()}
+                {crate::components::raw_text::raw_text(value.unwrap_or_default())}
             </textarea>
         </div>
     }

@@ -7,4 +7,5 @@ pub mod layout;
 pub mod live_form;
 pub mod moderation;
 pub mod procedure_card;
+pub mod raw_text;
 pub mod vote_box;

@@ -2,6 +2,8 @@
 //! objection), the report form, and the moderators' decision form.
 
 use crate::api::moderation::{Decide, Object, Report};
+use crate::components::form::{FieldState, posted_error_for, typed_before};
+use crate::components::raw_text::raw_text;
 use crate::i18n::{T, use_i18n};
 use crate::model::moderation::{
     ModerationActionKind, ModerationMark, ModerationReason, TargetKind, Visibility,
@@ -129,7 +131,8 @@ pub fn reason_options(selected: Option<ModerationReason>) -> impl IntoView {
         .collect_view()
 }
 
-/// Every decision a moderator can take on an item, in one form.
+/// Every decision a moderator can take on an item, in one form. Refused, it opens again
+/// with what was chosen and typed, each problem next to its field.
 #[component]
 pub fn DecisionForm(
     kind: TargetKind,
@@ -141,14 +144,26 @@ pub fn DecisionForm(
     source: Option<(Option<String>, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let error = posted_error_for::<Decide>(vec![
+        ("form[kind]", kind.as_str().to_owned()),
+        ("form[id]", id.to_string()),
+    ]);
+    let refused = error.get_untracked().is_some();
+    let kept = move |name: &str| typed_before(error, &format!("form[{name}]"), None);
     let prefix = format!("decide-{}-{id}", kind.as_str());
+    let field = move |name: &str| format!("{prefix}-{name}");
+    let chosen_action = kept("action");
     let options = actions
         .into_iter()
-        .map(|action| view! { <option value=action.as_str()>{move || i18n.t().act(action)}</option> })
+        .map(|action| {
+            let selected = chosen_action.as_deref() == Some(action.as_str());
+            view! { <option value=action.as_str() selected=selected>{move || i18n.t().act(action)}</option> }
+        })
         .collect_view();
-    let field = |name: &str| format!("{prefix}-{name}");
+    let state = |name: &'static str, hint: bool| FieldState::new(error, name, &field(name), hint);
     let redact = source.map(|(title, text)| {
         let title = title.map(|title| {
+            let title = kept("title").unwrap_or(title);
             view! {
                 <div class="field">
                     <label for=field("title")><T k=|t| t.redact_title_label /></label>
@@ -156,46 +171,79 @@ pub fn DecisionForm(
                 </div>
             }
         });
+        let text = kept("text").unwrap_or(text);
+        let text_state = state("text", false);
+        let shown = text_state.clone();
         view! {
             {title}
-            <div class="field">
+            <div class="field" class:field--error=move || shown.shown()>
                 <label for=field("text")><T k=|t| t.redact_text_label /></label>
-                <textarea id=field("text") name="form[text]" rows="4">{text}</textarea>
+                {text_state.view()}
+                <textarea id=field("text") name="form[text]" rows="4"
+                    aria-invalid=text_state.invalid() aria-describedby=text_state.described()>{raw_text(text)}</textarea>
             </div>
         }
     });
+    let chosen_reason = kept("reason").and_then(|r| ModerationReason::parse(&r));
+    let (action, reason, public, note, days) = (
+        state("action", false),
+        state("reason", false),
+        state("public_reason", true),
+        state("internal_note", true),
+        state("block_days", true),
+    );
+    let (a, r, p, n, d) = (
+        action.clone(),
+        reason.clone(),
+        public.clone(),
+        note.clone(),
+        days.clone(),
+    );
     view! {
-        <details class="disclosure decision">
+        <details class="disclosure decision" open=refused>
             <summary><T k=|t| t.moderate /></summary>
             <form method="post" action=Decide::PATH class="decision-form">
                 <input type="hidden" name="form[kind]" value=kind.as_str() />
                 <input type="hidden" name="form[id]" value=id />
                 <input type="hidden" name="form[back]" value=back />
-                <div class="field">
+                <div class="field" class:field--error=move || a.shown()>
                     <label for=field("action")><T k=|t| t.decision_label /></label>
-                    <select id=field("action") name="form[action]">{options}</select>
+                    {action.view()}
+                    <select id=field("action") name="form[action]"
+                        aria-invalid=action.invalid() aria-describedby=action.described()>{options}</select>
                 </div>
-                <div class="field">
+                <div class="field" class:field--error=move || r.shown()>
                     <label for=field("reason")><T k=|t| t.reason_label /></label>
-                    <select id=field("reason") name="form[reason]">
+                    {reason.view()}
+                    <select id=field("reason") name="form[reason]"
+                        aria-invalid=reason.invalid() aria-describedby=reason.described()>
                         <option value="">"–"</option>
-                        {reason_options(None)}
+                        {reason_options(chosen_reason)}
                     </select>
                 </div>
-                <div class="field">
-                    <label for=field("public")><T k=|t| t.public_reason_label /></label>
-                    <input id=field("public") type="text" name="form[public_reason]" maxlength="500" aria-describedby=field("public-hint") />
-                    <p class="field__hint" id=field("public-hint")><T k=|t| t.public_reason_hint /></p>
+                <div class="field" class:field--error=move || p.shown()>
+                    <label for=field("public_reason")><T k=|t| t.public_reason_label /></label>
+                    {public.view()}
+                    <input id=field("public_reason") type="text" name="form[public_reason]" maxlength="500"
+                        value=kept("public_reason")
+                        aria-invalid=public.invalid() aria-describedby=public.described() />
+                    <p class="field__hint" id=field("public_reason-hint")><T k=|t| t.public_reason_hint /></p>
                 </div>
-                <div class="field">
-                    <label for=field("note")><T k=|t| t.internal_note_label /></label>
-                    <input id=field("note") type="text" name="form[internal_note]" maxlength="2000" aria-describedby=field("note-hint") />
-                    <p class="field__hint" id=field("note-hint")><T k=|t| t.internal_note_hint /></p>
+                <div class="field" class:field--error=move || n.shown()>
+                    <label for=field("internal_note")><T k=|t| t.internal_note_label /></label>
+                    {note.view()}
+                    <input id=field("internal_note") type="text" name="form[internal_note]" maxlength="2000"
+                        value=kept("internal_note")
+                        aria-invalid=note.invalid() aria-describedby=note.described() />
+                    <p class="field__hint" id=field("internal_note-hint")><T k=|t| t.internal_note_hint /></p>
                 </div>
-                <div class="field">
-                    <label for=field("days")><T k=|t| t.block_days_label /></label>
-                    <input id=field("days") type="number" name="form[block_days]" min="1" max="3650" inputmode="numeric" aria-describedby=field("days-hint") />
-                    <p class="field__hint" id=field("days-hint")><T k=|t| t.block_days_hint /></p>
+                <div class="field" class:field--error=move || d.shown()>
+                    <label for=field("block_days")><T k=|t| t.block_days_label /></label>
+                    {days.view()}
+                    <input id=field("block_days") type="number" name="form[block_days]" min="1" max="3650"
+                        inputmode="numeric" value=kept("block_days")
+                        aria-invalid=days.invalid() aria-describedby=days.described() />
+                    <p class="field__hint" id=field("block_days-hint")><T k=|t| t.block_days_hint /></p>
                 </div>
                 {redact}
                 <button type="submit"><T k=|t| t.decide_submit /></button>

@@ -365,6 +365,45 @@ pub struct Texts {
     pub event_optional_label: &'static str,
     pub submit_proposal: &'static str,
     pub saved_next: &'static str,
+    pub onsite_import_title: &'static str,
+    pub onsite_import_intro: &'static str,
+    pub onsite_import_link: &'static str,
+    pub onsite_import_short: &'static str,
+    pub import_upload_heading: &'static str,
+    pub import_upload_again: &'static str,
+    pub import_file_label: &'static str,
+    pub import_file_hint: &'static str,
+    pub import_text_label: &'static str,
+    pub import_text_hint: &'static str,
+    pub import_example: &'static str,
+    pub import_check: &'static str,
+    pub import_preview_heading: &'static str,
+    pub import_caption: &'static str,
+    pub import_col_line: &'static str,
+    pub import_col_text: &'static str,
+    pub import_col_check: &'static str,
+    pub import_row_ok: &'static str,
+    pub import_all_ok_one: &'static str,
+    pub import_all_ok_many: &'static str,
+    pub import_invalid_one: &'static str,
+    pub import_invalid_many: &'static str,
+    pub import_nothing_saved: &'static str,
+    pub import_button_one: &'static str,
+    pub import_button_many: &'static str,
+    pub imported_one: &'static str,
+    pub imported_many: &'static str,
+    pub import_another: &'static str,
+    pub import_for_event: &'static str,
+    pub err_file_too_large: &'static str,
+    pub err_file_missing: &'static str,
+    pub err_file_missing_columns: &'static str,
+    pub err_file_no_rows: &'static str,
+    pub err_file_too_many_rows: &'static str,
+    pub err_file_unreadable: &'static str,
+    pub err_row_extra_cells: &'static str,
+    pub err_row_duplicate: &'static str,
+    pub err_row_already_imported: &'static str,
+    pub err_rows_invalid: &'static str,
     pub save_and_next: &'static str,
     pub share_print: &'static str,
     pub share_copied: &'static str,
@@ -892,6 +931,38 @@ impl Texts {
         }
     }
 
+    /// "Alle 12 Zeilen sind in Ordnung.", "3 von 12 Zeilen haben Fehler."
+    pub fn import_rows(&self, rows: usize, invalid: usize) -> String {
+        let template = match (invalid, rows) {
+            (0, 1) => self.import_all_ok_one,
+            (0, _) => self.import_all_ok_many,
+            (1, _) => self.import_invalid_one,
+            _ => self.import_invalid_many,
+        };
+        let n = if invalid == 0 { rows } else { invalid };
+        template
+            .replace("{n}", &n.to_string())
+            .replace("{total}", &rows.to_string())
+    }
+
+    /// "1 Vorschlag importieren", "12 Vorschläge importieren".
+    pub fn import_button(&self, count: usize) -> String {
+        if count == 1 {
+            self.import_button_one.to_owned()
+        } else {
+            self.import_button_many.replace("{n}", &count.to_string())
+        }
+    }
+
+    /// "1 Vorschlag ist importiert.", "12 Vorschläge sind importiert."
+    pub fn imported(&self, count: u32) -> String {
+        if count == 1 {
+            self.imported_one.to_owned()
+        } else {
+            self.imported_many.replace("{n}", &count.to_string())
+        }
+    }
+
     /// "1 offener Beitrag", "3 offene Beiträge".
     pub fn open_items(&self, count: u64) -> String {
         let noun = if count == 1 {
@@ -1031,6 +1102,16 @@ impl Texts {
     pub fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
         match (field, problem) {
             ("results", _) => self.err_results_not_yet,
+            ("file", "too_large") => self.err_file_too_large,
+            ("file", "missing_columns") => self.err_file_missing_columns,
+            ("file", "no_rows") => self.err_file_no_rows,
+            ("file", "too_many_rows") => self.err_file_too_many_rows,
+            ("file", "unreadable") => self.err_file_unreadable,
+            ("file", _) => self.err_file_missing,
+            ("row", "extra_cells") => self.err_row_extra_cells,
+            ("row", "duplicate") => self.err_row_duplicate,
+            ("row", _) => self.err_row_already_imported,
+            ("rows", _) => self.err_rows_invalid,
             ("url", "unreachable") => self.err_oparl_unreachable,
             ("url", "not_an_oparl_paper") => self.err_oparl_not_paper,
             ("url", _) => self.err_paper_url,

@@ -120,11 +120,7 @@ impl DisplayName {
         if chars > Self::MAX_CHARS {
             return Err(invalid("too_long"));
         }
-        let forbidden = |c: char| {
-            c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-        };
-        if name.chars().any(forbidden) {
+        if name.chars().any(super::text::forbidden_in_line) {
             return Err(invalid("forbidden_characters"));
         }
         Ok(Self(name))

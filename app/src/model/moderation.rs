@@ -275,15 +275,16 @@ impl Decision {
     pub const INTERNAL_NOTE_MAX: usize = 2_000;
     pub const BLOCK_DAYS_MAX: u32 = 3_650;
 
-    /// Checks what can be checked without the database.
+    /// Checks what can be checked without the database; every field's problem is reported.
     pub fn validated(mut self) -> Result<Self, AppError> {
+        let mut problems = crate::error::Problems::default();
         self.public_reason = self.public_reason.trim().to_owned();
         self.internal_note = self.internal_note.trim().to_owned();
         if self.action.needs_reason() && self.reason.is_none() {
-            return Err(AppError::invalid("reason", "missing"));
+            problems.note(AppError::invalid("reason", "missing"));
         }
         if self.reason == Some(ModerationReason::Other) && self.public_reason.chars().count() < 3 {
-            return Err(AppError::invalid("public_reason", "too_short"));
+            problems.note(AppError::invalid("public_reason", "too_short"));
         }
         if self.public_reason.chars().count() > Self::PUBLIC_REASON_MAX
             || self
@@ -291,7 +292,7 @@ impl Decision {
                 .chars()
                 .any(super::proposal::is_forbidden_control)
         {
-            return Err(AppError::invalid("public_reason", "too_long"));
+            problems.note(AppError::invalid("public_reason", "too_long"));
         }
         if self.internal_note.chars().count() > Self::INTERNAL_NOTE_MAX
             || self
@@ -299,17 +300,18 @@ impl Decision {
                 .chars()
                 .any(super::proposal::is_forbidden_control)
         {
-            return Err(AppError::invalid("internal_note", "too_long"));
+            problems.note(AppError::invalid("internal_note", "too_long"));
         }
         if self
             .block_days
             .is_some_and(|d| d == 0 || d > Self::BLOCK_DAYS_MAX)
         {
-            return Err(AppError::invalid("block_days", "range"));
+            problems.note(AppError::invalid("block_days", "range"));
         }
         if self.action == ModerationActionKind::Redact && self.text.is_none() {
-            return Err(AppError::invalid("text", "missing"));
+            problems.note(AppError::invalid("text", "missing"));
         }
+        problems.finish()?;
         Ok(self)
     }
 }

@@ -530,18 +530,14 @@ pub fn validated_note<'a>(
     if length < min {
         return Err(AppError::invalid(field, "too_short"));
     }
-    if length > max
-        || text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r')
-    {
+    if length > max || text.chars().any(|c| c == '\t' || is_forbidden_control(c)) {
         return Err(AppError::invalid(field, "too_long"));
     }
     Ok(text)
 }
 
 pub(crate) fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+    super::text::forbidden_in_text(c)
 }
 
 /// An event name for a contribution collected on site.
@@ -551,7 +547,7 @@ pub fn validated_event(name: &str) -> Result<String, AppError> {
     if length < 3 {
         return Err(AppError::invalid("event", "too_short"));
     }
-    if length > 200 || name.chars().any(char::is_control) {
+    if length > 200 || name.chars().any(super::text::forbidden_in_line) {
         return Err(AppError::invalid("event", "too_long"));
     }
     Ok(name.to_owned())

@@ -88,27 +88,30 @@ pub struct CouncilPaper {
 
 impl CouncilPaper {
     /// The paper's address must be a web address; reference and title are short texts.
+    /// Trims and checks every field; every field's problem is reported.
     pub fn validated(self) -> Result<Self, AppError> {
+        let mut problems = crate::error::Problems::default();
         let url = self.url.trim().to_owned();
         let reference = self.reference.trim().to_owned();
         let title = self.title.trim().to_owned();
         let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
         if !scheme_ok || url.len() > 500 || url.chars().any(char::is_whitespace) {
-            return Err(AppError::invalid("url", "not_a_web_address"));
+            problems.note(AppError::invalid("url", "not_a_web_address"));
         }
         if reference.is_empty() {
-            return Err(AppError::invalid("reference", "required"));
+            problems.note(AppError::invalid("reference", "required"));
         }
         if reference.chars().count() > 100 {
-            return Err(AppError::invalid("reference", "too_long"));
+            problems.note(AppError::invalid("reference", "too_long"));
         }
         // Not "title": that names a proposal's title everywhere else.
         if title.is_empty() {
-            return Err(AppError::invalid("paper_title", "required"));
+            problems.note(AppError::invalid("paper_title", "required"));
         }
         if title.chars().count() > 300 {
-            return Err(AppError::invalid("paper_title", "too_long"));
+            problems.note(AppError::invalid("paper_title", "too_long"));
         }
+        problems.finish()?;
         Ok(Self {
             url,
             reference,
@@ -132,26 +135,36 @@ pub struct OutcomeForm {
 pub const JUSTIFICATION_MAX_CHARS: usize = 5_000;
 
 impl OutcomeForm {
+    /// Checks every field; every field's problem is reported.
     pub fn validated(&self) -> Result<(CouncilOutcome, String, Option<LocalDate>), AppError> {
-        let outcome = CouncilOutcome::parse(self.outcome.trim())
-            .ok_or_else(|| AppError::invalid("outcome", "unknown"))?;
+        let mut problems = crate::error::Problems::default();
+        let outcome = CouncilOutcome::parse(self.outcome.trim());
+        if outcome.is_none() {
+            problems.note(AppError::invalid("outcome", "unknown"));
+        }
         let justification = self.justification.trim().to_owned();
         if justification.chars().count() > JUSTIFICATION_MAX_CHARS {
-            return Err(AppError::invalid("justification", "too_long"));
+            problems.note(AppError::invalid("justification", "too_long"));
         }
         if justification
             .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+            .any(crate::model::text::forbidden_in_text)
         {
-            return Err(AppError::invalid("justification", "control_characters"));
+            problems.note(AppError::invalid("justification", "control_characters"));
         }
         let date = match self.meeting_date.trim() {
             "" => None,
-            value => Some(
-                LocalDate::parse_iso(value)
-                    .ok_or_else(|| AppError::invalid("meeting_date", "not_a_date"))?,
-            ),
+            value => {
+                let date = LocalDate::parse_iso(value);
+                if date.is_none() {
+                    problems.note(AppError::invalid("meeting_date", "not_a_date"));
+                }
+                date
+            }
         };
+        problems.finish()?;
+        // `finish` has refused a missing outcome.
+        let outcome = outcome.ok_or(AppError::Internal)?;
         Ok((outcome, justification, date))
     }
 }

@@ -5,6 +5,7 @@ pub mod home;
 pub mod legal;
 pub mod moderation;
 pub mod not_found;
+pub mod onsite_import;
 pub mod planning;
 pub mod procedure;
 pub mod proposal;

@@ -754,7 +754,7 @@ fn SettingsForm(view: SettingsView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="settings-words"><T k=|t| t.words_label /></label>
-                    <textarea id="settings-words" name="screen_words" rows="8" aria-describedby="settings-words-hint">{settings.screen_words.clone()}</textarea>
+                    <textarea id="settings-words" name="screen_words" rows="8" aria-describedby="settings-words-hint">{crate::components::raw_text::raw_text(settings.screen_words.clone())}</textarea>
                     <p class="field__hint" id="settings-words-hint"><T k=|t| t.words_hint /></p>
                 </div>
                 <div class="field">

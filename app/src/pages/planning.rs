@@ -108,6 +108,12 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                         <a href=format!("/verwaltung/verfahren/{slug}/ergebnisse")>
                             <T k=|t| t.dashboard_link />
                         </a>
+                        {published.then(|| view! {
+                            " "
+                            <a href=crate::model::onsite_import::page_path(&slug)>
+                                <T k=|t| t.onsite_import_short />
+                            </a>
+                        })}
                         <form method="post" action=PublishProcedure::PATH>
                             <input type="hidden" name="slug" value=slug.clone() />
                             <input type="hidden" name="publish" value=if published { "0" } else { "1" } />
@@ -323,7 +329,7 @@ fn EditorField(
         Some(rows) => view! {
             <textarea id=id.clone() name=format!("form[{name}]") rows=rows aria-describedby=described
                 aria-invalid=invalid>
-                {value}
+                {crate::components::raw_text::raw_text(value)}
             </textarea>
         }
         .into_any(),

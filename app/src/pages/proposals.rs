@@ -360,6 +360,9 @@ fn NewProposalForm(
                 <legend><T k=|t| t.onsite_legend /></legend>
                 <p class="field__hint"><T k=|t| t.onsite_hint /></p>
                 <Field name="event" label=|t| t.event_label error required=false value=event />
+                <p>
+                    <a href=crate::model::onsite_import::page_path(&slug)><T k=|t| t.onsite_import_link /></a>
+                </p>
             </fieldset>
         }
     });

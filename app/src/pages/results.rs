@@ -8,7 +8,10 @@ use crate::api::results::{
 };
 use crate::components::council::CouncilSummary;
 use crate::components::error_view::ErrorPage;
-use crate::components::form::{ErrorAlert, posted_error, status};
+use crate::components::form::{
+    ErrorAlert, Field, FieldState, posted_error, posted_error_for, status, typed_before,
+};
+use crate::error::AppError;
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::results::{
     Bar, BarScale, CouncilOutcome, Day, PendingResults, RankedProposal, ResultsAnswer,
@@ -372,12 +375,19 @@ fn dashboard_notice(t: &'static Texts, status: &str) -> Option<String> {
 fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
     let i18n = use_i18n();
     let status = status();
-    let errors = [
-        posted_error::<SaveCouncilPaper>(),
-        posted_error::<RecordOutcome>(),
-        posted_error::<ImportOparl>(),
-    ];
-    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let paper_error = posted_error::<SaveCouncilPaper>();
+    let import_error = posted_error::<ImportOparl>();
+    // An outcome form's error belongs to the form of the proposal it was sent for; the
+    // summary at the top links into that form.
+    let outcome_error = posted_error::<RecordOutcome>();
+    let query = use_query_map();
+    let outcome_for = query.with_untracked(|q| {
+        q.get("__form")
+            .and_then(|form| crate::model::proposal::form_value(&form, "proposal_id"))
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let top_error = Signal::derive(move || outcome_error.get().or_else(|| import_error.get()));
+    let top_prefix = outcome_for.map(|id| format!("outcome-{id}-"));
     let results = dashboard.results;
     let slug = results.slug.clone();
     let title = results.title.clone();
@@ -387,7 +397,10 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
     let rows = dashboard
         .rows
         .into_iter()
-        .map(|p| view! { <OutcomeEntry p slug=slug.clone() page /> })
+        .map(|p| {
+            let error = posted_error_for::<RecordOutcome>(vec![("proposal_id", p.id.to_string())]);
+            view! { <OutcomeEntry p slug=slug.clone() page error /> }
+        })
         .collect_view();
     let base = format!("/verwaltung/verfahren/{slug}/ergebnisse");
     let previous = (page > 0).then(|| format!("{base}?seite={page}"));
@@ -403,26 +416,22 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
             {move || status.get().and_then(|s| dashboard_notice(i18n.t(), &s)).map(|text| view! {
                 <p class="alert alert--success" role="status">{text}</p>
             })}
-            <ErrorAlert error />
+            <ErrorAlert error=top_error fields=&["outcome", "meeting_date", "justification"]
+                prefix=top_prefix />
             <Results view=results heading=false />
 
             <section class="card" aria-labelledby="council-heading">
                 <h2 id="council-heading"><T k=|t| t.council_section /></h2>
                 <p class="field__hint"><T k=|t| t.council_section_help /></p>
+                <ErrorAlert error=paper_error fields=&["url", "reference", "paper_title"] />
                 <form method="post" action=SaveCouncilPaper::PATH>
                     <input type="hidden" name="slug" value=slug.clone() />
-                    <div class="field">
-                        <label for="council-url"><T k=|t| t.council_url_label /></label>
-                        <input id="council-url" name="url" type="url" required value=paper.url.clone() />
-                    </div>
-                    <div class="field">
-                        <label for="council-reference"><T k=|t| t.council_reference_label /></label>
-                        <input id="council-reference" name="reference" type="text" required maxlength="100" value=paper.reference.clone() />
-                    </div>
-                    <div class="field">
-                        <label for="council-title"><T k=|t| t.council_title_label /></label>
-                        <input id="council-title" name="title" type="text" required maxlength="300" value=paper.title.clone() />
-                    </div>
+                    <Field name="url" kind="url" label=|t| t.council_url_label error=paper_error
+                        value=paper.url.clone() />
+                    <Field name="reference" label=|t| t.council_reference_label error=paper_error
+                        value=paper.reference.clone() />
+                    <Field name="paper_title" label=|t| t.council_title_label error=paper_error
+                        value=paper.title.clone() />
                     <button type="submit"><T k=|t| t.save /></button>
                 </form>
                 <form method="post" action=ImportOparl::PATH class="inline-form">
@@ -449,13 +458,31 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
     }
 }
 
-/// One proposal's outcome form.
+/// One proposal's outcome form; `error` is the refusal of this form's last post.
 #[component]
-fn OutcomeEntry(p: RankedProposal, slug: String, page: u32) -> impl IntoView {
+fn OutcomeEntry(
+    p: RankedProposal,
+    slug: String,
+    page: u32,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = p.id;
     let current = p.outcome.clone();
-    let selected = current.as_ref().map(|o| o.outcome);
+    // What was typed before a refusal, else what is recorded.
+    let kept = |name: &str, recorded: Option<String>| {
+        typed_before(error, &format!("form[{name}]"), recorded).unwrap_or_default()
+    };
+    let chosen = kept(
+        "outcome",
+        current.as_ref().map(|o| o.outcome.as_str().to_owned()),
+    );
+    let selected = CouncilOutcome::parse(&chosen);
+    let date = kept(
+        "meeting_date",
+        current.as_ref().and_then(|o| o.meeting_date.clone()),
+    );
+    let justification = kept("justification", current.map(|o| o.justification));
     let options = CouncilOutcome::ALL
         .into_iter()
         .map(|outcome| {
@@ -466,33 +493,48 @@ fn OutcomeEntry(p: RankedProposal, slug: String, page: u32) -> impl IntoView {
             }
         })
         .collect_view();
-    let field = |name: &str| format!("outcome-{id}-{name}");
+    let field = move |name: &str| format!("outcome-{id}-{name}");
+    let outcome_state = FieldState::new(error, "outcome", &field("outcome"), false);
+    let date_state = FieldState::new(error, "meeting_date", &field("meeting_date"), false);
+    let text_state = FieldState::new(error, "justification", &field("justification"), false);
+    let (o, d, j) = (
+        outcome_state.clone(),
+        date_state.clone(),
+        text_state.clone(),
+    );
     view! {
         <form method="post" action=RecordOutcome::PATH class="card outcome-form" id=format!("vorschlag-{id}")>
             <h3>{p.rank}". "<a href=format!("/vorschlaege/{id}")>"#"{id}" "{p.title.clone()}</a></h3>
             <input type="hidden" name="slug" value=slug />
             <input type="hidden" name="proposal_id" value=id />
             <input type="hidden" name="page" value=page />
-            <div class="field">
+            <div class="field" class:field--error=move || o.shown()>
                 <label for=field("outcome")><T k=|t| t.outcome_label /></label>
-                <select id=field("outcome") name="form[outcome]" required>
+                {outcome_state.view()}
+                <select id=field("outcome") name="form[outcome]" required
+                    aria-invalid=outcome_state.invalid() aria-describedby=outcome_state.described()>
                     <option value="" selected=selected.is_none()><T k=|t| t.outcome_none /></option>
                     {options}
                 </select>
             </div>
-            <div class="field">
-                <label for=field("date")><T k=|t| t.meeting_date_label /></label>
+            <div class="field" class:field--error=move || d.shown()>
+                <label for=field("meeting_date")><T k=|t| t.meeting_date_label /></label>
+                {date_state.view()}
                 <input
-                    id=field("date")
+                    id=field("meeting_date")
                     name="form[meeting_date]"
                     type="date"
-                    value=current.as_ref().and_then(|o| o.meeting_date.clone()).unwrap_or_default()
+                    value=date
+                    aria-invalid=date_state.invalid()
+                    aria-describedby=date_state.described()
                 />
             </div>
-            <div class="field">
+            <div class="field" class:field--error=move || j.shown()>
                 <label for=field("justification")><T k=|t| t.justification_label /></label>
-                <textarea id=field("justification") name="form[justification]" rows="3" maxlength="5000">
-                    {current.map(|o| o.justification).unwrap_or_default()}
+                {text_state.view()}
+                <textarea id=field("justification") name="form[justification]" rows="3" maxlength="5000"
+                    aria-invalid=text_state.invalid() aria-describedby=text_state.described()>
+                    {crate::components::raw_text::raw_text(justification)}
                 </textarea>
             </div>
             <button type="submit"><T k=|t| t.save_outcome /></button>

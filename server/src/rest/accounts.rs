@@ -172,7 +172,7 @@ async fn login(
         &state.login_throttle,
         &body.email,
         &body.password,
-        &client_address(&parts),
+        &client_address(&parts, &state.proxies),
         Utc::now(),
     )
     .await?;
@@ -308,10 +308,13 @@ struct PasswordBody {
 async fn change_password(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
+    parts: Parts,
     Json(body): Json<PasswordBody>,
 ) -> ApiResult<StatusCode> {
     account::change_password(
         &state.db,
+        &state.login_throttle,
+        &client_address(&parts, &state.proxies),
         &user,
         &body.current_password,
         &body.password,

@@ -30,7 +30,7 @@ pub async fn rate_limit(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let address = auth::client_address(&parts);
+    let address = auth::client_address(&parts, &limits.state.proxies);
     if let Err(error) = limits
         .limiter
         .hit(&format!("address:{address}"), limits.per_address)
@@ -48,6 +48,53 @@ pub async fn rate_limit(
         return ApiError(error).into_response();
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The same limits, with the same counters, for the pages' server functions under `/api/`
+/// (sign-in, registration and password reset among them): one limiter covers both faces.
+/// A browser's form post that is refused gets a short page saying how long to wait.
+pub async fn rate_limit_server_fns(
+    State(limits): State<RateLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let browser = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let response = rate_limit(State(limits), request, next).await;
+    if !browser || response.status() != StatusCode::TOO_MANY_REQUESTS {
+        return response;
+    }
+    let retry = response.headers().get(header::RETRY_AFTER).cloned();
+    let wait = retry
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("60")
+        .to_owned();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Zu viele Anfragen</title></head>\
+         <body><h1>Zu viele Anfragen</h1><p>Bitte warten Sie {wait} Sekunden und versuchen Sie es dann erneut.</p>\
+         <p lang=\"en\">Too many requests: please wait {wait} seconds, then try again.</p></body></html>"
+    );
+    let mut refused = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        page,
+    )
+        .into_response();
+    if let Some(retry) = retry {
+        refused.headers_mut().insert(header::RETRY_AFTER, retry);
+    }
+    refused
 }
 
 /// The largest read answer given an ETag; exports stream and are left alone.

@@ -5,6 +5,7 @@ mod accounts;
 pub mod doc;
 pub mod limits;
 mod moderation;
+mod onsite_import;
 mod participation;
 mod results;
 
@@ -27,6 +28,7 @@ pub fn api() -> doc::Api {
         .merge(participation::api())
         .merge(moderation::api())
         .merge(results::api())
+        .merge(onsite_import::api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")
             .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB) and `alt` (its text alternative).")

@@ -160,6 +160,7 @@ fn job(state: &AppState, scope: Scope, format: Format, lang: Lang) -> Job {
         format,
         public_url: state.site.public_url.clone(),
         instance_name: state.site.instance_name.clone(),
+        logo: state.site.logo.clone(),
         lang,
         hashes: Vec::new(),
         header: None,

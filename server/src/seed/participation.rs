@@ -267,6 +267,8 @@ pub async fn seed(
         instance_name: String::new(),
         data_dir: std::path::PathBuf::new(),
         public_url: String::new(),
+        logo: None,
+        oparl_allowed: app::backend::proxies::Networks::default(),
     };
     for (slug, proposals) in [
         ("radverkehr-2030", RADVERKEHR),

@@ -165,3 +165,157 @@ async fn send(
         .and_then(|code| code.parse().ok())
         .unwrap_or_else(|| panic!("no status line in {text:?}"))
 }
+
+/// Every kind of write at once on SQLite: 16 clients, each registering, proposing,
+/// commenting, voting, reporting, deciding, recording outcomes and creating procedures in
+/// turn for 30 seconds (`MITREDEN_WRITE_STORM_SECS`). No request may fail with a 5xx:
+/// every write waits for its turn at the database instead of being refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_kind_of_write_at_once_never_fails_on_sqlite() {
+    use crate::harness::on_postgres;
+    use app::model::account::Role;
+    use serde_json::json;
+    use std::sync::Arc;
+    if on_postgres() {
+        return;
+    }
+    const CLIENTS: usize = 16;
+    let seconds: u64 = std::env::var("MITREDEN_WRITE_STORM_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let app = Arc::new(
+        TestApp::with_config(&[
+            ("MITREDEN_RATE_LIMIT", "0"),
+            ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+        ])
+        .await
+        .with_demo()
+        .await,
+    );
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let mut residents = Vec::new();
+    for n in 0..CLIENTS {
+        residents.push(app.resident(&format!("sturm{n}@example.org")).await);
+    }
+    // Proposals to vote on and to record the council's outcomes for.
+    let listed = |slug: &'static str| {
+        let app = app.clone();
+        async move {
+            let page = app
+                .get(&format!("/api/v1/procedures/{slug}/proposals"))
+                .await;
+            let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut running = listed("radverkehr-2030").await;
+    // Reports go to proposals of their own: enough of them hold a proposal for review,
+    // and comments and votes on it would then be refused.
+    let reported = running.split_off(running.len() / 2);
+    let finished = listed("spielplaetze-nord").await;
+    assert!(running.len() >= 2 && !finished.is_empty());
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for (client, resident) in residents.into_iter().enumerate() {
+        let (app, moderator, planner) = (app.clone(), moderator.clone(), planner.clone());
+        let (running, reported, finished) = (running.clone(), reported.clone(), finished.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut seen: Vec<(&'static str, u16)> = Vec::new();
+            let mut mine: Vec<i64> = Vec::new();
+            let mut round = 0usize;
+            while std::time::Instant::now() < deadline {
+                let n = round * CLIENTS + client;
+                let pick = |list: &[i64]| list[n % list.len()];
+                let (kind, response) = match (round + client) % 8 {
+                    0 => ("register", app.json("POST", "/api/v1/auth/register", json!({
+                        "email": format!("neu{n}@example.org"), "password": "Sturm-und-Drang-2026",
+                        "display_name": format!("Neu {n}"), "accept_terms": true
+                    }), None).await),
+                    1 => {
+                        let response = app.json("POST", "/api/v1/procedures/radverkehr-2030/proposals", json!({
+                            "title": format!("Vorschlag {n}"), "body": format!("Begründung für Vorschlag {n}.")
+                        }), Some(&resident)).await;
+                        if let Ok(body) = serde_json::from_str::<serde_json::Value>(&response.body)
+                            && let Some(id) = body["card"]["id"].as_i64()
+                        {
+                            mine.push(id);
+                        }
+                        ("propose", response)
+                    }
+                    2 => ("comment", app.json("POST", &format!("/api/v1/proposals/{}/comments", pick(&running)),
+                        json!({ "body": format!("Kommentar {n}") }), Some(&resident)).await),
+                    3 => ("vote", app.json("PUT", &format!("/api/v1/proposals/{}/vote", pick(&running)),
+                        json!({ "value": 1 }), Some(&resident)).await),
+                    4 => ("report", app.json("POST", "/api/v1/reports", json!({
+                        "target": { "kind": "proposal", "id": pick(&reported) }, "reason": "spam", "note": ""
+                    }), Some(&resident)).await),
+                    5 => match mine.pop() {
+                        Some(id) => ("decide", app.json("POST", "/api/v1/moderation/decisions", json!({
+                            "target": { "kind": "proposal", "id": id }, "action": "hide", "reason": "spam"
+                        }), Some(&moderator)).await),
+                        None => {
+                            round += 1;
+                            continue;
+                        }
+                    },
+                    6 => ("outcome", app.json("PUT", &format!("/api/v1/proposals/{}/outcome", pick(&finished)),
+                        json!({ "outcome": if n.is_multiple_of(2) { "adopted" } else { "referred" },
+                                "justification": format!("Beschluss {n}") }), Some(&planner)).await),
+                    _ => {
+                        let at = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339();
+                        ("procedure", app.json("POST", "/api/v1/procedures", json!({
+                            "slug": format!("sturm-{n}"), "title": format!("Verfahren {n}"), "department": "Amt",
+                            "phases": [{ "kind": "proposals", "starts_at": at(1), "ends_at": at(5) },
+                                       { "kind": "voting", "starts_at": at(5), "ends_at": at(9) }],
+                            "vote_rule": { "kind": "rating" }
+                        }), Some(&planner)).await)
+                    }
+                };
+                assert!(
+                    response.status.as_u16() < 500,
+                    "{kind}: {} {}",
+                    response.status,
+                    response.body
+                );
+                seen.push((kind, response.status.as_u16()));
+                round += 1;
+            }
+            seen
+        }));
+    }
+    let mut counts = std::collections::BTreeMap::<(&'static str, u16), usize>::new();
+    for task in tasks {
+        for seen in task.await.unwrap() {
+            *counts.entry(seen).or_default() += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    eprintln!("{total} writes in {seconds} s from {CLIENTS} clients: {counts:?}");
+    for kind in [
+        "register",
+        "propose",
+        "comment",
+        "vote",
+        "report",
+        "decide",
+        "outcome",
+        "procedure",
+    ] {
+        let succeeded: usize = counts
+            .iter()
+            .filter(|((k, status), _)| *k == kind && (200..300).contains(status))
+            .map(|(_, n)| n)
+            .sum();
+        assert!(succeeded > 0, "no {kind} succeeded: {counts:?}");
+    }
+}

@@ -343,3 +343,52 @@ pub fn test_config(vars: &[(&str, &str)]) -> Config {
         .collect();
     Config::from_sources(|name| vars.get(name).cloned(), None).unwrap()
 }
+
+const BOUNDARY: &str = "----mitreden-test-boundary";
+
+/// A multipart body with text fields and files (field name, content type, bytes).
+pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"datei\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Sends a multipart body as a browser's form does.
+pub async fn send_multipart(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: Vec<u8>,
+    headers: &[(&str, String)],
+) -> TestResponse {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header("content-length", body.len());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    app.send(request.body(Body::from(body)).unwrap()).await
+}

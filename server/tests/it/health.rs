@@ -102,3 +102,47 @@ fn database_url_of(app: &TestApp) -> String {
         server::config::sqlite_url(&app.data_dir.path().join("test.db"))
     }
 }
+
+/// A client that never finishes its request's headers (slowloris), or sits idle on a
+/// kept-alive connection, loses the connection after the header-read timeout.
+#[tokio::test]
+async fn slow_and_idle_clients_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::harness::TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(server::accept_loop(
+        listener,
+        app.router.clone(),
+        std::time::Duration::from_millis(500),
+    ));
+    // Half a request, then silence.
+    let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(closed.is_ok(), "the half-sent request kept its connection");
+    // One request answered, then idle: closed too.
+    let mut idle = tokio::net::TcpStream::connect(address).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        idle.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(closed.is_ok(), "the idle connection stayed open");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"),
+        "{answer:?}"
+    );
+    server.abort();
+}

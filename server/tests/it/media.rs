@@ -1,18 +1,15 @@
 //! Procedure images: uploads through the editor's form and the API, what is stored and
 //! served, and every way an upload can be wrong.
 
-use crate::harness::{TestApp, TestResponse, error_code};
+use crate::harness::{TestApp, TestResponse, error_code, multipart_body, send_multipart};
 use crate::participation::procedure;
 use app::backend::entity::procedure as procedure_entity;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use app::model::proposal::VoteRule;
-use axum::body::Body;
-use http::{Request, StatusCode};
+use http::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::Value;
-
-const BOUNDARY: &str = "----mitreden-test-boundary";
 
 /// A PNG's structure: signature, header, a text chunk naming a person, data, end.
 fn png(width: u32, height: u32, marker: u8) -> Vec<u8> {
@@ -33,50 +30,13 @@ fn png(width: u32, height: u32, marker: u8) -> Vec<u8> {
     bytes
 }
 
-/// A multipart body with the given text fields and, optionally, a file.
+/// A multipart body with the given text fields and, optionally, an image.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((content_type, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"bild\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-async fn send_multipart(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    body: Vec<u8>,
-    headers: &[(&str, String)],
-) -> TestResponse {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header("content-length", body.len());
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    app.send(request.body(Body::from(body)).unwrap()).await
+    let files: Vec<(&str, &str, &[u8])> = file
+        .map(|(content_type, bytes)| ("image", content_type, bytes))
+        .into_iter()
+        .collect();
+    multipart_body(fields, &files)
 }
 
 async fn api_upload(app: &TestApp, token: &str, alt: &str, file: (&str, &[u8])) -> TestResponse {

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 const SLUG: &str = "gruen";
 const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://böse.example\";\"Klick\")";
-const HOSTILE_BODY: &str = "+cmd|' /C calc'!A0\n\"Zitat\"; Zeile zwei \u{202E}gnp.exe";
+const HOSTILE_BODY: &str = "+cmd|' /C calc'!A0\n\"Zitat\"; Zeile zwei";
 const HIDDEN_TITLE: &str = "Beleidigender Vorschlag";
 
 struct Fixture {
@@ -46,7 +46,17 @@ async fn vote(app: &TestApp, id: i64, token: &str) {
 /// A procedure where proposing and voting are open, with three residents, votes, a
 /// comment, a hidden proposal; then (`end_voting`) the voting phase is over.
 async fn fixture() -> Fixture {
-    let app = TestApp::new().await;
+    fixture_with(&[]).await
+}
+
+/// The fixture on an app with these configuration variables.
+async fn fixture_with(vars: &[(&str, &str)]) -> Fixture {
+    let mut all = vec![
+        ("MITREDEN_RATE_LIMIT", "0"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+    ];
+    all.extend_from_slice(vars);
+    let app = TestApp::with_config(&all).await;
     procedure(
         &app,
         SLUG,
@@ -74,6 +84,17 @@ async fn fixture() -> Fixture {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 
     let plain = propose(&app, SLUG, &resident, "Mehr Bäume in der Südstadt").await;
+    // A text that reorders itself (a right-to-left override hides "exe.png") is refused;
+    // exports still drop such characters from older texts (see the corpus test).
+    let reordered = app
+        .json(
+            "POST",
+            &format!("/api/v1/procedures/{SLUG}/proposals"),
+            json!({ "title": "Bild", "body": "Zeile zwei \u{202E}gnp.exe" }),
+            Some(&bert),
+        )
+        .await;
+    assert_eq!(reordered.status, StatusCode::UNPROCESSABLE_ENTITY);
     let hostile = app
         .json(
             "POST",
@@ -243,13 +264,12 @@ async fn csv_exports_parse_back_and_match_the_database() {
     assert_eq!(plain.get(12), Some(plain_votes.to_string().as_str()));
     assert_eq!(plain.get(10), Some("Person 1"), "a pseudonym, not the name");
     let hostile = by_id(f.hostile);
-    // Inert: the formula is text behind an apostrophe, the override mark is gone, and the
-    // quotes and the line break survive inside one field.
+    // Inert: the formula is text behind an apostrophe, and the quotes and the line break
+    // survive inside one field.
     assert_eq!(hostile.get(3), Some(format!("'{HOSTILE_TITLE}").as_str()));
     let body_field = hostile.get(4).unwrap();
     assert!(body_field.starts_with("'+cmd|"));
     assert!(body_field.contains("\"Zitat\"; Zeile zwei"));
-    assert!(!body_field.contains('\u{202E}'));
     assert_eq!(hostile.get(10), Some("Person 2"));
 
     let comments = f.app.get(&format!("{base}?table=comments")).await;
@@ -492,6 +512,101 @@ async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
         english
             .body
             .contains("Results report: Grünflächen im Quartier")
+    );
+}
+
+/// A 40 × 20 RGBA PNG: a blue bar, transparent around it (zlib with stored blocks).
+fn logo_png() -> Vec<u8> {
+    let (width, height) = (40u32, 20u32);
+    let mut raw = Vec::new();
+    for y in 0..height {
+        raw.push(0); // filter: none
+        for x in 0..width {
+            let inside = (4..16).contains(&y) && (2..38).contains(&x);
+            raw.extend_from_slice(if inside {
+                &[0, 70, 140, 255]
+            } else {
+                &[0, 0, 0, 0]
+            });
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        let len = u16::try_from(block.len()).unwrap();
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&[0, 0, 0, 0]);
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", &zlib);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// The instance's logo (`MITREDEN_LOGO`) heads the summary page: an image with its
+/// transparency as a soft mask, decoration to assistive technology (the name follows as
+/// text), and the page still tagged, with no words overlapping.
+#[tokio::test]
+async fn the_instance_logo_heads_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, logo_png()).unwrap();
+    let f = fixture_with(&[("MITREDEN_LOGO", logo.to_str().unwrap())]).await;
+    end_voting(&f.app).await;
+    let (status, pdf) = f
+        .app
+        .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let path = dir.path().join("bericht.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .expect("pdfimages (poppler-utils) is installed by `make system-packages`");
+    let list = String::from_utf8(images.stdout).unwrap();
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "the logo and its mask:\n{list}");
+    assert_eq!(
+        rows[0].split_whitespace().next(),
+        Some("1"),
+        "on page 1:\n{list}"
+    );
+    assert!(
+        rows[0].contains("image") && rows[0].contains(" 40 ") && rows[0].contains(" 20 "),
+        "{list}"
+    );
+    assert!(rows[1].contains("smask"), "{list}");
+    assert_tagged_without_overlaps(&path);
+
+    // A file that is no image stops the start with the variable's name.
+    let broken = dir.path().join("logo.gif");
+    std::fs::write(&broken, b"GIF89a").unwrap();
+    let refused = server::config::Config::from_sources(
+        |name| (name == "MITREDEN_LOGO").then(|| broken.to_string_lossy().into_owned()),
+        None,
+    );
+    assert!(
+        refused.is_err_and(|e| e.variable == "MITREDEN_LOGO" && e.problem.contains("PNG or JPEG")),
     );
 }
 
@@ -776,9 +891,45 @@ async fn oparl_server(plain: i64, hostile: i64) -> String {
     base
 }
 
+/// The import reads from public addresses only: the fixture server on the loopback
+/// address is refused unless the operator allows its network, and every failure (a
+/// refused address, a closed port, an answer that is not OParl JSON) reads the same.
+#[tokio::test]
+async fn oparl_import_reads_no_internal_address_and_tells_nothing_about_one() {
+    let f = fixture().await;
+    end_voting(&f.app).await;
+    let base = oparl_server(f.plain, f.hostile).await;
+    let path = format!("/api/v1/procedures/{SLUG}/council-paper/import");
+    let mut answers = Vec::new();
+    for url in [
+        format!("{base}/oparl/paper/1"),
+        "http://127.0.0.1:9/oparl/paper/1".to_owned(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://[::1]:9/".to_owned(),
+        "http://localhost:9/".to_owned(),
+    ] {
+        let refused = f
+            .app
+            .json("POST", &path, json!({ "url": url }), Some(&f.planner))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        answers.push(refused.body);
+    }
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    assert_eq!(
+        council_decision::Entity::find()
+            .count(&f.app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 #[tokio::test]
 async fn oparl_import_lands_outcomes_on_the_right_proposals() {
-    let f = fixture().await;
+    // The fixture server runs on the loopback address: allowed here as a council system
+    // inside the city's network would be.
+    let f = fixture_with(&[("MITREDEN_OPARL_ALLOW", "127.0.0.1/32")]).await;
     end_voting(&f.app).await;
     let base = oparl_server(f.plain, f.hostile).await;
     let path = format!("/api/v1/procedures/{SLUG}/council-paper/import");

@@ -10,6 +10,7 @@ pub mod instance_setting;
 pub mod login_session;
 pub mod moderation_action;
 pub mod moderation_queue;
+pub mod onsite_import;
 pub mod outbox_email;
 pub mod phase;
 pub mod procedure;

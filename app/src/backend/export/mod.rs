@@ -11,6 +11,7 @@
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod logo;
 pub mod pdf;
 pub mod report;
 pub mod xlsx;
@@ -556,6 +557,8 @@ pub struct Job {
     pub format: Format,
     pub public_url: String,
     pub instance_name: String,
+    /// The instance's logo, printed on the report's summary page.
+    pub logo: Option<Arc<logo::Logo>>,
     pub lang: Lang,
     /// SHA-256 of the CSV and JSON files, printed in the report (PDF and HTML only; see
     /// [`with_hashes`]).
@@ -670,11 +673,49 @@ pub fn spawn(
     (rx, handle)
 }
 
-/// The hashes of the reproducible files (CSV tables and JSON) of a procedure.
+/// How long a finished vote's file hashes are kept: as long as its results
+/// (`results::view_cached`), and cleared with them.
+const HASHES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+type HashCache = std::sync::Mutex<HashMap<i64, (std::time::Instant, Vec<FileHash>)>>;
+
+fn hash_cache() -> &'static HashCache {
+    static CACHE: std::sync::OnceLock<HashCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Drops a procedure's kept file hashes (its results changed).
+pub fn forget_hashes(procedure_id: i64) {
+    if let Ok(mut cache) = hash_cache().lock() {
+        cache.remove(&procedure_id);
+    }
+}
+
+/// The hashes of the reproducible files (CSV tables and JSON) of a procedure. Working
+/// them out writes four whole exports: for a finished vote (whose files anyone may fetch,
+/// and whose report and manifest print them) they are kept for a minute.
 pub async fn reproducible_hashes(
     db: &DatabaseConnection,
     job: &Job,
 ) -> Result<Vec<FileHash>, AppError> {
+    let procedure_id = job.scope.procedure.id;
+    let keep = job.scope.final_results;
+    if keep
+        && let Ok(cache) = hash_cache().lock()
+        && let Some((at, hashes)) = cache.get(&procedure_id)
+        && at.elapsed() < HASHES_TTL
+    {
+        return Ok(hashes.clone());
+    }
+    let hashes = compute_hashes(db, job).await?;
+    if keep && let Ok(mut cache) = hash_cache().lock() {
+        cache.retain(|_, (at, _)| at.elapsed() < HASHES_TTL);
+        cache.insert(procedure_id, (std::time::Instant::now(), hashes.clone()));
+    }
+    Ok(hashes)
+}
+
+async fn compute_hashes(db: &DatabaseConnection, job: &Job) -> Result<Vec<FileHash>, AppError> {
     // The JSON file's header, read once and shared with the caller's if it is the same.
     let header = job.header_in(db, DATA_LANG).await?;
     let mut hashes = Vec::new();

@@ -13,6 +13,7 @@
 //! the language and the title, which viewers show instead of the file name; the XMP
 //! metadata says `pdfuaid:part 1`.
 
+use super::logo::Logo;
 use super::{Job, Sink, authors, report};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
@@ -238,6 +239,21 @@ impl Doc {
         self.pages.push(String::new());
         self.marks.push(Vec::new());
         self.y = PAGE_H - MARGIN;
+    }
+
+    /// The logo at the top left, at most 48 pt high and 180 pt wide, as an artifact.
+    fn logo(&mut self, logo: &Logo) {
+        let (w, h) = (logo.width as f32, logo.height as f32);
+        let scale = (48.0 / h).min(180.0 / w);
+        let (w, h) = (w * scale, h * scale);
+        self.y -= h;
+        let y = self.y;
+        let outer = self.leaf.take();
+        self.marked(&format!(
+            "q {w:.2} 0 0 {h:.2} {MARGIN:.2} {y:.2} cm /Logo Do Q"
+        ));
+        self.leaf = outer;
+        self.y -= 10.0;
     }
 
     /// Starts a new page unless `height` still fits.
@@ -568,7 +584,11 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         sink.batch_done(done, total).await?;
     }
 
-    // Page 1: the summary for the council.
+    // Page 1: the summary for the council, under the instance's logo. The name follows
+    // as text, so the logo is decoration (an artifact) to assistive technology.
+    if let Some(logo) = &job.logo {
+        doc.logo(logo);
+    }
     doc.paragraph(&job.instance_name, Face::Bold, 11.0, 0.0);
     doc.heading(&format!("{}: {}", t.report_title, header.title), 1);
     doc.paragraph(
@@ -655,12 +675,16 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     }
 
     doc.footers(&format!("{} · {}", job.instance_name, header.title));
-    sink.buffer
-        .extend_from_slice(&assemble(&mut doc, &header.title, job.lang)?);
+    sink.buffer.extend_from_slice(&assemble(
+        &mut doc,
+        &header.title,
+        job.lang,
+        job.logo.as_deref(),
+    )?);
     Ok(())
 }
 
-fn deflate(data: &[u8]) -> Result<Vec<u8>, AppError> {
+pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>, AppError> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(data).map_err(|_| AppError::Internal)?;
     encoder.finish().map_err(|_| AppError::Internal)
@@ -686,7 +710,12 @@ fn text_string(text: &str) -> String {
 }
 
 /// Writes the objects, the cross-reference table and the trailer.
-fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError> {
+fn assemble(
+    doc: &mut Doc,
+    title: &str,
+    lang: Lang,
+    logo: Option<&Logo>,
+) -> Result<Vec<u8>, AppError> {
     let fonts = compressed_fonts()?;
     let mut out: Vec<u8> = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets: Vec<usize> = Vec::new();
@@ -700,6 +729,12 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
     let elem_ref = |index: usize| struct_root + 1 + index;
     let parent_tree = struct_root + 1 + doc.elems.len();
     let metadata = parent_tree + 1;
+    // The logo's image and its transparency mask come last.
+    let logo_ref = metadata + 1;
+    let logo_resource = match logo {
+        Some(_) => format!(" /XObject << /Logo {logo_ref} 0 R >>"),
+        None => String::new(),
+    };
     let object = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
         offsets.push(out.len());
         let number = offsets.len();
@@ -824,8 +859,13 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
             &mut offsets,
             format!(
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] \
-                 /Resources << /Font << /F1 4 0 R /F2 9 0 R >> >> /Contents {} 0 R \
+                 /Resources << /Font << /F1 4 0 R /F2 9 0 R >>{} >> /Contents {} 0 R \
                  /StructParents {index} /Tabs /S >>",
+                if index == 0 {
+                    logo_resource.as_str()
+                } else {
+                    ""
+                },
                 number + 1
             )
             .as_bytes(),
@@ -895,6 +935,31 @@ fn assemble(doc: &mut Doc, title: &str, lang: Lang) -> Result<Vec<u8>, AppError>
         &mut offsets,
         &stream("/Type /Metadata /Subtype /XML", xmp.as_bytes()),
     );
+    if let Some(logo) = logo {
+        let image = |color_space: &str, filter: &str, extra: &str| {
+            format!(
+                "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /{color_space} \
+                 /BitsPerComponent 8 /Filter /{filter}{extra}",
+                logo.width, logo.height
+            )
+        };
+        let mask = match &logo.alpha {
+            Some(_) => format!(" /SMask {} 0 R", logo_ref + 1),
+            None => String::new(),
+        };
+        object(
+            &mut out,
+            &mut offsets,
+            &stream(&image(logo.color_space, logo.filter, &mask), &logo.data),
+        );
+        if let Some(alpha) = &logo.alpha {
+            object(
+                &mut out,
+                &mut offsets,
+                &stream(&image("DeviceGray", "FlateDecode", ""), alpha),
+            );
+        }
+    }
 
     let xref = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 /// The version of the terms and privacy notice a registration accepts.
@@ -64,13 +64,48 @@ pub async fn register(
         return Err(AppError::Internal);
     };
     let password_hash = hash_password(password.as_str().to_owned()).await?;
+    // Twice at most: a registration of the same address that commits between this one's
+    // look-up and its insert (PostgreSQL runs both at once) makes this one an existing
+    // account's, answered the same way.
+    for attempt in 0..2 {
+        let txn = crate::backend::db::begin_write(db).await?;
+        let registered = register_in(
+            &txn,
+            site,
+            &input,
+            &email,
+            &display_name,
+            &password_hash,
+            now,
+        )
+        .await;
+        match registered {
+            Err(AppError::Conflict) if attempt == 0 => {
+                let _ = txn.rollback().await;
+            }
+            Err(error) => return Err(error),
+            Ok(()) => return txn.commit().await.map_err(storage_error),
+        }
+    }
+    Err(AppError::Conflict)
+}
 
-    let txn = db.begin().await.map_err(storage_error)?;
-    if let Some(existing) = find_by_email(&txn, &email).await? {
-        if mails_sent_recently(&txn, existing.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR {
+/// The registration's writes: a new account with its verification mail, or for an
+/// address that has one, the mail that says so (never an answer that tells).
+async fn register_in(
+    txn: &impl ConnectionTrait,
+    site: &SiteSettings,
+    input: &Registration,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if let Some(existing) = find_by_email(txn, email).await? {
+        if mails_sent_recently(txn, existing.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR {
             let to = email.as_str();
             mail_link(
-                &txn,
+                txn,
                 site,
                 &existing,
                 PURPOSE_RESET,
@@ -80,14 +115,13 @@ pub async fn register(
             )
             .await?;
         }
-        txn.commit().await.map_err(storage_error)?;
         return Ok(());
     }
     let created = insert_user(
-        &txn,
-        &email,
-        &display_name,
-        password_hash,
+        txn,
+        email,
+        display_name,
+        password_hash.to_owned(),
         Role::Resident,
         input.lang,
         None,
@@ -98,8 +132,7 @@ pub async fn register(
         .back
         .as_deref()
         .and_then(crate::model::path::local_path);
-    send_verification(&txn, site, &created, email.as_str(), back, now).await?;
-    txn.commit().await.map_err(storage_error)
+    send_verification(txn, site, &created, email.as_str(), back, now).await
 }
 
 /// Mails a new verification link, at most a few per hour.
@@ -109,7 +142,7 @@ pub async fn resend_verification(
     current: &CurrentUser,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, current.id).await?;
     if account.email_verified_at.is_some() {
         return Err(AppError::Conflict);
@@ -161,7 +194,7 @@ pub async fn confirm_email(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Confirmed, AppError> {
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let row = use_token(&txn, token, &[PURPOSE_VERIFY, PURPOSE_CHANGE_EMAIL], now).await?;
     let account = load(&txn, row.user_id).await?;
     let confirmed = if row.purpose == PURPOSE_CHANGE_EMAIL {
@@ -219,18 +252,18 @@ pub async fn login(
     now: DateTime<Utc>,
 ) -> Result<Session, AppError> {
     let account_key = email.trim().to_lowercase();
-    throttle.check(&account_key, client)?;
+    // Counted before the slow hash: parallel guesses are counted as they arrive.
+    throttle.attempt(&account_key, client)?;
     let account = match Email::parse(email) {
         Ok(email) => find_by_email(db, &email).await?,
         Err(_) => None,
     };
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
-    let valid = verify_password(hash, password.to_owned()).await;
+    let valid = verify_password(hash, password.to_owned()).await?;
     let Some(account) = account.filter(|_| valid) else {
-        throttle.failed(&account_key, client);
         return Err(AppError::InvalidCredentials);
     };
-    throttle.succeeded(&account_key);
+    throttle.succeeded(&account_key, client);
     start_session(db, secret, account.id, now).await
 }
 
@@ -370,7 +403,7 @@ pub async fn request_password_reset(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let email = Email::parse(email)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     if let Some(account) = find_by_email(&txn, &email).await?
         && mails_sent_recently(&txn, account.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR
     {
@@ -399,7 +432,7 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let password = new_password(password)?;
     let hash = hash_password(password.as_str().to_owned()).await?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let row = use_token(&txn, token, &[PURPOSE_RESET], now).await?;
     let account = load(&txn, row.user_id).await?;
     let verified = account.email_verified_at.or(Some(now));
@@ -413,20 +446,32 @@ pub async fn reset_password(
 }
 
 /// Changes the password; every other session ends, this one stays.
+/// The current password is guessed no faster than at sign-in: the same throttle counts
+/// each check, by account and client address.
 pub async fn change_password(
     db: &DatabaseConnection,
+    throttle: &LoginThrottle,
+    client: &str,
     current: &CurrentUser,
     current_password: &str,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let password = new_password(password)?;
+    // Both fields' problems are reported at once.
+    let mut problems = crate::error::Problems::default();
+    let password = problems.check(new_password(password));
     let account = load(db, current.id).await?;
-    if !verify_password(account.password_hash.clone(), current_password.to_owned()).await {
-        return Err(AppError::invalid("current_password", "wrong"));
+    let throttle_key = format!("user:{}", current.id);
+    throttle.attempt(&throttle_key, client)?;
+    if verify_password(account.password_hash.clone(), current_password.to_owned()).await? {
+        throttle.succeeded(&throttle_key, client);
+    } else {
+        problems.note(AppError::invalid("current_password", "wrong"));
     }
+    problems.finish()?;
+    let password = password.ok_or(AppError::Internal)?;
     let hash = hash_password(password.as_str().to_owned()).await?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let mut update: user::ActiveModel = account.into();
     update.password_hash = Set(Some(hash));
     update.updated_at = Set(now);
@@ -472,7 +517,7 @@ pub async fn request_email_change(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let email = Email::parse(new_email)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, current.id).await?;
     if account.email.as_deref() == Some(email.as_str()) {
         return Err(AppError::invalid("email", "unchanged"));
@@ -566,7 +611,7 @@ pub async fn delete_account(
     current: &CurrentUser,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, current.id).await?;
     if account.role == Role::Admin.as_str() && admin_count(&txn).await? <= 1 {
         // The instance must keep someone who can manage it.
@@ -612,7 +657,7 @@ pub async fn set_role(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageUsers)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, user_id).await?;
     let before = account.role.clone();
     if before == role.as_str() {
@@ -684,7 +729,7 @@ pub async fn create_verified(
     let display_name = DisplayName::parse(display_name)?;
     let password = new_password(password)?;
     let hash = hash_password(password.as_str().to_owned()).await?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     if find_by_email(&txn, &email).await?.is_some() {
         return Err(AppError::Conflict);
     }

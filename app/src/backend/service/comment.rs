@@ -48,7 +48,7 @@ where
     let event = onsite_event(user, new.onsite)?;
     let body = validated_comment(&new.body)?;
     let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     // A form sent again (its response was lost) gets the comment it already wrote. The
     // same key with another text is a new comment from a page shown again (the back
@@ -178,7 +178,7 @@ where
 {
     user.require(Permission::Contribute)?;
     let body = validated_comment(body)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let row = own_comment(&txn, user, comment_id, now).await?;
     if now - row.created_at >= chrono::Duration::minutes(COMMENT_EDIT_MINUTES) {
@@ -224,7 +224,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let row = own_comment(&txn, user, comment_id, now).await?;
     comment::Entity::update_many()

@@ -29,10 +29,14 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let target = find(&txn, proposal_id).await?;
     procedure::published_context(&txn, target.procedure_id, now).await?;
+    // Only what one may read is followed: its news would tell what one may not.
+    if super::proposal::sight(&target, Some(user))? == super::proposal::Sight::Concealed {
+        return Err(AppError::invalid("proposal", "hidden"));
+    }
     insert(&txn, user.id, proposal_id, now).await?;
     txn.commit().await.map_err(storage_error)
 }
@@ -271,7 +275,7 @@ where
         .map_err(storage_error)?;
     let mut sent = 0;
     for user_id in due {
-        let txn = db.begin().await.map_err(storage_error)?;
+        let txn = crate::backend::db::begin_write(db).await?;
         let items = digest_item::Entity::find()
             .filter(digest_item::Column::UserId.eq(user_id))
             .order_by_asc(digest_item::Column::Id)

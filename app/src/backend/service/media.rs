@@ -138,7 +138,7 @@ pub fn image_of(row: &procedure::Model) -> Option<ProcedureImage> {
 pub fn check_alt(alt: &str) -> Result<String, AppError> {
     let alt = alt.trim();
     let length = alt.chars().count();
-    if !(3..=300).contains(&length) || alt.chars().any(char::is_control) {
+    if !(3..=300).contains(&length) || alt.chars().any(crate::model::text::forbidden_in_line) {
         return Err(AppError::invalid("alt", "length"));
     }
     Ok(alt.to_owned())

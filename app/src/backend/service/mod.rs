@@ -8,6 +8,7 @@ pub mod follow;
 pub mod legal;
 pub mod media;
 pub mod moderation;
+pub mod onsite_import;
 pub mod oparl;
 pub mod procedure;
 pub mod proposal;

@@ -508,7 +508,7 @@ where
     user.require(Permission::Contribute)?;
     let input = input.validated()?;
     let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let item = load_item(&txn, input.target).await?;
     procedure::published_context(&txn, item.procedure_id, now).await?;
@@ -567,7 +567,7 @@ where
 {
     let text = validated_note(text, "objection", 10, 2_000)?;
     let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let item = load_item(&txn, target).await?;
     if item.author_id != user.id {
@@ -668,7 +668,7 @@ where
     user.require(Permission::Moderate)?;
     let decision = decision.validated()?;
     let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let item = load_item(&txn, decision.target).await?;
     let entry = find_entry(&txn, item.target, true).await?;
     let open_entry = entry.filter(|e| e.status == QUEUE_OPEN);
@@ -847,7 +847,7 @@ where
     if public_reason.chars().count() > Decision::PUBLIC_REASON_MAX {
         return Err(AppError::invalid("public_reason", "too_long"));
     }
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let lifted = user::Entity::update_many()
         .col_expr(
             user::Column::BlockedAt,
@@ -1568,14 +1568,29 @@ async fn queue_items(
 
 /// Every procedure by id, title order: the queue's filter list, its items' and the
 /// statistics' names, from one query.
+/// The procedures moderators choose from and see named: the published ones, and an
+/// unpublished one only while items of it wait in the queue (it was taken offline after
+/// contributions came). A draft that never took any stays unnamed: its title is the
+/// planners' until they publish it.
 async fn procedure_choices(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(i64, ProcedureChoice)>, AppError> {
+    let waiting = Query::select()
+        .distinct()
+        .column(moderation_queue::Column::ProcedureId)
+        .from(moderation_queue::Entity)
+        .and_where(moderation_queue::Column::ClosedAt.is_null())
+        .to_owned();
     let mut rows: Vec<(i64, String, String)> = procedure_entity::Entity::find()
         .select_only()
         .column(procedure_entity::Column::Id)
         .column(procedure_entity::Column::Slug)
         .column(procedure_entity::Column::Title)
+        .filter(
+            Condition::any()
+                .add(procedure_entity::Column::Status.eq(procedure_entity::STATUS_PUBLISHED))
+                .add(procedure_entity::Column::Id.in_subquery(waiting)),
+        )
         .into_tuple()
         .all(db)
         .await

@@ -9,6 +9,7 @@ use super::results::{self, OutcomeSource};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{procedure, proposal};
+use crate::backend::proxies::Networks;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::model::procedure::Slug;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 /// The most consultations read from one paper.
@@ -60,7 +62,8 @@ where
         .filter(|u| !u.trim().is_empty())
         .or(row.council_paper_url.clone())
         .ok_or_else(|| AppError::invalid("url", "required"))?;
-    let paper = fetch(url.trim()).await?;
+    let allowed = &site.oparl_allowed;
+    let paper = fetch(url.trim(), allowed).await?;
     if !type_is(&paper, "Paper") {
         return Err(AppError::invalid("url", "not_an_oparl_paper"));
     }
@@ -78,11 +81,11 @@ where
         .cloned()
         .unwrap_or_default();
     for consultation in consultations.into_iter().take(MAX_CONSULTATIONS) {
-        let consultation = resolve(consultation).await?;
+        let consultation = resolve(consultation, allowed).await?;
         let Some(item_url) = consultation.get("agendaItem").and_then(Value::as_str) else {
             continue;
         };
-        let item = fetch(item_url).await?;
+        let item = fetch(item_url, allowed).await?;
         let name = text(&item, "name");
         let numbers = proposal_numbers(&name);
         let matched = proposals_in(db, row.id, &numbers).await?;
@@ -95,7 +98,7 @@ where
             .or_else(|| consultation.get("meeting"))
             .and_then(Value::as_str);
         let meeting_date = match meeting_url {
-            Some(url) => date_of(&fetch(url).await?),
+            Some(url) => date_of(&fetch(url, allowed).await?),
             None => String::new(),
         };
         let result = text(&item, "result");
@@ -163,14 +166,14 @@ async fn proposals_in(
     Ok(ids)
 }
 
-fn type_is(object: &Value, kind: &str) -> bool {
+pub(crate) fn type_is(object: &Value, kind: &str) -> bool {
     object
         .get("type")
         .and_then(Value::as_str)
         .is_some_and(|t| t.rsplit('/').next() == Some(kind))
 }
 
-fn text(object: &Value, key: &str) -> String {
+pub(crate) fn text(object: &Value, key: &str) -> String {
     object
         .get(key)
         .and_then(Value::as_str)
@@ -180,7 +183,7 @@ fn text(object: &Value, key: &str) -> String {
 }
 
 /// A meeting's date: the day its `start` falls on (`YYYY-MM-DD…`).
-fn date_of(meeting: &Value) -> String {
+pub(crate) fn date_of(meeting: &Value) -> String {
     let start = text(meeting, "start");
     match start.get(..10) {
         Some(day) if crate::model::time::LocalDate::parse_iso(day).is_some() => day.to_owned(),
@@ -189,24 +192,37 @@ fn date_of(meeting: &Value) -> String {
 }
 
 /// An OParl list entry is either the object or its URL.
-async fn resolve(entry: Value) -> Result<Value, AppError> {
+async fn resolve(entry: Value, allowed: &Networks) -> Result<Value, AppError> {
     match entry {
-        Value::String(url) => fetch(&url).await,
+        Value::String(url) => fetch(&url, allowed).await,
         other => Ok(other),
     }
 }
 
-/// One OParl object over HTTP(S), with a timeout and a size limit.
-async fn fetch(url: &str) -> Result<Value, AppError> {
+/// One OParl object over HTTP(S), with a timeout and a size limit, from public addresses
+/// only (and the networks `allowed`), checked after name resolution for the first request
+/// and for every redirect. Whatever fails (refused address, closed port, timeout, an
+/// answer that is not JSON) is one and the same error: the import must not tell a planner
+/// what answers where inside the city's network.
+async fn fetch(url: &str, allowed: &Networks) -> Result<Value, AppError> {
+    let unreachable = || AppError::invalid("url", "unreachable");
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(AppError::invalid("url", "not_a_web_address"));
     }
     let url = url.to_owned();
+    let resolver = PublicOnly {
+        allowed: allowed.clone(),
+    };
     let body = tokio::task::spawn_blocking(move || -> Result<String, String> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .timeout_global(Some(TIMEOUT))
-            .build()
-            .into();
+            .max_redirects(5)
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            resolver,
+        );
         let mut response = agent
             .get(&url)
             .header("Accept", "application/json")
@@ -223,14 +239,120 @@ async fn fetch(url: &str) -> Result<Value, AppError> {
     .map_err(|_| AppError::Internal)?
     .map_err(|detail| {
         tracing::warn!("OParl import: {detail}");
-        AppError::invalid("url", "unreachable")
+        unreachable()
     })?;
-    serde_json::from_str(&body).map_err(|_| AppError::invalid("url", "not_an_oparl_paper"))
+    serde_json::from_str(&body).map_err(|_| unreachable())
+}
+
+/// Resolves names as usual, then keeps only addresses on the public internet (or in the
+/// allowed networks): loopback, private, link-local, shared, multicast and reserved ones
+/// are dropped, so a name that resolves to them is "not found". ureq asks it for every
+/// connection, redirects included, and connects to what it returns (no second lookup).
+#[derive(Debug)]
+struct PublicOnly {
+    allowed: Networks,
+}
+
+impl ureq::unversioned::resolver::Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let all = ureq::unversioned::resolver::Resolver::resolve(
+            &ureq::unversioned::resolver::DefaultResolver::default(),
+            uri,
+            config,
+            timeout,
+        )?;
+        let mut kept = self.empty();
+        for &address in &all {
+            if public(address.ip()) || self.allowed.contains(address.ip()) {
+                kept.push(address);
+            } else {
+                tracing::warn!(%address, "OParl import: address refused");
+            }
+        }
+        if kept.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(kept)
+    }
+}
+
+/// Whether an address is on the public internet.
+pub(crate) fn public(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => public_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return public_v4(v4);
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
+                || (v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0]) // NAT64 of any address
+                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+        }
+    }
+}
+
+fn public_v4(v4: Ipv4Addr) -> bool {
+    let [a, b, ..] = v4.octets();
+    !(v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_multicast()
+        || v4.is_broadcast()
+        || v4.is_unspecified()
+        || v4.is_documentation()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier NAT)
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || a >= 240) // reserved
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_public_addresses_are_read() {
+        for refused in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.20.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "64:ff9b::a00:1",
+            "ff02::1",
+        ] {
+            assert!(
+                !public(refused.parse().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))),
+                "{refused}"
+            );
+        }
+        for allowed in ["193.99.144.80", "2a00:1450:4001::200e", "::ffff:8.8.8.8"] {
+            assert!(
+                public(allowed.parse().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))),
+                "{allowed}"
+            );
+        }
+    }
 
     #[test]
     fn agenda_items_name_proposals_by_number() {

@@ -4,7 +4,7 @@ use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{phase, procedure, proposal};
 use crate::backend::sanitize::markdown_to_html;
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::model::moderation::ModerationMode;
 use crate::model::procedure::{
     EditorValues, PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
@@ -241,29 +241,33 @@ pub async fn form_of(
     Ok(EditorValues { form, image })
 }
 
-/// Turns a planner's form into a procedure (unpublished); `store` checks it.
+/// Turns a planner's form into a procedure (unpublished), checked by every rule of
+/// `check`; every field's problem is reported at once.
 pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
-    let slug = Slug::parse(form.slug.trim())?;
+    let mut problems = Problems::default();
+    let slug = problems.check(Slug::parse(form.slug.trim()));
     let cap = match form.vote_cap.trim() {
         "" => None,
-        cap => Some(
+        cap => problems.check(
             cap.parse::<u32>()
-                .map_err(|_| AppError::invalid("vote_cap", "range"))?,
+                .map_err(|_| AppError::invalid("vote_cap", "range")),
         ),
     };
     let rule = match form.vote_rule.as_str() {
-        "support" => VoteRule::Support { cap },
-        "rating" => VoteRule::Rating,
-        _ => return Err(AppError::invalid("vote_rule", "unknown")),
+        "support" => Some(VoteRule::Support { cap }),
+        "rating" => Some(VoteRule::Rating),
+        _ => problems.check(Err(AppError::invalid("vote_rule", "unknown"))),
     };
-    let vote_phase = PhaseKind::parse(&form.vote_phase)
-        .ok_or_else(|| AppError::invalid("vote_phase", "unknown"))?;
+    let vote_phase = problems.check(
+        PhaseKind::parse(&form.vote_phase)
+            .ok_or_else(|| AppError::invalid("vote_phase", "unknown")),
+    );
     // A form from before the field existed means the default.
     let moderation = match form.moderation.trim() {
-        "" => ModerationMode::Post,
-        mode => {
-            ModerationMode::parse(mode).ok_or_else(|| AppError::invalid("moderation", "unknown"))?
-        }
+        "" => Some(ModerationMode::Post),
+        mode => problems.check(
+            ModerationMode::parse(mode).ok_or_else(|| AppError::invalid("moderation", "unknown")),
+        ),
     };
     let mut phases = Vec::new();
     for row in form.phases {
@@ -271,76 +275,92 @@ pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
         if first.is_empty() && last.is_empty() {
             continue;
         }
-        let kind =
-            PhaseKind::parse(&row.kind).ok_or_else(|| AppError::invalid("phases", "unknown"))?;
+        let Some(kind) = problems.check(
+            PhaseKind::parse(&row.kind).ok_or_else(|| AppError::invalid("phases", "unknown")),
+        ) else {
+            continue;
+        };
         let (Some(first), Some(last)) = (LocalDate::parse_iso(first), LocalDate::parse_iso(last))
         else {
-            return Err(AppError::invalid("phases", "dates"));
+            problems.note(AppError::invalid("phases", "dates"));
+            continue;
         };
-        phases.push(NewPhase {
-            kind,
-            starts_at: datetime(first.start_in_berlin())?,
-            ends_at: datetime(last.next().start_in_berlin())?,
-        });
+        if let (Some(starts_at), Some(ends_at)) = (
+            problems.check(datetime(first.start_in_berlin())),
+            problems.check(datetime(last.next().start_in_berlin())),
+        ) {
+            phases.push(NewPhase {
+                kind,
+                starts_at,
+                ends_at,
+            });
+        }
     }
-    Ok(NewProcedure {
-        slug,
+    let mut new = NewProcedure {
+        // Stands in while the address is refused: the other fields are still checked.
+        slug: slug.unwrap_or_else(Slug::placeholder),
         title: form.title,
         summary: form.summary,
         description: form.description,
         department: form.department,
         contact: form.contact,
         phases,
-        rule,
-        vote_phase,
-        moderation,
+        rule: rule.unwrap_or(VoteRule::Rating),
+        vote_phase: vote_phase.unwrap_or(PhaseKind::Voting),
+        moderation: moderation.unwrap_or_default(),
         categories: split_categories(&form.categories),
         published: false,
-    })
+    };
+    check_into(&mut new, &mut problems);
+    problems.finish()?;
+    Ok(new)
 }
 
 /// Trims the texts and checks every rule a procedure must meet.
 fn check(new: &mut NewProcedure) -> Result<(), AppError> {
-    let text = |value: &str, field: &str, min: usize, max: usize| {
-        let value = value.trim().to_owned();
-        let length = value.chars().count();
+    let mut problems = Problems::default();
+    check_into(new, &mut problems);
+    problems.finish()
+}
+
+/// `check`, noting every problem.
+fn check_into(new: &mut NewProcedure, problems: &mut Problems) {
+    let mut text = |value: &mut String, field: &str, min: usize, max: usize| {
+        let trimmed = value.trim().to_owned();
+        let length = trimmed.chars().count();
         if length < min || length > max {
-            return Err(AppError::invalid(field, "length"));
+            problems.note(AppError::invalid(field, "length"));
+        } else if trimmed.chars().any(crate::model::text::forbidden_in_text) {
+            problems.note(AppError::invalid(field, "control_characters"));
         }
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(AppError::invalid(field, "control_characters"));
-        }
-        Ok(value)
+        *value = trimmed;
     };
-    new.title = text(&new.title, "title", 3, 200)?;
-    new.summary = text(&new.summary, "summary", 0, 500)?;
-    new.description = text(&new.description, "description", 0, 50_000)?;
-    new.department = text(&new.department, "department", 2, 200)?;
-    new.contact = text(&new.contact, "contact", 0, 1_000)?;
+    text(&mut new.title, "title", 3, 200);
+    text(&mut new.summary, "summary", 0, 500);
+    text(&mut new.description, "description", 0, 50_000);
+    text(&mut new.department, "department", 2, 200);
+    text(&mut new.contact, "contact", 0, 1_000);
     if new.categories.len() > 30
         || new
             .categories
             .iter()
             .any(|c| c.trim().is_empty() || c.chars().count() > 80 || c.contains('\n'))
     {
-        return Err(AppError::invalid("categories", "length"));
+        problems.note(AppError::invalid("categories", "length"));
     }
     if new
         .rule
         .cap()
         .is_some_and(|cap| !(1..=1_000).contains(&cap))
     {
-        return Err(AppError::invalid("vote_cap", "range"));
+        problems.note(AppError::invalid("vote_cap", "range"));
     }
     new.phases.sort_by_key(|p| p.starts_at);
-    validate_schedule(&new.phases)?;
-    if !new.phases.iter().any(|p| p.kind == new.vote_phase) {
-        return Err(AppError::invalid("vote_phase", "not_scheduled"));
+    if let Err(error) = validate_schedule(&new.phases) {
+        problems.note(error);
+    } else if !new.phases.iter().any(|p| p.kind == new.vote_phase) {
+        problems.note(AppError::invalid("vote_phase", "not_scheduled"));
     }
-    Ok(())
 }
 
 fn datetime(at: Timestamp) -> Result<DateTime<Utc>, AppError> {
@@ -382,7 +402,7 @@ where
         create(db, new, now).await?;
         return Ok(slug);
     };
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let row = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(existing.as_str()))
         .one(&txn)
@@ -605,7 +625,7 @@ pub struct NewProcedure {
 
 /// Creates a procedure with its phases in one transaction.
 pub async fn create(
-    db: &impl TransactionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     new: NewProcedure,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -618,7 +638,7 @@ pub async fn create(
         return Err(AppError::invalid("phases", "empty"));
     };
     let (starts_at, ends_at) = (first.starts_at, last.ends_at);
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let taken = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(new.slug.as_str()))
         .count(&txn)

@@ -53,7 +53,7 @@ where
     user.require(Permission::Contribute)?;
     let event = onsite_event(user, onsite)?;
     let _gate = super::write_gate(db).await;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
     if !context.allowed.propose {
@@ -77,15 +77,32 @@ where
         }
         key = None;
     }
+    let id = insert(&txn, user, &context, input, event, key, now).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(id)
+}
+
+/// Writes a checked proposal in the caller's transaction: the moderation pre-screen, the
+/// row, its queue entry, and the author following it. The caller holds the write gate and
+/// has checked the phase and validated `input`.
+pub(crate) async fn insert(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    context: &Context,
+    input: ProposalInput,
+    event: Option<String>,
+    key: Option<&IdempotencyKey>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let intake = moderation::intake(
-        &txn,
+        txn,
         user,
         context.moderation,
         &format!("{}\n{}", input.title, input.body),
     )
     .await?;
     let inserted = proposal::ActiveModel {
-        procedure_id: Set(procedure_id),
+        procedure_id: Set(context.id),
         author_id: Set(user.id),
         title: Set(input.title),
         body: Set(input.body),
@@ -107,22 +124,16 @@ where
         idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(storage_error)?;
-    moderation::enqueue_intake(
-        &txn,
-        &moderation::Item::of_proposal(&inserted),
-        &intake,
-        now,
-    )
-    .await?;
+    moderation::enqueue_intake(txn, &moderation::Item::of_proposal(&inserted), &intake, now)
+        .await?;
     // Authors follow their own proposal. A planner typing in a contribution from an
     // on-site event is not its author: they would be mailed about every comment on it.
     if inserted.event_name.is_none() {
-        follow::insert(&txn, user.id, inserted.id, now).await?;
+        follow::insert(txn, user.id, inserted.id, now).await?;
     }
-    txn.commit().await.map_err(storage_error)?;
     Ok(inserted.id)
 }
 
@@ -162,7 +173,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Contribute)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let row = find(&txn, proposal_id).await?;
     if row.author_id != user.id {
@@ -227,7 +238,7 @@ where
 {
     user.require(Permission::Contribute)?;
     let note = validated_note(note, "note", 3, 1_000)?;
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let row = find(&txn, proposal_id).await?;
     if row.author_id != user.id {
@@ -282,6 +293,27 @@ pub(crate) async fn find(
         .ok_or(AppError::NotFound)
 }
 
+/// How much of a proposal a viewer sees, by its moderation state: a pending one does not
+/// exist for anyone but its author and moderators; of a held or hidden one they see only
+/// that it is concealed. Every operation on a proposal asks this first.
+pub(crate) fn sight(
+    row: &proposal::Model,
+    viewer: Option<&CurrentUser>,
+) -> Result<Sight, AppError> {
+    let privileged = viewer.is_some_and(|v| v.id == row.author_id || v.can(Permission::Moderate));
+    match Visibility::parse(&row.visibility) {
+        Visibility::Pending if !privileged => Err(AppError::NotFound),
+        Visibility::Held | Visibility::Hidden if !privileged => Ok(Sight::Concealed),
+        _ => Ok(Sight::Full),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sight {
+    Full,
+    Concealed,
+}
+
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
 /// comments in thread order. Moderated items show their mark; what the public may not see
 /// (a pending item, the text of a hidden one) only its author and moderators see.
@@ -298,11 +330,7 @@ pub async fn get(
     let moderator = viewer.is_some_and(|v| v.can(Permission::Moderate));
     let is_author = viewer_id == Some(row.author_id);
     let visibility = Visibility::parse(&row.visibility);
-    if visibility == Visibility::Pending && !is_author && !moderator {
-        return Err(AppError::NotFound);
-    }
-    let concealed =
-        matches!(visibility, Visibility::Held | Visibility::Hidden) && !is_author && !moderator;
+    let concealed = sight(&row, viewer)? == Sight::Concealed;
     let comments = if concealed {
         Vec::new()
     } else {

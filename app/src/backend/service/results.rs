@@ -554,6 +554,7 @@ pub fn forget_cached(procedure_id: i64) {
     if let Ok(mut cache) = results_cache().lock() {
         cache.retain(|(id, _), _| *id != procedure_id);
     }
+    crate::backend::export::forget_hashes(procedure_id);
 }
 
 /// The planners' dashboard: the figures and one page of outcome forms.
@@ -661,7 +662,7 @@ where
         ),
         None => None,
     };
-    let txn = db.begin().await.map_err(storage_error)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let target = proposal::Entity::find_by_id(proposal_id)
         .one(&txn)
         .await

@@ -110,7 +110,7 @@ where
         .map_err(storage_error)?;
     let mut written = 0;
     for (user_id, procedure_id) in due {
-        let txn = db.begin().await.map_err(storage_error)?;
+        let txn = crate::backend::db::begin_write(db).await?;
         // Whoever marks the notice writes its mail; another instance finds it marked.
         let marked = start_notice::Entity::update_many()
             .col_expr(start_notice::Column::NotifiedAt, Expr::value(now))

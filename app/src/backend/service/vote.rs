@@ -90,7 +90,7 @@ where
         .map(|v| v.value);
     if current != value.map(i16::from) {
         let _gate = super::write_gate(db).await;
-        let txn = db.begin().await.map_err(storage_error)?;
+        let txn = crate::backend::db::begin_write(db).await?;
         super::lock_user(&txn, user.id).await?;
         let existing = vote::Entity::find_by_id((user.id, proposal_id))
             .one(&txn)

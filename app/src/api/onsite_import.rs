@@ -1,0 +1,46 @@
+//! On-site contributions imported from CSV: the page's data and the import itself. The
+//! upload is a multipart form the server takes directly (files cannot travel in a server
+//! function's form encoding).
+
+use crate::error::AppError;
+use crate::model::onsite_import::OnsiteImportPage;
+use leptos::prelude::*;
+
+/// The import page: the procedure, and the uploaded batch `batch` with every row checked.
+#[server(prefix = "/api", endpoint = "get_onsite_import")]
+pub async fn get_onsite_import(
+    slug: String,
+    batch: Option<i64>,
+) -> Result<OnsiteImportPage, AppError> {
+    use crate::backend::{service::onsite_import, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            onsite_import::page(&state.db, &user, &slug, batch, chrono::Utc::now()).await
+        }
+        .await,
+    )
+}
+
+/// Writes every row of the batch as an on-site proposal, or none.
+#[server(prefix = "/api", endpoint = "confirm_onsite_import")]
+pub async fn confirm_onsite_import(slug: String, batch: i64) -> Result<(), AppError> {
+    use crate::backend::{service::onsite_import, state::app_state};
+    use crate::model::procedure::Slug;
+    super::with_status(
+        async {
+            let parsed = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            onsite_import::confirm(&state.db, &user, &parsed, batch, chrono::Utc::now()).await?;
+            super::account::done(&format!(
+                "{}?stapel={batch}&status=imported",
+                crate::model::onsite_import::page_path(&slug)
+            ))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,59 @@
+//! The one list of characters text fields refuse. Every field refuses control characters
+//! (multi-line texts keep line breaks and tabs) and the invisible characters that reorder
+//! or hide text: bidirectional embeddings, overrides and isolates, zero-width spaces and
+//! invisible operators, the byte-order mark, interlinear annotations and Unicode tags.
+//! Single-line fields, where a name or a title could pass for another's, also refuse the
+//! bidirectional marks (U+061C, U+200E, U+200F), which right-to-left writing in a longer
+//! text may carry. Zero-width joiners stay allowed: emoji and several scripts need them.
+
+/// Whether `c` is refused in a single-line field (a name, a title, an event).
+pub fn forbidden_in_line(c: char) -> bool {
+    c.is_control() || invisible(c) || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Whether `c` is refused in a multi-line text (line breaks and tabs are fine).
+pub fn forbidden_in_text(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || invisible(c)
+}
+
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reordering_and_hidden_characters_are_refused_everywhere() {
+        // Marks: not in a name, but in a text written right to left.
+        assert!(forbidden_in_line('\u{061c}') && !forbidden_in_text('\u{200f}'));
+        for c in [
+            '\u{202e}',
+            '\u{2067}',
+            '\u{e0041}',
+            '\u{feff}',
+            '\u{200b}',
+            '\0',
+        ] {
+            assert!(
+                forbidden_in_line(c) && forbidden_in_text(c),
+                "{:04x}",
+                c as u32
+            );
+        }
+        assert!(forbidden_in_line('\n') && !forbidden_in_text('\n'));
+        for c in ['a', 'ß', '\u{200d}', '\u{200c}', '😀', 'ع'] {
+            assert!(!forbidden_in_line(c), "{:04x}", c as u32);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The upload of a CSV batch of on-site contributions: a plain multipart form post (files
+//! cannot travel in a server function's form encoding) that keeps the batch and goes on
+//! to its preview, so it works without JavaScript. The preview and the import are the
+//! page's server functions.
+
+use crate::media::{multipart_failed, multipart_rejected, refused_form};
+use crate::rest::{MaybeAuthenticated, path_slug};
+use app::backend::service::onsite_import;
+use app::backend::state::AppState;
+use app::error::AppError;
+use app::model::onsite_import::{IMPORT_FORM, MAX_IMPORT_BYTES, page_path};
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use chrono::Utc;
+
+/// `POST /verwaltung/verfahren/{slug}/vor-ort-import`: under the ordinary body limit
+/// (a batch is at most [`MAX_IMPORT_BYTES`]).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/verwaltung/verfahren/{slug}/vor-ort-import", post(upload))
+}
+
+/// What the upload form carries: the event, and the batch as a file or as pasted cells.
+#[derive(Default)]
+struct Batch {
+    event: String,
+    file: Vec<u8>,
+    pasted: String,
+}
+
+async fn read_batch(multipart: Result<Multipart, MultipartRejection>) -> Result<Batch, AppError> {
+    let mut multipart = multipart.map_err(multipart_rejected)?;
+    let mut batch = Batch::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        // Read by chunks: a part past the limit is refused as soon as it is, whatever
+        // the body limit around it.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
+            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                return Err(AppError::invalid("file", "too_large"));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "event" => batch.event = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => batch.file = bytes,
+            "text" => batch.pasted = String::from_utf8_lossy(&bytes).into_owned(),
+            _ => {}
+        }
+    }
+    Ok(batch)
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(raw_slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let page = page_path(&raw_slug);
+    let result = async {
+        let user = user.ok_or(AppError::Unauthenticated)?;
+        let slug = path_slug(&raw_slug)?;
+        let batch = read_batch(multipart).await?;
+        // A chosen file wins over pasted cells.
+        let bytes = if batch.file.is_empty() {
+            batch.pasted.into_bytes()
+        } else {
+            batch.file
+        };
+        onsite_import::stage(&state.db, &user, &slug, &batch.event, &bytes, Utc::now()).await
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("{page}?stapel={id}#vorschau")).into_response(),
+        Err(AppError::Unauthenticated) => {
+            Redirect::to(&app::model::path::with_return("/anmelden", &page)).into_response()
+        }
+        Err(error) => refused_form(IMPORT_FORM, &page, error, "#hochladen"),
+    }
+}
