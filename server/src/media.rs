@@ -99,14 +99,31 @@ pub(crate) fn multipart_failed(error: axum::extract::multipart::MultipartError) 
 }
 
 /// Where a refused form post goes back to: `page` with the error in the same encoding a
-/// server function's form uses (so the page's error display reads it the same way), and
-/// `fragment`.
-pub(crate) fn refused_form(form: &str, page: &str, error: AppError, fragment: &str) -> Response {
+/// server function's form uses (so the page's error display reads it the same way), the
+/// fields to fill in again (`kept`, as name and value; the page reads them as it reads
+/// what `keep_form_values` keeps), and `fragment`.
+pub(crate) fn refused_form(
+    form: &str,
+    page: &str,
+    error: AppError,
+    kept: &[(&str, &str)],
+    fragment: &str,
+) -> Response {
+    let encode = app::model::proposal::encode_component;
+    let kept: Vec<String> = kept
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect();
+    let kept = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("&__form={}", encode(&kept.join("&")))
+    };
     let url = ServerFnUrlError::new(form, error)
         .to_url(&format!("http://localhost{page}"))
         .map(|url| {
             format!(
-                "{}?{}{fragment}",
+                "{}?{}{kept}{fragment}",
                 url.path(),
                 url.query().unwrap_or_default()
             )
@@ -178,7 +195,7 @@ async fn editor_form(
     match result {
         Ok(status) => Redirect::to(&format!("{editor}?status={status}#bild")).into_response(),
         Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
-        Err(error) => refused_form(IMAGE_FORM, &editor, error, "#bild"),
+        Err(error) => refused_form(IMAGE_FORM, &editor, error, &[], "#bild"),
     }
 }
 

@@ -61,10 +61,13 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let page = page_path(&raw_slug);
+    // The event goes back into its field when the upload is refused (a file cannot).
+    let mut event = String::new();
     let result = async {
         let user = user.ok_or(AppError::Unauthenticated)?;
         let slug = path_slug(&raw_slug)?;
         let batch = read_batch(multipart).await?;
+        event.clone_from(&batch.event);
         // A chosen file wins over pasted cells.
         let bytes = if batch.file.is_empty() {
             batch.pasted.into_bytes()
@@ -79,6 +82,15 @@ async fn upload(
         Err(AppError::Unauthenticated) => {
             Redirect::to(&app::model::path::with_return("/anmelden", &page)).into_response()
         }
-        Err(error) => refused_form(IMPORT_FORM, &page, error, "#hochladen"),
+        Err(error) => {
+            let typed: String = event.chars().take(200).collect();
+            refused_form(
+                IMPORT_FORM,
+                &page,
+                error,
+                &[("event", &typed)],
+                "#hochladen",
+            )
+        }
     }
 }

@@ -224,6 +224,15 @@ async fn a_refused_upload_says_why_next_to_its_field() {
     );
     assert!(page.body.contains("href=\"#field-event\""), "{}", page.body);
 
+    // What was typed as the event is back in its field.
+    let back = upload(&app, &cookie, &[("event", "Werkstatt Nord")], b"").await;
+    let page = app.get_with(&back, &[("cookie", &cookie)]).await;
+    assert!(
+        page.body.contains("value=\"Werkstatt Nord\""),
+        "{}",
+        page.body
+    );
+
     // Too large: refused before it is kept.
     let large = format!(
         "Titel;Text\n{}",
