@@ -10,6 +10,7 @@ mod smtp;
 mod account_pages;
 mod accounts;
 mod api;
+mod authorization;
 mod backup;
 mod concurrency;
 mod config;
