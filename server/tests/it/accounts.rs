@@ -218,6 +218,41 @@ async fn repeated_failures_pause_the_account_with_retry_after() {
     assert!(paused.header("retry-after").parse::<u64>().unwrap() > 0);
 }
 
+/// Thirty wrong passwords at once: each is counted before its hash is computed, so only
+/// the free attempts are checked at all and the rest wait (429); the account itself is
+/// not locked: from another address its owner signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_are_counted_before_hashing_and_lock_nobody_out() {
+    use axum::extract::ConnectInfo;
+    use std::sync::Arc;
+    let app = Arc::new(TestApp::new().await);
+    app.register("anna@example.org").await;
+    let login = |peer: &'static str, password: &'static str| {
+        let app = app.clone();
+        async move {
+            let body = json!({ "email": "anna@example.org", "password": password }).to_string();
+            let mut request = http::Request::post("/api/v1/auth/login")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+            app.send(request).await.status
+        }
+    };
+    let guesses: Vec<_> = (0..30)
+        .map(|_| tokio::spawn(login("203.0.113.66:5000", "falsch-falsch-falsch")))
+        .collect();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for guess in guesses {
+        *statuses.entry(guess.await.unwrap().as_u16()).or_default() += 1;
+    }
+    assert_eq!(statuses.get(&401).copied().unwrap_or(0), 5, "{statuses:?}");
+    assert_eq!(statuses.get(&429).copied().unwrap_or(0), 25, "{statuses:?}");
+    assert_eq!(login("198.51.100.4:5000", PASSWORD).await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn login_sets_a_secure_session_cookie_and_logout_revokes_the_token() {
     let app = TestApp::new().await;

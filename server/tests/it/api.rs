@@ -28,6 +28,111 @@ async fn an_address_past_its_limit_gets_429_with_retry_after() {
     assert_eq!(app.get("/").await.status, StatusCode::OK);
 }
 
+/// One limiter for both faces: once an address has used its requests on the REST API,
+/// the pages' server functions (sign-in among them) are refused too, and the other way
+/// round; a browser's form post gets a page that says how long to wait.
+#[tokio::test]
+async fn server_functions_count_against_the_same_limit() {
+    let app = TestApp::with_config(&[
+        ("MITREDEN_RATE_LIMIT", "4"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+    ])
+    .await;
+    for _ in 0..4 {
+        assert_eq!(app.get("/api/v1/procedures").await.status, StatusCode::OK);
+    }
+    let login = "email=anna%40example.org&password=falsch-falsch";
+    let scripted = app.post_form_as_script("/api/login", login).await;
+    assert_eq!(
+        scripted.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        scripted.body
+    );
+    assert!(!scripted.header("retry-after").is_empty());
+    let browser = app.post_form("/api/login", login, &[]).await;
+    assert_eq!(browser.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(browser.header("content-type").starts_with("text/html"));
+    assert!(
+        browser.body.contains("Bitte warten Sie"),
+        "{}",
+        browser.body
+    );
+
+    let fresh = TestApp::with_config(&[
+        ("MITREDEN_RATE_LIMIT", "3"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+    ])
+    .await;
+    for _ in 0..3 {
+        let answered = fresh.post_form_as_script("/api/login", login).await;
+        assert_ne!(answered.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(
+        fresh.get("/api/v1/procedures").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Behind a reverse proxy every request comes from the proxy: only a proxy named in
+/// `MITREDEN_TRUSTED_PROXIES` is believed about the client, so one client's requests do
+/// not use up everyone's limit, and nobody else can pick an address by header.
+#[tokio::test]
+async fn a_trusted_proxy_names_the_client_and_nobody_else_does() {
+    use axum::extract::ConnectInfo;
+    let send = |app: &TestApp, peer: &str, forwarded: &str| {
+        let mut request = Request::get("/api/v1/procedures")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+        let router = app.router.clone();
+        async move {
+            tower::ServiceExt::oneshot(router, request)
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let limits = [
+        ("MITREDEN_RATE_LIMIT", "2"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+    ];
+    let mut behind = limits.to_vec();
+    behind.push(("MITREDEN_TRUSTED_PROXIES", "10.0.0.0/8"));
+    let app = TestApp::with_config(&behind).await;
+    for _ in 0..2 {
+        assert_eq!(
+            send(&app, "10.0.0.2:4000", "203.0.113.7").await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        send(&app, "10.0.0.2:4000", "203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy has its own limit.
+    assert_eq!(
+        send(&app, "10.0.0.2:4000", "203.0.113.8").await,
+        StatusCode::OK
+    );
+    // A client that is no proxy cannot escape its limit by naming others.
+    let direct = TestApp::with_config(&limits).await;
+    for n in 0..2 {
+        let named = format!("198.51.100.{n}");
+        assert_eq!(
+            send(&direct, "192.0.2.9:4000", &named).await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        send(&direct, "192.0.2.9:4000", "198.51.100.99").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 #[tokio::test]
 async fn an_account_past_its_limit_gets_429_even_from_new_addresses() {
     let app = TestApp::with_config(&[
