@@ -276,6 +276,8 @@ pub(super) static TEXTS: Texts = Texts {
     imported_many: "{n} Vorschläge sind importiert.",
     import_another: "Weitere Tabelle importieren",
     import_for_event: "Veranstaltung",
+    import_event_hint: "Die Veranstaltung, bei der die Beiträge gesammelt wurden, zum Beispiel „Bürgerwerkstatt Süd, 12. November“. Sie steht bei jedem Beitrag.",
+    import_categories: "Kategorien in diesem Verfahren:",
     err_file_too_large: "Die Datei ist größer als 512 KB. Teilen Sie sie auf.",
     err_file_missing: "Wählen Sie eine Datei oder fügen Sie Zellen ein.",
     err_file_missing_columns: "Die erste Zeile muss die Spalten „Titel“ und „Beschreibung“ nennen.",

@@ -275,6 +275,8 @@ pub(super) static TEXTS: Texts = Texts {
     imported_many: "{n} proposals have been imported.",
     import_another: "Import another spreadsheet",
     import_for_event: "Event",
+    import_event_hint: "The event the contributions were collected at, for example “Bürgerwerkstatt Süd, 12 November”. It is shown with every contribution.",
+    import_categories: "Categories of this procedure:",
     err_file_too_large: "The file is larger than 512 KB. Split it up.",
     err_file_missing: "Choose a file or paste cells.",
     err_file_missing_columns: "The first row must name the columns “Titel” (or “title”) and “Beschreibung” (or “description”).",

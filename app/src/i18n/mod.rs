@@ -394,6 +394,8 @@ pub struct Texts {
     pub imported_many: &'static str,
     pub import_another: &'static str,
     pub import_for_event: &'static str,
+    pub import_event_hint: &'static str,
+    pub import_categories: &'static str,
     pub err_file_too_large: &'static str,
     pub err_file_missing: &'static str,
     pub err_file_missing_columns: &'static str,

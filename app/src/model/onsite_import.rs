@@ -90,6 +90,8 @@ pub struct OnsiteImportPage {
     pub procedure_title: String,
     /// Proposals can be submitted in the procedure's current phase.
     pub open: bool,
+    /// The procedure's categories, which a batch's category column must use.
+    pub categories: Vec<String>,
     pub batch: Option<OnsiteImport>,
 }
 

@@ -64,22 +64,23 @@ fn ImportPage(page: OnsiteImportPage) -> impl IntoView {
         .into_any();
     }
     let event = page.batch.as_ref().map(|b| b.event.clone());
+    let categories = page.categories.clone();
     let imported = page.batch.as_ref().and_then(|b| b.imported_count);
     let body = match (page.batch, imported) {
         (Some(_), Some(count)) => view! { <Imported slug=slug.clone() count /> }.into_any(),
         (Some(batch), None) => view! {
             <Preview batch />
-            <Upload slug=slug.clone() event again=true />
+            <Upload slug=slug.clone() event again=true categories=categories.clone() />
         }
         .into_any(),
         (None, _) => view! {
             <p class="lead"><T k=|t| t.onsite_import_intro /></p>
-            <Upload slug=slug.clone() event again=false />
+            <Upload slug=slug.clone() event again=false categories=categories.clone() />
         }
         .into_any(),
     };
     view! {
-        <div class="container form-page form-page--wide">
+        <div class="container">
             {heading}
             {body}
         </div>
@@ -172,11 +173,11 @@ fn Preview(batch: OnsiteImport) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col"><T k=|t| t.import_col_line /></th>
+                            <th scope="col"><T k=|t| t.import_col_check /></th>
                             <th scope="col"><T k=|t| t.title_label /></th>
                             <th scope="col"><T k=|t| t.import_col_text /></th>
                             <th scope="col"><T k=|t| t.category_label /></th>
                             <th scope="col"><T k=|t| t.location_label /></th>
-                            <th scope="col"><T k=|t| t.import_col_check /></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -232,19 +233,25 @@ fn PreviewRow(row: ImportRow) -> impl IntoView {
     view! {
         <tr id=format!("zeile-{}", row.line) class:import-row--error=!ok>
             <td class="num">{row.line}</td>
+            <td>{check}</td>
             <td>{row.title}</td>
             <td>{row.excerpt}</td>
             <td>{row.category.unwrap_or_default()}</td>
             <td>{row.location.unwrap_or_default()}</td>
-            <td>{check}</td>
         </tr>
     }
 }
 
 /// The upload: the event, and the spreadsheet as a file or as pasted cells.
 #[component]
-fn Upload(slug: String, event: Option<String>, again: bool) -> impl IntoView {
+fn Upload(
+    slug: String,
+    event: Option<String>,
+    again: bool,
+    categories: Vec<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let categories = (!categories.is_empty()).then(|| categories.join(", "));
     let error = posted_error_named(IMPORT_FORM);
     let file_error = Signal::derive(move || {
         error.get().and_then(|e| {
@@ -268,16 +275,19 @@ fn Upload(slug: String, event: Option<String>, again: bool) -> impl IntoView {
         |t| t.import_upload_heading
     };
     view! {
-        <section id="hochladen" aria-labelledby="upload-heading">
+        <section id="hochladen" class="import-upload" aria-labelledby="upload-heading">
             <h2 id="upload-heading">{move || heading(i18n.t())}</h2>
             <ErrorAlert error fields=&["event", "file"] />
             <form method="post" action=crate::model::onsite_import::page_path(&slug)
                 enctype="multipart/form-data">
                 <Field name="event" label=|t| t.event_label error value=event.unwrap_or_default()
-                    hint=|t| t.onsite_hint />
+                    hint=|t| t.import_event_hint />
                 <div class="field" class:field--error=move || file_error.get().is_some()>
                     <label for="field-file"><T k=|t| t.import_file_label /></label>
-                    <p class="field__hint" id="field-file-hint"><T k=|t| t.import_file_hint /></p>
+                    <p class="field__hint" id="field-file-hint">
+                        <T k=|t| t.import_file_hint />
+                        {categories.map(|list| view! { " " {move || i18n.t().import_categories} " " {list} })}
+                    </p>
                     {move || file_error.get().map(|text| view! { <p class="field__error" id="field-file-error">{text}</p> })}
                     <input id="field-file" type="file" name="file"
                         accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"

@@ -112,6 +112,7 @@ pub async fn page(
         procedure: slug.as_str().to_owned(),
         procedure_title: summary.title,
         open: context.allowed.propose,
+        categories: context.categories.clone(),
         batch,
     })
 }
