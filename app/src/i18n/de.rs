@@ -283,7 +283,7 @@ pub(super) static TEXTS: Texts = Texts {
     err_file_missing_columns: "Die erste Zeile muss die Spalten „Titel“ und „Beschreibung“ nennen.",
     err_file_no_rows: "Die Tabelle enthält unter der Kopfzeile keine Beiträge.",
     err_file_too_many_rows: "Höchstens 500 Zeilen auf einmal. Teilen Sie die Tabelle auf.",
-    err_file_unreadable: "Die Datei lässt sich nicht als CSV lesen: Ist ein Anführungszeichen nicht geschlossen?",
+    err_file_unreadable: "Die Datei lässt sich nicht als CSV lesen. Speichern Sie die Tabelle als CSV (oder Unicode-Text) und prüfen Sie, ob ein Anführungszeichen offen geblieben ist.",
     err_row_extra_cells: "Mehr Zellen als Spalten: Steht ein Trennzeichen ohne Anführungszeichen im Text?",
     err_row_duplicate: "Diese Zeile steht weiter oben schon einmal.",
     err_row_already_imported: "Schon als Vorschlag dieser Veranstaltung gespeichert.",

@@ -282,7 +282,7 @@ pub(super) static TEXTS: Texts = Texts {
     err_file_missing_columns: "The first row must name the columns “Titel” (or “title”) and “Beschreibung” (or “description”).",
     err_file_no_rows: "The spreadsheet has no contributions below its header row.",
     err_file_too_many_rows: "At most 500 rows at once. Split the spreadsheet up.",
-    err_file_unreadable: "The file cannot be read as CSV: is a quotation mark left open?",
+    err_file_unreadable: "The file cannot be read as CSV. Save the spreadsheet as CSV (or Unicode text) and check that no quotation mark is left open.",
     err_row_extra_cells: "More cells than columns: is there a separator in the text without quotation marks?",
     err_row_duplicate: "This row appears further up already.",
     err_row_already_imported: "Already saved as a proposal of this event.",

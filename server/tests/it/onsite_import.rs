@@ -233,6 +233,21 @@ async fn a_refused_upload_says_why_next_to_its_field() {
         page.body
     );
 
+    // A spreadsheet's own format is no CSV (and no database takes its bytes as text).
+    let back = upload(
+        &app,
+        &cookie,
+        &[("event", EVENT)],
+        b"PK\x03\x04\0\0\x14\0binary",
+    )
+    .await;
+    let page = app.get_with(&back, &[("cookie", &cookie)]).await;
+    assert!(
+        page.body.contains("lässt sich nicht als CSV lesen"),
+        "{}",
+        page.body
+    );
+
     // Too large: refused before it is kept.
     let large = format!(
         "Titel;Text\n{}",

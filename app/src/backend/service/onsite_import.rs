@@ -57,6 +57,9 @@ where
         let text = decode(bytes);
         if text.trim().is_empty() {
             problems.note(file_problem("missing"));
+        } else if text.contains('\0') {
+            // A binary file (a spreadsheet's own format): no database stores it as text.
+            problems.note(file_problem("unreadable"));
         }
         Some(text)
     };
@@ -422,9 +425,25 @@ fn line_at(text: &str, byte: u64) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
-/// The uploaded bytes as text: UTF-8 (with or without the byte-order mark a spreadsheet
-/// writes), else Windows-1252, the encoding German spreadsheet programs still save in.
+/// The uploaded bytes as text: UTF-16 with its byte-order mark (a spreadsheet's "Unicode
+/// text"), UTF-8 (with or without the mark), else Windows-1252, the encoding German
+/// spreadsheet programs still save CSV in.
 pub(crate) fn decode(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| unit([pair[0], pair[1]]))
+            .collect();
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, u16::from_be_bytes);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
@@ -511,5 +530,14 @@ mod tests {
     fn windows_1252_files_are_read() {
         assert_eq!(decode(b"Stra\xdfe \x80 \x84gut\x93"), "Straße € „gut“");
         assert_eq!(decode("\u{feff}Titel".as_bytes()), "Titel");
+        let unicode_text: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "Titel\tOrt\nBänke\tUfer"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(decode(&unicode_text), "Titel\tOrt\nBänke\tUfer");
     }
 }
