@@ -1,6 +1,7 @@
 //! The instance's logo (`MITREDEN_LOGO`), read once at start and kept ready for the PDF
 //! report: a JPEG as it is, a PNG decoded and split into colour and transparency.
 
+use crate::backend::service::media::{PNG_SIGNATURE, be16, be32, png_chunks};
 use flate2::read::ZlibDecoder;
 use std::io::Read;
 
@@ -36,7 +37,7 @@ impl Logo {
         if bytes.len() > MAX_LOGO_BYTES {
             return Err("the logo is larger than 2 MB".to_owned());
         }
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        if bytes.starts_with(PNG_SIGNATURE) {
             png(bytes)
         } else if bytes.starts_with(&[0xFF, 0xD8]) {
             jpeg(bytes)
@@ -58,18 +59,17 @@ fn side_ok(width: u32, height: u32) -> Result<(), String> {
 fn jpeg(bytes: &[u8]) -> Result<Logo, String> {
     let unreadable = || "the JPEG file cannot be read".to_owned();
     let mut at = 2;
-    while at + 4 <= bytes.len() {
+    while let Some(length) = be16(bytes, at + 2) {
         if bytes[at] != 0xFF {
             return Err(unreadable());
         }
         let marker = bytes[at + 1];
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
         // Start of frame (baseline, extended, progressive): precision, height, width,
         // components.
         if matches!(marker, 0xC0..=0xC2) {
             let frame = bytes.get(at + 4..at + 10).ok_or_else(unreadable)?;
-            let height = u32::from(u16::from_be_bytes([frame[1], frame[2]]));
-            let width = u32::from(u16::from_be_bytes([frame[3], frame[4]]));
+            let height = u32::from(be16(frame, 1).ok_or_else(unreadable)?);
+            let width = u32::from(be16(frame, 3).ok_or_else(unreadable)?);
             side_ok(width, height)?;
             let color_space = match frame[5] {
                 1 => "DeviceGray",
@@ -85,32 +85,25 @@ fn jpeg(bytes: &[u8]) -> Result<Logo, String> {
                 alpha: None,
             });
         }
-        at += 2 + length;
+        at += 2 + usize::from(length);
     }
     Err(unreadable())
 }
 
 fn png(bytes: &[u8]) -> Result<Logo, String> {
     let unreadable = || "the PNG file cannot be read".to_owned();
-    let mut at = 8;
     let mut header = None;
     let mut compressed = Vec::new();
-    while at + 8 <= bytes.len() {
-        let length = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        let length = usize::try_from(length).map_err(|_| unreadable())?;
-        let kind = &bytes[at + 4..at + 8];
-        let data = bytes.get(at + 8..at + 8 + length).ok_or_else(unreadable)?;
-        match kind {
-            b"IHDR" if data.len() == 13 => header = Some(data.to_vec()),
-            b"IDAT" => compressed.extend_from_slice(data),
-            b"IEND" => break,
+    for chunk in png_chunks(bytes) {
+        match chunk.kind {
+            b"IHDR" if chunk.data.len() == 13 => header = Some(chunk.data),
+            b"IDAT" => compressed.extend_from_slice(chunk.data),
             _ => {}
         }
-        at += 12 + length;
     }
     let header = header.ok_or_else(unreadable)?;
-    let width = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
-    let height = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+    let width = be32(header, 0).ok_or_else(unreadable)?;
+    let height = be32(header, 4).ok_or_else(unreadable)?;
     side_ok(width, height)?;
     let (depth, color_type, interlace) = (header[8], header[9], header[12]);
     let (channels, color_space, has_alpha) = match color_type {

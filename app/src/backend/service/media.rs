@@ -294,13 +294,13 @@ async fn remove_if_unused(db: &impl ConnectionTrait, data_dir: &Path, name: &str
 
 // ---------- formats ----------
 
-const PNG_SIGNATURE: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+pub(crate) const PNG_SIGNATURE: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+pub(crate) fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
 }
 
-fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn be32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
@@ -434,26 +434,51 @@ fn exif_with_orientation(orientation: u16) -> Vec<u8> {
     segment
 }
 
-/// PNG: drops the text, time and Exif chunks; everything else is copied.
-fn png(bytes: &[u8]) -> Option<CleanImage> {
-    let mut out = PNG_SIGNATURE.to_vec();
-    let mut at = PNG_SIGNATURE.len();
-    let mut size = None;
-    loop {
+/// One chunk of a PNG file: its type, its data, and the whole chunk (length, type, data
+/// and CRC) as it stands in the file.
+pub(crate) struct PngChunk<'a> {
+    pub kind: &'a [u8],
+    pub data: &'a [u8],
+    pub whole: &'a [u8],
+}
+
+/// A PNG's chunks after its signature, in order, up to `IEND`; a truncated or malformed
+/// chunk ends them early (the caller tells by the missing `IEND`).
+pub(crate) fn png_chunks(bytes: &[u8]) -> impl Iterator<Item = PngChunk<'_>> {
+    let mut at = if bytes.starts_with(PNG_SIGNATURE) {
+        PNG_SIGNATURE.len()
+    } else {
+        bytes.len()
+    };
+    std::iter::from_fn(move || {
         let length = usize::try_from(be32(bytes, at)?).ok()?;
         let kind = bytes.get(at + 4..at + 8)?;
         let end = at.checked_add(12)?.checked_add(length)?;
-        let chunk = bytes.get(at..end)?;
-        if at == PNG_SIGNATURE.len() {
-            if kind != b"IHDR" {
+        let whole = bytes.get(at..end)?;
+        at = if kind == b"IEND" { bytes.len() } else { end };
+        Some(PngChunk {
+            kind,
+            data: &whole[8..8 + length],
+            whole,
+        })
+    })
+}
+
+/// PNG: drops the text, time and Exif chunks; everything else is copied.
+fn png(bytes: &[u8]) -> Option<CleanImage> {
+    let mut out = PNG_SIGNATURE.to_vec();
+    let mut size = None;
+    for (index, chunk) in png_chunks(bytes).enumerate() {
+        if index == 0 {
+            if chunk.kind != b"IHDR" {
                 return None;
             }
-            size = Some((be32(chunk, 8)?, be32(chunk, 12)?));
+            size = Some((be32(chunk.data, 0)?, be32(chunk.data, 4)?));
         }
-        if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME") {
-            out.extend_from_slice(chunk);
+        if !matches!(chunk.kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME") {
+            out.extend_from_slice(chunk.whole);
         }
-        if kind == b"IEND" {
+        if chunk.kind == b"IEND" {
             let (width, height) = size?;
             return Some(CleanImage {
                 bytes: out,
@@ -462,8 +487,8 @@ fn png(bytes: &[u8]) -> Option<CleanImage> {
                 height,
             });
         }
-        at = end;
     }
+    None
 }
 
 /// WebP: drops the EXIF and XMP chunks (and their flags in the extended header).

@@ -68,8 +68,7 @@ where
     let (Some(event), Some(text)) = (event, text) else {
         return Err(AppError::Internal);
     };
-    let row = procedure::published_row(db, slug).await?;
-    let (context, _) = procedure::published_context(db, row.id, now).await?;
+    let (context, _) = procedure::published_context_of(db, slug, now).await?;
     if !context.allowed.propose {
         return Err(AppError::invalid("phase", "closed"));
     }
@@ -81,7 +80,7 @@ where
         .await
         .map_err(storage_error)?;
     let inserted = onsite_import::ActiveModel {
-        procedure_id: Set(row.id),
+        procedure_id: Set(context.id),
         planner_id: Set(user.id),
         event_name: Set(event),
         source: Set(text),
@@ -105,8 +104,7 @@ pub async fn page(
     now: DateTime<Utc>,
 ) -> Result<OnsiteImportPage, AppError> {
     user.require(Permission::Plan)?;
-    let row = procedure::published_row(db, slug).await?;
-    let (context, summary) = procedure::published_context(db, row.id, now).await?;
+    let (context, summary) = procedure::published_context_of(db, slug, now).await?;
     let batch = match id {
         Some(id) => Some(preview(db, user, &context, slug, &summary.title, id).await?),
         None => None,
@@ -129,8 +127,7 @@ pub async fn view(
     now: DateTime<Utc>,
 ) -> Result<OnsiteImport, AppError> {
     user.require(Permission::Plan)?;
-    let row = procedure::published_row(db, slug).await?;
-    let (context, summary) = procedure::published_context(db, row.id, now).await?;
+    let (context, summary) = procedure::published_context_of(db, slug, now).await?;
     preview(db, user, &context, slug, &summary.title, id).await
 }
 
@@ -180,15 +177,14 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Plan)?;
-    let procedure_id = procedure::published_id(db, slug).await?;
     let _gate = super::write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
-    let batch = find(&txn, user, procedure_id, id).await?;
+    let (context, _) = procedure::published_context_of(&txn, slug, now).await?;
+    let batch = find(&txn, user, context.id, id).await?;
     if let Some(count) = batch.imported_count {
         return Ok(u32::try_from(count).unwrap_or(0));
     }
-    let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
     if !context.allowed.propose {
         return Err(AppError::invalid("phase", "closed"));
     }

@@ -521,6 +521,15 @@ pub async fn published_context(
     context(db, Key::Id(procedure_id), false, now).await
 }
 
+/// A published procedure's context and summary by its address; drafts are "not found".
+pub async fn published_context_of(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    context(db, Key::Slug(slug), false, now).await
+}
+
 /// The context of a procedure by its address, as this viewer may see it (planners also
 /// drafts).
 pub async fn context_for(
