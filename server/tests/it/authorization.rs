@@ -96,7 +96,9 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put", "/users/{id}/role") => Admins,
         ("get", "/procedures" | "/procedures/{slug}") => Anyone,
         ("post", "/procedures") => Planners,
-        ("patch", "/procedures/{slug}") | ("put", "/procedures/{slug}/publication") => Planners,
+        ("patch" | "put", "/procedures/{slug}") | ("put", "/procedures/{slug}/publication") => {
+            Planners
+        }
         (_, "/procedures/{slug}/image") => Planners,
         ("put", "/procedures/{slug}/start-notice") => Contributors,
         ("delete", "/procedures/{slug}/start-notice") => SignedIn,
@@ -133,6 +135,18 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put", "/procedures/{slug}/council-paper")
         | ("post", "/procedures/{slug}/council-paper/import") => Planners,
         ("put" | "delete", "/proposals/{id}/outcome") => Planners,
+        // Server functions without a REST twin.
+        ("fn", "who_am_i" | "set_language" | "get_legal_page") => Anyone,
+        // Signing out without a session only clears the cookie: a page whose session ran
+        // out still signs out without an error.
+        ("fn", "logout") => Anyone,
+        // The results page's call answers anyone, but before voting has ended only with
+        // the date the results become public (checked below); the figures are the planners'.
+        ("fn", "get_results") => Anyone,
+        ("fn", "list_users") => Admins,
+        ("fn", "planner_procedures" | "procedure_editor_values" | "get_results_dashboard") => {
+            Planners
+        }
         _ => return None,
     })
 }
@@ -248,7 +262,8 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
         ("post", "/me/email") => json!({ "email": format!("neu{n}@example.org") }),
         ("put", "/users/{id}/role") => json!({ "role": "moderator" }),
         ("post", "/procedures") => procedure(&format!("matrix-{n}")),
-        ("patch", "/procedures/{slug}") => procedure(items.open),
+        ("put", "/procedures/{slug}") => procedure(items.open),
+        ("patch", "/procedures/{slug}") => json!({ "title": "Lärmaktionsplan 2027" }),
         ("put", "/procedures/{slug}/publication") => json!({ "published": false }),
         ("patch", "/procedures/{slug}/image") => json!({ "alt": "Ein Luftbild des Platzes" }),
         ("post", "/procedures/{slug}/proposals") => {
@@ -285,8 +300,9 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
     }
 }
 
-#[tokio::test]
-async fn no_caller_gets_beyond_the_access_table() {
+/// An instance with the demo procedures, a session for every kind of caller, and items in
+/// every state; `token(actor)` is the session of a kind of caller.
+async fn fixture() -> Fixture {
     let app = TestApp::new().await.with_demo().await;
     let db = &app.state.db;
     let owner = app.resident("eigen@example.org").await;
@@ -394,17 +410,36 @@ async fn no_caller_gets_beyond_the_access_table() {
         other_id: id_of("andere@example.org").await,
         blocked_id,
     };
-    let token = |actor: Actor| match actor {
-        Actor::Anonymous => None,
-        Actor::Unverified => Some(unverified.clone()),
-        Actor::Owner => Some(owner.clone()),
-        Actor::Other => Some(other.clone()),
-        Actor::Blocked => Some(blocked.clone()),
-        Actor::Moderator => Some(moderator.clone()),
-        Actor::Planner => Some(planner.clone()),
-        Actor::Admin => Some(admin.clone()),
-    };
+    let sessions = [unverified, owner, other, blocked, moderator, planner, admin];
+    Fixture {
+        app,
+        sessions,
+        items,
+    }
+}
 
+struct Fixture {
+    app: TestApp,
+    /// The sessions of every actor but the anonymous one, in `ACTORS` order.
+    sessions: [String; 7],
+    items: Items,
+}
+
+impl Fixture {
+    fn token(&self, actor: Actor) -> Option<String> {
+        let index = ACTORS.iter().position(|a| *a == actor)?;
+        index
+            .checked_sub(1)
+            .and_then(|i| self.sessions.get(i))
+            .cloned()
+    }
+}
+
+#[tokio::test]
+async fn no_caller_gets_beyond_the_access_table() {
+    let fixture = fixture().await;
+    let (app, items) = (&fixture.app, &fixture.items);
+    let token = |actor: Actor| fixture.token(actor);
     let spec: Value = serde_json::from_str(&app.get("/api/v1/openapi.json").await.body).unwrap();
     let mut operations = Vec::new();
     for (path, methods) in spec["paths"].as_object().unwrap() {
@@ -417,7 +452,7 @@ async fn no_caller_gets_beyond_the_access_table() {
     let mut violations = Vec::new();
     let (mut checked, mut sent, mut n) = (0usize, 0usize, 1usize);
     for (method, template) in &operations {
-        for (path, state) in instances(template, &items) {
+        for (path, state) in instances(template, items) {
             let Some(who) = row(method, template, state) else {
                 unlisted.push(format!("{} {template}", method.to_uppercase()));
                 break;
@@ -439,7 +474,7 @@ async fn no_caller_gets_beyond_the_access_table() {
                     app.json(
                         &method.to_uppercase(),
                         &url,
-                        body(method, template, &items, n),
+                        body(method, template, items, n),
                         token(actor).as_deref(),
                     )
                     .await
@@ -490,4 +525,218 @@ fn dummy_items() -> Items {
         other_id: 0,
         blocked_id: 0,
     }
+}
+
+/// Every server function (the pages' own calls under `/api/`), as the REST operation it
+/// mirrors in the access table (or its own row, method `fn`), with arguments as the page
+/// posts them. `{id}` is a proposal in each state, `{slug}` a procedure in each state; the
+/// other placeholders name fixed items.
+#[rustfmt::skip]
+const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
+    ("who_am_i", "fn", "who_am_i", ""),
+    ("register", "post", "/auth/register", "email=neu{n}%40example.org&display_name=Neu&password=Lindenallee-Radweg-2026&accept_terms=on"),
+    ("login", "post", "/auth/login", "email=eigen%40example.org&password=falsch"),
+    ("logout", "fn", "logout", ""),
+    ("confirm_email", "post", "/auth/verify", "token=0000"),
+    ("resend_verification", "post", "/auth/verify/resend", ""),
+    ("request_password_reset", "post", "/auth/password-reset", "email=eigen%40example.org"),
+    ("reset_password", "post", "/auth/password-reset/confirm", "token=0000&password=Ganz-neues-Passwort-2026"),
+    ("update_profile", "patch", "/me", "display_name=Neuer+Name&lang=de"),
+    ("change_email", "post", "/me/email", "email=neu{n}%40example.org"),
+    ("change_password", "post", "/me/password", "current_password=Lindenallee-Radweg-2026&password=Ganz-neues-Passwort-2026"),
+    ("logout_everywhere", "post", "/auth/logout-everywhere", ""),
+    ("delete_account", "delete", "/me", "confirm=on"),
+    ("list_users", "fn", "list_users", "query="),
+    ("set_user_role", "put", "/users/{id}/role", "user_id={other}&role=moderator"),
+    ("report", "post", "/reports", "kind=proposal&id={visible}&reason=spam&note="),
+    ("object", "post", "/objections", "kind=proposal&id={hidden}&text=Das+war+sachlich."),
+    ("decide", "post", "/moderation/decisions", "form[kind]=proposal&form[id]={visible}&form[action]=hide&form[reason]=spam"),
+    ("decide_many", "post", "/moderation/decisions", "targets[0]=proposal-{visible}&action=hide&reason=spam"),
+    ("claim", "post", "/moderation/claims", "queue_id=1"),
+    ("unblock", "delete", "/moderation/blocks/{id}", "user_id={blocked}"),
+    ("save_moderation_settings", "put", "/moderation/settings", "report_threshold=3&screen_words=&screen_link_limit=3"),
+    ("get_queue", "get", "/moderation/queue", ""),
+    ("get_ledger", "get", "/moderation/ledger", ""),
+    ("get_moderation_stats", "get", "/moderation/stats", ""),
+    ("get_moderation_settings", "get", "/moderation/settings", ""),
+    ("list_procedures", "get", "/procedures", "filter=all"),
+    ("get_procedure", "get", "/procedures/{slug}", "slug={slug}"),
+    ("planner_procedures", "fn", "planner_procedures", ""),
+    ("procedure_editor_values", "fn", "procedure_editor_values", "slug={slug}"),
+    ("save_procedure", "post", "/procedures", "original=&form[slug]=fn-{n}&form[title]=L%C3%A4rmaktionsplan&form[summary]=&form[description]=&form[department]=Umweltamt&form[contact]=&form[categories]=&form[vote_rule]=rating&form[vote_cap]=&form[vote_phase]=voting&form[moderation]=post&form[phases][0][kind]=proposals&form[phases][0][first_day]=2027-01-04&form[phases][0][last_day]=2027-01-31"),
+    ("publish_procedure", "put", "/procedures/{slug}/publication", "slug={slug}&publish=0"),
+    ("set_start_notice", "put", "/procedures/{slug}/start-notice", "slug={slug}&notify=1"),
+    ("list_proposals", "get", "/procedures/{slug}/proposals", "slug={slug}"),
+    ("create_proposal", "post", "/procedures/{slug}/proposals", "slug={slug}&title=Vorschlag+{n}&body=Ein+Text%2C+der+lang+genug+ist."),
+    ("get_onsite_import", "get", "/procedures/{slug}/onsite-imports/{id}", "slug=radverkehr-2030&batch={batch}"),
+    ("confirm_onsite_import", "post", "/procedures/{slug}/onsite-imports/{id}/import", "slug=radverkehr-2030&batch={batch}"),
+    ("get_results", "fn", "get_results", "slug={slug}"),
+    ("get_results_dashboard", "fn", "get_results_dashboard", "slug={slug}&page=1"),
+    ("save_council_paper", "put", "/procedures/{slug}/council-paper", "slug={slug}&url=https%3A%2F%2Frat.example%2Fpaper%2F1&reference=DS+1%2F2026&paper_title=Vorlage"),
+    ("import_oparl", "post", "/procedures/{slug}/council-paper/import", "slug={slug}&url=https%3A%2F%2Frat.example%2Foparl"),
+    ("record_outcome", "put", "/proposals/{id}/outcome", "slug=radverkehr-2030&proposal_id={id}&form[outcome]=adopted&form[justification]="),
+    ("get_proposal", "get", "/proposals/{id}", "id={id}"),
+    ("edit_proposal", "patch", "/proposals/{id}", "id={id}&title=Neuer+Titel&body=Ein+neuer+Text%2C+lang+genug."),
+    ("withdraw_proposal", "post", "/proposals/{id}/withdraw", "id={id}&note=Zur%C3%BCckgezogen."),
+    ("vote", "put", "/proposals/{id}/vote", "id={id}&value=1"),
+    ("follow", "put", "/proposals/{id}/follow", "id={id}&follow=1"),
+    ("add_comment", "post", "/proposals/{id}/comments", "proposal_id={id}&body=Kommentar+{n}"),
+    ("edit_comment", "patch", "/comments/{id}", "id={comment}&body=Ge%C3%A4nderter+Kommentar"),
+    ("delete_comment", "delete", "/comments/{id}", "id={comment}"),
+    ("set_language", "fn", "set_language", "lang=en"),
+    ("get_legal_page", "fn", "get_legal_page", "page=imprint&lang=de"),
+];
+
+/// The states a server function's arguments can name, with the arguments for each.
+fn fn_instances(args: &str, items: &Items, n: usize) -> Vec<(String, State)> {
+    let fill = |args: &str| {
+        args.replace("{visible}", &items.visible.to_string())
+            .replace("{hidden}", &items.hidden.to_string())
+            .replace("{comment}", &items.comment.to_string())
+            .replace("{batch}", &items.batch.to_string())
+            .replace("{other}", &items.other_id.to_string())
+            .replace("{blocked}", &items.blocked_id.to_string())
+            .replace("{n}", &n.to_string())
+    };
+    let args = fill(args);
+    if args.contains("{id}") {
+        return [
+            (items.visible, State::Open),
+            (items.pending, State::PendingProposal),
+            (items.hidden, State::HiddenProposal),
+            (items.withdrawn, State::WithdrawnProposal),
+        ]
+        .iter()
+        .map(|(id, state)| (args.replace("{id}", &id.to_string()), *state))
+        .collect();
+    }
+    if args.contains("{slug}") {
+        return [
+            (items.open, State::Open),
+            (items.draft.as_str(), State::DraftProcedure),
+            (items.finished, State::FinishedProcedure),
+        ]
+        .iter()
+        .map(|(slug, state)| (args.replace("{slug}", slug), *state))
+        .collect();
+    }
+    vec![(args, State::None)]
+}
+
+/// The other half of the matrix: the server functions the pages call, as the hydrated page
+/// calls them (urlencoded, `Accept: application/json`, the session cookie), against the same
+/// access table. A function missing from `SERVER_FUNCTIONS` fails the test. Refusals must be
+/// 4xx but never 400 (a 400 would mean the arguments did not decode, and the refusal would
+/// prove nothing); reads are also sent as every caller the table admits and must answer 2xx.
+#[tokio::test]
+async fn no_caller_gets_beyond_the_access_table_through_server_functions() {
+    let fixture = fixture().await;
+    let (app, items) = (&fixture.app, &fixture.items);
+    let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_owned(), method.to_string()))
+        .collect();
+    let mut unlisted = Vec::new();
+    for (path, _) in &registered {
+        let name = path.strip_prefix("/api/").unwrap_or(path);
+        if !SERVER_FUNCTIONS.iter().any(|(f, ..)| *f == name) {
+            unlisted.push(path.clone());
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "server functions without a row: {unlisted:?}"
+    );
+
+    let mut violations = Vec::new();
+    let (mut checked, mut refusals, mut reads, mut n) = (0usize, 0usize, 0usize, 1usize);
+    for (name, method, template, args) in SERVER_FUNCTIONS {
+        let Some((path, http_method)) = registered
+            .iter()
+            .find(|(path, _)| path.strip_prefix("/api/") == Some(*name))
+        else {
+            violations.push(format!("{name}: listed but not registered"));
+            continue;
+        };
+        let read = *method == "get"
+            || matches!(
+                *name,
+                "who_am_i"
+                    | "get_legal_page"
+                    | "get_results"
+                    | "list_users"
+                    | "planner_procedures"
+                    | "procedure_editor_values"
+                    | "get_results_dashboard"
+            );
+        for (args, state) in fn_instances(args, items, n) {
+            let Some(who) = row(method, template, state) else {
+                violations.push(format!(
+                    "{name}: no row for {method} {template} in {state:?}"
+                ));
+                break;
+            };
+            for actor in ACTORS {
+                checked += 1;
+                let admitted = admitted(method, template, state, who, actor);
+                if admitted && !read {
+                    continue;
+                }
+                n += 1;
+                let mut headers = vec![
+                    (
+                        "content-type",
+                        "application/x-www-form-urlencoded".to_owned(),
+                    ),
+                    ("accept", "application/json".to_owned()),
+                ];
+                if let Some(token) = fixture.token(actor) {
+                    headers.push(("cookie", format!("mitreden_session={token}")));
+                }
+                let request = if http_method == "GET" {
+                    http::Request::get(format!("{path}?{args}")).body(axum::body::Body::empty())
+                } else {
+                    headers.push(("content-length", args.len().to_string()));
+                    http::Request::post(path.as_str()).body(axum::body::Body::from(args.clone()))
+                };
+                let mut request = request.unwrap();
+                for (header, value) in &headers {
+                    request
+                        .headers_mut()
+                        .insert(*header, http::HeaderValue::from_str(value).unwrap());
+                }
+                let response = app.send(request).await;
+                let status = response.status.as_u16();
+                let wrong = if admitted {
+                    reads += 1;
+                    let early_results = *name == "get_results"
+                        && state == State::Open
+                        && !Who::Planners.admits(actor);
+                    !(200..300).contains(&status)
+                        || (early_results && !response.body.starts_with("{\"Pending\""))
+                } else {
+                    refusals += 1;
+                    !(400..500).contains(&status) || status == 400
+                };
+                if wrong {
+                    violations.push(format!(
+                        "{name}({args}) ({state:?}) as {actor:?}: {status} {}",
+                        response.body.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "authorisation matrix, server functions: {} functions, {checked} function × caller × state cases, {refusals} refusals and {reads} admitted reads checked",
+        SERVER_FUNCTIONS.len()
+    );
+    assert!(
+        violations.is_empty(),
+        "server functions beyond the table:\n{}",
+        violations.join("\n")
+    );
+    assert!(
+        registered.len() >= 50 && refusals > 300,
+        "{refusals} refusals"
+    );
 }
