@@ -66,17 +66,30 @@ pub fn api() -> Api {
                 .errors(&[404]),
         )
         .op(
-            "patch",
+            "put",
             "/procedures/{slug}",
-            patch(replace_procedure),
+            put(replace_procedure),
             Doc::new(
                 tag,
-                "Replace a procedure's texts, rules and schedule (planners)",
+                "Replace a procedure's texts, rules and schedule (planners); its publication state stays",
             )
             .signed_in()
             .body::<ProcedureBody>()
             .ok::<ProcedureDetail>(200, "The changed procedure.")
-            .errors(&[403, 404, 409]),
+            .errors(&[403, 404, 409, 422]),
+        )
+        .op(
+            "patch",
+            "/procedures/{slug}",
+            patch(patch_procedure),
+            Doc::new(
+                tag,
+                "Change some of a procedure's fields (planners; JSON merge patch: a field left out keeps its value, `null` is refused)",
+            )
+            .signed_in()
+            .body::<ProcedurePatch>()
+            .ok::<ProcedureDetail>(200, "The changed procedure.")
+            .errors(&[403, 404, 409, 422]),
         )
         .op(
             "put",
@@ -343,6 +356,16 @@ struct PhaseBody {
     ends_at: chrono::DateTime<Utc>,
 }
 
+impl PhaseBody {
+    fn into_new(self) -> NewPhase {
+        NewPhase {
+            kind: self.kind,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+        }
+    }
+}
+
 impl ProcedureBody {
     fn into_new(self) -> Result<NewProcedure, ApiError> {
         Ok(NewProcedure {
@@ -352,15 +375,7 @@ impl ProcedureBody {
             description: self.description,
             department: self.department,
             contact: self.contact,
-            phases: self
-                .phases
-                .into_iter()
-                .map(|p| NewPhase {
-                    kind: p.kind,
-                    starts_at: p.starts_at,
-                    ends_at: p.ends_at,
-                })
-                .collect(),
+            phases: self.phases.into_iter().map(PhaseBody::into_new).collect(),
             rule: self.vote_rule,
             vote_phase: self.vote_phase.unwrap_or(PhaseKind::Voting),
             categories: self.categories,
@@ -382,7 +397,7 @@ async fn create_procedure(
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
 
-/// Planners: replaces texts, rules and schedule; the publication state stays.
+/// Planners: replaces texts, rules and schedule (`PUT`); the publication state stays.
 async fn replace_procedure(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
@@ -392,6 +407,132 @@ async fn replace_procedure(
     let now = Utc::now();
     let existing = slug(&slug_param)?;
     let slug = procedure::store(&state.db, &user, Some(&existing), body.into_new()?, now).await?;
+    Ok(axum::Json(
+        procedure::get(&state.db, &slug, true, now).await?,
+    ))
+}
+
+/// Some of a procedure's fields (JSON merge patch, RFC 7396): what is left out keeps its
+/// value. Every field is required in the whole procedure, so `null` removes nothing and is
+/// refused. The publication state has its own resource (`/publication`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ProcedurePatch {
+    #[serde(default, deserialize_with = "present")]
+    slug: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    department: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    contact: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    categories: Option<Option<Vec<String>>>,
+    /// The whole schedule: a list is replaced, not merged.
+    #[serde(default, deserialize_with = "present")]
+    phases: Option<Option<Vec<PhaseBody>>>,
+    #[serde(default, deserialize_with = "present")]
+    vote_rule: Option<Option<VoteRule>>,
+    #[serde(default, deserialize_with = "present")]
+    vote_phase: Option<Option<PhaseKind>>,
+    #[serde(default, deserialize_with = "present")]
+    moderation: Option<Option<app::model::moderation::ModerationMode>>,
+}
+
+/// A field that is present: `Some(None)` when it is `null`, told apart from a field left
+/// out (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+impl ProcedurePatch {
+    /// The stored procedure with this patch applied; every `null` is named at once.
+    fn apply(self, mut to: NewProcedure) -> Result<NewProcedure, ApiError> {
+        let mut problems = app::error::Problems::default();
+        fn take<T>(
+            problems: &mut app::error::Problems,
+            field: &str,
+            value: Option<Option<T>>,
+            into: &mut T,
+        ) {
+            match value {
+                None => {}
+                Some(None) => problems.note(AppError::invalid(field, "null")),
+                Some(Some(value)) => *into = value,
+            }
+        }
+        match self.slug {
+            None => {}
+            Some(None) => problems.note(AppError::invalid("slug", "null")),
+            Some(Some(slug)) => {
+                if let Some(slug) = problems.check(Slug::parse(&slug)) {
+                    to.slug = slug;
+                }
+            }
+        }
+        take(&mut problems, "title", self.title, &mut to.title);
+        take(&mut problems, "summary", self.summary, &mut to.summary);
+        take(
+            &mut problems,
+            "description",
+            self.description,
+            &mut to.description,
+        );
+        take(
+            &mut problems,
+            "department",
+            self.department,
+            &mut to.department,
+        );
+        take(&mut problems, "contact", self.contact, &mut to.contact);
+        take(
+            &mut problems,
+            "categories",
+            self.categories,
+            &mut to.categories,
+        );
+        let phases = self
+            .phases
+            .map(|p| p.map(|p| p.into_iter().map(PhaseBody::into_new).collect()));
+        take(&mut problems, "phases", phases, &mut to.phases);
+        take(&mut problems, "vote_rule", self.vote_rule, &mut to.rule);
+        take(
+            &mut problems,
+            "vote_phase",
+            self.vote_phase,
+            &mut to.vote_phase,
+        );
+        take(
+            &mut problems,
+            "moderation",
+            self.moderation,
+            &mut to.moderation,
+        );
+        problems.finish().map_err(ApiError)?;
+        Ok(to)
+    }
+}
+
+/// Planners: changes the fields sent, keeps the rest; the same checks as a whole procedure.
+async fn patch_procedure(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<ProcedurePatch>,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let existing = slug(&slug_param)?;
+    let current = procedure::stored(&state.db, &user, &existing).await?;
+    let slug =
+        procedure::store(&state.db, &user, Some(&existing), body.apply(current)?, now).await?;
     Ok(axum::Json(
         procedure::get(&state.db, &slug, true, now).await?,
     ))

@@ -263,6 +263,92 @@ async fn planners_manage_procedures_through_the_api() {
     let public = app.get("/api/v1/procedures/laerm-2027").await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("\"propose\":true"), "{}", public.body);
+
+    // A partial PATCH: only the schedule, moving the procedure into its voting phase; the
+    // rest (title, categories, rule) stays as it was.
+    let into_voting = app
+        .json(
+            "PATCH",
+            "/api/v1/procedures/laerm-2027",
+            serde_json::json!({ "phases": [
+                { "kind": "proposals", "starts_at": at(-10), "ends_at": at(-1) },
+                { "kind": "voting", "starts_at": at(-1), "ends_at": at(20) }
+            ] }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(into_voting.status, StatusCode::OK, "{}", into_voting.body);
+    let changed: serde_json::Value = serde_json::from_str(&into_voting.body).unwrap();
+    assert_eq!(changed["summary"]["title"], "Lärmaktionsplan");
+    assert_eq!(changed["summary"]["current_phase"], "voting", "{changed}");
+    let public: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/procedures/laerm-2027").await.body).unwrap();
+    assert_eq!(public["allowed"]["vote"], true, "{public}");
+    assert_eq!(public["allowed"]["propose"], false, "{public}");
+    assert_eq!(public["categories"][1], "Schiene", "{public}");
+    assert_eq!(public["draft"], false, "the publication state stays");
+
+    // `null` removes nothing: every null field is named, and nothing changes.
+    let nulls = app
+        .json(
+            "PATCH",
+            "/api/v1/procedures/laerm-2027",
+            serde_json::json!({ "title": null, "department": null, "summary": "Neu" }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(
+        nulls.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        nulls.body
+    );
+    assert!(nulls.body.contains("\"field\":\"title\""), "{}", nulls.body);
+    assert!(
+        nulls.body.contains("\"field\":\"department\""),
+        "{}",
+        nulls.body
+    );
+    let unchanged: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/procedures/laerm-2027").await.body).unwrap();
+    assert_eq!(unchanged["summary"]["summary"], "", "{unchanged}");
+
+    // PUT replaces: what is left out takes its default (no categories).
+    let replaced = app
+        .json(
+            "PUT",
+            "/api/v1/procedures/laerm-2027",
+            serde_json::json!({
+                "slug": "laerm-2027", "title": "Lärmaktionsplan 2027", "department": "Umweltamt",
+                "phases": [{ "kind": "proposals", "starts_at": at(-1), "ends_at": at(5) },
+                           { "kind": "voting", "starts_at": at(5), "ends_at": at(20) }],
+                "vote_rule": { "kind": "rating" }
+            }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    let replaced: serde_json::Value = serde_json::from_str(&replaced.body).unwrap();
+    assert_eq!(replaced["summary"]["title"], "Lärmaktionsplan 2027");
+    assert_eq!(replaced["categories"].as_array().map(Vec::len), Some(0));
+    assert_eq!(replaced["draft"], false);
+    // A resident can do neither.
+    for method in ["PATCH", "PUT"] {
+        let refused = app
+            .json(
+                method,
+                "/api/v1/procedures/laerm-2027",
+                serde_json::json!({ "title": "Übernommen" }),
+                Some(&resident),
+            )
+            .await;
+        assert!(
+            refused.status == StatusCode::FORBIDDEN
+                || refused.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{method}: {}",
+            refused.status
+        );
+    }
 }
 
 /// A refused procedure comes back to the editor with everything the planner typed, the

@@ -241,6 +241,55 @@ pub async fn form_of(
     Ok(EditorValues { form, image })
 }
 
+/// A procedure's stored texts, rules and schedule, as `store` takes them: what a partial
+/// update (`PATCH`) is applied to. A stored value the code does not know is an error, not
+/// a default.
+pub async fn stored(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    slug: &Slug,
+) -> Result<NewProcedure, AppError> {
+    user.require(Permission::Plan)?;
+    let row = find_row(db, Key::Slug(slug), true).await?;
+    let corrupt = |column: &str, value: &str| {
+        tracing::error!(procedure = row.id, column, value, "unknown stored value");
+        AppError::Internal
+    };
+    let vote_phase =
+        PhaseKind::parse(&row.vote_phase).ok_or_else(|| corrupt("vote_phase", &row.vote_phase))?;
+    let moderation = ModerationMode::parse(&row.moderation)
+        .ok_or_else(|| corrupt("moderation", &row.moderation))?;
+    let rule = match row.vote_rule.as_str() {
+        "support" | "rating" => VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+        other => return Err(corrupt("vote_rule", other)),
+    };
+    let phases = phases_of(db, vec![row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| NewPhase {
+            kind: p.kind,
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+        })
+        .collect();
+    Ok(NewProcedure {
+        slug: slug.clone(),
+        title: row.title,
+        summary: row.summary,
+        description: row.description,
+        department: row.department,
+        contact: row.contact,
+        phases,
+        rule,
+        vote_phase,
+        moderation,
+        categories: split_categories(&row.categories),
+        published: row.status == procedure::STATUS_PUBLISHED,
+    })
+}
+
 /// Turns a planner's form into a procedure (unpublished), checked by every rule of
 /// `check`; every field's problem is reported at once.
 pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
