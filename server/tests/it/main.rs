@@ -18,6 +18,7 @@ mod escaping;
 mod health;
 mod mail;
 mod media;
+mod migrations;
 mod moderation;
 mod onsite_import;
 mod pages;

@@ -1,0 +1,89 @@
+//! The migrations are frozen: a migration that has run on some instance must never change,
+//! because an instance does not run it again. New schema goes into a new migration, whose
+//! digest is added here in the same commit.
+
+use sha2::{Digest, Sha256};
+
+/// Every migration file and the SHA-256 of its bytes.
+const FROZEN: &[(&str, &str)] = &[
+    (
+        "m20261121_000001_create_procedures.rs",
+        "a2619d97ebac324313000c9b3d0bfa3cc933b603726b63e2dbe5fe3b03305f20",
+    ),
+    (
+        "m20261121_000002_create_accounts.rs",
+        "1e7a4228ceae922dbbc0157edc50eaf28b7718ec1013929226b00c707e6da803",
+    ),
+    (
+        "m20261121_000003_create_participation.rs",
+        "cd1c90edb9f4a37eb091a742d54a1b80b9013db65b35eeca4abbdfe2b379d1ad",
+    ),
+    (
+        "m20261121_000004_procedure_images.rs",
+        "e2ce808bdf927c6ce905a3e18a2e307cb17b4a8207d710944b21db00e3a8ad1e",
+    ),
+    (
+        "m20261121_000005_create_moderation.rs",
+        "db5250bde1fd4e3550b320289705427d04dc35bc039b98c10d34098787c45582",
+    ),
+    (
+        "m20261121_000006_create_council_decisions.rs",
+        "58d86f5d0b69c321922bc1db153a11be856f141a48cc171046cdc5dd19680a87",
+    ),
+    (
+        "m20261130_000007_idempotency_keys.rs",
+        "3aa61a47b97a6239366d6b7796823aba183f28b2ca2fb89e41d061f8c0c31d1c",
+    ),
+    (
+        "m20261130_000008_create_start_notices.rs",
+        "feb4b12b5a0b2a21e3719724eb10b75745709efbac465b448883771708d11563",
+    ),
+    (
+        "m20261130_000009_create_onsite_imports.rs",
+        "98adcd28f3a111696409d811408fd24ff08ac0bb6458538d77f79c8cc480a9a9",
+    ),
+];
+
+#[test]
+fn released_migrations_never_change() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/src");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with('m') && name.ends_with(".rs") {
+            found.push(name);
+        }
+    }
+    found.sort();
+    let mut problems = Vec::new();
+    for name in &found {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let digest = format!("{:x}", Sha256::digest(&bytes));
+        match FROZEN.iter().find(|(frozen, _)| frozen == name) {
+            None => problems.push(format!(
+                "{name} is new: add (\"{name}\", \"{digest}\") to FROZEN"
+            )),
+            Some((_, expected)) if *expected != digest => problems.push(format!(
+                "{name} changed: a released migration must stay as it is; put the change into a new migration"
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, _) in FROZEN {
+        if !found.iter().any(|f| f == name) {
+            problems.push(format!("{name} was removed"));
+        }
+    }
+    // Each file is also registered with the migrator, in order.
+    let lib = std::fs::read_to_string(dir.join("lib.rs")).unwrap();
+    let mut last = 0;
+    for name in &found {
+        let module = name.trim_end_matches(".rs");
+        match lib.find(&format!("Box::new({module}::Migration)")) {
+            Some(at) if at >= last => last = at,
+            Some(_) => problems.push(format!("{module} is registered out of order")),
+            None => problems.push(format!("{module} is not registered in lib.rs")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
