@@ -104,12 +104,17 @@ impl LoginThrottle {
         Ok(())
     }
 
-    /// The password was right: the account's own counts start again (the address's stay,
-    /// since one good login says nothing about its other attempts).
+    /// The password was right: the account's own counts start again, and the address's
+    /// count takes back this attempt (its other attempts stay: one good login says nothing
+    /// about them). So the people behind one address (an office, a library, a carrier's
+    /// NAT) can sign in as often as they like; only failures add up.
     pub fn succeeded(&self, account: &str, address: &str) {
         if let Ok(mut counts) = self.counts.lock() {
             counts.remove(&pair_key(account, address));
             counts.remove(&format!("account:{account}"));
+            if let Some(count) = counts.get_mut(&format!("address:{address}")) {
+                count.failures = count.failures.saturating_sub(1);
+            }
         }
     }
 }
@@ -218,5 +223,28 @@ mod tests {
         }
         throttle.succeeded("bernd@example.org", "10.0.0.2");
         assert!(throttle.attempt("bernd@example.org", "10.0.0.2").is_ok());
+    }
+
+    #[test]
+    fn people_behind_one_address_sign_in_as_often_as_they_like() {
+        let throttle = LoginThrottle::default();
+        // A library's public computers: three hundred good sign-ins from one address.
+        for n in 0..300 {
+            let account = format!("person{n}@example.org");
+            assert!(
+                throttle.attempt(&account, "203.0.113.9").is_ok(),
+                "sign-in {n}"
+            );
+            throttle.succeeded(&account, "203.0.113.9");
+        }
+        // Failures from there still add up.
+        let refused = (0..80)
+            .filter(|n| {
+                throttle
+                    .attempt(&format!("guess{n}@example.org"), "203.0.113.9")
+                    .is_err()
+            })
+            .count();
+        assert!(refused > 0, "fifty free failures per address, then delays");
     }
 }
