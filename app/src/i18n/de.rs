@@ -335,6 +335,7 @@ pub(super) static TEXTS: Texts = Texts {
     err_body: "Bitte beschreiben Sie Ihren Beitrag (mindestens 10, höchstens 20.000 Zeichen; Kommentare 1 bis 5.000).",
     err_category: "Bitte wählen Sie eine der angebotenen Kategorien.",
     err_location: "Die Ortsangabe darf höchstens 200 Zeichen lang sein.",
+    err_control_characters: "Der Text enthält unsichtbare Steuerzeichen (etwa aus einer Kopie). Bitte entfernen Sie sie oder geben Sie den Text neu ein.",
     err_event: "Bitte nennen Sie die Veranstaltung (3 bis 200 Zeichen).",
     err_parent: "Auf diesen Kommentar kann nicht geantwortet werden.",
     err_edit_window: "Kommentare lassen sich nur in den ersten 15 Minuten bearbeiten.",

@@ -334,6 +334,7 @@ pub(super) static TEXTS: Texts = Texts {
     err_body: "Please describe your contribution (10 to 20,000 characters; comments 1 to 5,000).",
     err_category: "Please choose one of the categories offered.",
     err_location: "The location may be at most 200 characters long.",
+    err_control_characters: "The text contains invisible control characters (from a copy, perhaps). Please remove them or type the text again.",
     err_event: "Please name the event (3 to 200 characters).",
     err_parent: "This comment cannot be replied to.",
     err_edit_window: "Comments can only be edited within their first 15 minutes.",

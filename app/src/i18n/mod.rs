@@ -453,6 +453,7 @@ pub struct Texts {
     pub err_body: &'static str,
     pub err_category: &'static str,
     pub err_location: &'static str,
+    pub err_control_characters: &'static str,
     pub err_event: &'static str,
     pub err_parent: &'static str,
     pub err_edit_window: &'static str,
@@ -1103,6 +1104,7 @@ impl Texts {
 impl Texts {
     pub fn invalid_input(&self, field: &str, problem: &str) -> &'static str {
         match (field, problem) {
+            (_, "control_characters") => self.err_control_characters,
             ("results", _) => self.err_results_not_yet,
             ("file", "too_large") => self.err_file_too_large,
             ("file", "missing_columns") => self.err_file_missing_columns,

@@ -477,12 +477,14 @@ impl ProposalInput {
         {
             problems.note(AppError::invalid("location", "too_long"));
         }
-        if [&title, &body]
-            .into_iter()
-            .chain(location.as_ref())
-            .any(|text| text.chars().any(is_forbidden_control))
-        {
-            problems.note(AppError::invalid("body", "control_characters"));
+        for (field, text) in [
+            ("title", Some(&title)),
+            ("body", Some(&body)),
+            ("location", location.as_ref()),
+        ] {
+            if text.is_some_and(|text| text.chars().any(is_forbidden_control)) {
+                problems.note(AppError::invalid(field, "control_characters"));
+            }
         }
         problems.finish()?;
         Ok(Self {
@@ -623,7 +625,24 @@ mod tests {
             body: "Text mit \u{0007} Glocke".into(),
             ..ok.clone()
         };
-        assert!(control.validated(&categories).is_err());
+        assert_eq!(
+            control.validated(&categories),
+            Err(AppError::invalid("body", "control_characters"))
+        );
+        // Each field with a control character is named, not the description for all.
+        let both = ProposalInput {
+            title: "Titel mit \u{0007}".into(),
+            location: Some("Ort\u{200B}mitte".into()),
+            ..ok.clone()
+        };
+        assert_eq!(
+            both.validated(&categories).map_err(|e| e
+                .field_problems()
+                .into_iter()
+                .map(|(f, _)| f.to_owned())
+                .collect::<Vec<_>>()),
+            Err(vec!["title".to_owned(), "location".to_owned()])
+        );
         let long = ProposalInput {
             title: "x".repeat(201),
             ..ok
