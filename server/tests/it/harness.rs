@@ -164,7 +164,7 @@ impl TestApp {
         self.post(path, "application/json", body, &[]).await
     }
 
-    async fn post(
+    pub async fn post(
         &self,
         path: &str,
         accept: &str,

@@ -399,3 +399,92 @@ async fn a_refused_procedure_keeps_what_the_planner_typed() {
             .contains("Lärmaktionsplan Nord")
     );
 }
+
+/// A schedule set through the API may change phase inside a day; the editor shows days.
+/// Saved with the days as shown, the procedure keeps its exact times instead of being
+/// refused as overlapping (found by opening the demo procedure's editor and saving).
+#[tokio::test]
+async fn a_schedule_with_changes_inside_a_day_saves_unchanged_from_the_editor() {
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    // 10:17 UTC: no phase boundary falls on a midnight.
+    let base = chrono::Utc::now()
+        .date_naive()
+        .and_hms_opt(10, 17, 0)
+        .unwrap()
+        .and_utc();
+    let at = |days: i64| (base + chrono::Duration::days(days)).to_rfc3339();
+    let created = app
+        .json(
+            "POST",
+            "/api/v1/procedures",
+            serde_json::json!({
+                "slug": "mitten-am-tag", "title": "Wechsel am Vormittag", "department": "Umweltamt",
+                "phases": [{ "kind": "proposals", "starts_at": at(-2), "ends_at": at(3) },
+                           { "kind": "voting", "starts_at": at(3), "ends_at": at(9) }],
+                "vote_rule": { "kind": "rating" }
+            }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let before: serde_json::Value = serde_json::from_str(&created.body).unwrap();
+
+    // The days the editor shows, posted back as the form does.
+    let values = app
+        .post(
+            "/api/procedure_editor_values",
+            "application/json",
+            "slug=mitten-am-tag",
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(values.status, StatusCode::OK, "{}", values.body);
+    let values: serde_json::Value = serde_json::from_str(&values.body).unwrap();
+    let day = |index: usize, end: &str| {
+        values["form"]["phases"][index][end]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (p_first, p_last) = (day(1, "first_day"), day(1, "last_day"));
+    let (v_first, v_last) = (day(3, "first_day"), day(3, "last_day"));
+    assert_eq!(
+        p_last, v_first,
+        "the change-over day belongs to both phases"
+    );
+    let body = editor_form(
+        "mitten-am-tag",
+        "mitten-am-tag",
+        "Wechsel am Vormittag",
+        &[(1, &p_first, &p_last), (3, &v_first, &v_last)],
+    )
+    .replace("form%5Bvote_rule%5D=support", "form%5Bvote_rule%5D=rating");
+    let saved = app
+        .post_form(
+            "/api/save_procedure",
+            &body,
+            &[("cookie", &session(&planner))],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::FOUND, "{}", saved.body);
+    assert!(
+        saved
+            .header("location")
+            .starts_with("/verwaltung/verfahren?status=saved"),
+        "{}",
+        saved.header("location")
+    );
+    let published = app
+        .json(
+            "PUT",
+            "/api/v1/procedures/mitten-am-tag/publication",
+            serde_json::json!({ "published": true }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let after: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/procedures/mitten-am-tag").await.body).unwrap();
+    assert_eq!(after["phases"], before["phases"], "the exact times stay");
+}

@@ -291,8 +291,9 @@ pub async fn stored(
 }
 
 /// Turns a planner's form into a procedure (unpublished), checked by every rule of
-/// `check`; every field's problem is reported at once.
-pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
+/// `check`; every field's problem is reported at once. `stored` is the schedule of the
+/// procedure being edited (empty for a new one).
+fn parse_form(form: ProcedureForm, stored: &[ScheduledPhase]) -> Result<NewProcedure, AppError> {
     let mut problems = Problems::default();
     let slug = problems.check(Slug::parse(form.slug.trim()));
     let cap = match form.vote_cap.trim() {
@@ -344,6 +345,9 @@ pub fn parse_form(form: ProcedureForm) -> Result<NewProcedure, AppError> {
                 ends_at,
             });
         }
+    }
+    if let Some(error) = keep_exact_times(stored, &mut phases).err() {
+        problems.note(error);
     }
     let mut new = NewProcedure {
         // Stands in while the address is refused: the other fields are still checked.
@@ -429,7 +433,41 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Plan)?;
-    store(db, user, existing, parse_form(form)?, now).await
+    let stored = match existing {
+        Some(slug) => {
+            let row = find_row(db, Key::Slug(slug), true).await?;
+            phases_of(db, vec![row.id])
+                .await?
+                .remove(&row.id)
+                .unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    store(db, user, existing, parse_form(form, &stored)?, now).await
+}
+
+/// The editor shows days, but a schedule set through the API may change phase inside a
+/// day. A phase whose days the planner left as the editor showed them keeps its exact
+/// times, so such a procedure saves unchanged instead of being refused as overlapping.
+fn keep_exact_times(stored: &[ScheduledPhase], phases: &mut [NewPhase]) -> Result<(), AppError> {
+    for phase in phases.iter_mut() {
+        let Some(old) = stored.iter().find(|old| old.kind == phase.kind) else {
+            continue;
+        };
+        // The instants the editor's days for the stored phase stand for (see `form_of`).
+        let shown_start = datetime(timestamp(old.starts_at).local_date().start_in_berlin())?;
+        let shown_end = datetime(
+            Timestamp(timestamp(old.ends_at).0 - 1)
+                .local_date()
+                .next()
+                .start_in_berlin(),
+        )?;
+        if (phase.starts_at, phase.ends_at) == (shown_start, shown_end) {
+            phase.starts_at = old.starts_at;
+            phase.ends_at = old.ends_at;
+        }
+    }
+    Ok(())
 }
 
 /// Creates a procedure, or replaces an existing one's texts, rules and schedule (its
