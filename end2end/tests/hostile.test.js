@@ -123,10 +123,10 @@ before(async () => {
     for (let attempt = 0; ; attempt += 1) {
       const created = await api('POST', `/procedures/${SLUG}/proposals`, input, authors[i]);
       if (created.status === 201) {
-        if (input.title === s) stored.title.push(created.body.card.title);
+        if (input.title === s) stored.title.push(created.body.title);
         if (input.location === s) stored.location.push(s.trim());
         // A report naming the proposal, with the string as its note.
-        const id = created.body.card.id;
+        const id = created.body.id;
         const report = await api('POST', '/reports', { target: { kind: 'proposal', id }, reason: 'insult', note: s }, fatma);
         if (report.status === 201) stored.note.push(s.trim());
         else {
@@ -151,7 +151,7 @@ before(async () => {
       title: `Sammelvorschlag ${k + 1}`, body: 'Hier sammeln sich Kommentare.',
     }, jonas);
     assert.equal(created.status, 201);
-    carriers.push(created.body.card.id);
+    carriers.push(created.body.id);
   }
   await inParallel(strings, 4, async (s, i) => {
     const carrier = carriers[Math.floor(i / PER_CARRIER)];

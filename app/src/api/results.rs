@@ -94,7 +94,7 @@ pub async fn record_outcome(
     page: Option<u32>,
     #[server(default)] form: OutcomeForm,
 ) -> Result<(), AppError> {
-    use crate::backend::service::results::{self, OutcomeSource};
+    use crate::backend::service::results;
     use crate::backend::state::app_state;
     super::with_status(
         async {
@@ -106,7 +106,7 @@ pub async fn record_outcome(
                 &user,
                 proposal_id,
                 &form,
-                OutcomeSource::Manual,
+                crate::model::results::DecisionSource::Manual,
                 chrono::Utc::now(),
             )
             .await?;

@@ -3,32 +3,17 @@
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Resident,
-    Moderator,
-    Planner,
-    Admin,
+string_enum! {
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        Resident = "resident",
+        Moderator = "moderator",
+        Planner = "planner",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Self::Resident, Self::Moderator, Self::Planner, Self::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Resident => "resident",
-            Self::Moderator => "moderator",
-            Self::Planner => "planner",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Self::ALL.into_iter().find(|role| role.as_str() == value)
-    }
-
     /// Planners and administrators run procedures.
     pub fn plans(self) -> bool {
         matches!(self, Self::Planner | Self::Admin)

@@ -1,5 +1,8 @@
 //! Types shared by browser and server. No I/O here; validated newtypes are the way in.
 
+#[macro_use]
+mod state;
+
 pub mod account;
 pub mod idempotency;
 pub mod legal;
@@ -11,3 +14,6 @@ pub mod proposal;
 pub mod results;
 pub mod text;
 pub mod time;
+
+#[cfg(feature = "ssr")]
+pub(crate) use state::string_enum;

@@ -5,58 +5,60 @@ use super::time::Timestamp;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// How a procedure treats new contributions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModerationMode {
-    /// Published at once, reviewed after.
-    #[default]
-    Post,
-    /// Held as pending until a moderator approves.
-    Pre,
+string_enum! {
+    /// How a procedure treats new contributions.
+    #[derive(Default)]
+    pub enum ModerationMode {
+        /// Published at once, reviewed after.
+        #[default]
+        Post = "post",
+        /// Held as pending until a moderator approves.
+        Pre = "pre",
+    }
 }
 
-impl ModerationMode {
-    pub fn as_str(self) -> &'static str {
+string_enum! {
+    /// What can be reported or moderated.
+    pub enum TargetKind {
+        Proposal = "proposal",
+        Comment = "comment",
+    }
+}
+
+string_enum! {
+    /// What a ledger entry is about: a contribution, or a person (lifting a block).
+    pub enum LedgerTarget {
+        Proposal = "proposal",
+        Comment = "comment",
+        User = "user",
+    }
+}
+
+impl LedgerTarget {
+    /// The contribution's kind; `None` for an entry about a person.
+    pub fn content(self) -> Option<TargetKind> {
         match self {
-            Self::Post => "post",
-            Self::Pre => "pre",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "post" => Some(Self::Post),
-            "pre" => Some(Self::Pre),
-            _ => None,
+            Self::Proposal => Some(TargetKind::Proposal),
+            Self::Comment => Some(TargetKind::Comment),
+            Self::User => None,
         }
     }
 }
 
-/// What can be reported or moderated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Proposal,
-    Comment,
-}
-
-impl TargetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Proposal => "proposal",
-            Self::Comment => "comment",
+impl From<TargetKind> for LedgerTarget {
+    fn from(kind: TargetKind) -> Self {
+        match kind {
+            TargetKind::Proposal => Self::Proposal,
+            TargetKind::Comment => Self::Comment,
         }
     }
+}
 
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "proposal" => Some(Self::Proposal),
-            "comment" => Some(Self::Comment),
-            _ => None,
-        }
+string_enum! {
+    /// A queue item or a report: open until a moderator decides on the item.
+    pub enum CaseStatus {
+        Open = "open",
+        Closed = "closed",
     }
 }
 
@@ -68,133 +70,52 @@ pub struct Target {
     pub id: i64,
 }
 
-/// Why something is reported, and the public reason of a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModerationReason {
-    Insult,
-    Discrimination,
-    Spam,
-    PersonalData,
-    OffTopic,
-    Other,
-}
-
-impl ModerationReason {
-    pub const ALL: [ModerationReason; 6] = [
-        Self::Insult,
-        Self::Discrimination,
-        Self::Spam,
-        Self::PersonalData,
-        Self::OffTopic,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Insult => "insult",
-            Self::Discrimination => "discrimination",
-            Self::Spam => "spam",
-            Self::PersonalData => "personal_data",
-            Self::OffTopic => "off_topic",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == value)
+string_enum! {
+    /// Why something is reported, and the public reason of a decision.
+    pub enum ModerationReason {
+        Insult = "insult",
+        Discrimination = "discrimination",
+        Spam = "spam",
+        PersonalData = "personal_data",
+        OffTopic = "off_topic",
+        Other = "other",
     }
 }
 
-/// Who may see an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    Visible,
-    /// Pre-moderation: only its author and moderators see it until it is approved.
-    Pending,
-    /// Enough reports arrived: hidden until a moderator decides.
-    Held,
-    /// A moderator hid it, with a public reason.
-    Hidden,
-}
-
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Visible => "visible",
-            Self::Pending => "pending",
-            Self::Held => "held",
-            Self::Hidden => "hidden",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "held" => Self::Held,
-            "hidden" => Self::Hidden,
-            _ => Self::Visible,
-        }
+string_enum! {
+    /// Who may see an item.
+    pub enum Visibility {
+        Visible = "visible",
+        /// Pre-moderation: only its author and moderators see it until it is approved.
+        Pending = "pending",
+        /// Enough reports arrived: hidden until a moderator decides.
+        Held = "held",
+        /// A moderator hid it, with a public reason.
+        Hidden = "hidden",
     }
 }
 
-/// A moderator's decision, as the ledger lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModerationActionKind {
-    /// Publishes a pending item, or keeps a reported one: the reports are closed.
-    Approve,
-    Hide,
-    Restore,
-    /// Edits personal data out of the text; the edit is marked on the item.
-    Redact,
-    /// The discussion of a proposal takes no new comments.
-    Lock,
-    Unlock,
-    Warn,
-    Block,
-    Unblock,
-    /// The author's objection is rejected; the decision stands.
-    Uphold,
+string_enum! {
+    /// A moderator's decision, as the ledger lists it.
+    pub enum ModerationActionKind {
+        /// Publishes a pending item, or keeps a reported one: the reports are closed.
+        Approve = "approve",
+        Hide = "hide",
+        Restore = "restore",
+        /// Edits personal data out of the text; the edit is marked on the item.
+        Redact = "redact",
+        /// The discussion of a proposal takes no new comments.
+        Lock = "lock",
+        Unlock = "unlock",
+        Warn = "warn",
+        Block = "block",
+        Unblock = "unblock",
+        /// The author's objection is rejected; the decision stands.
+        Uphold = "uphold",
+    }
 }
 
 impl ModerationActionKind {
-    pub const ALL: [ModerationActionKind; 10] = [
-        Self::Approve,
-        Self::Hide,
-        Self::Restore,
-        Self::Redact,
-        Self::Lock,
-        Self::Unlock,
-        Self::Warn,
-        Self::Block,
-        Self::Unblock,
-        Self::Uphold,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Hide => "hide",
-            Self::Restore => "restore",
-            Self::Redact => "redact",
-            Self::Lock => "lock",
-            Self::Unlock => "unlock",
-            Self::Warn => "warn",
-            Self::Block => "block",
-            Self::Unblock => "unblock",
-            Self::Uphold => "uphold",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == value)
-    }
-
     /// The decisions that fit an item in this state, the likely one first (the service
     /// checks each again).
     pub fn fitting(
@@ -351,36 +272,13 @@ pub enum ReportOutcome {
     AlreadyReported,
 }
 
-/// Which part of the queue to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum QueueKind {
-    Pending,
-    Reported,
-    Screened,
-    Objection,
-}
-
-impl QueueKind {
-    pub const ALL: [QueueKind; 4] = [
-        Self::Pending,
-        Self::Reported,
-        Self::Screened,
-        Self::Objection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Reported => "reported",
-            Self::Screened => "screened",
-            Self::Objection => "objection",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
+string_enum! {
+    /// Which part of the queue to show.
+    pub enum QueueKind {
+        Pending = "pending",
+        Reported = "reported",
+        Screened = "screened",
+        Objection = "objection",
     }
 }
 

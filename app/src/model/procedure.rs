@@ -3,42 +3,23 @@
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// The kinds of phase a procedure can be scheduled in; what residents may do follows the phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum PhaseKind {
-    Information,
-    Proposals,
-    Discussion,
-    Voting,
-    Evaluation,
-    Closed,
+string_enum! {
+    /// The kinds of phase a procedure can be scheduled in; what residents may do follows the phase.
+    pub enum PhaseKind {
+        Information = "information",
+        Proposals = "proposals",
+        Discussion = "discussion",
+        Voting = "voting",
+        Evaluation = "evaluation",
+        Closed = "closed",
+    }
 }
 
-impl PhaseKind {
-    pub const ALL: [PhaseKind; 6] = [
-        Self::Information,
-        Self::Proposals,
-        Self::Discussion,
-        Self::Voting,
-        Self::Evaluation,
-        Self::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Information => "information",
-            Self::Proposals => "proposals",
-            Self::Discussion => "discussion",
-            Self::Voting => "voting",
-            Self::Evaluation => "evaluation",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+string_enum! {
+    /// A draft is seen only by planners; a published procedure by everyone.
+    pub enum ProcedureStatus {
+        Draft = "draft",
+        Published = "published",
     }
 }
 

@@ -18,19 +18,19 @@ pub enum VoteRule {
 }
 
 impl VoteRule {
-    pub fn from_columns(kind: &str, cap: Option<i32>) -> Self {
+    pub fn from_columns(kind: VoteRuleKind, cap: Option<i32>) -> Self {
         match kind {
-            "rating" => Self::Rating,
-            _ => Self::Support {
+            VoteRuleKind::Rating => Self::Rating,
+            VoteRuleKind::Support => Self::Support {
                 cap: cap.and_then(|c| u32::try_from(c).ok()).filter(|c| *c > 0),
             },
         }
     }
 
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> VoteRuleKind {
         match self {
-            Self::Support { .. } => "support",
-            Self::Rating => "rating",
+            Self::Support { .. } => VoteRuleKind::Support,
+            Self::Rating => VoteRuleKind::Rating,
         }
     }
 
@@ -143,26 +143,34 @@ impl ProposalSort {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    Published,
-    Withdrawn,
+string_enum! {
+    pub enum ProposalStatus {
+        Published = "published",
+        Withdrawn = "withdrawn",
+    }
 }
 
-impl ProposalStatus {
-    pub const ALL: [ProposalStatus; 2] = [Self::Published, Self::Withdrawn];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Published => "published",
-            Self::Withdrawn => "withdrawn",
-        }
+string_enum! {
+    /// A comment stays in its thread when its author deletes it; only its text goes.
+    pub enum CommentStatus {
+        Published = "published",
+        Deleted = "deleted",
     }
+}
 
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
+string_enum! {
+    /// Where a contribution was written: on the platform, or at an on-site event.
+    pub enum Origin {
+        Online = "online",
+        Onsite = "onsite",
+    }
+}
+
+string_enum! {
+    /// The kind of a procedure's vote rule, as stored beside its cap.
+    pub enum VoteRuleKind {
+        Support = "support",
+        Rating = "rating",
     }
 }
 
@@ -176,9 +184,9 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn from_columns(source: &str, event: Option<String>) -> Self {
-        match (source, event) {
-            ("onsite", Some(event)) => Self::Onsite { event },
+    pub fn from_columns(origin: Origin, event: Option<String>) -> Self {
+        match (origin, event) {
+            (Origin::Onsite, Some(event)) => Self::Onsite { event },
             _ => Self::Online,
         }
     }
@@ -595,7 +603,7 @@ mod tests {
         assert!(VoteRule::Rating.check_value(-1).is_ok());
         assert!(VoteRule::Rating.check_value(2).is_err());
         assert_eq!(
-            VoteRule::from_columns("support", Some(0)),
+            VoteRule::from_columns(VoteRuleKind::Support, Some(0)),
             VoteRule::Support { cap: None }
         );
     }

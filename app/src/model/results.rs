@@ -6,41 +6,28 @@ use super::time::{LocalDate, Timestamp};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// What the city council decided about a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CouncilOutcome {
-    Adopted,
-    AdoptedInPart,
-    Rejected,
-    Referred,
-    NotDecided,
+string_enum! {
+    /// What the city council decided about a proposal.
+    pub enum CouncilOutcome {
+        Adopted = "adopted",
+        AdoptedInPart = "adopted_in_part",
+        Rejected = "rejected",
+        Referred = "referred",
+        NotDecided = "not_decided",
+    }
+}
+
+string_enum! {
+    /// Where a council outcome was taken from.
+    pub enum DecisionSource {
+        /// Entered by a planner.
+        Manual = "manual",
+        /// Read from the council information system (OParl).
+        Oparl = "oparl",
+    }
 }
 
 impl CouncilOutcome {
-    pub const ALL: [CouncilOutcome; 5] = [
-        Self::Adopted,
-        Self::AdoptedInPart,
-        Self::Rejected,
-        Self::Referred,
-        Self::NotDecided,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Adopted => "adopted",
-            Self::AdoptedInPart => "adopted_in_part",
-            Self::Rejected => "rejected",
-            Self::Referred => "referred",
-            Self::NotDecided => "not_decided",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == value)
-    }
-
     /// Reads an OParl agenda item's `result` (free text in German council systems:
     /// "ungeändert beschlossen", "abgelehnt", "in den Ausschuss verwiesen", …).
     pub fn from_council_text(result: &str) -> Self {

@@ -7,6 +7,7 @@ pub mod limits;
 mod moderation;
 mod onsite_import;
 mod participation;
+pub mod resource;
 mod results;
 
 use app::backend::auth::{self, CurrentUser};

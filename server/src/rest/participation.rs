@@ -1,6 +1,7 @@
 //! Procedures, proposals, comments, votes and following: the same services as the pages.
 
 use super::doc::{Api, Doc};
+use super::resource::{Proposal, ProposalPage, Thread};
 use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::service::comment::{self, NewComment};
 use app::backend::service::procedure::{NewPhase, NewProcedure};
@@ -10,9 +11,7 @@ use app::backend::state::AppState;
 use app::error::AppError;
 use app::model::idempotency::IdempotencyKey;
 use app::model::procedure::{PhaseKind, ProcedureDetail, ProcedureFilter, ProcedureListing, Slug};
-use app::model::proposal::{
-    CommentView, ProposalDetail, ProposalInput, ProposalListing, ProposalQuery, VoteRule,
-};
+use app::model::proposal::{ProposalInput, ProposalQuery, VoteRule};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -130,7 +129,7 @@ pub fn api() -> Api {
                     "From `next_cursor` of the previous page.",
                     json!({ "type": "string" }),
                 )
-                .ok::<ProposalListing>(200, "One page of proposals.")
+                .ok::<ProposalPage>(200, "One page of proposals.")
                 .errors(&[404, 422]),
         )
         .op(
@@ -144,7 +143,7 @@ pub fn api() -> Api {
             .signed_in()
             .idempotent()
             .body::<ProposalBody>()
-            .ok::<ProposalDetail>(201, "Submitted.")
+            .ok::<Proposal>(201, "Submitted.")
             .errors(&[403, 404]),
         )
         .op(
@@ -155,7 +154,7 @@ pub fn api() -> Api {
                 tag,
                 "A proposal with its tally, comments and council outcome",
             )
-            .ok::<ProposalDetail>(200, "The proposal.")
+            .ok::<Proposal>(200, "The proposal.")
             .errors(&[404]),
         )
         .op(
@@ -168,7 +167,7 @@ pub fn api() -> Api {
             )
             .signed_in()
             .body::<EditBody>()
-            .ok::<ProposalDetail>(200, "The changed proposal.")
+            .ok::<Proposal>(200, "The changed proposal.")
             .errors(&[403, 404, 409]),
         )
         .op(
@@ -178,7 +177,7 @@ pub fn api() -> Api {
             Doc::new(tag, "Withdraw a proposal (its author), with a note")
                 .signed_in()
                 .body::<WithdrawBody>()
-                .ok::<ProposalDetail>(200, "The withdrawn proposal.")
+                .ok::<Proposal>(200, "The withdrawn proposal.")
                 .errors(&[403, 404, 409]),
         )
         .op(
@@ -186,7 +185,7 @@ pub fn api() -> Api {
             "/proposals/{id}/comments",
             get(list_comments),
             Doc::new(tag, "A proposal's comments in thread order")
-                .ok::<Comments>(200, "The comments.")
+                .ok::<Thread>(200, "The comments, in thread order.")
                 .errors(&[404]),
         )
         .op(
@@ -283,13 +282,6 @@ pub fn api() -> Api {
             .empty(204, "Not requested.")
             .errors(&[404]),
         )
-}
-
-/// A proposal's comments.
-#[derive(Serialize, JsonSchema)]
-struct Comments {
-    proposal_id: i64,
-    comments: Vec<CommentView>,
 }
 
 /// A written comment and the proposal it belongs to.
@@ -590,7 +582,10 @@ async fn list_proposals(
     let seed = viewer.as_ref().map_or(1, |v| v.id.unsigned_abs() as u32);
     let listing =
         proposal::list(&state.db, viewer.as_ref(), &slug, query, seed, Utc::now()).await?;
-    Ok(axum::Json(listing))
+    Ok(axum::Json(ProposalPage::of(
+        listing,
+        &state.site.public_url,
+    )))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -647,8 +642,11 @@ async fn create_proposal(
         now,
     )
     .await?;
-    let detail = proposal::get(&state.db, Some(&user), id, now).await?;
-    Ok((StatusCode::CREATED, axum::Json(detail)))
+    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Proposal::of(loaded, &state.site.public_url)),
+    ))
 }
 
 async fn get_proposal(
@@ -656,8 +654,8 @@ async fn get_proposal(
     MaybeAuthenticated(viewer): MaybeAuthenticated,
     PathId(id): PathId,
 ) -> ApiResult<impl IntoResponse> {
-    let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
-    Ok(axum::Json(detail))
+    let loaded = proposal::load(&state.db, viewer.as_ref(), id, Utc::now()).await?;
+    Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -685,9 +683,8 @@ async fn edit_proposal(
     };
     let now = Utc::now();
     proposal::edit(&state.db, &user, id, input, now).await?;
-    Ok(axum::Json(
-        proposal::get(&state.db, Some(&user), id, now).await?,
-    ))
+    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -704,9 +701,8 @@ async fn withdraw_proposal(
 ) -> ApiResult<impl IntoResponse> {
     let now = Utc::now();
     proposal::withdraw(&state.db, &state.site, &user, id, &body.note, now).await?;
-    Ok(axum::Json(
-        proposal::get(&state.db, Some(&user), id, now).await?,
-    ))
+    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
 async fn list_comments(
@@ -715,11 +711,7 @@ async fn list_comments(
     PathId(id): PathId,
 ) -> ApiResult<impl IntoResponse> {
     let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
-    let comments: Vec<CommentView> = detail.comments;
-    Ok(axum::Json(Comments {
-        proposal_id: id,
-        comments,
-    }))
+    Ok(axum::Json(Thread::of(id, detail.comments)))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -6,10 +6,11 @@ use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId
 use app::backend::auth::CurrentUser;
 use app::backend::export::{self, Chunk, Format, Job, Table};
 use app::backend::service::oparl;
-use app::backend::service::results::{self, OutcomeSource, Scope};
+use app::backend::service::results::{self, Scope};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::i18n::Lang;
+use app::model::results::DecisionSource;
 use app::model::results::{CouncilPaper, OutcomeForm, ResultsView};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -314,7 +315,7 @@ async fn record_outcome(
         &user,
         id,
         &form,
-        OutcomeSource::Manual,
+        DecisionSource::Manual,
         Utc::now(),
     )
     .await?;

@@ -10,6 +10,7 @@ use app::error::AppError;
 use app::model::account::Role;
 use app::model::procedure::Slug;
 use app::model::proposal::ProposalInput;
+use app::model::results::DecisionSource;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -369,7 +370,7 @@ async fn finished_procedure(
     site: &SiteSettings,
     today: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    use app::backend::service::results::{self, OutcomeSource};
+    use app::backend::service::results;
     use app::model::results::{CouncilPaper, OutcomeForm};
     let slug = Slug::parse("spielplaetze-nord")?;
     let procedure_id = procedure::published_id(db, &slug).await?;
@@ -409,7 +410,7 @@ async fn finished_procedure(
             justification: (*justification).to_owned(),
             meeting_date: meeting.clone(),
         };
-        results::record_outcome(db, site, planner, *id, &form, OutcomeSource::Manual, today)
+        results::record_outcome(db, site, planner, *id, &form, DecisionSource::Manual, today)
             .await?;
     }
     Ok(())

@@ -5,8 +5,11 @@ use app::backend::db::storage_error;
 use app::backend::entity::{comment, moderation_queue, proposal, report, user, vote};
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
+use app::model::account::Role;
+use app::model::moderation::{CaseStatus, ModerationReason, TargetKind};
 use app::model::procedure::{PhaseKind, Slug};
 use app::model::proposal::VoteRule;
+use app::model::proposal::{CommentStatus, Origin, ProposalStatus};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
 
@@ -77,7 +80,7 @@ pub async fn scale(
             email: Set(Some(format!("last{n}@lasttest.invalid"))),
             display_name: Set(Some(format!("Teilnehmende {n}"))),
             password_hash: Set(None),
-            role: Set("resident".to_owned()),
+            role: Set(Role::Resident),
             lang: Set("de".to_owned()),
             email_verified_at: Set(Some(now)),
             notify_replies: Set(false),
@@ -135,9 +138,9 @@ pub async fn scale(
                 )),
                 category: Set(Some(categories[n % categories.len()].to_owned())),
                 location: Set(None),
-                source: Set("online".to_owned()),
+                source: Set(Origin::Online),
                 event_name: Set(None),
-                status: Set("published".to_owned()),
+                status: Set(ProposalStatus::Published),
                 withdrawal_note: Set(None),
                 support_count: Set(supports),
                 up_count: Set(supports),
@@ -198,9 +201,9 @@ pub async fn scale(
                 "Kommentar {n}: Ich stimme zu, **besonders** was die Wege angeht.\n\n- Punkt eins\n- Punkt zwei"
             )),
             depth: Set(depth),
-            source: Set("online".to_owned()),
+            source: Set(Origin::Online),
             event_name: Set(None),
-            status: Set("published".to_owned()),
+            status: Set(CommentStatus::Published),
             created_at: Set(now - Duration::minutes(i64::try_from(scale.comments - n).unwrap_or(0))),
             edited_at: Set(None),
             deleted_at: Set(None),
@@ -226,14 +229,18 @@ pub async fn scale(
             )
         };
         let reports = chunk.iter().enumerate().map(|(i, id)| report::ActiveModel {
-            target_kind: Set("proposal".to_owned()),
+            target_kind: Set(TargetKind::Proposal),
             target_id: Set(**id),
             procedure_id: Set(procedure_id),
             reporter_id: Set(user_ids[(chunk_index * BATCH + i + 1) % user_ids.len()]),
-            reason: Set(["insult", "spam", "off_topic"][i % 3].to_owned()),
+            reason: Set([
+                ModerationReason::Insult,
+                ModerationReason::Spam,
+                ModerationReason::OffTopic,
+            ][i % 3]),
             note: Set(String::new()),
             snapshot: Set(format!("Vorschlag {id}, wie er gemeldet wurde")),
-            status: Set("open".to_owned()),
+            status: Set(CaseStatus::Open),
             created_at: Set(at(i)),
             closed_at: Set(None),
             ..Default::default()
@@ -246,12 +253,12 @@ pub async fn scale(
             .iter()
             .enumerate()
             .map(|(i, id)| moderation_queue::ActiveModel {
-                target_kind: Set("proposal".to_owned()),
+                target_kind: Set(TargetKind::Proposal),
                 target_id: Set(**id),
                 procedure_id: Set(procedure_id),
                 proposal_id: Set(**id),
                 author_id: Set(user_ids[(chunk_index * BATCH + i) % user_ids.len()]),
-                status: Set("open".to_owned()),
+                status: Set(CaseStatus::Open),
                 pending: Set(false),
                 screen_rule: Set(None),
                 report_count: Set(1),

@@ -345,7 +345,7 @@ async fn fixture() -> Fixture {
                 )
                 .await;
             assert_eq!(created.status, 201, "{}", created.body);
-            serde_json::from_str::<Value>(&created.body).unwrap()["card"]["id"]
+            serde_json::from_str::<Value>(&created.body).unwrap()["id"]
                 .as_i64()
                 .unwrap()
         }

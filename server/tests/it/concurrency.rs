@@ -36,7 +36,7 @@ async fn concurrent_votes_keep_every_tally_equal_to_its_rows() {
             email: Set(Some(format!("person{n}@example.org"))),
             display_name: Set(Some(format!("Person {n}"))),
             password_hash: Set(None),
-            role: Set("resident".to_owned()),
+            role: Set(app::model::account::Role::Resident),
             lang: Set("de".to_owned()),
             email_verified_at: Set(Some(now)),
             notify_replies: Set(false),
@@ -63,8 +63,8 @@ async fn concurrent_votes_keep_every_tally_equal_to_its_rows() {
             author_id: Set(1),
             title: Set(format!("Vorschlag {n}")),
             body: Set("Begründung".to_owned()),
-            source: Set("online".to_owned()),
-            status: Set("published".to_owned()),
+            source: Set(app::model::proposal::Origin::Online),
+            status: Set(app::model::proposal::ProposalStatus::Published),
             support_count: Set(0),
             up_count: Set(0),
             down_count: Set(0),
@@ -246,7 +246,7 @@ async fn every_kind_of_write_at_once_never_fails_on_sqlite() {
                             "title": format!("Vorschlag {n}"), "body": format!("Begründung für Vorschlag {n}.")
                         }), Some(&resident)).await;
                         if let Ok(body) = serde_json::from_str::<serde_json::Value>(&response.body)
-                            && let Some(id) = body["card"]["id"].as_i64()
+                            && let Some(id) = body["id"].as_i64()
                         {
                             mine.push(id);
                         }

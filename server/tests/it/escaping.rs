@@ -104,9 +104,9 @@ async fn hostile_text_stays_text_in_textareas_and_titles() {
             author_id: Set(author_id),
             title: Set(title.clone()),
             body: Set(text.clone()),
-            source: Set("online".to_owned()),
-            status: Set("published".to_owned()),
-            visibility: Set("visible".to_owned()),
+            source: Set(app::model::proposal::Origin::Online),
+            status: Set(app::model::proposal::ProposalStatus::Published),
+            visibility: Set(app::model::moderation::Visibility::Visible),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -52,7 +52,10 @@ async fn mails_reach_the_smtp_server_with_text_and_html() {
     assert!(received[0].data.contains("multipart/alternative"));
     assert!(received[0].data.contains("text/html"));
     let rows = outbox(&app).await;
-    assert_eq!(rows[0].status, worker::STATUS_SENT);
+    assert_eq!(
+        rows[0].status,
+        app::backend::entity::outbox_email::MailStatus::Sent
+    );
     assert!(rows[0].sent_at.is_some());
     // Sent once: a second pass finds nothing to do.
     assert_eq!(
@@ -95,7 +98,10 @@ async fn a_failing_relay_delays_mails_but_loses_none() {
         0
     );
     for row in outbox(&app).await {
-        assert_eq!(row.status, worker::STATUS_PENDING);
+        assert_eq!(
+            row.status,
+            app::backend::entity::outbox_email::MailStatus::Pending
+        );
         assert_eq!(row.attempts, 1);
         assert!(row.next_attempt_at > now, "retried at once");
         assert!(
@@ -160,7 +166,10 @@ async fn after_many_failures_a_mail_is_marked_failed_and_kept() {
     }
     let rows = outbox(&app).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].status, worker::STATUS_FAILED);
+    assert_eq!(
+        rows[0].status,
+        app::backend::entity::outbox_email::MailStatus::Failed
+    );
     assert_eq!(rows[0].attempts, worker::MAX_ATTEMPTS);
 }
 

@@ -6,6 +6,7 @@ use crate::harness::{TestApp, error_code, on_postgres};
 use crate::participation::{body, procedure, propose};
 use app::backend::entity::{comment, moderation_action, moderation_queue, outbox_email, report};
 use app::model::account::Role;
+use app::model::moderation::{CaseStatus, Visibility};
 use app::model::procedure::PhaseKind;
 use app::model::proposal::VoteRule;
 use http::StatusCode;
@@ -68,7 +69,7 @@ async fn discussion(app: &TestApp) -> (String, i64, i64) {
     (author, proposal, id)
 }
 
-async fn comment_visibility(app: &TestApp, id: i64) -> String {
+async fn comment_visibility(app: &TestApp, id: i64) -> Visibility {
     comment::Entity::find_by_id(id)
         .one(&app.state.db)
         .await
@@ -99,7 +100,7 @@ async fn a_report_counts_once_per_person_and_the_threshold_holds_the_item() {
         .unwrap()
         .unwrap();
     assert_eq!(entry.report_count, 1);
-    assert_eq!(entry.status, "open");
+    assert_eq!(entry.status, CaseStatus::Open);
 
     // "Other" needs words; the author cannot report their own comment.
     let other = app
@@ -119,14 +120,14 @@ async fn a_report_counts_once_per_person_and_the_threshold_holds_the_item() {
         report_comment(&app, id, &second, "insult").await,
         StatusCode::CREATED
     );
-    assert_eq!(comment_visibility(&app, id).await, "visible");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Visible);
     let third = app.resident("drei@example.org").await;
     assert_eq!(
         report_comment(&app, id, &third, "insult").await,
         StatusCode::CREATED
     );
     // Three open reports (the default threshold): held until a moderator decides.
-    assert_eq!(comment_visibility(&app, id).await, "held");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Held);
     let public = app
         .get(&format!("/api/v1/proposals/{proposal}/comments"))
         .await;
@@ -154,7 +155,7 @@ async fn only_moderators_decide_and_the_ledger_never_names_them_or_their_notes()
         decide(&app, &planner, hide.clone()).await.status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(comment_visibility(&app, id).await, "visible");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Visible);
     let queue = app.get_as("/api/v1/moderation/queue", &planner).await;
     assert_eq!(queue.status, StatusCode::FORBIDDEN);
 
@@ -163,7 +164,7 @@ async fn only_moderators_decide_and_the_ledger_never_names_them_or_their_notes()
         .await;
     let decided = decide(&app, &moderator, hide).await;
     assert_eq!(decided.status, StatusCode::CREATED, "{}", decided.body);
-    assert_eq!(comment_visibility(&app, id).await, "hidden");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Hidden);
 
     let ledger = app.get("/api/v1/moderation/ledger").await;
     assert_eq!(ledger.status, StatusCode::OK);
@@ -231,7 +232,7 @@ async fn the_authors_mail_is_written_in_the_transaction_of_the_decision() {
         failed.body
     );
     assert_eq!(app.mail_count().await, mails_before);
-    assert_eq!(comment_visibility(&app, id).await, "visible");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Visible);
     app.state
         .db
         .execute_unprepared("DROP TRIGGER fail_ledger ON moderation_actions")
@@ -323,10 +324,10 @@ async fn pre_moderation_holds_contributions_until_a_moderator_approves() {
         .unwrap();
     let writer = app.resident("schreiber@example.org").await;
     let id = comment(&app, proposal, &writer, "Wartet auf Freigabe.").await;
-    assert_eq!(comment_visibility(&app, id).await, "pending");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Pending);
     let public = body(&app.get(&format!("/api/v1/proposals/{proposal}")).await);
     assert_eq!(
-        public["card"]["comment_count"], 1,
+        public["comment_count"], 1,
         "only the author's earlier comment"
     );
     let anonymous = app
@@ -353,9 +354,9 @@ async fn pre_moderation_holds_contributions_until_a_moderator_approves() {
         decide(&app, &moderator, approve).await.status,
         StatusCode::CREATED
     );
-    assert_eq!(comment_visibility(&app, id).await, "visible");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Visible);
     let public = body(&app.get(&format!("/api/v1/proposals/{proposal}")).await);
-    assert_eq!(public["card"]["comment_count"], 2);
+    assert_eq!(public["comment_count"], 2);
     assert_eq!(
         app.last_mail_to("schreiber@example.org").await.template,
         "moderation_decision"
@@ -419,7 +420,7 @@ async fn the_pre_screen_sends_matches_to_the_queue_and_only_admins_edit_it() {
     .await;
     assert_eq!(
         comment_visibility(&app, caught).await,
-        "visible",
+        Visibility::Visible,
         "post-moderation publishes"
     );
     let queue = body(
@@ -481,7 +482,7 @@ async fn a_claim_keeps_a_second_moderator_off_the_item() {
         json!({ "target": { "kind": "comment", "id": id }, "action": "hide", "reason": "spam" });
     let blocked = decide(&app, &second, hide.clone()).await;
     assert_eq!(error_code(&blocked), "conflict");
-    assert_eq!(comment_visibility(&app, id).await, "visible");
+    assert_eq!(comment_visibility(&app, id).await, Visibility::Visible);
     assert_eq!(decide(&app, &first, hide).await.status, StatusCode::CREATED);
     let other = body(
         &app.get_as("/api/v1/moderation/queue?reason=insult", &first)
@@ -600,5 +601,36 @@ async fn the_author_objects_once_claims_are_released_and_the_procedure_ledger_li
             .await
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+/// Moderation fails closed: a comment whose stored visibility the code does not know (a
+/// damaged row, a hand-edited database, a value from a newer release) is never shown as
+/// visible. Loading it is an error, for the thread and for the page.
+#[tokio::test]
+async fn an_unknown_stored_visibility_is_refused_not_shown() {
+    use sea_orm::Statement;
+    let app = TestApp::new().await;
+    let (_, proposal, id) = discussion(&app).await;
+    let thread = format!("/api/v1/proposals/{proposal}/comments");
+    assert_eq!(app.get(&thread).await.status, StatusCode::OK);
+    let backend = app.state.db.get_database_backend();
+    app.state
+        .db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "UPDATE comments SET visibility = $1 WHERE id = $2",
+            vec!["vissible".into(), id.into()],
+        ))
+        .await
+        .unwrap();
+    let response = app.get(&thread).await;
+    assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!response.body.contains("Ein Kommentar mit Meinung."));
+    let page = app.get(&format!("/vorschlaege/{proposal}")).await;
+    assert!(
+        !page.body.contains("Ein Kommentar mit Meinung."),
+        "{}",
+        page.body
     );
 }

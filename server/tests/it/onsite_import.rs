@@ -167,7 +167,10 @@ async fn a_batch_is_imported_whole_once_every_row_is_valid() {
         .all(&app.state.db)
         .await
         .unwrap();
-    assert!(rows.iter().all(|p| p.source == "onsite"));
+    assert!(
+        rows.iter()
+            .all(|p| p.source == app::model::proposal::Origin::Onsite)
+    );
     assert!(
         rows.iter()
             .any(|p| p.body == "Die Ampel ist zu kurz grün; für Räder")

@@ -58,7 +58,7 @@ pub async fn propose(app: &TestApp, slug: &str, token: &str, title: &str) -> i64
         )
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
-    body(&response)["card"]["id"].as_i64().unwrap()
+    body(&response)["id"].as_i64().unwrap()
 }
 
 pub fn body(response: &crate::harness::TestResponse) -> Value {
@@ -156,11 +156,8 @@ async fn proposals_are_accepted_only_in_the_proposals_phase() {
     let id = propose(&app, "offen", &token, "Mehr Bäume in der Lindenallee").await;
     let page = app.get(&format!("/api/v1/proposals/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(
-        body(&page)["card"]["title"],
-        "Mehr Bäume in der Lindenallee"
-    );
-    assert_eq!(body(&page)["card"]["author"], "Anna Muster");
+    assert_eq!(body(&page)["title"], "Mehr Bäume in der Lindenallee");
+    assert_eq!(body(&page)["author"]["name"], "Anna Muster");
 
     let closed = app
         .json(
@@ -344,7 +341,7 @@ async fn support_votes_are_idempotent_capped_and_withdrawable() {
     let page = app
         .get_as(&format!("/api/v1/proposals/{}", ids[0]), &token)
         .await;
-    assert_eq!(body(&page)["card"]["my_vote"], 1);
+    assert_eq!(body(&page)["votes"]["mine"], 1);
     let listing = app
         .get_as(
             "/api/v1/procedures/haushalt/proposals?sort=supported",
@@ -357,7 +354,7 @@ async fn support_votes_are_idempotent_capped_and_withdrawable() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|card| card["my_vote"] == 1)
+        .filter(|item| item["votes"]["mine"] == 1)
         .count();
     assert_eq!(mine, 2);
     assert_tallies_match_rows(&app).await;
@@ -396,9 +393,9 @@ async fn insert_proposal(app: &TestApp, slug: &str, title: &str) -> i64 {
         body: Set(format!("{title}: eine ausführliche Begründung.")),
         category: Set(None),
         location: Set(None),
-        source: Set("online".to_owned()),
+        source: Set(app::model::proposal::Origin::Online),
         event_name: Set(None),
-        status: Set("published".to_owned()),
+        status: Set(app::model::proposal::ProposalStatus::Published),
         withdrawal_note: Set(None),
         support_count: Set(0),
         up_count: Set(0),
@@ -499,7 +496,7 @@ async fn authors_edit_until_the_first_reaction_then_only_withdraw() {
     };
     let edited = edit(author.clone(), "Radweg an der Lindenallee").await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
-    assert_eq!(body(&edited)["card"]["category"], "Bäume");
+    assert_eq!(body(&edited)["category"], "Bäume");
     assert_eq!(
         edit(other.clone(), "Fremd").await.status,
         StatusCode::FORBIDDEN
@@ -519,12 +516,6 @@ async fn authors_edit_until_the_first_reaction_then_only_withdraw() {
     let locked = edit(author.clone(), "Noch eine Änderung").await;
     assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body(&locked)["errors"][0]["detail"], "locked");
-    let page = body(
-        &app.get_as(&format!("/api/v1/proposals/{id}"), &author)
-            .await,
-    );
-    assert_eq!(page["editable"], false);
-    assert_eq!(page["withdrawable"], true);
 
     let withdraw = |token: String, note: &'static str| {
         let app = &app;
@@ -549,7 +540,7 @@ async fn authors_edit_until_the_first_reaction_then_only_withdraw() {
     let done = withdraw(author.clone(), "Die Stadt plant den Radweg bereits.").await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let done = body(&done);
-    assert_eq!(done["card"]["status"], "withdrawn");
+    assert_eq!(done["status"], "withdrawn");
     assert_eq!(
         done["withdrawal_note"],
         "Die Stadt plant den Radweg bereits."
@@ -619,7 +610,7 @@ async fn comments_thread_to_depth_three_with_an_edit_window_and_placeholders() {
         .collect();
     assert_eq!(depths, [0, 1, 2, 3]);
     let detail = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
-    assert_eq!(detail["card"]["comment_count"], 4);
+    assert_eq!(detail["comment_count"], 4);
 
     // Editing: the author, within 15 minutes.
     let edit = app
@@ -674,11 +665,12 @@ async fn comments_thread_to_depth_three_with_an_edit_window_and_placeholders() {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     let after = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
-    assert_eq!(after["card"]["comment_count"], 3);
+    assert_eq!(after["comment_count"], 3);
+    let after = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
     let first = &after["comments"][0];
     assert_eq!(first["deleted"], true);
     assert_eq!(first["body_html"], "");
-    assert_eq!(first["author"], Value::Null);
+    assert_eq!(first["author"]["name"], Value::Null);
     assert_eq!(
         after["comments"][1]["body_html"],
         "<p>Ebene 1, korrigiert</p>\n"
@@ -697,7 +689,7 @@ pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::Cur
     app::backend::auth::CurrentUser {
         id: row.id,
         session_id: String::new(),
-        role: app::model::account::Role::parse(&row.role).unwrap(),
+        role: row.role,
         verified: row.email_verified_at.is_some(),
         blocked: row.blocked_at(chrono::Utc::now()),
     }
@@ -841,7 +833,7 @@ async fn the_listing_pages_stably_in_every_order() {
             for card in page["items"].as_array().unwrap() {
                 seen.push(card["id"].as_i64().unwrap());
                 if sort == "supported" {
-                    let score = card["tally"]["score"].as_i64().unwrap();
+                    let score = card["votes"]["score"].as_i64().unwrap();
                     assert!(score <= previous_score, "not descending by score");
                     previous_score = score;
                 }
@@ -997,10 +989,10 @@ async fn planners_enter_contributions_from_on_site_events() {
         )
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
-    let card = &body(&response)["card"];
+    let card = &body(&response);
     assert_eq!(
-        card["source"],
-        json!({ "kind": "onsite", "event": "Bürgerwerkstatt Süd am 4. November" })
+        card["author"],
+        json!({ "name": null, "origin": "onsite", "event": "Bürgerwerkstatt Süd am 4. November" })
     );
     let id = card["id"].as_i64().unwrap();
     // The planner typed it in; they do not follow it (nor get mailed about its comments).
@@ -1026,8 +1018,8 @@ async fn planners_enter_contributions_from_on_site_events() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
-    let detail = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
-    assert_eq!(detail["comments"][0]["source"]["kind"], "onsite");
+    let thread = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
+    assert_eq!(thread["comments"][0]["author"]["origin"], "onsite");
     // The page says where the contribution came from.
     let page = app.get(&format!("/vorschlaege/{id}")).await;
     assert!(page.body.contains("Bürgerwerkstatt Süd am 4. November"));
@@ -1146,7 +1138,7 @@ async fn a_repeated_post_with_the_same_key_writes_once() {
     assert_eq!(count(&app).await, 2);
     let shown = body(&app.get(&format!("/api/v1/proposals/{target}")).await);
     assert_eq!(
-        shown["card"]["comment_count"],
+        shown["comment_count"],
         json!(2),
         "the counter counts once each"
     );
@@ -1169,7 +1161,7 @@ async fn a_repeated_post_with_the_same_key_writes_once() {
     let created = app.send(propose("a1b2c3d4e5f6a7b8c9d0")).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let repeated = app.send(propose("a1b2c3d4e5f6a7b8c9d0")).await;
-    assert_eq!(body(&created)["card"]["id"], body(&repeated)["card"]["id"]);
+    assert_eq!(body(&created)["id"], body(&repeated)["id"]);
     let bad = app.send(propose("kurz")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_code(&bad), "invalid_input");
@@ -1202,4 +1194,157 @@ async fn every_problem_of_a_proposal_is_reported_at_once() {
         proposal::Entity::find().count(&app.state.db).await.unwrap(),
         before
     );
+}
+
+/// The names of an object's fields, sorted.
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .map(|object| object.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    keys
+}
+
+/// REST v1 answers with its own resources, whose field names are documented (README,
+/// OpenAPI, CHANGELOG) and kept when pages change: a proposal, a listing item, a comment.
+#[tokio::test]
+async fn proposals_and_comments_have_the_documented_fields() {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        "felder",
+        PhaseKind::Proposals,
+        VoteRule::Support { cap: None },
+        PhaseKind::Voting,
+    )
+    .await;
+    let token = app.resident("anna@example.org").await;
+    let created = app
+        .json(
+            "POST",
+            "/api/v1/procedures/felder/proposals",
+            json!({ "title": "Sitzbänke am Ufer", "body": "Mit **Lehne**, bitte.", "location": "Nordufer" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let proposal = body(&created);
+    assert_eq!(
+        keys(&proposal),
+        [
+            "author",
+            "body",
+            "body_html",
+            "category",
+            "comment_count",
+            "concealed",
+            "created_at",
+            "id",
+            "links",
+            "location",
+            "locked",
+            "moderation",
+            "outcome",
+            "procedure",
+            "status",
+            "title",
+            "updated_at",
+            "votes",
+            "withdrawal_note",
+        ]
+    );
+    let id = proposal["id"].as_i64().unwrap();
+    assert_eq!(proposal["procedure"]["slug"], "felder");
+    assert_eq!(proposal["body"], "Mit **Lehne**, bitte.");
+    assert_eq!(
+        proposal["body_html"],
+        "<p>Mit <strong>Lehne</strong>, bitte.</p>\n"
+    );
+    assert_eq!(proposal["location"], "Nordufer");
+    assert_eq!(
+        proposal["author"],
+        json!({ "name": "Anna Muster", "origin": "online", "event": null })
+    );
+    assert_eq!(proposal["status"], "published");
+    assert_eq!(
+        proposal["votes"],
+        json!({ "support": 0, "up": 0, "down": 0, "score": 0, "mine": null })
+    );
+    assert_eq!(proposal["comment_count"], 0);
+    assert!(proposal["created_at"].is_i64());
+    assert!(proposal["updated_at"].is_i64());
+    assert_eq!(
+        keys(&proposal["links"]),
+        ["comments", "html", "procedure", "self"]
+    );
+    let own = proposal["links"]["self"].as_str().unwrap();
+    assert!(own.ends_with(&format!("/api/v1/proposals/{id}")), "{own}");
+    let page = proposal["links"]["html"].as_str().unwrap();
+    assert!(page.ends_with(&format!("/vorschlaege/{id}")), "{page}");
+
+    // The same resource when read back, anonymously.
+    let read = body(&app.get(&format!("/api/v1/proposals/{id}")).await);
+    assert_eq!(keys(&read), keys(&proposal));
+    assert_eq!(read["title"], "Sitzbänke am Ufer");
+
+    let listing = body(&app.get("/api/v1/procedures/felder/proposals").await);
+    assert_eq!(
+        keys(&listing),
+        [
+            "budget",
+            "items",
+            "next_cursor",
+            "procedure",
+            "sort",
+            "total"
+        ]
+    );
+    assert_eq!(
+        keys(&listing["items"][0]),
+        [
+            "author",
+            "category",
+            "comment_count",
+            "created_at",
+            "excerpt",
+            "id",
+            "links",
+            "status",
+            "title",
+            "votes",
+        ]
+    );
+    assert_eq!(listing["items"][0]["id"], id);
+
+    let comment = app
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{id}/comments"),
+            json!({ "body": "Gute Idee." }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(comment.status, StatusCode::CREATED, "{}", comment.body);
+    let thread = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
+    assert_eq!(keys(&thread), ["comments", "proposal"]);
+    assert_eq!(thread["proposal"], id);
+    assert_eq!(
+        keys(&thread["comments"][0]),
+        [
+            "author",
+            "body_html",
+            "concealed",
+            "created_at",
+            "deleted",
+            "depth",
+            "edited",
+            "id",
+            "moderation",
+            "parent",
+            "proposal",
+        ]
+    );
+    assert_eq!(thread["comments"][0]["body_html"], "<p>Gute Idee.</p>\n");
+    assert_eq!(thread["comments"][0]["author"]["name"], "Anna Muster");
 }

@@ -9,6 +9,7 @@ use app::backend::entity::{council_decision, phase, procedure as procedure_entit
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use app::model::proposal::VoteRule;
+use app::model::results::CouncilOutcome;
 use chrono::{Duration, Utc};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
@@ -104,7 +105,7 @@ async fn fixture_with(vars: &[(&str, &str)]) -> Fixture {
         )
         .await;
     assert_eq!(hostile.status, StatusCode::CREATED, "{}", hostile.body);
-    let hostile = body(&hostile)["card"]["id"].as_i64().unwrap();
+    let hostile = body(&hostile)["id"].as_i64().unwrap();
     let hidden = propose(&app, SLUG, &cleo, HIDDEN_TITLE).await;
     for token in [&resident, &bert, &cleo] {
         vote(&app, plain, token).await;
@@ -989,16 +990,16 @@ async fn oparl_import_lands_outcomes_on_the_right_proposals() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(adopted.outcome, "adopted");
+    assert_eq!(adopted.outcome, CouncilOutcome::Adopted);
     assert_eq!(adopted.justification, "Die Verwaltung pflanzt 40 Bäume.");
     assert_eq!(adopted.meeting_date.unwrap().to_string(), "2026-11-03");
-    assert_eq!(adopted.source, "oparl");
+    assert_eq!(adopted.source, app::model::results::DecisionSource::Oparl);
     let rejected = council_decision::Entity::find_by_id(f.hostile)
         .one(&f.app.state.db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(rejected.outcome, "rejected");
+    assert_eq!(rejected.outcome, CouncilOutcome::Rejected);
     let linked = procedure_entity::Entity::find()
         .filter(procedure_entity::Column::Slug.eq(SLUG))
         .one(&f.app.state.db)
@@ -1092,9 +1093,9 @@ async fn hostile_corpora_come_out_of_every_export_inert() {
             author_id: Set(author.author_id),
             title: Set("Naughty".to_owned()),
             body: Set(text.clone()),
-            source: Set("online".to_owned()),
-            status: Set("published".to_owned()),
-            visibility: Set("visible".to_owned()),
+            source: Set(app::model::proposal::Origin::Online),
+            status: Set(app::model::proposal::ProposalStatus::Published),
+            visibility: Set(app::model::moderation::Visibility::Visible),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub actor_id: Option<i64>,
     pub subject_user_id: Option<i64>,
-    pub action: String,
+    pub action: AuditAction,
     pub detail: String,
     pub created_at: DateTimeUtc,
 }
@@ -17,3 +17,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::model::string_enum! {
+    /// What happened to an account.
+    pub enum AuditAction {
+        AccountCreated = "account_created",
+        AccountDeleted = "account_deleted",
+        RoleChanged = "role_changed",
+    }
+}

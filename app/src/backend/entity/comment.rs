@@ -1,3 +1,5 @@
+use crate::model::moderation::{ModerationReason, Visibility};
+use crate::model::proposal::{CommentStatus, Origin};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,16 +14,16 @@ pub struct Model {
     pub body: String,
     /// 0 for a comment on the proposal, parent's depth + 1 for a reply.
     pub depth: i32,
-    pub source: String,
+    pub source: Origin,
     pub event_name: Option<String>,
     /// "published" or "deleted".
-    pub status: String,
+    pub status: CommentStatus,
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
     /// "visible", "pending" (awaiting review), "held" (after reports) or "hidden".
-    pub visibility: String,
-    pub hidden_reason: Option<String>,
+    pub visibility: Visibility,
+    pub hidden_reason: Option<ModerationReason>,
     pub hidden_note: Option<String>,
     pub moderated_at: Option<DateTimeUtc>,
     pub redacted_at: Option<DateTimeUtc>,

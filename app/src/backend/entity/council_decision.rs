@@ -1,3 +1,4 @@
+use crate::model::results::{CouncilOutcome, DecisionSource};
 use sea_orm::entity::prelude::*;
 
 /// What the city council decided about one proposal (at most one decision each).
@@ -8,12 +9,12 @@ pub struct Model {
     pub proposal_id: i64,
     pub procedure_id: i64,
     /// A `CouncilOutcome` code.
-    pub outcome: String,
+    pub outcome: CouncilOutcome,
     /// The council's reasoning as the planner recorded it (plain text).
     pub justification: String,
     pub meeting_date: Option<Date>,
     /// "manual", or "oparl" when read from the council information system.
-    pub source: String,
+    pub source: DecisionSource,
     pub recorded_by: Option<i64>,
     pub recorded_at: DateTimeUtc,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub user_id: i64,
     pub proposal_id: i64,
     /// "comment", "reply" or "status".
-    pub kind: String,
+    pub kind: DigestKind,
     /// One line, already in the recipient's language.
     pub summary: String,
     pub created_at: DateTimeUtc,
@@ -19,3 +19,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::model::string_enum! {
+    /// What a digest line reports.
+    pub enum DigestKind {
+        Comment = "comment",
+        Reply = "reply",
+        Status = "status",
+    }
+}

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     /// "verify", "reset" or "change_email".
-    pub purpose: String,
+    pub purpose: TokenPurpose,
     pub token_hash: String,
     /// The address the link was sent to (for "change_email", the new one).
     pub email: String,
@@ -21,3 +21,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::model::string_enum! {
+    /// What a mailed link lets its holder do.
+    pub enum TokenPurpose {
+        Verify = "verify",
+        Reset = "reset",
+        ChangeEmail = "change_email",
+    }
+}

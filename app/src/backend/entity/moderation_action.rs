@@ -1,3 +1,4 @@
+use crate::model::moderation::{LedgerTarget, ModerationActionKind, ModerationReason};
 use sea_orm::entity::prelude::*;
 
 /// One moderation decision: the public ledger. `moderator_id` and `internal_note` never
@@ -9,12 +10,12 @@ pub struct Model {
     pub id: i64,
     pub procedure_id: Option<i64>,
     /// "proposal", "comment" or "user" (lifting a block).
-    pub target_kind: String,
+    pub target_kind: LedgerTarget,
     pub target_id: i64,
     pub proposal_id: Option<i64>,
     /// A `ModerationActionKind` code.
-    pub action: String,
-    pub reason_code: Option<String>,
+    pub action: ModerationActionKind,
+    pub reason_code: Option<ModerationReason>,
     pub public_reason: String,
     pub internal_note: Option<String>,
     pub moderator_id: i64,

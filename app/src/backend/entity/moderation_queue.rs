@@ -1,3 +1,4 @@
+use crate::model::moderation::{CaseStatus, TargetKind};
 use sea_orm::entity::prelude::*;
 
 /// An item that needs a moderator: held for review, reported, caught by the pre-screen or
@@ -7,14 +8,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_id: i64,
     pub procedure_id: i64,
     /// The proposal itself, or the one a comment belongs to.
     pub proposal_id: i64,
     pub author_id: i64,
     /// "open" or "closed".
-    pub status: String,
+    pub status: CaseStatus,
     /// Awaiting approval (pre-moderation).
     pub pending: bool,
     /// The pre-screen rule the text matched.

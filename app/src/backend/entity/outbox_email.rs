@@ -12,7 +12,7 @@ pub struct Model {
     pub body_text: String,
     pub body_html: String,
     /// "pending", "sent" or "failed".
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// While a worker sends it; another worker skips it until then.
@@ -26,3 +26,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::model::string_enum! {
+    /// Where a mail stands in the outbox.
+    pub enum MailStatus {
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}

@@ -1,3 +1,4 @@
+use crate::model::procedure::PhaseKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub procedure_id: i64,
     /// One of `PhaseKind::as_str()`.
-    pub kind: String,
+    pub kind: PhaseKind,
     pub position: i32,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,

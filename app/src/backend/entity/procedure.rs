@@ -1,3 +1,6 @@
+use crate::model::moderation::ModerationMode;
+use crate::model::procedure::{PhaseKind, ProcedureStatus};
+use crate::model::proposal::VoteRuleKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,16 +17,16 @@ pub struct Model {
     pub department: String,
     pub contact: String,
     /// "support" or "rating".
-    pub vote_rule: String,
+    pub vote_rule: VoteRuleKind,
     pub vote_cap: Option<i32>,
     /// "post" or "pre".
-    pub moderation: String,
+    pub moderation: ModerationMode,
     /// "draft" or "published".
-    pub status: String,
+    pub status: ProcedureStatus,
     /// The categories proposals can be filed under, one per line, in display order.
     pub categories: String,
     /// The phase in which votes are taken (`PhaseKind::as_str()`), usually "voting".
-    pub vote_phase: String,
+    pub vote_phase: PhaseKind,
     /// The image's file in the data directory's `media/` (`<sha256>.<ext>`), if any.
     pub image_file: Option<String>,
     /// The image's text alternative; required with an image.
@@ -56,6 +59,3 @@ impl Related<super::phase::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
-
-pub const STATUS_DRAFT: &str = "draft";
-pub const STATUS_PUBLISHED: &str = "published";

@@ -1,3 +1,5 @@
+use crate::model::moderation::{ModerationReason, Visibility};
+use crate::model::proposal::{Origin, ProposalStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,10 +16,10 @@ pub struct Model {
     pub category: Option<String>,
     pub location: Option<String>,
     /// "online", or "onsite" for a contribution a planner entered from an event.
-    pub source: String,
+    pub source: Origin,
     pub event_name: Option<String>,
     /// "published" or "withdrawn".
-    pub status: String,
+    pub status: ProposalStatus,
     pub withdrawal_note: Option<String>,
     /// Counters kept in the same transaction as the rows they count.
     pub support_count: i32,
@@ -31,9 +33,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// "visible", "pending" (awaiting review), "held" (after reports) or "hidden".
-    pub visibility: String,
+    pub visibility: Visibility,
     /// The public reason's code while hidden (a `ModerationReason`), and its free text.
-    pub hidden_reason: Option<String>,
+    pub hidden_reason: Option<ModerationReason>,
     pub hidden_note: Option<String>,
     /// When a moderator last changed its visibility.
     pub moderated_at: Option<DateTimeUtc>,

@@ -1,3 +1,4 @@
+use crate::model::account::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     /// Argon2id PHC string; `None` once deleted.
     pub password_hash: Option<String>,
     /// One of `Role::as_str()`.
-    pub role: String,
+    pub role: Role,
     pub lang: String,
     pub email_verified_at: Option<DateTimeUtc>,
     pub notify_replies: bool,

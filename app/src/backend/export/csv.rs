@@ -65,7 +65,7 @@ pub async fn write(
                     row.text(p.location.as_deref().unwrap_or_default());
                     row.text(if p.onsite { "onsite" } else { "online" });
                     row.text(p.event.as_deref().unwrap_or_default());
-                    row.text(&p.status);
+                    row.text(p.status.as_str());
                     row.text(p.author.as_deref().unwrap_or_default());
                     row.text(&time(p.created_at));
                     row.number(Some(p.support));
@@ -157,11 +157,11 @@ pub async fn write(
                     let mut row = Row::new(&mut sink.buffer, sep);
                     row.number(Some(d.id));
                     row.text(&time(d.at));
-                    row.text(&d.target_kind);
+                    row.text(d.target_kind.as_str());
                     row.number(Some(d.target_id));
                     row.number(d.proposal_id);
-                    row.text(&d.action);
-                    row.text(d.reason.as_deref().unwrap_or_default());
+                    row.text(d.action.as_str());
+                    row.text(d.reason.map(|r| r.as_str()).unwrap_or_default());
                     row.text(&d.public_reason);
                     row.end();
                 }

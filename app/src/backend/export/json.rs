@@ -146,14 +146,14 @@ fn head(header: &Header) -> Head<'_> {
             department: &header.department,
             url: &header.url,
             vote_rule: VoteRule {
-                kind: header.rule.kind(),
+                kind: header.rule.kind().as_str(),
                 cap: header.rule.cap(),
             },
             phases: header
                 .phases
                 .iter()
                 .map(|(kind, starts, ends)| Phase {
-                    kind,
+                    kind: kind.as_str(),
                     starts_at: time(*starts),
                     ends_at: time(*ends),
                 })
@@ -186,7 +186,7 @@ fn proposal(p: &ProposalRow) -> Proposal<'_> {
         location: p.location.as_deref(),
         source: source(p.onsite),
         event: p.event.as_deref(),
-        status: &p.status,
+        status: p.status.as_str(),
         author: p.author.as_deref(),
         created_at: time(p.created_at),
         votes: Votes {
@@ -197,7 +197,7 @@ fn proposal(p: &ProposalRow) -> Proposal<'_> {
         },
         comments: p.comments,
         outcome: p.outcome.as_ref().map(|o| Outcome {
-            outcome: &o.outcome,
+            outcome: o.outcome.as_str(),
             justification: &o.justification,
             meeting_date: o.meeting_date.as_deref(),
         }),
@@ -223,12 +223,12 @@ fn decision(d: &DecisionRow) -> Decision<'_> {
         id: d.id,
         at: time(d.at),
         target: Target {
-            kind: &d.target_kind,
+            kind: d.target_kind.as_str(),
             id: d.target_id,
         },
         proposal_id: d.proposal_id,
-        action: &d.action,
-        reason: d.reason.as_deref(),
+        action: d.action.as_str(),
+        reason: d.reason.map(|r| r.as_str()),
         public_reason: &d.public_reason,
     }
 }

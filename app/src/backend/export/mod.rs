@@ -18,11 +18,13 @@ pub mod xlsx;
 
 use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase};
-use crate::backend::service::results::{self, Scope, VISIBLE, statement};
+use crate::backend::service::results::{self, Scope, statement};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::model::proposal::VoteRule;
-use crate::model::results::{Bar, CouncilPaper, Day, Figures, OutcomeCount};
+use crate::model::moderation::{LedgerTarget, ModerationActionKind, ModerationReason, Visibility};
+use crate::model::procedure::PhaseKind;
+use crate::model::proposal::{CommentStatus, Origin, ProposalStatus, VoteRule};
+use crate::model::results::{Bar, CouncilOutcome, CouncilPaper, Day, Figures, OutcomeCount};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -122,7 +124,7 @@ pub struct Header {
     pub rule: VoteRule,
     /// The language of its one label (proposals without a category).
     pub lang: Lang,
-    pub phases: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
+    pub phases: Vec<(PhaseKind, DateTime<Utc>, DateTime<Utc>)>,
     pub final_results: bool,
     pub council: Option<CouncilPaper>,
     pub figures: Figures,
@@ -143,7 +145,7 @@ pub struct ProposalRow {
     pub location: Option<String>,
     pub onsite: bool,
     pub event: Option<String>,
-    pub status: String,
+    pub status: ProposalStatus,
     /// The display name (when its owner chose to show it) or the pseudonym; `None` for
     /// on-site contributions.
     pub author: Option<String>,
@@ -158,7 +160,7 @@ pub struct ProposalRow {
 
 #[derive(Debug, Clone)]
 pub struct OutcomeRow {
-    pub outcome: String,
+    pub outcome: CouncilOutcome,
     pub justification: String,
     pub meeting_date: Option<String>,
 }
@@ -180,11 +182,11 @@ pub struct CommentRow {
 pub struct DecisionRow {
     pub id: i64,
     pub at: DateTime<Utc>,
-    pub target_kind: String,
+    pub target_kind: LedgerTarget,
     pub target_id: i64,
     pub proposal_id: Option<i64>,
-    pub action: String,
-    pub reason: Option<String>,
+    pub action: ModerationActionKind,
+    pub reason: Option<ModerationReason>,
     pub public_reason: String,
 }
 
@@ -259,13 +261,13 @@ pub async fn authors(
         db,
         "SELECT a.author_id AS id, u.display_name AS name, u.public_name AS public_name FROM (\
            SELECT author_id, MIN(created_at) AS first_at FROM (\
-             SELECT author_id, created_at FROM proposals WHERE procedure_id = $1 AND source = 'online' \
+             SELECT author_id, created_at FROM proposals WHERE procedure_id = $1 AND source = $2 \
              UNION ALL SELECT c.author_id, c.created_at FROM comments c \
                JOIN proposals p ON p.id = c.proposal_id \
-               WHERE p.procedure_id = $1 AND c.source = 'online'\
+               WHERE p.procedure_id = $1 AND c.source = $2\
            ) AS contributions GROUP BY author_id\
          ) AS a JOIN users u ON u.id = a.author_id ORDER BY a.first_at, a.author_id",
-        vec![procedure_id.into()],
+        vec![procedure_id.into(), Origin::Online.into()],
     ))
     .all(db)
     .await
@@ -290,9 +292,9 @@ struct ProposalQueryRow {
     body: String,
     category: Option<String>,
     location: Option<String>,
-    source: String,
+    source: Origin,
     event_name: Option<String>,
-    status: String,
+    status: ProposalStatus,
     author_id: i64,
     created_at: DateTime<Utc>,
     support_count: i32,
@@ -358,19 +360,19 @@ impl<'a> Proposals<'a> {
             VoteRule::Support { .. } => "support_count",
             VoteRule::Rating => "score",
         };
-        let mut values = vec![self.scope.procedure.id.into()];
+        let mut values = vec![self.scope.procedure.id.into(), Visibility::Visible.into()];
         let after = match self.last {
             Some((value, id)) => {
                 values.push(value.into());
                 values.push(id.into());
-                format!("AND ({column} < $2 OR ({column} = $2 AND id > $3))")
+                format!("AND ({column} < $3 OR ({column} = $3 AND id > $4))")
             }
             None => String::new(),
         };
         let sql = format!(
             "SELECT id, title, body, category, location, source, event_name, status, author_id, \
              created_at, support_count, up_count, down_count, score, comment_count \
-             FROM proposals WHERE procedure_id = $1 AND visibility = '{VISIBLE}' {after} \
+             FROM proposals WHERE procedure_id = $1 AND visibility = $2 {after} \
              ORDER BY {column} DESC, id ASC LIMIT {BATCH}"
         );
         let rows = ProposalQueryRow::find_by_statement(statement(db, &sql, values))
@@ -384,7 +386,7 @@ impl<'a> Proposals<'a> {
                 .rule
                 .ranked_value(i64::from(row.support_count), i64::from(row.score));
             self.last = Some((value, row.id));
-            let rank = if row.status == "published" {
+            let rank = if row.status == ProposalStatus::Published {
                 self.ranked += 1;
                 let rank = match self.previous {
                     Some((previous, rank)) if previous == value => rank,
@@ -395,7 +397,7 @@ impl<'a> Proposals<'a> {
             } else {
                 None
             };
-            let onsite = row.source == "onsite";
+            let onsite = row.source == Origin::Onsite;
             batch.push(ProposalRow {
                 rank,
                 id: row.id,
@@ -432,7 +434,7 @@ struct CommentQueryRow {
     parent_id: Option<i64>,
     author_id: i64,
     body: String,
-    source: String,
+    source: Origin,
     event_name: Option<String>,
     created_at: DateTime<Utc>,
     edited_at: Option<DateTime<Utc>>,
@@ -450,13 +452,18 @@ pub async fn comments_after(
          c.author_id AS author_id, c.body AS body, c.source AS source, c.event_name AS event_name, \
          c.created_at AS created_at, c.edited_at AS edited_at \
          FROM comments c JOIN proposals p ON p.id = c.proposal_id \
-         WHERE p.procedure_id = $1 AND p.visibility = '{VISIBLE}' AND c.visibility = '{VISIBLE}' \
-         AND c.status = 'published' AND c.id > $2 ORDER BY c.id LIMIT {BATCH}"
+         WHERE p.procedure_id = $1 AND p.visibility = $3 AND c.visibility = $3 \
+         AND c.status = $4 AND c.id > $2 ORDER BY c.id LIMIT {BATCH}"
     );
     let rows = CommentQueryRow::find_by_statement(statement(
         db,
         &sql,
-        vec![procedure_id.into(), after.into()],
+        vec![
+            procedure_id.into(),
+            after.into(),
+            Visibility::Visible.into(),
+            CommentStatus::Published.into(),
+        ],
     ))
     .all(db)
     .await
@@ -464,7 +471,7 @@ pub async fn comments_after(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let onsite = row.source == "onsite";
+            let onsite = row.source == Origin::Onsite;
             CommentRow {
                 id: row.id,
                 proposal_id: row.proposal_id,
@@ -491,12 +498,14 @@ struct CountRow {
 
 /// The comments an export writes.
 pub async fn comment_count(db: &impl ConnectionTrait, procedure_id: i64) -> Result<u64, AppError> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
-         WHERE p.procedure_id = $1 AND p.visibility = '{VISIBLE}' AND c.visibility = '{VISIBLE}' \
-         AND c.status = 'published'"
-    );
-    let row = CountRow::find_by_statement(statement(db, &sql, vec![procedure_id.into()]))
+    let sql = "SELECT COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+         WHERE p.procedure_id = $1 AND p.visibility = $2 AND c.visibility = $2 AND c.status = $3";
+    let values = vec![
+        procedure_id.into(),
+        Visibility::Visible.into(),
+        CommentStatus::Published.into(),
+    ];
+    let row = CountRow::find_by_statement(statement(db, sql, values))
         .one(db)
         .await
         .map_err(storage_error)?;
@@ -507,11 +516,11 @@ pub async fn comment_count(db: &impl ConnectionTrait, procedure_id: i64) -> Resu
 struct DecisionQueryRow {
     id: i64,
     created_at: DateTime<Utc>,
-    target_kind: String,
+    target_kind: LedgerTarget,
     target_id: i64,
     proposal_id: Option<i64>,
-    action: String,
-    reason_code: Option<String>,
+    action: ModerationActionKind,
+    reason_code: Option<ModerationReason>,
     public_reason: String,
 }
 

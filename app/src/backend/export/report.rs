@@ -5,10 +5,8 @@ use super::{Header, ProposalRow};
 use crate::backend::service::results;
 use crate::error::AppError;
 use crate::i18n::Texts;
-use crate::model::moderation::ModerationActionKind;
-use crate::model::procedure::PhaseKind;
 use crate::model::proposal::VoteRule;
-use crate::model::results::{Bar, CouncilOutcome, with_minus};
+use crate::model::results::{Bar, with_minus};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -41,7 +39,7 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
         ),
     ];
     for (kind, starts, ends) in &header.phases {
-        let name = PhaseKind::parse(kind).map_or(kind.as_str(), |k| t.phase(k));
+        let name = t.phase(*kind);
         rows.push((
             name.to_owned(),
             format!("{} – {}", date(t, *starts), last_day(t, *ends)),
@@ -155,8 +153,7 @@ pub async fn moderation_rows(
         ),
     ];
     for (action, count) in results::decision_counts(db, procedure_id).await? {
-        let name =
-            ModerationActionKind::parse(&action).map_or(action.clone(), |a| t.act(a).to_owned());
+        let name = t.act(action);
         rows.push((format!("– {name}"), count.to_string()));
     }
     Ok(rows)
@@ -228,7 +225,7 @@ pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
 /// "Council decision: Adopted 3 December 2026", if the council has decided.
 pub fn outcome_line(t: &Texts, p: &ProposalRow) -> Option<(String, String)> {
     let outcome = p.outcome.as_ref()?;
-    let name = CouncilOutcome::parse(&outcome.outcome).map_or("", |o| t.outcome(o));
+    let name = t.outcome(outcome.outcome);
     let when = outcome
         .meeting_date
         .as_deref()

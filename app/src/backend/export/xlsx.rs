@@ -237,7 +237,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
                     t.source_online
                 })?;
                 cells.text(p.event.as_deref().unwrap_or_default())?;
-                cells.text(&p.status)?;
+                cells.text(p.status.as_str())?;
                 cells.text(p.author.as_deref().unwrap_or_default())?;
                 cells.text(&time(p.created_at))?;
                 cells.number(Some(p.support))?;
@@ -246,12 +246,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
                 cells.number(Some(p.score))?;
                 cells.number(Some(p.comments))?;
                 let outcome = p.outcome.as_ref();
-                cells.text(
-                    outcome
-                        .and_then(|o| crate::model::results::CouncilOutcome::parse(&o.outcome))
-                        .map(|o| t.outcome(o))
-                        .unwrap_or_default(),
-                )?;
+                cells.text(outcome.map(|o| t.outcome(o.outcome)).unwrap_or_default())?;
                 cells.text(
                     outcome
                         .map(|o| o.justification.as_str())
@@ -319,11 +314,11 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
                 let mut cells = row(sheet, line);
                 cells.number(Some(d.id))?;
                 cells.text(&time(d.at))?;
-                cells.text(&d.target_kind)?;
+                cells.text(d.target_kind.as_str())?;
                 cells.number(Some(d.target_id))?;
                 cells.number(d.proposal_id)?;
-                cells.text(&d.action)?;
-                cells.text(d.reason.as_deref().unwrap_or_default())?;
+                cells.text(d.action.as_str())?;
+                cells.text(d.reason.map(|r| r.as_str()).unwrap_or_default())?;
                 cells.text(&d.public_reason)?;
             }
         }

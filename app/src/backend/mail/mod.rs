@@ -6,6 +6,7 @@ pub mod worker;
 
 use crate::backend::db::storage_error;
 use crate::backend::entity::outbox_email;
+use crate::backend::entity::outbox_email::MailStatus;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -154,7 +155,7 @@ pub async fn enqueue(
         subject: Set(rendered.subject),
         body_text: Set(rendered.text),
         body_html: Set(rendered.html),
-        status: Set(worker::STATUS_PENDING.to_owned()),
+        status: Set(MailStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

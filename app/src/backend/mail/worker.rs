@@ -4,6 +4,7 @@
 
 use crate::backend::db::storage_error;
 use crate::backend::entity::outbox_email;
+use crate::backend::entity::outbox_email::MailStatus;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::{Mailbox, MultiPart};
@@ -12,10 +13,6 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, Statement,
 };
 use std::path::PathBuf;
-
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_SENT: &str = "sent";
-pub const STATUS_FAILED: &str = "failed";
 
 /// After this many failed attempts (about a day and a half of retries) a mail is marked
 /// failed; it stays in the table for an administrator to see.
@@ -121,7 +118,7 @@ async fn claim(
         DbBackend::Postgres => {
             "UPDATE outbox_emails SET locked_until = $1 WHERE id IN (
                 SELECT id FROM outbox_emails
-                WHERE status = 'pending' AND next_attempt_at <= $2
+                WHERE status = $4 AND next_attempt_at <= $2
                   AND (locked_until IS NULL OR locked_until < $2)
                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
              RETURNING *"
@@ -130,15 +127,26 @@ async fn claim(
         _ => {
             "UPDATE outbox_emails SET locked_until = ? WHERE id IN (
                 SELECT id FROM outbox_emails
-                WHERE status = 'pending' AND next_attempt_at <= ?
+                WHERE status = ? AND next_attempt_at <= ?
                   AND (locked_until IS NULL OR locked_until < ?)
                 ORDER BY id LIMIT ?)
              RETURNING *"
         }
     };
     let values: Vec<sea_orm::Value> = match backend {
-        DbBackend::Postgres => vec![lease.into(), now.into(), BATCH.into()],
-        _ => vec![lease.into(), now.into(), now.into(), BATCH.into()],
+        DbBackend::Postgres => vec![
+            lease.into(),
+            now.into(),
+            BATCH.into(),
+            MailStatus::Pending.into(),
+        ],
+        _ => vec![
+            lease.into(),
+            MailStatus::Pending.into(),
+            now.into(),
+            now.into(),
+            BATCH.into(),
+        ],
     };
     outbox_email::Entity::find()
         .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
@@ -163,7 +171,7 @@ pub async fn deliver_due(
         match outcome {
             Ok(()) => {
                 sent += 1;
-                update.status = Set(STATUS_SENT.to_owned());
+                update.status = Set(MailStatus::Sent);
                 update.sent_at = Set(Some(Utc::now()));
                 update.last_error = Set(None);
             }
@@ -176,7 +184,7 @@ pub async fn deliver_due(
                         mail = mail.id,
                         "giving up on a mail after {attempts} attempts"
                     );
-                    update.status = Set(STATUS_FAILED.to_owned());
+                    update.status = Set(MailStatus::Failed);
                 } else {
                     update.next_attempt_at = Set(now + backoff(attempts));
                 }
@@ -235,7 +243,7 @@ const START_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(60)
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
     outbox_email::Entity::find()
-        .filter(outbox_email::Column::Status.eq(STATUS_PENDING))
+        .filter(outbox_email::Column::Status.eq(MailStatus::Pending))
         .count(db)
         .await
         .map_err(storage_error)

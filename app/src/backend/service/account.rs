@@ -6,6 +6,8 @@ use crate::backend::auth::{
     verify_password,
 };
 use crate::backend::db::storage_error;
+use crate::backend::entity::audit_event::AuditAction;
+use crate::backend::entity::email_token::TokenPurpose;
 use crate::backend::entity::{audit_event, email_token, login_session, user};
 use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
@@ -26,10 +28,6 @@ pub const TERMS_VERSION: &str = "2026-11";
 pub const TOKEN_HOURS: i64 = 48;
 /// At most this many mails of one kind to one person per hour (verification, reset).
 pub const MAILS_PER_HOUR: u64 = 3;
-
-const PURPOSE_VERIFY: &str = "verify";
-const PURPOSE_RESET: &str = "reset";
-const PURPOSE_CHANGE_EMAIL: &str = "change_email";
 
 #[derive(Debug, Clone)]
 pub struct Registration {
@@ -102,13 +100,13 @@ async fn register_in(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if let Some(existing) = find_by_email(txn, email).await? {
-        if mails_sent_recently(txn, existing.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR {
+        if mails_sent_recently(txn, existing.id, TokenPurpose::Reset, now).await? < MAILS_PER_HOUR {
             let to = email.as_str();
             mail_link(
                 txn,
                 site,
                 &existing,
-                PURPOSE_RESET,
+                TokenPurpose::Reset,
                 to,
                 Template::AccountExists,
                 now,
@@ -147,7 +145,7 @@ pub async fn resend_verification(
     if account.email_verified_at.is_some() {
         return Err(AppError::Conflict);
     }
-    if mails_sent_recently(&txn, account.id, PURPOSE_VERIFY, now).await? >= MAILS_PER_HOUR {
+    if mails_sent_recently(&txn, account.id, TokenPurpose::Verify, now).await? >= MAILS_PER_HOUR {
         return Err(AppError::RateLimited {
             retry_after_secs: 3600,
         });
@@ -165,7 +163,7 @@ async fn send_verification(
     back: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (token, _) = create_token(db, account.id, PURPOSE_VERIFY, email, now).await?;
+    let (token, _) = create_token(db, account.id, TokenPurpose::Verify, email, now).await?;
     let mut link = format!("{}/bestaetigen?token={token}", site.public_url);
     if let Some(back) = back {
         link.push_str(&format!(
@@ -195,9 +193,15 @@ pub async fn confirm_email(
     now: DateTime<Utc>,
 ) -> Result<Confirmed, AppError> {
     let txn = crate::backend::db::begin_write(db).await?;
-    let row = use_token(&txn, token, &[PURPOSE_VERIFY, PURPOSE_CHANGE_EMAIL], now).await?;
+    let row = use_token(
+        &txn,
+        token,
+        &[TokenPurpose::Verify, TokenPurpose::ChangeEmail],
+        now,
+    )
+    .await?;
     let account = load(&txn, row.user_id).await?;
-    let confirmed = if row.purpose == PURPOSE_CHANGE_EMAIL {
+    let confirmed = if row.purpose == TokenPurpose::ChangeEmail {
         let taken = user::Entity::find()
             .filter(user::Column::Email.eq(row.email.as_str()))
             .filter(user::Column::Id.ne(account.id))
@@ -270,7 +274,7 @@ pub async fn login(
 /// The role of an account, for where its sign-in lands.
 pub async fn role_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Role, AppError> {
     let account = load(db, user_id).await?;
-    Ok(Role::parse(&account.role).unwrap_or(Role::Resident))
+    Ok(account.role)
 }
 
 /// Opens a session for an account whose identity is already established (a login, or a
@@ -345,7 +349,7 @@ pub async fn authenticate_account(
     let current = CurrentUser {
         id: account.id,
         session_id,
-        role: Role::parse(&account.role).unwrap_or(Role::Resident),
+        role: account.role,
         verified: account.email_verified_at.is_some(),
         blocked: account.blocked_at(now),
     };
@@ -405,14 +409,14 @@ pub async fn request_password_reset(
     let email = Email::parse(email)?;
     let txn = crate::backend::db::begin_write(db).await?;
     if let Some(account) = find_by_email(&txn, &email).await?
-        && mails_sent_recently(&txn, account.id, PURPOSE_RESET, now).await? < MAILS_PER_HOUR
+        && mails_sent_recently(&txn, account.id, TokenPurpose::Reset, now).await? < MAILS_PER_HOUR
     {
         let to = email.as_str();
         mail_link(
             &txn,
             site,
             &account,
-            PURPOSE_RESET,
+            TokenPurpose::Reset,
             to,
             Template::PasswordReset,
             now,
@@ -433,7 +437,7 @@ pub async fn reset_password(
     let password = new_password(password)?;
     let hash = hash_password(password.as_str().to_owned()).await?;
     let txn = crate::backend::db::begin_write(db).await?;
-    let row = use_token(&txn, token, &[PURPOSE_RESET], now).await?;
+    let row = use_token(&txn, token, &[TokenPurpose::Reset], now).await?;
     let account = load(&txn, row.user_id).await?;
     let verified = account.email_verified_at.or(Some(now));
     let mut update: user::ActiveModel = account.into();
@@ -522,7 +526,9 @@ pub async fn request_email_change(
     if account.email.as_deref() == Some(email.as_str()) {
         return Err(AppError::invalid("email", "unchanged"));
     }
-    if mails_sent_recently(&txn, account.id, PURPOSE_CHANGE_EMAIL, now).await? >= MAILS_PER_HOUR {
+    if mails_sent_recently(&txn, account.id, TokenPurpose::ChangeEmail, now).await?
+        >= MAILS_PER_HOUR
+    {
         return Err(AppError::RateLimited {
             retry_after_secs: 3600,
         });
@@ -532,7 +538,7 @@ pub async fn request_email_change(
         &txn,
         site,
         &account,
-        PURPOSE_CHANGE_EMAIL,
+        TokenPurpose::ChangeEmail,
         to,
         Template::EmailChange,
         now,
@@ -550,7 +556,7 @@ pub(crate) fn me_of(account: user::Model) -> Result<Me, AppError> {
         id: account.id,
         email: account.email.ok_or(AppError::NotFound)?,
         display_name: account.display_name.unwrap_or_default(),
-        role: Role::parse(&account.role).unwrap_or(Role::Resident),
+        role: account.role,
         verified: account.email_verified_at.is_some(),
         lang: Lang::parse(&account.lang).unwrap_or_default(),
         notify_replies: account.notify_replies,
@@ -613,7 +619,7 @@ pub async fn delete_account(
 ) -> Result<(), AppError> {
     let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, current.id).await?;
-    if account.role == Role::Admin.as_str() && admin_count(&txn).await? <= 1 {
+    if account.role == Role::Admin && admin_count(&txn).await? <= 1 {
         // The instance must keep someone who can manage it.
         return Err(AppError::Conflict);
     }
@@ -622,7 +628,7 @@ pub async fn delete_account(
     update.display_name = Set(None);
     update.password_hash = Set(None);
     update.email_verified_at = Set(None);
-    update.role = Set(Role::Resident.as_str().to_owned());
+    update.role = Set(Role::Resident);
     update.deleted_at = Set(Some(now));
     update.updated_at = Set(now);
     update.update(&txn).await.map_err(storage_error)?;
@@ -640,7 +646,7 @@ pub async fn delete_account(
         &txn,
         Some(current.id),
         current.id,
-        "account_deleted",
+        AuditAction::AccountDeleted,
         "",
         now,
     )
@@ -659,22 +665,22 @@ pub async fn set_role(
     actor.require(Permission::ManageUsers)?;
     let txn = crate::backend::db::begin_write(db).await?;
     let account = load(&txn, user_id).await?;
-    let before = account.role.clone();
-    if before == role.as_str() {
+    let before = account.role;
+    if before == role {
         return Ok(());
     }
-    if before == Role::Admin.as_str() && admin_count(&txn).await? <= 1 {
+    if before == Role::Admin && admin_count(&txn).await? <= 1 {
         return Err(AppError::Conflict);
     }
     let mut update: user::ActiveModel = account.into();
-    update.role = Set(role.as_str().to_owned());
+    update.role = Set(role);
     update.updated_at = Set(now);
     update.update(&txn).await.map_err(storage_error)?;
     audit(
         &txn,
         Some(actor.id),
         user_id,
-        "role_changed",
+        AuditAction::RoleChanged,
         &format!("{before} -> {}", role.as_str()),
         now,
     )
@@ -710,7 +716,7 @@ pub async fn list_users(
             id: u.id,
             email: u.email.unwrap_or_default(),
             display_name: u.display_name.unwrap_or_default(),
-            role: Role::parse(&u.role).unwrap_or(Role::Resident),
+            role: u.role,
             verified: u.email_verified_at.is_some(),
         })
         .collect())
@@ -748,7 +754,7 @@ pub async fn create_verified(
         &txn,
         None,
         created.id,
-        "account_created",
+        AuditAction::AccountCreated,
         &format!("role {}", role.as_str()),
         now,
     )
@@ -773,7 +779,7 @@ async fn insert_user(
         email: Set(Some(email.as_str().to_owned())),
         display_name: Set(Some(display_name.as_str().to_owned())),
         password_hash: Set(Some(password_hash)),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         lang: Set(lang.code().to_owned()),
         email_verified_at: Set(verified_at),
         notify_replies: Set(true),
@@ -821,7 +827,7 @@ async fn load(db: &impl ConnectionTrait, id: i64) -> Result<user::Model, AppErro
 
 async fn admin_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::DeletedAt.is_null())
         .count(db)
         .await
@@ -835,13 +841,13 @@ async fn mail_link(
     db: &impl ConnectionTrait,
     site: &SiteSettings,
     account: &user::Model,
-    purpose: &str,
+    purpose: TokenPurpose,
     to: &str,
     template: Template,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (token, _) = create_token(db, account.id, purpose, to, now).await?;
-    let page = if purpose == PURPOSE_RESET {
+    let page = if purpose == TokenPurpose::Reset {
         "/passwort-neu"
     } else {
         "/bestaetigen"
@@ -872,14 +878,14 @@ async fn enqueue_link_mail(
 async fn create_token(
     db: &impl ConnectionTrait,
     user_id: i64,
-    purpose: &str,
+    purpose: TokenPurpose,
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, email_token::Model), AppError> {
     let token = random_token()?;
     let row = email_token::ActiveModel {
         user_id: Set(user_id),
-        purpose: Set(purpose.to_owned()),
+        purpose: Set(purpose),
         token_hash: Set(token_hash(&token)),
         email: Set(email.to_owned()),
         created_at: Set(now),
@@ -896,7 +902,7 @@ async fn create_token(
 async fn mails_sent_recently(
     db: &impl ConnectionTrait,
     user_id: i64,
-    purpose: &str,
+    purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     email_token::Entity::find()
@@ -913,7 +919,7 @@ async fn mails_sent_recently(
 async fn use_token(
     db: &impl ConnectionTrait,
     token: &str,
-    purposes: &[&str],
+    purposes: &[TokenPurpose],
     now: DateTime<Utc>,
 ) -> Result<email_token::Model, AppError> {
     let row = email_token::Entity::find()
@@ -921,7 +927,7 @@ async fn use_token(
         .one(db)
         .await
         .map_err(storage_error)?
-        .filter(|row| purposes.contains(&row.purpose.as_str()))
+        .filter(|row| purposes.contains(&row.purpose))
         .ok_or_else(|| AppError::invalid("token", "invalid"))?;
     if row.used_at.is_some() {
         return Err(AppError::invalid("token", "used"));
@@ -939,14 +945,14 @@ async fn audit(
     db: &impl ConnectionTrait,
     actor_id: Option<i64>,
     subject_user_id: i64,
-    action: &str,
+    action: AuditAction,
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     audit_event::ActiveModel {
         actor_id: Set(actor_id),
         subject_user_id: Set(Some(subject_user_id)),
-        action: Set(action.to_owned()),
+        action: Set(action),
         detail: Set(detail.to_owned()),
         created_at: Set(now),
         ..Default::default()

@@ -8,6 +8,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::procedure as procedure_entity;
 use crate::backend::export::time;
 use crate::error::AppError;
+use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -105,7 +106,7 @@ pub async fn catalog(
     now: DateTime<Utc>,
 ) -> Result<Value, AppError> {
     let rows = procedure_entity::Entity::find()
-        .filter(procedure_entity::Column::Status.eq(procedure_entity::STATUS_PUBLISHED))
+        .filter(procedure_entity::Column::Status.eq(ProcedureStatus::Published))
         .order_by_desc(procedure_entity::Column::StartsAt)
         .order_by_asc(procedure_entity::Column::Id)
         .all(db)
@@ -138,7 +139,7 @@ pub async fn dataset_of(
 ) -> Result<Value, AppError> {
     let row = procedure_entity::Entity::find()
         .filter(procedure_entity::Column::Slug.eq(slug.as_str()))
-        .filter(procedure_entity::Column::Status.eq(procedure_entity::STATUS_PUBLISHED))
+        .filter(procedure_entity::Column::Status.eq(ProcedureStatus::Published))
         .one(db)
         .await
         .map_err(storage_error)?

@@ -2,7 +2,7 @@
 //! placeholder, and the notifications a new comment sends.
 
 use super::procedure;
-use super::proposal::{STATUS_PUBLISHED as PROPOSAL_PUBLISHED, find, onsite_event, source_column};
+use super::proposal::{find, onsite_event, source_column};
 use super::{follow, lock_user, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
@@ -11,16 +11,15 @@ use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::model::idempotency::IdempotencyKey;
 use crate::model::moderation::Visibility;
-use crate::model::proposal::{COMMENT_EDIT_MINUTES, MAX_COMMENT_DEPTH, validated_comment};
+use crate::model::proposal::{
+    COMMENT_EDIT_MINUTES, CommentStatus, MAX_COMMENT_DEPTH, ProposalStatus, validated_comment,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
-
-pub const STATUS_PUBLISHED: &str = "published";
-pub const STATUS_DELETED: &str = "deleted";
 
 /// A new comment or reply.
 #[derive(Debug, Clone)]
@@ -72,10 +71,10 @@ where
     if !context.allowed.comment {
         return Err(AppError::invalid("phase", "closed"));
     }
-    if target.status != PROPOSAL_PUBLISHED {
+    if target.status != ProposalStatus::Published {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
-    if Visibility::parse(&target.visibility) != Visibility::Visible {
+    if target.visibility != Visibility::Visible {
         return Err(AppError::invalid("proposal", "hidden"));
     }
     if target.locked_at.is_some() {
@@ -89,8 +88,7 @@ where
                 .await
                 .map_err(storage_error)?
                 .ok_or_else(|| AppError::invalid("parent", "unknown"))?;
-            if parent.status != STATUS_PUBLISHED
-                || Visibility::parse(&parent.visibility) != Visibility::Visible
+            if parent.status != CommentStatus::Published || parent.visibility != Visibility::Visible
             {
                 return Err(AppError::invalid("parent", "deleted"));
             }
@@ -111,11 +109,11 @@ where
         depth: Set(parent.as_ref().map_or(0, |p| p.depth + 1)),
         source: Set(source_column(&event).to_owned()),
         event_name: Set(event),
-        status: Set(STATUS_PUBLISHED.to_owned()),
+        status: Set(CommentStatus::Published),
         created_at: Set(now),
         edited_at: Set(None),
         deleted_at: Set(None),
-        visibility: Set(intake.visibility.as_str().to_owned()),
+        visibility: Set(intake.visibility),
         idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
@@ -184,7 +182,7 @@ where
     if now - row.created_at >= chrono::Duration::minutes(COMMENT_EDIT_MINUTES) {
         return Err(AppError::invalid("comment", "edit_window_over"));
     }
-    let visibility = Visibility::parse(&row.visibility);
+    let visibility = row.visibility;
     if matches!(visibility, Visibility::Held | Visibility::Hidden) {
         return Err(AppError::invalid("comment", "hidden"));
     }
@@ -229,17 +227,14 @@ where
     let row = own_comment(&txn, user, comment_id, now).await?;
     comment::Entity::update_many()
         .col_expr(comment::Column::Body, Expr::value(String::new()))
-        .col_expr(
-            comment::Column::Status,
-            Expr::value(STATUS_DELETED.to_owned()),
-        )
+        .col_expr(comment::Column::Status, Expr::value(CommentStatus::Deleted))
         .col_expr(comment::Column::DeletedAt, Expr::value(now))
         .filter(comment::Column::Id.eq(comment_id))
         .exec(&txn)
         .await
         .map_err(storage_error)?;
     // A pending comment was never counted.
-    let counted = i32::from(row.visibility != Visibility::Pending.as_str());
+    let counted = i32::from(row.visibility != Visibility::Pending);
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::CommentCount,
@@ -267,7 +262,7 @@ async fn own_comment(
         .ok_or(AppError::NotFound)?;
     let target = find(db, row.proposal_id).await?;
     procedure::published_context(db, target.procedure_id, now).await?;
-    if row.status != STATUS_PUBLISHED {
+    if row.status != CommentStatus::Published {
         return Err(AppError::NotFound);
     }
     if row.author_id != user.id {

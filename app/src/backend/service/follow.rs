@@ -5,6 +5,7 @@ use super::proposal::find;
 use super::{lock_user, names_of, procedure};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
+use crate::backend::entity::digest_item::DigestKind;
 use crate::backend::entity::{digest_item, follow, proposal, user};
 use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
@@ -155,7 +156,7 @@ pub(crate) async fn notify(
             digest_item::Entity::insert(digest_item::ActiveModel {
                 user_id: Set(person.id),
                 proposal_id: Set(target.id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 summary: Set(format!("{summary}\n  {link}")),
                 created_at: Set(now),
                 ..Default::default()
@@ -216,34 +217,38 @@ fn digest_line(
     is_reply: bool,
     author: &str,
     title: &str,
-) -> (&'static str, String) {
+) -> (DigestKind, String) {
     match (event, is_reply, lang) {
         (Event::Comment { .. }, true, Lang::De) => (
-            "reply",
+            DigestKind::Reply,
             format!("{author} hat auf Ihren Kommentar zu „{title}“ geantwortet."),
         ),
         (Event::Comment { .. }, true, Lang::En) => (
-            "reply",
+            DigestKind::Reply,
             format!("{author} replied to your comment on \"{title}\"."),
         ),
-        (Event::Comment { .. }, false, Lang::De) => {
-            ("comment", format!("{author} hat „{title}“ kommentiert."))
-        }
-        (Event::Comment { .. }, false, Lang::En) => {
-            ("comment", format!("{author} commented on \"{title}\"."))
-        }
-        (Event::Withdrawn { .. }, _, Lang::De) => {
-            ("status", format!("„{title}“ wurde zurückgezogen."))
-        }
-        (Event::Withdrawn { .. }, _, Lang::En) => {
-            ("status", format!("\"{title}\" has been withdrawn."))
-        }
+        (Event::Comment { .. }, false, Lang::De) => (
+            DigestKind::Comment,
+            format!("{author} hat „{title}“ kommentiert."),
+        ),
+        (Event::Comment { .. }, false, Lang::En) => (
+            DigestKind::Comment,
+            format!("{author} commented on \"{title}\"."),
+        ),
+        (Event::Withdrawn { .. }, _, Lang::De) => (
+            DigestKind::Status,
+            format!("„{title}“ wurde zurückgezogen."),
+        ),
+        (Event::Withdrawn { .. }, _, Lang::En) => (
+            DigestKind::Status,
+            format!("\"{title}\" has been withdrawn."),
+        ),
         (Event::CouncilOutcome { outcome, .. }, _, Lang::De) => (
-            "status",
+            DigestKind::Status,
             format!("„{title}“: {}", lang.texts().outcome_sentence(*outcome)),
         ),
         (Event::CouncilOutcome { outcome, .. }, _, Lang::En) => (
-            "status",
+            DigestKind::Status,
             format!("\"{title}\": {}", lang.texts().outcome_sentence(*outcome)),
         ),
     }

@@ -15,12 +15,16 @@ use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::moderation::{
-    BlockedAuthor, Decision, DecisionCount, Ledger, LedgerEntry, ModerationActionKind,
-    ModerationMark, ModerationMode, ModerationReason, ModerationSettings, ModerationStats,
-    ProcedureChoice, ProcedureDecisions, QueueFilter, QueueItem, QueueKind, QueueView, ReportInput,
-    ReportOutcome, ReportView, SettingsView, Target, TargetKind, Visibility,
+    BlockedAuthor, CaseStatus, Decision, DecisionCount, Ledger, LedgerEntry, LedgerTarget,
+    ModerationActionKind, ModerationMark, ModerationMode, ModerationReason, ModerationSettings,
+    ModerationStats, ProcedureChoice, ProcedureDecisions, QueueFilter, QueueItem, QueueKind,
+    QueueView, ReportInput, ReportOutcome, ReportView, SettingsView, Target, TargetKind,
+    Visibility,
 };
-use crate::model::proposal::{ProposalInput, validated_comment, validated_note};
+use crate::model::procedure::ProcedureStatus;
+use crate::model::proposal::{
+    CommentStatus, ProposalInput, ProposalStatus, validated_comment, validated_note,
+};
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query};
@@ -31,10 +35,6 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-pub const QUEUE_OPEN: &str = "open";
-pub const QUEUE_CLOSED: &str = "closed";
-pub const REPORT_OPEN: &str = "open";
-pub const REPORT_CLOSED: &str = "closed";
 /// Queue items per page: as many as a moderator works through before the list is stale,
 /// few enough that the page stays fast with thousands open (each item carries its reports
 /// and three forms).
@@ -250,8 +250,8 @@ impl Item {
             procedure_id: row.procedure_id,
             proposal_id: row.id,
             author_id: row.author_id,
-            visibility: Visibility::parse(&row.visibility),
-            published: row.status == super::proposal::STATUS_PUBLISHED,
+            visibility: row.visibility,
+            published: row.status == ProposalStatus::Published,
             title: row.title.clone(),
             text: format!("{}\n\n{}", row.title, row.body),
             locked: row.locked_at.is_some(),
@@ -267,8 +267,8 @@ impl Item {
             procedure_id: parent.procedure_id,
             proposal_id: parent.id,
             author_id: row.author_id,
-            visibility: Visibility::parse(&row.visibility),
-            published: row.status == super::comment::STATUS_PUBLISHED,
+            visibility: row.visibility,
+            published: row.status == CommentStatus::Published,
             title: parent.title.clone(),
             text: row.body.clone(),
             locked: parent.locked_at.is_some(),
@@ -324,10 +324,7 @@ async fn set_visibility(
     match item.target.kind {
         TargetKind::Proposal => {
             proposal::Entity::update_many()
-                .col_expr(
-                    proposal::Column::Visibility,
-                    Expr::value(visibility.as_str().to_owned()),
-                )
+                .col_expr(proposal::Column::Visibility, Expr::value(visibility))
                 .col_expr(proposal::Column::HiddenReason, Expr::value(code))
                 .col_expr(proposal::Column::HiddenNote, Expr::value(note))
                 .col_expr(proposal::Column::ModeratedAt, Expr::value(now))
@@ -338,10 +335,7 @@ async fn set_visibility(
         }
         TargetKind::Comment => {
             comment::Entity::update_many()
-                .col_expr(
-                    comment::Column::Visibility,
-                    Expr::value(visibility.as_str().to_owned()),
-                )
+                .col_expr(comment::Column::Visibility, Expr::value(visibility))
                 .col_expr(comment::Column::HiddenReason, Expr::value(code))
                 .col_expr(comment::Column::HiddenNote, Expr::value(note))
                 .col_expr(comment::Column::ModeratedAt, Expr::value(now))
@@ -378,12 +372,12 @@ async fn open_entry(
     now: DateTime<Utc>,
 ) -> Result<moderation_queue::Model, AppError> {
     moderation_queue::Entity::insert(moderation_queue::ActiveModel {
-        target_kind: Set(item.target.kind.as_str().to_owned()),
+        target_kind: Set(item.target.kind),
         target_id: Set(item.target.id),
         procedure_id: Set(item.procedure_id),
         proposal_id: Set(item.proposal_id),
         author_id: Set(item.author_id),
-        status: Set(QUEUE_CLOSED.to_owned()),
+        status: Set(CaseStatus::Closed),
         pending: Set(false),
         screen_rule: Set(None),
         report_count: Set(0),
@@ -404,8 +398,8 @@ async fn open_entry(
     let mut entry = find_entry(db, item.target, true)
         .await?
         .ok_or(AppError::Internal)?;
-    if entry.status != QUEUE_OPEN {
-        entry.status = QUEUE_OPEN.to_owned();
+    if entry.status != CaseStatus::Open {
+        entry.status = CaseStatus::Open;
         entry.pending = false;
         entry.screen_rule = None;
         entry.report_count = 0;
@@ -463,7 +457,7 @@ async fn close_entry(
     moderation_queue::Entity::update_many()
         .col_expr(
             moderation_queue::Column::Status,
-            Expr::value(QUEUE_CLOSED.to_owned()),
+            Expr::value(CaseStatus::Closed),
         )
         .col_expr(moderation_queue::Column::ClosedAt, Expr::value(now))
         .col_expr(
@@ -472,19 +466,16 @@ async fn close_entry(
         )
         .filter(moderation_queue::Column::TargetKind.eq(target.kind.as_str()))
         .filter(moderation_queue::Column::TargetId.eq(target.id))
-        .filter(moderation_queue::Column::Status.eq(QUEUE_OPEN))
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
         .exec(db)
         .await
         .map_err(storage_error)?;
     report::Entity::update_many()
-        .col_expr(
-            report::Column::Status,
-            Expr::value(REPORT_CLOSED.to_owned()),
-        )
+        .col_expr(report::Column::Status, Expr::value(CaseStatus::Closed))
         .col_expr(report::Column::ClosedAt, Expr::value(now))
         .filter(report::Column::TargetKind.eq(target.kind.as_str()))
         .filter(report::Column::TargetId.eq(target.id))
-        .filter(report::Column::Status.eq(REPORT_OPEN))
+        .filter(report::Column::Status.eq(CaseStatus::Open))
         .exec(db)
         .await
         .map_err(storage_error)?;
@@ -519,14 +510,14 @@ where
         return Err(AppError::invalid("target", "own"));
     }
     let inserted = report::Entity::insert(report::ActiveModel {
-        target_kind: Set(item.target.kind.as_str().to_owned()),
+        target_kind: Set(item.target.kind),
         target_id: Set(item.target.id),
         procedure_id: Set(item.procedure_id),
         reporter_id: Set(user.id),
-        reason: Set(input.reason.as_str().to_owned()),
+        reason: Set(input.reason),
         note: Set(input.note),
         snapshot: Set(item.text.clone()),
-        status: Set(REPORT_OPEN.to_owned()),
+        status: Set(CaseStatus::Open),
         created_at: Set(now),
         closed_at: Set(None),
         ..Default::default()
@@ -602,7 +593,7 @@ pub async fn claim(
             Expr::value(now + Duration::minutes(CLAIM_MINUTES)),
         )
         .filter(moderation_queue::Column::Id.eq(queue_id))
-        .filter(moderation_queue::Column::Status.eq(QUEUE_OPEN))
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
         .filter(
             Condition::any()
                 .add(moderation_queue::Column::ClaimedBy.is_null())
@@ -616,7 +607,7 @@ pub async fn claim(
         return Ok(());
     }
     let exists = moderation_queue::Entity::find_by_id(queue_id)
-        .filter(moderation_queue::Column::Status.eq(QUEUE_OPEN))
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
         .count(db)
         .await
         .map_err(storage_error)?;
@@ -671,7 +662,7 @@ where
     let txn = crate::backend::db::begin_write(db).await?;
     let item = load_item(&txn, decision.target).await?;
     let entry = find_entry(&txn, item.target, true).await?;
-    let open_entry = entry.filter(|e| e.status == QUEUE_OPEN);
+    let open_entry = entry.filter(|e| e.status == CaseStatus::Open);
     if let Some(entry) = &open_entry
         && let (Some(by), Some(until)) = (entry.claimed_by, entry.claimed_until)
         && by != user.id
@@ -749,8 +740,7 @@ where
                 .await
                 .map_err(storage_error)?
                 .ok_or(AppError::NotFound)?;
-            let role = crate::model::account::Role::parse(&author.role);
-            if role != Some(crate::model::account::Role::Resident) {
+            if author.role != crate::model::account::Role::Resident {
                 return Err(AppError::invalid("action", "staff"));
             }
             block_until = decision
@@ -768,11 +758,11 @@ where
     }
     moderation_action::ActiveModel {
         procedure_id: Set(Some(item.procedure_id)),
-        target_kind: Set(item.target.kind.as_str().to_owned()),
+        target_kind: Set(item.target.kind.into()),
         target_id: Set(item.target.id),
         proposal_id: Set(Some(item.proposal_id)),
-        action: Set(decision.action.as_str().to_owned()),
-        reason_code: Set(decision.reason.map(|r| r.as_str().to_owned())),
+        action: Set(decision.action),
+        reason_code: Set(decision.reason),
         public_reason: Set(decision.public_reason.clone()),
         internal_note: Set(Some(decision.internal_note.clone()).filter(|n| !n.is_empty())),
         moderator_id: Set(user.id),
@@ -867,10 +857,10 @@ where
     }
     moderation_action::ActiveModel {
         procedure_id: Set(None),
-        target_kind: Set("user".to_owned()),
+        target_kind: Set(LedgerTarget::User),
         target_id: Set(user_id),
         proposal_id: Set(None),
-        action: Set(ModerationActionKind::Unblock.as_str().to_owned()),
+        action: Set(ModerationActionKind::Unblock),
         reason_code: Set(None),
         public_reason: Set(public_reason.to_owned()),
         internal_note: Set(None),
@@ -1159,23 +1149,20 @@ impl MailWords {
 
 /// The mark of a moderated item for a viewer, or `None` when it is visible.
 pub(crate) fn mark(
-    visibility: &str,
-    hidden_reason: Option<&str>,
+    visibility: Visibility,
+    hidden_reason: Option<ModerationReason>,
     hidden_note: Option<&str>,
     moderated_at: Option<DateTime<Utc>>,
     is_author: bool,
     objected: bool,
 ) -> Option<ModerationMark> {
-    let visibility = Visibility::parse(visibility);
     if visibility == Visibility::Visible {
         return None;
     }
     let hidden = visibility == Visibility::Hidden;
     Some(ModerationMark {
         visibility,
-        reason: hidden
-            .then(|| hidden_reason.and_then(ModerationReason::parse))
-            .flatten(),
+        reason: hidden.then_some(hidden_reason).flatten(),
         note: hidden.then(|| hidden_note.map(str::to_owned)).flatten(),
         at: moderated_at.map(procedure::timestamp),
         can_object: hidden && is_author && !objected,
@@ -1201,18 +1188,16 @@ pub(crate) async fn objected(
     }
     let rows = moderation_queue::Entity::find()
         .filter(condition)
-        .filter(moderation_queue::Column::Status.eq(QUEUE_OPEN))
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
         .filter(moderation_queue::Column::Objection.is_not_null())
         .all(db)
         .await
         .map_err(storage_error)?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            Some(Target {
-                kind: TargetKind::parse(&row.target_kind)?,
-                id: row.target_id,
-            })
+        .map(|row| Target {
+            kind: row.target_kind,
+            id: row.target_id,
         })
         .collect())
 }
@@ -1235,11 +1220,9 @@ pub(crate) async fn reported_by(
         .map_err(storage_error)?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
-            Some(Target {
-                kind: TargetKind::parse(&row.target_kind)?,
-                id: row.target_id,
-            })
+        .map(|row| Target {
+            kind: row.target_kind,
+            id: row.target_id,
         })
         .collect())
 }
@@ -1273,8 +1256,8 @@ pub async fn queue(
     now: DateTime<Utc>,
 ) -> Result<QueueView, AppError> {
     user.require(Permission::Moderate)?;
-    let mut select =
-        moderation_queue::Entity::find().filter(moderation_queue::Column::Status.eq(QUEUE_OPEN));
+    let mut select = moderation_queue::Entity::find()
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Open));
     let choices = procedure_choices(db).await?;
     if let Some(slug) = &filter.procedure {
         // An unknown address filters to nothing.
@@ -1309,7 +1292,7 @@ pub async fn queue(
                 Expr::col((report::Entity, report::Column::TargetId))
                     .equals((moderation_queue::Entity, moderation_queue::Column::TargetId)),
             )
-            .and_where(Expr::col((report::Entity, report::Column::Status)).eq(REPORT_OPEN))
+            .and_where(Expr::col((report::Entity, report::Column::Status)).eq(CaseStatus::Open))
             .and_where(Expr::col((report::Entity, report::Column::Reason)).eq(reason.as_str()))
             .to_owned();
         select = select.filter(Expr::exists(reports));
@@ -1366,7 +1349,7 @@ pub async fn queue(
 #[derive(Debug, FromQueryResult)]
 struct QueueRow {
     id: i64,
-    target_kind: String,
+    target_kind: TargetKind,
     target_id: i64,
     procedure_id: i64,
     proposal_id: i64,
@@ -1378,12 +1361,12 @@ struct QueueRow {
     claimed_until: Option<DateTime<Utc>>,
     title: String,
     proposal_body: String,
-    proposal_visibility: String,
-    proposal_hidden_reason: Option<String>,
+    proposal_visibility: Visibility,
+    proposal_hidden_reason: Option<ModerationReason>,
     locked_at: Option<DateTime<Utc>>,
     comment_body: Option<String>,
-    comment_visibility: Option<String>,
-    comment_hidden_reason: Option<String>,
+    comment_visibility: Option<Visibility>,
+    comment_hidden_reason: Option<ModerationReason>,
     author_name: Option<String>,
 }
 
@@ -1400,7 +1383,7 @@ fn with_item_columns(
         .to(comment::Column::Id)
         .on_condition(|queue, _| {
             Expr::col((queue, Q::TargetKind))
-                .eq(TargetKind::Comment.as_str())
+                .eq(TargetKind::Comment)
                 .into_condition()
         })
         .into();
@@ -1446,7 +1429,7 @@ async fn queue_items(
 ) -> Result<Vec<QueueItem>, AppError> {
     let ids_of = |kind: TargetKind| -> Vec<i64> {
         rows.iter()
-            .filter(|r| r.target_kind == kind.as_str())
+            .filter(|r| r.target_kind == kind)
             .map(|r| r.target_id)
             .collect()
     };
@@ -1454,7 +1437,7 @@ async fn queue_items(
         Vec::new()
     } else {
         report::Entity::find()
-            .filter(report::Column::Status.eq(REPORT_OPEN))
+            .filter(report::Column::Status.eq(CaseStatus::Open))
             .filter(report_targets(
                 ids_of(TargetKind::Proposal),
                 ids_of(TargetKind::Comment),
@@ -1465,13 +1448,13 @@ async fn queue_items(
     };
     // In the order they came in (sorted here: in SQL it would take SQLite a temporary table).
     report_rows.sort_unstable_by_key(|r| r.id);
-    let mut reports: HashMap<(String, i64), Vec<ReportView>> = HashMap::new();
+    let mut reports: HashMap<(TargetKind, i64), Vec<ReportView>> = HashMap::new();
     for row in report_rows {
         reports
-            .entry((row.target_kind.clone(), row.target_id))
+            .entry((row.target_kind, row.target_id))
             .or_default()
             .push(ReportView {
-                reason: ModerationReason::parse(&row.reason).unwrap_or(ModerationReason::Other),
+                reason: row.reason,
                 note: row.note,
                 snapshot: row.snapshot,
                 created_at: procedure::timestamp(row.created_at),
@@ -1494,29 +1477,23 @@ async fn queue_items(
     .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        let Some(kind) = TargetKind::parse(&row.target_kind) else {
-            continue;
-        };
+        let kind = row.target_kind;
         let (body, visibility, hidden_reason) = match kind {
             TargetKind::Proposal => (
                 row.proposal_body.as_str(),
-                row.proposal_visibility.as_str(),
-                row.proposal_hidden_reason.as_deref(),
+                row.proposal_visibility,
+                row.proposal_hidden_reason,
             ),
             TargetKind::Comment => {
-                let (Some(body), Some(visibility)) = (&row.comment_body, &row.comment_visibility)
+                let (Some(body), Some(visibility)) = (&row.comment_body, row.comment_visibility)
                 else {
                     continue;
                 };
-                (
-                    body.as_str(),
-                    visibility.as_str(),
-                    row.comment_hidden_reason.as_deref(),
-                )
+                (body.as_str(), visibility, row.comment_hidden_reason)
             }
         };
         let item_reports = reports
-            .remove(&(row.target_kind.clone(), row.target_id))
+            .remove(&(row.target_kind, row.target_id))
             .unwrap_or_default();
         let mut tally: HashMap<ModerationReason, usize> = HashMap::new();
         for r in &item_reports {
@@ -1546,8 +1523,8 @@ async fn queue_items(
             procedure_title: title,
             procedure_slug: slug,
             body_html: markdown_to_html(body),
-            visibility: Visibility::parse(visibility),
-            hidden_reason: hidden_reason.and_then(ModerationReason::parse),
+            visibility,
+            hidden_reason,
             title: row.title,
             author: row.author_name,
             pending: row.pending,
@@ -1588,7 +1565,7 @@ async fn procedure_choices(
         .column(procedure_entity::Column::Title)
         .filter(
             Condition::any()
-                .add(procedure_entity::Column::Status.eq(procedure_entity::STATUS_PUBLISHED))
+                .add(procedure_entity::Column::Status.eq(ProcedureStatus::Published))
                 .add(procedure_entity::Column::Id.in_subquery(waiting)),
         )
         .into_tuple()
@@ -1660,7 +1637,7 @@ pub async fn ledger(
                     .collect::<HashSet<_>>(),
             ),
         )
-        .filter(procedure_entity::Column::Status.eq(procedure_entity::STATUS_PUBLISHED))
+        .filter(procedure_entity::Column::Status.eq(ProcedureStatus::Published))
         .into_tuple::<(i64, String, String)>()
         .all(db)
         .await
@@ -1670,16 +1647,16 @@ pub async fn ledger(
         .collect();
     let entries = rows
         .into_iter()
-        .filter_map(|row| {
-            let action = ModerationActionKind::parse(&row.action)?;
+        .map(|row| {
+            let action = row.action;
             let named = row.procedure_id.and_then(|id| published.get(&id));
-            Some(LedgerEntry {
+            LedgerEntry {
                 id: row.id,
                 created_at: procedure::timestamp(row.created_at),
                 action,
-                reason: row.reason_code.as_deref().and_then(ModerationReason::parse),
+                reason: row.reason_code,
                 public_reason: row.public_reason,
-                target: TargetKind::parse(&row.target_kind).map(|kind| Target {
+                target: row.target_kind.content().map(|kind| Target {
                     kind,
                     id: row.target_id,
                 }),
@@ -1687,7 +1664,7 @@ pub async fn ledger(
                 procedure_slug: named.map(|(slug, _)| slug.clone()),
                 procedure_title: named.map(|(_, title)| title.clone()),
                 block_until: row.block_until.map(procedure::timestamp),
-            })
+            }
         })
         .collect();
     Ok(Ledger {
@@ -1707,8 +1684,10 @@ pub async fn stats(
     now: DateTime<Utc>,
 ) -> Result<ModerationStats, AppError> {
     user.require(Permission::Moderate)?;
-    let open =
-        || moderation_queue::Entity::find().filter(moderation_queue::Column::Status.eq(QUEUE_OPEN));
+    let open = || {
+        moderation_queue::Entity::find()
+            .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
+    };
     let count = |select: sea_orm::Select<moderation_queue::Entity>| async move {
         select.count(db).await.map_err(storage_error)
     };
@@ -1723,7 +1702,7 @@ pub async fn stats(
         .select_only()
         .column(moderation_queue::Column::OpenedAt)
         .column(moderation_queue::Column::ClosedAt)
-        .filter(moderation_queue::Column::Status.eq(QUEUE_CLOSED))
+        .filter(moderation_queue::Column::Status.eq(CaseStatus::Closed))
         .filter(moderation_queue::Column::ClosedAt.gte(now - Duration::days(90)))
         .order_by_desc(moderation_queue::Column::ClosedAt)
         .limit(20_000)
@@ -1737,7 +1716,7 @@ pub async fn stats(
         .collect();
     minutes.sort_unstable();
     let median_minutes_to_decision = minutes.get(minutes.len() / 2).copied();
-    let grouped: Vec<(Option<i64>, String, i64)> = moderation_action::Entity::find()
+    let grouped: Vec<(Option<i64>, ModerationActionKind, i64)> = moderation_action::Entity::find()
         .select_only()
         .column(moderation_action::Column::ProcedureId)
         .column(moderation_action::Column::Action)
@@ -1751,9 +1730,6 @@ pub async fn stats(
     let titles: HashMap<i64, ProcedureChoice> = procedure_choices(db).await?.into_iter().collect();
     let mut by_procedure: Vec<ProcedureDecisions> = Vec::new();
     for (procedure_id, action, n) in grouped {
-        let Some(action) = ModerationActionKind::parse(&action) else {
-            continue;
-        };
         let procedure = procedure_id.and_then(|id| titles.get(&id).cloned());
         let entry = match by_procedure.iter_mut().find(|p| p.procedure == procedure) {
             Some(entry) => entry,
@@ -1841,14 +1817,28 @@ mod tests {
 
     #[test]
     fn marks_show_reasons_only_for_hidden_items_and_objection_only_to_authors() {
-        assert!(mark("visible", None, None, None, true, false).is_none());
-        let hidden = mark("hidden", Some("spam"), Some("Werbung"), None, true, false);
+        assert!(mark(Visibility::Visible, None, None, None, true, false).is_none());
+        let hidden = mark(
+            Visibility::Hidden,
+            Some(ModerationReason::Spam),
+            Some("Werbung"),
+            None,
+            true,
+            false,
+        );
         assert_eq!(
             hidden.as_ref().and_then(|m| m.reason),
             Some(ModerationReason::Spam)
         );
         assert!(hidden.is_some_and(|m| m.can_object));
-        let held = mark("held", Some("spam"), None, None, false, false);
+        let held = mark(
+            Visibility::Held,
+            Some(ModerationReason::Spam),
+            None,
+            None,
+            false,
+            false,
+        );
         assert!(held.is_some_and(|m| m.reason.is_none() && !m.can_object));
     }
 }

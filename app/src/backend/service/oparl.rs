@@ -5,14 +5,16 @@
 //! Agenda items name the proposals they decide by their public number, "#123", as the
 //! report prints it; an item without such a number is reported back, not guessed.
 
-use super::results::{self, OutcomeSource};
+use super::results;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{procedure, proposal};
 use crate::backend::proxies::Networks;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::moderation::Visibility;
 use crate::model::procedure::Slug;
+use crate::model::results::DecisionSource;
 use crate::model::results::{CouncilOutcome, CouncilPaper, OutcomeForm};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -116,7 +118,7 @@ where
         };
         for id in matched {
             let changed =
-                results::record_outcome(db, site, user, id, &form, OutcomeSource::Oparl, now)
+                results::record_outcome(db, site, user, id, &form, DecisionSource::Oparl, now)
                     .await?;
             if changed {
                 report.recorded += 1;
@@ -157,7 +159,7 @@ async fn proposals_in(
     let rows = proposal::Entity::find()
         .filter(proposal::Column::ProcedureId.eq(procedure_id))
         .filter(proposal::Column::Id.is_in(numbers.to_vec()))
-        .filter(proposal::Column::Visibility.eq(results::VISIBLE))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
         .all(db)
         .await
         .map_err(storage_error)?;

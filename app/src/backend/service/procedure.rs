@@ -8,7 +8,8 @@ use crate::error::{AppError, Problems};
 use crate::model::moderation::ModerationMode;
 use crate::model::procedure::{
     EditorValues, PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
-    ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureSummary, Slug,
+    ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureStatus,
+    ProcedureSummary, Slug,
 };
 use crate::model::proposal::{Allowed, VoteRule};
 use crate::model::time::{LocalDate, Timestamp};
@@ -111,7 +112,7 @@ async fn detail_of(
     row: procedure::Model,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let draft = row.status != procedure::STATUS_PUBLISHED;
+    let draft = row.status != ProcedureStatus::Published;
     let schedule = phases_of(db, vec![row.id])
         .await?
         .remove(&row.id)
@@ -183,7 +184,7 @@ pub async fn planner_overview(
             let schedule = phases.remove(&row.id).unwrap_or_default();
             PlannerRow {
                 proposals: u64::try_from(counts.get(&row.id).copied().unwrap_or(0)).unwrap_or(0),
-                published: row.status == procedure::STATUS_PUBLISHED,
+                published: row.status == ProcedureStatus::Published,
                 state: state_at(row.starts_at, row.ends_at, now),
                 current_phase: current_phase(&schedule, now),
                 starts_at: timestamp(row.starts_at),
@@ -232,18 +233,17 @@ pub async fn form_of(
         department: row.department,
         contact: row.contact,
         categories: row.categories,
-        vote_rule: row.vote_rule,
+        vote_rule: row.vote_rule.as_str().to_owned(),
         vote_cap: row.vote_cap.map(|c| c.to_string()).unwrap_or_default(),
-        vote_phase: row.vote_phase,
-        moderation: row.moderation,
+        vote_phase: row.vote_phase.as_str().to_owned(),
+        moderation: row.moderation.as_str().to_owned(),
         phases,
     };
     Ok(EditorValues { form, image })
 }
 
 /// A procedure's stored texts, rules and schedule, as `store` takes them: what a partial
-/// update (`PATCH`) is applied to. A stored value the code does not know is an error, not
-/// a default.
+/// update (`PATCH`) is applied to. A stored state the code does not know fails the load.
 pub async fn stored(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
@@ -251,18 +251,9 @@ pub async fn stored(
 ) -> Result<NewProcedure, AppError> {
     user.require(Permission::Plan)?;
     let row = find_row(db, Key::Slug(slug), true).await?;
-    let corrupt = |column: &str, value: &str| {
-        tracing::error!(procedure = row.id, column, value, "unknown stored value");
-        AppError::Internal
-    };
-    let vote_phase =
-        PhaseKind::parse(&row.vote_phase).ok_or_else(|| corrupt("vote_phase", &row.vote_phase))?;
-    let moderation = ModerationMode::parse(&row.moderation)
-        .ok_or_else(|| corrupt("moderation", &row.moderation))?;
-    let rule = match row.vote_rule.as_str() {
-        "support" | "rating" => VoteRule::from_columns(&row.vote_rule, row.vote_cap),
-        other => return Err(corrupt("vote_rule", other)),
-    };
+    let vote_phase = row.vote_phase;
+    let moderation = row.moderation;
+    let rule = VoteRule::from_columns(row.vote_rule, row.vote_cap);
     let phases = phases_of(db, vec![row.id])
         .await?
         .remove(&row.id)
@@ -286,7 +277,7 @@ pub async fn stored(
         vote_phase,
         moderation,
         categories: split_categories(&row.categories),
-        published: row.status == procedure::STATUS_PUBLISHED,
+        published: row.status == ProcedureStatus::Published,
     })
 }
 
@@ -519,8 +510,8 @@ where
     update.contact = Set(new.contact);
     update.vote_rule = Set(new.rule.kind().to_owned());
     update.vote_cap = Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok()));
-    update.vote_phase = Set(new.vote_phase.as_str().to_owned());
-    update.moderation = Set(new.moderation.as_str().to_owned());
+    update.vote_phase = Set(new.vote_phase);
+    update.moderation = Set(new.moderation);
     update.categories = Set(new.categories.join("\n"));
     update.starts_at = Set(starts_at);
     update.ends_at = Set(ends_at);
@@ -546,12 +537,12 @@ pub async fn set_published(
 ) -> Result<(), AppError> {
     user.require(Permission::Plan)?;
     let status = if published {
-        procedure::STATUS_PUBLISHED
+        ProcedureStatus::Published
     } else {
-        procedure::STATUS_DRAFT
+        ProcedureStatus::Draft
     };
     let result = procedure::Entity::update_many()
-        .col_expr(procedure::Column::Status, Expr::value(status.to_owned()))
+        .col_expr(procedure::Column::Status, Expr::value(status))
         .col_expr(procedure::Column::UpdatedAt, Expr::value(now))
         .filter(procedure::Column::Slug.eq(slug.as_str()))
         .exec(db)
@@ -579,14 +570,14 @@ pub struct Context {
 
 impl Context {
     fn new(row: &procedure::Model, current: Option<PhaseKind>) -> Self {
-        let vote_phase = PhaseKind::parse(&row.vote_phase).unwrap_or(PhaseKind::Voting);
-        let published = row.status == procedure::STATUS_PUBLISHED;
+        let vote_phase = row.vote_phase;
+        let published = row.status == ProcedureStatus::Published;
         Self {
             id: row.id,
             published,
-            rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+            rule: VoteRule::from_columns(row.vote_rule, row.vote_cap),
             vote_phase,
-            moderation: ModerationMode::parse(&row.moderation).unwrap_or_default(),
+            moderation: row.moderation,
             current_phase: current,
             // Drafts take no contributions, whatever their schedule says.
             allowed: if published {
@@ -675,7 +666,7 @@ async fn find_row(
         }
     };
     if !with_drafts {
-        query = query.filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
+        query = query.filter(procedure::Column::Status.eq(ProcedureStatus::Published));
     }
     query
         .one(db)
@@ -744,9 +735,9 @@ pub async fn create(
         return Err(AppError::Conflict);
     }
     let status = if new.published {
-        procedure::STATUS_PUBLISHED
+        ProcedureStatus::Published
     } else {
-        procedure::STATUS_DRAFT
+        ProcedureStatus::Draft
     };
     let inserted = procedure::ActiveModel {
         slug: Set(new.slug.as_str().to_owned()),
@@ -755,12 +746,12 @@ pub async fn create(
         description: Set(new.description),
         department: Set(new.department),
         contact: Set(new.contact),
-        vote_rule: Set(new.rule.kind().to_owned()),
+        vote_rule: Set(new.rule.kind()),
         vote_cap: Set(new.rule.cap().and_then(|cap| i32::try_from(cap).ok())),
         categories: Set(new.categories.join("\n")),
-        vote_phase: Set(new.vote_phase.as_str().to_owned()),
-        moderation: Set(new.moderation.as_str().to_owned()),
-        status: Set(status.to_owned()),
+        vote_phase: Set(new.vote_phase),
+        moderation: Set(new.moderation),
+        status: Set(status),
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
         created_at: Set(now),
@@ -799,7 +790,7 @@ async fn insert_phases(
     for (position, p) in phases.into_iter().enumerate() {
         phase::ActiveModel {
             procedure_id: Set(procedure_id),
-            kind: Set(p.kind.as_str().to_owned()),
+            kind: Set(p.kind),
             position: Set(
                 i32::try_from(position).map_err(|_| AppError::invalid("phases", "too_many"))?
             ),
@@ -816,7 +807,7 @@ async fn insert_phases(
 
 fn published(filter: ProcedureFilter, now: DateTime<Utc>) -> Select<procedure::Entity> {
     let query =
-        procedure::Entity::find().filter(procedure::Column::Status.eq(procedure::STATUS_PUBLISHED));
+        procedure::Entity::find().filter(procedure::Column::Status.eq(ProcedureStatus::Published));
     match filter {
         ProcedureFilter::All => query,
         ProcedureFilter::Upcoming => query.filter(procedure::Column::StartsAt.gt(now)),
@@ -862,10 +853,7 @@ async fn phases_of(
         .await
         .map_err(storage_error)?;
     for row in rows {
-        let Some(kind) = PhaseKind::parse(&row.kind) else {
-            tracing::error!(phase = row.id, kind = %row.kind, "unknown phase kind skipped");
-            continue;
-        };
+        let kind = row.kind;
         by_procedure
             .entry(row.procedure_id)
             .or_default()

@@ -14,9 +14,9 @@ use crate::model::idempotency::IdempotencyKey;
 use crate::model::moderation::{Target, TargetKind, Visibility};
 use crate::model::procedure::Slug;
 use crate::model::proposal::{
-    COMMENT_EDIT_MINUTES, CommentView, ProposalCard, ProposalDetail, ProposalInput,
-    ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally, Viewer,
-    VoteBudget, VoteRule, validated_event, validated_note,
+    COMMENT_EDIT_MINUTES, CommentStatus, CommentView, Origin, ProposalCard, ProposalDetail,
+    ProposalInput, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally,
+    Viewer, VoteBudget, VoteRule, validated_event, validated_note,
 };
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Utc};
@@ -30,11 +30,6 @@ use std::collections::{HashMap, HashSet};
 
 /// Proposals per listing page.
 pub const PAGE_SIZE: u64 = 20;
-
-pub const STATUS_PUBLISHED: &str = "published";
-pub const STATUS_WITHDRAWN: &str = "withdrawn";
-pub const SOURCE_ONLINE: &str = "online";
-pub const SOURCE_ONSITE: &str = "onsite";
 
 /// Submits a proposal. `onsite` names the event a planner enters it for; the author then
 /// is the planner and the proposal shows where it came from.
@@ -108,9 +103,9 @@ pub(crate) async fn insert(
         body: Set(input.body),
         category: Set(input.category),
         location: Set(input.location),
-        source: Set(source_column(&event).to_owned()),
+        source: Set(source_column(&event)),
         event_name: Set(event),
-        status: Set(STATUS_PUBLISHED.to_owned()),
+        status: Set(ProposalStatus::Published),
         withdrawal_note: Set(None),
         support_count: Set(0),
         up_count: Set(0),
@@ -120,7 +115,7 @@ pub(crate) async fn insert(
         engaged_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-        visibility: Set(intake.visibility.as_str().to_owned()),
+        visibility: Set(intake.visibility),
         idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
         ..Default::default()
     }
@@ -153,11 +148,11 @@ pub(crate) fn onsite_event(
 }
 
 /// The `source` column of a contribution with or without an on-site event.
-pub(crate) fn source_column(event: &Option<String>) -> &'static str {
+pub(crate) fn source_column(event: &Option<String>) -> Origin {
     if event.is_some() {
-        SOURCE_ONSITE
+        Origin::Onsite
     } else {
-        SOURCE_ONLINE
+        Origin::Online
     }
 }
 
@@ -179,16 +174,13 @@ where
     if row.author_id != user.id {
         return Err(AppError::Forbidden);
     }
-    if row.status != STATUS_PUBLISHED {
+    if row.status != ProposalStatus::Published {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
     if row.engaged_at.is_some() {
         return Err(AppError::invalid("proposal", "locked"));
     }
-    if matches!(
-        Visibility::parse(&row.visibility),
-        Visibility::Held | Visibility::Hidden
-    ) {
+    if matches!(row.visibility, Visibility::Held | Visibility::Hidden) {
         return Err(AppError::invalid("proposal", "hidden"));
     }
     let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
@@ -202,7 +194,7 @@ where
     )
     .await?;
     let intake = moderation::Intake {
-        visibility: Visibility::parse(&row.visibility),
+        visibility: row.visibility,
         ..intake
     };
     moderation::enqueue_intake(&txn, &moderation::Item::of_proposal(&row), &intake, now).await?;
@@ -244,13 +236,13 @@ where
     if row.author_id != user.id {
         return Err(AppError::Forbidden);
     }
-    if row.status != STATUS_PUBLISHED {
+    if row.status != ProposalStatus::Published {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::Status,
-            Expr::value(STATUS_WITHDRAWN.to_owned()),
+            Expr::value(ProposalStatus::Withdrawn),
         )
         .col_expr(
             proposal::Column::WithdrawalNote,
@@ -301,7 +293,7 @@ pub(crate) fn sight(
     viewer: Option<&CurrentUser>,
 ) -> Result<Sight, AppError> {
     let privileged = viewer.is_some_and(|v| v.id == row.author_id || v.can(Permission::Moderate));
-    match Visibility::parse(&row.visibility) {
+    match row.visibility {
         Visibility::Pending if !privileged => Err(AppError::NotFound),
         Visibility::Held | Visibility::Hidden if !privileged => Ok(Sight::Concealed),
         _ => Ok(Sight::Full),
@@ -323,13 +315,32 @@ pub async fn get(
     proposal_id: i64,
     now: DateTime<Utc>,
 ) -> Result<ProposalDetail, AppError> {
+    Ok(load(db, viewer, proposal_id, now).await?.detail)
+}
+
+/// A proposal as its page shows it, with what the page does not need but the API gives:
+/// the Markdown source and the time of the last change. Both follow the page's rules of
+/// sight: a concealed proposal's source is empty.
+pub struct Loaded {
+    pub detail: ProposalDetail,
+    pub body: String,
+    pub updated_at: Timestamp,
+}
+
+/// See [`Loaded`].
+pub async fn load(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Loaded, AppError> {
     let row = find(db, proposal_id).await?;
     let (context, procedure_summary) =
         procedure::published_context(db, row.procedure_id, now).await?;
     let viewer_id = viewer.map(|v| v.id);
     let moderator = viewer.is_some_and(|v| v.can(Permission::Moderate));
     let is_author = viewer_id == Some(row.author_id);
-    let visibility = Visibility::parse(&row.visibility);
+    let visibility = row.visibility;
     let concealed = sight(&row, viewer)? == Sight::Concealed;
     let comments = if concealed {
         Vec::new()
@@ -355,28 +366,21 @@ pub async fn get(
     };
     let budget = budget(db, viewer_id, &context).await?;
     // The viewer's own hidden items: has the objection been made?
-    let own_hidden: Vec<Target> = std::iter::once((
-        TargetKind::Proposal,
-        row.id,
-        row.author_id,
-        row.visibility.as_str(),
-    ))
-    .chain(comments.iter().map(|c| {
-        (
-            TargetKind::Comment,
-            c.id,
-            c.author_id,
-            c.visibility.as_str(),
-        )
-    }))
-    .filter(|(_, _, author, vis)| Some(*author) == viewer_id && *vis == "hidden")
-    .map(|(kind, id, _, _)| Target { kind, id })
-    .collect();
+    let own_hidden: Vec<Target> =
+        std::iter::once((TargetKind::Proposal, row.id, row.author_id, row.visibility))
+            .chain(
+                comments
+                    .iter()
+                    .map(|c| (TargetKind::Comment, c.id, c.author_id, c.visibility)),
+            )
+            .filter(|(_, _, author, vis)| Some(*author) == viewer_id && *vis == Visibility::Hidden)
+            .map(|(kind, id, _, _)| Target { kind, id })
+            .collect();
     let objected = moderation::objected(db, &own_hidden).await?;
     let comment_ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
     let reported = moderation::reported_by(db, viewer_id, row.id, &comment_ids).await?;
     let can_report = viewer.is_some_and(|v| v.can(Permission::Contribute));
-    let published = row.status == STATUS_PUBLISHED;
+    let published = row.status == ProposalStatus::Published;
     let visible = visibility == Visibility::Visible;
     let editable = is_author
         && published
@@ -393,8 +397,8 @@ pub async fn get(
         id: row.id,
     };
     let mark = moderation::mark(
-        &row.visibility,
-        row.hidden_reason.as_deref(),
+        row.visibility,
+        row.hidden_reason,
         row.hidden_note.as_deref(),
         row.moderated_at,
         is_author,
@@ -422,6 +426,12 @@ pub async fn get(
         },
     );
     let reported_proposal = reported.contains(&proposal_target);
+    let body = if concealed {
+        String::new()
+    } else {
+        row.body.clone()
+    };
+    let updated_at = Timestamp(row.updated_at.timestamp());
     let mut card = card(row.clone(), &names, &my_votes);
     if concealed {
         card.title = String::new();
@@ -429,7 +439,7 @@ pub async fn get(
         card.author = None;
         card.category = None;
     }
-    Ok(ProposalDetail {
+    let detail = ProposalDetail {
         body_html: if concealed {
             String::new()
         } else {
@@ -470,6 +480,11 @@ pub async fn get(
             super::results::outcome_of(db, row.id).await?
         },
         card,
+    };
+    Ok(Loaded {
+        detail,
+        body,
+        updated_at,
     })
 }
 
@@ -489,7 +504,7 @@ struct ThreadView<'a> {
 fn thread(rows: Vec<comment::Model>, view: &ThreadView<'_>) -> Vec<CommentView> {
     let mut children: HashMap<Option<i64>, Vec<comment::Model>> = HashMap::new();
     for row in rows {
-        let pending = row.visibility == Visibility::Pending.as_str();
+        let pending = row.visibility == Visibility::Pending;
         if pending && !view.moderator && view.viewer_id != Some(row.author_id) {
             continue;
         }
@@ -510,9 +525,9 @@ fn thread(rows: Vec<comment::Model>, view: &ThreadView<'_>) -> Vec<CommentView> 
 }
 
 fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
-    let deleted = row.status != super::comment::STATUS_PUBLISHED;
+    let deleted = row.status != CommentStatus::Published;
     let is_author = view.viewer_id == Some(row.author_id);
-    let visibility = Visibility::parse(&row.visibility);
+    let visibility = row.visibility;
     let target = Target {
         kind: TargetKind::Comment,
         id: row.id,
@@ -534,7 +549,7 @@ fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
         } else {
             view.names.get(&row.author_id).cloned()
         },
-        source: Source::from_columns(&row.source, row.event_name.clone()),
+        source: Source::from_columns(row.source, row.event_name.clone()),
         body_html: if deleted || concealed {
             String::new()
         } else {
@@ -549,8 +564,8 @@ fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
             None
         } else {
             moderation::mark(
-                &row.visibility,
-                row.hidden_reason.as_deref(),
+                row.visibility,
+                row.hidden_reason,
                 row.hidden_note.as_deref(),
                 row.moderated_at,
                 is_author,
@@ -798,7 +813,7 @@ fn card(
         excerpt: excerpt(&row.body, 180),
         category: row.category,
         author: names.get(&row.author_id).cloned(),
-        source: Source::from_columns(&row.source, row.event_name),
+        source: Source::from_columns(row.source, row.event_name),
         status,
         tally: Tally {
             support: count(row.support_count),
@@ -814,7 +829,7 @@ fn card(
 }
 
 fn status_of(row: &proposal::Model) -> ProposalStatus {
-    ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Published)
+    row.status
 }
 
 /// The start of a Markdown text as plain text, cut at a word boundary.

@@ -8,8 +8,12 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase, procedure, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::model::moderation::{ModerationActionKind, Visibility};
+use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
 use crate::model::proposal::VoteRule;
+use crate::model::proposal::{CommentStatus, Origin, ProposalStatus};
+use crate::model::results::DecisionSource;
 use crate::model::results::{
     Bar, CouncilOutcome, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeCount, OutcomeForm,
     OutcomeView, PendingResults, RankedProposal, ResultsDashboard, ResultsView,
@@ -26,7 +30,6 @@ use std::collections::HashMap;
 
 /// Visibility of content everyone sees; anything else (pending, held, hidden) is withheld
 /// from results and exports.
-pub const VISIBLE: &str = "visible";
 /// Proposals on the public results page (the rest is in the downloads).
 pub const RANKING_ON_PAGE: usize = 50;
 
@@ -92,7 +95,7 @@ pub async fn scope_or_pending(
         .await
         .map_err(storage_error)?
         .ok_or(AppError::NotFound)?;
-    if row.status != procedure::STATUS_PUBLISHED && !planner {
+    if row.status != ProcedureStatus::Published && !planner {
         return Err(AppError::NotFound);
     }
     let public_from = results_public_from(db, &row).await?;
@@ -105,7 +108,7 @@ pub async fn scope_or_pending(
         }));
     }
     Ok(Ok(Scope {
-        rule: VoteRule::from_columns(&row.vote_rule, row.vote_cap),
+        rule: VoteRule::from_columns(row.vote_rule, row.vote_cap),
         procedure: row,
         final_results,
         public_from,
@@ -166,17 +169,25 @@ async fn count(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Resu
 }
 
 #[derive(FromQueryResult)]
-struct Group {
-    source: String,
-    status: String,
-    visibility: String,
+struct ProposalGroup {
+    source: Origin,
+    status: ProposalStatus,
+    visibility: Visibility,
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CommentGroup {
+    source: Origin,
+    status: CommentStatus,
+    visibility: Visibility,
     n: i64,
 }
 
 /// The participation figures, all counted in the database.
 pub async fn figures(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Figures, AppError> {
     let mut figures = Figures::default();
-    let proposals = Group::find_by_statement(statement(
+    let proposals = ProposalGroup::find_by_statement(statement(
         db,
         "SELECT source, status, visibility, COUNT(*) AS n FROM proposals \
          WHERE procedure_id = $1 GROUP BY source, status, visibility",
@@ -187,40 +198,40 @@ pub async fn figures(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Fig
     .map_err(storage_error)?;
     for g in proposals {
         let n = u64::try_from(g.n).unwrap_or(0);
-        if g.visibility != VISIBLE {
+        if g.visibility != Visibility::Visible {
             figures.hidden_proposals += n;
             continue;
         }
         figures.proposals += n;
-        if g.source == "onsite" {
+        if g.source == Origin::Onsite {
             figures.proposals_onsite += n;
         }
-        if g.status == "withdrawn" {
+        if g.status == ProposalStatus::Withdrawn {
             figures.withdrawn += n;
         }
     }
-    let comments = Group::find_by_statement(statement(
+    let comments = CommentGroup::find_by_statement(statement(
         db,
         "SELECT c.source AS source, c.status AS status, \
-         CASE WHEN p.visibility = 'visible' THEN c.visibility ELSE p.visibility END AS visibility, \
+         CASE WHEN p.visibility = $2 THEN c.visibility ELSE p.visibility END AS visibility, \
          COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
          WHERE p.procedure_id = $1 GROUP BY 1, 2, 3",
-        vec![procedure_id.into()],
+        vec![procedure_id.into(), Visibility::Visible.into()],
     ))
     .all(db)
     .await
     .map_err(storage_error)?;
     for g in comments {
         let n = u64::try_from(g.n).unwrap_or(0);
-        if g.status != "published" {
+        if g.status != CommentStatus::Published {
             continue;
         }
-        if g.visibility != VISIBLE {
+        if g.visibility != Visibility::Visible {
             figures.hidden_comments += n;
             continue;
         }
         figures.comments += n;
-        if g.source == "onsite" {
+        if g.source == Origin::Onsite {
             figures.comments_onsite += n;
         }
     }
@@ -239,11 +250,11 @@ pub async fn figures(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Fig
     figures.participants = count(
         db,
         "SELECT COUNT(*) AS n FROM (\
-           SELECT author_id AS who FROM proposals WHERE procedure_id = $1 AND source = 'online' \
+           SELECT author_id AS who FROM proposals WHERE procedure_id = $1 AND source = $2 \
            UNION SELECT c.author_id FROM comments c JOIN proposals p ON p.id = c.proposal_id \
-             WHERE p.procedure_id = $1 AND c.source = 'online' \
+             WHERE p.procedure_id = $1 AND c.source = $2 \
            UNION SELECT user_id FROM votes WHERE procedure_id = $1) AS people",
-        vec![procedure_id.into()],
+        vec![procedure_id.into(), Origin::Online.into()],
     )
     .await?;
     figures.moderation_decisions = count(
@@ -268,25 +279,39 @@ pub async fn timeline(db: &impl ConnectionTrait, procedure_id: i64) -> Result<Ve
         _ => format!("substr({column}, 1, 10)"),
     };
     let queries = [
-        format!(
-            "SELECT {} AS day, COUNT(*) AS n FROM proposals WHERE procedure_id = $1 \
-             AND visibility = 'visible' GROUP BY 1",
-            day("created_at")
+        (
+            format!(
+                "SELECT {} AS day, COUNT(*) AS n FROM proposals WHERE procedure_id = $1 \
+                 AND visibility = $2 GROUP BY 1",
+                day("created_at")
+            ),
+            vec![procedure_id.into(), Visibility::Visible.into()],
         ),
-        format!(
-            "SELECT {} AS day, COUNT(*) AS n FROM comments c JOIN proposals p ON p.id = c.proposal_id \
-             WHERE p.procedure_id = $1 AND p.visibility = 'visible' AND c.visibility = 'visible' \
-             AND c.status = 'published' GROUP BY 1",
-            day("c.created_at")
+        (
+            format!(
+                "SELECT {} AS day, COUNT(*) AS n FROM comments c \
+                 JOIN proposals p ON p.id = c.proposal_id \
+                 WHERE p.procedure_id = $1 AND p.visibility = $2 AND c.visibility = $2 \
+                 AND c.status = $3 GROUP BY 1",
+                day("c.created_at")
+            ),
+            vec![
+                procedure_id.into(),
+                Visibility::Visible.into(),
+                CommentStatus::Published.into(),
+            ],
         ),
-        format!(
-            "SELECT {} AS day, COUNT(*) AS n FROM votes WHERE procedure_id = $1 GROUP BY 1",
-            day("created_at")
+        (
+            format!(
+                "SELECT {} AS day, COUNT(*) AS n FROM votes WHERE procedure_id = $1 GROUP BY 1",
+                day("created_at")
+            ),
+            vec![procedure_id.into()],
         ),
     ];
     let mut days: std::collections::BTreeMap<String, Day> = std::collections::BTreeMap::new();
-    for (which, sql) in queries.iter().enumerate() {
-        let rows = DayCount::find_by_statement(statement(db, sql, vec![procedure_id.into()]))
+    for (which, (sql, values)) in queries.into_iter().enumerate() {
+        let rows = DayCount::find_by_statement(statement(db, &sql, values))
             .all(db)
             .await
             .map_err(storage_error)?;
@@ -319,7 +344,7 @@ pub async fn categories(
         .column(proposal::Column::Category)
         .column_as(Expr::col(proposal::Column::Id).count(), "n")
         .filter(proposal::Column::ProcedureId.eq(procedure.id))
-        .filter(proposal::Column::Visibility.eq(VISIBLE))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
         .group_by(proposal::Column::Category)
         .into_tuple()
         .all(db)
@@ -364,7 +389,7 @@ pub async fn ranking_page(
     let column = rank_column(scope.rule);
     let base = proposal::Entity::find()
         .filter(proposal::Column::ProcedureId.eq(scope.procedure.id))
-        .filter(proposal::Column::Visibility.eq(VISIBLE))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
         .filter(proposal::Column::Status.eq("published"));
     let total = sea_orm::PaginatorTrait::count(base.clone(), db)
         .await
@@ -385,7 +410,7 @@ pub async fn ranking_page(
     let above = sea_orm::PaginatorTrait::count(
         proposal::Entity::find()
             .filter(proposal::Column::ProcedureId.eq(scope.procedure.id))
-            .filter(proposal::Column::Visibility.eq(VISIBLE))
+            .filter(proposal::Column::Visibility.eq(Visibility::Visible))
             .filter(proposal::Column::Status.eq("published"))
             .filter(column.gt(first_value)),
         db,
@@ -408,7 +433,7 @@ pub async fn ranking_page(
             id: row.id,
             title: row.title,
             category: row.category,
-            onsite: row.source == "onsite",
+            onsite: row.source == Origin::Onsite,
             withdrawn: false,
             support: u32::try_from(row.support_count).unwrap_or(0),
             up: u32::try_from(row.up_count).unwrap_or(0),
@@ -444,7 +469,7 @@ pub async fn outcomes_of(
 
 pub fn outcome_view(row: &council_decision::Model) -> Option<OutcomeView> {
     Some(OutcomeView {
-        outcome: CouncilOutcome::parse(&row.outcome)?,
+        outcome: row.outcome,
         justification: row.justification.clone(),
         meeting_date: row.meeting_date.map(|d| d.format("%Y-%m-%d").to_string()),
     })
@@ -632,13 +657,6 @@ async fn planner_procedure(
         .ok_or(AppError::NotFound)
 }
 
-/// Where an outcome came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutcomeSource {
-    Manual,
-    Oparl,
-}
-
 /// Records (or changes) the council's outcome for a proposal and tells its followers, in
 /// one transaction. Recording the same outcome again changes nothing and sends nothing.
 pub async fn record_outcome<C>(
@@ -647,7 +665,7 @@ pub async fn record_outcome<C>(
     user: &CurrentUser,
     proposal_id: i64,
     form: &OutcomeForm,
-    source: OutcomeSource,
+    source: DecisionSource,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError>
 where
@@ -668,7 +686,7 @@ where
         .await
         .map_err(storage_error)?
         .ok_or(AppError::NotFound)?;
-    if target.visibility != VISIBLE {
+    if target.visibility != Visibility::Visible {
         return Err(AppError::Conflict);
     }
     // The council answers what the participation produced: not while it still runs, and
@@ -684,7 +702,7 @@ where
         .await
         .map_err(storage_error)?;
     if let Some(existing) = &existing
-        && existing.outcome == outcome.as_str()
+        && existing.outcome == outcome
         && existing.justification == justification
         && existing.meeting_date == meeting_date
     {
@@ -693,14 +711,10 @@ where
     let row = council_decision::ActiveModel {
         proposal_id: Set(proposal_id),
         procedure_id: Set(target.procedure_id),
-        outcome: Set(outcome.as_str().to_owned()),
+        outcome: Set(outcome),
         justification: Set(justification.clone()),
         meeting_date: Set(meeting_date),
-        source: Set(match source {
-            OutcomeSource::Manual => "manual",
-            OutcomeSource::Oparl => "oparl",
-        }
-        .to_owned()),
+        source: Set(source),
         recorded_by: Set(Some(user.id)),
         recorded_at: Set(now),
     };
@@ -767,7 +781,7 @@ pub async fn count_visible_proposals(
     sea_orm::PaginatorTrait::count(
         proposal::Entity::find()
             .filter(proposal::Column::ProcedureId.eq(procedure_id))
-            .filter(proposal::Column::Visibility.eq(VISIBLE)),
+            .filter(proposal::Column::Visibility.eq(Visibility::Visible)),
         db,
     )
     .await
@@ -778,9 +792,9 @@ pub async fn count_visible_proposals(
 pub async fn decision_counts(
     db: &impl ConnectionTrait,
     procedure_id: i64,
-) -> Result<Vec<(String, u64)>, AppError> {
+) -> Result<Vec<(ModerationActionKind, u64)>, AppError> {
     use crate::backend::entity::moderation_action;
-    let rows: Vec<(String, i64)> = moderation_action::Entity::find()
+    let rows: Vec<(ModerationActionKind, i64)> = moderation_action::Entity::find()
         .select_only()
         .column(moderation_action::Column::Action)
         .column_as(Expr::col(moderation_action::Column::Id).count(), "n")
@@ -790,10 +804,10 @@ pub async fn decision_counts(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let mut counts: Vec<(String, u64)> = rows
+    let mut counts: Vec<(ModerationActionKind, u64)> = rows
         .into_iter()
         .map(|(action, n)| (action, u64::try_from(n).unwrap_or(0)))
         .collect();
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
     Ok(counts)
 }

@@ -11,6 +11,7 @@ use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -94,7 +95,7 @@ where
         .and_where(Expr::col(procedure_entity::Column::StartsAt).lte(now))
         .and_where(ExprTrait::eq(
             Expr::col(procedure_entity::Column::Status),
-            procedure_entity::STATUS_PUBLISHED,
+            ProcedureStatus::Published,
         ))
         .to_owned();
     let due: Vec<(i64, i64)> = start_notice::Entity::find()

@@ -3,12 +3,12 @@
 //! the vote rows under any number of concurrent requests.
 
 use super::procedure;
-use super::proposal::{STATUS_PUBLISHED, budget, find};
+use super::proposal::{budget, find};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{proposal, vote};
 use crate::error::AppError;
-use crate::model::proposal::{Tally, VoteBudget};
+use crate::model::proposal::{ProposalStatus, Tally, VoteBudget};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -72,10 +72,10 @@ where
     if !context.allowed.vote {
         return Err(AppError::invalid("phase", "closed"));
     }
-    if row.status != STATUS_PUBLISHED {
+    if row.status != ProposalStatus::Published {
         return Err(AppError::invalid("proposal", "withdrawn"));
     }
-    if row.visibility != crate::model::moderation::Visibility::Visible.as_str() {
+    if row.visibility != crate::model::moderation::Visibility::Visible {
         return Err(AppError::invalid("proposal", "hidden"));
     }
     if let Some(value) = value {
@@ -216,7 +216,7 @@ async fn adjust_counters(
     }
     let updated = update
         .filter(proposal::Column::Id.eq(proposal_id))
-        .filter(proposal::Column::Status.eq(STATUS_PUBLISHED))
+        .filter(proposal::Column::Status.eq(ProposalStatus::Published))
         .exec(db)
         .await
         .map_err(storage_error)?;
