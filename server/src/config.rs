@@ -30,7 +30,7 @@ pub struct Config {
     pub mail_from: String,
     pub instance_name: String,
     /// The instance's logo (`MITREDEN_LOGO`, a PNG or JPEG file), read at start.
-    pub logo: Option<std::sync::Arc<app::backend::export::logo::Logo>>,
+    pub logo: Option<std::sync::Arc<app::backend::logo::Logo>>,
     pub log_format: LogFormat,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`MITREDEN_TRUSTED_PROXIES`).
     pub trusted_proxies: app::backend::proxies::TrustedProxies,
@@ -272,7 +272,7 @@ impl Config {
             Some(path) => {
                 let bytes = std::fs::read(&path)
                     .map_err(|e| invalid("MITREDEN_LOGO", format!("{path}: {e}")))?;
-                let logo = app::backend::export::logo::Logo::read(&bytes)
+                let logo = app::backend::logo::Logo::read(&bytes)
                     .map_err(|problem| invalid("MITREDEN_LOGO", format!("{path}: {problem}")))?;
                 Some(std::sync::Arc::new(logo))
             }

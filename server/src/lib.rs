@@ -394,7 +394,7 @@ async fn keep_form_values(
     loop {
         let with_values = format!(
             "{location}&__form={}",
-            app::model::proposal::encode_component(&kept.join("&"))
+            app::model::text::encode_component(&kept.join("&"))
         );
         if with_values.len() <= MAX_LOCATION {
             if let Ok(value) = HeaderValue::from_str(&with_values) {
@@ -589,7 +589,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(app::backend::mail::worker::run(
+    let worker = tokio::spawn(app::backend::jobs::run(
         app.state.db.clone(),
         app.state.site.clone(),
         mailer(config)?,

@@ -109,7 +109,7 @@ pub(crate) fn refused_form(
     kept: &[(&str, &str)],
     fragment: &str,
 ) -> Response {
-    let encode = app::model::proposal::encode_component;
+    let encode = app::model::text::encode_component;
     let kept: Vec<String> = kept
         .iter()
         .map(|(name, value)| format!("{}={}", encode(name), encode(value)))

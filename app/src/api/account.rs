@@ -180,7 +180,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn confirm_email(token: String, back: Option<String>) -> Result<(), AppError> {
     use crate::backend::{auth, service::account, state::app_state};
     use crate::model::path::{RETURN_PARAM, local_path};
-    use crate::model::proposal::encode_component;
+    use crate::model::text::encode_component;
     super::with_status(
         async {
             let state = app_state()?;

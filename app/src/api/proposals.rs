@@ -126,7 +126,7 @@ mod new_proposal {
         use crate::model::idempotency::IdempotencyKey;
         use crate::model::procedure::Slug;
         use crate::model::proposal::ProposalInput;
-        use crate::model::proposal::encode_component;
+        use crate::model::text::encode_component;
         super::super::with_status(
             async {
                 let key = IdempotencyKey::optional(idempotency_key.as_deref())?;

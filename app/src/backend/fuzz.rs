@@ -8,7 +8,7 @@
 //! in `make fuzz`, which prints executions and findings.
 
 use crate::backend::auth::verify_token;
-use crate::backend::export::logo::Logo;
+use crate::backend::logo::Logo;
 use crate::backend::proxies::TrustedProxies;
 use crate::backend::sanitize::markdown_to_html;
 use crate::backend::service::{onsite_import, oparl};

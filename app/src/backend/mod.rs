@@ -2,11 +2,14 @@
 //! Compiled only with the `ssr` feature; nothing here reaches the browser bundle.
 
 pub mod auth;
+pub mod common;
 pub mod db;
 pub mod entity;
 pub mod export;
 #[cfg(test)]
 mod fuzz;
+pub mod jobs;
+pub mod logo;
 pub mod mail;
 pub mod proxies;
 pub mod sanitize;

@@ -17,7 +17,7 @@ pub struct SiteSettings {
     /// The public base URL without trailing slash, used in e-mail links.
     pub public_url: String,
     /// The logo on the council report's summary page (`MITREDEN_LOGO`).
-    pub logo: Option<Arc<crate::backend::export::logo::Logo>>,
+    pub logo: Option<Arc<crate::backend::logo::Logo>>,
     /// Networks besides the public internet the OParl import may read from (a council
     /// information system inside the city's network; `MITREDEN_OPARL_ALLOW`).
     pub oparl_allowed: crate::backend::proxies::Networks,

@@ -9,6 +9,7 @@ pub mod legal;
 pub mod moderation;
 pub mod onsite_import;
 pub mod path;
+pub mod phase;
 pub mod procedure;
 pub mod proposal;
 pub mod results;

@@ -211,7 +211,7 @@ impl Decision {
             || self
                 .public_reason
                 .chars()
-                .any(super::proposal::is_forbidden_control)
+                .any(super::text::forbidden_in_text)
         {
             problems.note(AppError::invalid("public_reason", "too_long"));
         }
@@ -219,7 +219,7 @@ impl Decision {
             || self
                 .internal_note
                 .chars()
-                .any(super::proposal::is_forbidden_control)
+                .any(super::text::forbidden_in_text)
         {
             problems.note(AppError::invalid("internal_note", "too_long"));
         }
@@ -256,7 +256,7 @@ impl ReportInput {
         if self.reason == ModerationReason::Other && length < 3 {
             return Err(AppError::invalid("report_note", "too_short"));
         }
-        if length > Self::NOTE_MAX || self.note.chars().any(super::proposal::is_forbidden_control) {
+        if length > Self::NOTE_MAX || self.note.chars().any(super::text::forbidden_in_text) {
             return Err(AppError::invalid("report_note", "too_long"));
         }
         Ok(self)
@@ -331,7 +331,7 @@ impl QueueFilter {
         }
         pairs
             .into_iter()
-            .map(|(key, value)| format!("{key}={}", super::proposal::encode_component(&value)))
+            .map(|(key, value)| format!("{key}={}", super::text::encode_component(&value)))
             .collect::<Vec<_>>()
             .join("&")
     }

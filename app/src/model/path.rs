@@ -1,7 +1,7 @@
 //! Return addresses: where a person goes back to after signing in, registering or
 //! confirming their address. Only paths on this site are followed (no open redirect).
 
-use crate::model::proposal::encode_component;
+use crate::model::text::encode_component;
 
 /// The query parameter that carries a return address through sign-in and registration.
 pub const RETURN_PARAM: &str = "zurueck";

@@ -1,19 +1,8 @@
 //! Participation procedures (Beteiligungsverfahren) and their phases, as the UI and API see them.
 
+pub use super::phase::PhaseKind;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
-
-string_enum! {
-    /// The kinds of phase a procedure can be scheduled in; what residents may do follows the phase.
-    pub enum PhaseKind {
-        Information = "information",
-        Proposals = "proposals",
-        Discussion = "discussion",
-        Voting = "voting",
-        Evaluation = "evaluation",
-        Closed = "closed",
-    }
-}
 
 string_enum! {
     /// A draft is seen only by planners; a published procedure by everyone.
@@ -154,12 +143,12 @@ pub struct ProcedureDetail {
     pub description_html: String,
     pub contact: String,
     pub phases: Vec<PhaseView>,
-    pub rule: super::proposal::VoteRule,
+    pub rule: super::phase::VoteRule,
     /// The phase in which votes are taken.
     pub vote_phase: PhaseKind,
     /// Whether contributions are reviewed before they appear.
     pub moderation: super::moderation::ModerationMode,
-    pub allowed: super::proposal::Allowed,
+    pub allowed: super::phase::Allowed,
     pub categories: Vec<String>,
     /// Not yet published: only planners see it, as a preview.
     pub draft: bool,

@@ -1,90 +1,13 @@
 //! Proposals, comments and votes as browser and server see them.
 
+pub use super::phase::{Allowed, VoteRule, VoteRuleKind};
 use super::procedure::{PhaseKind, ProcedureSummary};
+use super::text::{decode_component, encode_component};
 use super::time::Timestamp;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// How a procedure counts votes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum VoteRule {
-    /// One support per person and proposal; with a cap, at most `cap` supports per person
-    /// in the whole procedure.
-    Support { cap: Option<u32> },
-    /// +1 or −1 per person and proposal.
-    Rating,
-}
-
-impl VoteRule {
-    pub fn from_columns(kind: VoteRuleKind, cap: Option<i32>) -> Self {
-        match kind {
-            VoteRuleKind::Rating => Self::Rating,
-            VoteRuleKind::Support => Self::Support {
-                cap: cap.and_then(|c| u32::try_from(c).ok()).filter(|c| *c > 0),
-            },
-        }
-    }
-
-    pub fn kind(self) -> VoteRuleKind {
-        match self {
-            Self::Support { .. } => VoteRuleKind::Support,
-            Self::Rating => VoteRuleKind::Rating,
-        }
-    }
-
-    pub fn cap(self) -> Option<u32> {
-        match self {
-            Self::Support { cap } => cap,
-            Self::Rating => None,
-        }
-    }
-
-    /// The figure proposals are ranked by under this rule: their supports, or their score
-    /// (up − down). Results, exports and reports all rank by it.
-    pub fn ranked_value(self, support: i64, score: i64) -> i64 {
-        match self {
-            Self::Support { .. } => support,
-            Self::Rating => score,
-        }
-    }
-
-    /// The values this rule accepts: support only 1, rating 1 and −1.
-    pub fn check_value(self, value: i8) -> Result<(), AppError> {
-        match (self, value) {
-            (Self::Support { .. }, 1) | (Self::Rating, 1 | -1) => Ok(()),
-            _ => Err(AppError::invalid("value", "not_allowed")),
-        }
-    }
-}
-
-/// What residents may do right now in a procedure: it follows the current phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-pub struct Allowed {
-    pub propose: bool,
-    pub comment: bool,
-    pub vote: bool,
-}
-
 impl Allowed {
-    /// Proposals are made in the proposals phase; comments are welcome while proposals,
-    /// discussion or voting run; votes count only in the procedure's vote phase.
-    pub fn in_phase(current: Option<PhaseKind>, vote_phase: PhaseKind) -> Self {
-        let Some(current) = current else {
-            return Self::default();
-        };
-        Self {
-            propose: current == PhaseKind::Proposals,
-            comment: matches!(
-                current,
-                PhaseKind::Proposals | PhaseKind::Discussion | PhaseKind::Voting
-            ),
-            vote: current == vote_phase,
-        }
-    }
-
     /// A withdrawn proposal takes no more votes or comments.
     pub fn for_status(self, status: ProposalStatus) -> Self {
         match status {
@@ -166,14 +89,6 @@ string_enum! {
     }
 }
 
-string_enum! {
-    /// The kind of a procedure's vote rule, as stored beside its cap.
-    pub enum VoteRuleKind {
-        Support = "support",
-        Rating = "rating",
-    }
-}
-
 /// Where a contribution came from: the platform, or an on-site event a planner entered it for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -252,44 +167,6 @@ pub fn form_value(form: &str, key: &str) -> Option<String> {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         (decode_component(name) == key).then(|| decode_component(value))
     })
-}
-
-/// Undoes form encoding: `+` is a space, `%XX` a byte; invalid UTF-8 is replaced.
-pub fn decode_component(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-                match (hex(index + 1), hex(index + 2)) {
-                    (Some(high), Some(low)) => {
-                        out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-                        index += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Percent-encoding for a query value (RFC 3986 unreserved characters stay).
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// A proposal's counts. Under the support rule only `support` is used.
@@ -490,7 +367,7 @@ impl ProposalInput {
             ("body", Some(&body)),
             ("location", location.as_ref()),
         ] {
-            if text.is_some_and(|text| text.chars().any(is_forbidden_control)) {
+            if text.is_some_and(|text| text.chars().any(super::text::forbidden_in_text)) {
                 problems.note(AppError::invalid(field, "control_characters"));
             }
         }
@@ -514,7 +391,7 @@ pub fn validated_comment(body: &str) -> Result<String, AppError> {
     if length > COMMENT_MAX {
         return Err(AppError::invalid("body", "too_long"));
     }
-    if body.chars().any(is_forbidden_control) {
+    if body.chars().any(super::text::forbidden_in_text) {
         return Err(AppError::invalid("body", "control_characters"));
     }
     Ok(body.to_owned())
@@ -540,14 +417,14 @@ pub fn validated_note<'a>(
     if length < min {
         return Err(AppError::invalid(field, "too_short"));
     }
-    if length > max || text.chars().any(|c| c == '\t' || is_forbidden_control(c)) {
+    if length > max
+        || text
+            .chars()
+            .any(|c| c == '\t' || super::text::forbidden_in_text(c))
+    {
         return Err(AppError::invalid(field, "too_long"));
     }
     Ok(text)
-}
-
-pub(crate) fn is_forbidden_control(c: char) -> bool {
-    super::text::forbidden_in_text(c)
 }
 
 /// An event name for a contribution collected on site.

@@ -1,7 +1,7 @@
 //! Results of a procedure as pages show them, and the council's answer: the paper the
 //! results went to and the outcome per proposal.
 
-use super::proposal::VoteRule;
+use super::phase::VoteRule;
 use super::time::{LocalDate, Timestamp};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};

@@ -14,9 +14,8 @@ use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::moderation::{ModerationActionKind, TargetKind};
-use crate::model::proposal::{
-    CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus, encode_component,
-};
+use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
+use crate::model::text::encode_component;
 use crate::pages::proposals::Byline;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

@@ -240,7 +240,7 @@ async fn the_user_administration_is_for_administrators_only() {
 async fn the_way_back_survives_sign_in_registration_and_confirmation() {
     let app = TestApp::new().await.with_demo().await;
     let back = "/verfahren/radverkehr-2030?sort=newest#vorschlaege";
-    let encoded = app::model::proposal::encode_component(back);
+    let encoded = app::model::text::encode_component(back);
 
     // The sign-in and registration pages carry the return address in a hidden field.
     let login_page = app.get(&format!("/anmelden?zurueck={encoded}")).await;

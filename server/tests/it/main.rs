@@ -28,3 +28,4 @@ mod procedures;
 mod results;
 mod server_fns;
 mod start_notices;
+mod structure;

@@ -896,7 +896,7 @@ async fn search_finds_words_in_titles_and_bodies_including_umlauts() {
             let page = body(
                 &app.get(&format!(
                     "/api/v1/procedures/offen/proposals?q={}",
-                    app::model::proposal::encode_component(q)
+                    app::model::text::encode_component(q)
                 ))
                 .await,
             );
@@ -1055,7 +1055,7 @@ async fn voting_from_the_listing_without_javascript_returns_to_the_same_listing(
             "/api/vote",
             &format!(
                 "id={id}&value=1&back={}",
-                app::model::proposal::encode_component(back)
+                app::model::text::encode_component(back)
             ),
             &[("cookie", &cookie)],
         )
@@ -1100,7 +1100,7 @@ async fn a_repeated_post_with_the_same_key_writes_once() {
     let post = |body: &'static str| {
         let form = format!(
             "proposal_id={target}&body={}&idempotency_key={key}",
-            app::model::proposal::encode_component(body)
+            app::model::text::encode_component(body)
         );
         let cookie = cookie.clone();
         let app = &app;

@@ -55,8 +55,8 @@ fn editor_form(original: &str, slug: &str, title: &str, phases: &[(usize, &str, 
         .map(|(k, v)| {
             format!(
                 "{}={}",
-                app::model::proposal::encode_component(k),
-                app::model::proposal::encode_component(v)
+                app::model::text::encode_component(k),
+                app::model::text::encode_component(v)
             )
         })
         .collect::<Vec<_>>()

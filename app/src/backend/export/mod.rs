@@ -11,14 +11,14 @@
 pub mod csv;
 pub mod html;
 pub mod json;
-pub mod logo;
 pub mod pdf;
 pub mod report;
 pub mod xlsx;
 
+use crate::backend::common::{Kept, results_generation, statement};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase};
-use crate::backend::service::results::{self, Scope, statement};
+use crate::backend::service::results::{self, Scope};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::moderation::{LedgerTarget, ModerationActionKind, ModerationReason, Visibility};
@@ -235,11 +235,11 @@ pub async fn header(
             .map(|p| (p.kind, p.starts_at, p.ends_at))
             .collect(),
         final_results: scope.final_results,
-        council: results::council_paper(row),
+        council: crate::backend::service::procedure::council_paper(row),
         figures: results::figures(db, row.id).await?,
         timeline: results::timeline(db, row.id).await?,
         categories: results::categories(db, row, lang.texts().no_category).await?,
-        outcomes: results::outcome_counts(db, row.id).await?,
+        outcomes: crate::backend::service::procedure::outcome_counts(db, row.id).await?,
     })
 }
 
@@ -567,7 +567,7 @@ pub struct Job {
     pub public_url: String,
     pub instance_name: String,
     /// The instance's logo, printed on the report's summary page.
-    pub logo: Option<Arc<logo::Logo>>,
+    pub logo: Option<Arc<crate::backend::logo::Logo>>,
     pub lang: Lang,
     /// SHA-256 of the CSV and JSON files, printed in the report (PDF and HTML only; see
     /// [`with_hashes`]).
@@ -686,19 +686,7 @@ pub fn spawn(
 /// (`results::view_cached`), and cleared with them.
 const HASHES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
-type HashCache = std::sync::Mutex<HashMap<i64, (std::time::Instant, Vec<FileHash>)>>;
-
-fn hash_cache() -> &'static HashCache {
-    static CACHE: std::sync::OnceLock<HashCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
-/// Drops a procedure's kept file hashes (its results changed).
-pub fn forget_hashes(procedure_id: i64) {
-    if let Ok(mut cache) = hash_cache().lock() {
-        cache.remove(&procedure_id);
-    }
-}
+static HASHES: Kept<(), Vec<FileHash>> = Kept::new(HASHES_TTL);
 
 /// The hashes of the reproducible files (CSV tables and JSON) of a procedure. Working
 /// them out writes four whole exports: for a finished vote (whose files anyone may fetch,
@@ -709,17 +697,13 @@ pub async fn reproducible_hashes(
 ) -> Result<Vec<FileHash>, AppError> {
     let procedure_id = job.scope.procedure.id;
     let keep = job.scope.final_results;
-    if keep
-        && let Ok(cache) = hash_cache().lock()
-        && let Some((at, hashes)) = cache.get(&procedure_id)
-        && at.elapsed() < HASHES_TTL
-    {
-        return Ok(hashes.clone());
+    if keep && let Some(kept) = HASHES.get(procedure_id, ()) {
+        return Ok(kept);
     }
+    let generation = results_generation(procedure_id);
     let hashes = compute_hashes(db, job).await?;
-    if keep && let Ok(mut cache) = hash_cache().lock() {
-        cache.retain(|_, (at, _)| at.elapsed() < HASHES_TTL);
-        cache.insert(procedure_id, (std::time::Instant::now(), hashes.clone()));
+    if keep {
+        HASHES.put(procedure_id, (), generation, hashes.clone());
     }
     Ok(hashes)
 }

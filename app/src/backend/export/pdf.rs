@@ -13,17 +13,15 @@
 //! the language and the title, which viewers show instead of the file name; the XMP
 //! metadata says `pdfuaid:part 1`.
 
-use super::logo::Logo;
 use super::{Job, Sink, authors, report};
+use crate::backend::common::deflate;
+use crate::backend::logo::Logo;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::model::results::{Bar, BarScale, Day};
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
 use sea_orm::ConnectionTrait;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::sync::OnceLock;
 
 const REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
@@ -682,12 +680,6 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         job.logo.as_deref(),
     )?);
     Ok(())
-}
-
-pub(super) fn deflate(data: &[u8]) -> Result<Vec<u8>, AppError> {
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(data).map_err(|_| AppError::Internal)?;
-    encoder.finish().map_err(|_| AppError::Internal)
 }
 
 /// The fonts compressed once per process: they are the bulk of every report.

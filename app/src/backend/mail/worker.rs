@@ -195,50 +195,6 @@ pub async fn deliver_due(
     Ok(sent)
 }
 
-/// Sends due mails every few seconds, and writes due digests every few minutes, until
-/// `shutdown` completes.
-pub async fn run(
-    db: DatabaseConnection,
-    site: std::sync::Arc<crate::backend::state::SiteSettings>,
-    mailer: Mailer,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    tokio::pin!(shutdown);
-    let mut last_digest_pass: Option<std::time::Instant> = None;
-    let mut last_start_pass: Option<std::time::Instant> = None;
-    loop {
-        if last_start_pass.is_none_or(|at| at.elapsed() >= START_PASS_EVERY) {
-            last_start_pass = Some(std::time::Instant::now());
-            match crate::backend::service::start_notice::announce_started(&db, &site, Utc::now())
-                .await
-            {
-                Ok(0) => {}
-                Ok(sent) => tracing::info!(sent, "procedure start notices written"),
-                Err(error) => tracing::warn!(?error, "start notice pass failed"),
-            }
-        }
-        if last_digest_pass.is_none_or(|at| at.elapsed() >= DIGEST_PASS_EVERY) {
-            last_digest_pass = Some(std::time::Instant::now());
-            match crate::backend::service::follow::send_digests(&db, &site, Utc::now()).await {
-                Ok(0) => {}
-                Ok(sent) => tracing::info!(sent, "daily digests written"),
-                Err(error) => tracing::warn!(?error, "digest pass failed"),
-            }
-        }
-        if let Err(error) = deliver_due(&db, &mailer, Utc::now()).await {
-            tracing::warn!(?error, "mail worker pass failed");
-        }
-        tokio::select! {
-            () = &mut shutdown => break,
-            () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
-        }
-    }
-}
-
-const DIGEST_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
-/// Procedures start at midnight: a minute's delay for their notices is plenty.
-const START_PASS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
 /// Mails not sent yet, for `/metrics` and the administration.
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};

@@ -169,7 +169,7 @@ async fn send_verification(
         link.push_str(&format!(
             "&{}={}",
             crate::model::path::RETURN_PARAM,
-            crate::model::proposal::encode_component(back)
+            crate::model::text::encode_component(back)
         ));
     }
     enqueue_link_mail(db, site, account, email, Template::VerifyEmail, &link, now).await

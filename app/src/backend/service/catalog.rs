@@ -2,8 +2,8 @@
 //! A dataset's distributions, the results as JSON and CSV, appear once its voting phase
 //! has ended and the results are public.
 
-use super::procedure;
 use super::results;
+use crate::backend::common::split_categories;
 use crate::backend::db::storage_error;
 use crate::backend::entity::procedure as procedure_entity;
 use crate::backend::export::time;
@@ -45,7 +45,7 @@ async fn dataset(
     let licence = json!({ "@id": LICENCE_URI });
     let mut keywords = vec![Value::from("Bürgerbeteiligung")];
     keywords.extend(
-        procedure::split_categories(&row.categories)
+        split_categories(&row.categories)
             .into_iter()
             .map(Value::from),
     );

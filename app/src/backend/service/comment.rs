@@ -2,9 +2,10 @@
 //! placeholder, and the notifications a new comment sends.
 
 use super::procedure;
-use super::proposal::{find, onsite_event, source_column};
-use super::{follow, lock_user, moderation};
+use super::proposal::{onsite_event, source_column};
+use super::{follow, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{find_proposal, lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, proposal};
 use crate::backend::state::SiteSettings;
@@ -46,7 +47,7 @@ where
     user.require(Permission::Contribute)?;
     let event = onsite_event(user, new.onsite)?;
     let body = validated_comment(&new.body)?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     // A form sent again (its response was lost) gets the comment it already wrote. The
@@ -66,7 +67,7 @@ where
         }
         key = None;
     }
-    let target = find(&txn, new.proposal_id).await?;
+    let target = find_proposal(&txn, new.proposal_id).await?;
     let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
     if !context.allowed.comment {
         return Err(AppError::invalid("phase", "closed"));
@@ -187,7 +188,7 @@ where
         return Err(AppError::invalid("comment", "hidden"));
     }
     // The changed text passes the pre-screen again (pending stays pending).
-    let target = find(&txn, row.proposal_id).await?;
+    let target = find_proposal(&txn, row.proposal_id).await?;
     let (context, _) = procedure::published_context(&txn, target.procedure_id, now).await?;
     let intake = moderation::Intake {
         visibility,
@@ -260,7 +261,7 @@ async fn own_comment(
         .await
         .map_err(storage_error)?
         .ok_or(AppError::NotFound)?;
-    let target = find(db, row.proposal_id).await?;
+    let target = find_proposal(db, row.proposal_id).await?;
     procedure::published_context(db, target.procedure_id, now).await?;
     if row.status != CommentStatus::Published {
         return Err(AppError::NotFound);

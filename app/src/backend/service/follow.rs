@@ -1,9 +1,9 @@
 //! Following proposals, and the notifications followers get: a mail at once, or the
 //! day's news collected into one digest, as each person chose in their account.
 
-use super::proposal::find;
-use super::{lock_user, names_of, procedure};
+use super::procedure;
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{Sight, excerpt, find_proposal, lock_user, names_of, sight};
 use crate::backend::db::storage_error;
 use crate::backend::entity::digest_item::DigestKind;
 use crate::backend::entity::{digest_item, follow, proposal, user};
@@ -32,10 +32,10 @@ where
     user.require(Permission::Contribute)?;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
-    let target = find(&txn, proposal_id).await?;
+    let target = find_proposal(&txn, proposal_id).await?;
     procedure::published_context(&txn, target.procedure_id, now).await?;
     // Only what one may read is followed: its news would tell what one may not.
-    if super::proposal::sight(&target, Some(user))? == super::proposal::Sight::Concealed {
+    if sight(target.visibility, target.author_id, Some(user))? == Sight::Concealed {
         return Err(AppError::invalid("proposal", "hidden"));
     }
     insert(&txn, user.id, proposal_id, now).await?;
@@ -172,12 +172,12 @@ pub(crate) async fn notify(
             ("title", target.title.as_str()),
             ("link", link.as_str()),
         ];
-        let excerpt;
+        let start;
         let template = match &event {
             Event::Comment { body, .. } => {
-                excerpt = super::proposal::excerpt(body, 300);
+                start = excerpt(body, 300);
                 vars.push(("author", author_name.as_str()));
-                vars.push(("excerpt", excerpt.as_str()));
+                vars.push(("excerpt", start.as_str()));
                 if is_reply {
                     Template::CommentReply
                 } else {

@@ -2,8 +2,11 @@
 //! with claims, the decisions (each a ledger row, each told to the author by mail in the same
 //! transaction), objections, the public ledger, statistics and the instance settings.
 
-use super::{lock_user, names_of, procedure};
+use super::procedure;
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{
+    find_proposal, lock_user, names_of, parse_cursor, timestamp, write_gate,
+};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{
     comment, instance_setting, moderation_action, moderation_queue, procedure as procedure_entity,
@@ -122,8 +125,8 @@ pub async fn settings_view(
                 Some(BlockedAuthor {
                     user_id: row.id,
                     name: row.display_name,
-                    blocked_at: procedure::timestamp(row.blocked_at?),
-                    until: row.blocked_until.map(procedure::timestamp),
+                    blocked_at: timestamp(row.blocked_at?),
+                    until: row.blocked_until.map(crate::backend::common::timestamp),
                 })
             })
             .collect(),
@@ -290,7 +293,7 @@ impl Item {
 async fn load_item(db: &impl ConnectionTrait, target: Target) -> Result<Item, AppError> {
     match target.kind {
         TargetKind::Proposal => {
-            let row = super::proposal::find(db, target.id).await?;
+            let row = find_proposal(db, target.id).await?;
             Ok(Item::of_proposal(&row))
         }
         TargetKind::Comment => {
@@ -299,7 +302,7 @@ async fn load_item(db: &impl ConnectionTrait, target: Target) -> Result<Item, Ap
                 .await
                 .map_err(storage_error)?
                 .ok_or(AppError::NotFound)?;
-            let parent = super::proposal::find(db, row.proposal_id).await?;
+            let parent = find_proposal(db, row.proposal_id).await?;
             Ok(Item::of_comment(&row, &parent))
         }
     }
@@ -498,7 +501,7 @@ where
 {
     user.require(Permission::Contribute)?;
     let input = input.validated()?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let item = load_item(&txn, input.target).await?;
@@ -557,7 +560,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let text = validated_note(text, "objection", 10, 2_000)?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let item = load_item(&txn, target).await?;
@@ -658,7 +661,7 @@ where
 {
     user.require(Permission::Moderate)?;
     let decision = decision.validated()?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     let item = load_item(&txn, decision.target).await?;
     let entry = find_entry(&txn, item.target, true).await?;
@@ -885,7 +888,7 @@ async fn redact(
     let text = decision.text.clone().unwrap_or_default();
     match item.target.kind {
         TargetKind::Proposal => {
-            let row = super::proposal::find(db, item.target.id).await?;
+            let row = find_proposal(db, item.target.id).await?;
             // The category stays as it is, whatever the procedure's list says now.
             let categories: Vec<String> = row.category.iter().cloned().collect();
             let input = ProposalInput {
@@ -938,7 +941,7 @@ async fn announce_comment(
             .map(|p| p.author_id),
         None => None,
     };
-    let target = super::proposal::find(db, item.proposal_id).await?;
+    let target = find_proposal(db, item.proposal_id).await?;
     super::follow::notify(
         db,
         site,
@@ -978,7 +981,9 @@ async fn tell(
     let words = MailWords::of(lang);
     let subject = words.subject(decision.action);
     let what = match decision.action {
-        ModerationActionKind::Block => words.block(block_until.map(procedure::timestamp)),
+        ModerationActionKind::Block => {
+            words.block(block_until.map(crate::backend::common::timestamp))
+        }
         action => words.decision(action).to_owned(),
     };
     let item_text = match item.target.kind {
@@ -1164,7 +1169,7 @@ pub(crate) fn mark(
         visibility,
         reason: hidden.then_some(hidden_reason).flatten(),
         note: hidden.then(|| hidden_note.map(str::to_owned)).flatten(),
-        at: moderated_at.map(procedure::timestamp),
+        at: moderated_at.map(crate::backend::common::timestamp),
         can_object: hidden && is_author && !objected,
         objected: hidden && is_author && objected,
     })
@@ -1306,7 +1311,7 @@ pub async fn queue(
         .order_by_asc(moderation_queue::Column::OpenedAt)
         .order_by_asc(moderation_queue::Column::Id);
     if let Some(cursor) = &filter.cursor {
-        let (micros, id) = super::proposal::parse_cursor(cursor)?;
+        let (micros, id) = parse_cursor(cursor)?;
         let at = DateTime::<Utc>::from_timestamp_micros(micros)
             .ok_or_else(|| AppError::invalid("cursor", "malformed"))?;
         page = page.filter(
@@ -1457,7 +1462,7 @@ async fn queue_items(
                 reason: row.reason,
                 note: row.note,
                 snapshot: row.snapshot,
-                created_at: procedure::timestamp(row.created_at),
+                created_at: timestamp(row.created_at),
             });
     }
     let live_claim = |row: &QueueRow| {
@@ -1532,7 +1537,7 @@ async fn queue_items(
             reports: item_reports,
             objection: row.objection,
             locked: row.locked_at.is_some(),
-            opened_at: procedure::timestamp(row.opened_at),
+            opened_at: timestamp(row.opened_at),
             claimed_by_other: claim
                 .filter(|by| *by != user.id)
                 .map(|by| claimers.get(&by).cloned().unwrap_or_default()),
@@ -1652,7 +1657,7 @@ pub async fn ledger(
             let named = row.procedure_id.and_then(|id| published.get(&id));
             LedgerEntry {
                 id: row.id,
-                created_at: procedure::timestamp(row.created_at),
+                created_at: timestamp(row.created_at),
                 action,
                 reason: row.reason_code,
                 public_reason: row.public_reason,
@@ -1663,7 +1668,7 @@ pub async fn ledger(
                 proposal_id: row.proposal_id.filter(|_| named.is_some()),
                 procedure_slug: named.map(|(slug, _)| slug.clone()),
                 procedure_title: named.map(|(_, title)| title.clone()),
-                block_until: row.block_until.map(procedure::timestamp),
+                block_until: row.block_until.map(crate::backend::common::timestamp),
             }
         })
         .collect();

@@ -3,8 +3,9 @@
 //! The batch is kept between preview and import; the import reads the stored text again.
 
 use super::procedure::{self, Context};
-use super::{lock_user, proposal as proposals};
+use super::proposal as proposals;
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{onsite_import, proposal};
 use crate::error::{AppError, FieldProblem};
@@ -72,7 +73,7 @@ where
     if !context.allowed.propose {
         return Err(AppError::invalid("phase", "closed"));
     }
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     // Old batches go as new ones come: the table stays as small as the planners' work.
     onsite_import::Entity::delete_many()
         .filter(onsite_import::Column::CreatedAt.lt(now - Duration::days(KEEP_DAYS)))
@@ -177,7 +178,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Plan)?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let (context, _) = procedure::published_context_of(&txn, slug, now).await?;

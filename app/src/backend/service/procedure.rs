@@ -1,8 +1,9 @@
 //! Procedures: listing by schedule, the public detail view, and creation.
 
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{split_categories, timestamp};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{phase, procedure, proposal};
+use crate::backend::entity::{council_decision, phase, procedure, proposal, start_notice};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::{AppError, Problems};
 use crate::model::moderation::ModerationMode;
@@ -12,6 +13,7 @@ use crate::model::procedure::{
     ProcedureSummary, Slug,
 };
 use crate::model::proposal::{Allowed, VoteRule};
+use crate::model::results::{CouncilOutcome, CouncilPaper, OutcomeCount};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -86,7 +88,7 @@ pub async fn get_for(
         && detail.summary.state == ProcedureState::Upcoming
         && !detail.draft
     {
-        detail.start_notice = Some(super::start_notice::requested(db, viewer.id, id).await?);
+        detail.start_notice = Some(notice_requested(db, viewer.id, id).await?);
     }
     Ok(detail)
 }
@@ -133,9 +135,9 @@ async fn detail_of(
         .iter()
         .find(|p| p.kind == context.vote_phase)
         .map(|p| p.ends_at);
-    let results_public = !draft && super::results::public_from(vote_end, row.ends_at) <= now;
-    let council = super::results::council_paper(&row);
-    let outcomes = super::results::outcome_counts(db, row.id).await?;
+    let results_public = !draft && public_from(vote_end, row.ends_at) <= now;
+    let council = council_paper(&row);
+    let outcomes = outcome_counts(db, row.id).await?;
     Ok(ProcedureDetail {
         results_public,
         council,
@@ -675,17 +677,6 @@ async fn find_row(
         .ok_or(AppError::NotFound)
 }
 
-/// Categories are stored one per line; blank lines and duplicates are dropped.
-pub fn split_categories(stored: &str) -> Vec<String> {
-    let mut categories: Vec<String> = Vec::new();
-    for line in stored.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if !categories.iter().any(|c| c == line) {
-            categories.push(line.to_owned());
-        }
-    }
-    categories
-}
-
 /// A phase in a schedule being created.
 #[derive(Debug, Clone)]
 pub struct NewPhase {
@@ -915,8 +906,61 @@ fn current_phase(schedule: &[ScheduledPhase], now: DateTime<Utc>) -> Option<Phas
         .map(|p| p.kind)
 }
 
-pub(crate) fn timestamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp(at.timestamp())
+/// Results become public when the vote phase ends, or without one when the procedure does.
+pub fn public_from(vote_phase_end: Option<DateTime<Utc>>, ends_at: DateTime<Utc>) -> DateTime<Utc> {
+    vote_phase_end.unwrap_or(ends_at)
+}
+
+/// The council paper the results went to, once a planner linked it.
+pub fn council_paper(row: &procedure::Model) -> Option<CouncilPaper> {
+    Some(CouncilPaper {
+        url: row.council_paper_url.clone()?,
+        reference: row.council_reference.clone().unwrap_or_default(),
+        title: row.council_title.clone().unwrap_or_default(),
+    })
+}
+
+/// How many proposals got each outcome (only outcomes that occur).
+pub async fn outcome_counts(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<Vec<OutcomeCount>, AppError> {
+    let rows: Vec<(CouncilOutcome, i64)> = council_decision::Entity::find()
+        .select_only()
+        .column(council_decision::Column::Outcome)
+        .column_as(council_decision::Column::ProposalId.count(), "n")
+        .filter(council_decision::Column::ProcedureId.eq(procedure_id))
+        .group_by(council_decision::Column::Outcome)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let counts: HashMap<CouncilOutcome, i64> = rows.into_iter().collect();
+    Ok(CouncilOutcome::ALL
+        .into_iter()
+        .filter_map(|outcome| {
+            let n = *counts.get(&outcome)?;
+            Some(OutcomeCount {
+                outcome,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect())
+}
+
+/// Whether this person asked to be told when the procedure starts.
+async fn notice_requested(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    procedure_id: i64,
+) -> Result<bool, AppError> {
+    let count = start_notice::Entity::find()
+        .filter(start_notice::Column::UserId.eq(user_id))
+        .filter(start_notice::Column::ProcedureId.eq(procedure_id))
+        .count(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(count > 0)
 }
 
 #[cfg(test)]

@@ -3,8 +3,11 @@
 //! pagination.
 
 use super::procedure::{self, Context};
-use super::{follow, lock_user, moderation, names_of};
+use super::{follow, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{
+    Sight, excerpt, find_proposal, lock_user, names_of, parse_cursor, sight, write_gate,
+};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
 use crate::backend::sanitize::markdown_to_html;
@@ -47,7 +50,7 @@ where
 {
     user.require(Permission::Contribute)?;
     let event = onsite_event(user, onsite)?;
-    let _gate = super::write_gate(db).await;
+    let _gate = write_gate(db).await;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
     let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
@@ -170,7 +173,7 @@ where
     user.require(Permission::Contribute)?;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
-    let row = find(&txn, proposal_id).await?;
+    let row = find_proposal(&txn, proposal_id).await?;
     if row.author_id != user.id {
         return Err(AppError::Forbidden);
     }
@@ -232,7 +235,7 @@ where
     let note = validated_note(note, "note", 3, 1_000)?;
     let txn = crate::backend::db::begin_write(db).await?;
     lock_user(&txn, user.id).await?;
-    let row = find(&txn, proposal_id).await?;
+    let row = find_proposal(&txn, proposal_id).await?;
     if row.author_id != user.id {
         return Err(AppError::Forbidden);
     }
@@ -273,39 +276,6 @@ pub(crate) fn engaged_since(now: DateTime<Utc>) -> Expr {
     ]))
 }
 
-/// A proposal by id (whatever its procedure; callers check the procedure).
-pub(crate) async fn find(
-    db: &impl ConnectionTrait,
-    proposal_id: i64,
-) -> Result<proposal::Model, AppError> {
-    proposal::Entity::find_by_id(proposal_id)
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)
-}
-
-/// How much of a proposal a viewer sees, by its moderation state: a pending one does not
-/// exist for anyone but its author and moderators; of a held or hidden one they see only
-/// that it is concealed. Every operation on a proposal asks this first.
-pub(crate) fn sight(
-    row: &proposal::Model,
-    viewer: Option<&CurrentUser>,
-) -> Result<Sight, AppError> {
-    let privileged = viewer.is_some_and(|v| v.id == row.author_id || v.can(Permission::Moderate));
-    match row.visibility {
-        Visibility::Pending if !privileged => Err(AppError::NotFound),
-        Visibility::Held | Visibility::Hidden if !privileged => Ok(Sight::Concealed),
-        _ => Ok(Sight::Full),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Sight {
-    Full,
-    Concealed,
-}
-
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
 /// comments in thread order. Moderated items show their mark; what the public may not see
 /// (a pending item, the text of a hidden one) only its author and moderators see.
@@ -334,14 +304,14 @@ pub async fn load(
     proposal_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Loaded, AppError> {
-    let row = find(db, proposal_id).await?;
+    let row = find_proposal(db, proposal_id).await?;
     let (context, procedure_summary) =
         procedure::published_context(db, row.procedure_id, now).await?;
     let viewer_id = viewer.map(|v| v.id);
     let moderator = viewer.is_some_and(|v| v.can(Permission::Moderate));
     let is_author = viewer_id == Some(row.author_id);
     let visibility = row.visibility;
-    let concealed = sight(&row, viewer)? == Sight::Concealed;
+    let concealed = sight(row.visibility, row.author_id, viewer)? == Sight::Concealed;
     let comments = if concealed {
         Vec::new()
     } else {
@@ -763,15 +733,6 @@ impl SortKey {
     }
 }
 
-pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
-    let malformed = || AppError::invalid("cursor", "malformed");
-    let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
-    Ok((
-        value.parse().map_err(|_| malformed())?,
-        id.parse().map_err(|_| malformed())?,
-    ))
-}
-
 /// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
 /// FTS5 index, every word as a prefix. `None` when the query has no words.
 fn search_condition(backend: DbBackend, q: &str) -> Option<Condition> {
@@ -830,33 +791,6 @@ fn card(
 
 fn status_of(row: &proposal::Model) -> ProposalStatus {
     row.status
-}
-
-/// The start of a Markdown text as plain text, cut at a word boundary.
-pub fn excerpt(markdown: &str, max_chars: usize) -> String {
-    let plain: String = markdown
-        .chars()
-        .map(|c| {
-            if matches!(c, '#' | '*' | '_' | '`' | '>' | '[' | ']' | '|') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let words: Vec<&str> = plain.split_whitespace().collect();
-    let mut out = String::new();
-    for word in words {
-        if out.chars().count() + word.chars().count() + 1 > max_chars {
-            out.push_str(" …");
-            return out;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The viewer's votes among the given proposals.

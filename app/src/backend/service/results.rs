@@ -4,6 +4,9 @@
 
 use super::follow::{self, Event};
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{
+    Kept, results_changed, results_generation, split_categories, statement, timestamp,
+};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase, procedure, proposal};
 use crate::backend::state::SiteSettings;
@@ -15,16 +18,15 @@ use crate::model::proposal::VoteRule;
 use crate::model::proposal::{CommentStatus, Origin, ProposalStatus};
 use crate::model::results::DecisionSource;
 use crate::model::results::{
-    Bar, CouncilOutcome, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeCount, OutcomeForm,
-    OutcomeView, PendingResults, RankedProposal, ResultsDashboard, ResultsView,
+    Bar, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeForm, OutcomeView, PendingResults,
+    RankedProposal, ResultsDashboard, ResultsView,
 };
 use crate::model::time::Timestamp;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionSession, TransactionTrait,
-    Value,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait, Value,
 };
 use std::collections::HashMap;
 
@@ -104,7 +106,7 @@ pub async fn scope_or_pending(
         return Ok(Err(PendingResults {
             slug: row.slug,
             title: row.title,
-            public_from: super::procedure::timestamp(public_from),
+            public_from: timestamp(public_from),
         }));
     }
     Ok(Ok(Scope {
@@ -141,18 +143,7 @@ async fn results_public_from(
         .one(db)
         .await
         .map_err(storage_error)?;
-    Ok(public_from(vote_end, row.ends_at))
-}
-
-/// Results become public when the vote phase ends, or without one when the procedure does.
-pub fn public_from(vote_phase_end: Option<DateTime<Utc>>, ends_at: DateTime<Utc>) -> DateTime<Utc> {
-    vote_phase_end.unwrap_or(ends_at)
-}
-
-/// A statement with `$1`, `$2`, … placeholders: PostgreSQL's syntax, which SQLite also
-/// binds by position.
-pub(crate) fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+    Ok(super::procedure::public_from(vote_end, row.ends_at))
 }
 
 #[derive(FromQueryResult)]
@@ -351,7 +342,7 @@ pub async fn categories(
         .await
         .map_err(storage_error)?;
     let mut counts: HashMap<Option<String>, i64> = rows.into_iter().collect();
-    let mut bars: Vec<Bar> = super::procedure::split_categories(&procedure.categories)
+    let mut bars: Vec<Bar> = split_categories(&procedure.categories)
         .into_iter()
         .map(|name| Bar {
             value: counts.remove(&Some(name.clone())).unwrap_or(0),
@@ -475,42 +466,6 @@ pub fn outcome_view(row: &council_decision::Model) -> Option<OutcomeView> {
     })
 }
 
-/// How many proposals got each outcome (only outcomes that occur).
-pub async fn outcome_counts(
-    db: &impl ConnectionTrait,
-    procedure_id: i64,
-) -> Result<Vec<OutcomeCount>, AppError> {
-    let rows: Vec<(String, i64)> = council_decision::Entity::find()
-        .select_only()
-        .column(council_decision::Column::Outcome)
-        .column_as(Expr::col(council_decision::Column::ProposalId).count(), "n")
-        .filter(council_decision::Column::ProcedureId.eq(procedure_id))
-        .group_by(council_decision::Column::Outcome)
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(storage_error)?;
-    let counts: HashMap<String, i64> = rows.into_iter().collect();
-    Ok(CouncilOutcome::ALL
-        .into_iter()
-        .filter_map(|outcome| {
-            let n = *counts.get(outcome.as_str())?;
-            Some(OutcomeCount {
-                outcome,
-                count: u64::try_from(n).unwrap_or(0),
-            })
-        })
-        .collect())
-}
-
-pub fn council_paper(row: &procedure::Model) -> Option<CouncilPaper> {
-    Some(CouncilPaper {
-        url: row.council_paper_url.clone()?,
-        reference: row.council_reference.clone().unwrap_or_default(),
-        title: row.council_title.clone().unwrap_or_default(),
-    })
-}
-
 /// The results page's content (and the dashboard's figures).
 pub async fn view(
     db: &impl ConnectionTrait,
@@ -530,8 +485,8 @@ pub async fn view(
         categories: categories(db, &scope.procedure, uncategorised).await?,
         ranking,
         ranked_total,
-        outcomes: outcome_counts(db, id).await?,
-        council: council_paper(&scope.procedure),
+        outcomes: super::procedure::outcome_counts(db, id).await?,
+        council: super::procedure::council_paper(&scope.procedure),
         as_of: Timestamp(now.timestamp()),
     })
 }
@@ -541,12 +496,7 @@ pub async fn view(
 /// (outcomes and moderation may, and clear the entry on this instance).
 const PUBLIC_RESULTS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
-type ResultsCache = std::sync::Mutex<HashMap<(i64, String), (std::time::Instant, ResultsView)>>;
-
-fn results_cache() -> &'static ResultsCache {
-    static CACHE: std::sync::OnceLock<ResultsCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
+static PUBLIC_RESULTS: Kept<String, ResultsView> = Kept::new(PUBLIC_RESULTS_TTL);
 
 /// The public results page: final results from memory for up to a minute, anything else
 /// (a running vote, as planners follow it) counted afresh.
@@ -559,27 +509,20 @@ pub async fn view_cached(
     if !scope.final_results {
         return view(db, scope, uncategorised, now).await;
     }
-    let key = (scope.procedure.id, uncategorised.to_owned());
-    if let Ok(cache) = results_cache().lock()
-        && let Some((at, cached)) = cache.get(&key)
-        && at.elapsed() < PUBLIC_RESULTS_TTL
-    {
-        return Ok(cached.clone());
+    let id = scope.procedure.id;
+    if let Some(kept) = PUBLIC_RESULTS.get(id, uncategorised.to_owned()) {
+        return Ok(kept);
     }
+    let generation = results_generation(id);
     let fresh = view(db, scope, uncategorised, now).await?;
-    if let Ok(mut cache) = results_cache().lock() {
-        cache.retain(|_, (at, _)| at.elapsed() < PUBLIC_RESULTS_TTL);
-        cache.insert(key, (std::time::Instant::now(), fresh.clone()));
-    }
+    PUBLIC_RESULTS.put(id, uncategorised.to_owned(), generation, fresh.clone());
     Ok(fresh)
 }
 
-/// Drops a procedure's cached results after a change the results show.
+/// Drops a procedure's kept results (and whatever else is kept of them, such as export
+/// hashes) after a change the results show.
 pub fn forget_cached(procedure_id: i64) {
-    if let Ok(mut cache) = results_cache().lock() {
-        cache.retain(|(id, _), _| *id != procedure_id);
-    }
-    crate::backend::export::forget_hashes(procedure_id);
+    results_changed(procedure_id);
 }
 
 /// The planners' dashboard: the figures and one page of outcome forms.

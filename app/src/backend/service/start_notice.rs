@@ -16,8 +16,8 @@ use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 
 /// Notices written per pass of the worker; the rest follow in the next pass.
@@ -63,21 +63,6 @@ pub async fn cancel(
         .await
         .map_err(storage_error)?;
     Ok(())
-}
-
-/// Whether this person asked to be told when the procedure starts.
-pub async fn requested(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    procedure_id: i64,
-) -> Result<bool, AppError> {
-    let count = start_notice::Entity::find()
-        .filter(start_notice::Column::UserId.eq(user_id))
-        .filter(start_notice::Column::ProcedureId.eq(procedure_id))
-        .count(db)
-        .await
-        .map_err(storage_error)?;
-    Ok(count > 0)
 }
 
 /// Writes the mails of procedures that have started, each once. Returns how many.

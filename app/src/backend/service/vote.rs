@@ -3,8 +3,9 @@
 //! the vote rows under any number of concurrent requests.
 
 use super::procedure;
-use super::proposal::{budget, find};
+use super::proposal::budget;
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{find_proposal, lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{proposal, vote};
 use crate::error::AppError;
@@ -67,7 +68,7 @@ where
     // phase. Read before the write gate, which is then held only for the writes. A
     // withdrawal racing in between is caught by the counter update (it needs the
     // proposal still published).
-    let row = find(db, proposal_id).await?;
+    let row = find_proposal(db, proposal_id).await?;
     let (context, _) = procedure::published_context(db, row.procedure_id, now).await?;
     if !context.allowed.vote {
         return Err(AppError::invalid("phase", "closed"));
@@ -89,9 +90,9 @@ where
         .map_err(storage_error)?
         .map(|v| v.value);
     if current != value.map(i16::from) {
-        let _gate = super::write_gate(db).await;
+        let _gate = write_gate(db).await;
         let txn = crate::backend::db::begin_write(db).await?;
-        super::lock_user(&txn, user.id).await?;
+        lock_user(&txn, user.id).await?;
         let existing = vote::Entity::find_by_id((user.id, proposal_id))
             .one(&txn)
             .await
@@ -105,7 +106,7 @@ where
         txn.commit().await.map_err(storage_error)?;
     }
     // Read after the commit: the tally includes whatever else was committed meanwhile.
-    let fresh = find(db, proposal_id).await?;
+    let fresh = find_proposal(db, proposal_id).await?;
     let budget = budget(db, Some(user.id), &context).await?;
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
     Ok(VoteState {

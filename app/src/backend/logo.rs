@@ -142,7 +142,7 @@ fn png(bytes: &[u8]) -> Result<Logo, String> {
             alpha.push(pixel[channels - 1]);
         }
     }
-    let deflate = |data: &[u8]| super::pdf::deflate(data).map_err(|_| unreadable());
+    let deflate = |data: &[u8]| crate::backend::common::deflate(data).map_err(|_| unreadable());
     Ok(Logo {
         width,
         height,

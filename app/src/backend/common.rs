@@ -1,0 +1,238 @@
+//! Helpers every service shares, below all of them: time, text, keyset cursors, SQL
+//! statements, the per-person write lock, names, and who sees a moderated item. Nothing
+//! here knows a feature's rules; a feature module may use this, never the other way round.
+
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{proposal, user};
+use crate::error::AppError;
+use crate::model::moderation::Visibility;
+use crate::model::time::Timestamp;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement, Value,
+};
+use std::collections::HashMap;
+
+/// Serialises one person's writes: a no-op update of their row. On PostgreSQL it takes the
+/// row lock, on SQLite the database's write lock, both before anything is read, so checks
+/// made afterwards (a vote cap, a duplicate vote) cannot race another request of theirs.
+pub(crate) async fn lock_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    let locked = user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::DeletedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    if locked.rows_affected == 0 {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(())
+}
+
+/// On SQLite, write transactions of participation (votes, comments, proposals) queue here,
+/// first come first served, instead of polling in SQLite's busy handler (which sleeps up to
+/// 100 ms between tries and made the tail latency of votes under load). PostgreSQL locks
+/// rows and needs no gate. The SQLite file belongs to one process, so a process-wide gate
+/// covers every writer that contends.
+pub(crate) async fn write_gate(
+    db: &impl ConnectionTrait,
+) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    static SQLITE_WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        Some(SQLITE_WRITES.lock().await)
+    } else {
+        None
+    }
+}
+
+/// Public display names by user id; deleted accounts have none.
+pub(crate) async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, Option<String>)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name)| name.map(|name| (id, name)))
+        .collect())
+}
+
+pub(crate) fn timestamp(at: DateTime<Utc>) -> Timestamp {
+    Timestamp(at.timestamp())
+}
+
+/// Categories are stored one per line; blank lines and duplicates are dropped.
+pub fn split_categories(stored: &str) -> Vec<String> {
+    let mut categories: Vec<String> = Vec::new();
+    for line in stored.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !categories.iter().any(|c| c == line) {
+            categories.push(line.to_owned());
+        }
+    }
+    categories
+}
+
+/// The start of a Markdown text as plain text, cut at a word boundary.
+pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    let plain: String = markdown
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | '*' | '_' | '`' | '>' | '[' | ']' | '|') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            out.push_str(" …");
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
+    let malformed = || AppError::invalid("cursor", "malformed");
+    let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
+    Ok((
+        value.parse().map_err(|_| malformed())?,
+        id.parse().map_err(|_| malformed())?,
+    ))
+}
+
+/// A statement with `$1`, `$2`, … placeholders: PostgreSQL's syntax, which SQLite also
+/// binds by position.
+pub(crate) fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+/// A proposal by id (whatever its procedure; callers check the procedure).
+/// A proposal by id; `NotFound` when there is none.
+pub(crate) async fn find_proposal(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+) -> Result<proposal::Model, AppError> {
+    proposal::Entity::find_by_id(proposal_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)
+}
+
+/// How much of a proposal a viewer sees, by its moderation state: a pending one does not
+/// exist for anyone but its author and moderators; of a held or hidden one they see only
+/// that it is concealed. Every operation on a proposal asks this first.
+pub(crate) fn sight(
+    visibility: Visibility,
+    author_id: i64,
+    viewer: Option<&CurrentUser>,
+) -> Result<Sight, AppError> {
+    let privileged = viewer.is_some_and(|v| v.id == author_id || v.can(Permission::Moderate));
+    match visibility {
+        Visibility::Pending if !privileged => Err(AppError::NotFound),
+        Visibility::Held | Visibility::Hidden if !privileged => Ok(Sight::Concealed),
+        _ => Ok(Sight::Full),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sight {
+    Full,
+    Concealed,
+}
+
+/// zlib-compressed bytes (PDF streams, PNG image data).
+pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>, AppError> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).map_err(|_| AppError::Internal)?;
+    encoder.finish().map_err(|_| AppError::Internal)
+}
+
+// ---------- values kept for a while ----------
+
+/// Per procedure, how often what its results show has changed on this instance.
+fn generations() -> &'static std::sync::Mutex<HashMap<i64, u64>> {
+    static GENERATIONS: std::sync::OnceLock<std::sync::Mutex<HashMap<i64, u64>>> =
+        std::sync::OnceLock::new();
+    GENERATIONS.get_or_init(Default::default)
+}
+
+/// The current generation of a procedure's results: read it before computing a value to
+/// keep, and pass it to [`Kept::put`].
+pub(crate) fn results_generation(procedure_id: i64) -> u64 {
+    generations()
+        .lock()
+        .map_or(0, |g| g.get(&procedure_id).copied().unwrap_or(0))
+}
+
+/// What a procedure's results show has changed (an outcome, a moderation decision): every
+/// value any module keeps for it is stale from now on.
+pub(crate) fn results_changed(procedure_id: i64) {
+    if let Ok(mut generations) = generations().lock() {
+        *generations.entry(procedure_id).or_default() += 1;
+    }
+}
+
+type KeptEntries<K, V> = std::sync::Mutex<HashMap<(i64, K), (std::time::Instant, u64, V)>>;
+
+/// Values of expensive work per procedure (and a key of the caller's), served from memory
+/// for `ttl` unless the procedure's results changed since they were computed.
+pub(crate) struct Kept<K, V> {
+    ttl: std::time::Duration,
+    entries: std::sync::OnceLock<KeptEntries<K, V>>,
+}
+
+impl<K: Eq + std::hash::Hash, V: Clone> Kept<K, V> {
+    pub(crate) const fn new(ttl: std::time::Duration) -> Self {
+        Self {
+            ttl,
+            entries: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn entries(&self) -> &KeptEntries<K, V> {
+        self.entries.get_or_init(Default::default)
+    }
+
+    /// The kept value, if it is younger than `ttl` and still of the current generation.
+    pub(crate) fn get(&self, procedure_id: i64, key: K) -> Option<V> {
+        let generation = results_generation(procedure_id);
+        let entries = self.entries().lock().ok()?;
+        let (at, of, value) = entries.get(&(procedure_id, key))?;
+        (at.elapsed() < self.ttl && *of == generation).then(|| value.clone())
+    }
+
+    /// Keeps a value computed from the results of `generation` (read before computing).
+    pub(crate) fn put(&self, procedure_id: i64, key: K, generation: u64, value: V) {
+        if let Ok(mut entries) = self.entries().lock() {
+            entries.retain(|_, (at, _, _)| at.elapsed() < self.ttl);
+            entries.insert(
+                (procedure_id, key),
+                (std::time::Instant::now(), generation, value),
+            );
+        }
+    }
+}

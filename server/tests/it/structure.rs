@@ -1,0 +1,270 @@
+//! The layering of the application crate, read from its source: backend modules and model
+//! modules depend on each other in one direction only. A cycle means a helper or a type
+//! lives in the wrong module; the message names the modules of the cycle.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+fn app_source() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// A file's code without its unit tests (which may reach anywhere) and without comments.
+fn code_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(at) => &text[..at],
+        None => &text[..],
+    };
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The identifiers that follow `prefix` in `code`: `crate::backend::` → `service`, … For a
+/// group (`prefix{a, b::c}`) each member's first segment.
+fn names_after(code: &str, prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find(prefix) {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + prefix.len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            // The members at the group's own level: `a, b::{c, d}` is `a` and `b`.
+            let mut depth = 0usize;
+            let mut member = String::new();
+            let mut members = Vec::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => members.push(std::mem::take(&mut member)),
+                    _ if depth == 0 => member.push(c),
+                    _ => {}
+                }
+            }
+            members.push(member);
+            for member in members {
+                let first = member.trim().split("::").next().unwrap_or("");
+                let first = first.split_whitespace().next().unwrap_or("");
+                if !first.is_empty() && first != "self" {
+                    names.push(first.to_owned());
+                }
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The second segment after `prefix` (`crate::backend::service::` → `proposal`).
+fn service_names(code: &str) -> Vec<String> {
+    names_after(code, "crate::backend::service::")
+}
+
+/// Backend modules: each top-level module of `backend` is one node, except `service`,
+/// whose features are one node each. Test-only modules are left out.
+fn backend_graph() -> Graph {
+    let root = app_source().join("backend");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut graph = Graph::new();
+    for path in files {
+        let relative = path.strip_prefix(&root).unwrap().with_extension("");
+        let parts: Vec<String> = relative
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let node = match parts.as_slice() {
+            [single] if single == "mod" || single == "fuzz" => continue,
+            [service, feature] if service == "service" && feature != "mod" => {
+                format!("service::{feature}")
+            }
+            [first, ..] => first.clone(),
+            [] => continue,
+        };
+        let code = code_of(&path);
+        let mut deps = BTreeSet::new();
+        for name in names_after(&code, "crate::backend::") {
+            if name != "service" {
+                deps.insert(name);
+            }
+        }
+        for name in service_names(&code) {
+            deps.insert(format!("service::{name}"));
+        }
+        let is_feature = node.starts_with("service::");
+        let top_level = parts.len() == 1;
+        for name in names_after(&code, "super::") {
+            if is_feature {
+                deps.insert(format!("service::{name}"));
+            } else if top_level {
+                deps.insert(name);
+            }
+        }
+        deps.remove(&node);
+        deps.remove("service");
+        graph.entry(node).or_default().extend(deps);
+    }
+    graph
+}
+
+/// Model modules, one node per file.
+fn model_graph() -> Graph {
+    let root = app_source().join("model");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut graph = Graph::new();
+    for path in files {
+        let node = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if node == "mod" {
+            continue;
+        }
+        let code = code_of(&path);
+        let mut deps: BTreeSet<String> = names_after(&code, "super::")
+            .into_iter()
+            .chain(names_after(&code, "crate::model::"))
+            .collect();
+        deps.remove(&node);
+        graph.insert(node, deps);
+    }
+    graph
+}
+
+/// The first cycle found, as the path of modules that closes it.
+fn cycle(graph: &Graph) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &Graph,
+        done: &mut BTreeSet<String>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut found = path[at..].to_vec();
+            found.push(node.to_owned());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if graph.contains_key(next)
+                && let Some(found) = visit(next, graph, done, path)
+            {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut done, &mut Vec::new()))
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let graph: Graph = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec!["a"]),
+    ]
+    .into_iter()
+    .map(|(n, d)| (n.to_owned(), d.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(
+        cycle(&graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    let acyclic: Graph = [("a", vec!["b"]), ("b", vec![]), ("c", vec!["a", "b"])]
+        .into_iter()
+        .map(|(n, d)| (n.to_owned(), d.into_iter().map(str::to_owned).collect()))
+        .collect();
+    assert_eq!(cycle(&acyclic), None);
+    assert_eq!(
+        names_after(
+            "use super::{follow, procedure::{self, Context}};",
+            "super::"
+        ),
+        ["follow", "procedure"]
+    );
+}
+
+#[test]
+fn backend_modules_depend_one_way() {
+    let graph = backend_graph();
+    // The reader must see the modules it checks, or the test proves nothing.
+    for expected in [
+        "common",
+        "export",
+        "mail",
+        "service::proposal",
+        "service::procedure",
+    ] {
+        assert!(
+            graph.contains_key(expected),
+            "{expected} not read: {graph:?}"
+        );
+    }
+    assert!(graph["service::proposal"].contains("service::procedure"));
+    assert!(graph["service::proposal"].contains("common"));
+    assert_eq!(cycle(&graph), None, "backend modules in a cycle");
+}
+
+#[test]
+fn shared_helpers_sit_below_the_features() {
+    let graph = backend_graph();
+    for low in ["common", "db", "entity", "auth", "sanitize"] {
+        let reaching_up: Vec<&String> = graph[low]
+            .iter()
+            .filter(|d| d.starts_with("service::") || *d == "mail" || *d == "export")
+            .collect();
+        assert!(reaching_up.is_empty(), "{low} depends on {reaching_up:?}");
+    }
+}
+
+#[test]
+fn model_modules_depend_one_way() {
+    let graph = model_graph();
+    for expected in ["proposal", "procedure", "phase", "moderation", "results"] {
+        assert!(
+            graph.contains_key(expected),
+            "{expected} not read: {graph:?}"
+        );
+    }
+    assert!(graph["proposal"].contains("procedure"));
+    assert_eq!(cycle(&graph), None, "model modules in a cycle");
+}
