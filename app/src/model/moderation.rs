@@ -376,6 +376,8 @@ pub struct QueueItem {
     pub claimed_by_me: bool,
     /// The reason most reports give: the form suggests it.
     pub suggested_reason: Option<ModerationReason>,
+    /// The decisions the viewer can take on it from the queue, decided by the service.
+    pub actions: Vec<ModerationActionKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

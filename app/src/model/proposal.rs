@@ -269,6 +269,8 @@ pub struct CommentView {
     pub source_text: Option<String>,
     /// The raw Markdown, for a moderator's redaction only.
     pub moderator_source: Option<String>,
+    /// The decisions a moderator viewing it can take (empty for everyone else).
+    pub decisions: Vec<super::moderation::ModerationActionKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +308,8 @@ pub struct ProposalDetail {
     pub reported: bool,
     /// The raw fields, for a moderator's redaction only.
     pub moderator_source: Option<ProposalInput>,
+    /// The decisions a moderator viewing it can take (empty for everyone else).
+    pub decisions: Vec<super::moderation::ModerationActionKind>,
     /// What the city council decided about it, once recorded.
     pub outcome: Option<super::results::OutcomeView>,
 }

@@ -282,8 +282,8 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
         }
         .into_any(),
     };
-    let free = item.claimed_by_other.is_none();
-    let approve = (free && item.visibility != crate::model::moderation::Visibility::Hidden).then(|| {
+    let offers = |action: ModerationActionKind| item.actions.contains(&action);
+    let approve = offers(ModerationActionKind::Approve).then(|| {
         view! {
             <form method="post" action=Decide::PATH class="inline-form">
                 <input type="hidden" name="form[kind]" value=kind.as_str() />
@@ -294,8 +294,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
             </form>
         }
     });
-    let hidden_already = item.visibility == crate::model::moderation::Visibility::Hidden;
-    let restore_or_uphold = hidden_already.then(|| {
+    let restore_or_uphold = offers(ModerationActionKind::Restore).then(|| {
         view! {
             <form method="post" action=Decide::PATH class="inline-form">
                 <input type="hidden" name="form[kind]" value=kind.as_str() />
@@ -307,7 +306,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
             </form>
         }
     });
-    let hide = (free && !hidden_already).then(|| {
+    let hide = offers(ModerationActionKind::Hide).then(|| {
         let prefix = format!("hide-{}", item.id);
         let suggested = item.suggested_reason;
         // A list box rather than radio buttons: six radio buttons on every item were most

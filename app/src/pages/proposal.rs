@@ -13,7 +13,7 @@ use crate::components::live_form::LiveForm;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
-use crate::model::moderation::{ModerationActionKind, TargetKind};
+use crate::model::moderation::TargetKind;
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::model::text::encode_component;
 use crate::pages::proposals::Byline;
@@ -174,17 +174,12 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     } else {
         None
     };
-    let decision = detail.viewer.moderator.then(|| {
+    let decision = (!detail.decisions.is_empty()).then(|| {
         let source = detail
             .moderator_source
             .clone()
             .map(|s| (Some(s.title), s.body));
-        let actions = ModerationActionKind::fitting(
-            TargetKind::Proposal,
-            detail.moderation.as_ref().map(|m| m.visibility),
-            detail.locked,
-            true,
-        );
+        let actions = detail.decisions.clone();
         view! {
             <DecisionForm kind=TargetKind::Proposal id actions back=back.clone() source=source.unwrap_or_default() />
         }
@@ -491,7 +486,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
         .comments
         .into_iter()
         .map(|comment| {
-            view! { <CommentItem comment proposal_id=id can_write moderator=viewer.moderator done /> }
+            view! { <CommentItem comment proposal_id=id can_write done /> }
         })
         .collect_view();
     view! {
@@ -509,7 +504,6 @@ fn CommentItem(
     comment: CommentView,
     proposal_id: i64,
     can_write: bool,
-    moderator: bool,
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -550,13 +544,8 @@ fn CommentItem(
     } else {
         None
     };
-    let decision = moderator.then(|| {
-        let actions = ModerationActionKind::fitting(
-            TargetKind::Comment,
-            comment.moderation.as_ref().map(|m| m.visibility),
-            false,
-            true,
-        );
+    let decision = (!comment.decisions.is_empty()).then(|| {
+        let actions = comment.decisions.clone();
         let source = comment.moderator_source.clone().map(|text| (None, text));
         view! {
             <DecisionForm kind=TargetKind::Comment id actions back=back.clone() source=source.unwrap_or_default() />

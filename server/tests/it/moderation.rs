@@ -349,6 +349,8 @@ async fn pre_moderation_holds_contributions_until_a_moderator_approves() {
     );
     assert_eq!(queue["total"], 1);
     assert_eq!(queue["items"][0]["target"]["id"], id);
+    // The service says what the queue offers on it; the page only shows that.
+    assert_eq!(queue["items"][0]["actions"], json!(["approve", "hide"]));
     let approve = json!({ "target": { "kind": "comment", "id": id }, "action": "approve" });
     assert_eq!(
         decide(&app, &moderator, approve).await.status,
@@ -633,4 +635,37 @@ async fn an_unknown_stored_visibility_is_refused_not_shown() {
         "{}",
         page.body
     );
+}
+
+/// Which decisions a viewer can take on a proposal and its comments comes from the service
+/// (the page only renders it): all that fit for a moderator, none for anyone else.
+#[tokio::test]
+async fn the_service_says_which_decisions_a_viewer_can_take() {
+    use app::backend::service::proposal;
+    use app::model::moderation::ModerationActionKind as Act;
+    let app = TestApp::new().await;
+    let (_, proposal_id, _) = discussion(&app).await;
+    app.with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let moderator = crate::participation::current_user(&app, "moderation@example.org").await;
+    let author = crate::participation::current_user(&app, AUTHOR).await;
+    let now = chrono::Utc::now();
+    let seen = proposal::get(&app.state.db, Some(&moderator), proposal_id, now)
+        .await
+        .unwrap();
+    assert_eq!(seen.decisions.first(), Some(&Act::Hide));
+    assert!(seen.decisions.contains(&Act::Lock));
+    assert!(!seen.decisions.contains(&Act::Restore));
+    let comment = &seen.comments[0];
+    assert_eq!(comment.decisions.first(), Some(&Act::Hide));
+    assert!(!comment.decisions.contains(&Act::Lock));
+    let own = proposal::get(&app.state.db, Some(&author), proposal_id, now)
+        .await
+        .unwrap();
+    assert!(own.decisions.is_empty());
+    assert!(own.comments[0].decisions.is_empty());
+    let anonymous = proposal::get(&app.state.db, None, proposal_id, now)
+        .await
+        .unwrap();
+    assert!(anonymous.decisions.is_empty());
 }

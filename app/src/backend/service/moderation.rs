@@ -1518,7 +1518,11 @@ async fn queue_items(
             .get(&row.procedure_id)
             .map(|p| (p.slug.clone(), p.title.clone()))
             .unwrap_or_default();
+        let claimed_by_other = claim
+            .filter(|by| *by != user.id)
+            .map(|by| claimers.get(&by).cloned().unwrap_or_default());
         items.push(QueueItem {
+            actions: queue_actions(visibility, claimed_by_other.is_none()),
             id: row.id,
             target: Target {
                 kind,
@@ -1538,14 +1542,23 @@ async fn queue_items(
             objection: row.objection,
             locked: row.locked_at.is_some(),
             opened_at: timestamp(row.opened_at),
-            claimed_by_other: claim
-                .filter(|by| *by != user.id)
-                .map(|by| claimers.get(&by).cloned().unwrap_or_default()),
+            claimed_by_other,
             claimed_by_me: claim == Some(user.id),
             suggested_reason,
         });
     }
     Ok(items)
+}
+
+/// The decisions the queue offers on an item: on a hidden one (its author objected) to
+/// restore it or uphold the decision; on any other, unless another moderator holds it, to
+/// approve or hide it. Further decisions are on the item's own page.
+fn queue_actions(visibility: Visibility, free: bool) -> Vec<ModerationActionKind> {
+    match visibility {
+        Visibility::Hidden => vec![ModerationActionKind::Restore, ModerationActionKind::Uphold],
+        _ if free => vec![ModerationActionKind::Approve, ModerationActionKind::Hide],
+        _ => Vec::new(),
+    }
 }
 
 /// Every procedure by id, title order: the queue's filter list, its items' and the

@@ -14,7 +14,7 @@ use crate::backend::sanitize::markdown_to_html;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::model::idempotency::IdempotencyKey;
-use crate::model::moderation::{Target, TargetKind, Visibility};
+use crate::model::moderation::{ModerationActionKind, Target, TargetKind, Visibility};
 use crate::model::procedure::Slug;
 use crate::model::proposal::{
     COMMENT_EDIT_MINUTES, CommentStatus, CommentView, Origin, ProposalCard, ProposalDetail,
@@ -438,6 +438,11 @@ pub async fn load(
             && !reported_proposal
             && matches!(visibility, Visibility::Visible | Visibility::Held),
         reported: reported_proposal,
+        decisions: if moderator {
+            ModerationActionKind::fitting(TargetKind::Proposal, Some(visibility), locked, true)
+        } else {
+            Vec::new()
+        },
         moderator_source: moderator.then(|| ProposalInput {
             title: row.title.clone(),
             body: row.body.clone(),
@@ -552,6 +557,11 @@ fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
         reported,
         repliable: !deleted && visibility == Visibility::Visible,
         moderator_source: (view.moderator && !deleted).then(|| row.body.clone()),
+        decisions: if view.moderator && !deleted {
+            ModerationActionKind::fitting(TargetKind::Comment, Some(visibility), false, true)
+        } else {
+            Vec::new()
+        },
         source_text: editable.then_some(row.body),
     }
 }
