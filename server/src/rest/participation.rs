@@ -1,7 +1,7 @@
 //! Procedures, proposals, comments, votes and following: the same services as the pages.
 
 use super::doc::{Api, Doc};
-use super::resource::{Proposal, ProposalPage, Thread};
+use super::resource::{Procedure, ProcedurePage, Proposal, ProposalPage, Thread};
 use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::service::comment::{self, NewComment};
 use app::backend::service::procedure::{NewPhase, NewProcedure};
@@ -10,7 +10,7 @@ use app::backend::service::{follow, procedure, proposal, start_notice, vote};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::model::idempotency::IdempotencyKey;
-use app::model::procedure::{PhaseKind, ProcedureDetail, ProcedureFilter, ProcedureListing, Slug};
+use app::model::procedure::{PhaseKind, ProcedureFilter, Slug};
 use app::model::proposal::{ProposalInput, ProposalQuery, VoteRule};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,7 +35,7 @@ pub fn api() -> Api {
                     "running (default), upcoming, finished or all.",
                     json!({ "type": "string" }),
                 )
-                .ok::<ProcedureListing>(
+                .ok::<ProcedurePage>(
                     200,
                     "The procedures in that state and the count of each state.",
                 ),
@@ -50,7 +50,7 @@ pub fn api() -> Api {
             )
             .signed_in()
             .body::<ProcedureBody>()
-            .ok::<ProcedureDetail>(201, "Created.")
+            .ok::<Procedure>(201, "Created.")
             .errors(&[403, 409]),
         )
         .op(
@@ -58,7 +58,7 @@ pub fn api() -> Api {
             "/procedures/{slug}",
             get(get_procedure),
             Doc::new(tag, "A published procedure")
-                .ok::<ProcedureDetail>(
+                .ok::<Procedure>(
                     200,
                     "The procedure, its phases, rules and what residents may do now.",
                 )
@@ -74,7 +74,7 @@ pub fn api() -> Api {
             )
             .signed_in()
             .body::<ProcedureBody>()
-            .ok::<ProcedureDetail>(200, "The changed procedure.")
+            .ok::<Procedure>(200, "The changed procedure.")
             .errors(&[403, 404, 409, 422]),
         )
         .op(
@@ -87,7 +87,7 @@ pub fn api() -> Api {
             )
             .signed_in()
             .body::<ProcedurePatch>()
-            .ok::<ProcedureDetail>(200, "The changed procedure.")
+            .ok::<Procedure>(200, "The changed procedure.")
             .errors(&[403, 404, 409, 422]),
         )
         .op(
@@ -97,7 +97,7 @@ pub fn api() -> Api {
             Doc::new(tag, "Publish or withdraw a procedure (planners)")
                 .signed_in()
                 .body::<PublicationBody>()
-                .ok::<ProcedureDetail>(200, "The procedure.")
+                .ok::<Procedure>(200, "The procedure.")
                 .errors(&[403, 404]),
         )
         .op(
@@ -301,7 +301,10 @@ async fn list_procedures(
 ) -> ApiResult<impl IntoResponse> {
     let filter = ProcedureFilter::parse_or_default(params.get("status").map(String::as_str));
     let listing = procedure::list_published(&state.db, filter, Utc::now()).await?;
-    Ok(axum::Json(listing))
+    Ok(axum::Json(ProcedurePage::of(
+        listing,
+        &state.site.public_url,
+    )))
 }
 
 async fn get_procedure(
@@ -309,7 +312,7 @@ async fn get_procedure(
     Path(slug_param): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
     let detail = procedure::get_published(&state.db, &slug(&slug_param)?, Utc::now()).await?;
-    Ok(axum::Json(detail))
+    Ok(axum::Json(Procedure::of(detail, &state.site.public_url)))
 }
 
 /// A procedure as planners send it: phases with exact instants (RFC 3339).
@@ -386,7 +389,10 @@ async fn create_procedure(
     let now = Utc::now();
     let slug = procedure::store(&state.db, &user, None, body.into_new()?, now).await?;
     let detail = procedure::get(&state.db, &slug, true, now).await?;
-    Ok((StatusCode::CREATED, axum::Json(detail)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Procedure::of(detail, &state.site.public_url)),
+    ))
 }
 
 /// Planners: replaces texts, rules and schedule (`PUT`); the publication state stays.
@@ -399,9 +405,8 @@ async fn replace_procedure(
     let now = Utc::now();
     let existing = slug(&slug_param)?;
     let slug = procedure::store(&state.db, &user, Some(&existing), body.into_new()?, now).await?;
-    Ok(axum::Json(
-        procedure::get(&state.db, &slug, true, now).await?,
-    ))
+    let detail = procedure::get(&state.db, &slug, true, now).await?;
+    Ok(axum::Json(Procedure::of(detail, &state.site.public_url)))
 }
 
 /// Some of a procedure's fields (JSON merge patch, RFC 7396): what is left out keeps its
@@ -525,9 +530,8 @@ async fn patch_procedure(
     let current = procedure::stored(&state.db, &user, &existing).await?;
     let slug =
         procedure::store(&state.db, &user, Some(&existing), body.apply(current)?, now).await?;
-    Ok(axum::Json(
-        procedure::get(&state.db, &slug, true, now).await?,
-    ))
+    let detail = procedure::get(&state.db, &slug, true, now).await?;
+    Ok(axum::Json(Procedure::of(detail, &state.site.public_url)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -545,9 +549,8 @@ async fn set_publication(
     let now = Utc::now();
     let slug = slug(&slug_param)?;
     procedure::set_published(&state.db, &user, &slug, body.published, now).await?;
-    Ok(axum::Json(
-        procedure::get(&state.db, &slug, true, now).await?,
-    ))
+    let detail = procedure::get(&state.db, &slug, true, now).await?;
+    Ok(axum::Json(Procedure::of(detail, &state.site.public_url)))
 }
 
 /// `?sort=&q=&category=&status=&cursor=`; unknown sort or status values are a 400, not

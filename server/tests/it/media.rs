@@ -120,7 +120,7 @@ async fn planners_upload_an_image_that_is_served_without_its_metadata() {
     assert!(page.body.contains("width=\"1200\""));
     let api = app.get("/api/v1/procedures/gruen").await;
     let detail: Value = serde_json::from_str(&api.body).unwrap();
-    assert_eq!(detail["summary"]["image"]["url"], url.as_str());
+    assert_eq!(detail["image"]["url"], url.as_str());
     // The start page's card shows it as decoration beside the title.
     let home = app.get("/").await;
     assert!(

@@ -1348,3 +1348,83 @@ async fn proposals_and_comments_have_the_documented_fields() {
     assert_eq!(thread["comments"][0]["body_html"], "<p>Gute Idee.</p>\n");
     assert_eq!(thread["comments"][0]["author"]["name"], "Anna Muster");
 }
+
+/// A procedure and a listing of procedures are resources of the API's own too: the
+/// summary's fields at the top level, links beside them.
+#[tokio::test]
+async fn procedures_have_the_documented_fields() {
+    let app = TestApp::new().await;
+    procedure(
+        &app,
+        "felder",
+        PhaseKind::Proposals,
+        VoteRule::Support { cap: None },
+        PhaseKind::Voting,
+    )
+    .await;
+    let procedure = body(&app.get("/api/v1/procedures/felder").await);
+    assert_eq!(
+        keys(&procedure),
+        [
+            "allowed",
+            "categories",
+            "contact",
+            "council",
+            "current_phase",
+            "current_phase_ends_at",
+            "department",
+            "description_html",
+            "draft",
+            "ends_at",
+            "image",
+            "links",
+            "moderation",
+            "outcomes",
+            "phases",
+            "results_public",
+            "rule",
+            "slug",
+            "starts_at",
+            "state",
+            "summary",
+            "title",
+            "vote_phase",
+        ]
+    );
+    assert_eq!(procedure["slug"], "felder");
+    assert_eq!(procedure["title"], "Grünflächen im Quartier");
+    assert_eq!(procedure["current_phase"], "proposals");
+    assert_eq!(procedure["allowed"]["propose"], true);
+    assert_eq!(
+        keys(&procedure["links"]),
+        ["html", "proposals", "results", "self"]
+    );
+    let proposals = procedure["links"]["proposals"].as_str().unwrap();
+    assert!(
+        proposals.ends_with("/api/v1/procedures/felder/proposals"),
+        "{proposals}"
+    );
+
+    let listing = body(&app.get("/api/v1/procedures").await);
+    assert_eq!(keys(&listing), ["counts", "filter", "items"]);
+    assert_eq!(listing["filter"], "running");
+    assert_eq!(listing["counts"]["running"], 1);
+    assert_eq!(
+        keys(&listing["items"][0]),
+        [
+            "current_phase",
+            "current_phase_ends_at",
+            "department",
+            "ends_at",
+            "image",
+            "links",
+            "proposals_open_at",
+            "slug",
+            "starts_at",
+            "state",
+            "summary",
+            "title",
+        ]
+    );
+    assert_eq!(listing["items"][0]["slug"], "felder");
+}

@@ -168,8 +168,8 @@ async fn planners_create_preview_edit_and_publish_a_procedure() {
     let detail = app.get("/api/v1/procedures/gruenes-quartier-2027").await;
     assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
     let detail: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
-    assert_eq!(detail["summary"]["title"], "Grünes Quartier 2027");
-    assert_eq!(detail["summary"]["current_phase"], "proposals");
+    assert_eq!(detail["title"], "Grünes Quartier 2027");
+    assert_eq!(detail["current_phase"], "proposals");
     assert_eq!(
         detail["rule"],
         serde_json::json!({ "kind": "support", "cap": 3 })
@@ -279,8 +279,8 @@ async fn planners_manage_procedures_through_the_api() {
         .await;
     assert_eq!(into_voting.status, StatusCode::OK, "{}", into_voting.body);
     let changed: serde_json::Value = serde_json::from_str(&into_voting.body).unwrap();
-    assert_eq!(changed["summary"]["title"], "Lärmaktionsplan");
-    assert_eq!(changed["summary"]["current_phase"], "voting", "{changed}");
+    assert_eq!(changed["title"], "Lärmaktionsplan");
+    assert_eq!(changed["current_phase"], "voting", "{changed}");
     let public: serde_json::Value =
         serde_json::from_str(&app.get("/api/v1/procedures/laerm-2027").await.body).unwrap();
     assert_eq!(public["allowed"]["vote"], true, "{public}");
@@ -311,7 +311,7 @@ async fn planners_manage_procedures_through_the_api() {
     );
     let unchanged: serde_json::Value =
         serde_json::from_str(&app.get("/api/v1/procedures/laerm-2027").await.body).unwrap();
-    assert_eq!(unchanged["summary"]["summary"], "", "{unchanged}");
+    assert_eq!(unchanged["summary"], "", "{unchanged}");
 
     // PUT replaces: what is left out takes its default (no categories).
     let replaced = app
@@ -329,7 +329,7 @@ async fn planners_manage_procedures_through_the_api() {
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
     let replaced: serde_json::Value = serde_json::from_str(&replaced.body).unwrap();
-    assert_eq!(replaced["summary"]["title"], "Lärmaktionsplan 2027");
+    assert_eq!(replaced["title"], "Lärmaktionsplan 2027");
     assert_eq!(replaced["categories"].as_array().map(Vec::len), Some(0));
     assert_eq!(replaced["draft"], false);
     // A resident can do neither.
