@@ -1,0 +1,509 @@
+//! Moderators' decisions: each a ledger row, each told to the author by mail in the same
+//! transaction.
+
+use super::*;
+
+// ---------- decisions ----------
+
+/// A moderator's decision on an item: the change, its ledger row and the author's mail, in
+/// one transaction. Another moderator's live claim on the item is a conflict.
+pub async fn decide<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Moderate)?;
+    let decision = decision.validated()?;
+    let _gate = write_gate(db).await;
+    let txn = crate::backend::db::begin_write(db).await?;
+    let item = load_item(&txn, decision.target).await?;
+    let entry = find_entry(&txn, item.target, true).await?;
+    let open_entry = entry.filter(|e| e.status == CaseStatus::Open);
+    if let Some(entry) = &open_entry
+        && let (Some(by), Some(until)) = (entry.claimed_by, entry.claimed_until)
+        && by != user.id
+        && until > now
+    {
+        return Err(AppError::Conflict);
+    }
+    let public = (decision.reason, decision.public_reason.clone());
+    let mut block_until = None;
+    let mut tell_author = true;
+    match decision.action {
+        ModerationActionKind::Approve => {
+            match item.visibility {
+                Visibility::Pending | Visibility::Held => {
+                    set_visibility(&txn, &item, Visibility::Visible, None, now).await?;
+                    if item.visibility == Visibility::Pending
+                        && item.target.kind == TargetKind::Comment
+                    {
+                        announce_comment(&txn, site, &item, now).await?;
+                    }
+                }
+                Visibility::Visible => tell_author = false,
+                Visibility::Hidden => return Err(AppError::invalid("action", "use_restore")),
+            }
+            if open_entry.is_none() && item.visibility == Visibility::Visible {
+                return Err(AppError::invalid("action", "nothing_to_decide"));
+            }
+            close_entry(&txn, item.target, now).await?;
+        }
+        ModerationActionKind::Hide => {
+            if item.visibility == Visibility::Hidden {
+                return Err(AppError::invalid("action", "already_hidden"));
+            }
+            if !item.published {
+                return Err(AppError::invalid("action", "deleted"));
+            }
+            set_visibility(&txn, &item, Visibility::Hidden, Some(public.clone()), now).await?;
+            close_entry(&txn, item.target, now).await?;
+        }
+        ModerationActionKind::Restore => {
+            if !matches!(item.visibility, Visibility::Hidden | Visibility::Held) {
+                return Err(AppError::invalid("action", "not_hidden"));
+            }
+            set_visibility(&txn, &item, Visibility::Visible, None, now).await?;
+            close_entry(&txn, item.target, now).await?;
+        }
+        ModerationActionKind::Uphold => {
+            if open_entry.as_ref().is_none_or(|e| e.objection.is_none()) {
+                return Err(AppError::invalid("action", "no_objection"));
+            }
+            close_entry(&txn, item.target, now).await?;
+        }
+        ModerationActionKind::Redact => {
+            redact(&txn, &item, &decision, now).await?;
+        }
+        ModerationActionKind::Lock | ModerationActionKind::Unlock => {
+            if item.target.kind != TargetKind::Proposal {
+                return Err(AppError::invalid("action", "proposals_only"));
+            }
+            let lock = decision.action == ModerationActionKind::Lock;
+            if lock == item.locked {
+                return Err(AppError::invalid("action", "unchanged"));
+            }
+            proposal::Entity::update_many()
+                .col_expr(proposal::Column::LockedAt, Expr::value(lock.then_some(now)))
+                .filter(proposal::Column::Id.eq(item.proposal_id))
+                .exec(&txn)
+                .await
+                .map_err(storage_error)?;
+        }
+        ModerationActionKind::Warn => {}
+        ModerationActionKind::Block => {
+            let author = user::Entity::find_by_id(item.author_id)
+                .one(&txn)
+                .await
+                .map_err(storage_error)?
+                .ok_or(AppError::NotFound)?;
+            if author.role != crate::model::account::Role::Resident {
+                return Err(AppError::invalid("action", "staff"));
+            }
+            block_until = decision
+                .block_days
+                .map(|days| now + Duration::days(i64::from(days)));
+            user::Entity::update_many()
+                .col_expr(user::Column::BlockedAt, Expr::value(now))
+                .col_expr(user::Column::BlockedUntil, Expr::value(block_until))
+                .filter(user::Column::Id.eq(item.author_id))
+                .exec(&txn)
+                .await
+                .map_err(storage_error)?;
+        }
+        ModerationActionKind::Unblock => return Err(AppError::invalid("action", "unknown")),
+    }
+    moderation_action::ActiveModel {
+        procedure_id: Set(Some(item.procedure_id)),
+        target_kind: Set(item.target.kind.into()),
+        target_id: Set(item.target.id),
+        proposal_id: Set(Some(item.proposal_id)),
+        action: Set(decision.action),
+        reason_code: Set(decision.reason),
+        public_reason: Set(decision.public_reason.clone()),
+        internal_note: Set(Some(decision.internal_note.clone()).filter(|n| !n.is_empty())),
+        moderator_id: Set(user.id),
+        block_until: Set(block_until),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    if tell_author && item.author_id != user.id {
+        tell(&txn, site, &item, &decision, block_until, now).await?;
+    }
+    txn.commit().await.map_err(storage_error)
+}
+
+/// Approves or hides several items with one reason; each is its own decision. Returns how
+/// many were decided and how many were skipped (claimed by someone else, already decided).
+pub async fn decide_many<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    targets: Vec<Target>,
+    template: Decision,
+    now: DateTime<Utc>,
+) -> Result<(u32, u32), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Moderate)?;
+    if !matches!(
+        template.action,
+        ModerationActionKind::Approve | ModerationActionKind::Hide
+    ) {
+        return Err(AppError::invalid("action", "not_bulk"));
+    }
+    if targets.is_empty() {
+        return Err(AppError::invalid("targets", "empty"));
+    }
+    if targets.len() > 100 {
+        return Err(AppError::invalid("targets", "too_many"));
+    }
+    template.clone().validated()?;
+    let (mut done, mut skipped) = (0, 0);
+    for target in targets {
+        let decision = Decision {
+            target,
+            ..template.clone()
+        };
+        match decide(db, site, user, decision, now).await {
+            Ok(()) => done += 1,
+            Err(AppError::Internal | AppError::Unavailable) => return Err(AppError::Internal),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok((done, skipped))
+}
+
+/// Lifts a block; the ledger names no one.
+pub async fn unblock<C>(
+    db: &C,
+    user: &CurrentUser,
+    user_id: i64,
+    public_reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Moderate)?;
+    let public_reason = public_reason.trim();
+    if public_reason.chars().count() > Decision::PUBLIC_REASON_MAX {
+        return Err(AppError::invalid("public_reason", "too_long"));
+    }
+    let txn = crate::backend::db::begin_write(db).await?;
+    let lifted = user::Entity::update_many()
+        .col_expr(
+            user::Column::BlockedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            user::Column::BlockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::BlockedAt.is_not_null())
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    if lifted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    moderation_action::ActiveModel {
+        procedure_id: Set(None),
+        target_kind: Set(LedgerTarget::User),
+        target_id: Set(user_id),
+        proposal_id: Set(None),
+        action: Set(ModerationActionKind::Unblock),
+        reason_code: Set(None),
+        public_reason: Set(public_reason.to_owned()),
+        internal_note: Set(None),
+        moderator_id: Set(user.id),
+        block_until: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    txn.commit().await.map_err(storage_error)
+}
+
+/// Replaces the text of an item; the item shows that moderation edited it.
+async fn redact(
+    db: &impl ConnectionTrait,
+    item: &Item,
+    decision: &Decision,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let text = decision.text.clone().unwrap_or_default();
+    match item.target.kind {
+        TargetKind::Proposal => {
+            let row = find_proposal(db, item.target.id).await?;
+            // The category stays as it is, whatever the procedure's list says now.
+            let categories: Vec<String> = row.category.iter().cloned().collect();
+            let input = ProposalInput {
+                title: decision.title.clone().unwrap_or(row.title),
+                body: text,
+                category: row.category,
+                location: row.location,
+            }
+            .validated(&categories)?;
+            proposal::Entity::update_many()
+                .col_expr(proposal::Column::Title, Expr::value(input.title))
+                .col_expr(proposal::Column::Body, Expr::value(input.body))
+                .col_expr(proposal::Column::RedactedAt, Expr::value(now))
+                .filter(proposal::Column::Id.eq(item.target.id))
+                .exec(db)
+                .await
+                .map_err(storage_error)?;
+        }
+        TargetKind::Comment => {
+            let body = validated_comment(&text).map_err(|_| AppError::invalid("text", "length"))?;
+            comment::Entity::update_many()
+                .col_expr(comment::Column::Body, Expr::value(body))
+                .col_expr(comment::Column::RedactedAt, Expr::value(now))
+                .filter(comment::Column::Id.eq(item.target.id))
+                .exec(db)
+                .await
+                .map_err(storage_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// A pending comment is approved: followers hear of it now, as they would have at once.
+async fn announce_comment(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    item: &Item,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = comment::Entity::find_by_id(item.target.id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let parent_author_id = match row.parent_id {
+        Some(parent_id) => comment::Entity::find_by_id(parent_id)
+            .one(db)
+            .await
+            .map_err(storage_error)?
+            .map(|p| p.author_id),
+        None => None,
+    };
+    let target = find_proposal(db, item.proposal_id).await?;
+    follow::notify(
+        db,
+        site,
+        &target,
+        follow::Event::Comment {
+            comment_id: row.id,
+            author_id: row.author_id,
+            parent_author_id,
+            body: &row.body,
+        },
+        row.author_id,
+        now,
+    )
+    .await
+}
+
+/// The author's mail about a decision, written to the outbox in the decision's transaction.
+async fn tell(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    item: &Item,
+    decision: &Decision,
+    block_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(author) = user::Entity::find_by_id(item.author_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+    else {
+        return Ok(());
+    };
+    let (Some(email), Some(name)) = (&author.email, &author.display_name) else {
+        return Ok(());
+    };
+    let lang = Lang::parse(&author.lang).unwrap_or_default();
+    let words = MailWords::of(lang);
+    let subject = words.subject(decision.action);
+    let what = match decision.action {
+        ModerationActionKind::Block => {
+            words.block(block_until.map(crate::backend::common::timestamp))
+        }
+        action => words.decision(action).to_owned(),
+    };
+    let item_text = match item.target.kind {
+        TargetKind::Proposal => format!("{} „{}“", words.your_proposal, item.title),
+        TargetKind::Comment => format!("{} „{}“", words.your_comment, item.title),
+    };
+    let reason = match (decision.reason, decision.public_reason.as_str()) {
+        (Some(code), "") => words.reason(code).to_owned(),
+        (Some(code), text) => format!("{} – {text}", words.reason(code)),
+        (None, "") => words.no_reason.to_owned(),
+        (None, text) => text.to_owned(),
+    };
+    let next = match decision.action {
+        ModerationActionKind::Hide => words.how_to_object,
+        ModerationActionKind::Block | ModerationActionKind::Warn | ModerationActionKind::Uphold => {
+            words.questions
+        }
+        _ => words.nothing_to_do,
+    };
+    let link = format!("{}{}", site.public_url, item.path());
+    let vars = [
+        ("name", name.as_str()),
+        ("instance", site.instance_name.as_str()),
+        ("subject", subject),
+        ("decision", what.as_str()),
+        ("item", item_text.as_str()),
+        ("reason", reason.as_str()),
+        ("next", next),
+        ("link", link.as_str()),
+    ];
+    mail::enqueue(db, email, Template::ModerationDecision, lang, &vars, now).await
+}
+
+/// The sentences of the decision mail, in the author's language (kept out of the UI texts:
+/// they never reach the browser).
+struct MailWords {
+    lang: Lang,
+    your_proposal: &'static str,
+    your_comment: &'static str,
+    no_reason: &'static str,
+    how_to_object: &'static str,
+    questions: &'static str,
+    nothing_to_do: &'static str,
+}
+
+impl MailWords {
+    fn of(lang: Lang) -> Self {
+        match lang {
+            Lang::De => Self {
+                lang,
+                your_proposal: "Ihr Vorschlag",
+                your_comment: "Ihr Kommentar zum Vorschlag",
+                no_reason: "(keine weitere Begründung)",
+                how_to_object: "Wenn Sie die Entscheidung für falsch halten, können Sie auf der Seite des Beitrags (Link unten) widersprechen. Ein anderes Mitglied der Moderation prüft Ihren Widerspruch.",
+                questions: "Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.",
+                nothing_to_do: "Sie müssen nichts weiter tun.",
+            },
+            Lang::En => Self {
+                lang,
+                your_proposal: "Your proposal",
+                your_comment: "Your comment on the proposal",
+                no_reason: "(no further reason given)",
+                how_to_object: "If you think this decision is wrong, you can object on the contribution's page (link below). A moderator will review your objection.",
+                questions: "If you have questions about this decision, reply to this e-mail.",
+                nothing_to_do: "There is nothing more you need to do.",
+            },
+        }
+    }
+
+    fn subject(&self, action: ModerationActionKind) -> &'static str {
+        use ModerationActionKind as A;
+        match (self.lang, action) {
+            (Lang::De, A::Approve | A::Restore) => "Ihr Beitrag ist sichtbar",
+            (Lang::De, A::Hide) => "Ihr Beitrag wurde ausgeblendet",
+            (Lang::De, A::Redact) => "Ihr Beitrag wurde bearbeitet",
+            (Lang::De, A::Lock | A::Unlock) => "Die Diskussion zu Ihrem Vorschlag",
+            (Lang::De, A::Warn) => "Eine Verwarnung",
+            (Lang::De, A::Block | A::Unblock) => "Ihr Konto ist gesperrt",
+            (Lang::De, A::Uphold) => "Ihr Widerspruch wurde geprüft",
+            (Lang::En, A::Approve | A::Restore) => "Your contribution is visible",
+            (Lang::En, A::Hide) => "Your contribution has been hidden",
+            (Lang::En, A::Redact) => "Your contribution has been edited",
+            (Lang::En, A::Lock | A::Unlock) => "The discussion of your proposal",
+            (Lang::En, A::Warn) => "A warning",
+            (Lang::En, A::Block | A::Unblock) => "Your account is blocked",
+            (Lang::En, A::Uphold) => "Your objection has been reviewed",
+        }
+    }
+
+    fn decision(&self, action: ModerationActionKind) -> &'static str {
+        use ModerationActionKind as A;
+        match (self.lang, action) {
+            (Lang::De, A::Approve) => {
+                "die Moderation hat Ihren Beitrag geprüft und freigegeben. Er ist jetzt für alle sichtbar."
+            }
+            (Lang::De, A::Restore) => {
+                "die Moderation hat Ihren Beitrag wieder eingeblendet. Er ist jetzt wieder für alle sichtbar."
+            }
+            (Lang::De, A::Hide) => {
+                "die Moderation hat Ihren Beitrag ausgeblendet. An seiner Stelle steht ein Hinweis mit der Begründung und dem Datum."
+            }
+            (Lang::De, A::Redact) => {
+                "die Moderation hat personenbezogene Daten aus Ihrem Beitrag entfernt. Der Beitrag ist als bearbeitet gekennzeichnet."
+            }
+            (Lang::De, A::Lock) => {
+                "die Moderation hat die Diskussion zu Ihrem Vorschlag geschlossen; neue Kommentare sind nicht mehr möglich."
+            }
+            (Lang::De, A::Unlock) => {
+                "die Moderation hat die Diskussion zu Ihrem Vorschlag wieder geöffnet."
+            }
+            (Lang::De, A::Warn) => {
+                "die Moderation verwarnt Sie wegen eines Ihrer Beiträge. Bitte beachten Sie die Regeln der Beteiligung; bei weiteren Verstößen kann Ihr Konto gesperrt werden."
+            }
+            (Lang::De, A::Uphold) => {
+                "die Moderation hat Ihren Widerspruch geprüft. Die Entscheidung bleibt bestehen."
+            }
+            (Lang::De, A::Block | A::Unblock) => "",
+            (Lang::En, A::Approve) => {
+                "the moderators have reviewed and approved your contribution. Everyone can see it now."
+            }
+            (Lang::En, A::Restore) => {
+                "the moderators have restored your contribution. Everyone can see it again."
+            }
+            (Lang::En, A::Hide) => {
+                "the moderators have hidden your contribution. In its place, a notice shows the reason and the date."
+            }
+            (Lang::En, A::Redact) => {
+                "the moderators have removed personal data from your contribution. It is marked as edited."
+            }
+            (Lang::En, A::Lock) => {
+                "the moderators have closed the discussion of your proposal; it takes no new comments."
+            }
+            (Lang::En, A::Unlock) => {
+                "the moderators have reopened the discussion of your proposal."
+            }
+            (Lang::En, A::Warn) => {
+                "the moderators warn you about one of your contributions. Please keep to the rules of participation; further breaches can lead to your account being blocked."
+            }
+            (Lang::En, A::Uphold) => {
+                "the moderators have reviewed your objection. The decision stands."
+            }
+            (Lang::En, A::Block | A::Unblock) => "",
+        }
+    }
+
+    fn block(&self, until: Option<Timestamp>) -> String {
+        let texts = self.lang.texts();
+        match (self.lang, until) {
+            (Lang::De, Some(until)) => format!(
+                "die Moderation hat Ihr Konto bis zum {} gesperrt. Bis dahin können Sie alles lesen, aber nichts beitragen.",
+                texts.date(until)
+            ),
+            (Lang::De, None) => "die Moderation hat Ihr Konto dauerhaft gesperrt. Sie können weiterhin alles lesen, aber nichts beitragen.".to_owned(),
+            (Lang::En, Some(until)) => format!(
+                "the moderators have blocked your account until {}. Until then you can read everything but not contribute.",
+                texts.date(until)
+            ),
+            (Lang::En, None) => "the moderators have blocked your account for good. You can still read everything but not contribute.".to_owned(),
+        }
+    }
+
+    fn reason(&self, reason: ModerationReason) -> &'static str {
+        self.lang.texts().reason(reason)
+    }
+}
