@@ -6,6 +6,7 @@ use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated, path_s
 use app::backend::service::media::{self, MAX_IMAGE_BYTES};
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::model::done::Done;
 use app::model::procedure::IMAGE_FORM;
 use axum::Router;
 use axum::body::Body;
@@ -169,7 +170,7 @@ async fn editor_form(
         let data_dir = &state.site.data_dir;
         if upload.remove {
             media::remove_procedure_image(&state.db, &user, data_dir, &slug, Utc::now()).await?;
-            return Ok("image_removed");
+            return Ok(Done::ImageRemoved);
         }
         let alt = upload.alt.unwrap_or_default();
         match upload.image {
@@ -189,11 +190,11 @@ async fn editor_form(
                 media::set_procedure_image_alt(&state.db, &user, &slug, &alt, Utc::now()).await?;
             }
         }
-        Ok("image_saved")
+        Ok(Done::ImageSaved)
     }
     .await;
     match result {
-        Ok(status) => Redirect::to(&format!("{editor}?status={status}#bild")).into_response(),
+        Ok(outcome) => Redirect::to(&outcome.on(&format!("{editor}#bild"))).into_response(),
         Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
         Err(error) => refused_form(IMAGE_FORM, &editor, error, &[], "#bild"),
     }

@@ -3,6 +3,8 @@
 
 use crate::error::AppError;
 use crate::model::account::{Me, UserRow};
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -92,6 +94,12 @@ pub(crate) fn done(path: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Redirects to `path` with the form's outcome as its `status`, for the page to show.
+#[cfg(feature = "ssr")]
+pub(crate) fn finish(outcome: crate::model::done::Done, path: &str) -> Result<(), AppError> {
+    done(&outcome.on(path))
+}
+
 #[server(prefix = "/api", endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::backend::service::account;
@@ -127,7 +135,7 @@ pub async fn register(
                 back,
             };
             account::register(&state.db, &state.site, input, chrono::Utc::now()).await?;
-            done("/registrieren?status=sent")
+            finish(Done::Sent, "/registrieren")
         }
         .await,
     )
@@ -170,7 +178,7 @@ pub async fn logout() -> Result<(), AppError> {
                 account::logout(&app_state()?.db, &user, chrono::Utc::now()).await?;
             }
             ssr::set_session_cookie("", 0)?;
-            done("/anmelden?status=logged_out")
+            finish(Done::LoggedOut, "/anmelden")
         }
         .await,
     )
@@ -194,13 +202,14 @@ pub async fn confirm_email(token: String, back: Option<String>) -> Result<(), Ap
                     ssr::set_session_cookie(&session.token, auth::SESSION_DAYS * 86_400)?;
                     match back.as_deref().and_then(local_path) {
                         Some(back) => done(&format!(
-                            "/bestaetigen?status=verified&{RETURN_PARAM}={}",
+                            "{}&{RETURN_PARAM}={}",
+                            Done::Verified.on("/bestaetigen"),
                             encode_component(back)
                         )),
-                        None => done("/bestaetigen?status=verified"),
+                        None => finish(Done::Verified, "/bestaetigen"),
                     }
                 }
-                account::Confirmed::NewEmail => done("/bestaetigen?status=email_changed"),
+                account::Confirmed::NewEmail => finish(Done::EmailChanged, "/bestaetigen"),
             }
         }
         .await,
@@ -215,7 +224,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
             let user = ssr::require_user().await?;
             let state = app_state()?;
             account::resend_verification(&state.db, &state.site, &user, chrono::Utc::now()).await?;
-            done("/konto?status=resent")
+            finish(Done::Resent, "/konto")
         }
         .await,
     )
@@ -229,7 +238,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             let state = app_state()?;
             account::request_password_reset(&state.db, &state.site, &email, chrono::Utc::now())
                 .await?;
-            done("/passwort-vergessen?status=sent")
+            finish(Done::Sent, "/passwort-vergessen")
         }
         .await,
     )
@@ -243,7 +252,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
             account::reset_password(&app_state()?.db, &token, &password, chrono::Utc::now())
                 .await?;
             ssr::set_session_cookie("", 0)?;
-            done("/anmelden?status=password_reset")
+            finish(Done::PasswordReset, "/anmelden")
         }
         .await,
     )
@@ -272,7 +281,7 @@ pub async fn update_profile(
                 public_name: public_name.is_some(),
             };
             account::update_profile(&app_state()?.db, &user, input, chrono::Utc::now()).await?;
-            done("/konto?status=saved")
+            finish(Done::Saved, "/konto")
         }
         .await,
     )
@@ -293,7 +302,7 @@ pub async fn change_email(email: String) -> Result<(), AppError> {
                 chrono::Utc::now(),
             )
             .await?;
-            done("/konto?status=email_sent")
+            finish(Done::EmailSent, "/konto")
         }
         .await,
     )
@@ -316,7 +325,7 @@ pub async fn change_password(current_password: String, password: String) -> Resu
                 chrono::Utc::now(),
             )
             .await?;
-            done("/konto?status=password_changed")
+            finish(Done::PasswordChanged, "/konto")
         }
         .await,
     )
@@ -330,7 +339,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
             let user = ssr::require_user().await?;
             account::logout_everywhere(&app_state()?.db, &user, chrono::Utc::now()).await?;
             ssr::set_session_cookie("", 0)?;
-            done("/anmelden?status=logged_out")
+            finish(Done::LoggedOut, "/anmelden")
         }
         .await,
     )
@@ -347,7 +356,7 @@ pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
             }
             account::delete_account(&app_state()?.db, &user, chrono::Utc::now()).await?;
             ssr::set_session_cookie("", 0)?;
-            done("/anmelden?status=deleted")
+            finish(Done::Deleted, "/anmelden")
         }
         .await,
     )
@@ -374,7 +383,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
             let actor = ssr::require_user().await?;
             let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "unknown"))?;
             account::set_role(&app_state()?.db, &actor, user_id, role, chrono::Utc::now()).await?;
-            done("/verwaltung/benutzer?status=role_saved")
+            finish(Done::RoleSaved, "/verwaltung/benutzer")
         }
         .await,
     )

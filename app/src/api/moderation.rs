@@ -3,12 +3,15 @@
 //! to them and return to `back` (a path on this site) with a `status`.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
 use crate::model::moderation::{Ledger, ModerationStats, QueueFilter, QueueView, SettingsView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
+    use crate::model::done::Done;
     use crate::model::moderation::{ModerationReason, Target, TargetKind};
 
     pub fn target(kind: &str, id: i64) -> Result<Target, AppError> {
@@ -28,10 +31,10 @@ mod ssr {
     }
 
     /// Back to where the form was, with a status.
-    pub fn back(back: Option<String>, fallback: &str, status: &str) -> Result<(), AppError> {
-        use crate::api::proposals::ssr::{local_path, with_status};
+    pub fn back(back: Option<String>, fallback: &str, outcome: Done) -> Result<(), AppError> {
+        use crate::api::proposals::ssr::local_path;
         let path = local_path(back, fallback.to_owned());
-        super::super::account::done(&with_status(&path, status))
+        super::super::account::finish(outcome, &path)
     }
 
     pub fn optional(value: Option<String>) -> Option<String> {
@@ -71,8 +74,8 @@ pub async fn report(
             };
             let outcome = moderation::report(&state.db, &user, input, chrono::Utc::now()).await?;
             let status = match outcome {
-                ReportOutcome::Reported => "reported",
-                ReportOutcome::AlreadyReported => "already_reported",
+                ReportOutcome::Reported => Done::Reported,
+                ReportOutcome::AlreadyReported => Done::AlreadyReported,
             };
             ssr::back(back, "/", status)
         }
@@ -94,7 +97,7 @@ pub async fn object(
             let user = super::account::ssr::require_user().await?;
             let target = ssr::target(&kind, id)?;
             moderation::object(&state.db, &user, target, &text, chrono::Utc::now()).await?;
-            ssr::back(back, "/", "objected")
+            ssr::back(back, "/", Done::Objected)
         }
         .await,
     )
@@ -147,11 +150,7 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
                 block_days,
             };
             moderation::decide(&state.db, &state.site, &user, decision, chrono::Utc::now()).await?;
-            ssr::back(
-                form.back,
-                "/moderation",
-                &format!("decided_{}", action.as_str()),
-            )
+            ssr::back(form.back, "/moderation", Done::Decided(action))
         }
         .await,
     )
@@ -203,7 +202,7 @@ pub async fn decide_many(
                 chrono::Utc::now(),
             )
             .await?;
-            ssr::back(back, "/moderation", &format!("bulk_{done}_{skipped}"))
+            ssr::back(back, "/moderation", Done::Bulk { done, skipped })
         }
         .await,
     )
@@ -223,10 +222,10 @@ pub async fn claim(
             let user = super::account::ssr::require_user().await?;
             if release.is_some() {
                 moderation::release(&state.db, &user, queue_id).await?;
-                ssr::back(back, "/moderation", "released")
+                ssr::back(back, "/moderation", Done::Released)
             } else {
                 moderation::claim(&state.db, &user, queue_id, chrono::Utc::now()).await?;
-                ssr::back(back, "/moderation", "claimed")
+                ssr::back(back, "/moderation", Done::Claimed)
             }
         }
         .await,
@@ -252,7 +251,7 @@ pub async fn unblock(
                 chrono::Utc::now(),
             )
             .await?;
-            ssr::back(back, "/moderation/einstellungen", "unblocked")
+            ssr::back(back, "/moderation/einstellungen", Done::Unblocked)
         }
         .await,
     )
@@ -282,7 +281,7 @@ pub async fn save_moderation_settings(
                 screen_link_limit: number(&screen_link_limit, "screen_link_limit")?,
             };
             moderation::save_settings(&state.db, &user, settings, chrono::Utc::now()).await?;
-            super::account::done("/moderation/einstellungen?status=settings_saved")
+            super::account::finish(Done::SettingsSaved, "/moderation/einstellungen")
         }
         .await,
     )

@@ -36,10 +36,13 @@ pub async fn confirm_onsite_import(slug: String, batch: i64) -> Result<(), AppEr
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             onsite_import::confirm(&state.db, &user, &parsed, batch, chrono::Utc::now()).await?;
-            super::account::done(&format!(
-                "{}?stapel={batch}&status=imported",
-                crate::model::onsite_import::page_path(&slug)
-            ))
+            super::account::finish(
+                crate::model::done::Done::Imported,
+                &format!(
+                    "{}?stapel={batch}",
+                    crate::model::onsite_import::page_path(&slug)
+                ),
+            )
         }
         .await,
     )

@@ -1,4 +1,6 @@
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
 use crate::model::procedure::{
     EditorValues, PlannerRow, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
 };
@@ -110,7 +112,8 @@ pub async fn save_procedure(
             )
             .await?;
             super::account::done(&format!(
-                "/verwaltung/verfahren?status=saved&verfahren={}",
+                "{}&verfahren={}",
+                Done::Saved.on("/verwaltung/verfahren"),
                 slug.as_str()
             ))
         }
@@ -129,8 +132,12 @@ pub async fn publish_procedure(slug: String, publish: String) -> Result<(), AppE
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let publish = publish == "1";
             procedure::set_published(&state.db, &user, &slug, publish, chrono::Utc::now()).await?;
-            let status = if publish { "published" } else { "unpublished" };
-            super::account::done(&format!("/verwaltung/verfahren?status={status}"))
+            let outcome = if publish {
+                Done::Published
+            } else {
+                Done::Unpublished
+            };
+            super::account::finish(outcome, "/verwaltung/verfahren")
         }
         .await,
     )
@@ -146,17 +153,14 @@ pub async fn set_start_notice(slug: String, notify: String) -> Result<(), AppErr
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-            let status = if notify == "1" {
+            let outcome = if notify == "1" {
                 start_notice::request(&state.db, &user, &slug, chrono::Utc::now()).await?;
-                "start_notice_on"
+                Done::StartNoticeOn
             } else {
                 start_notice::cancel(&state.db, &user, &slug).await?;
-                "start_notice_off"
+                Done::StartNoticeOff
             };
-            super::account::done(&format!(
-                "/verfahren/{}?status={status}#termine",
-                slug.as_str()
-            ))
+            super::account::finish(outcome, &format!("/verfahren/{}#termine", slug.as_str()))
         }
         .await,
     )

@@ -2,6 +2,8 @@
 //! to the proposal page (with `status`) or back where they came from.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
 use crate::model::proposal::{ProposalDetail, ProposalListing, ProposalQuery};
 use leptos::prelude::*;
 
@@ -37,27 +39,6 @@ pub(crate) mod ssr {
     pub fn local_path(back: Option<String>, fallback: String) -> String {
         back.filter(|b| crate::model::path::local_path(b).is_some())
             .unwrap_or(fallback)
-    }
-
-    /// Adds or replaces `status` in a local address, keeping its fragment.
-    pub fn with_status(path: &str, status: &str) -> String {
-        let (path, fragment) = path
-            .split_once('#')
-            .map_or((path, None), |(p, f)| (p, Some(f)));
-        let (base, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut pairs: Vec<&str> = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .filter(|p| !p.starts_with("status=") && !p.starts_with("__"))
-            .collect();
-        let status = format!("status={status}");
-        pairs.push(&status);
-        let mut out = format!("{base}?{}", pairs.join("&"));
-        if let Some(fragment) = fragment {
-            out.push('#');
-            out.push_str(fragment);
-        }
-        out
     }
 }
 
@@ -157,7 +138,10 @@ mod new_proposal {
                         slug.as_str(),
                         encode_component(&event)
                     )),
-                    _ => super::super::account::done(&format!("/vorschlaege/{id}?status=created")),
+                    _ => super::super::account::finish(
+                        crate::model::done::Done::Created,
+                        &format!("/vorschlaege/{id}"),
+                    ),
                 }
             }
             .await,
@@ -186,7 +170,7 @@ pub async fn edit_proposal(
                 location,
             };
             proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
-            super::account::done(&format!("/vorschlaege/{id}?status=saved"))
+            super::account::finish(Done::Saved, &format!("/vorschlaege/{id}"))
         }
         .await,
     )
@@ -201,7 +185,7 @@ pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
             let user = super::account::ssr::require_user().await?;
             proposal::withdraw(&state.db, &state.site, &user, id, &note, chrono::Utc::now())
                 .await?;
-            super::account::done(&format!("/vorschlaege/{id}?status=withdrawn"))
+            super::account::finish(Done::Withdrawn, &format!("/vorschlaege/{id}"))
         }
         .await,
     )
@@ -216,15 +200,15 @@ pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppErr
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             let now = chrono::Utc::now();
-            let status = if value == 0 {
+            let outcome = if value == 0 {
                 vote::withdraw(&state.db, &user, id, now).await?;
-                "vote_withdrawn"
+                Done::VoteWithdrawn
             } else {
                 vote::cast(&state.db, &user, id, value, now).await?;
-                "voted"
+                Done::Voted
             };
             let back = ssr::local_path(back, format!("/vorschlaege/{id}#abstimmung"));
-            super::account::done(&ssr::with_status(&back, status))
+            super::account::finish(outcome, &back)
         }
         .await,
     )
@@ -238,14 +222,14 @@ pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
-            let status = if follow == "1" {
+            let outcome = if follow == "1" {
                 service::follow(&state.db, &user, id, chrono::Utc::now()).await?;
-                "followed"
+                Done::Followed
             } else {
                 service::unfollow(&state.db, &user, id).await?;
-                "unfollowed"
+                Done::Unfollowed
             };
-            super::account::done(&format!("/vorschlaege/{id}?status={status}"))
+            super::account::finish(outcome, &format!("/vorschlaege/{id}"))
         }
         .await,
     )
@@ -276,9 +260,10 @@ pub async fn add_comment(
             };
             let id =
                 comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;
-            super::account::done(&format!(
-                "/vorschlaege/{proposal_id}?status=commented#kommentar-{id}"
-            ))?;
+            super::account::finish(
+                Done::Commented,
+                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+            )?;
             Ok(id)
         }
         .await,
@@ -294,9 +279,10 @@ pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
             let user = super::account::ssr::require_user().await?;
             let proposal_id =
                 comment::edit(&state.db, &user, id, &body, chrono::Utc::now()).await?;
-            super::account::done(&format!(
-                "/vorschlaege/{proposal_id}?status=comment_saved#kommentar-{id}"
-            ))
+            super::account::finish(
+                Done::CommentSaved,
+                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+            )
         }
         .await,
     )
@@ -310,9 +296,10 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             let proposal_id = comment::delete(&state.db, &user, id, chrono::Utc::now()).await?;
-            super::account::done(&format!(
-                "/vorschlaege/{proposal_id}?status=comment_deleted#kommentar-{id}"
-            ))
+            super::account::finish(
+                Done::CommentDeleted,
+                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+            )
         }
         .await,
     )

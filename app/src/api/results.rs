@@ -2,6 +2,8 @@
 //! council's outcomes (entered or taken from an OParl server).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::done::Done;
 use crate::model::results::{OutcomeForm, ResultsAnswer, ResultsDashboard};
 use leptos::prelude::*;
 
@@ -81,7 +83,7 @@ pub async fn save_council_paper(
             };
             results::set_council_paper(&state.db, &user, &parsed, paper, chrono::Utc::now())
                 .await?;
-            super::account::done(&format!("{}?status=paper_saved", dashboard_path(&slug)))
+            super::account::finish(Done::PaperSaved, &dashboard_path(&slug))
         }
         .await,
     )
@@ -110,11 +112,14 @@ pub async fn record_outcome(
                 chrono::Utc::now(),
             )
             .await?;
-            super::account::done(&format!(
-                "{}?seite={}&status=outcome_saved#vorschlag-{proposal_id}",
-                dashboard_path(&slug),
-                page.unwrap_or(0) + 1
-            ))
+            super::account::finish(
+                Done::OutcomeSaved,
+                &format!(
+                    "{}?seite={}#vorschlag-{proposal_id}",
+                    dashboard_path(&slug),
+                    page.unwrap_or(0) + 1
+                ),
+            )
         }
         .await,
     )
@@ -138,13 +143,12 @@ pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppEr
                 chrono::Utc::now(),
             )
             .await?;
-            super::account::done(&format!(
-                "{}?status=imported_{}_{}_{}",
-                dashboard_path(&slug),
-                report.recorded,
-                report.unchanged,
-                report.unmatched.len()
-            ))
+            let outcome = Done::OparlImported {
+                recorded: report.recorded,
+                unchanged: report.unchanged,
+                unmatched: u32::try_from(report.unmatched.len()).unwrap_or(u32::MAX),
+            };
+            super::account::finish(outcome, &dashboard_path(&slug))
         }
         .await,
     )

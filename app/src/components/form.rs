@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::i18n::{Texts, use_i18n};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::ServerFnUrlError;
@@ -91,10 +92,15 @@ fn form_key() -> String {
     String::new()
 }
 
-/// The `status` a successful form left in the address.
-pub fn status() -> Signal<Option<String>> {
+/// The outcome a successful form left in the address (`?status=`).
+pub fn status() -> Signal<Option<Done>> {
     let query = use_query_map();
-    Signal::derive(move || query.read().get("status"))
+    Signal::derive(move || {
+        query
+            .read()
+            .get_str(crate::model::done::STATUS_PARAM)
+            .and_then(Done::parse)
+    })
 }
 
 /// The error summary above a form (as GOV.UK's pattern has it): what went wrong, as a link

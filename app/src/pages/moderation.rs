@@ -10,6 +10,7 @@ use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::moderation::reason_options;
 use crate::i18n::{T, page_title, use_i18n};
+use crate::model::done::Done;
 use crate::model::moderation::{
     Ledger, LedgerEntry, ModerationActionKind, ModerationStats, QueueFilter, QueueItem, QueueKind,
     QueueView, SettingsView, TargetKind,
@@ -59,23 +60,17 @@ pub fn ModerationQueuePage() -> impl IntoView {
 }
 
 /// The notice a finished queue action left in the address.
-fn queue_notice(status: &str) -> Option<String> {
+fn queue_notice(status: Done) -> Option<String> {
     let t = use_i18n().t();
-    if let Some(counts) = status.strip_prefix("bulk_") {
-        let (done, skipped) = counts.split_once('_')?;
-        return Some(format!(
+    Some(match status {
+        Done::Bulk { done, skipped } => format!(
             "{} {done}; {} {skipped}",
             t.bulk_done_prefix, t.bulk_skipped
-        ));
-    }
-    Some(
-        match status {
-            "claimed" => t.claimed_done,
-            s if s.starts_with("decided_") => t.decision_saved,
-            _ => return None,
-        }
-        .to_owned(),
-    )
+        ),
+        Done::Claimed => t.claimed_done.to_owned(),
+        Done::Decided(_) => t.decision_saved.to_owned(),
+        _ => return None,
+    })
 }
 
 #[component]
@@ -134,7 +129,7 @@ fn Queue(view: QueueView) -> impl IntoView {
             <h1><T k=|t| t.queue_title /></h1>
             <ModerationNav />
             <p class="field__hint"><T k=|t| t.queue_intro /></p>
-            {move || status.get().and_then(|s| queue_notice(&s)).map(|text| view! {
+            {move || status.get().and_then(queue_notice).map(|text| view! {
                 <p class="alert alert--success" role="status">{text}</p>
             })}
             <ErrorAlert error />
@@ -806,9 +801,9 @@ fn SettingsForm(view: SettingsView) -> impl IntoView {
         <div class="container moderation">
             <h1><T k=|t| t.settings_title /></h1>
             <ModerationNav />
-            {move || match status.get().as_deref() {
-                Some("settings_saved") => Some(view! { <Notice text=|t| t.settings_saved /> }),
-                Some("unblocked") => Some(view! { <Notice text=|t| t.unblock_done /> }),
+            {move || match status.get() {
+                Some(Done::SettingsSaved) => Some(view! { <Notice text=|t| t.settings_saved /> }),
+                Some(Done::Unblocked) => Some(view! { <Notice text=|t| t.unblock_done /> }),
                 _ => None,
             }}
             <ErrorAlert error />

@@ -11,6 +11,7 @@ use crate::components::form::{
 };
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::done::Done;
 use crate::model::procedure::{EditorValues, IMAGE_FORM, PhaseKind, PlannerRow, ProcedureImage};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -25,10 +26,10 @@ pub fn PlannerOverviewPage() -> impl IntoView {
     let publish_error = posted_error::<PublishProcedure>();
     let notice = move || {
         status.get().and_then(|s| {
-            let text: fn(&'static Texts) -> &'static str = match s.as_str() {
-                "saved" => |t| t.procedure_saved,
-                "published" => |t| t.procedure_published,
-                "unpublished" => |t| t.procedure_unpublished,
+            let text: fn(&'static Texts) -> &'static str = match s {
+                Done::Saved => |t| t.procedure_saved,
+                Done::Published => |t| t.procedure_published,
+                Done::Unpublished => |t| t.procedure_unpublished,
                 _ => return None,
             };
             Some(view! { <Notice text /> })
@@ -357,9 +358,9 @@ fn ImageEditor(slug: String, image: Option<ProcedureImage>) -> impl IntoView {
     let error = posted_error_named(IMAGE_FORM);
     let status = status();
     let notice = move || {
-        let text: fn(&'static Texts) -> &'static str = match status.get().as_deref() {
-            Some("image_saved") => |t| t.image_saved,
-            Some("image_removed") => |t| t.image_removed,
+        let text: fn(&'static Texts) -> &'static str = match status.get() {
+            Some(Done::ImageSaved) => |t| t.image_saved,
+            Some(Done::ImageRemoved) => |t| t.image_removed,
             _ => return None,
         };
         Some(view! { <Notice text /> })

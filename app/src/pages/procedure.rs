@@ -6,6 +6,7 @@ use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
 use crate::i18n::{T, use_i18n};
+use crate::model::done::Done;
 use crate::model::path::with_return;
 use crate::model::procedure::ProcedureDetail;
 use crate::model::procedure::ProcedureState;
@@ -23,9 +24,11 @@ fn StartNotice(slug: String, requested: Option<bool>) -> impl IntoView {
     let error = posted_error::<SetStartNotice>();
     let status = status();
     let notice = move || {
-        status.get().and_then(|status| match status.as_str() {
-            "start_notice_on" => Some(view! { <Notice text=|t| t.start_notice_on /> }),
-            "start_notice_off" => Some(view! { <Notice text=|t| t.start_notice_off info=true /> }),
+        status.get().and_then(|status| match status {
+            Done::StartNoticeOn => Some(view! { <Notice text=|t| t.start_notice_on /> }),
+            Done::StartNoticeOff => {
+                Some(view! { <Notice text=|t| t.start_notice_off info=true /> })
+            }
             _ => None,
         })
     };

@@ -13,6 +13,7 @@ use crate::components::live_form::LiveForm;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::done::Done;
 use crate::model::moderation::TargetKind;
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::model::text::encode_component;
@@ -101,22 +102,22 @@ impl JustPosted {
 }
 
 /// The message a finished form left in the address.
-fn status_text(status: &str) -> Option<fn(&'static Texts) -> &'static str> {
+fn status_text(status: Done) -> Option<fn(&'static Texts) -> &'static str> {
     Some(match status {
-        "created" => |t| t.proposal_created,
-        "saved" => |t| t.proposal_saved,
-        "withdrawn" => |t| t.proposal_withdrawn_done,
-        "voted" => |t| t.vote_saved,
-        "vote_withdrawn" => |t| t.vote_withdrawn,
-        "followed" => |t| t.followed,
-        "unfollowed" => |t| t.unfollowed,
-        "commented" => |t| t.comment_added,
-        "comment_saved" => |t| t.comment_saved,
-        "comment_deleted" => |t| t.comment_deleted,
-        "reported" => |t| t.reported_done,
-        "already_reported" => |t| t.already_reported,
-        "objected" => |t| t.objection_sent,
-        s if s.starts_with("decided_") => |t| t.decision_saved,
+        Done::Created => |t| t.proposal_created,
+        Done::Saved => |t| t.proposal_saved,
+        Done::Withdrawn => |t| t.proposal_withdrawn_done,
+        Done::Voted => |t| t.vote_saved,
+        Done::VoteWithdrawn => |t| t.vote_withdrawn,
+        Done::Followed => |t| t.followed,
+        Done::Unfollowed => |t| t.unfollowed,
+        Done::Commented => |t| t.comment_added,
+        Done::CommentSaved => |t| t.comment_saved,
+        Done::CommentDeleted => |t| t.comment_deleted,
+        Done::Reported => |t| t.reported_done,
+        Done::AlreadyReported => |t| t.already_reported,
+        Done::Objected => |t| t.objection_sent,
+        Done::Decided(_) => |t| t.decision_saved,
         _ => return None,
     })
 }
@@ -186,7 +187,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     });
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let notice = move || {
-        status.get().and_then(|s| status_text(&s)).map(|text| {
+        status.get().and_then(status_text).map(|text| {
             view! { <p class="alert alert--success" role="status">{move || text(i18n.t())}</p> }
         })
     };

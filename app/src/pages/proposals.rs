@@ -9,6 +9,7 @@ use crate::components::form::{
 };
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::model::done::Done;
 use crate::model::procedure::ProcedureDetail;
 use crate::model::proposal::{
     ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
@@ -129,9 +130,9 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
     });
     let notice = move || {
         status.get().and_then(|status| {
-            let text: fn(&'static Texts) -> &'static str = match status.as_str() {
-                "voted" => |t| t.vote_saved,
-                "vote_withdrawn" => |t| t.vote_withdrawn,
+            let text: fn(&'static Texts) -> &'static str = match status {
+                Done::Voted => |t| t.vote_saved,
+                Done::VoteWithdrawn => |t| t.vote_withdrawn,
                 _ => return None,
             };
             Some(view! { <p class="alert alert--success" role="status">{move || text(i18n.t())}</p> })

@@ -13,6 +13,7 @@ use crate::components::form::{
 };
 use crate::error::AppError;
 use crate::i18n::{T, Texts, use_i18n};
+use crate::model::done::Done;
 use crate::model::results::{
     Bar, BarScale, CouncilOutcome, Day, PendingResults, RankedProposal, ResultsAnswer,
     ResultsDashboard, ResultsView,
@@ -352,23 +353,20 @@ fn TimelineChart(days: Vec<Day>) -> impl IntoView {
 }
 
 /// The notice a finished dashboard action left in the address.
-fn dashboard_notice(t: &'static Texts, status: &str) -> Option<String> {
-    if let Some(counts) = status.strip_prefix("imported_") {
-        let mut parts = counts.split('_');
-        let (recorded, unchanged, unmatched) = (parts.next()?, parts.next()?, parts.next()?);
-        return Some(format!(
+fn dashboard_notice(t: &'static Texts, status: Done) -> Option<String> {
+    Some(match status {
+        Done::OparlImported {
+            recorded,
+            unchanged,
+            unmatched,
+        } => format!(
             "{} {recorded}; {} {unchanged}; {} {unmatched}",
             t.oparl_imported, t.oparl_unchanged, t.oparl_unmatched
-        ));
-    }
-    Some(
-        match status {
-            "paper_saved" => t.council_saved,
-            "outcome_saved" => t.outcome_saved,
-            _ => return None,
-        }
-        .to_owned(),
-    )
+        ),
+        Done::PaperSaved => t.council_saved.to_owned(),
+        Done::OutcomeSaved => t.outcome_saved.to_owned(),
+        _ => return None,
+    })
 }
 
 #[component]
@@ -413,7 +411,7 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
                 <h1><T k=|t| t.dashboard_title /></h1>
                 <p><T k=|t| t.dashboard_live /></p>
             </header>
-            {move || status.get().and_then(|s| dashboard_notice(i18n.t(), &s)).map(|text| view! {
+            {move || status.get().and_then(|s| dashboard_notice(i18n.t(), s)).map(|text| view! {
                 <p class="alert alert--success" role="status">{text}</p>
             })}
             <ErrorAlert error=top_error fields=&["outcome", "meeting_date", "justification"]

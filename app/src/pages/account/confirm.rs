@@ -5,6 +5,7 @@ use crate::api::account::ConfirmEmail;
 use crate::components::form::{ErrorAlert, Notice, ReturnField, posted_error, return_path, status};
 use crate::error::AppError;
 use crate::i18n::{T, page_title};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -21,8 +22,8 @@ pub fn ConfirmPage() -> impl IntoView {
         <Title text=page_title(|t| t.confirm_title) />
         <div class="container form-page">
             <h1><T k=|t| t.confirm_title /></h1>
-            {move || match status.get().as_deref() {
-                Some("verified") => {
+            {move || match status.get() {
+                Some(Done::Verified) => {
                     // Signed in by the confirmation: back to where they registered from.
                     let onward = match back.get() {
                         Some(back) => view! {
@@ -37,7 +38,7 @@ pub fn ConfirmPage() -> impl IntoView {
                         <p>{onward}</p>
                     }.into_any()
                 }
-                Some("email_changed") => view! {
+                Some(Done::EmailChanged) => view! {
                     <Notice text=|t| t.confirm_changed />
                     <p><a class="button" href="/konto"><T k=|t| t.nav_account /></a></p>
                 }.into_any(),

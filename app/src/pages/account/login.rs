@@ -3,6 +3,7 @@ use crate::components::form::{
     ErrorAlert, Field, Notice, ReturnField, passing_return, posted_error, status,
 };
 use crate::i18n::{T, page_title};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -12,10 +13,10 @@ pub fn LoginPage() -> impl IntoView {
     let error = posted_error::<Login>();
     let status = status();
     let notice = move || {
-        status.get().and_then(|status| match status.as_str() {
-            "logged_out" => Some(view! { <Notice text=|t| t.logged_out info=true /> }),
-            "password_reset" => Some(view! { <Notice text=|t| t.reset_done /> }),
-            "deleted" => Some(view! { <Notice text=|t| t.deleted_done /> }),
+        status.get().and_then(|status| match status {
+            Done::LoggedOut => Some(view! { <Notice text=|t| t.logged_out info=true /> }),
+            Done::PasswordReset => Some(view! { <Notice text=|t| t.reset_done /> }),
+            Done::Deleted => Some(view! { <Notice text=|t| t.deleted_done /> }),
             _ => None,
         })
     };

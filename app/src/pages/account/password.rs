@@ -3,6 +3,7 @@
 use crate::api::account::{RequestPasswordReset, ResetPassword};
 use crate::components::form::{ErrorAlert, Field, Notice, posted_error, status};
 use crate::i18n::{T, page_title};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <div class="container form-page">
             <h1><T k=|t| t.forgot_title /></h1>
             {move || {
-                if status.get().as_deref() == Some("sent") {
+                if status.get() == Some(Done::Sent) {
                     view! { <Notice text=|t| t.forgot_sent /> }.into_any()
                 } else {
                     view! {

@@ -10,6 +10,7 @@ use crate::components::form::{
 };
 use crate::i18n::{Lang, T, page_title, use_i18n};
 use crate::model::account::Me;
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -52,11 +53,11 @@ fn AccountSections(me: Me) -> impl IntoView {
         posted_error::<DeleteAccount>(),
     );
     let notice = move || {
-        status.get().and_then(|status| match status.as_str() {
-            "saved" => Some(view! { <Notice text=|t| t.profile_saved /> }),
-            "resent" => Some(view! { <Notice text=|t| t.resend_done /> }),
-            "email_sent" => Some(view! { <Notice text=|t| t.email_change_sent /> }),
-            "password_changed" => Some(view! { <Notice text=|t| t.password_changed /> }),
+        status.get().and_then(|status| match status {
+            Done::Saved => Some(view! { <Notice text=|t| t.profile_saved /> }),
+            Done::Resent => Some(view! { <Notice text=|t| t.resend_done /> }),
+            Done::EmailSent => Some(view! { <Notice text=|t| t.email_change_sent /> }),
+            Done::PasswordChanged => Some(view! { <Notice text=|t| t.password_changed /> }),
             _ => None,
         })
     };

@@ -3,6 +3,7 @@ use crate::components::form::{
     Checkbox, ErrorAlert, Field, Notice, ReturnField, passing_return, posted_error, status,
 };
 use crate::i18n::{T, page_title};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -16,7 +17,7 @@ pub fn RegisterPage() -> impl IntoView {
         <div class="container form-page">
             <h1><T k=|t| t.register_title /></h1>
             {move || {
-                if status.get().as_deref() == Some("sent") {
+                if status.get() == Some(Done::Sent) {
                     view! { <Notice text=|t| t.register_sent /> }.into_any()
                 } else {
                     view! {

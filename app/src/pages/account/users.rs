@@ -5,6 +5,7 @@ use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::i18n::{T, page_title, use_i18n};
 use crate::model::account::{Role, UserRow};
+use crate::model::done::Done;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -69,7 +70,7 @@ fn UserTable(rows: Vec<UserRow>, search: String) -> impl IntoView {
         <Title text=page_title(|t| t.users_title) />
         <div class="container">
             <h1><T k=|t| t.users_title /></h1>
-            {move || (status.get().as_deref() == Some("role_saved")).then(|| view! { <Notice text=|t| t.role_saved /> })}
+            {move || (status.get() == Some(Done::RoleSaved)).then(|| view! { <Notice text=|t| t.role_saved /> })}
             <ErrorAlert error />
             <form method="get" action="/verwaltung/benutzer" class="field">
                 <label for="users-search"><T k=|t| t.users_search_label /></label>

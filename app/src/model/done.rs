@@ -1,0 +1,233 @@
+//! What a finished form tells the person on the page it returns them to: `?status=` in the
+//! address after the redirect. Server functions and upload handlers write it, pages read
+//! it, from this one list; a word no page knows is never written.
+
+use super::moderation::ModerationActionKind;
+
+/// The query parameter a finished form leaves.
+pub const STATUS_PARAM: &str = "status";
+
+/// A finished form's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    // accounts
+    /// A confirmation or reset link is on its way.
+    Sent,
+    LoggedOut,
+    Verified,
+    EmailChanged,
+    Resent,
+    PasswordReset,
+    /// A profile, a procedure or a proposal saved.
+    Saved,
+    EmailSent,
+    PasswordChanged,
+    /// The account is deleted.
+    Deleted,
+    RoleSaved,
+    // participation
+    Created,
+    Withdrawn,
+    Voted,
+    VoteWithdrawn,
+    Followed,
+    Unfollowed,
+    Commented,
+    CommentSaved,
+    CommentDeleted,
+    StartNoticeOn,
+    StartNoticeOff,
+    // moderation
+    Reported,
+    AlreadyReported,
+    Objected,
+    Claimed,
+    Released,
+    Unblocked,
+    SettingsSaved,
+    Decided(ModerationActionKind),
+    /// The same decision on several items: how many took it, how many were skipped.
+    Bulk {
+        done: u32,
+        skipped: u32,
+    },
+    // planning
+    Published,
+    Unpublished,
+    ImageSaved,
+    ImageRemoved,
+    /// An on-site import went in.
+    Imported,
+    PaperSaved,
+    OutcomeSaved,
+    /// Council outcomes read from the council information system.
+    OparlImported {
+        recorded: u32,
+        unchanged: u32,
+        unmatched: u32,
+    },
+}
+
+/// The outcomes without data, with their words.
+const WORDS: [(Done, &str); 36] = [
+    (Done::Sent, "sent"),
+    (Done::LoggedOut, "logged_out"),
+    (Done::Verified, "verified"),
+    (Done::EmailChanged, "email_changed"),
+    (Done::Resent, "resent"),
+    (Done::PasswordReset, "password_reset"),
+    (Done::Saved, "saved"),
+    (Done::EmailSent, "email_sent"),
+    (Done::PasswordChanged, "password_changed"),
+    (Done::Deleted, "deleted"),
+    (Done::RoleSaved, "role_saved"),
+    (Done::Created, "created"),
+    (Done::Withdrawn, "withdrawn"),
+    (Done::Voted, "voted"),
+    (Done::VoteWithdrawn, "vote_withdrawn"),
+    (Done::Followed, "followed"),
+    (Done::Unfollowed, "unfollowed"),
+    (Done::Commented, "commented"),
+    (Done::CommentSaved, "comment_saved"),
+    (Done::CommentDeleted, "comment_deleted"),
+    (Done::StartNoticeOn, "start_notice_on"),
+    (Done::StartNoticeOff, "start_notice_off"),
+    (Done::Reported, "reported"),
+    (Done::AlreadyReported, "already_reported"),
+    (Done::Objected, "objected"),
+    (Done::Claimed, "claimed"),
+    (Done::Released, "released"),
+    (Done::Unblocked, "unblocked"),
+    (Done::SettingsSaved, "settings_saved"),
+    (Done::Published, "published"),
+    (Done::Unpublished, "unpublished"),
+    (Done::ImageSaved, "image_saved"),
+    (Done::ImageRemoved, "image_removed"),
+    (Done::Imported, "imported"),
+    (Done::PaperSaved, "paper_saved"),
+    (Done::OutcomeSaved, "outcome_saved"),
+];
+
+impl Done {
+    /// The value of `?status=`.
+    pub fn word(self) -> String {
+        match self {
+            Self::Decided(action) => format!("decided_{}", action.as_str()),
+            Self::Bulk { done, skipped } => format!("bulk_{done}_{skipped}"),
+            Self::OparlImported {
+                recorded,
+                unchanged,
+                unmatched,
+            } => format!("imported_{recorded}_{unchanged}_{unmatched}"),
+            simple => WORDS
+                .iter()
+                .find(|(done, _)| *done == simple)
+                .map(|(_, word)| (*word).to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The outcome a `?status=` value names; `None` for anything else (the parameter also
+    /// carries listing filters on some pages).
+    pub fn parse(word: &str) -> Option<Self> {
+        if let Some(action) = word.strip_prefix("decided_") {
+            return ModerationActionKind::parse(action).map(Self::Decided);
+        }
+        if let Some(counts) = word.strip_prefix("bulk_") {
+            let (done, skipped) = counts.split_once('_')?;
+            return Some(Self::Bulk {
+                done: done.parse().ok()?,
+                skipped: skipped.parse().ok()?,
+            });
+        }
+        if let Some(counts) = word.strip_prefix("imported_") {
+            let mut parts = counts.split('_');
+            let mut next = || parts.next().and_then(|n| n.parse().ok());
+            let found = Self::OparlImported {
+                recorded: next()?,
+                unchanged: next()?,
+                unmatched: next()?,
+            };
+            return parts.next().is_none().then_some(found);
+        }
+        WORDS
+            .iter()
+            .find(|(_, w)| *w == word)
+            .map(|(done, _)| *done)
+    }
+
+    /// `path` with this outcome as its `status` (replacing one it had), its fragment kept.
+    /// Parameters starting with `__` (a form's own) are dropped.
+    pub fn on(self, path: &str) -> String {
+        let (path, fragment) = path
+            .split_once('#')
+            .map_or((path, None), |(p, f)| (p, Some(f)));
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let prefix = format!("{STATUS_PARAM}=");
+        let status = format!("{prefix}{}", self.word());
+        let pairs: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with(&prefix) && !p.starts_with("__"))
+            .chain(std::iter::once(status.as_str()))
+            .collect();
+        let mut out = format!("{base}?{}", pairs.join("&"));
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_reads_back_from_its_word() {
+        let mut samples: Vec<Done> = WORDS.iter().map(|(done, _)| *done).collect();
+        samples.extend(ModerationActionKind::ALL.map(Done::Decided));
+        samples.push(Done::Bulk {
+            done: 12,
+            skipped: 0,
+        });
+        samples.push(Done::OparlImported {
+            recorded: 3,
+            unchanged: 1,
+            unmatched: 0,
+        });
+        for done in samples {
+            assert_eq!(Done::parse(&done.word()), Some(done), "{done:?}");
+        }
+        let words: std::collections::HashSet<&str> = WORDS.iter().map(|(_, w)| *w).collect();
+        assert_eq!(words.len(), WORDS.len(), "one word per outcome");
+    }
+
+    #[test]
+    fn other_words_are_no_outcome() {
+        for word in [
+            "",
+            "running",
+            "decided_",
+            "decided_nuke",
+            "bulk_1",
+            "bulk_a_b",
+        ] {
+            assert_eq!(Done::parse(word), None, "{word}");
+        }
+        assert_eq!(Done::parse("imported_1_2"), None);
+        assert_eq!(Done::parse("imported_1_2_3_4"), None);
+    }
+
+    #[test]
+    fn the_status_replaces_an_old_one_and_keeps_the_fragment() {
+        assert_eq!(
+            Done::Commented.on("/vorschlaege/4?status=voted&seite=2#kommentar-9"),
+            "/vorschlaege/4?seite=2&status=commented#kommentar-9"
+        );
+        assert_eq!(
+            Done::Decided(ModerationActionKind::Hide).on("/moderation?__token=x"),
+            "/moderation?status=decided_hide"
+        );
+    }
+}
