@@ -162,7 +162,7 @@ async fn editor_form(
     Path(raw_slug): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let editor = format!("/verwaltung/verfahren/{raw_slug}/bearbeiten");
+    let editor = app::model::path::procedure_editor(&raw_slug);
     let result = async {
         let user = user.ok_or(AppError::Unauthenticated)?;
         let slug = path_slug(&raw_slug)?;

@@ -8,7 +8,7 @@ use crate::rest::{MaybeAuthenticated, path_slug};
 use app::backend::service::onsite_import;
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::onsite_import::{IMPORT_FORM, MAX_IMPORT_BYTES, page_path};
+use app::model::onsite_import::{IMPORT_FORM, MAX_IMPORT_BYTES};
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -60,7 +60,7 @@ async fn upload(
     Path(raw_slug): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let page = page_path(&raw_slug);
+    let page = app::model::path::onsite_import(&raw_slug);
     // The event goes back into its field when the upload is refused (a file cannot).
     let mut event = String::new();
     let result = async {

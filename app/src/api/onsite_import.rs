@@ -40,7 +40,7 @@ pub async fn confirm_onsite_import(slug: String, batch: i64) -> Result<(), AppEr
                 crate::model::done::Done::Imported,
                 &format!(
                     "{}?stapel={batch}",
-                    crate::model::onsite_import::page_path(&slug)
+                    crate::model::path::onsite_import(&slug)
                 ),
             )
         }

@@ -160,7 +160,10 @@ pub async fn set_start_notice(slug: String, notify: String) -> Result<(), AppErr
                 start_notice::cancel(&state.db, &user, &slug).await?;
                 Done::StartNoticeOff
             };
-            super::account::finish(outcome, &format!("/verfahren/{}#termine", slug.as_str()))
+            super::account::finish(
+                outcome,
+                &format!("{}#termine", crate::model::path::procedure(slug.as_str())),
+            )
         }
         .await,
     )

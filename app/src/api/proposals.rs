@@ -134,13 +134,13 @@ mod new_proposal {
                 // "Save and enter the next": a fresh form, the event filled in again.
                 match (next.is_some(), event.filter(|e| !e.trim().is_empty())) {
                     (true, Some(event)) => super::super::account::done(&format!(
-                        "/verfahren/{}/vorschlag-neu?gespeichert={id}&veranstaltung={}",
-                        slug.as_str(),
+                        "{}?gespeichert={id}&veranstaltung={}",
+                        crate::model::path::new_proposal(slug.as_str()),
                         encode_component(&event)
                     )),
                     _ => super::super::account::finish(
                         crate::model::done::Done::Created,
-                        &format!("/vorschlaege/{id}"),
+                        &crate::model::path::proposal(id),
                     ),
                 }
             }
@@ -170,7 +170,7 @@ pub async fn edit_proposal(
                 location,
             };
             proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
-            super::account::finish(Done::Saved, &format!("/vorschlaege/{id}"))
+            super::account::finish(Done::Saved, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -185,7 +185,7 @@ pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
             let user = super::account::ssr::require_user().await?;
             proposal::withdraw(&state.db, &state.site, &user, id, &note, chrono::Utc::now())
                 .await?;
-            super::account::finish(Done::Withdrawn, &format!("/vorschlaege/{id}"))
+            super::account::finish(Done::Withdrawn, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -207,7 +207,10 @@ pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppErr
                 vote::cast(&state.db, &user, id, value, now).await?;
                 Done::Voted
             };
-            let back = ssr::local_path(back, format!("/vorschlaege/{id}#abstimmung"));
+            let back = ssr::local_path(
+                back,
+                format!("{}#abstimmung", crate::model::path::proposal(id)),
+            );
             super::account::finish(outcome, &back)
         }
         .await,
@@ -229,7 +232,7 @@ pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
                 service::unfollow(&state.db, &user, id).await?;
                 Done::Unfollowed
             };
-            super::account::finish(outcome, &format!("/vorschlaege/{id}"))
+            super::account::finish(outcome, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -262,7 +265,7 @@ pub async fn add_comment(
                 comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;
             super::account::finish(
                 Done::Commented,
-                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+                &crate::model::path::comment(proposal_id, id),
             )?;
             Ok(id)
         }
@@ -281,7 +284,7 @@ pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
                 comment::edit(&state.db, &user, id, &body, chrono::Utc::now()).await?;
             super::account::finish(
                 Done::CommentSaved,
-                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+                &crate::model::path::comment(proposal_id, id),
             )
         }
         .await,
@@ -298,7 +301,7 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
             let proposal_id = comment::delete(&state.db, &user, id, chrono::Utc::now()).await?;
             super::account::finish(
                 Done::CommentDeleted,
-                &format!("/vorschlaege/{proposal_id}#kommentar-{id}"),
+                &crate::model::path::comment(proposal_id, id),
             )
         }
         .await,

@@ -56,11 +56,6 @@ pub async fn get_results_dashboard(slug: String, page: u32) -> Result<ResultsDas
     )
 }
 
-#[cfg(feature = "ssr")]
-fn dashboard_path(slug: &str) -> String {
-    format!("/verwaltung/verfahren/{slug}/ergebnisse")
-}
-
 #[server(prefix = "/api", endpoint = "save_council_paper")]
 pub async fn save_council_paper(
     slug: String,
@@ -83,7 +78,10 @@ pub async fn save_council_paper(
             };
             results::set_council_paper(&state.db, &user, &parsed, paper, chrono::Utc::now())
                 .await?;
-            super::account::finish(Done::PaperSaved, &dashboard_path(&slug))
+            super::account::finish(
+                Done::PaperSaved,
+                &crate::model::path::results_dashboard(&slug),
+            )
         }
         .await,
     )
@@ -116,7 +114,7 @@ pub async fn record_outcome(
                 Done::OutcomeSaved,
                 &format!(
                     "{}?seite={}#vorschlag-{proposal_id}",
-                    dashboard_path(&slug),
+                    crate::model::path::results_dashboard(&slug),
                     page.unwrap_or(0) + 1
                 ),
             )
@@ -148,7 +146,7 @@ pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppEr
                 unchanged: report.unchanged,
                 unmatched: u32::try_from(report.unmatched.len()).unwrap_or(u32::MAX),
             };
-            super::account::finish(outcome, &dashboard_path(&slug))
+            super::account::finish(outcome, &crate::model::path::results_dashboard(&slug))
         }
         .await,
     )

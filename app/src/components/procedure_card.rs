@@ -97,7 +97,7 @@ pub fn StateBadge(state: ProcedureState) -> impl IntoView {
 
 #[component]
 pub fn ProcedureCard(procedure: ProcedureSummary) -> impl IntoView {
-    let href = format!("/verfahren/{}", procedure.slug);
+    let href = crate::model::path::procedure(&procedure.slug);
     // The title beside it names the procedure: the picture is decoration here.
     let image = procedure.image.clone().map(|image| {
         view! {

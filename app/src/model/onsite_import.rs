@@ -94,8 +94,3 @@ pub struct OnsiteImportPage {
     pub categories: Vec<String>,
     pub batch: Option<OnsiteImport>,
 }
-
-/// The import page of a procedure.
-pub fn page_path(slug: &str) -> String {
-    format!("/verwaltung/verfahren/{slug}/vor-ort-import")
-}

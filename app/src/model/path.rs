@@ -1,5 +1,7 @@
-//! Return addresses: where a person goes back to after signing in, registering or
-//! confirming their address. Only paths on this site are followed (no open redirect).
+//! The addresses of the app's pages, built in one place, and return addresses: where a
+//! person goes back to after signing in, registering or confirming their address. Only
+//! paths on this site are followed (no open redirect). The route table (`app.rs`) and the
+//! server's upload routes declare the same paths as patterns.
 
 use crate::model::text::encode_component;
 
@@ -30,6 +32,57 @@ pub fn with_return(page: &str, back: &str) -> String {
         }
         _ => page.to_owned(),
     }
+}
+
+/// A proposal's page.
+pub fn proposal(id: i64) -> String {
+    format!("/vorschlaege/{id}")
+}
+
+/// A comment, in its proposal's thread.
+pub fn comment(proposal_id: i64, comment_id: i64) -> String {
+    format!("/vorschlaege/{proposal_id}#kommentar-{comment_id}")
+}
+
+/// A procedure's page.
+pub fn procedure(slug: &str) -> String {
+    format!("/verfahren/{slug}")
+}
+
+/// The form for a new proposal in a procedure.
+pub fn new_proposal(slug: &str) -> String {
+    format!("/verfahren/{slug}/vorschlag-neu")
+}
+
+/// A procedure's public moderation ledger.
+pub fn procedure_ledger(slug: &str) -> String {
+    format!("/verfahren/{slug}/moderation")
+}
+
+/// A procedure's public results.
+pub fn results(slug: &str) -> String {
+    format!("/verfahren/{slug}/ergebnisse")
+}
+
+/// Planners: the editor of a procedure.
+pub fn procedure_editor(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/bearbeiten")
+}
+
+/// Planners: the form posting a procedure's image (a multipart upload, not a server
+/// function).
+pub fn procedure_image(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/bild")
+}
+
+/// Planners: a procedure's results dashboard (figures, council paper, outcomes).
+pub fn results_dashboard(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/ergebnisse")
+}
+
+/// Planners: the import of contributions collected on site.
+pub fn onsite_import(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/vor-ort-import")
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::model::moderation::{
     Ledger, LedgerEntry, ModerationActionKind, ModerationStats, QueueFilter, QueueItem, QueueKind,
     QueueView, SettingsView, TargetKind,
 };
+use crate::model::path;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -183,8 +184,8 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
     let heading_id = format!("queue-item-{}", item.id);
     let labelled_by = heading_id.clone();
     let href = match kind {
-        TargetKind::Proposal => format!("/vorschlaege/{}", item.proposal_id),
-        TargetKind::Comment => format!("/vorschlaege/{}#kommentar-{id}", item.proposal_id),
+        TargetKind::Proposal => path::proposal(item.proposal_id),
+        TargetKind::Comment => path::comment(item.proposal_id, id),
     };
     let title = item.title.clone();
     let heading = move || {
@@ -501,11 +502,11 @@ pub fn ModerationLedgerPage() -> impl IntoView {
 fn LedgerView(ledger: Ledger) -> impl IntoView {
     let i18n = use_i18n();
     let base = match &ledger.procedure {
-        Some(p) => format!("/verfahren/{}/moderation", p.slug),
+        Some(p) => path::procedure_ledger(&p.slug),
         None => "/moderation/protokoll".to_owned(),
     };
     let heading = ledger.procedure.clone().map(|p| {
-        let href = format!("/verfahren/{}", p.slug);
+        let href = path::procedure(&p.slug);
         view! {
             <p class="card__kicker"><a href=href>{p.title.clone()}</a></p>
         }
@@ -570,10 +571,8 @@ fn LedgerRow(entry: LedgerEntry, show_procedure: bool) -> impl IntoView {
     let item = match (entry.target, entry.proposal_id) {
         (Some(target), Some(proposal_id)) => {
             let href = match target.kind {
-                TargetKind::Proposal => format!("/vorschlaege/{proposal_id}"),
-                TargetKind::Comment => {
-                    format!("/vorschlaege/{proposal_id}#kommentar-{}", target.id)
-                }
+                TargetKind::Proposal => path::proposal(proposal_id),
+                TargetKind::Comment => path::comment(proposal_id, target.id),
             };
             let procedure = entry
                 .procedure_title

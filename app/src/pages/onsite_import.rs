@@ -7,6 +7,7 @@ use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Field, posted_error, posted_error_named, status};
 use crate::i18n::{T, page_title, use_i18n};
 use crate::model::onsite_import::{IMPORT_FORM, ImportRow, OnsiteImport, OnsiteImportPage};
+use crate::model::path;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -50,7 +51,7 @@ pub fn OnsiteImportRoutePage() -> impl IntoView {
 fn ImportPage(page: OnsiteImportPage) -> impl IntoView {
     let slug = page.procedure.clone();
     let heading = view! {
-        <p class="card__kicker"><a href=format!("/verfahren/{slug}")>{page.procedure_title.clone()}</a></p>
+        <p class="card__kicker"><a href=path::procedure(&slug)>{page.procedure_title.clone()}</a></p>
         <h1><T k=|t| t.onsite_import_title /></h1>
     };
     if !page.open {
@@ -58,7 +59,7 @@ fn ImportPage(page: OnsiteImportPage) -> impl IntoView {
             <div class="container form-page form-page--wide">
                 {heading}
                 <p class="alert alert--info" role="status"><T k=|t| t.proposals_closed /></p>
-                <p><a href=format!("/verfahren/{slug}")><T k=|t| t.back_to_procedure /></a></p>
+                <p><a href=path::procedure(&slug)><T k=|t| t.back_to_procedure /></a></p>
             </div>
         }
         .into_any();
@@ -97,10 +98,10 @@ fn Imported(slug: String, count: u32) -> impl IntoView {
             <p>{move || i18n.t().imported(count)}</p>
         </div>
         <p>
-            <a href=format!("/verfahren/{slug}#vorschlaege")><T k=|t| t.jump_to_proposals /></a>
+            <a href=format!("{}#vorschlaege", path::procedure(&slug))><T k=|t| t.jump_to_proposals /></a>
         </p>
         <p>
-            <a href=crate::model::onsite_import::page_path(&slug)><T k=|t| t.import_another /></a>
+            <a href=path::onsite_import(&slug)><T k=|t| t.import_another /></a>
         </p>
     }
 }
@@ -278,7 +279,7 @@ fn Upload(
         <section id="hochladen" class="import-upload" aria-labelledby="upload-heading">
             <h2 id="upload-heading">{move || heading(i18n.t())}</h2>
             <ErrorAlert error fields=&["event", "file"] />
-            <form method="post" action=crate::model::onsite_import::page_path(&slug)
+            <form method="post" action=path::onsite_import(&slug)
                 enctype="multipart/form-data">
                 <Field name="event" label=|t| t.event_label error value=event.unwrap_or_default()
                     hint=|t| t.import_event_hint />

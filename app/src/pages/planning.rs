@@ -12,6 +12,7 @@ use crate::components::form::{
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
+use crate::model::path;
 use crate::model::procedure::{EditorValues, IMAGE_FORM, PhaseKind, PlannerRow, ProcedureImage};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -77,7 +78,7 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">
-                        <a href=format!("/verfahren/{slug}")>{row.title.clone()}</a>
+                        <a href=path::procedure(&slug)>{row.title.clone()}</a>
                     </th>
                     <td>
                         {move || {
@@ -102,16 +103,16 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                     </td>
                     <td>{row.proposals}</td>
                     <td class="table-actions">
-                        <a href=format!("/verwaltung/verfahren/{slug}/bearbeiten")>
+                        <a href=path::procedure_editor(&slug)>
                             <T k=|t| t.edit_procedure />
                         </a>
                         " "
-                        <a href=format!("/verwaltung/verfahren/{slug}/ergebnisse")>
+                        <a href=path::results_dashboard(&slug)>
                             <T k=|t| t.dashboard_link />
                         </a>
                         {published.then(|| view! {
                             " "
-                            <a href=crate::model::onsite_import::page_path(&slug)>
+                            <a href=path::onsite_import(&slug)>
                                 <T k=|t| t.onsite_import_short />
                             </a>
                         })}
@@ -299,7 +300,7 @@ fn Editor(
             <button type="submit"><T k=|t| t.save /></button>
         </form>
         {original.map(|slug| view! {
-            <p><a href=format!("/verfahren/{slug}")><T k=|t| t.preview /></a></p>
+            <p><a href=path::procedure(&slug)><T k=|t| t.preview /></a></p>
         })}
     }
 }
@@ -393,7 +394,7 @@ fn ImageEditor(slug: String, image: Option<ProcedureImage>) -> impl IntoView {
             {notice}
             <ErrorAlert error />
             {preview}
-            <form method="post" action=format!("/verwaltung/verfahren/{slug}/bild")
+            <form method="post" action=path::procedure_image(&slug)
                 enctype="multipart/form-data" class="image-editor__form">
                 <div class="field">
                     <label for="image-file"><T k=|t| t.image_file_label /></label>

@@ -34,7 +34,10 @@ fn StartNotice(slug: String, requested: Option<bool>) -> impl IntoView {
     };
     let control = match requested {
         None => {
-            let href = with_return("/anmelden", &format!("/verfahren/{slug}#termine"));
+            let href = with_return(
+                "/anmelden",
+                &format!("{}#termine", crate::model::path::procedure(&slug)),
+            );
             view! { <p><a href=href><T k=|t| t.start_notice_sign_in /></a></p> }.into_any()
         }
         Some(requested) => view! {
@@ -119,8 +122,8 @@ fn Detail(
         })
         .collect_view();
     let pre_moderated = detail.moderation == crate::model::moderation::ModerationMode::Pre;
-    let ledger_href = format!("/verfahren/{}/moderation", summary.slug);
-    let results_href = format!("/verfahren/{}/ergebnisse", summary.slug);
+    let ledger_href = crate::model::path::procedure_ledger(&summary.slug);
+    let results_href = crate::model::path::results(&summary.slug);
     let results_public = detail.results_public;
     let start_notice = (summary.state == ProcedureState::Upcoming && !draft)
         .then(|| view! { <StartNotice slug=summary.slug.clone() requested=detail.start_notice /> });

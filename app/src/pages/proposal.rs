@@ -15,6 +15,7 @@ use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
 use crate::model::moderation::TargetKind;
+use crate::model::path;
 use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::model::text::encode_component;
 use crate::pages::proposals::Byline;
@@ -128,7 +129,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let status = status();
     let card = detail.card.clone();
     let id = card.id;
-    let procedure_href = format!("/verfahren/{}", detail.procedure.slug);
+    let procedure_href = path::procedure(&detail.procedure.slug);
     let errors = [
         posted_error::<Vote>(),
         posted_error::<Follow>(),
@@ -138,7 +139,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
         posted_error::<Object>(),
         posted_error::<Decide>(),
     ];
-    let back = format!("/vorschlaege/{id}");
+    let back = path::proposal(id);
     let mark = detail.moderation.clone().map(|mark| {
         view! { <ModerationNotice mark kind=TargetKind::Proposal id back=back.clone() /> }
     });
@@ -254,7 +255,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             allowed=detail.allowed
             viewer=detail.viewer
             budget=detail.budget
-            back=format!("/vorschlaege/{id}#abstimmung")
+            back=format!("{}#abstimmung", path::proposal(id))
             done
         />
     };
@@ -316,7 +317,7 @@ fn Share(id: i64, title: String) -> impl IntoView {
     let base = use_context::<crate::app::SiteInfo>()
         .map(|site| site.public_url)
         .unwrap_or_default();
-    let url = format!("{}/vorschlaege/{id}", base.trim_end_matches('/'));
+    let url = format!("{}{}", base.trim_end_matches('/'), path::proposal(id));
     let mailto = format!(
         "mailto:?subject={}&body={}",
         encode_component(&title),
@@ -460,8 +461,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     } else if !open {
         view! { <p class="field__hint"><T k=|t| t.comments_closed /></p> }.into_any()
     } else if !viewer.signed_in {
-        let href =
-            crate::model::path::with_return("/anmelden", &format!("/vorschlaege/{id}#kommentare"));
+        let href = path::with_return("/anmelden", &format!("{}#kommentare", path::proposal(id)));
         view! { <p><a href=href><T k=|t| t.login_to_comment /></a></p> }.into_any()
     } else if !viewer.verified {
         view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
@@ -523,7 +523,7 @@ fn CommentItem(
         }
         .into_any();
     }
-    let back = format!("/vorschlaege/{proposal_id}#{anchor}");
+    let back = format!("{}#{anchor}", path::proposal(proposal_id));
     let mark = comment.moderation.clone().map(|mark| {
         view! { <ModerationNotice mark kind=TargetKind::Comment id back=back.clone() /> }
     });

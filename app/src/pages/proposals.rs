@@ -10,6 +10,7 @@ use crate::components::form::{
 use crate::components::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
+use crate::model::path;
 use crate::model::procedure::ProcedureDetail;
 use crate::model::proposal::{
     ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
@@ -82,7 +83,7 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
     let sort = listing.sort;
     let new_link = listing.allowed.propose.then(|| {
         view! {
-            <a class="button" href=format!("/verfahren/{slug}/vorschlag-neu")>
+            <a class="button" href=path::new_proposal(&slug)>
                 <T k=|t| t.new_proposal />
             </a>
         }
@@ -229,7 +230,7 @@ fn ProposalItem(
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/vorschlaege/{}", card.id);
+    let href = path::proposal(card.id);
     let heading_id = format!("vorschlag-{}", card.id);
     let labelled_by = heading_id.clone();
     let comments = card.comment_count;
@@ -304,7 +305,7 @@ fn NewProposalForm(
     let i18n = use_i18n();
     let error = posted_error::<CreateProposal>();
     let slug = detail.summary.slug.clone();
-    let back = format!("/verfahren/{slug}");
+    let back = path::procedure(&slug);
     let heading = view! {
         <p class="card__kicker"><a href=back.clone()>{detail.summary.title.clone()}</a></p>
         <h1><T k=|t| t.new_proposal /></h1>
@@ -351,7 +352,7 @@ fn NewProposalForm(
         view! {
             <p class="alert alert--success" role="status">
                 {move || i18n.t().saved_next} " "
-                <a href=format!("/vorschlaege/{id}")>{format!("#{id}")}</a>
+                <a href=path::proposal(id)>{format!("#{id}")}</a>
             </p>
         }
     });
@@ -362,7 +363,7 @@ fn NewProposalForm(
                 <p class="field__hint"><T k=|t| t.onsite_hint /></p>
                 <Field name="event" label=|t| t.event_label error required=false value=event />
                 <p>
-                    <a href=crate::model::onsite_import::page_path(&slug)><T k=|t| t.onsite_import_link /></a>
+                    <a href=path::onsite_import(&slug)><T k=|t| t.onsite_import_link /></a>
                 </p>
             </fieldset>
         }

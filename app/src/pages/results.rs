@@ -14,6 +14,7 @@ use crate::components::form::{
 use crate::error::AppError;
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
+use crate::model::path;
 use crate::model::results::{
     Bar, BarScale, CouncilOutcome, Day, PendingResults, RankedProposal, ResultsAnswer,
     ResultsDashboard, ResultsView,
@@ -52,7 +53,7 @@ pub fn ResultsPage() -> impl IntoView {
 #[component]
 fn Pending(pending: PendingResults) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/verfahren/{}", pending.slug);
+    let href = path::procedure(&pending.slug);
     let title = pending.title;
     let from = pending.public_from;
     view! {
@@ -148,7 +149,7 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
         {heading.then(|| view! {
             <Title text=format!("{} – {}", i18n.t().results_title, title) />
             <header class="page-intro">
-                <p class="card__kicker"><a href=format!("/verfahren/{slug}")>{title.clone()}</a></p>
+                <p class="card__kicker"><a href=path::procedure(&slug)>{title.clone()}</a></p>
                 <h1><T k=|t| t.results_title /></h1>
             </header>
         })}
@@ -214,7 +215,7 @@ fn RankingRow(p: RankedProposal, rule: crate::model::proposal::VoteRule) -> impl
     view! {
         <tr>
             <td class="num">{p.rank}</td>
-            <td><a href=format!("/vorschlaege/{}", p.id)>"#"{p.id}" "{p.title.clone()}</a></td>
+            <td><a href=path::proposal(p.id)>"#"{p.id}" "{p.title.clone()}</a></td>
             <td class="num">{value}</td>
             <td>{outcome.map(|o| move || i18n.t().outcome(o.outcome))}</td>
         </tr>
@@ -400,14 +401,14 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
             view! { <OutcomeEntry p slug=slug.clone() page error /> }
         })
         .collect_view();
-    let base = format!("/verwaltung/verfahren/{slug}/ergebnisse");
+    let base = path::results_dashboard(&slug);
     let previous = (page > 0).then(|| format!("{base}?seite={page}"));
     let next = (page + 1 < pages).then(|| format!("{base}?seite={}", page + 2));
     view! {
         <Title text=format!("{} – {}", i18n.t().dashboard_title, title) />
         <div class="container results">
             <header class="page-intro">
-                <p class="card__kicker"><a href=format!("/verfahren/{slug}")>{title.clone()}</a></p>
+                <p class="card__kicker"><a href=path::procedure(&slug)>{title.clone()}</a></p>
                 <h1><T k=|t| t.dashboard_title /></h1>
                 <p><T k=|t| t.dashboard_live /></p>
             </header>
@@ -502,7 +503,7 @@ fn OutcomeEntry(
     );
     view! {
         <form method="post" action=RecordOutcome::PATH class="card outcome-form" id=format!("vorschlag-{id}")>
-            <h3>{p.rank}". "<a href=format!("/vorschlaege/{id}")>"#"{id}" "{p.title.clone()}</a></h3>
+            <h3>{p.rank}". "<a href=path::proposal(id)>"#"{id}" "{p.title.clone()}</a></h3>
             <input type="hidden" name="slug" value=slug />
             <input type="hidden" name="proposal_id" value=id />
             <input type="hidden" name="page" value=page />

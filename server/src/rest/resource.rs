@@ -104,7 +104,7 @@ impl ProposalLinks {
     fn of(base: &str, id: i64, procedure: &str) -> Self {
         Self {
             this: format!("{base}/api/v1/proposals/{id}"),
-            html: format!("{base}/vorschlaege/{id}"),
+            html: format!("{base}{}", app::model::path::proposal(id)),
             comments: format!("{base}/api/v1/proposals/{id}/comments"),
             procedure: format!("{base}/api/v1/procedures/{procedure}"),
         }
@@ -313,7 +313,7 @@ impl ProcedureLinks {
     fn of(base: &str, slug: &str) -> Self {
         Self {
             this: format!("{base}/api/v1/procedures/{slug}"),
-            html: format!("{base}/verfahren/{slug}"),
+            html: format!("{base}{}", app::model::path::procedure(slug)),
             proposals: format!("{base}/api/v1/procedures/{slug}/proposals"),
             results: format!("{base}/api/v1/procedures/{slug}/results"),
         }

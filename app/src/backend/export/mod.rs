@@ -22,6 +22,7 @@ use crate::backend::service::results::{self, Scope};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::moderation::{LedgerTarget, ModerationActionKind, ModerationReason, Visibility};
+use crate::model::path;
 use crate::model::procedure::PhaseKind;
 use crate::model::proposal::{CommentStatus, Origin, ProposalStatus, VoteRule};
 use crate::model::results::{Bar, CouncilOutcome, CouncilPaper, Day, Figures, OutcomeCount};
@@ -227,7 +228,7 @@ pub async fn header(
         title: clean(&row.title),
         summary: clean(&row.summary),
         department: clean(&row.department),
-        url: format!("{public_url}/verfahren/{}", row.slug),
+        url: format!("{public_url}{}", path::procedure(&row.slug)),
         rule: scope.rule,
         lang,
         phases: phases
@@ -401,7 +402,7 @@ impl<'a> Proposals<'a> {
             batch.push(ProposalRow {
                 rank,
                 id: row.id,
-                url: format!("{}/vorschlaege/{}", self.public_url, row.id),
+                url: format!("{}{}", self.public_url, path::proposal(row.id)),
                 title: clean(&row.title),
                 body: clean(&row.body),
                 category: row.category.map(|c| clean(&c)),

@@ -40,7 +40,7 @@ async fn dataset(
 ) -> Result<Value, AppError> {
     let slug = Slug::parse(&row.slug)?;
     let scope = results::scope_with(db, &slug, true, now).await?;
-    let page = format!("{public_url}/verfahren/{}", row.slug);
+    let page = format!("{public_url}{}", crate::model::path::procedure(&row.slug));
     let api = format!("{public_url}/api/v1/procedures/{}", row.slug);
     let licence = json!({ "@id": LICENCE_URI });
     let mut keywords = vec![Value::from("Bürgerbeteiligung")];

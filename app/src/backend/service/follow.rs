@@ -141,7 +141,11 @@ pub(crate) async fn notify(
             .unwrap_or_default(),
         Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => String::new(),
     };
-    let mut link = format!("{}/vorschlaege/{}", site.public_url, target.id);
+    let mut link = format!(
+        "{}{}",
+        site.public_url,
+        crate::model::path::proposal(target.id)
+    );
     if let Event::Comment { comment_id, .. } = &event {
         link.push_str(&format!("#kommentar-{comment_id}"));
     }

@@ -119,7 +119,11 @@ where
             if let (Some(person), Some(procedure)) = (person, procedure)
                 && let Some(to) = person.email.as_deref()
             {
-                let link = format!("{}/verfahren/{}", site.public_url, procedure.slug);
+                let link = format!(
+                    "{}{}",
+                    site.public_url,
+                    crate::model::path::procedure(&procedure.slug)
+                );
                 let name = person.display_name.clone().unwrap_or_default();
                 let vars = [
                     ("name", name.as_str()),

@@ -121,11 +121,8 @@ impl Item {
     /// The item's public address.
     fn path(&self) -> String {
         match self.target.kind {
-            TargetKind::Proposal => format!("/vorschlaege/{}", self.proposal_id),
-            TargetKind::Comment => format!(
-                "/vorschlaege/{}#kommentar-{}",
-                self.proposal_id, self.target.id
-            ),
+            TargetKind::Proposal => crate::model::path::proposal(self.proposal_id),
+            TargetKind::Comment => crate::model::path::comment(self.proposal_id, self.target.id),
         }
     }
 }
