@@ -9,9 +9,10 @@ use crate::error::AppError;
 use crate::model::moderation::Visibility;
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement,
+    Value,
 };
 use std::collections::HashMap;
 
@@ -113,13 +114,65 @@ pub fn excerpt(markdown: &str, max_chars: usize) -> String {
     out
 }
 
-pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, i64), AppError> {
-    let malformed = || AppError::invalid("cursor", "malformed");
-    let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
-    Ok((
-        value.parse().map_err(|_| malformed())?,
-        id.parse().map_err(|_| malformed())?,
-    ))
+// ---------- keyset pagination ----------
+
+/// Where a page of a keyset listing ends: the sort value and the id of its last row. Sent
+/// to clients as `value.id`, which they pass back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub value: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub(crate) fn parse(cursor: &str) -> Result<Self, AppError> {
+        let malformed = || AppError::invalid("cursor", "malformed");
+        let (value, id) = cursor.split_once('.').ok_or_else(malformed)?;
+        Ok(Self {
+            value: value.parse().map_err(|_| malformed())?,
+            id: id.parse().map_err(|_| malformed())?,
+        })
+    }
+
+    pub(crate) fn encode(self) -> String {
+        format!("{}.{}", self.value, self.id)
+    }
+}
+
+/// The rows after (`value`, `id`) in a listing ordered by the sort expression, then the id,
+/// both descending or both ascending: the condition of every keyset page.
+pub(crate) fn after(
+    sort: Expr,
+    value: impl Into<Value>,
+    id_column: Expr,
+    id: i64,
+    descending: bool,
+) -> Condition {
+    let value = value.into();
+    let (beyond, id_beyond) = if descending {
+        (sort.clone().lt(value.clone()), id_column.lt(id))
+    } else {
+        (sort.clone().gt(value.clone()), id_column.gt(id))
+    };
+    Condition::any()
+        .add(beyond)
+        .add(Condition::all().add(sort.eq(value)).add(id_beyond))
+}
+
+/// A page read with one row more than `size`: cut to `size`, with the cursor of the next
+/// page when there is one.
+pub(crate) fn page_of<T>(
+    mut rows: Vec<T>,
+    size: u64,
+    cursor_of: impl Fn(&T) -> Cursor,
+) -> (Vec<T>, Option<String>) {
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    if rows.len() <= size {
+        return (rows, None);
+    }
+    rows.truncate(size);
+    let next = rows.last().map(|last| cursor_of(last).encode());
+    (rows, next)
 }
 
 /// A statement with `$1`, `$2`, … placeholders: PostgreSQL's syntax, which SQLite also
@@ -234,5 +287,35 @@ impl<K: Eq + std::hash::Hash, V: Clone> Kept<K, V> {
                 (std::time::Instant::now(), generation, value),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_two_numbers() {
+        let cursor = Cursor::parse("17.4").unwrap();
+        assert_eq!(cursor, Cursor { value: 17, id: 4 });
+        assert_eq!(cursor.encode(), "17.4");
+        assert_eq!(Cursor::parse("-3.9").unwrap().value, -3);
+        for bad in ["17", "a.b", "1.2; DROP TABLE", "", "."] {
+            assert!(Cursor::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_is_cut_to_its_size_and_knows_its_successor() {
+        let cursor_of = |n: &i64| Cursor {
+            value: n * 10,
+            id: *n,
+        };
+        let (rows, next) = page_of(vec![1, 2, 3], 2, cursor_of);
+        assert_eq!(rows, [1, 2]);
+        assert_eq!(next.as_deref(), Some("20.2"));
+        let (rows, next) = page_of(vec![1, 2], 2, cursor_of);
+        assert_eq!(rows, [1, 2]);
+        assert_eq!(next, None);
     }
 }

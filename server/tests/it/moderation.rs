@@ -669,3 +669,84 @@ async fn the_service_says_which_decisions_a_viewer_can_take() {
         .unwrap();
     assert!(anonymous.decisions.is_empty());
 }
+
+/// Follows `next_cursor` from `first` to the end and returns the ids found at `key`.
+async fn all_pages(app: &TestApp, first: &str, token: &str, list: &str, key: &str) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut path = first.to_owned();
+    for _ in 0..10 {
+        let page = body(&app.get_as(&path, token).await);
+        for item in page[list].as_array().unwrap() {
+            ids.push(item.pointer(key).and_then(|v| v.as_i64()).unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => {
+                let glue = if first.contains('?') { '&' } else { '?' };
+                path = format!("{first}{glue}cursor={next}");
+            }
+            None => return ids,
+        }
+    }
+    panic!("more pages than items");
+}
+
+/// The queue (oldest first) and the ledger (newest first) page with the same keyset
+/// cursors as the proposals: every item once, in order, across page boundaries.
+#[tokio::test]
+async fn the_queue_and_the_ledger_page_through_every_item_once() {
+    let app = TestApp::new().await;
+    let (author, proposal, first) = discussion(&app).await;
+    let mut comments = vec![first];
+    for n in 1..26 {
+        comments.push(comment(&app, proposal, &author, &format!("Kommentar Nummer {n}.")).await);
+    }
+    let reporter = app.resident("melder@example.org").await;
+    for id in &comments {
+        assert_eq!(
+            report_comment(&app, *id, &reporter, "spam").await,
+            StatusCode::CREATED
+        );
+    }
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let queued = all_pages(
+        &app,
+        "/api/v1/moderation/queue?kind=reported",
+        &moderator,
+        "items",
+        "/target/id",
+    )
+    .await;
+    assert_eq!(
+        queued, comments,
+        "26 items over two pages of 20, oldest first"
+    );
+
+    for id in &comments {
+        let target = json!({ "kind": "comment", "id": id });
+        let hide = json!({ "target": target, "action": "hide", "reason": "spam" });
+        assert_eq!(
+            decide(&app, &moderator, hide).await.status,
+            StatusCode::CREATED
+        );
+        let restore = json!({ "target": target, "action": "restore" });
+        assert_eq!(
+            decide(&app, &moderator, restore).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let entries = all_pages(
+        &app,
+        "/api/v1/moderation/ledger",
+        &moderator,
+        "entries",
+        "/id",
+    )
+    .await;
+    assert_eq!(entries.len(), 52, "52 decisions over two pages of 50");
+    assert!(
+        entries.windows(2).all(|w| w[0] > w[1]),
+        "newest first, none twice"
+    );
+}

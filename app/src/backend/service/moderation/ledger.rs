@@ -1,6 +1,7 @@
 //! The public ledger of decisions and the moderation statistics.
 
 use super::*;
+use crate::backend::common::{Cursor, after, page_of};
 
 // ---------- the public ledger ----------
 
@@ -28,24 +29,22 @@ pub async fn ledger(
         }
         None => None,
     };
+    // Newest first: the sort value is the id itself.
     if let Some(cursor) = cursor {
-        let before: i64 = cursor
-            .parse()
-            .map_err(|_| AppError::invalid("cursor", "malformed"))?;
-        select = select.filter(moderation_action::Column::Id.lt(before));
+        let cursor = Cursor::parse(cursor)?;
+        let id = || Expr::col((moderation_action::Entity, moderation_action::Column::Id));
+        select = select.filter(after(id(), cursor.value, id(), cursor.id, true));
     }
-    let mut rows = select
+    let rows = select
         .order_by_desc(moderation_action::Column::Id)
         .limit(LEDGER_PAGE_SIZE + 1)
         .all(db)
         .await
         .map_err(storage_error)?;
-    let next_cursor = if rows.len() as u64 > LEDGER_PAGE_SIZE {
-        rows.truncate(LEDGER_PAGE_SIZE as usize);
-        rows.last().map(|last| last.id.to_string())
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(rows, LEDGER_PAGE_SIZE, |last| Cursor {
+        value: last.id,
+        id: last.id,
+    });
     // Only published procedures are named; a draft's decisions show without a link.
     let published: HashMap<i64, (String, String)> = procedure_entity::Entity::find()
         .select_only()

@@ -4,9 +4,7 @@
 
 use super::{follow, procedure};
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{
-    find_proposal, lock_user, names_of, parse_cursor, timestamp, write_gate,
-};
+use crate::backend::common::{find_proposal, lock_user, names_of, timestamp, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{
     comment, instance_setting, moderation_action, moderation_queue, procedure as procedure_entity,

@@ -1,6 +1,7 @@
 //! The queue moderators work through, with its filters and each item's reports.
 
 use super::*;
+use crate::backend::common::{Cursor, after, page_of};
 
 // ---------- the queue ----------
 
@@ -62,32 +63,28 @@ pub async fn queue(
         .order_by_asc(moderation_queue::Column::OpenedAt)
         .order_by_asc(moderation_queue::Column::Id);
     if let Some(cursor) = &filter.cursor {
-        let (micros, id) = parse_cursor(cursor)?;
-        let at = DateTime::<Utc>::from_timestamp_micros(micros)
-            .ok_or_else(|| AppError::invalid("cursor", "malformed"))?;
-        page = page.filter(
-            Condition::any()
-                .add(moderation_queue::Column::OpenedAt.gt(at))
-                .add(
-                    Condition::all()
-                        .add(moderation_queue::Column::OpenedAt.eq(at))
-                        .add(moderation_queue::Column::Id.gt(id)),
-                ),
-        );
+        let cursor = Cursor::parse(cursor)?;
+        // Nanoseconds: SQLite keeps them, and a cursor cut to microseconds would lie
+        // before its own row and show it again on the next page.
+        let at = DateTime::<Utc>::from_timestamp_nanos(cursor.value);
+        page = page.filter(after(
+            Expr::col((moderation_queue::Entity, moderation_queue::Column::OpenedAt)),
+            at,
+            Expr::col((moderation_queue::Entity, moderation_queue::Column::Id)),
+            cursor.id,
+            false,
+        ));
     }
-    let mut rows = with_item_columns(page)
+    let rows = with_item_columns(page)
         .limit(QUEUE_PAGE_SIZE + 1)
         .into_model::<QueueRow>()
         .all(db)
         .await
         .map_err(storage_error)?;
-    let next_cursor = if rows.len() as u64 > QUEUE_PAGE_SIZE {
-        rows.truncate(QUEUE_PAGE_SIZE as usize);
-        rows.last()
-            .map(|last| format!("{}.{}", last.opened_at.timestamp_micros(), last.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(rows, QUEUE_PAGE_SIZE, |last| Cursor {
+        value: last.opened_at.timestamp_nanos_opt().unwrap_or(i64::MAX),
+        id: last.id,
+    });
     let by_id: HashMap<i64, ProcedureChoice> = choices.iter().cloned().collect();
     let items = queue_items(db, user, rows, &by_id, now).await?;
     let procedures = choices.into_iter().map(|(_, p)| p).collect();
