@@ -6,6 +6,7 @@ mod state;
 pub mod account;
 pub mod done;
 pub mod idempotency;
+pub mod lang;
 pub mod legal;
 pub mod moderation;
 pub mod onsite_import;

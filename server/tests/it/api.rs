@@ -2,8 +2,8 @@
 //! per account with `Retry-After`, `ETag` / `If-None-Match` on reads, and the OpenAPI
 //! description and documentation generated from the same table as the router.
 
+use crate::fixtures::procedure;
 use crate::harness::{TestApp, error_code};
-use crate::participation::procedure;
 use app::model::procedure::PhaseKind;
 use app::model::proposal::VoteRule;
 use axum::body::Body;
@@ -186,7 +186,7 @@ async fn reads_carry_an_etag_and_answer_304_when_unchanged() {
 
     // A new proposal changes the listing: a new tag and the full answer.
     let anna = app.resident("anna@example.org").await;
-    crate::participation::propose(&app, "gruen", &anna, "Mehr Bäume am Ring").await;
+    crate::fixtures::propose(&app, "gruen", &anna, "Mehr Bäume am Ring").await;
     let after = app.get_with(path, &[("if-none-match", &tag)]).await;
     assert_eq!(after.status, StatusCode::OK);
     assert_ne!(after.header("etag"), tag);

@@ -1,8 +1,8 @@
 //! 500 concurrent vote and unvote requests from 100 accounts against a real server on a
 //! loopback port: afterwards every tally equals its vote rows and no request got a 5xx.
 
+use crate::fixtures::{assert_tallies_match_rows, procedure};
 use crate::harness::TestApp;
-use crate::participation::{assert_tallies_match_rows, procedure};
 use app::backend::entity::{proposal, user, vote};
 use app::backend::service::account::start_session;
 use app::model::procedure::PhaseKind;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![recursion_limit = "512"]
 
+mod fixtures;
 mod harness;
 mod smtp;
 

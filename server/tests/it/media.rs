@@ -1,8 +1,8 @@
 //! Procedure images: uploads through the editor's form and the API, what is stored and
 //! served, and every way an upload can be wrong.
 
+use crate::fixtures::procedure;
 use crate::harness::{TestApp, TestResponse, error_code, multipart_body, send_multipart};
-use crate::participation::procedure;
 use app::backend::entity::procedure as procedure_entity;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;

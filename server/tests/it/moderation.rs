@@ -2,8 +2,8 @@
 //! the ledger's secrecy, blocks, pre-moderation, the pre-screen, claims, and the author's
 //! mail in the decision's own transaction.
 
+use crate::fixtures::{body, procedure, propose};
 use crate::harness::{TestApp, error_code, on_postgres};
-use crate::participation::{body, procedure, propose};
 use app::backend::entity::{comment, moderation_action, moderation_queue, outbox_email, report};
 use app::model::account::Role;
 use app::model::moderation::{CaseStatus, Visibility};
@@ -647,8 +647,8 @@ async fn the_service_says_which_decisions_a_viewer_can_take() {
     let (_, proposal_id, _) = discussion(&app).await;
     app.with_role("moderation@example.org", Role::Moderator)
         .await;
-    let moderator = crate::participation::current_user(&app, "moderation@example.org").await;
-    let author = crate::participation::current_user(&app, AUTHOR).await;
+    let moderator = crate::fixtures::current_user(&app, "moderation@example.org").await;
+    let author = crate::fixtures::current_user(&app, AUTHOR).await;
     let now = chrono::Utc::now();
     let seen = proposal::get(&app.state.db, Some(&moderator), proposal_id, now)
         .await

@@ -1,6 +1,7 @@
 //! Proposals, comments, votes and following: phase rules, caps, idempotency, withdrawal,
 //! edit windows, permissions, notifications, search and pagination, on both databases.
 
+use crate::fixtures::{assert_tallies_match_rows, body, current_user, procedure, propose};
 use crate::harness::{TestApp, error_code, on_postgres};
 use app::backend::entity::{digest_item, proposal, user, vote};
 use app::backend::service::follow::send_digests;
@@ -11,59 +12,6 @@ use chrono::{Duration, Utc};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
-
-/// A published procedure whose current phase is `phase` (running from yesterday for a
-/// week), with votes taken in `vote_phase`.
-pub async fn procedure(
-    app: &TestApp,
-    slug: &str,
-    phase: PhaseKind,
-    rule: VoteRule,
-    vote_phase: PhaseKind,
-) -> i64 {
-    let now = Utc::now();
-    create(
-        &app.state.db,
-        NewProcedure {
-            slug: Slug::parse(slug).unwrap(),
-            title: "Grünflächen im Quartier".to_owned(),
-            summary: "Mehr Grün".to_owned(),
-            description: "Worum es geht".to_owned(),
-            department: "Grünflächenamt".to_owned(),
-            contact: "gruen@musterstadt.example".to_owned(),
-            phases: vec![NewPhase {
-                kind: phase,
-                starts_at: now - Duration::days(1),
-                ends_at: now + Duration::days(7),
-            }],
-            rule,
-            vote_phase,
-            categories: vec!["Bäume".to_owned(), "Spielplätze".to_owned()],
-            published: true,
-            moderation: app::model::moderation::ModerationMode::Post,
-        },
-        now,
-    )
-    .await
-    .unwrap()
-}
-
-pub async fn propose(app: &TestApp, slug: &str, token: &str, title: &str) -> i64 {
-    let response = app
-        .json(
-            "POST",
-            &format!("/api/v1/procedures/{slug}/proposals"),
-            json!({ "title": title, "body": "Eine ausführliche Begründung des Vorschlags." }),
-            Some(token),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
-    body(&response)["id"].as_i64().unwrap()
-}
-
-pub fn body(response: &crate::harness::TestResponse) -> Value {
-    serde_json::from_str(&response.body).unwrap()
-}
 
 async fn vote(app: &TestApp, id: i64, value: i64, token: &str) -> crate::harness::TestResponse {
     app.json(
@@ -99,36 +47,6 @@ async fn comment(
         Some(token),
     )
     .await
-}
-
-/// Every proposal's counters equal its vote and comment rows.
-pub async fn assert_tallies_match_rows(app: &TestApp) {
-    let db = &app.state.db;
-    for row in proposal::Entity::find().all(db).await.unwrap() {
-        let count = |value: i16| {
-            vote::Entity::find()
-                .filter(vote::Column::ProposalId.eq(row.id))
-                .filter(vote::Column::Value.eq(value))
-                .count(db)
-        };
-        let (up, down) = (count(1).await.unwrap(), count(-1).await.unwrap());
-        assert_eq!(row.support_count as u64, up, "support of {}", row.id);
-        assert_eq!(row.up_count as u64, up, "up of {}", row.id);
-        assert_eq!(row.down_count as u64, down, "down of {}", row.id);
-        assert_eq!(
-            row.score as i64,
-            up as i64 - down as i64,
-            "score of {}",
-            row.id
-        );
-        let comments = app::backend::entity::comment::Entity::find()
-            .filter(app::backend::entity::comment::Column::ProposalId.eq(row.id))
-            .filter(app::backend::entity::comment::Column::Status.eq("published"))
-            .count(db)
-            .await
-            .unwrap();
-        assert_eq!(row.comment_count as u64, comments, "comments of {}", row.id);
-    }
 }
 
 #[tokio::test]
@@ -677,22 +595,6 @@ async fn comments_thread_to_depth_three_with_an_edit_window_and_placeholders() {
     );
     assert_eq!(after["comments"][1]["edited"], true);
     assert_tallies_match_rows(&app).await;
-}
-
-pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::CurrentUser {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    app::backend::auth::CurrentUser {
-        id: row.id,
-        session_id: String::new(),
-        role: row.role,
-        verified: row.email_verified_at.is_some(),
-        blocked: row.blocked_at(chrono::Utc::now()),
-    }
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 //! state, hostile text left inert; the PDF report's text; council outcomes recorded by hand
 //! and taken from an OParl fixture server, shown to residents and mailed to followers.
 
+use crate::fixtures::{body, procedure, propose};
 use crate::harness::{TestApp, TestResponse, error_code};
-use crate::participation::{body, procedure, propose};
 use app::backend::entity::{council_decision, phase, procedure as procedure_entity, vote};
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;

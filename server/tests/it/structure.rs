@@ -295,7 +295,6 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("app/src/i18n/mod.rs", 1225),
     ("app/src/backend/export/pdf.rs", 1020),
     ("app/src/backend/export/mod.rs", 800),
-    ("app/src/backend/service/procedure.rs", 1010),
     ("app/src/backend/service/account.rs", 965),
     ("app/src/backend/service/proposal.rs", 890),
     ("app/src/backend/service/results.rs", 760),
