@@ -7,6 +7,7 @@ pub mod limits;
 mod moderation;
 mod onsite_import;
 mod participation;
+mod procedures;
 pub mod resource;
 mod results;
 
@@ -26,6 +27,7 @@ use serde_json::json;
 pub fn api() -> doc::Api {
     let image = "participation";
     accounts::api()
+        .merge(procedures::api())
         .merge(participation::api())
         .merge(moderation::api())
         .merge(results::api())

@@ -302,7 +302,6 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("app/src/backend/service/media.rs", 710),
     ("app/src/pages/moderation.rs", 820),
     ("app/src/pages/proposal.rs", 620),
-    ("server/src/rest/participation.rs", 840),
     ("server/src/lib.rs", 650),
 ];
 
