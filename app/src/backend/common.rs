@@ -295,6 +295,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn excerpts_cut_at_words_and_drop_markup() {
+        assert_eq!(
+            excerpt("## Titel\n\n**Mehr** Bäume", 50),
+            "Titel Mehr Bäume"
+        );
+        assert_eq!(excerpt("eins zwei drei vier", 10), "eins zwei …");
+    }
+
+    #[test]
     fn cursors_are_two_numbers() {
         let cursor = Cursor::parse("17.4").unwrap();
         assert_eq!(cursor, Cursor { value: 17, id: 4 });

@@ -1,0 +1,217 @@
+//! A procedure's proposals, one keyset page at a time: sort, filters and full-text search.
+
+use super::*;
+
+/// The proposals of a procedure, one page of them (planners also see a draft's).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    slug: &Slug,
+    query: ProposalQuery,
+    seed: u32,
+    now: DateTime<Utc>,
+) -> Result<ProposalListing, AppError> {
+    let (context, procedure_summary) = procedure::context_for(db, slug, viewer, now).await?;
+    let procedure_id = context.id;
+    let sort = query
+        .sort
+        .unwrap_or_else(|| ProposalSort::default_for(context.current_phase));
+    let status = query.status.unwrap_or(ProposalStatus::Published);
+    let mut select = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(procedure_id))
+        .filter(proposal::Column::Status.eq(status.as_str()))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()));
+    if let Some(category) = &query.category {
+        select = select.filter(proposal::Column::Category.eq(category.as_str()));
+    }
+    if let Some(q) = &query.q
+        && let Some(condition) = search_condition(db.get_database_backend(), q)
+    {
+        select = select.filter(condition);
+    }
+    let total = select.clone().count(db).await.map_err(storage_error)?;
+
+    let key = SortKey::new(sort, context.rule, seed);
+    let mut page = key.order(select);
+    if let Some(cursor) = &query.cursor {
+        page = page.filter(key.after(Cursor::parse(cursor)?));
+    }
+    let rows = page
+        .limit(PAGE_SIZE + 1)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let (rows, next_cursor) = page_of(rows, PAGE_SIZE, |last| Cursor {
+        value: key.value_of(last),
+        id: last.id,
+    });
+    let names = names_of(db, rows.iter().map(|r| r.author_id).collect()).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let viewer_id = viewer.map(|v| v.id);
+    let votes = my_votes(db, viewer_id, &ids).await?;
+    let budget = budget(db, viewer_id, &context).await?;
+    Ok(ProposalListing {
+        procedure: procedure_summary,
+        rule: context.rule,
+        // Every card of a listing has the status it filters by.
+        allowed: context.allowed.for_status(status),
+        categories: context.categories,
+        query,
+        sort,
+        total,
+        items: rows
+            .into_iter()
+            .map(|row| card(row, &names, &votes))
+            .collect(),
+        next_cursor,
+        viewer: viewer_of(viewer),
+        budget,
+    })
+}
+
+pub(super) fn viewer_of(user: Option<&CurrentUser>) -> Viewer {
+    user.map_or_else(Viewer::default, |user| Viewer {
+        signed_in: true,
+        verified: user.verified,
+        planner: user.can(Permission::Plan),
+        moderator: user.can(Permission::Moderate),
+        blocked: user.blocked,
+    })
+}
+
+/// The order of a listing as a column or expression, with the keyset condition that
+/// continues after a given row.
+struct SortKey {
+    sort: ProposalSort,
+    rule: VoteRule,
+    seed: i64,
+}
+
+/// A prime above every id and seed: `(id * seed) % P` shuffles ids without collisions.
+const SHUFFLE_PRIME: i64 = 2_147_483_629;
+
+impl SortKey {
+    fn new(sort: ProposalSort, rule: VoteRule, seed: u32) -> Self {
+        // Spread any seed (also 1, 2, 3 …) over the whole range, so products wrap many
+        // times and neighbouring ids land far apart.
+        let mixed = (u64::from(seed).wrapping_mul(2_654_435_761) ^ 0x5bd1_e995)
+            % (SHUFFLE_PRIME as u64 - 1);
+        Self {
+            sort,
+            rule,
+            seed: i64::try_from(mixed).unwrap_or(1) + 1,
+        }
+    }
+
+    fn expr(&self) -> Expr {
+        match self.sort {
+            ProposalSort::Newest => Expr::col((proposal::Entity, proposal::Column::CreatedAt)),
+            ProposalSort::MostSupported => match self.rule {
+                VoteRule::Rating => Expr::col((proposal::Entity, proposal::Column::Score)),
+                VoteRule::Support { .. } => {
+                    Expr::col((proposal::Entity, proposal::Column::SupportCount))
+                }
+            },
+            ProposalSort::MostDiscussed => {
+                Expr::col((proposal::Entity, proposal::Column::CommentCount))
+            }
+            // Both values are integers this module chose: nothing from the request.
+            ProposalSort::Random => Expr::cust(format!(
+                "((proposals.id * {}) % {SHUFFLE_PRIME})",
+                self.seed
+            )),
+        }
+    }
+
+    fn descending(&self) -> bool {
+        self.sort != ProposalSort::Random
+    }
+
+    fn order(&self, select: Select<proposal::Entity>) -> Select<proposal::Entity> {
+        let order = if self.descending() {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        select
+            .order_by(self.expr(), order.clone())
+            .order_by(proposal::Column::Id, order)
+    }
+
+    /// Rows after the cursor in this order.
+    fn after(&self, cursor: Cursor) -> Condition {
+        let value = match self.sort {
+            // Nanoseconds, as stored (see `value_of`).
+            ProposalSort::Newest => {
+                sea_orm::Value::from(DateTime::<Utc>::from_timestamp_nanos(cursor.value))
+            }
+            _ => sea_orm::Value::from(cursor.value),
+        };
+        let id_column = Expr::col((proposal::Entity, proposal::Column::Id));
+        after(self.expr(), value, id_column, cursor.id, self.descending())
+    }
+
+    fn value_of(&self, row: &proposal::Model) -> i64 {
+        match self.sort {
+            // Nanoseconds: SQLite keeps them, and a cursor cut to microseconds would skip
+            // rows written in the same microsecond as the page's last one.
+            ProposalSort::Newest => row.created_at.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            ProposalSort::MostSupported => match self.rule {
+                VoteRule::Rating => i64::from(row.score),
+                VoteRule::Support { .. } => i64::from(row.support_count),
+            },
+            ProposalSort::MostDiscussed => i64::from(row.comment_count),
+            ProposalSort::Random => (row.id * self.seed) % SHUFFLE_PRIME,
+        }
+    }
+}
+
+/// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
+/// FTS5 index, every word as a prefix. `None` when the query has no words.
+fn search_condition(backend: DbBackend, q: &str) -> Option<Condition> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let expr = match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            "proposals.search @@ plainto_tsquery('german', $1)",
+            [words.join(" ")],
+        ),
+        _ => {
+            // Each word quoted (no FTS5 syntax gets through) and matched as a prefix.
+            let fts: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+            Expr::cust_with_values(
+                "proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
+                [fts.join(" ")],
+            )
+        }
+    };
+    Some(Condition::all().add(expr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn searches_without_words_filter_nothing() {
+        assert!(search_condition(DbBackend::Sqlite, " \"*() ").is_none());
+        assert!(search_condition(DbBackend::Sqlite, "Grünfläche").is_some());
+    }
+
+    #[test]
+    fn the_shuffle_is_a_permutation_per_seed() {
+        let key = SortKey::new(ProposalSort::Random, VoteRule::Rating, 12_345);
+        let mut seen = HashSet::new();
+        for id in 1..5_000 {
+            let row_key = (id * key.seed) % SHUFFLE_PRIME;
+            assert!(seen.insert(row_key));
+        }
+    }
+}

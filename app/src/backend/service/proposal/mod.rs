@@ -1,0 +1,360 @@
+//! Proposals: submission (online and on site), editing until the first reaction,
+//! withdrawal, the public page, and the listing with sort, filters, search and keyset
+//! pagination.
+
+use super::procedure::{self, Context};
+use super::{follow, moderation};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::{
+    Cursor, Sight, after, excerpt, find_proposal, lock_user, names_of, page_of, sight, write_gate,
+};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
+use crate::backend::sanitize::markdown_to_html;
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::idempotency::IdempotencyKey;
+use crate::model::moderation::{ModerationActionKind, Target, TargetKind, Visibility};
+use crate::model::procedure::Slug;
+use crate::model::proposal::{
+    COMMENT_EDIT_MINUTES, CommentStatus, CommentView, Origin, ProposalCard, ProposalDetail,
+    ProposalInput, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally,
+    Viewer, VoteBudget, VoteRule, validated_event, validated_note,
+};
+use crate::model::time::Timestamp;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Order};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionSession,
+    TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
+
+mod listing;
+mod page;
+
+pub use listing::list;
+use listing::viewer_of;
+pub use page::{Loaded, get, load};
+
+/// Proposals per listing page.
+pub const PAGE_SIZE: u64 = 20;
+
+/// Submits a proposal. `onsite` names the event a planner enters it for; the author then
+/// is the planner and the proposal shows where it came from.
+pub async fn create<C>(
+    db: &C,
+    user: &CurrentUser,
+    procedure_id: i64,
+    input: ProposalInput,
+    onsite: Option<String>,
+    key: Option<&IdempotencyKey>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let event = onsite_event(user, onsite)?;
+    let _gate = write_gate(db).await;
+    let txn = crate::backend::db::begin_write(db).await?;
+    lock_user(&txn, user.id).await?;
+    let (context, _) = procedure::published_context(&txn, procedure_id, now).await?;
+    if !context.allowed.propose {
+        return Err(AppError::invalid("phase", "closed"));
+    }
+    let input = input.validated(&context.categories)?;
+    // A form sent again (its response was lost) gets the proposal it already wrote. The
+    // same key with another title or text is a new proposal from a page shown again (the
+    // back button): it is written, without the key.
+    let mut key = key;
+    if let Some(sent) = key
+        && let Some(existing) = proposal::Entity::find()
+            .filter(proposal::Column::AuthorId.eq(user.id))
+            .filter(proposal::Column::IdempotencyKey.eq(sent.as_str()))
+            .one(&txn)
+            .await
+            .map_err(storage_error)?
+    {
+        if existing.title == input.title && existing.body == input.body {
+            return Ok(existing.id);
+        }
+        key = None;
+    }
+    let id = insert(&txn, user, &context, input, event, key, now).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(id)
+}
+
+/// Writes a checked proposal in the caller's transaction: the moderation pre-screen, the
+/// row, its queue entry, and the author following it. The caller holds the write gate and
+/// has checked the phase and validated `input`.
+pub(crate) async fn insert(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    context: &Context,
+    input: ProposalInput,
+    event: Option<String>,
+    key: Option<&IdempotencyKey>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let intake = moderation::intake(
+        txn,
+        user,
+        context.moderation,
+        &format!("{}\n{}", input.title, input.body),
+    )
+    .await?;
+    let inserted = proposal::ActiveModel {
+        procedure_id: Set(context.id),
+        author_id: Set(user.id),
+        title: Set(input.title),
+        body: Set(input.body),
+        category: Set(input.category),
+        location: Set(input.location),
+        source: Set(source_column(&event)),
+        event_name: Set(event),
+        status: Set(ProposalStatus::Published),
+        withdrawal_note: Set(None),
+        support_count: Set(0),
+        up_count: Set(0),
+        down_count: Set(0),
+        score: Set(0),
+        comment_count: Set(0),
+        engaged_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        visibility: Set(intake.visibility),
+        idempotency_key: Set(key.map(|key| key.as_str().to_owned())),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(storage_error)?;
+    moderation::enqueue_intake(txn, &moderation::Item::of_proposal(&inserted), &intake, now)
+        .await?;
+    // Authors follow their own proposal. A planner typing in a contribution from an
+    // on-site event is not its author: they would be mailed about every comment on it.
+    if inserted.event_name.is_none() {
+        follow::insert(txn, user.id, inserted.id, now).await?;
+    }
+    Ok(inserted.id)
+}
+
+/// The on-site event a contribution is entered for, checked: planners only. A blank
+/// event (the form's empty field) means an online contribution.
+pub(crate) fn onsite_event(
+    user: &CurrentUser,
+    event: Option<String>,
+) -> Result<Option<String>, AppError> {
+    match event.filter(|e| !e.trim().is_empty()) {
+        Some(event) => {
+            user.require(Permission::Plan)?;
+            validated_event(&event).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The `source` column of a contribution with or without an on-site event.
+pub(crate) fn source_column(event: &Option<String>) -> Origin {
+    if event.is_some() {
+        Origin::Onsite
+    } else {
+        Origin::Online
+    }
+}
+
+/// The author changes their proposal, as long as nobody has voted on or commented it.
+pub async fn edit<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    input: ProposalInput,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let txn = crate::backend::db::begin_write(db).await?;
+    lock_user(&txn, user.id).await?;
+    let row = find_proposal(&txn, proposal_id).await?;
+    if row.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != ProposalStatus::Published {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    if row.engaged_at.is_some() {
+        return Err(AppError::invalid("proposal", "locked"));
+    }
+    if matches!(row.visibility, Visibility::Held | Visibility::Hidden) {
+        return Err(AppError::invalid("proposal", "hidden"));
+    }
+    let (context, _) = procedure::published_context(&txn, row.procedure_id, now).await?;
+    let input = input.validated(&context.categories)?;
+    // The changed text passes the pre-screen again (pending stays pending).
+    let intake = moderation::intake(
+        &txn,
+        user,
+        context.moderation,
+        &format!("{}\n{}", input.title, input.body),
+    )
+    .await?;
+    let intake = moderation::Intake {
+        visibility: row.visibility,
+        ..intake
+    };
+    moderation::enqueue_intake(&txn, &moderation::Item::of_proposal(&row), &intake, now).await?;
+    // The condition repeats the check: a vote that arrived meanwhile wins.
+    let updated = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Title, Expr::value(input.title))
+        .col_expr(proposal::Column::Body, Expr::value(input.body))
+        .col_expr(proposal::Column::Category, Expr::value(input.category))
+        .col_expr(proposal::Column::Location, Expr::value(input.location))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .filter(proposal::Column::EngagedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::invalid("proposal", "locked"));
+    }
+    txn.commit().await.map_err(storage_error)
+}
+
+/// The author withdraws their proposal with a note everyone sees; followers are told.
+pub async fn withdraw<C>(
+    db: &C,
+    site: &SiteSettings,
+    user: &CurrentUser,
+    proposal_id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Contribute)?;
+    let note = validated_note(note, "note", 3, 1_000)?;
+    let txn = crate::backend::db::begin_write(db).await?;
+    lock_user(&txn, user.id).await?;
+    let row = find_proposal(&txn, proposal_id).await?;
+    if row.author_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != ProposalStatus::Published {
+        return Err(AppError::invalid("proposal", "withdrawn"));
+    }
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Status,
+            Expr::value(ProposalStatus::Withdrawn),
+        )
+        .col_expr(
+            proposal::Column::WithdrawalNote,
+            Expr::value(note.to_owned()),
+        )
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(&txn)
+        .await
+        .map_err(storage_error)?;
+    follow::notify(
+        &txn,
+        site,
+        &row,
+        follow::Event::Withdrawn { note },
+        user.id,
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(storage_error)
+}
+
+/// `COALESCE(engaged_at, now)`: the first reaction's time, set once.
+pub(crate) fn engaged_since(now: DateTime<Utc>) -> Expr {
+    Expr::expr(sea_orm::sea_query::Func::coalesce([
+        Expr::col(proposal::Column::EngagedAt),
+        Expr::value(now),
+    ]))
+}
+
+fn card(
+    row: proposal::Model,
+    names: &HashMap<i64, String>,
+    my_votes: &HashMap<i64, i8>,
+) -> ProposalCard {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    let status = status_of(&row);
+    ProposalCard {
+        id: row.id,
+        excerpt: excerpt(&row.body, 180),
+        category: row.category,
+        author: names.get(&row.author_id).cloned(),
+        source: Source::from_columns(row.source, row.event_name),
+        status,
+        tally: Tally {
+            support: count(row.support_count),
+            up: count(row.up_count),
+            down: count(row.down_count),
+            score: row.score,
+        },
+        comment_count: count(row.comment_count),
+        created_at: Timestamp(row.created_at.timestamp()),
+        my_vote: my_votes.get(&row.id).copied(),
+        title: row.title,
+    }
+}
+
+fn status_of(row: &proposal::Model) -> ProposalStatus {
+    row.status
+}
+
+/// The viewer's votes among the given proposals.
+async fn my_votes(
+    db: &impl ConnectionTrait,
+    viewer_id: Option<i64>,
+    proposal_ids: &[i64],
+) -> Result<HashMap<i64, i8>, AppError> {
+    let Some(user_id) = viewer_id else {
+        return Ok(HashMap::new());
+    };
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = vote::Entity::find()
+        .filter(vote::Column::UserId.eq(user_id))
+        .filter(vote::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|v| (v.proposal_id, i8::try_from(v.value).unwrap_or(0)))
+        .collect())
+}
+
+/// "3 of 5 supports used", when the procedure caps supports and someone is signed in.
+pub(crate) async fn budget(
+    db: &impl ConnectionTrait,
+    viewer_id: Option<i64>,
+    context: &Context,
+) -> Result<Option<VoteBudget>, AppError> {
+    let (Some(user_id), Some(cap)) = (viewer_id, context.rule.cap()) else {
+        return Ok(None);
+    };
+    let used = vote::Entity::find()
+        .filter(vote::Column::UserId.eq(user_id))
+        .filter(vote::Column::ProcedureId.eq(context.id))
+        .count(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(Some(VoteBudget {
+        used: u32::try_from(used).unwrap_or(u32::MAX),
+        cap,
+    }))
+}

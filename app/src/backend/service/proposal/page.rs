@@ -1,0 +1,294 @@
+//! A proposal's page: its text, tally, moderation mark, what the viewer may do, and the
+//! discussion in thread order.
+
+use super::*;
+
+/// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
+/// comments in thread order. Moderated items show their mark; what the public may not see
+/// (a pending item, the text of a hidden one) only its author and moderators see.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ProposalDetail, AppError> {
+    Ok(load(db, viewer, proposal_id, now).await?.detail)
+}
+
+/// A proposal as its page shows it, with what the page does not need but the API gives:
+/// the Markdown source and the time of the last change. Both follow the page's rules of
+/// sight: a concealed proposal's source is empty.
+pub struct Loaded {
+    pub detail: ProposalDetail,
+    pub body: String,
+    pub updated_at: Timestamp,
+}
+
+/// See [`Loaded`].
+pub async fn load(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Loaded, AppError> {
+    let row = find_proposal(db, proposal_id).await?;
+    let (context, procedure_summary) =
+        procedure::published_context(db, row.procedure_id, now).await?;
+    let viewer_id = viewer.map(|v| v.id);
+    let moderator = viewer.is_some_and(|v| v.can(Permission::Moderate));
+    let is_author = viewer_id == Some(row.author_id);
+    let visibility = row.visibility;
+    let concealed = sight(row.visibility, row.author_id, viewer)? == Sight::Concealed;
+    let comments = if concealed {
+        Vec::new()
+    } else {
+        comment::Entity::find()
+            .filter(comment::Column::ProposalId.eq(row.id))
+            .order_by_asc(comment::Column::Id)
+            .all(db)
+            .await
+            .map_err(storage_error)?
+    };
+    let mut author_ids: HashSet<i64> = comments.iter().map(|c| c.author_id).collect();
+    author_ids.insert(row.author_id);
+    let names = names_of(db, author_ids.into_iter().collect()).await?;
+    let my_votes = my_votes(db, viewer_id, &[row.id]).await?;
+    let following = match viewer_id {
+        Some(user_id) => follow_entity::Entity::find_by_id((user_id, row.id))
+            .one(db)
+            .await
+            .map_err(storage_error)?
+            .is_some(),
+        None => false,
+    };
+    let budget = budget(db, viewer_id, &context).await?;
+    // The viewer's own hidden items: has the objection been made?
+    let own_hidden: Vec<Target> =
+        std::iter::once((TargetKind::Proposal, row.id, row.author_id, row.visibility))
+            .chain(
+                comments
+                    .iter()
+                    .map(|c| (TargetKind::Comment, c.id, c.author_id, c.visibility)),
+            )
+            .filter(|(_, _, author, vis)| Some(*author) == viewer_id && *vis == Visibility::Hidden)
+            .map(|(kind, id, _, _)| Target { kind, id })
+            .collect();
+    let objected = moderation::objected(db, &own_hidden).await?;
+    let comment_ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+    let reported = moderation::reported_by(db, viewer_id, row.id, &comment_ids).await?;
+    let can_report = viewer.is_some_and(|v| v.can(Permission::Contribute));
+    let published = row.status == ProposalStatus::Published;
+    let visible = visibility == Visibility::Visible;
+    let editable = is_author
+        && published
+        && row.engaged_at.is_none()
+        && matches!(visibility, Visibility::Visible | Visibility::Pending);
+    let edit_source = editable.then(|| ProposalInput {
+        title: row.title.clone(),
+        body: row.body.clone(),
+        category: row.category.clone(),
+        location: row.location.clone(),
+    });
+    let proposal_target = Target {
+        kind: TargetKind::Proposal,
+        id: row.id,
+    };
+    let mark = moderation::mark(
+        row.visibility,
+        row.hidden_reason,
+        row.hidden_note.as_deref(),
+        row.moderated_at,
+        is_author,
+        objected.contains(&proposal_target),
+    );
+    let locked = row.locked_at.is_some();
+    let mut allowed = context.allowed.for_status(status_of(&row));
+    if !visible {
+        allowed.vote = false;
+        allowed.comment = false;
+    }
+    if locked {
+        allowed.comment = false;
+    }
+    let comments = thread(
+        comments,
+        &ThreadView {
+            names: &names,
+            viewer_id,
+            moderator,
+            can_report,
+            reported: &reported,
+            objected: &objected,
+            now,
+        },
+    );
+    let reported_proposal = reported.contains(&proposal_target);
+    let body = if concealed {
+        String::new()
+    } else {
+        row.body.clone()
+    };
+    let updated_at = Timestamp(row.updated_at.timestamp());
+    let mut card = card(row.clone(), &names, &my_votes);
+    if concealed {
+        card.title = String::new();
+        card.excerpt = String::new();
+        card.author = None;
+        card.category = None;
+    }
+    let detail = ProposalDetail {
+        body_html: if concealed {
+            String::new()
+        } else {
+            markdown_to_html(&row.body)
+        },
+        location: row.location.clone().filter(|_| !concealed),
+        withdrawal_note: row.withdrawal_note.clone().filter(|_| !concealed),
+        editable,
+        withdrawable: is_author && published && visibility != Visibility::Hidden,
+        edit_source,
+        following,
+        viewer: viewer_of(viewer),
+        budget,
+        comments,
+        procedure: procedure_summary,
+        rule: context.rule,
+        allowed,
+        categories: context.categories,
+        moderation: mark,
+        concealed,
+        redacted_at: row.redacted_at.map(|at| Timestamp(at.timestamp())),
+        locked,
+        reportable: can_report
+            && !is_author
+            && published
+            && !reported_proposal
+            && matches!(visibility, Visibility::Visible | Visibility::Held),
+        reported: reported_proposal,
+        decisions: if moderator {
+            ModerationActionKind::fitting(TargetKind::Proposal, Some(visibility), locked, true)
+        } else {
+            Vec::new()
+        },
+        moderator_source: moderator.then(|| ProposalInput {
+            title: row.title.clone(),
+            body: row.body.clone(),
+            category: row.category.clone(),
+            location: row.location.clone(),
+        }),
+        outcome: if concealed {
+            None
+        } else {
+            super::super::results::outcome_of(db, row.id).await?
+        },
+        card,
+    };
+    Ok(Loaded {
+        detail,
+        body,
+        updated_at,
+    })
+}
+
+/// What every comment of a thread needs to know about its viewer.
+struct ThreadView<'a> {
+    names: &'a HashMap<i64, String>,
+    viewer_id: Option<i64>,
+    moderator: bool,
+    can_report: bool,
+    reported: &'a HashSet<Target>,
+    objected: &'a HashSet<Target>,
+    now: DateTime<Utc>,
+}
+
+/// Orders comments so each reply follows its parent (and earlier replies come first).
+/// Pending comments only their authors and moderators see.
+fn thread(rows: Vec<comment::Model>, view: &ThreadView<'_>) -> Vec<CommentView> {
+    let mut children: HashMap<Option<i64>, Vec<comment::Model>> = HashMap::new();
+    for row in rows {
+        let pending = row.visibility == Visibility::Pending;
+        if pending && !view.moderator && view.viewer_id != Some(row.author_id) {
+            continue;
+        }
+        children.entry(row.parent_id).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    // Depth-first, without recursion: a stack of sibling lists, newest pushed last.
+    let mut stack: Vec<comment::Model> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(row) = stack.pop() {
+        if let Some(mut replies) = children.remove(&Some(row.id)) {
+            replies.reverse();
+            stack.extend(replies);
+        }
+        out.push(comment_view(row, view));
+    }
+    out
+}
+
+fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
+    let deleted = row.status != CommentStatus::Published;
+    let is_author = view.viewer_id == Some(row.author_id);
+    let visibility = row.visibility;
+    let target = Target {
+        kind: TargetKind::Comment,
+        id: row.id,
+    };
+    let concealed = matches!(visibility, Visibility::Held | Visibility::Hidden)
+        && !is_author
+        && !view.moderator;
+    let mine = is_author && !deleted;
+    let editable = mine
+        && matches!(visibility, Visibility::Visible | Visibility::Pending)
+        && view.now - row.created_at < chrono::Duration::minutes(COMMENT_EDIT_MINUTES);
+    let reported = view.reported.contains(&target);
+    CommentView {
+        id: row.id,
+        parent_id: row.parent_id,
+        depth: u8::try_from(row.depth).unwrap_or(u8::MAX),
+        author: if deleted || concealed {
+            None
+        } else {
+            view.names.get(&row.author_id).cloned()
+        },
+        source: Source::from_columns(row.source, row.event_name.clone()),
+        body_html: if deleted || concealed {
+            String::new()
+        } else {
+            markdown_to_html(&row.body)
+        },
+        deleted,
+        edited: row.edited_at.is_some(),
+        created_at: Timestamp(row.created_at.timestamp()),
+        editable,
+        deletable: mine,
+        moderation: if deleted {
+            None
+        } else {
+            moderation::mark(
+                row.visibility,
+                row.hidden_reason,
+                row.hidden_note.as_deref(),
+                row.moderated_at,
+                is_author,
+                view.objected.contains(&target),
+            )
+        },
+        concealed,
+        redacted: row.redacted_at.is_some(),
+        reportable: view.can_report
+            && !is_author
+            && !deleted
+            && !reported
+            && matches!(visibility, Visibility::Visible | Visibility::Held),
+        reported,
+        repliable: !deleted && visibility == Visibility::Visible,
+        moderator_source: (view.moderator && !deleted).then(|| row.body.clone()),
+        decisions: if view.moderator && !deleted {
+            ModerationActionKind::fitting(TargetKind::Comment, Some(visibility), false, true)
+        } else {
+            Vec::new()
+        },
+        source_text: editable.then_some(row.body),
+    }
+}
