@@ -1,6 +1,6 @@
-//! Helpers every service shares, below all of them: time, text, keyset cursors, SQL
-//! statements, the per-person write lock, names, and who sees a moderated item. Nothing
-//! here knows a feature's rules; a feature module may use this, never the other way round.
+//! Helpers every service shares, below all of them: time, text, keyset pagination, SQL
+//! statements, the per-person write lock, names, who sees a moderated item, zlib, and
+//! values kept per procedure. A feature module may use this, never the other way round.
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
@@ -72,6 +72,7 @@ pub(crate) async fn names_of(
         .collect())
 }
 
+/// An instant as views carry it: whole seconds since the epoch.
 pub(crate) fn timestamp(at: DateTime<Utc>) -> Timestamp {
     Timestamp(at.timestamp())
 }
@@ -181,8 +182,8 @@ pub(crate) fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>
     Statement::from_sql_and_values(db.get_database_backend(), sql, values)
 }
 
-/// A proposal by id (whatever its procedure; callers check the procedure).
-/// A proposal by id; `NotFound` when there is none.
+/// A proposal by id, whatever its procedure (callers check it); `NotFound` when there is
+/// none.
 pub(crate) async fn find_proposal(
     db: &impl ConnectionTrait,
     proposal_id: i64,
@@ -210,6 +211,7 @@ pub(crate) fn sight(
     }
 }
 
+/// What [`sight`] allows: the whole item, or the placeholder that says it is concealed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sight {
     Full,
@@ -301,6 +303,30 @@ mod tests {
             "Titel Mehr Bäume"
         );
         assert_eq!(excerpt("eins zwei drei vier", 10), "eins zwei …");
+    }
+
+    #[test]
+    fn kept_values_go_stale_when_their_procedure_changes() {
+        static KEPT: Kept<&str, u32> = Kept::new(std::time::Duration::from_secs(60));
+        // Procedure ids of this test only: the generations are process-wide.
+        let (mine, other) = (-71, -72);
+        KEPT.put(mine, "a", results_generation(mine), 1);
+        KEPT.put(other, "a", results_generation(other), 2);
+        assert_eq!(KEPT.get(mine, "a"), Some(1));
+        let before = results_generation(mine);
+        results_changed(mine);
+        assert_eq!(KEPT.get(mine, "a"), None, "changed: stale");
+        assert_eq!(
+            KEPT.get(other, "a"),
+            Some(2),
+            "another procedure keeps its value"
+        );
+        // A value computed from the old generation is stale as soon as it is kept.
+        KEPT.put(mine, "a", before, 3);
+        assert_eq!(KEPT.get(mine, "a"), None);
+        static BRIEF: Kept<(), u32> = Kept::new(std::time::Duration::ZERO);
+        BRIEF.put(mine, (), results_generation(mine), 4);
+        assert_eq!(BRIEF.get(mine, ()), None, "older than its time to live");
     }
 
     #[test]
