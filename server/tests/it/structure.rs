@@ -296,7 +296,6 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("app/src/i18n/mod.rs", 1170),
     ("app/src/backend/export/pdf.rs", 1020),
     ("app/src/backend/export/mod.rs", 800),
-    ("app/src/backend/service/media.rs", 710),
     ("app/src/pages/moderation.rs", 820),
     ("app/src/pages/proposal.rs", 620),
     ("server/src/lib.rs", 650),
