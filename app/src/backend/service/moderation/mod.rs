@@ -256,7 +256,7 @@ async fn find_entry(
     lock: bool,
 ) -> Result<Option<moderation_queue::Model>, AppError> {
     let mut query = moderation_queue::Entity::find()
-        .filter(moderation_queue::Column::TargetKind.eq(target.kind.as_str()))
+        .filter(moderation_queue::Column::TargetKind.eq(target.kind))
         .filter(moderation_queue::Column::TargetId.eq(target.id));
     if lock {
         query = query.lock_exclusive();
@@ -302,7 +302,7 @@ async fn close_entry(
             moderation_queue::Column::ClaimedBy,
             Expr::value(Option::<i64>::None),
         )
-        .filter(moderation_queue::Column::TargetKind.eq(target.kind.as_str()))
+        .filter(moderation_queue::Column::TargetKind.eq(target.kind))
         .filter(moderation_queue::Column::TargetId.eq(target.id))
         .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
         .exec(db)
@@ -311,7 +311,7 @@ async fn close_entry(
     report::Entity::update_many()
         .col_expr(report::Column::Status, Expr::value(CaseStatus::Closed))
         .col_expr(report::Column::ClosedAt, Expr::value(now))
-        .filter(report::Column::TargetKind.eq(target.kind.as_str()))
+        .filter(report::Column::TargetKind.eq(target.kind))
         .filter(report::Column::TargetId.eq(target.id))
         .filter(report::Column::Status.eq(CaseStatus::Open))
         .exec(db)

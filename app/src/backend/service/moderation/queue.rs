@@ -50,7 +50,7 @@ pub async fn queue(
                     .equals((moderation_queue::Entity, moderation_queue::Column::TargetId)),
             )
             .and_where(Expr::col((report::Entity, report::Column::Status)).eq(CaseStatus::Open))
-            .and_where(Expr::col((report::Entity, report::Column::Reason)).eq(reason.as_str()))
+            .and_where(Expr::col((report::Entity, report::Column::Reason)).eq(reason))
             .to_owned();
         select = select.filter(Expr::exists(reports));
     }

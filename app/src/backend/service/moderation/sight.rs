@@ -39,24 +39,18 @@ pub(crate) async fn objected(
     for target in targets {
         condition = condition.add(
             Condition::all()
-                .add(moderation_queue::Column::TargetKind.eq(target.kind.as_str()))
+                .add(moderation_queue::Column::TargetKind.eq(target.kind))
                 .add(moderation_queue::Column::TargetId.eq(target.id)),
         );
     }
-    let rows = moderation_queue::Entity::find()
+    let query = moderation_queue::Entity::find()
+        .select_only()
+        .column(moderation_queue::Column::TargetKind)
+        .column(moderation_queue::Column::TargetId)
         .filter(condition)
         .filter(moderation_queue::Column::Status.eq(CaseStatus::Open))
-        .filter(moderation_queue::Column::Objection.is_not_null())
-        .all(db)
-        .await
-        .map_err(storage_error)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Target {
-            kind: row.target_kind,
-            id: row.target_id,
-        })
-        .collect())
+        .filter(moderation_queue::Column::Objection.is_not_null());
+    targets_of(db, query).await
 }
 
 /// The items among these the viewer has reported.
@@ -69,18 +63,25 @@ pub(crate) async fn reported_by(
     let Some(user_id) = user_id else {
         return Ok(HashSet::new());
     };
-    let rows = report::Entity::find()
+    let query = report::Entity::find()
+        .select_only()
+        .column(report::Column::TargetKind)
+        .column(report::Column::TargetId)
         .filter(report::Column::ReporterId.eq(user_id))
-        .filter(report_targets(vec![proposal_id], comment_ids.to_vec()))
-        .all(db)
-        .await
-        .map_err(storage_error)?;
+        .filter(report_targets(vec![proposal_id], comment_ids.to_vec()));
+    targets_of(db, query).await
+}
+
+/// The targets a query of (kind, id) columns names; only those two columns are read (not
+/// the notes, snapshots and objections beside them).
+async fn targets_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+) -> Result<HashSet<Target>, AppError> {
+    let rows: Vec<(TargetKind, i64)> = query.into_tuple().all(db).await.map_err(storage_error)?;
     Ok(rows
         .into_iter()
-        .map(|row| Target {
-            kind: row.target_kind,
-            id: row.target_id,
-        })
+        .map(|(kind, id)| Target { kind, id })
         .collect())
 }
 
@@ -95,7 +96,7 @@ pub(super) fn report_targets(proposal_ids: Vec<i64>, comment_ids: Vec<i64>) -> C
         if !ids.is_empty() {
             targets = targets.add(
                 Condition::all()
-                    .add(report::Column::TargetKind.eq(kind.as_str()))
+                    .add(report::Column::TargetKind.eq(kind))
                     .add(report::Column::TargetId.is_in(ids)),
             );
         }

@@ -19,8 +19,8 @@ pub async fn list(
     let status = query.status.unwrap_or(ProposalStatus::Published);
     let mut select = proposal::Entity::find()
         .filter(proposal::Column::ProcedureId.eq(procedure_id))
-        .filter(proposal::Column::Status.eq(status.as_str()))
-        .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()));
+        .filter(proposal::Column::Status.eq(status))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible));
     if let Some(category) = &query.category {
         select = select.filter(proposal::Column::Category.eq(category.as_str()));
     }

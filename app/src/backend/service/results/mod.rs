@@ -146,7 +146,7 @@ async fn results_public_from(
         .select_only()
         .column(phase::Column::EndsAt)
         .filter(phase::Column::ProcedureId.eq(row.id))
-        .filter(phase::Column::Kind.eq(row.vote_phase.as_str()))
+        .filter(phase::Column::Kind.eq(row.vote_phase))
         .into_tuple()
         .one(db)
         .await
