@@ -467,7 +467,7 @@ fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
         view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
             .into_any()
     } else if viewer.blocked {
-        view! { <p class="alert alert--info" role="status"><T k=|t| t.err_blocked /></p> }
+        view! { <p class="alert alert--info" role="status"><T k=|t| t.invalid_input("account", "blocked") /></p> }
             .into_any()
     } else {
         view! {

@@ -219,7 +219,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     out.push_str("</section>");
 
     let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_method));
-    for paragraph in t.report_method_note {
+    for paragraph in t.report_method_note() {
         let _ = write!(out, "<p>{}</p>", escape(paragraph));
     }
     let _ = write!(

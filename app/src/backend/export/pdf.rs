@@ -654,7 +654,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     doc.pairs(&report::moderation_rows(db, t, &header, job.scope.procedure.id).await?);
 
     doc.heading(t.report_method, 2);
-    for paragraph in t.report_method_note {
+    for paragraph in t.report_method_note() {
         doc.paragraph(paragraph, Face::Regular, 9.5, 0.0);
         doc.gap(4.0);
     }

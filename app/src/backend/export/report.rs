@@ -83,7 +83,7 @@ pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>
                 VoteRule::Support { .. } => p.support.to_string(),
             };
             let unit = match header.rule {
-                VoteRule::Rating => t.votes_score,
+                VoteRule::Rating => t.votes_score.to_owned(),
                 VoteRule::Support { .. } => {
                     t.supports(u32::try_from(p.support).unwrap_or(u32::MAX))
                 }

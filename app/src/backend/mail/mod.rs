@@ -232,7 +232,7 @@ mod tests {
             Template::ModerationDecision,
             Template::ProcedureStarted,
         ] {
-            for lang in Lang::ALL {
+            for lang in Lang::ALL.iter().copied() {
                 let mail = render(template, lang, &vars);
                 assert!(!mail.subject.is_empty());
                 for part in [&mail.subject, &mail.text, &mail.html] {

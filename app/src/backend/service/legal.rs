@@ -30,7 +30,7 @@ fn file(data_dir: &Path, page: LegalPage, lang: Lang) -> PathBuf {
 pub fn install_examples(data_dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(data_dir.join("pages"))?;
     for page in LegalPage::ALL {
-        for lang in Lang::ALL {
+        for lang in Lang::ALL.iter().copied() {
             let path = file(data_dir, page, lang);
             if !path.exists() {
                 std::fs::write(&path, example(page, lang))?;

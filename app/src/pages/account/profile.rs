@@ -73,7 +73,8 @@ fn AccountSections(me: Me) -> impl IntoView {
         }
     });
     let lang_options = Lang::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|lang| {
             let name = lang.texts().lang_name;
             view! { <option value=lang.code() selected=lang == me.lang lang=lang.code()>{name}</option> }

@@ -1,0 +1,12 @@
+error_summary_title = Bitte prüfen Sie Ihre Angaben
+error_title = Fehler
+error_invalid_input = Die Eingabe ist ungültig. Bitte prüfen Sie die markierten Felder.
+error_unauthenticated = Bitte melden Sie sich an.
+error_invalid_credentials = E-Mail-Adresse oder Passwort ist falsch.
+error_forbidden = Dafür fehlt Ihnen die Berechtigung.
+error_conflict = Das passt nicht zum aktuellen Stand. Bitte laden Sie die Seite neu.
+error_rate_limited = Zu viele Anfragen. Bitte warten Sie einen Moment.
+error_payload_too_large = Die Eingabe ist zu groß.
+error_unavailable = Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.
+error_request_failed = Die Anfrage konnte nicht verarbeitet werden.
+error_unsupported_media_type = Dieses Dateiformat wird nicht angenommen. Bitte laden Sie ein JPEG-, PNG- oder WebP-Bild hoch.

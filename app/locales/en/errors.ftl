@@ -1,0 +1,12 @@
+error_summary_title = Please check what you entered
+error_title = Error
+error_invalid_input = The input is not valid. Please check the marked fields.
+error_unauthenticated = Please log in.
+error_invalid_credentials = The e-mail address or password is wrong.
+error_forbidden = You are not allowed to do that.
+error_conflict = That does not fit the current state. Please reload the page.
+error_rate_limited = Too many requests. Please wait a moment.
+error_payload_too_large = The input is too large.
+error_unavailable = The service is unavailable right now. Please try again shortly.
+error_request_failed = The request could not be processed.
+error_unsupported_media_type = This file format is not accepted. Please upload a JPEG, PNG or WebP image.
