@@ -336,7 +336,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 &db,
                 email.as_str(),
                 Template::TestMail,
-                app::i18n::Lang::De,
+                app::i18n::Lang::DEFAULT,
                 &[
                     ("instance", &config.instance_name),
                     ("link", &config.public_url),

@@ -18,7 +18,6 @@ skip_to_content = Zum Inhalt springen
 main_navigation = Hauptnavigation
 nav_procedures = Beteiligungsverfahren
 language_switch_label = Sprache wählen
-switch_language_button = English
 footer_label = Rechtliches und Informationen
 footer_about = Eine Beteiligungsplattform, betrieben von der Stadt auf eigenen Servern.
 footer_source = Mitreden ist freie Software.

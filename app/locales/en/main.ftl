@@ -18,7 +18,6 @@ skip_to_content = Skip to content
 main_navigation = Main navigation
 nav_procedures = Participation procedures
 language_switch_label = Choose language
-switch_language_button = Deutsch
 footer_label = Legal and information
 footer_about = A participation platform run by the city on its own servers.
 footer_source = Mitreden is free software.

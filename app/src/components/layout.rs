@@ -91,8 +91,8 @@ fn AccountLinks() -> impl IntoView {
     }
 }
 
-/// One button that switches to the other language. With JavaScript the page re-renders in
-/// place; without, the form post sets the cookie and returns to the same page.
+/// A button for each other language, named in that language. With JavaScript the page
+/// re-renders in place; without, the form post sets the cookie and returns to the same page.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -102,23 +102,29 @@ fn LanguageSwitch() -> impl IntoView {
             i18n.set(lang);
         }
     });
-    let other = move || match i18n.lang() {
-        Lang::De => Lang::En,
-        Lang::En => Lang::De,
+    let others = move || {
+        Lang::ALL
+            .iter()
+            .copied()
+            .filter(|lang| *lang != i18n.lang())
+            .map(|other| {
+                view! {
+                    <ActionForm action=action attr:class="lang-switch">
+                        <input type="hidden" name="lang" value=other.code() />
+                        <button
+                            type="submit"
+                            class="button button--quiet"
+                            lang=other.code()
+                            title=move || i18n.t().language_switch_label
+                        >
+                            {other.texts().lang_name}
+                        </button>
+                    </ActionForm>
+                }
+            })
+            .collect_view()
     };
-    view! {
-        <ActionForm action=action attr:class="lang-switch">
-            <input type="hidden" name="lang" value=move || other().code() />
-            <button
-                type="submit"
-                class="button button--quiet"
-                lang=move || other().code()
-                title=move || i18n.t().language_switch_label
-            >
-                <T k=|t| t.switch_language_button />
-            </button>
-        </ActionForm>
-    }
+    view! { {others} }
 }
 
 #[component]

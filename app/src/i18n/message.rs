@@ -120,3 +120,20 @@ pub fn plural_category(lang: Lang, n: i64) -> &'static str {
         _ => "other",
     }
 }
+
+/// A text that may take arguments: a plain message, or one with placeables.
+pub trait Fmt: Sync {
+    fn fmt_with(&self, args: &[(&str, Arg<'_>)]) -> String;
+}
+
+impl Fmt for &'static str {
+    fn fmt_with(&self, _: &[(&str, Arg<'_>)]) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl Fmt for Msg {
+    fn fmt_with(&self, args: &[(&str, Arg<'_>)]) -> String {
+        self.fmt(args)
+    }
+}

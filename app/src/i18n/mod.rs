@@ -69,7 +69,7 @@ include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 #[cfg(test)]
 mod coverage;
 mod message;
-pub use message::{Arg, Key, Msg, Part, plural_category};
+pub use message::{Arg, Fmt, Key, Msg, Part, plural_category};
 
 impl Texts {
     pub fn date(&self, at: Timestamp) -> String {

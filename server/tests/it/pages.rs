@@ -64,6 +64,46 @@ async fn language_follows_the_cookie_then_accept_language() {
     assert!(chosen.body.contains(r#"<html lang="de""#));
 }
 
+/// `app/locales-test/uk/` is a folder of Fluent files and nothing else: no code names the
+/// language. Compiled in for the tests, it is offered, chosen and rendered like the others,
+/// with its own plural rules; what it lacks reads in German.
+#[tokio::test]
+async fn a_third_language_is_added_by_adding_files() {
+    let app = TestApp::new().await.with_demo().await;
+    let page = app.get_with("/", &[("cookie", "mitreden_lang=uk")]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"<html lang="uk""#),
+        "{}",
+        &page.body[..300]
+    );
+    assert!(page.body.contains("<h1>Процеси участі</h1>"));
+    assert!(
+        page.body.contains("Триває"),
+        "the filter tabs are translated"
+    );
+    assert!(page.body.contains("Radverkehrskonzept 2030"));
+    // Not translated yet: the German text stands in.
+    assert!(
+        page.body
+            .contains("Eine Beteiligungsplattform, betrieben von der Stadt")
+    );
+    // The switch offers the other languages, each named in its own language.
+    assert!(page.body.contains(r#"lang="de""#) && page.body.contains(">Deutsch<"));
+    assert!(page.body.contains(">English<"));
+    let accepted = app
+        .get_with("/", &[("accept-language", "uk-UA,uk;q=0.9")])
+        .await;
+    assert!(accepted.body.contains("<h1>Процеси участі</h1>"));
+
+    let uk = app::i18n::Lang::parse("uk").expect("the test locale is compiled in");
+    let t = uk.texts();
+    assert_eq!(t.comments_count(1), "1 коментар");
+    assert_eq!(t.comments_count(3), "3 коментарі");
+    assert_eq!(t.comments_count(5), "5 коментарів");
+    assert_eq!(t.comments_count(21), "21 коментар");
+}
+
 #[tokio::test]
 async fn the_language_switch_works_as_a_plain_form_post() {
     let app = TestApp::new().await;

@@ -178,12 +178,14 @@ fn csv_rows(response: &TestResponse) -> Vec<csv::StringRecord> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(text.as_bytes());
+    // Without a language choice, the headers are German, the instance's first language.
     assert!(
         reader
             .headers()
             .unwrap()
             .iter()
-            .any(|h| h == "title" || h == "body" || h == "action")
+            .any(|h| h == "Titel" || h == "Text" || h == "Entscheidung"),
+        "{text}"
     );
     reader.records().map(Result::unwrap).collect()
 }
@@ -298,7 +300,19 @@ async fn csv_exports_parse_back_and_match_the_database() {
             .lines()
             .next()
             .unwrap()
-            .contains("\"rank\",\"id\"")
+            .starts_with("\u{feff}\"Rang\",\"Nr.\",\"Adresse\",\"Titel\"")
+    );
+    // The headers follow the export's language.
+    let english = f
+        .app
+        .get(&format!("{base}?table=comments&separator=comma&lang=en"))
+        .await;
+    assert!(
+        english
+            .body
+            .starts_with("\u{feff}\"No.\",\"Proposal\",\"Reply to\",\"Author\""),
+        "{}",
+        english.body
     );
 }
 

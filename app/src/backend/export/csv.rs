@@ -14,6 +14,8 @@ pub async fn write(
     sink: &mut Sink,
 ) -> Result<(), AppError> {
     let sep = if semicolon { b';' } else { b',' };
+    // Column headers in the export's language (`server/export.ftl`).
+    let t = job.lang.server_texts();
     let procedure_id = job.scope.procedure.id;
     sink.buffer.extend_from_slice("\u{feff}".as_bytes());
     match table {
@@ -22,26 +24,26 @@ pub async fn write(
                 &mut sink.buffer,
                 sep,
                 &[
-                    "rank",
-                    "id",
-                    "url",
-                    "title",
-                    "body",
-                    "category",
-                    "location",
-                    "source",
-                    "event",
-                    "status",
-                    "author",
-                    "created_at",
-                    "support",
-                    "up",
-                    "down",
-                    "score",
-                    "comments",
-                    "outcome",
-                    "outcome_justification",
-                    "outcome_meeting_date",
+                    t.column_rank,
+                    t.column_id,
+                    t.column_url,
+                    t.column_title,
+                    t.column_body,
+                    t.column_category,
+                    t.column_location,
+                    t.column_source,
+                    t.column_event,
+                    t.column_status,
+                    t.column_author,
+                    t.column_created_at,
+                    t.column_support,
+                    t.column_up,
+                    t.column_down,
+                    t.column_score,
+                    t.column_comments,
+                    t.column_outcome,
+                    t.column_outcome_justification,
+                    t.column_outcome_meeting_date,
                 ],
             );
             let authors = authors(db, procedure_id).await?;
@@ -96,15 +98,15 @@ pub async fn write(
                 &mut sink.buffer,
                 sep,
                 &[
-                    "id",
-                    "proposal_id",
-                    "parent_id",
-                    "author",
-                    "body",
-                    "source",
-                    "event",
-                    "created_at",
-                    "edited",
+                    t.column_id,
+                    t.column_proposal_id,
+                    t.column_parent_id,
+                    t.column_author,
+                    t.column_body,
+                    t.column_source,
+                    t.column_event,
+                    t.column_created_at,
+                    t.column_edited,
                 ],
             );
             let authors = authors(db, procedure_id).await?;
@@ -137,14 +139,14 @@ pub async fn write(
                 &mut sink.buffer,
                 sep,
                 &[
-                    "id",
-                    "at",
-                    "target_kind",
-                    "target_id",
-                    "proposal_id",
-                    "action",
-                    "reason",
-                    "public_reason",
+                    t.column_id,
+                    t.column_at,
+                    t.column_target_kind,
+                    t.column_target_id,
+                    t.column_proposal_id,
+                    t.column_action,
+                    t.column_reason,
+                    t.column_public_reason,
                 ],
             );
             let mut last = 0;

@@ -595,7 +595,7 @@ impl Job {
 
 /// The open-data files do not depend on who asks: their one label is always German, the
 /// instance's first language.
-pub const DATA_LANG: Lang = Lang::De;
+pub const DATA_LANG: Lang = Lang::DEFAULT;
 
 /// Fills in what the job's format prints besides its rows: the reports (PDF, HTML) print
 /// the SHA-256 of the CSV and JSON files.

@@ -4,7 +4,7 @@
 
 use super::{Job, Sink, authors, comments_after, decisions_after, report, time};
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::ServerTexts;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 use sea_orm::ConnectionTrait;
 
@@ -16,108 +16,63 @@ fn failed(error: XlsxError) -> AppError {
     AppError::Internal
 }
 
-fn labels(lang: Lang) -> [&'static [&'static str]; 4] {
-    match lang {
-        Lang::De => [
-            &["Kennzahl", "Wert"],
-            &[
-                "Rang",
-                "Nr.",
-                "Titel",
-                "Text",
-                "Kategorie",
-                "Ort",
-                "Herkunft",
-                "Veranstaltung",
-                "Status",
-                "Verfasst von",
-                "Erstellt (UTC)",
-                "Unterstützungen",
-                "Dafür",
-                "Dagegen",
-                "Saldo",
-                "Kommentare",
-                "Ratsbeschluss",
-                "Begründung",
-                "Sitzung",
-                "Adresse",
-            ],
-            &[
-                "Nr.",
-                "Vorschlag",
-                "Antwort auf",
-                "Verfasst von",
-                "Text",
-                "Herkunft",
-                "Veranstaltung",
-                "Erstellt (UTC)",
-                "Bearbeitet",
-            ],
-            &[
-                "Nr.",
-                "Zeit (UTC)",
-                "Art",
-                "Inhalt Nr.",
-                "Vorschlag",
-                "Entscheidung",
-                "Grund",
-                "Öffentliche Begründung",
-            ],
+/// The sheets' column headers, from `server/export.ftl` in the export's language.
+fn labels(t: &'static ServerTexts) -> [Vec<&'static str>; 4] {
+    [
+        vec![t.column_figure, t.column_value],
+        vec![
+            t.column_rank,
+            t.column_id,
+            t.column_title,
+            t.column_body,
+            t.column_category,
+            t.column_location,
+            t.column_source,
+            t.column_event,
+            t.column_status,
+            t.column_author,
+            t.column_created_at,
+            t.column_support,
+            t.column_up,
+            t.column_down,
+            t.column_score,
+            t.column_comments,
+            t.column_outcome,
+            t.column_outcome_justification,
+            t.column_outcome_meeting_date,
+            t.column_url,
         ],
-        Lang::En => [
-            &["Figure", "Value"],
-            &[
-                "Rank",
-                "No.",
-                "Title",
-                "Text",
-                "Category",
-                "Location",
-                "Source",
-                "Event",
-                "Status",
-                "Author",
-                "Created (UTC)",
-                "Supports",
-                "Up",
-                "Down",
-                "Score",
-                "Comments",
-                "Council outcome",
-                "Justification",
-                "Meeting",
-                "Address",
-            ],
-            &[
-                "No.",
-                "Proposal",
-                "Reply to",
-                "Author",
-                "Text",
-                "Source",
-                "Event",
-                "Created (UTC)",
-                "Edited",
-            ],
-            &[
-                "No.",
-                "Time (UTC)",
-                "Kind",
-                "Target no.",
-                "Proposal",
-                "Action",
-                "Reason",
-                "Public reason",
-            ],
+        vec![
+            t.column_id,
+            t.column_proposal_id,
+            t.column_parent_id,
+            t.column_author,
+            t.column_body,
+            t.column_source,
+            t.column_event,
+            t.column_created_at,
+            t.column_edited,
         ],
-    }
+        vec![
+            t.column_id,
+            t.column_at,
+            t.column_target_kind,
+            t.column_target_id,
+            t.column_proposal_id,
+            t.column_action,
+            t.column_reason,
+            t.column_public_reason,
+        ],
+    ]
 }
 
-fn sheet_names(lang: Lang) -> [&'static str; 4] {
-    match lang {
-        Lang::De => ["Kennzahlen", "Vorschläge", "Kommentare", "Moderation"],
-        Lang::En => ["Figures", "Proposals", "Comments", "Moderation"],
-    }
+fn sheet_names(t: &'static ServerTexts) -> [&'static str; 4] {
+    [
+        t.sheet_figures,
+        t.sheet_proposals,
+        t.sheet_comments,
+        t.sheet_moderation,
+    ]
 }
 
 fn header(sheet: &mut Worksheet, names: &[&str], bold: &CellFormat) -> Result<(), AppError> {
@@ -175,8 +130,8 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
         proposal_labels,
         comment_labels,
         decision_labels,
-    ] = labels(job.lang);
-    let names = sheet_names(job.lang);
+    ] = labels(job.lang.server_texts());
+    let names = sheet_names(job.lang.server_texts());
     let bold = CellFormat::new().set_bold();
     let mut workbook = Workbook::new();
 
@@ -185,7 +140,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
             .add_worksheet_with_constant_memory()
             .map_err(failed)?;
         sheet.set_name(names[0]).map_err(failed)?;
-        header(sheet, figure_labels, &bold)?;
+        header(sheet, &figure_labels, &bold)?;
         sheet.set_column_width(0, 40).map_err(failed)?;
         // The same figures as the report, from the same rows.
         let mut lines = vec![
@@ -210,7 +165,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
             .add_worksheet_with_constant_memory()
             .map_err(failed)?;
         sheet.set_name(names[1]).map_err(failed)?;
-        header(sheet, proposal_labels, &bold)?;
+        header(sheet, &proposal_labels, &bold)?;
         sheet.set_column_width(2, 40).map_err(failed)?;
         sheet.set_column_width(3, 60).map_err(failed)?;
         let mut proposals =
@@ -268,7 +223,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
             .add_worksheet_with_constant_memory()
             .map_err(failed)?;
         sheet.set_name(names[2]).map_err(failed)?;
-        header(sheet, comment_labels, &bold)?;
+        header(sheet, &comment_labels, &bold)?;
         sheet.set_column_width(4, 60).map_err(failed)?;
         let mut last = 0;
         let mut line: u32 = 0;
@@ -301,7 +256,7 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
             .add_worksheet_with_constant_memory()
             .map_err(failed)?;
         sheet.set_name(names[3]).map_err(failed)?;
-        header(sheet, decision_labels, &bold)?;
+        header(sheet, &decision_labels, &bold)?;
         sheet.set_column_width(7, 60).map_err(failed)?;
         let mut last = 0;
         let mut line: u32 = 0;

@@ -8,7 +8,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::outbox_email;
 use crate::backend::entity::outbox_email::MailStatus;
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::{Arg, Fmt, Lang, ServerTexts};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
@@ -44,43 +44,27 @@ impl Template {
         }
     }
 
-    fn source(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Self::VerifyEmail, Lang::De) => include_str!("templates/verify_email.de.txt"),
-            (Self::VerifyEmail, Lang::En) => include_str!("templates/verify_email.en.txt"),
-            (Self::AccountExists, Lang::De) => include_str!("templates/account_exists.de.txt"),
-            (Self::AccountExists, Lang::En) => include_str!("templates/account_exists.en.txt"),
-            (Self::PasswordReset, Lang::De) => include_str!("templates/password_reset.de.txt"),
-            (Self::PasswordReset, Lang::En) => include_str!("templates/password_reset.en.txt"),
-            (Self::EmailChange, Lang::De) => include_str!("templates/email_change.de.txt"),
-            (Self::EmailChange, Lang::En) => include_str!("templates/email_change.en.txt"),
-            (Self::TestMail, Lang::De) => include_str!("templates/test_mail.de.txt"),
-            (Self::TestMail, Lang::En) => include_str!("templates/test_mail.en.txt"),
-            (Self::NewComment, Lang::De) => include_str!("templates/new_comment.de.txt"),
-            (Self::NewComment, Lang::En) => include_str!("templates/new_comment.en.txt"),
-            (Self::CommentReply, Lang::De) => include_str!("templates/comment_reply.de.txt"),
-            (Self::CommentReply, Lang::En) => include_str!("templates/comment_reply.en.txt"),
-            (Self::ProposalStatus, Lang::De) => include_str!("templates/proposal_status.de.txt"),
-            (Self::ProposalStatus, Lang::En) => include_str!("templates/proposal_status.en.txt"),
-            (Self::Digest, Lang::De) => include_str!("templates/digest.de.txt"),
-            (Self::Digest, Lang::En) => include_str!("templates/digest.en.txt"),
-            (Self::ModerationDecision, Lang::De) => {
-                include_str!("templates/moderation_decision.de.txt")
+    /// The subject and body messages in `locales/<lang>/server/mail.ftl`.
+    fn messages(self, t: &'static ServerTexts) -> (&'static dyn Fmt, &'static dyn Fmt) {
+        match self {
+            Self::VerifyEmail => (&t.verify_email_subject, &t.verify_email_body),
+            Self::AccountExists => (&t.account_exists_subject, &t.account_exists_body),
+            Self::PasswordReset => (&t.password_reset_subject, &t.password_reset_body),
+            Self::EmailChange => (&t.email_change_subject, &t.email_change_body),
+            Self::TestMail => (&t.test_mail_subject, &t.test_mail_body),
+            Self::NewComment => (&t.new_comment_subject, &t.new_comment_body),
+            Self::CommentReply => (&t.comment_reply_subject, &t.comment_reply_body),
+            Self::ProposalStatus => (&t.proposal_status_subject, &t.proposal_status_body),
+            Self::Digest => (&t.digest_subject, &t.digest_body),
+            Self::ModerationDecision => {
+                (&t.moderation_decision_subject, &t.moderation_decision_body)
             }
-            (Self::ModerationDecision, Lang::En) => {
-                include_str!("templates/moderation_decision.en.txt")
-            }
-            (Self::ProcedureStarted, Lang::De) => {
-                include_str!("templates/procedure_started.de.txt")
-            }
-            (Self::ProcedureStarted, Lang::En) => {
-                include_str!("templates/procedure_started.en.txt")
-            }
+            Self::ProcedureStarted => (&t.procedure_started_subject, &t.procedure_started_body),
         }
     }
 }
 
-const LAYOUT: &str = include_str!("templates/layout.html");
+const LAYOUT: &str = include_str!("layout.html");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -89,45 +73,67 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Fills a template: its first line is the subject, the rest the text body. The HTML body
-/// is made from the same text (a paragraph per block, the link as a button), so the two
-/// never say different things. Values are escaped in HTML.
+/// Marks where the link goes while the body is split into paragraphs; never in a value.
+const LINK_MARK: char = '\u{E000}';
+
+/// Renders a mail from its messages: the subject, and the body as text. The HTML body is
+/// made from the same text (a paragraph per block, the link's own paragraph as a button),
+/// so the two never say different things. Values are escaped in HTML. A value that is a
+/// whole number is passed as a number, so that the messages can choose a plural form.
 pub fn render(template: Template, lang: Lang, vars: &[(&str, &str)]) -> Rendered {
-    let fill = |text: &str, escape: bool| {
-        vars.iter().fold(text.to_owned(), |out, (key, value)| {
-            let value = if escape {
-                escape_html(value)
+    let cleaned: Vec<(&str, String)> = vars
+        .iter()
+        .map(|(key, value)| (*key, value.replace(LINK_MARK, "")))
+        .collect();
+    let link = cleaned
+        .iter()
+        .find(|(key, _)| *key == "link")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let mark = LINK_MARK.to_string();
+    let args: Vec<(&str, Arg<'_>)> = cleaned
+        .iter()
+        .map(|(key, value)| {
+            let value = if *key == "link" {
+                mark.as_str()
             } else {
-                (*value).to_owned()
+                value.as_str()
             };
-            out.replace(&format!("{{{{{key}}}}}"), &value)
+            let arg = value.parse::<i64>().map_or(Arg::Str(value), Arg::Num);
+            (*key, arg)
         })
-    };
-    let source = template.source(lang);
-    let (subject, body) = source.split_once('\n').unwrap_or((source, ""));
+        .collect();
+    let (subject, body) = template.messages(lang.server_texts());
+    let subject = subject.fmt_with(&args).replace(LINK_MARK, &link);
+    let body = body.fmt_with(&args);
     let body = body.trim();
     let mut content = String::new();
     for block in body.split("\n\n") {
         let block = block.trim();
-        if block == "{{link}}" {
-            let link = fill(block, true);
+        if block == mark {
+            let link = escape_html(&link);
             content.push_str(&format!(
                 "<p style=\"margin:24px 0\"><a href=\"{link}\" style=\"display:inline-block;padding:10px 18px;\
                  background:#0b5cad;color:#ffffff;border-radius:6px;font-weight:600;text-decoration:none\">{link}</a></p>\n"
             ));
         } else if !block.is_empty() {
-            let paragraph = fill(&escape_html(block), true).replace('\n', "<br>");
+            let paragraph = escape_html(&block.replace(LINK_MARK, &link)).replace('\n', "<br>");
             content.push_str(&format!("<p>{paragraph}</p>\n"));
         }
     }
-    let subject = fill(subject.trim(), false);
-    let html = fill(LAYOUT, true)
+    let instance = cleaned
+        .iter()
+        .find(|(key, _)| *key == "instance")
+        .map(|(_, value)| escape_html(value))
+        .unwrap_or_default();
+    let html = LAYOUT
+        .replace("{{instance}}", &instance)
         .replace("{{lang}}", lang.code())
         .replace("{{subject}}", &escape_html(&subject))
         .replace("{{content}}", &content);
     Rendered {
         subject,
-        text: fill(body, false) + "\n",
+        text: body.replace(LINK_MARK, &link) + "\n",
         html,
     }
 }
@@ -237,6 +243,7 @@ mod tests {
                 assert!(!mail.subject.is_empty());
                 for part in [&mail.subject, &mail.text, &mail.html] {
                     assert!(!part.contains("{{"), "{template:?} {lang:?}: {part}");
+                    assert!(!part.contains("{$"), "{template:?} {lang:?}: {part}");
                 }
                 assert!(
                     mail.text.contains("https://l.example/"),
@@ -244,5 +251,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_decision_mail_takes_its_whole_prose_from_the_locale_file() {
+        let vars = |action: &'static str, shape: &'static str| {
+            [
+                ("name", "Anna"),
+                ("instance", "Mitreden Musterstadt"),
+                ("action", action),
+                ("until", "1. Dezember 2026"),
+                ("kind", "comment"),
+                ("title", "Mehr Bänke"),
+                ("reason", "Beleidigung"),
+                ("reason_shape", shape),
+                ("note", "Bitte sachlich bleiben."),
+                ("link", "https://mitreden.example/v/1"),
+            ]
+        };
+        let hidden = render(
+            Template::ModerationDecision,
+            Lang::De,
+            &vars("hide", "label_note"),
+        );
+        assert_eq!(hidden.subject, "Moderation: Ihr Beitrag wurde ausgeblendet");
+        let expected = "Hallo Anna,\n\ndie Moderation hat Ihren Beitrag ausgeblendet.";
+        assert!(hidden.text.starts_with(expected), "{}", hidden.text);
+        assert!(hidden.text.contains(
+            "Betroffen: Ihr Kommentar zum Vorschlag „Mehr Bänke“\n\n\
+             Begründung: Beleidigung – Bitte sachlich bleiben.\n\n\
+             Wenn Sie die Entscheidung für falsch halten"
+        ));
+        assert!(hidden.text.contains("\n\nhttps://mitreden.example/v/1\n\n"));
+        assert!(
+            hidden
+                .html
+                .contains(r#"<a href="https://mitreden.example/v/1""#)
+        );
+        let blocked = render(
+            Template::ModerationDecision,
+            Lang::En,
+            &vars("block", "none"),
+        );
+        assert!(
+            blocked
+                .text
+                .contains("blocked your account until 1. Dezember 2026")
+        );
+        assert!(blocked.text.contains("Reason: (no further reason given)"));
+        assert!(blocked.text.contains("reply to this e-mail"));
     }
 }

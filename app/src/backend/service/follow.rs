@@ -189,7 +189,7 @@ pub(crate) async fn notify(
                 }
             }
             Event::Withdrawn { note } => {
-                vars.push(("status", withdrawn_text(lang)));
+                vars.push(("status", lang.server_texts().withdrawn_status));
                 vars.push(("note", note));
                 Template::ProposalStatus
             }
@@ -207,14 +207,8 @@ pub(crate) async fn notify(
     Ok(())
 }
 
-fn withdrawn_text(lang: Lang) -> &'static str {
-    match lang {
-        Lang::De => "Die Verfasserin oder der Verfasser hat ihn zurückgezogen.",
-        Lang::En => "Its author has withdrawn it.",
-    }
-}
-
-/// The digest's line for an event, in the recipient's language.
+/// The digest's line for an event, in the recipient's language (`digest_line` in
+/// `server/mail.ftl`).
 fn digest_line(
     lang: Lang,
     event: &Event<'_>,
@@ -222,40 +216,23 @@ fn digest_line(
     author: &str,
     title: &str,
 ) -> (DigestKind, String) {
-    match (event, is_reply, lang) {
-        (Event::Comment { .. }, true, Lang::De) => (
-            DigestKind::Reply,
-            format!("{author} hat auf Ihren Kommentar zu „{title}“ geantwortet."),
-        ),
-        (Event::Comment { .. }, true, Lang::En) => (
-            DigestKind::Reply,
-            format!("{author} replied to your comment on \"{title}\"."),
-        ),
-        (Event::Comment { .. }, false, Lang::De) => (
-            DigestKind::Comment,
-            format!("{author} hat „{title}“ kommentiert."),
-        ),
-        (Event::Comment { .. }, false, Lang::En) => (
-            DigestKind::Comment,
-            format!("{author} commented on \"{title}\"."),
-        ),
-        (Event::Withdrawn { .. }, _, Lang::De) => (
+    let (kind, word, outcome) = match (event, is_reply) {
+        (Event::Comment { .. }, true) => (DigestKind::Reply, "reply", ""),
+        (Event::Comment { .. }, false) => (DigestKind::Comment, "comment", ""),
+        (Event::Withdrawn { .. }, _) => (DigestKind::Status, "withdrawn", ""),
+        (Event::CouncilOutcome { outcome, .. }, _) => (
             DigestKind::Status,
-            format!("„{title}“ wurde zurückgezogen."),
+            "outcome",
+            lang.texts().outcome_sentence(*outcome),
         ),
-        (Event::Withdrawn { .. }, _, Lang::En) => (
-            DigestKind::Status,
-            format!("\"{title}\" has been withdrawn."),
-        ),
-        (Event::CouncilOutcome { outcome, .. }, _, Lang::De) => (
-            DigestKind::Status,
-            format!("„{title}“: {}", lang.texts().outcome_sentence(*outcome)),
-        ),
-        (Event::CouncilOutcome { outcome, .. }, _, Lang::En) => (
-            DigestKind::Status,
-            format!("\"{title}\": {}", lang.texts().outcome_sentence(*outcome)),
-        ),
-    }
+    };
+    let line = lang.server_texts().digest_line.fmt(&[
+        ("event", word.into()),
+        ("author", author.into()),
+        ("title", title.into()),
+        ("outcome", outcome.into()),
+    ]);
+    (kind, line)
 }
 
 /// How long the first item of a digest waits: each person gets at most one digest a day.

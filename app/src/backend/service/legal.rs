@@ -8,15 +8,10 @@ use crate::model::legal::{LegalPage, LegalPageView};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+/// The shipped example text (`app/locales/<lang>/legal/<slug>.md`).
 fn example(page: LegalPage, lang: Lang) -> &'static str {
-    match (page, lang) {
-        (LegalPage::Imprint, Lang::De) => include_str!("legal_texts/impressum.de.md"),
-        (LegalPage::Imprint, Lang::En) => include_str!("legal_texts/impressum.en.md"),
-        (LegalPage::Privacy, Lang::De) => include_str!("legal_texts/datenschutz.de.md"),
-        (LegalPage::Privacy, Lang::En) => include_str!("legal_texts/datenschutz.en.md"),
-        (LegalPage::Accessibility, Lang::De) => include_str!("legal_texts/barrierefreiheit.de.md"),
-        (LegalPage::Accessibility, Lang::En) => include_str!("legal_texts/barrierefreiheit.en.md"),
-    }
+    lang.document(&format!("legal/{}.md", page.slug()))
+        .unwrap_or_default()
 }
 
 fn file(data_dir: &Path, page: LegalPage, lang: Lang) -> PathBuf {
@@ -44,8 +39,8 @@ pub fn install_examples(data_dir: &Path) -> std::io::Result<()> {
 /// shipped example.
 pub async fn load(data_dir: &Path, page: LegalPage, lang: Lang) -> Result<LegalPageView, AppError> {
     let mut candidates = vec![lang];
-    if lang != Lang::De {
-        candidates.push(Lang::De);
+    if lang != Lang::default() {
+        candidates.push(Lang::default());
     }
     for candidate in candidates {
         let path = file(data_dir, page, candidate);

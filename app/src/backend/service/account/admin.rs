@@ -93,7 +93,7 @@ pub async fn create_verified(
         &display_name,
         hash,
         role,
-        Lang::De,
+        Lang::DEFAULT,
         Some(now),
         now,
     )

@@ -336,174 +336,36 @@ async fn tell(
         return Ok(());
     };
     let lang = Lang::parse(&author.lang).unwrap_or_default();
-    let words = MailWords::of(lang);
-    let subject = words.subject(decision.action);
-    let what = match decision.action {
-        ModerationActionKind::Block => {
-            words.block(block_until.map(crate::backend::common::timestamp))
-        }
-        action => words.decision(action).to_owned(),
+    // The mail's prose, with a variant per decision, is in `server/mail.ftl`; here only the
+    // words that choose the variants and the values.
+    let until =
+        block_until.map(|until| lang.texts().date(crate::backend::common::timestamp(until)));
+    let action = match (decision.action, &until) {
+        (ModerationActionKind::Block, None) => "block_permanent",
+        (action, _) => action.as_str(),
     };
-    let item_text = match item.target.kind {
-        TargetKind::Proposal => format!("{} „{}“", words.your_proposal, item.title),
-        TargetKind::Comment => format!("{} „{}“", words.your_comment, item.title),
-    };
-    let reason = match (decision.reason, decision.public_reason.as_str()) {
-        (Some(code), "") => words.reason(code).to_owned(),
-        (Some(code), text) => format!("{} – {text}", words.reason(code)),
-        (None, "") => words.no_reason.to_owned(),
-        (None, text) => text.to_owned(),
-    };
-    let next = match decision.action {
-        ModerationActionKind::Hide => words.how_to_object,
-        ModerationActionKind::Block | ModerationActionKind::Warn | ModerationActionKind::Uphold => {
-            words.questions
-        }
-        _ => words.nothing_to_do,
+    let reason = decision
+        .reason
+        .map(|code| lang.texts().reason(code))
+        .unwrap_or_default();
+    let reason_shape = match (reason.is_empty(), decision.public_reason.is_empty()) {
+        (false, true) => "label",
+        (false, false) => "label_note",
+        (true, false) => "note",
+        (true, true) => "none",
     };
     let link = format!("{}{}", site.public_url, item.path());
     let vars = [
         ("name", name.as_str()),
         ("instance", site.instance_name.as_str()),
-        ("subject", subject),
-        ("decision", what.as_str()),
-        ("item", item_text.as_str()),
-        ("reason", reason.as_str()),
-        ("next", next),
+        ("action", action),
+        ("until", until.as_deref().unwrap_or_default()),
+        ("kind", item.target.kind.as_str()),
+        ("title", item.title.as_str()),
+        ("reason", reason),
+        ("reason_shape", reason_shape),
+        ("note", decision.public_reason.as_str()),
         ("link", link.as_str()),
     ];
     mail::enqueue(db, email, Template::ModerationDecision, lang, &vars, now).await
-}
-
-/// The sentences of the decision mail, in the author's language (kept out of the UI texts:
-/// they never reach the browser).
-struct MailWords {
-    lang: Lang,
-    your_proposal: &'static str,
-    your_comment: &'static str,
-    no_reason: &'static str,
-    how_to_object: &'static str,
-    questions: &'static str,
-    nothing_to_do: &'static str,
-}
-
-impl MailWords {
-    fn of(lang: Lang) -> Self {
-        match lang {
-            Lang::De => Self {
-                lang,
-                your_proposal: "Ihr Vorschlag",
-                your_comment: "Ihr Kommentar zum Vorschlag",
-                no_reason: "(keine weitere Begründung)",
-                how_to_object: "Wenn Sie die Entscheidung für falsch halten, können Sie auf der Seite des Beitrags (Link unten) widersprechen. Ein anderes Mitglied der Moderation prüft Ihren Widerspruch.",
-                questions: "Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.",
-                nothing_to_do: "Sie müssen nichts weiter tun.",
-            },
-            Lang::En => Self {
-                lang,
-                your_proposal: "Your proposal",
-                your_comment: "Your comment on the proposal",
-                no_reason: "(no further reason given)",
-                how_to_object: "If you think this decision is wrong, you can object on the contribution's page (link below). A moderator will review your objection.",
-                questions: "If you have questions about this decision, reply to this e-mail.",
-                nothing_to_do: "There is nothing more you need to do.",
-            },
-        }
-    }
-
-    fn subject(&self, action: ModerationActionKind) -> &'static str {
-        use ModerationActionKind as A;
-        match (self.lang, action) {
-            (Lang::De, A::Approve | A::Restore) => "Ihr Beitrag ist sichtbar",
-            (Lang::De, A::Hide) => "Ihr Beitrag wurde ausgeblendet",
-            (Lang::De, A::Redact) => "Ihr Beitrag wurde bearbeitet",
-            (Lang::De, A::Lock | A::Unlock) => "Die Diskussion zu Ihrem Vorschlag",
-            (Lang::De, A::Warn) => "Eine Verwarnung",
-            (Lang::De, A::Block | A::Unblock) => "Ihr Konto ist gesperrt",
-            (Lang::De, A::Uphold) => "Ihr Widerspruch wurde geprüft",
-            (Lang::En, A::Approve | A::Restore) => "Your contribution is visible",
-            (Lang::En, A::Hide) => "Your contribution has been hidden",
-            (Lang::En, A::Redact) => "Your contribution has been edited",
-            (Lang::En, A::Lock | A::Unlock) => "The discussion of your proposal",
-            (Lang::En, A::Warn) => "A warning",
-            (Lang::En, A::Block | A::Unblock) => "Your account is blocked",
-            (Lang::En, A::Uphold) => "Your objection has been reviewed",
-        }
-    }
-
-    fn decision(&self, action: ModerationActionKind) -> &'static str {
-        use ModerationActionKind as A;
-        match (self.lang, action) {
-            (Lang::De, A::Approve) => {
-                "die Moderation hat Ihren Beitrag geprüft und freigegeben. Er ist jetzt für alle sichtbar."
-            }
-            (Lang::De, A::Restore) => {
-                "die Moderation hat Ihren Beitrag wieder eingeblendet. Er ist jetzt wieder für alle sichtbar."
-            }
-            (Lang::De, A::Hide) => {
-                "die Moderation hat Ihren Beitrag ausgeblendet. An seiner Stelle steht ein Hinweis mit der Begründung und dem Datum."
-            }
-            (Lang::De, A::Redact) => {
-                "die Moderation hat personenbezogene Daten aus Ihrem Beitrag entfernt. Der Beitrag ist als bearbeitet gekennzeichnet."
-            }
-            (Lang::De, A::Lock) => {
-                "die Moderation hat die Diskussion zu Ihrem Vorschlag geschlossen; neue Kommentare sind nicht mehr möglich."
-            }
-            (Lang::De, A::Unlock) => {
-                "die Moderation hat die Diskussion zu Ihrem Vorschlag wieder geöffnet."
-            }
-            (Lang::De, A::Warn) => {
-                "die Moderation verwarnt Sie wegen eines Ihrer Beiträge. Bitte beachten Sie die Regeln der Beteiligung; bei weiteren Verstößen kann Ihr Konto gesperrt werden."
-            }
-            (Lang::De, A::Uphold) => {
-                "die Moderation hat Ihren Widerspruch geprüft. Die Entscheidung bleibt bestehen."
-            }
-            (Lang::De, A::Block | A::Unblock) => "",
-            (Lang::En, A::Approve) => {
-                "the moderators have reviewed and approved your contribution. Everyone can see it now."
-            }
-            (Lang::En, A::Restore) => {
-                "the moderators have restored your contribution. Everyone can see it again."
-            }
-            (Lang::En, A::Hide) => {
-                "the moderators have hidden your contribution. In its place, a notice shows the reason and the date."
-            }
-            (Lang::En, A::Redact) => {
-                "the moderators have removed personal data from your contribution. It is marked as edited."
-            }
-            (Lang::En, A::Lock) => {
-                "the moderators have closed the discussion of your proposal; it takes no new comments."
-            }
-            (Lang::En, A::Unlock) => {
-                "the moderators have reopened the discussion of your proposal."
-            }
-            (Lang::En, A::Warn) => {
-                "the moderators warn you about one of your contributions. Please keep to the rules of participation; further breaches can lead to your account being blocked."
-            }
-            (Lang::En, A::Uphold) => {
-                "the moderators have reviewed your objection. The decision stands."
-            }
-            (Lang::En, A::Block | A::Unblock) => "",
-        }
-    }
-
-    fn block(&self, until: Option<Timestamp>) -> String {
-        let texts = self.lang.texts();
-        match (self.lang, until) {
-            (Lang::De, Some(until)) => format!(
-                "die Moderation hat Ihr Konto bis zum {} gesperrt. Bis dahin können Sie alles lesen, aber nichts beitragen.",
-                texts.date(until)
-            ),
-            (Lang::De, None) => "die Moderation hat Ihr Konto dauerhaft gesperrt. Sie können weiterhin alles lesen, aber nichts beitragen.".to_owned(),
-            (Lang::En, Some(until)) => format!(
-                "the moderators have blocked your account until {}. Until then you can read everything but not contribute.",
-                texts.date(until)
-            ),
-            (Lang::En, None) => "the moderators have blocked your account for good. You can still read everything but not contribute.".to_owned(),
-        }
-    }
-
-    fn reason(&self, reason: ModerationReason) -> &'static str {
-        self.lang.texts().reason(reason)
-    }
 }

@@ -26,7 +26,6 @@ use crate::model::procedure::ProcedureStatus;
 use crate::model::proposal::{
     CommentStatus, ProposalInput, ProposalStatus, validated_comment, validated_note,
 };
-use crate::model::time::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
