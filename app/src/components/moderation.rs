@@ -30,7 +30,7 @@ pub fn ModerationNotice(
             Visibility::Pending => t.pending_notice.to_owned(),
             Visibility::Held => t.held_placeholder.to_owned(),
             Visibility::Hidden | Visibility::Visible => match at {
-                Some(at) => format!("{} {} {}", t.hidden_placeholder, t.on_date, t.date(at)),
+                Some(at) => t.hidden_on.fmt(&[("date", t.date(at).as_str().into())]),
                 None => t.hidden_placeholder.to_owned(),
             },
         }

@@ -39,7 +39,7 @@ pub fn VoteBox(
                 <span class="tally__detail">
                     {move || {
                         let t = i18n.t();
-                        format!("{} {} · {} {}", tally.up, t.votes_for, tally.down, t.votes_against)
+                        t.vote_tally.fmt(&[("up", tally.up.into()), ("down", tally.down.into())])
                     }}
                 </span>
             </p>

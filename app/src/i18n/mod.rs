@@ -233,6 +233,17 @@ impl Texts {
         self.comment_by.fmt(&[("author", author.into())])
     }
 
+    /// "Stand: 21. November 2026".
+    pub fn as_of(&self, date: &str) -> String {
+        self.as_of.fmt(&[("date", date.into())])
+    }
+
+    /// "Ratsvorlage: DS 12/2026 – Radverkehrskonzept".
+    pub fn council_paper_line(&self, reference: &str, title: &str) -> String {
+        self.council_paper_line
+            .fmt(&[("reference", reference.into()), ("title", title.into())])
+    }
+
     /// The paragraphs on method in the results report.
     pub fn report_method_note(&self) -> [&'static str; 5] {
         [

@@ -191,8 +191,11 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
     let heading = move || {
         let t = i18n.t();
         match kind {
-            TargetKind::Proposal => format!("{} #{}: {title}", t.proposal_kind, item.proposal_id),
-            TargetKind::Comment => format!("{} „{title}“", t.comment_on),
+            TargetKind::Proposal => t.queue_proposal.fmt(&[
+                ("id", item.proposal_id.into()),
+                ("title", title.as_str().into()),
+            ]),
+            TargetKind::Comment => t.queue_comment.fmt(&[("title", title.as_str().into())]),
         }
     };
     let mut badges = Vec::new();
@@ -249,14 +252,14 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <h3>{move || format!("{} ({})", i18n.t().reports_label, item.reports.len())}</h3>
+            <h3>{move || i18n.t().reports_count.fmt(&[("count", item.reports.len().into())])}</h3>
             <ul class="reports">{lines}</ul>
         }
     });
     let claim = match (&item.claimed_by_other, item.claimed_by_me) {
         (Some(name), _) => {
             let name = name.clone();
-            view! { <p class="badge badge--warning">{move || format!("{} {name}", i18n.t().claimed_by)}</p> }
+            view! { <p class="badge badge--warning">{move || i18n.t().claimed_by.fmt(&[("name", name.as_str().into())])}</p> }
                 .into_any()
         }
         (None, true) => view! {
@@ -354,7 +357,7 @@ fn QueueEntry(item: QueueItem, index: usize, back: String) -> impl IntoView {
                     <h2 id=heading_id>{heading}</h2>
                     <p class="card__kicker">
                         {item.procedure_title.clone()} " · " {badges} " · "
-                        {move || format!("{} {}", i18n.t().waiting_since, i18n.t().date(opened))}
+                        {move || i18n.t().waiting_since.fmt(&[("date", i18n.t().date(opened).as_str().into())])}
                         " · " {author}
                     </p>
                 </header>
@@ -533,7 +536,7 @@ fn LedgerView(ledger: Ledger) -> impl IntoView {
             {heading}
             <h1>
                 {move || match &title_text {
-                    Some(title) => format!("{} {title}", i18n.t().ledger_for),
+                    Some(title) => i18n.t().ledger_for.fmt(&[("title", title.as_str().into())]),
                     None => i18n.t().ledger_title.to_owned(),
                 }}
             </h1>
@@ -582,8 +585,8 @@ fn LedgerRow(entry: LedgerEntry, show_procedure: bool) -> impl IntoView {
             view! {
                 <a href=href>
                     {move || match target.kind {
-                        TargetKind::Proposal => format!("{} #{proposal_id}", i18n.t().proposal_kind),
-                        TargetKind::Comment => format!("{} #{proposal_id}", i18n.t().comment_on),
+                        TargetKind::Proposal => i18n.t().target_proposal.fmt(&[("id", proposal_id.into())]),
+                        TargetKind::Comment => i18n.t().target_comment.fmt(&[("id", proposal_id.into())]),
                     }}
                 </a>
                 {procedure}
@@ -781,9 +784,9 @@ fn SettingsForm(view: SettingsView) -> impl IntoView {
             view! {
                 <li>
                     <strong>{name}</strong>
-                    " · " {move || format!("{} {}", i18n.t().blocked_since, i18n.t().date(since))}
+                    " · " {move || i18n.t().blocked_since.fmt(&[("date", i18n.t().date(since).as_str().into())])}
                     " · " {move || match until {
-                        Some(until) => format!("{} {}", i18n.t().block_until, i18n.t().date(until)),
+                        Some(until) => i18n.t().blocked_until.fmt(&[("date", i18n.t().date(until).as_str().into())]),
                         None => i18n.t().block_forever.to_owned(),
                     }}
                     <form method="post" action=Unblock::PATH class="inline-form">

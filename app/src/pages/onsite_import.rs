@@ -136,7 +136,7 @@ fn Preview(batch: OnsiteImport) -> impl IntoView {
                 view! {
                     <li>
                         <a href=format!("#zeile-{line}")>
-                            {move || format!("{} {line}", i18n.t().import_col_line)}
+                            {move || i18n.t().import_row.fmt(&[("line", line.into())])}
                         </a>
                     </li>
                 }

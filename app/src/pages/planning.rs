@@ -98,7 +98,7 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                     <td>
                         {move || {
                             let t = i18n.t();
-                            format!("{} – {}", t.date(row.starts_at), t.last_day(row.ends_at))
+                            t.date_range.fmt(&[("from", t.date(row.starts_at).as_str().into()), ("to", t.last_day(row.ends_at).as_str().into())])
                         }}
                     </td>
                     <td>{row.proposals}</td>
@@ -216,14 +216,14 @@ fn Editor(
                     </th>
                     <td>
                         <label class="visually-hidden" for=first_id.clone()>
-                            {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().first_day)}
+                            {move || i18n.t().phase_first_day.fmt(&[("phase", i18n.t().phase(kind).into())])}
                         </label>
                         <input id=first_id type="date" name=format!("form[phases][{index}][first_day]")
                             value=typed_before(error, &format!("form[phases][{index}][first_day]"), Some(row.first_day.clone())) />
                     </td>
                     <td>
                         <label class="visually-hidden" for=last_id.clone()>
-                            {move || format!("{}: {}", i18n.t().phase(kind), i18n.t().last_day)}
+                            {move || i18n.t().phase_last_day.fmt(&[("phase", i18n.t().phase(kind).into())])}
                         </label>
                         <input id=last_id type="date" name=format!("form[phases][{index}][last_day]")
                             value=typed_before(error, &format!("form[phases][{index}][last_day]"), Some(row.last_day.clone())) />

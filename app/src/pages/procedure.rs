@@ -114,7 +114,7 @@ fn Detail(
                     <span class="timeline__dates">
                         {move || {
                             let t = i18n.t();
-                            format!("{} – {}", t.date(phase.starts_at), t.last_day(phase.ends_at))
+                            t.date_range.fmt(&[("from", t.date(phase.starts_at).as_str().into()), ("to", t.last_day(phase.ends_at).as_str().into())])
                         }}
                     </span>
                 </li>

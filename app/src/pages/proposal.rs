@@ -153,7 +153,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                         <a href=procedure_href>{detail.procedure.title.clone()}</a>
                     </p>
                     <h1>
-                        {move || format!("{} #{id}: {}", i18n.t().proposal_number, i18n.t().hidden_proposal_title)}
+                        {move || i18n.t().hidden_proposal_heading.fmt(&[("id", id.into())])}
                     </h1>
                 </header>
                 <ErrorAlert error />
@@ -165,7 +165,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let redacted = detail.redacted_at.map(|at| {
         view! {
             <p class="moderation-mark">
-                {move || format!("{} ({})", i18n.t().redacted_notice, i18n.t().date(at))}
+                {move || i18n.t().redacted_on.fmt(&[("date", i18n.t().date(at).as_str().into())])}
             </p>
         }
     });
@@ -213,7 +213,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                 <h2 id="outcome-heading">
                     <T k=|t| t.results_outcome />": "{move || i18n.t().outcome(outcome)}
                 </h2>
-                {date.map(|d| view! { <p>{move || format!("{} {}", i18n.t().outcome_meeting, i18n.t().date(d))}</p> })}
+                {date.map(|d| view! { <p>{move || i18n.t().outcome_meeting.fmt(&[("date", i18n.t().date(d).as_str().into())])}</p> })}
                 <p class="preserve-lines">{o.justification}</p>
             </section>
         }
@@ -268,7 +268,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                 </p>
                 <h1>
                     <span class="proposal__number">
-                        {move || format!("{} #{id}", i18n.t().proposal_number)}
+                        {move || i18n.t().proposal_number.fmt(&[("id", id.into())])}
                     </span>
                     " "
                     {title}

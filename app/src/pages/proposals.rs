@@ -238,7 +238,7 @@ fn ProposalItem(
         <article class="proposal-card" aria-labelledby=labelled_by>
             <div class="proposal-card__main">
                 <p class="card__kicker">
-                    {move || format!("{} #{}", i18n.t().proposal_number, card.id)}
+                    {move || i18n.t().proposal_number.fmt(&[("id", card.id.into())])}
                     {card.category.clone().map(|c| view! { " · " <span>{c}</span> })}
                 </p>
                 <h3 class="proposal-card__title" id=heading_id>

@@ -64,7 +64,7 @@ fn Pending(pending: PendingResults) -> impl IntoView {
                 <h1><T k=|t| t.results_title /></h1>
             </header>
             <p class="alert alert--info" role="note">
-                {move || format!("{} {}.", i18n.t().results_from, i18n.t().date(from))}
+                {move || i18n.t().results_from.fmt(&[("date", i18n.t().date(from).as_str().into())])}
             </p>
             <p><a class="button" href=href><T k=|t| t.results_back_to_procedure /></a></p>
         </div>
@@ -159,7 +159,7 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
                 if final_results { t.results_final_note } else { t.results_not_final }
             }}
             " "
-            {move || format!("{} {}", i18n.t().results_as_of, i18n.t().date(as_of))}
+            {move || i18n.t().as_of.fmt(&[("date", i18n.t().date(as_of).as_str().into())])}
         </p>
         <CouncilSummary council outcomes />
         <section aria-labelledby="figures-heading">
@@ -332,7 +332,7 @@ fn TimelineChart(days: Vec<Day>) -> impl IntoView {
                 <line x1="0" y1="170" x2="700" y2="170" class="chart__axis" />
                 <text x="0" y="190" class="chart__label">{first}</text>
                 <text x="700" y="190" text-anchor="end" class="chart__label">{last}</text>
-                <text x="0" y="14" class="chart__label">{move || format!("{} {max}", i18n.t().chart_max)}</text>
+                <text x="0" y="14" class="chart__label">{move || i18n.t().chart_max.fmt(&[("max", max.into())])}</text>
             </svg>
             <details class="chart__data">
                 <summary><T k=|t| t.chart_table /></summary>
@@ -448,7 +448,7 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
                 <nav class="pagination" aria-label=move || i18n.t().page_label>
                     {previous.map(|href| view! { <a href=href rel="prev"><T k=|t| t.previous_page /></a> })}
                     " "
-                    <span>{move || format!("{} {} / {pages}", i18n.t().page_label, page + 1)}</span>
+                    <span>{move || i18n.t().page_of.fmt(&[("page", (page + 1).into()), ("pages", pages.into())])}</span>
                     " "
                     {next.map(|href| view! { <a href=href rel="next"><T k=|t| t.next_page /></a> })}
                 </nav>

@@ -168,7 +168,8 @@ fn job(state: &AppState, scope: Scope, format: Format, lang: Lang) -> Job {
     }
 }
 
-/// `export.csv` (`?table=proposals|comments|moderation`, `?separator=comma|semicolon`),
+/// `export.csv` (`?table=proposals|comments|moderation`, `?separator=comma|semicolon`,
+/// `?lang=` for the column headers),
 /// `export.json`, `export.xlsx`, `export.pdf` and the printable `report.html`: planners at
 /// any time, everyone once voting has ended.
 async fn export_file(
@@ -199,7 +200,16 @@ async fn export_file(
     };
     let scope = results::scope(&state.db, &slug(&slug_param)?, viewer.as_ref(), Utc::now()).await?;
     let name = format.file_name(&scope.procedure.slug);
-    let job = job(&state, scope, format, lang_of(&params, &headers));
+    // The open-data files (CSV, JSON) are the same bytes for everyone who asks for the same
+    // address: their language is `?lang=` or the instance's first, never the visitor's.
+    let lang = match format {
+        Format::Csv { .. } | Format::Json => params
+            .get("lang")
+            .and_then(|l| Lang::parse(l))
+            .unwrap_or(export::DATA_LANG),
+        _ => lang_of(&params, &headers),
+    };
+    let job = job(&state, scope, format, lang);
     let job = export::with_hashes(&state.db, job).await?;
     let (rx, handle) = export::spawn(&state.db, job);
     let body = Body::from_stream(futures_util::stream::unfold(

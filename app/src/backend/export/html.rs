@@ -110,13 +110,15 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/mitreden.css\"></head>\
          <body><main id=\"inhalt\" class=\"container results report\">\
-         <header class=\"page-intro\"><p class=\"card__kicker\">{}</p><h1>{}</h1><p>{} {}</p>",
+         <header class=\"page-intro\"><p class=\"card__kicker\">{}</p><h1>{}</h1><p>{}</p>",
         job.lang.code(),
         escape(&title),
         escape(&job.instance_name),
         escape(&title),
-        escape(t.report_as_of),
-        escape(&report::date(t, now)),
+        escape(
+            &t.as_of
+                .fmt(&[("date", report::date(t, now).as_str().into())])
+        ),
     );
     if let Some(paper) = &header.council {
         let _ = write!(

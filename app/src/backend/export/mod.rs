@@ -716,6 +716,7 @@ async fn compute_hashes(db: &DatabaseConnection, job: &Job) -> Result<Vec<FileHa
     for format in reproducible_formats() {
         let job = Job {
             format,
+            lang: DATA_LANG, // the files as the catalogue publishes them
             hashes: Vec::new(),
             header: Some(header.clone()),
             ..job.clone()

@@ -464,10 +464,9 @@ impl Doc {
         self.heading(title, 3);
         let columns = columns_of(days, t);
         let max = columns.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+        let top = t.chart_max.fmt(&[("max", max.into())]);
         let alt = match (columns.first(), columns.last()) {
-            (Some(first), Some(last)) => {
-                format!("{title}: {} – {}, {} {max}", first.0, last.0, t.chart_max)
-            }
+            (Some(first), Some(last)) => format!("{title}: {} – {}, {top}", first.0, last.0),
             _ => title.to_owned(),
         };
         self.tagged("Figure", Some(alt), |doc| doc.columns(&columns, max, t));
@@ -507,7 +506,7 @@ impl Doc {
                 &last.0,
             );
         }
-        let top = format!("{} {max}", t.chart_max);
+        let top = t.chart_max.fmt(&[("max", max.into())]);
         self.text_at(MARGIN, base + height + 2.0, Face::Regular, 8.0, &top);
         self.y = label_y - 6.0;
     }
@@ -590,14 +589,14 @@ pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Res
     doc.paragraph(&job.instance_name, Face::Bold, 11.0, 0.0);
     doc.heading(&format!("{}: {}", t.report_title, header.title), 1);
     doc.paragraph(
-        &format!("{} {}", t.report_as_of, report::date(t, chrono::Utc::now())),
+        &t.as_of(&report::date(t, chrono::Utc::now())),
         Face::Regular,
         10.0,
         0.0,
     );
     if let Some(paper) = &header.council {
         doc.paragraph(
-            &format!("{} {} – {}", t.council_paper, paper.reference, paper.title),
+            &t.council_paper_line(&paper.reference, &paper.title),
             Face::Regular,
             10.0,
             0.0,

@@ -32,7 +32,7 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
             match header.rule {
                 VoteRule::Rating => t.rule_rating.to_owned(),
                 VoteRule::Support { cap: Some(cap) } => {
-                    format!("{} ({} {cap})", t.rule_support, t.rule_cap)
+                    t.rule_support_capped.fmt(&[("cap", cap.into())])
                 }
                 VoteRule::Support { cap: None } => t.rule_support.to_owned(),
             },
@@ -42,7 +42,10 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
         let name = t.phase(*kind);
         rows.push((
             name.to_owned(),
-            format!("{} – {}", date(t, *starts), last_day(t, *ends)),
+            t.date_range.fmt(&[
+                ("from", date(t, *starts).as_str().into()),
+                ("to", last_day(t, *ends).as_str().into()),
+            ]),
         ));
     }
     rows
@@ -57,7 +60,10 @@ pub fn summary_rows(t: &Texts, header: &Header) -> Vec<Row> {
     {
         rows.push((
             t.summary_period.to_owned(),
-            format!("{} – {}", date(t, *starts), last_day(t, *ends)),
+            t.date_range.fmt(&[
+                ("from", date(t, *starts).as_str().into()),
+                ("to", last_day(t, *ends).as_str().into()),
+            ]),
         ));
     }
     rows.extend(
@@ -88,10 +94,12 @@ pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>
                     t.supports(u32::try_from(p.support).unwrap_or(u32::MAX))
                 }
             };
-            sentences.push(format!(
-                "{} #{} {}{}{} ({}: {figure}).",
-                t.summary_first, p.id, t.quote_open, p.title, t.quote_close, unit
-            ));
+            sentences.push(t.summary_first.fmt(&[
+                ("id", p.id.into()),
+                ("title", p.title.as_str().into()),
+                ("unit", unit.as_str().into()),
+                ("figure", figure.as_str().into()),
+            ]));
         }
         None => sentences.push(t.summary_no_proposals.to_owned()),
     }
@@ -215,8 +223,10 @@ pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
         meta.push(category.clone());
     }
     meta.push(match (&p.author, &p.event) {
-        (_, Some(event)) if p.onsite => format!("{}: {event}", t.source_onsite),
-        (Some(author), _) => format!("{} {author}", t.by),
+        (_, Some(event)) if p.onsite => t
+            .source_onsite_event
+            .fmt(&[("event", event.as_str().into())]),
+        (Some(author), _) => t.by_author.fmt(&[("author", author.as_str().into())]),
         _ => t.source_onsite.to_owned(),
     });
     meta.join(" · ")
@@ -233,7 +243,8 @@ pub fn outcome_line(t: &Texts, p: &ProposalRow) -> Option<(String, String)> {
         .map(|d| t.date(d.start_in_berlin()))
         .unwrap_or_default();
     Some((
-        format!("{} {name} {when}", t.council_decided)
+        t.council_decided
+            .fmt(&[("outcome", name.into()), ("date", when.as_str().into())])
             .trim_end()
             .to_owned(),
         outcome.justification.clone(),
