@@ -5,7 +5,7 @@
 //! Layout (see `locales/README.md`):
 //! - `locales/<code>/*.ftl`: texts for pages and the browser, in Fluent syntax;
 //! - `locales/<code>/server/*.ftl`: texts only the server uses (mails, exports, the PDF);
-//! - `locales/<code>/mail/*.txt`, `locales/<code>/legal/*.md`: whole documents.
+//! - `locales/<code>/legal/*.md`: whole documents (the legal pages' example texts).
 //!
 //! The default language (`de`) defines which messages exist. Another language may lack some
 //! (they fall back to the default, and the list is kept for the coverage test) but may not
@@ -83,7 +83,7 @@ fn read_dir(dir: &Path, test: bool) -> Vec<Locale> {
             &mut locale.messages[1],
             &mut BTreeMap::new(),
         );
-        for kind in ["mail", "legal"] {
+        for kind in ["legal"] {
             for file in files(&path.join(kind)) {
                 let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
                 if let Some(name) = name {
@@ -456,7 +456,7 @@ fn texts(locales: &[Locale]) -> String {
             variant(&locale.code)
         );
     }
-    out.push_str("        }\n    }\n\n    /// A whole document (`mail/<name>.txt`, `legal/<name>.md`) in this language,\n    /// or in the default language where this one has none.\n    #[cfg(feature = \"ssr\")]\n    pub fn document(self, name: &str) -> Option<&'static str> {\n        let own: &[(&str, &str)] = match self {\n");
+    out.push_str("        }\n    }\n\n    /// A whole document (`legal/<name>.md`) in this language,\n    /// or in the default language where this one has none.\n    #[cfg(feature = \"ssr\")]\n    pub fn document(self, name: &str) -> Option<&'static str> {\n        let own: &[(&str, &str)] = match self {\n");
     for locale in locales {
         let _ = write!(
             out,
@@ -482,18 +482,8 @@ fn texts(locales: &[Locale]) -> String {
         );
     }
     out.push_str(
-        "];\n        own.iter().chain(default).find(|(n, _)| *n == name).map(|(_, text)| *text)\n    }\n\n    /// The documents a language has, by name.\n    #[cfg(feature = \"ssr\")]\n    pub fn document_names(self) -> &'static [&'static str] {\n        match self {\n",
+        "];\n        own.iter().chain(default).find(|(n, _)| *n == name).map(|(_, text)| *text)\n    }\n}\n",
     );
-    for locale in locales {
-        let names: Vec<&String> = locale.documents.keys().collect();
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => &{names:?},",
-            cfg(locale),
-            variant(&locale.code)
-        );
-    }
-    out.push_str("        }\n    }\n}\n");
     out
 }
 

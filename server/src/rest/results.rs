@@ -25,7 +25,8 @@ use std::collections::HashMap;
 
 pub fn api() -> Api {
     let tag = "results";
-    let lang = json!({ "type": "string", "enum": ["de", "en"] });
+    let codes: Vec<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
+    let lang = json!({ "type": "string", "enum": codes });
     Api::default()
         .op("get", "/schemas/results-v1.json", get(schema), Doc::new(tag, "The JSON Schema of the results document (export.json)")
             .json_as("application/schema+json", "JSON Schema 2020-12."))
@@ -37,7 +38,7 @@ pub fn api() -> Api {
             .errors(&[404]))
         .op("get", "/procedures/{slug}/results", get(get_results), Doc::new(tag, "A procedure's results: figures, timeline, categories, ranking, outcomes")
             .describe("Public once the voting phase has ended (before: 422 on `results`); planners at any time.")
-            .query("lang", "Language of the labels (de, en).", lang.clone())
+            .query("lang", "Language of the labels.", lang.clone())
             .ok::<ResultsView>(200, "The results.")
             .errors(&[404, 422]))
         .op("get", "/procedures/{slug}/export/manifest.json", get(manifest), Doc::new(tag, "The export manifest: time, procedure, counts and the SHA-256 of the CSV and JSON files")
@@ -47,7 +48,7 @@ pub fn api() -> Api {
             .describe("Planners at any time, everyone once voting has ended. CSV: `table` (proposals, comments, moderation) and `separator` (semicolon, comma). Files stream as they are written.")
             .query("table", "CSV only: proposals (default), comments or moderation.", json!({ "type": "string", "enum": ["proposals", "comments", "moderation"] }))
             .query("separator", "CSV only: semicolon (default) or comma.", json!({ "type": "string", "enum": ["semicolon", "comma"] }))
-            .query("lang", "XLSX, PDF and report.html: de or en.", lang)
+            .query("lang", "The language of the labels: the CSV column headers (default: the instance's first language, whoever asks), XLSX, PDF and report.html (default: the visitor's language).", lang)
             .file("text/csv", "export.csv")
             .errors(&[404, 422]))
         .op("put", "/procedures/{slug}/council-paper", put(set_paper), Doc::new(tag, "Link the council paper the results went to (planners)")
