@@ -314,6 +314,16 @@ fn langs(locales: &[Locale]) -> String {
             locale.code
         );
     }
+    out.push_str("        }\n    }\n\n    /// The language for its plural rules, built at compile time (no parser at run time).\n    pub(crate) fn langid(self) -> unic_langid::LanguageIdentifier {\n        match self {\n");
+    for locale in locales {
+        let _ = writeln!(
+            out,
+            "            {}Lang::{} => unic_langid::langid!({:?}),",
+            cfg(locale),
+            variant(&locale.code),
+            locale.code
+        );
+    }
     out.push_str("        }\n    }\n}\n");
     out
 }

@@ -198,7 +198,7 @@ vote_saved = Ihre Stimme ist gezählt.
 vote_withdrawn = Ihre Stimme ist zurückgezogen.
 vote_heading = Abstimmung
 onsite = Vor Ort
-collected_at = erfasst bei
+collected_at = erfasst bei: { $event }
 deleted_account = Gelöschtes Konto
 proposals_closed = In der aktuellen Phase können keine Vorschläge eingereicht werden.
 back_to_procedure = Zurück zum Verfahren
@@ -290,7 +290,10 @@ comment_added = Ihr Kommentar ist veröffentlicht.
 comment_saved = Ihr Kommentar ist geändert.
 comment_deleted = Ihr Kommentar ist gelöscht.
 comment_deleted_placeholder = Dieser Kommentar wurde von seiner Verfasserin oder seinem Verfasser gelöscht.
-comment_by = Kommentar von { $author }
+comment_by = { $kind ->
+    [onsite] Kommentar, erfasst bei: { $event }
+   *[online] Kommentar von { $author }
+}
 planning_title = Verfahren verwalten
 new_procedure = Neues Verfahren
 edit_procedure = Bearbeiten

@@ -198,7 +198,7 @@ vote_saved = Your vote has been counted.
 vote_withdrawn = Your vote has been withdrawn.
 vote_heading = Voting
 onsite = On site
-collected_at = collected at
+collected_at = collected at: { $event }
 deleted_account = Deleted account
 proposals_closed = Proposals cannot be submitted in the current phase.
 back_to_procedure = Back to the procedure
@@ -290,7 +290,10 @@ comment_added = Your comment has been published.
 comment_saved = Your comment has been changed.
 comment_deleted = Your comment has been deleted.
 comment_deleted_placeholder = This comment was deleted by its author.
-comment_by = Comment by { $author }
+comment_by = { $kind ->
+    [onsite] Comment collected at: { $event }
+   *[online] Comment by { $author }
+}
 planning_title = Manage procedures
 new_procedure = New procedure
 edit_procedure = Edit

@@ -105,11 +105,8 @@ fn arg<'a>(args: &[(&str, Arg<'a>)], name: &str) -> Option<Arg<'a>> {
 /// The CLDR plural category of a count in a language: "one", "few", "other", ...
 pub fn plural_category(lang: Lang, n: i64) -> &'static str {
     use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
-    let category = lang
-        .code()
-        .parse::<unic_langid::LanguageIdentifier>()
+    let category = PluralRules::create(lang.langid(), PluralRuleType::CARDINAL)
         .ok()
-        .and_then(|id| PluralRules::create(id, PluralRuleType::CARDINAL).ok())
         .and_then(|rules| rules.select(n).ok());
     match category {
         Some(PluralCategory::ZERO) => "zero",

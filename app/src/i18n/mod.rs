@@ -228,9 +228,23 @@ impl Texts {
             .fmt(&[("used", used.into()), ("cap", cap.into())])
     }
 
-    pub fn comment_by(&self, author: Option<&str>) -> String {
+    /// "Kommentar von Jonas Keller", or for an on-site comment the event it was collected at.
+    pub fn comment_by(
+        &self,
+        author: Option<&str>,
+        source: &crate::model::proposal::Source,
+    ) -> String {
+        use crate::model::proposal::Source;
         let author = author.unwrap_or(self.deleted_account);
-        self.comment_by.fmt(&[("author", author.into())])
+        let (kind, event) = match source {
+            Source::Online => ("online", ""),
+            Source::Onsite { event } => ("onsite", event.as_str()),
+        };
+        self.comment_by.fmt(&[
+            ("kind", kind.into()),
+            ("author", author.into()),
+            ("event", event.into()),
+        ])
     }
 
     /// "Stand: 21. November 2026".

@@ -595,11 +595,12 @@ fn CommentItem(
         }
     });
     let source = comment.source.clone();
+    let source_label = comment.source.clone();
     let author = comment.author.clone();
     view! {
         // Focusable from script only: focus moves here after the comment is written.
         <li class=depth_class id=anchor tabindex="-1">
-            <article class="comment__body" aria-label=move || i18n.t().comment_by(author.as_deref())>
+            <article class="comment__body" aria-label=move || i18n.t().comment_by(author.as_deref(), &source_label)>
                 <p class="comment__meta">
                     <Byline author=comment.author.clone() source />
                     " · "

@@ -271,7 +271,7 @@ pub fn Byline(author: Option<String>, source: Source) -> impl IntoView {
         Source::Onsite { event } => view! {
             <span class="badge badge--onsite">{move || i18n.t().onsite}</span>
             " "
-            <span>{move || format!("{}: {}", i18n.t().collected_at, event)}</span>
+            <span>{move || i18n.t().collected_at.fmt(&[("event", event.as_str().into())])}</span>
         }
         .into_any(),
     }

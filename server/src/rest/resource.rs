@@ -48,8 +48,8 @@ pub struct Author {
 }
 
 impl Author {
-    /// An on-site contribution has no author name: the planner who typed it in did not
-    /// write it (exports name nobody either).
+    /// The service leaves an on-site contribution without a name (see
+    /// `service::proposal::card`); here only the shape changes.
     fn of(name: Option<String>, source: &Source) -> Self {
         match source {
             Source::Online => Self {

@@ -182,6 +182,14 @@ async fn a_batch_is_imported_whole_once_every_row_is_valid() {
         .await
         .unwrap();
     assert_eq!(follows, 0);
+    // Nor are they named as their author: the page names the event, and so does the API.
+    let shown = app.get(&app::model::path::proposal(rows[0].id)).await;
+    assert!(shown.body.contains(EVENT), "{}", shown.body);
+    assert!(!shown.body.contains("Team Stadt"), "{}", shown.body);
+    let api = app.get(&format!("/api/v1/proposals/{}", rows[0].id)).await;
+    let author: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(author["author"]["name"], serde_json::Value::Null);
+    assert_eq!(author["author"]["event"], EVENT);
 
     // Sent again (a double click, the back button): nothing more.
     app.post_form(

@@ -290,12 +290,19 @@ fn card(
 ) -> ProposalCard {
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
     let status = status_of(&row);
+    let source = Source::from_columns(row.source, row.event_name);
+    // An on-site contribution has no author name: the planner who typed it in did not
+    // write it (the exports name nobody either).
+    let author = match source {
+        Source::Online => names.get(&row.author_id).cloned(),
+        Source::Onsite { .. } => None,
+    };
     ProposalCard {
         id: row.id,
         excerpt: excerpt(&row.body, 180),
         category: row.category,
-        author: names.get(&row.author_id).cloned(),
-        source: Source::from_columns(row.source, row.event_name),
+        author,
+        source,
         status,
         tally: Tally {
             support: count(row.support_count),

@@ -246,7 +246,8 @@ fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
         id: row.id,
         parent_id: row.parent_id,
         depth: u8::try_from(row.depth).unwrap_or(u8::MAX),
-        author: if deleted || concealed {
+        // On-site comments have no author name, like on-site proposals (see `card`).
+        author: if deleted || concealed || row.source == Origin::Onsite {
             None
         } else {
             view.names.get(&row.author_id).cloned()
