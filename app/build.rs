@@ -270,6 +270,19 @@ fn cfg(locale: &Locale) -> &'static str {
     }
 }
 
+/// One match arm per language: `Lang::De => <value>,`.
+fn arms(out: &mut String, locales: &[Locale], value: impl Fn(&Locale) -> String) {
+    for locale in locales {
+        let _ = writeln!(
+            out,
+            "            {}Lang::{} => {},",
+            cfg(locale),
+            variant(&locale.code),
+            value(locale)
+        );
+    }
+}
+
 fn langs(locales: &[Locale]) -> String {
     let mut out = String::new();
     out.push_str(
@@ -305,25 +318,11 @@ fn langs(locales: &[Locale]) -> String {
         );
     }
     out.push_str("    ];\n\n    /// The language's code (BCP 47), as in `<html lang>` and the locale folder.\n    pub fn code(self) -> &'static str {\n        match self {\n");
-    for locale in locales {
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => {:?},",
-            cfg(locale),
-            variant(&locale.code),
-            locale.code
-        );
-    }
+    arms(&mut out, locales, |locale| format!("{:?}", locale.code));
     out.push_str("        }\n    }\n\n    /// The language for its plural rules, built at compile time (no parser at run time).\n    pub(crate) fn langid(self) -> unic_langid::LanguageIdentifier {\n        match self {\n");
-    for locale in locales {
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => unic_langid::langid!({:?}),",
-            cfg(locale),
-            variant(&locale.code),
-            locale.code
-        );
-    }
+    arms(&mut out, locales, |locale| {
+        format!("unic_langid::langid!({:?})", locale.code)
+    });
     out.push_str("        }\n    }\n}\n");
     out
 }
@@ -447,25 +446,13 @@ fn texts(locales: &[Locale]) -> String {
     }
     out.push_str("];\n\n");
     out.push_str("impl Lang {\n    pub fn texts(self) -> &'static Texts {\n        match self {\n");
-    for locale in locales {
-        let upper = variant(&locale.code).to_uppercase();
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => &TEXTS_{upper},",
-            cfg(locale),
-            variant(&locale.code)
-        );
-    }
+    arms(&mut out, locales, |locale| {
+        format!("&TEXTS_{}", variant(&locale.code).to_uppercase())
+    });
     out.push_str("        }\n    }\n\n    #[cfg(feature = \"ssr\")]\n    pub fn server_texts(self) -> &'static ServerTexts {\n        match self {\n");
-    for locale in locales {
-        let upper = variant(&locale.code).to_uppercase();
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => &SERVER_TEXTS_{upper},",
-            cfg(locale),
-            variant(&locale.code)
-        );
-    }
+    arms(&mut out, locales, |locale| {
+        format!("&SERVER_TEXTS_{}", variant(&locale.code).to_uppercase())
+    });
     out.push_str("        }\n    }\n\n    /// A whole document (`legal/<name>.md`) in this language,\n    /// or in the default language where this one has none.\n    #[cfg(feature = \"ssr\")]\n    pub fn document(self, name: &str) -> Option<&'static str> {\n        let own: &[(&str, &str)] = match self {\n");
     for locale in locales {
         let _ = write!(

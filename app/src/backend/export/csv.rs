@@ -4,6 +4,7 @@
 
 use super::{Job, Sink, Table, authors, comments_after, decisions_after, time};
 use crate::error::AppError;
+use crate::i18n::ServerTexts;
 use sea_orm::ConnectionTrait;
 
 pub async fn write(
@@ -94,21 +95,7 @@ pub async fn write(
             }
         }
         Table::Comments => {
-            header_row(
-                &mut sink.buffer,
-                sep,
-                &[
-                    t.column_id,
-                    t.column_proposal_id,
-                    t.column_parent_id,
-                    t.column_author,
-                    t.column_body,
-                    t.column_source,
-                    t.column_event,
-                    t.column_created_at,
-                    t.column_edited,
-                ],
-            );
+            header_row(&mut sink.buffer, sep, &comment_columns(t));
             let authors = authors(db, procedure_id).await?;
             let total = super::comment_count(db, procedure_id).await?;
             let mut last = 0;
@@ -135,20 +122,7 @@ pub async fn write(
             }
         }
         Table::Moderation => {
-            header_row(
-                &mut sink.buffer,
-                sep,
-                &[
-                    t.column_id,
-                    t.column_at,
-                    t.column_target_kind,
-                    t.column_target_id,
-                    t.column_proposal_id,
-                    t.column_action,
-                    t.column_reason,
-                    t.column_public_reason,
-                ],
-            );
+            header_row(&mut sink.buffer, sep, &decision_columns(t));
             let mut last = 0;
             let mut done = 0;
             loop {
@@ -173,6 +147,35 @@ pub async fn write(
         }
     }
     Ok(())
+}
+
+/// The comments' columns, in CSV and Excel alike.
+pub(super) fn comment_columns(t: &'static ServerTexts) -> [&'static str; 9] {
+    [
+        t.column_id,
+        t.column_proposal_id,
+        t.column_parent_id,
+        t.column_author,
+        t.column_body,
+        t.column_source,
+        t.column_event,
+        t.column_created_at,
+        t.column_edited,
+    ]
+}
+
+/// The moderation decisions' columns, in CSV and Excel alike.
+pub(super) fn decision_columns(t: &'static ServerTexts) -> [&'static str; 8] {
+    [
+        t.column_id,
+        t.column_at,
+        t.column_target_kind,
+        t.column_target_id,
+        t.column_proposal_id,
+        t.column_action,
+        t.column_reason,
+        t.column_public_reason,
+    ]
 }
 
 fn header_row(out: &mut Vec<u8>, sep: u8, names: &[&str]) {

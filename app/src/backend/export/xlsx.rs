@@ -42,27 +42,8 @@ fn labels(t: &'static ServerTexts) -> [Vec<&'static str>; 4] {
             t.column_outcome_meeting_date,
             t.column_url,
         ],
-        vec![
-            t.column_id,
-            t.column_proposal_id,
-            t.column_parent_id,
-            t.column_author,
-            t.column_body,
-            t.column_source,
-            t.column_event,
-            t.column_created_at,
-            t.column_edited,
-        ],
-        vec![
-            t.column_id,
-            t.column_at,
-            t.column_target_kind,
-            t.column_target_id,
-            t.column_proposal_id,
-            t.column_action,
-            t.column_reason,
-            t.column_public_reason,
-        ],
+        super::csv::comment_columns(t).to_vec(),
+        super::csv::decision_columns(t).to_vec(),
     ]
 }
 
