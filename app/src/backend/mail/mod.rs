@@ -99,7 +99,11 @@ pub fn render(template: Template, lang: Lang, vars: &[(&str, &str)]) -> Rendered
             } else {
                 value.as_str()
             };
-            let arg = value.parse::<i64>().map_or(Arg::Str(value), Arg::Num);
+            // Only a value that reads back the same is a number: "007" or "+5" stay text.
+            let arg = match value.parse::<i64>() {
+                Ok(n) if n.to_string() == value => Arg::Num(n),
+                _ => Arg::Str(value),
+            };
             (*key, arg)
         })
         .collect();
@@ -300,5 +304,41 @@ mod tests {
         );
         assert!(blocked.text.contains("Reason: (no further reason given)"));
         assert!(blocked.text.contains("reply to this e-mail"));
+    }
+
+    #[test]
+    fn numbers_choose_plurals_and_digit_texts_stay_as_written() {
+        let digest = |count: &'static str| {
+            render(
+                Template::Digest,
+                Lang::De,
+                &[
+                    ("name", "Anna"),
+                    ("count", count),
+                    ("items", "- 007"),
+                    ("link", "https://l.example/"),
+                ],
+            )
+        };
+        assert_eq!(
+            digest("1").subject,
+            "Ihre tägliche Zusammenfassung: 1 Neuigkeit"
+        );
+        assert_eq!(
+            digest("3").subject,
+            "Ihre tägliche Zusammenfassung: 3 Neuigkeiten"
+        );
+        assert!(digest("3").text.contains("- 007"));
+        let reply = render(
+            Template::CommentReply,
+            Lang::En,
+            &[
+                ("title", "007"),
+                ("author", "+5"),
+                ("link", "https://l.example/"),
+            ],
+        );
+        assert!(reply.text.contains("\"007\""), "{}", reply.text);
+        assert!(reply.text.contains("+5 replied"), "{}", reply.text);
     }
 }
