@@ -1,6 +1,9 @@
 //! The document shell, the `<App/>` root and the route table.
 
 use crate::components::layout::{Footer, Header};
+use crate::formats::proposals::pages::{
+    detail::ProposalPage, list::NewProposalPage, onsite_import::OnsiteImportRoutePage,
+};
 use crate::i18n::{I18n, Lang, T};
 use crate::model::legal::LegalPage;
 use crate::pages::account::{
@@ -18,11 +21,8 @@ use crate::pages::{
         ModerationLedgerPage, ModerationQueuePage, ModerationSettingsPage, ModerationStatsPage,
     },
     not_found::NotFound,
-    onsite_import::OnsiteImportRoutePage,
     planning::{PlannerOverviewPage, ProcedureEditorPage},
     procedure::ProcedurePage,
-    proposal::ProposalPage,
-    proposals::NewProposalPage,
     results::{ResultsDashboardPage, ResultsPage},
 };
 use leptos::prelude::*;

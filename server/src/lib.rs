@@ -6,10 +6,10 @@
 pub mod backup;
 pub mod config;
 pub mod export;
+pub mod formats;
 pub mod health;
 pub mod media;
 pub mod metrics;
-pub mod onsite_upload;
 pub mod rest;
 pub mod seed;
 pub mod telemetry;
@@ -203,10 +203,11 @@ fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     limits.clone(),
                     rest::limits::rate_limit,
-                )),
+                ))
+                .layer(axum::middleware::from_fn(rest::localize_errors)),
         )
         .merge(media::serving())
-        .merge(onsite_upload::routes())
+        .merge(formats::proposals::onsite_upload::routes())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())
         })

@@ -4,6 +4,7 @@
 
 any =
     .control_characters = Der Text enthält unsichtbare Steuerzeichen (etwa aus einer Kopie). Bitte entfernen Sie sie oder geben Sie den Text neu ein.
+request_body = Die Anfrage hat nicht die Felder, die dieser Vorgang erwartet; die API-Beschreibung (/api/v1/docs) nennt sie.
 results = Die Ergebnisse erscheinen, sobald die Abstimmung beendet ist.
 file = Wählen Sie eine Datei oder fügen Sie Zellen ein.
     .too_large = Die Datei ist größer als 512 KB. Teilen Sie sie auf.

@@ -4,6 +4,7 @@
 
 any =
     .control_characters = The text contains invisible control characters (from a copy, perhaps). Please remove them or type the text again.
+request_body = The request does not have the fields this operation expects; the API description (/api/v1/docs) lists them.
 results = The results appear once voting has ended.
 file = Choose a file or paste cells.
     .too_large = The file is larger than 512 KB. Split it up.

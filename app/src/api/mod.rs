@@ -2,9 +2,7 @@
 
 pub mod account;
 pub mod moderation;
-pub mod onsite_import;
 pub mod procedures;
-pub mod proposals;
 pub mod results;
 pub mod site;
 

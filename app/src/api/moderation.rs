@@ -32,7 +32,7 @@ mod ssr {
 
     /// Back to where the form was, with a status.
     pub fn back(back: Option<String>, fallback: &str, outcome: Done) -> Result<(), AppError> {
-        use crate::api::proposals::ssr::local_path;
+        use crate::formats::proposals::api::ssr::local_path;
         let path = local_path(back, fallback.to_owned());
         super::super::account::finish(outcome, &path)
     }

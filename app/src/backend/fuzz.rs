@@ -11,8 +11,9 @@ use crate::backend::auth::verify_token;
 use crate::backend::logo::Logo;
 use crate::backend::proxies::TrustedProxies;
 use crate::backend::sanitize::markdown_to_html;
-use crate::backend::service::{onsite_import, oparl};
+use crate::backend::service::oparl;
 use crate::components::raw_text::raw_text;
+use crate::formats::proposals::service::onsite_import;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
@@ -290,7 +291,7 @@ pub fn tokens(data: &[u8]) -> Result<(), String> {
 pub fn csv_import(data: &[u8]) -> Result<(), String> {
     let decoded = onsite_import::decode(data);
     if let Ok(rows) = onsite_import::parse(&decoded) {
-        if rows.len() > crate::model::onsite_import::MAX_IMPORT_ROWS {
+        if rows.len() > crate::formats::proposals::onsite_model::MAX_IMPORT_ROWS {
             return Err("too many rows".into());
         }
         if rows.windows(2).any(|pair| pair[0].line >= pair[1].line) {

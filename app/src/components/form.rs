@@ -164,7 +164,7 @@ pub(crate) fn typed_before(
         query
             .read_untracked()
             .get("__form")
-            .and_then(|form| crate::model::proposal::form_value(&form, name))
+            .and_then(|form| crate::model::text::form_value(&form, name))
     });
     typed.or(value)
 }
@@ -241,7 +241,7 @@ where
     let ours = query.with_untracked(|q| {
         q.get("__form").is_some_and(|form| {
             fields.iter().all(|(name, value)| {
-                crate::model::proposal::form_value(&form, name).as_deref() == Some(value.as_str())
+                crate::model::text::form_value(&form, name).as_deref() == Some(value.as_str())
             })
         })
     });

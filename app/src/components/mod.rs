@@ -8,4 +8,3 @@ pub mod live_form;
 pub mod moderation;
 pub mod procedure_card;
 pub mod raw_text;
-pub mod vote_box;

@@ -159,8 +159,8 @@ impl Texts {
         }
     }
 
-    pub fn sort(&self, sort: crate::model::proposal::ProposalSort) -> &'static str {
-        use crate::model::proposal::ProposalSort;
+    pub fn sort(&self, sort: crate::formats::proposals::model::ProposalSort) -> &'static str {
+        use crate::formats::proposals::model::ProposalSort;
         match sort {
             ProposalSort::Random => self.sort_random,
             ProposalSort::Newest => self.sort_newest,
@@ -173,18 +173,21 @@ impl Texts {
     /// the net score and is called so.
     pub fn sort_under(
         &self,
-        sort: crate::model::proposal::ProposalSort,
-        rule: crate::model::proposal::VoteRule,
+        sort: crate::formats::proposals::model::ProposalSort,
+        rule: crate::formats::proposals::model::VoteRule,
     ) -> &'static str {
-        use crate::model::proposal::{ProposalSort, VoteRule};
+        use crate::formats::proposals::model::{ProposalSort, VoteRule};
         match (sort, rule) {
             (ProposalSort::MostSupported, VoteRule::Rating) => self.sort_best_score,
             _ => self.sort(sort),
         }
     }
 
-    pub fn proposal_status(&self, status: crate::model::proposal::ProposalStatus) -> &'static str {
-        use crate::model::proposal::ProposalStatus;
+    pub fn proposal_status(
+        &self,
+        status: crate::formats::proposals::model::ProposalStatus,
+    ) -> &'static str {
+        use crate::formats::proposals::model::ProposalStatus;
         match status {
             ProposalStatus::Published => self.status_published,
             ProposalStatus::Withdrawn => self.status_withdrawn,
@@ -232,9 +235,9 @@ impl Texts {
     pub fn comment_by(
         &self,
         author: Option<&str>,
-        source: &crate::model::proposal::Source,
+        source: &crate::formats::proposals::model::Source,
     ) -> String {
-        use crate::model::proposal::Source;
+        use crate::formats::proposals::model::Source;
         let author = author.unwrap_or(self.deleted_account);
         let (kind, event) = match source {
             Source::Online => ("online", ""),

@@ -9,14 +9,11 @@ pub mod idempotency;
 pub mod lang;
 pub mod legal;
 pub mod moderation;
-pub mod onsite_import;
 pub mod path;
 pub mod phase;
 pub mod procedure;
-pub mod proposal;
 pub mod results;
 pub mod text;
 pub mod time;
 
-#[cfg(feature = "ssr")]
 pub(crate) use state::string_enum;

@@ -59,7 +59,6 @@ macro_rules! string_enum {
         }
     };
 }
-#[cfg(feature = "ssr")]
 pub(crate) use string_enum;
 
 #[cfg(test)]

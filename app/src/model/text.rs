@@ -67,9 +67,28 @@ pub fn decode_component(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The value of `key` in a URL-encoded form (`a=1&b=x+y`), decoded.
+pub fn form_value(form: &str, key: &str) -> Option<String> {
+    form.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode_component(name) == key).then(|| decode_component(value))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_values_decode_as_browsers_encode_them() {
+        let form = "title=Gr%C3%BCne+Welle&body=a%26b%3Dc&broken=%E&x=%zz";
+        assert_eq!(form_value(form, "title").as_deref(), Some("Grüne Welle"));
+        assert_eq!(form_value(form, "body").as_deref(), Some("a&b=c"));
+        assert_eq!(form_value(form, "broken").as_deref(), Some("%E"));
+        assert_eq!(form_value(form, "x").as_deref(), Some("%zz"));
+        assert_eq!(form_value(form, "missing"), None);
+        assert_eq!(decode_component(&encode_component("ä €/?&")), "ä €/?&");
+    }
 
     #[test]
     fn reordering_and_hidden_characters_are_refused_everywhere() {

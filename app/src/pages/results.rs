@@ -208,7 +208,10 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
 }
 
 #[component]
-fn RankingRow(p: RankedProposal, rule: crate::model::proposal::VoteRule) -> impl IntoView {
+fn RankingRow(
+    p: RankedProposal,
+    rule: crate::formats::proposals::model::VoteRule,
+) -> impl IntoView {
     let i18n = use_i18n();
     let value = p.ranked_value(rule);
     let outcome = p.outcome.clone();
@@ -382,7 +385,7 @@ fn Dashboard(dashboard: ResultsDashboard) -> impl IntoView {
     let query = use_query_map();
     let outcome_for = query.with_untracked(|q| {
         q.get("__form")
-            .and_then(|form| crate::model::proposal::form_value(&form, "proposal_id"))
+            .and_then(|form| crate::model::text::form_value(&form, "proposal_id"))
             .and_then(|id| id.parse::<i64>().ok())
     });
     let top_error = Signal::derive(move || outcome_error.get().or_else(|| import_error.get()));

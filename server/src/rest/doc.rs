@@ -291,7 +291,7 @@ impl Api {
             "info": {
                 "title": "Mitreden API",
                 "version": "1",
-                "description": "The public API of the participation platform: procedures, proposals, comments, votes, moderation, results and open data. Every failure has the shape {\"errors\":[{\"code\":…,\"detail\":…,\"field\":…}]}. Reads carry an ETag; requests are rate-limited per address and per account (429 with Retry-After).",
+                "description": "The public API of the participation platform: procedures, proposals, comments, votes, moderation, results and open data. Every failure has the shape {\"errors\":[{\"code\":…,\"detail\":…,\"field\":…,\"message\":…}]}, the message in the language of Accept-Language. Reads carry an ETag; requests are rate-limited per address and per account (429 with Retry-After).",
                 "license": { "name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later" }
             },
             "servers": [{ "url": server_url }],
@@ -333,6 +333,9 @@ pub struct ErrorEntry {
     pub detail: String,
     /// For `invalid_input`: the field at fault.
     pub field: Option<String>,
+    /// The sentence a person reads, in the request's language (`Accept-Language`, else the
+    /// instance's language; `Content-Language` names it).
+    pub message: String,
 }
 
 fn error_description(status: u16) -> &'static str {

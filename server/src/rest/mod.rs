@@ -1,13 +1,14 @@
 //! The public REST API, version 1: a thin face over the same services the pages use.
-//! Every failure has one shape: `{"errors":[{"code": "...", "detail": "...", "field": ...}]}`.
+//! Every failure has one shape:
+//! `{"errors":[{"code": "...", "detail": "...", "field": ..., "message": "..."}]}`, where
+//! `message` is the sentence the pages would show, in the request's language.
 
 mod accounts;
 pub mod doc;
 pub mod limits;
 mod moderation;
-mod onsite_import;
-mod participation;
-mod procedures;
+
+pub(crate) mod procedures;
 pub mod resource;
 mod results;
 
@@ -15,10 +16,12 @@ use app::backend::auth::{self, CurrentUser};
 use app::backend::service::account;
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::i18n::Lang;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -28,10 +31,10 @@ pub fn api() -> doc::Api {
     let image = "participation";
     accounts::api()
         .merge(procedures::api())
-        .merge(participation::api())
+        .merge(crate::formats::proposals::api())
         .merge(moderation::api())
         .merge(results::api())
-        .merge(onsite_import::api())
+        .merge(crate::formats::proposals::onsite_api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")
             .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB) and `alt` (its text alternative).")
@@ -102,11 +105,93 @@ pub const NO_SUCH_ENDPOINT: &str = "no such endpoint";
 
 /// A failure outside the services, in the same shape as every other.
 fn failure(status: StatusCode, code: &str, detail: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({ "errors": [{ "code": code, "detail": detail, "field": null }] })),
-    )
-        .into_response()
+    let error = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        _ => AppError::Request {
+            detail: detail.to_owned(),
+        },
+    };
+    let entry = json!({
+        "code": code,
+        "detail": detail,
+        "field": null,
+        "message": Lang::DEFAULT.texts().error(&error),
+    });
+    let mut response = (status, axum::Json(json!({ "errors": [entry] }))).into_response();
+    response.extensions_mut().insert(Failed(error, Some(entry)));
+    response
+}
+
+/// The error an answer carries, for [`localize_errors`] to word in the request's language
+/// (with the one entry of a failure outside the services).
+#[derive(Clone)]
+struct Failed(AppError, Option<serde_json::Value>);
+
+/// One entry per invalid field; any other error is one entry without a field. Each with
+/// the sentence a person reads, in `lang`.
+fn error_entries(error: &AppError, lang: Lang) -> Vec<serde_json::Value> {
+    let t = lang.texts();
+    let fields = error.field_problems();
+    if fields.is_empty() {
+        return vec![json!({
+            "code": error.code(),
+            "detail": error.to_string(),
+            "field": null,
+            "message": t.error(error),
+        })];
+    }
+    fields
+        .into_iter()
+        .map(|(field, problem)| {
+            json!({
+                "code": "invalid_input",
+                "detail": problem,
+                "field": field,
+                "message": t.invalid_input(field, problem),
+            })
+        })
+        .collect()
+}
+
+/// Words the errors of an answer in the language of the request: `Accept-Language` (or the
+/// language cookie the pages set), else the instance's language; `Content-Language` says
+/// which. Other answers pass unchanged.
+pub async fn localize_errors(request: Request, next: Next) -> Response {
+    let lang = {
+        let header = |name| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|value: &HeaderValue| value.to_str().ok())
+        };
+        Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+    };
+    let mut response = next.run(request).await;
+    let Some(Failed(error, entry)) = response.extensions_mut().remove::<Failed>() else {
+        return response;
+    };
+    if let Ok(value) = HeaderValue::from_str(lang.code()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LANGUAGE, value);
+    }
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    if lang == Lang::DEFAULT {
+        return response;
+    }
+    let errors = match entry {
+        Some(mut entry) => {
+            entry["message"] = json!(lang.texts().error(&error));
+            vec![entry]
+        }
+        None => error_entries(&error, lang),
+    };
+    let (mut parts, _) = response.into_parts();
+    let body = serde_json::to_vec(&json!({ "errors": errors })).unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// An `AppError` as the API answers it.
@@ -124,24 +209,14 @@ impl IntoResponse for ApiError {
         let error = self.0;
         let status =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        // One entry per invalid field; any other error is one entry without a field.
-        let fields = error.field_problems();
-        let errors: Vec<serde_json::Value> = if fields.is_empty() {
-            vec![json!({ "code": error.code(), "detail": error.to_string(), "field": null })]
-        } else {
-            fields
-                .into_iter()
-                .map(|(field, problem)| {
-                    json!({ "code": "invalid_input", "detail": problem, "field": field })
-                })
-                .collect()
-        };
+        let errors = error_entries(&error, Lang::DEFAULT);
         let mut response = (status, axum::Json(json!({ "errors": errors }))).into_response();
         if let AppError::RateLimited { retry_after_secs } = error
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
+        response.extensions_mut().insert(Failed(error, None));
         response
     }
 }
@@ -163,7 +238,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 JsonRejection::JsonSyntaxError(_) => AppError::Request {
                     detail: "malformed JSON".to_owned(),
                 },
-                JsonRejection::JsonDataError(e) => AppError::invalid("body", &e.body_text()),
+                JsonRejection::JsonDataError(e) => {
+                    AppError::invalid("request_body", &e.body_text())
+                }
                 JsonRejection::BytesRejection(_) => AppError::PayloadTooLarge,
                 other => AppError::Request {
                     detail: other.body_text(),

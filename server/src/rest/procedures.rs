@@ -5,14 +5,15 @@ use super::doc::{Api, Doc};
 use super::resource::{Procedure, ProcedurePage};
 use super::{ApiError, ApiResult, Authenticated, Json};
 use app::backend::service::procedure::{self, NewPhase, NewProcedure};
+use app::backend::service::start_notice;
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::model::phase::VoteRule;
 use app::model::procedure::{PhaseKind, ProcedureFilter, Slug};
-use app::model::proposal::VoteRule;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use chrono::Utc;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -97,10 +98,34 @@ pub fn api() -> Api {
                 .ok::<Procedure>(200, "The procedure.")
                 .errors(&[403, 404]),
         )
+        .op(
+            "put",
+            "/procedures/{slug}/start-notice",
+            put(request_start_notice),
+            Doc::new(
+                tag,
+                "Be mailed once when an upcoming procedure starts (verified residents)",
+            )
+            .signed_in()
+            .empty(204, "Requested.")
+            .errors(&[403, 404, 422]),
+        )
+        .op(
+            "delete",
+            "/procedures/{slug}/start-notice",
+            delete(cancel_start_notice),
+            Doc::new(
+                tag,
+                "Take back the request to be mailed when a procedure starts",
+            )
+            .signed_in()
+            .empty(204, "Not requested.")
+            .errors(&[404]),
+        )
 }
 
 /// A procedure's slug from the path; an unknown form is a 404.
-pub(super) fn slug(value: &str) -> Result<Slug, ApiError> {
+pub(crate) fn slug(value: &str) -> Result<Slug, ApiError> {
     super::path_slug(value).map_err(ApiError)
 }
 
@@ -360,4 +385,22 @@ async fn set_publication(
     procedure::set_published(&state.db, &user, &slug, body.published, now).await?;
     let detail = procedure::get(&state.db, &slug, true, now).await?;
     Ok(axum::Json(Procedure::of(detail, &state.site.public_url)))
+}
+
+async fn request_start_notice(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    start_notice::request(&state.db, &user, &slug(&slug_param)?, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn cancel_start_notice(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    start_notice::cancel(&state.db, &user, &slug(&slug_param)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

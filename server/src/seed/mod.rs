@@ -4,9 +4,9 @@
 use app::backend::entity::procedure;
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
+use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::{PhaseKind, Slug};
-use app::model::proposal::VoteRule;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 

@@ -3,13 +3,14 @@
 //! is what the rows say.
 
 use app::backend::auth::CurrentUser;
-use app::backend::service::comment::{self, NewComment};
-use app::backend::service::{procedure, proposal, vote};
+use app::backend::service::procedure;
 use app::backend::state::SiteSettings;
 use app::error::AppError;
+use app::formats::proposals::model::ProposalInput;
+use app::formats::proposals::service::comment::{self, NewComment};
+use app::formats::proposals::service::{proposal, vote};
 use app::model::account::Role;
 use app::model::procedure::Slug;
-use app::model::proposal::ProposalInput;
 use app::model::results::DecisionSource;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;

@@ -5,11 +5,11 @@ use app::backend::db::storage_error;
 use app::backend::entity::{comment, moderation_queue, proposal, report, user, vote};
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
+use app::formats::proposals::model::VoteRule;
+use app::formats::proposals::model::{CommentStatus, Origin, ProposalStatus};
 use app::model::account::Role;
 use app::model::moderation::{CaseStatus, ModerationReason, TargetKind};
 use app::model::procedure::{PhaseKind, Slug};
-use app::model::proposal::VoteRule;
-use app::model::proposal::{CommentStatus, Origin, ProposalStatus};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
 

@@ -3,9 +3,9 @@
 //! description and documentation generated from the same table as the router.
 
 use crate::fixtures::procedure;
-use crate::harness::{TestApp, error_code};
+use crate::harness::{TestApp, TestResponse, error_code};
+use app::formats::proposals::model::VoteRule;
 use app::model::procedure::PhaseKind;
-use app::model::proposal::VoteRule;
 use axum::body::Body;
 use http::{Request, StatusCode};
 
@@ -269,26 +269,30 @@ async fn the_openapi_description_lists_every_route_the_api_serves() {
     // through `Api::op`, and the one other router (image uploads) is described.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     for file in [
-        "accounts.rs",
-        "participation.rs",
-        "moderation.rs",
-        "results.rs",
-        "mod.rs",
-        "limits.rs",
+        "rest/accounts.rs",
+        "rest/procedures.rs",
+        "rest/moderation.rs",
+        "rest/results.rs",
+        "rest/mod.rs",
+        "rest/limits.rs",
+        "formats/proposals/rest.rs",
+        "formats/proposals/onsite_rest.rs",
     ] {
-        let source = std::fs::read_to_string(root.join("rest").join(file)).unwrap();
+        let source = std::fs::read_to_string(root.join(file)).unwrap();
         assert!(
             !source.contains(".route("),
-            "rest/{file} routes outside the description"
+            "{file} routes outside the description"
         );
     }
-    let media = std::fs::read_to_string(root.join("media.rs")).unwrap();
-    for route in media.split("\"/api/v1").skip(1) {
-        let path = route.split('"').next().unwrap();
-        assert!(
-            paths.contains_key(path),
-            "/api/v1{path} is served but not described"
-        );
+    for file in ["media.rs", "formats/proposals/onsite_upload.rs"] {
+        let source = std::fs::read_to_string(root.join(file)).unwrap();
+        for route in source.split("\"/api/v1").skip(1) {
+            let path = route.split('"').next().unwrap();
+            assert!(
+                paths.contains_key(path),
+                "/api/v1{path} is served but not described"
+            );
+        }
     }
     let lib = std::fs::read_to_string(root.join("lib.rs")).unwrap();
     assert_eq!(
@@ -371,4 +375,84 @@ async fn downloads_stream_without_an_etag() {
         .get_as("/api/v1/procedures/gruen/results", &planner)
         .await;
     assert!(!results.header("etag").is_empty());
+}
+
+#[tokio::test]
+async fn errors_carry_a_message_in_the_language_of_the_request() {
+    let app = TestApp::new().await;
+    let register = |lang: Option<&'static str>| {
+        let body = serde_json::json!({
+            "email": "not-an-address", "password": "x", "display_name": "", "accept_terms": true
+        })
+        .to_string();
+        let mut request = Request::post("/api/v1/auth/register")
+            .header("content-type", "application/json")
+            .header("content-length", body.len());
+        if let Some(lang) = lang {
+            request = request.header("accept-language", lang);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let german = app.send(register(None)).await;
+    let english = app.send(register(Some("en-GB,en;q=0.9"))).await;
+    assert_eq!(german.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(german.header("content-language"), "de");
+    assert_eq!(english.header("content-language"), "en");
+    let entries = |answer: &TestResponse| -> Vec<serde_json::Value> {
+        serde_json::from_str::<serde_json::Value>(&answer.body).unwrap()["errors"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let (de, en) = (entries(&german), entries(&english));
+    assert_eq!(de.len(), en.len());
+    assert!(!de.is_empty());
+    for (de, en) in de.iter().zip(&en) {
+        // The same problem, worded for people in each language as the pages word it.
+        assert_eq!(de["field"], en["field"]);
+        let (field, problem) = (
+            de["field"].as_str().unwrap(),
+            de["detail"].as_str().unwrap(),
+        );
+        assert_eq!(
+            de["message"],
+            app::i18n::Lang::De.texts().invalid_input(field, problem)
+        );
+        assert_eq!(
+            en["message"],
+            app::i18n::Lang::En.texts().invalid_input(field, problem)
+        );
+        assert_ne!(de["message"], en["message"]);
+    }
+    let email = en
+        .iter()
+        .find(|e| e["field"] == "email")
+        .unwrap_or_else(|| panic!("{en:?}"));
+    assert!(
+        email["message"].as_str().unwrap().contains("e-mail"),
+        "{email}"
+    );
+
+    // A body that does not fit the operation is about the request, not about a field.
+    let unfit = app
+        .send(
+            Request::post("/api/v1/auth/register")
+                .header("content-type", "application/json")
+                .header("accept-language", "en")
+                .body(Body::from("{\"email\": 5}"))
+                .unwrap(),
+        )
+        .await;
+    let entry = &entries(&unfit)[0];
+    assert_eq!(entry["field"], "request_body");
+    assert!(entry["message"].as_str().unwrap().contains("/api/v1/docs"));
+
+    // Outside the services too: an address the API does not have.
+    let missing = app
+        .get_with("/api/v1/no-such-thing", &[("accept-language", "en")])
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let entry = &entries(&missing)[0];
+    assert_eq!(entry["code"], "not_found");
+    assert_eq!(entry["message"], app::i18n::Lang::En.texts().not_found_body);
 }

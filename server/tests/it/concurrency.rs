@@ -5,8 +5,8 @@ use crate::fixtures::{assert_tallies_match_rows, procedure};
 use crate::harness::TestApp;
 use app::backend::entity::{proposal, user, vote};
 use app::backend::service::account::start_session;
+use app::formats::proposals::model::VoteRule;
 use app::model::procedure::PhaseKind;
-use app::model::proposal::VoteRule;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -63,8 +63,8 @@ async fn concurrent_votes_keep_every_tally_equal_to_its_rows() {
             author_id: Set(1),
             title: Set(format!("Vorschlag {n}")),
             body: Set("Begründung".to_owned()),
-            source: Set(app::model::proposal::Origin::Online),
-            status: Set(app::model::proposal::ProposalStatus::Published),
+            source: Set(app::formats::proposals::model::Origin::Online),
+            status: Set(app::formats::proposals::model::ProposalStatus::Published),
             support_count: Set(0),
             up_count: Set(0),
             down_count: Set(0),

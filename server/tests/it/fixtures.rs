@@ -4,8 +4,8 @@
 use crate::harness::TestApp;
 use app::backend::entity::{proposal, user, vote};
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
+use app::formats::proposals::model::VoteRule;
 use app::model::procedure::{PhaseKind, Slug};
-use app::model::proposal::VoteRule;
 use chrono::{Duration, Utc};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

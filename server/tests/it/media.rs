@@ -4,9 +4,9 @@
 use crate::fixtures::procedure;
 use crate::harness::{TestApp, TestResponse, error_code, multipart_body, send_multipart};
 use app::backend::entity::procedure as procedure_entity;
+use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
-use app::model::proposal::VoteRule;
 use http::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::Value;

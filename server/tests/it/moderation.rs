@@ -5,10 +5,10 @@
 use crate::fixtures::{body, procedure, propose};
 use crate::harness::{TestApp, error_code, on_postgres};
 use app::backend::entity::{comment, moderation_action, moderation_queue, outbox_email, report};
+use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::moderation::{CaseStatus, Visibility};
 use app::model::procedure::PhaseKind;
-use app::model::proposal::VoteRule;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -641,7 +641,7 @@ async fn an_unknown_stored_visibility_is_refused_not_shown() {
 /// (the page only renders it): all that fit for a moderator, none for anyone else.
 #[tokio::test]
 async fn the_service_says_which_decisions_a_viewer_can_take() {
-    use app::backend::service::proposal;
+    use app::formats::proposals::service::proposal;
     use app::model::moderation::ModerationActionKind as Act;
     let app = TestApp::new().await;
     let (_, proposal_id, _) = discussion(&app).await;

@@ -169,7 +169,7 @@ async fn a_batch_is_imported_whole_once_every_row_is_valid() {
         .unwrap();
     assert!(
         rows.iter()
-            .all(|p| p.source == app::model::proposal::Origin::Onsite)
+            .all(|p| p.source == app::formats::proposals::model::Origin::Onsite)
     );
     assert!(
         rows.iter()

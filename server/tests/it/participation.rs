@@ -6,8 +6,8 @@ use crate::harness::{TestApp, error_code, on_postgres};
 use app::backend::entity::{digest_item, proposal, user, vote};
 use app::backend::service::follow::send_digests;
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
+use app::formats::proposals::model::VoteRule;
 use app::model::procedure::{PhaseKind, Slug};
-use app::model::proposal::VoteRule;
 use chrono::{Duration, Utc};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -311,9 +311,9 @@ async fn insert_proposal(app: &TestApp, slug: &str, title: &str) -> i64 {
         body: Set(format!("{title}: eine ausführliche Begründung.")),
         category: Set(None),
         location: Set(None),
-        source: Set(app::model::proposal::Origin::Online),
+        source: Set(app::formats::proposals::model::Origin::Online),
         event_name: Set(None),
-        status: Set(app::model::proposal::ProposalStatus::Published),
+        status: Set(app::formats::proposals::model::ProposalStatus::Published),
         withdrawal_note: Set(None),
         support_count: Set(0),
         up_count: Set(0),
@@ -550,7 +550,7 @@ async fn comments_thread_to_depth_three_with_an_edit_window_and_placeholders() {
         .await;
     assert_eq!(foreign_edit.status, StatusCode::FORBIDDEN);
     let bert_user = current_user(&app, "bert@example.org").await;
-    let late = app::backend::service::comment::edit(
+    let late = app::formats::proposals::service::comment::edit(
         &app.state.db,
         &bert_user,
         chain[1],

@@ -21,7 +21,7 @@ fn draft(slug: &str, from_days: i64, to_days: i64) -> NewProcedure {
             starts_at: now + Duration::days(from_days),
             ends_at: now + Duration::days(to_days),
         }],
-        rule: app::model::proposal::VoteRule::Support { cap: None },
+        rule: app::formats::proposals::model::VoteRule::Support { cap: None },
         vote_phase: PhaseKind::Voting,
         categories: vec![],
         published: false,

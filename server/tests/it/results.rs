@@ -6,9 +6,9 @@
 use crate::fixtures::{body, procedure, propose};
 use crate::harness::{TestApp, TestResponse, error_code};
 use app::backend::entity::{council_decision, phase, procedure as procedure_entity, vote};
+use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
-use app::model::proposal::VoteRule;
 use app::model::results::CouncilOutcome;
 use chrono::{Duration, Utc};
 use http::StatusCode;
@@ -1107,8 +1107,8 @@ async fn hostile_corpora_come_out_of_every_export_inert() {
             author_id: Set(author.author_id),
             title: Set("Naughty".to_owned()),
             body: Set(text.clone()),
-            source: Set(app::model::proposal::Origin::Online),
-            status: Set(app::model::proposal::ProposalStatus::Published),
+            source: Set(app::formats::proposals::model::Origin::Online),
+            status: Set(app::formats::proposals::model::ProposalStatus::Published),
             visibility: Set(app::model::moderation::Visibility::Visible),
             created_at: Set(now),
             updated_at: Set(now),

@@ -91,32 +91,97 @@ fn service_names(code: &str) -> Vec<String> {
     names_after(code, "crate::backend::service::")
 }
 
+/// What a path below `crate::formats::` names in the backend graph: a format's services
+/// (`proposals::service::…` → `format::proposals`), its moderation hooks
+/// (`format::proposals::hooks`), or the interface every shared part may use (`formats`). A
+/// format's model, pages and `#[server]` functions are not backend modules.
+fn format_names(code: &str, formats: &BTreeSet<String>) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::formats::") {
+        rest = &rest[at + "crate::formats::".len()..];
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        let mut parts = path.split("::").filter(|p| !p.is_empty());
+        let first = parts.next().unwrap_or("");
+        if first == "item" {
+            names.push("formats::item".to_owned());
+            continue;
+        }
+        if !formats.contains(first) {
+            names.push("formats".to_owned());
+            continue;
+        }
+        let second = parts.next();
+        let group = rest[path.len()..].starts_with('{');
+        let members = if second.is_none() && group {
+            names_after(&format!("x::{}", &rest[path.len()..]), "x::")
+        } else {
+            second.map(str::to_owned).into_iter().collect()
+        };
+        for member in members {
+            match member.as_str() {
+                "service" => names.push(format!("format::{first}")),
+                "hooks" => names.push(format!("format::{first}::hooks")),
+                _ => {}
+            }
+        }
+    }
+    names
+}
+
+/// The participation formats: the folders of `app/src/formats`.
+fn format_folders() -> BTreeSet<String> {
+    std::fs::read_dir(app_source().join("formats"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
 /// Backend modules: each top-level module of `backend` is one node, except `service`,
-/// whose features are one node each. Test-only modules are left out.
+/// whose features are one node each. Each format's services (`formats/<name>/service/`)
+/// are the node `format::<name>`, its moderation hooks (`formats/<name>/hooks.rs`) the node
+/// `format::<name>::hooks`, the interface (`formats/content.rs`) the node `formats` and
+/// the item type it passes (`formats/item.rs`) the node `formats::item`.
+/// Test-only modules are left out.
 fn backend_graph() -> Graph {
-    let root = app_source().join("backend");
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    let formats = format_folders();
     let mut graph = Graph::new();
+    let mut files = Vec::new();
+    let backend = app_source().join("backend");
+    rust_files(&backend, &mut files);
+    let formats_root = app_source().join("formats");
+    rust_files(&formats_root, &mut files);
     for path in files {
-        let relative = path.strip_prefix(&root).unwrap().with_extension("");
+        let in_format = path.starts_with(&formats_root);
+        let root = if in_format { &formats_root } else { &backend };
+        let relative = path.strip_prefix(root).unwrap().with_extension("");
         let parts: Vec<String> = relative
             .iter()
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
-        let node = match parts.as_slice() {
-            [single] if single == "mod" || single == "fuzz" => continue,
-            [service, feature, ..] if service == "service" && feature != "mod" => {
-                format!("service::{feature}")
+        let node = if in_format {
+            match parts.as_slice() {
+                [single] if single == "content" => "formats".to_owned(),
+                [single] if single == "item" => "formats::item".to_owned(),
+                [format, hooks] if hooks == "hooks" => format!("format::{format}::hooks"),
+                [format, service, ..] if service == "service" => format!("format::{format}"),
+                _ => continue,
             }
-            [first, ..] => first.clone(),
-            [] => continue,
+        } else {
+            match parts.as_slice() {
+                [single] if single == "mod" || single == "fuzz" => continue,
+                [service, feature, ..] if service == "service" && feature != "mod" => {
+                    format!("service::{feature}")
+                }
+                [first, ..] => first.clone(),
+                [] => continue,
+            }
         };
-        // A feature in a folder: in its `mod.rs` `super::` is the other services; in its
-        // other files (`service/moderation/queue.rs`) `super::` is the feature itself and
-        // `super::super::` the other services.
-        let nested_feature =
-            parts.len() > 2 && parts[0] == "service" && parts.last().is_some_and(|f| f != "mod");
         let code = code_of(&path);
         let mut deps = BTreeSet::new();
         for name in names_after(&code, "crate::backend::") {
@@ -127,21 +192,45 @@ fn backend_graph() -> Graph {
         for name in service_names(&code) {
             deps.insert(format!("service::{name}"));
         }
-        let is_feature = node.starts_with("service::");
-        let top_level = parts.len() == 1;
-        if nested_feature {
-            for name in names_after(&code, "super::super::") {
-                deps.insert(format!("service::{name}"));
+        deps.extend(format_names(&code, &formats));
+        if in_format {
+            // Inside a format `super::` is the format itself (its model, its other
+            // services), which `crate::formats::` paths above already name where it counts.
+            for name in names_after(&code, "super::") {
+                if name == "hooks" {
+                    deps.insert(format!("{}::hooks", node.trim_end_matches("::hooks")));
+                }
             }
-        }
-        for name in names_after(&code, "super::") {
-            if nested_feature || name == "super" {
-                continue;
+            if node == "formats" {
+                for name in names_after(&code, "super::") {
+                    if formats.contains(&name) {
+                        deps.insert(format!("format::{name}::hooks"));
+                    }
+                }
             }
-            if is_feature {
-                deps.insert(format!("service::{name}"));
-            } else if top_level {
-                deps.insert(name);
+        } else {
+            // A feature in a folder: in its `mod.rs` `super::` is the other services; in
+            // its other files (`service/moderation/queue.rs`) `super::` is the feature
+            // itself and `super::super::` the other services.
+            let nested_feature = parts.len() > 2
+                && parts[0] == "service"
+                && parts.last().is_some_and(|f| f != "mod");
+            let is_feature = node.starts_with("service::");
+            let top_level = parts.len() == 1;
+            if nested_feature {
+                for name in names_after(&code, "super::super::") {
+                    deps.insert(format!("service::{name}"));
+                }
+            }
+            for name in names_after(&code, "super::") {
+                if nested_feature || name == "super" {
+                    continue;
+                }
+                if is_feature {
+                    deps.insert(format!("service::{name}"));
+                } else if top_level {
+                    deps.insert(name);
+                }
             }
         }
         deps.remove(&node);
@@ -151,12 +240,37 @@ fn backend_graph() -> Graph {
     graph
 }
 
-/// Model modules, one node per file.
+/// Model modules, one node per file: the shared ones by name, a format's as
+/// `<format>::<file>`.
 fn model_graph() -> Graph {
     let root = app_source().join("model");
     let mut files = Vec::new();
     rust_files(&root, &mut files);
     let mut graph = Graph::new();
+    for format in format_folders() {
+        for stem in ["model", "onsite_model"] {
+            let path = app_source()
+                .join("formats")
+                .join(&format)
+                .join(format!("{stem}.rs"));
+            if !path.exists() {
+                continue;
+            }
+            let code = code_of(&path);
+            let own = format!("crate::formats::{format}::");
+            let deps: BTreeSet<String> = names_after(&code, "crate::model::")
+                .into_iter()
+                .chain(
+                    names_after(&code, &own)
+                        .into_iter()
+                        .chain(names_after(&code, "super::"))
+                        .map(|n| format!("{format}::{n}")),
+                )
+                .filter(|n| *n != format!("{format}::{stem}"))
+                .collect();
+            graph.insert(format!("{format}::{stem}"), deps);
+        }
+    }
     for path in files {
         let node = path.file_stem().unwrap().to_string_lossy().into_owned();
         if node == "mod" {
@@ -244,18 +358,23 @@ fn backend_modules_depend_one_way() {
         "common",
         "export",
         "mail",
-        "service::proposal",
         "service::procedure",
+        "format::proposals",
+        "format::proposals::hooks",
+        "formats",
     ] {
         assert!(
             graph.contains_key(expected),
             "{expected} not read: {graph:?}"
         );
     }
-    assert!(graph["service::proposal"].contains("service::procedure"));
+    assert!(graph["format::proposals"].contains("service::procedure"));
+    assert!(graph["format::proposals"].contains("service::moderation"));
+    assert!(graph["service::moderation"].contains("formats"));
+    assert!(graph["formats"].contains("format::proposals::hooks"));
     // A feature split into a folder is still one node, with its files' dependencies.
-    assert!(graph["service::moderation"].contains("service::follow"));
-    assert!(graph["service::proposal"].contains("common"));
+    assert!(graph["service::moderation"].contains("service::procedure"));
+    assert!(graph["format::proposals"].contains("common"));
     assert_eq!(cycle(&graph), None, "backend modules in a cycle");
 }
 
@@ -265,22 +384,78 @@ fn shared_helpers_sit_below_the_features() {
     for low in ["common", "db", "entity", "auth", "sanitize"] {
         let reaching_up: Vec<&String> = graph[low]
             .iter()
-            .filter(|d| d.starts_with("service::") || *d == "mail" || *d == "export")
+            .filter(|d| {
+                d.starts_with("service::")
+                    || d.starts_with("format")
+                    || *d == "mail"
+                    || *d == "export"
+            })
             .collect();
         assert!(reaching_up.is_empty(), "{low} depends on {reaching_up:?}");
     }
 }
 
 #[test]
+fn shared_parts_reach_a_format_only_through_the_interface() {
+    let graph = backend_graph();
+    for (node, deps) in &graph {
+        let own = node
+            .strip_prefix("format::")
+            .map(|n| n.trim_end_matches("::hooks"));
+        let inside: Vec<&String> = deps
+            .iter()
+            .filter_map(|d| d.strip_prefix("format::").map(|f| (d, f)))
+            .filter(|(_, format)| {
+                let format = format.trim_end_matches("::hooks");
+                match own {
+                    // A format uses its own hooks, never another format's internals.
+                    Some(own) => own != format,
+                    // The interface dispatches to the formats' hooks and to nothing else.
+                    None if node == "formats" => false,
+                    None => true,
+                }
+            })
+            .map(|(d, _)| d)
+            .collect();
+        assert!(inside.is_empty(), "{node} reaches into {inside:?}");
+    }
+    let hooks: Vec<&String> = graph["formats"]
+        .iter()
+        .filter(|d| d.starts_with("format::") && !d.ends_with("::hooks"))
+        .collect();
+    assert!(hooks.is_empty(), "the interface uses {hooks:?}");
+}
+
+#[test]
+fn shared_models_do_not_use_a_format() {
+    let mut files = Vec::new();
+    rust_files(&app_source().join("model"), &mut files);
+    for path in files {
+        let code = code_of(&path);
+        assert!(
+            !code.contains("crate::formats::"),
+            "{} uses a format's model",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn model_modules_depend_one_way() {
     let graph = model_graph();
-    for expected in ["proposal", "procedure", "phase", "moderation", "results"] {
+    for expected in [
+        "proposals::model",
+        "procedure",
+        "phase",
+        "moderation",
+        "results",
+    ] {
         assert!(
             graph.contains_key(expected),
             "{expected} not read: {graph:?}"
         );
     }
-    assert!(graph["proposal"].contains("procedure"));
+    assert!(graph["proposals::model"].contains("procedure"));
     assert_eq!(cycle(&graph), None, "model modules in a cycle");
 }
 
@@ -294,7 +469,6 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("app/src/backend/export/pdf.rs", 1015),
     ("app/src/backend/export/mod.rs", 800),
     ("app/src/pages/moderation.rs", 820),
-    ("app/src/pages/proposal.rs", 620),
     ("server/src/lib.rs", 650),
 ];
 

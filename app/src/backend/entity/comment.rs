@@ -1,5 +1,5 @@
+use crate::formats::proposals::model::{CommentStatus, Origin};
 use crate::model::moderation::{ModerationReason, Visibility};
-use crate::model::proposal::{CommentStatus, Origin};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,6 +1,6 @@
 use crate::model::moderation::ModerationMode;
+use crate::model::phase::VoteRuleKind;
 use crate::model::procedure::{PhaseKind, ProcedureStatus};
-use crate::model::proposal::VoteRuleKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

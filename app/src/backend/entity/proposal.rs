@@ -1,5 +1,5 @@
+use crate::formats::proposals::model::{Origin, ProposalStatus};
 use crate::model::moderation::{ModerationReason, Visibility};
-use crate::model::proposal::{Origin, ProposalStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -20,11 +20,11 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase};
 use crate::backend::service::results::{self, Scope};
 use crate::error::AppError;
+use crate::formats::proposals::model::{CommentStatus, Origin, ProposalStatus, VoteRule};
 use crate::i18n::Lang;
 use crate::model::moderation::{LedgerTarget, ModerationActionKind, ModerationReason, Visibility};
 use crate::model::path;
 use crate::model::procedure::PhaseKind;
-use crate::model::proposal::{CommentStatus, Origin, ProposalStatus, VoteRule};
 use crate::model::results::{Bar, CouncilOutcome, CouncilPaper, Day, Figures, OutcomeCount};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{

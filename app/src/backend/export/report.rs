@@ -5,7 +5,7 @@ use super::{Header, ProposalRow};
 use crate::backend::service::results;
 use crate::error::AppError;
 use crate::i18n::Texts;
-use crate::model::proposal::VoteRule;
+use crate::model::phase::VoteRule;
 use crate::model::results::{Bar, with_minus};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};

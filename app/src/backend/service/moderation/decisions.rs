@@ -39,10 +39,8 @@ where
             match item.visibility {
                 Visibility::Pending | Visibility::Held => {
                     set_visibility(&txn, &item, Visibility::Visible, None, now).await?;
-                    if item.visibility == Visibility::Pending
-                        && item.target.kind == TargetKind::Comment
-                    {
-                        announce_comment(&txn, site, &item, now).await?;
+                    if item.visibility == Visibility::Pending {
+                        crate::formats::content::published(&txn, site, &item, now).await?;
                     }
                 }
                 Visibility::Visible => tell_author = false,
@@ -77,22 +75,18 @@ where
             close_entry(&txn, item.target, now).await?;
         }
         ModerationActionKind::Redact => {
-            redact(&txn, &item, &decision, now).await?;
+            crate::formats::content::redact(
+                &txn,
+                &item,
+                decision.title.clone(),
+                decision.text.clone().unwrap_or_default(),
+                now,
+            )
+            .await?;
         }
         ModerationActionKind::Lock | ModerationActionKind::Unlock => {
-            if item.target.kind != TargetKind::Proposal {
-                return Err(AppError::invalid("action", "proposals_only"));
-            }
             let lock = decision.action == ModerationActionKind::Lock;
-            if lock == item.locked {
-                return Err(AppError::invalid("action", "unchanged"));
-            }
-            proposal::Entity::update_many()
-                .col_expr(proposal::Column::LockedAt, Expr::value(lock.then_some(now)))
-                .filter(proposal::Column::Id.eq(item.proposal_id))
-                .exec(&txn)
-                .await
-                .map_err(storage_error)?;
+            crate::formats::content::set_locked(&txn, &item, lock, now).await?;
         }
         ModerationActionKind::Warn => {}
         ModerationActionKind::Block => {
@@ -234,86 +228,6 @@ where
     .await
     .map_err(storage_error)?;
     txn.commit().await.map_err(storage_error)
-}
-
-/// Replaces the text of an item; the item shows that moderation edited it.
-async fn redact(
-    db: &impl ConnectionTrait,
-    item: &Item,
-    decision: &Decision,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let text = decision.text.clone().unwrap_or_default();
-    match item.target.kind {
-        TargetKind::Proposal => {
-            let row = find_proposal(db, item.target.id).await?;
-            // The category stays as it is, whatever the procedure's list says now.
-            let categories: Vec<String> = row.category.iter().cloned().collect();
-            let input = ProposalInput {
-                title: decision.title.clone().unwrap_or(row.title),
-                body: text,
-                category: row.category,
-                location: row.location,
-            }
-            .validated(&categories)?;
-            proposal::Entity::update_many()
-                .col_expr(proposal::Column::Title, Expr::value(input.title))
-                .col_expr(proposal::Column::Body, Expr::value(input.body))
-                .col_expr(proposal::Column::RedactedAt, Expr::value(now))
-                .filter(proposal::Column::Id.eq(item.target.id))
-                .exec(db)
-                .await
-                .map_err(storage_error)?;
-        }
-        TargetKind::Comment => {
-            let body = validated_comment(&text).map_err(|_| AppError::invalid("text", "length"))?;
-            comment::Entity::update_many()
-                .col_expr(comment::Column::Body, Expr::value(body))
-                .col_expr(comment::Column::RedactedAt, Expr::value(now))
-                .filter(comment::Column::Id.eq(item.target.id))
-                .exec(db)
-                .await
-                .map_err(storage_error)?;
-        }
-    }
-    Ok(())
-}
-
-/// A pending comment is approved: followers hear of it now, as they would have at once.
-async fn announce_comment(
-    db: &impl ConnectionTrait,
-    site: &SiteSettings,
-    item: &Item,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let row = comment::Entity::find_by_id(item.target.id)
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)?;
-    let parent_author_id = match row.parent_id {
-        Some(parent_id) => comment::Entity::find_by_id(parent_id)
-            .one(db)
-            .await
-            .map_err(storage_error)?
-            .map(|p| p.author_id),
-        None => None,
-    };
-    let target = find_proposal(db, item.proposal_id).await?;
-    follow::notify(
-        db,
-        site,
-        &target,
-        follow::Event::Comment {
-            comment_id: row.id,
-            author_id: row.author_id,
-            parent_author_id,
-            body: &row.body,
-        },
-        row.author_id,
-        now,
-    )
-    .await
 }
 
 /// The author's mail about a decision, written to the outbox in the decision's transaction.

@@ -2,9 +2,9 @@
 //! with claims, the decisions (each a ledger row, each told to the author by mail in the same
 //! transaction), objections, the public ledger, statistics and the instance settings.
 
-use super::{follow, procedure};
+use super::procedure;
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{find_proposal, lock_user, names_of, timestamp, write_gate};
+use crate::backend::common::{lock_user, names_of, timestamp, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{
     comment, instance_setting, moderation_action, moderation_queue, procedure as procedure_entity,
@@ -14,6 +14,7 @@ use crate::backend::mail::{self, Template};
 use crate::backend::sanitize::markdown_to_html;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::formats::proposals::model::validated_note;
 use crate::i18n::Lang;
 use crate::model::moderation::{
     BlockedAuthor, CaseStatus, Decision, DecisionCount, Ledger, LedgerEntry, LedgerTarget,
@@ -23,9 +24,6 @@ use crate::model::moderation::{
     Visibility,
 };
 use crate::model::procedure::ProcedureStatus;
-use crate::model::proposal::{
-    CommentStatus, ProposalInput, ProposalStatus, validated_comment, validated_note,
-};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query};
 use sea_orm::{
@@ -63,141 +61,9 @@ pub(crate) use sight::{mark, objected, reported_by};
 
 // ---------- items ----------
 
-/// A proposal or comment with what moderation needs of it.
-#[derive(Debug, Clone)]
-pub(crate) struct Item {
-    pub target: Target,
-    pub procedure_id: i64,
-    pub proposal_id: i64,
-    pub author_id: i64,
-    pub visibility: Visibility,
-    /// Published (not withdrawn, not deleted by its author).
-    pub published: bool,
-    /// The proposal's title (a comment's: its proposal's).
-    pub title: String,
-    /// The text as it stands: title and body of a proposal, a comment's body.
-    pub text: String,
-    pub locked: bool,
-}
-
-impl Item {
-    pub(crate) fn of_proposal(row: &proposal::Model) -> Self {
-        Self {
-            target: Target {
-                kind: TargetKind::Proposal,
-                id: row.id,
-            },
-            procedure_id: row.procedure_id,
-            proposal_id: row.id,
-            author_id: row.author_id,
-            visibility: row.visibility,
-            published: row.status == ProposalStatus::Published,
-            title: row.title.clone(),
-            text: format!("{}\n\n{}", row.title, row.body),
-            locked: row.locked_at.is_some(),
-        }
-    }
-
-    pub(crate) fn of_comment(row: &comment::Model, parent: &proposal::Model) -> Self {
-        Self {
-            target: Target {
-                kind: TargetKind::Comment,
-                id: row.id,
-            },
-            procedure_id: parent.procedure_id,
-            proposal_id: parent.id,
-            author_id: row.author_id,
-            visibility: row.visibility,
-            published: row.status == CommentStatus::Published,
-            title: parent.title.clone(),
-            text: row.body.clone(),
-            locked: parent.locked_at.is_some(),
-        }
-    }
-
-    /// The item's public address.
-    fn path(&self) -> String {
-        match self.target.kind {
-            TargetKind::Proposal => crate::model::path::proposal(self.proposal_id),
-            TargetKind::Comment => crate::model::path::comment(self.proposal_id, self.target.id),
-        }
-    }
-}
-
-async fn load_item(db: &impl ConnectionTrait, target: Target) -> Result<Item, AppError> {
-    match target.kind {
-        TargetKind::Proposal => {
-            let row = find_proposal(db, target.id).await?;
-            Ok(Item::of_proposal(&row))
-        }
-        TargetKind::Comment => {
-            let row = comment::Entity::find_by_id(target.id)
-                .one(db)
-                .await
-                .map_err(storage_error)?
-                .ok_or(AppError::NotFound)?;
-            let parent = find_proposal(db, row.proposal_id).await?;
-            Ok(Item::of_comment(&row, &parent))
-        }
-    }
-}
-
-/// Changes who sees an item, with the public reason of a hide. A comment that leaves
-/// "pending" takes its place in the thread and is counted.
-async fn set_visibility(
-    db: &impl ConnectionTrait,
-    item: &Item,
-    visibility: Visibility,
-    reason: Option<(Option<ModerationReason>, String)>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let (code, note) = match reason {
-        Some((code, note)) => (
-            code.map(|c| c.as_str().to_owned()),
-            Some(note).filter(|n| !n.is_empty()),
-        ),
-        None => (None, None),
-    };
-    match item.target.kind {
-        TargetKind::Proposal => {
-            proposal::Entity::update_many()
-                .col_expr(proposal::Column::Visibility, Expr::value(visibility))
-                .col_expr(proposal::Column::HiddenReason, Expr::value(code))
-                .col_expr(proposal::Column::HiddenNote, Expr::value(note))
-                .col_expr(proposal::Column::ModeratedAt, Expr::value(now))
-                .filter(proposal::Column::Id.eq(item.target.id))
-                .exec(db)
-                .await
-                .map_err(storage_error)?;
-        }
-        TargetKind::Comment => {
-            comment::Entity::update_many()
-                .col_expr(comment::Column::Visibility, Expr::value(visibility))
-                .col_expr(comment::Column::HiddenReason, Expr::value(code))
-                .col_expr(comment::Column::HiddenNote, Expr::value(note))
-                .col_expr(comment::Column::ModeratedAt, Expr::value(now))
-                .filter(comment::Column::Id.eq(item.target.id))
-                .exec(db)
-                .await
-                .map_err(storage_error)?;
-            if item.visibility == Visibility::Pending
-                && visibility != Visibility::Pending
-                && item.published
-            {
-                proposal::Entity::update_many()
-                    .col_expr(
-                        proposal::Column::CommentCount,
-                        Expr::col(proposal::Column::CommentCount).add(1),
-                    )
-                    .filter(proposal::Column::Id.eq(item.proposal_id))
-                    .exec(db)
-                    .await
-                    .map_err(storage_error)?;
-            }
-        }
-    }
-    Ok(())
-}
+/// A proposal or comment with what moderation needs of it (see `formats::content`).
+pub(crate) use crate::formats::content::ContentItem as Item;
+use crate::formats::content::{load as load_item, set_visibility};
 
 // ---------- the queue entry of an item ----------
 

@@ -7,12 +7,12 @@ use crate::backend::entity::{council_decision, phase, procedure, proposal, start
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::{AppError, Problems};
 use crate::model::moderation::ModerationMode;
+use crate::model::phase::{Allowed, VoteRule};
 use crate::model::procedure::{
     EditorValues, PhaseDates, PhaseKind, PhaseView, PlannerRow, ProcedureCounts, ProcedureDetail,
     ProcedureFilter, ProcedureForm, ProcedureListing, ProcedureState, ProcedureStatus,
     ProcedureSummary, Slug,
 };
-use crate::model::proposal::{Allowed, VoteRule};
 use crate::model::results::{CouncilOutcome, CouncilPaper, OutcomeCount};
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};

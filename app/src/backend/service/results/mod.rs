@@ -11,11 +11,11 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase, procedure, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::formats::proposals::model::{CommentStatus, Origin, ProposalStatus};
 use crate::model::moderation::{ModerationActionKind, Visibility};
+use crate::model::phase::VoteRule;
 use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
-use crate::model::proposal::VoteRule;
-use crate::model::proposal::{CommentStatus, Origin, ProposalStatus};
 use crate::model::results::DecisionSource;
 use crate::model::results::{
     Bar, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeForm, OutcomeView, PendingResults,

@@ -2,9 +2,9 @@
 //! to the proposal page (with `status`) or back where they came from.
 
 use crate::error::AppError;
+use crate::formats::proposals::model::{ProposalDetail, ProposalListing, ProposalQuery};
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
-use crate::model::proposal::{ProposalDetail, ProposalListing, ProposalQuery};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +16,7 @@ pub(crate) mod ssr {
     /// The visitor's shuffle seed for the random order: from their cookie, else a new
     /// one that is set as a cookie, so the order stays put while they page and return.
     pub fn visitor_seed() -> Result<u32, AppError> {
-        let parts = super::super::account::ssr::parts()?;
+        let parts = crate::api::account::ssr::parts()?;
         let existing = crate::backend::auth::cookie(&parts.headers, SEED_COOKIE)
             .and_then(|value| value.parse::<u32>().ok());
         if let Some(seed) = existing {
@@ -48,13 +48,14 @@ pub async fn list_proposals(
     // All-default filters serialize to nothing: a missing field is the default listing.
     #[server(default)] query: ProposalQuery,
 ) -> Result<ProposalListing, AppError> {
-    use crate::backend::{service::proposal, state::app_state};
+    use super::service::proposal;
+    use crate::backend::state::app_state;
     use crate::model::procedure::Slug;
-    super::with_status(
+    crate::api::with_status(
         async {
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
-            let viewer = super::account::ssr::current_user().await?;
+            let viewer = crate::api::account::ssr::current_user().await?;
             let seed = ssr::visitor_seed()?;
             proposal::list(
                 &state.db,
@@ -72,11 +73,12 @@ pub async fn list_proposals(
 
 #[server(prefix = "/api", endpoint = "get_proposal")]
 pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
-    use crate::backend::{service::proposal, state::app_state};
-    super::with_status(
+    use super::service::proposal;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let viewer = super::account::ssr::current_user().await?;
+            let viewer = crate::api::account::ssr::current_user().await?;
             proposal::get(&state.db, viewer.as_ref(), id, chrono::Utc::now()).await
         }
         .await,
@@ -103,16 +105,17 @@ mod new_proposal {
         idempotency_key: Option<String>,
         next: Option<String>,
     ) -> Result<(), AppError> {
-        use crate::backend::{service::procedure, service::proposal, state::app_state};
+        use crate::backend::{service::procedure, state::app_state};
+        use crate::formats::proposals::model::ProposalInput;
+        use crate::formats::proposals::service::proposal;
         use crate::model::idempotency::IdempotencyKey;
         use crate::model::procedure::Slug;
-        use crate::model::proposal::ProposalInput;
         use crate::model::text::encode_component;
-        super::super::with_status(
+        crate::api::with_status(
             async {
                 let key = IdempotencyKey::optional(idempotency_key.as_deref())?;
                 let state = app_state()?;
-                let user = super::super::account::ssr::require_user().await?;
+                let user = crate::api::account::ssr::require_user().await?;
                 let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
                 let procedure_id = procedure::published_id(&state.db, &slug).await?;
                 let input = ProposalInput {
@@ -133,12 +136,12 @@ mod new_proposal {
                 .await?;
                 // "Save and enter the next": a fresh form, the event filled in again.
                 match (next.is_some(), event.filter(|e| !e.trim().is_empty())) {
-                    (true, Some(event)) => super::super::account::done(&format!(
+                    (true, Some(event)) => crate::api::account::done(&format!(
                         "{}?gespeichert={id}&veranstaltung={}",
                         crate::model::path::new_proposal(slug.as_str()),
                         encode_component(&event)
                     )),
-                    _ => super::super::account::finish(
+                    _ => crate::api::account::finish(
                         crate::model::done::Done::Created,
                         &crate::model::path::proposal(id),
                     ),
@@ -157,12 +160,13 @@ pub async fn edit_proposal(
     category: Option<String>,
     location: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::{service::proposal, state::app_state};
-    use crate::model::proposal::ProposalInput;
-    super::with_status(
+    use super::service::proposal;
+    use crate::backend::state::app_state;
+    use crate::formats::proposals::model::ProposalInput;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let input = ProposalInput {
                 title,
                 body,
@@ -170,7 +174,7 @@ pub async fn edit_proposal(
                 location,
             };
             proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
-            super::account::finish(Done::Saved, &crate::model::path::proposal(id))
+            crate::api::account::finish(Done::Saved, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -178,14 +182,15 @@ pub async fn edit_proposal(
 
 #[server(prefix = "/api", endpoint = "withdraw_proposal")]
 pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
-    use crate::backend::{service::proposal, state::app_state};
-    super::with_status(
+    use super::service::proposal;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             proposal::withdraw(&state.db, &state.site, &user, id, &note, chrono::Utc::now())
                 .await?;
-            super::account::finish(Done::Withdrawn, &crate::model::path::proposal(id))
+            crate::api::account::finish(Done::Withdrawn, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -194,11 +199,12 @@ pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
 /// Casts (1, −1) or withdraws (0) a vote; returns to `back` (the listing or the page).
 #[server(prefix = "/api", endpoint = "vote")]
 pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppError> {
-    use crate::backend::{service::vote, state::app_state};
-    super::with_status(
+    use super::service::vote;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let now = chrono::Utc::now();
             let outcome = if value == 0 {
                 vote::withdraw(&state.db, &user, id, now).await?;
@@ -211,7 +217,7 @@ pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppErr
                 back,
                 format!("{}#abstimmung", crate::model::path::proposal(id)),
             );
-            super::account::finish(outcome, &back)
+            crate::api::account::finish(outcome, &back)
         }
         .await,
     )
@@ -221,10 +227,10 @@ pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "follow")]
 pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
     use crate::backend::{service::follow as service, state::app_state};
-    super::with_status(
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let outcome = if follow == "1" {
                 service::follow(&state.db, &user, id, chrono::Utc::now()).await?;
                 Done::Followed
@@ -232,7 +238,7 @@ pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
                 service::unfollow(&state.db, &user, id).await?;
                 Done::Unfollowed
             };
-            super::account::finish(outcome, &crate::model::path::proposal(id))
+            crate::api::account::finish(outcome, &crate::model::path::proposal(id))
         }
         .await,
     )
@@ -247,13 +253,13 @@ pub async fn add_comment(
     event: Option<String>,
     idempotency_key: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::backend::service::comment::{self, NewComment};
     use crate::backend::state::app_state;
+    use crate::formats::proposals::service::comment::{self, NewComment};
     use crate::model::idempotency::IdempotencyKey;
-    super::with_status(
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let new = NewComment {
                 proposal_id,
                 parent_id,
@@ -263,7 +269,7 @@ pub async fn add_comment(
             };
             let id =
                 comment::create(&state.db, &state.site, &user, new, chrono::Utc::now()).await?;
-            super::account::finish(
+            crate::api::account::finish(
                 Done::Commented,
                 &crate::model::path::comment(proposal_id, id),
             )?;
@@ -275,14 +281,15 @@ pub async fn add_comment(
 
 #[server(prefix = "/api", endpoint = "edit_comment")]
 pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
-    use crate::backend::{service::comment, state::app_state};
-    super::with_status(
+    use super::service::comment;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let proposal_id =
                 comment::edit(&state.db, &user, id, &body, chrono::Utc::now()).await?;
-            super::account::finish(
+            crate::api::account::finish(
                 Done::CommentSaved,
                 &crate::model::path::comment(proposal_id, id),
             )
@@ -293,13 +300,14 @@ pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "delete_comment")]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
-    use crate::backend::{service::comment, state::app_state};
-    super::with_status(
+    use super::service::comment;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
         async {
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             let proposal_id = comment::delete(&state.db, &user, id, chrono::Utc::now()).await?;
-            super::account::finish(
+            crate::api::account::finish(
                 Done::CommentDeleted,
                 &crate::model::path::comment(proposal_id, id),
             )

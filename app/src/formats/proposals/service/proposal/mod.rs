@@ -2,8 +2,6 @@
 //! withdrawal, the public page, and the listing with sort, filters, search and keyset
 //! pagination.
 
-use super::procedure::{self, Context};
-use super::{follow, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{
     Cursor, Sight, after, excerpt, find_proposal, lock_user, names_of, page_of, sight, write_gate,
@@ -11,16 +9,18 @@ use crate::backend::common::{
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, follow as follow_entity, proposal, vote};
 use crate::backend::sanitize::markdown_to_html;
+use crate::backend::service::procedure::{self, Context};
+use crate::backend::service::{follow, moderation};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
-use crate::model::idempotency::IdempotencyKey;
-use crate::model::moderation::{ModerationActionKind, Target, TargetKind, Visibility};
-use crate::model::procedure::Slug;
-use crate::model::proposal::{
+use crate::formats::proposals::model::{
     COMMENT_EDIT_MINUTES, CommentStatus, CommentView, Origin, ProposalCard, ProposalDetail,
     ProposalInput, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source, Tally,
     Viewer, VoteBudget, VoteRule, validated_event, validated_note,
 };
+use crate::model::idempotency::IdempotencyKey;
+use crate::model::moderation::{ModerationActionKind, Target, TargetKind, Visibility};
+use crate::model::procedure::Slug;
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Order};
@@ -132,8 +132,13 @@ pub(crate) async fn insert(
     .insert(txn)
     .await
     .map_err(storage_error)?;
-    moderation::enqueue_intake(txn, &moderation::Item::of_proposal(&inserted), &intake, now)
-        .await?;
+    moderation::enqueue_intake(
+        txn,
+        &crate::formats::proposals::hooks::item_of_proposal(&inserted),
+        &intake,
+        now,
+    )
+    .await?;
     // Authors follow their own proposal. A planner typing in a contribution from an
     // on-site event is not its author: they would be mailed about every comment on it.
     if inserted.event_name.is_none() {
@@ -207,7 +212,13 @@ where
         visibility: row.visibility,
         ..intake
     };
-    moderation::enqueue_intake(&txn, &moderation::Item::of_proposal(&row), &intake, now).await?;
+    moderation::enqueue_intake(
+        &txn,
+        &crate::formats::proposals::hooks::item_of_proposal(&row),
+        &intake,
+        now,
+    )
+    .await?;
     // The condition repeats the check: a vote that arrived meanwhile wins.
     let updated = proposal::Entity::update_many()
         .col_expr(proposal::Column::Title, Expr::value(input.title))

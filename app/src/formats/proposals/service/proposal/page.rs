@@ -179,7 +179,7 @@ pub async fn load(
         outcome: if concealed {
             None
         } else {
-            super::super::results::outcome_of(db, row.id).await?
+            crate::backend::service::results::outcome_of(db, row.id).await?
         },
         card,
     };

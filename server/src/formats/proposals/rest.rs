@@ -1,16 +1,17 @@
 //! Proposals, comments, votes, following and start notices: the same services as the pages.
 
-use super::doc::{Api, Doc};
-use super::procedures::slug;
 use super::resource::{Proposal, ProposalPage, Thread};
-use super::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
-use app::backend::service::comment::{self, NewComment};
-use app::backend::service::vote::VoteState;
-use app::backend::service::{follow, procedure, proposal, start_notice, vote};
+use crate::rest::doc::{Api, Doc};
+use crate::rest::procedures::slug;
+use crate::rest::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
+use app::backend::service::{follow, procedure};
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::formats::proposals::model::{ProposalInput, ProposalQuery};
+use app::formats::proposals::service::comment::{self, NewComment};
+use app::formats::proposals::service::vote::VoteState;
+use app::formats::proposals::service::{proposal, vote};
 use app::model::idempotency::IdempotencyKey;
-use app::model::proposal::{ProposalInput, ProposalQuery};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -182,30 +183,6 @@ pub fn api() -> Api {
                 .signed_in()
                 .empty(204, "Not following."),
         )
-        .op(
-            "put",
-            "/procedures/{slug}/start-notice",
-            put(request_start_notice),
-            Doc::new(
-                tag,
-                "Be mailed once when an upcoming procedure starts (verified residents)",
-            )
-            .signed_in()
-            .empty(204, "Requested.")
-            .errors(&[403, 404, 422]),
-        )
-        .op(
-            "delete",
-            "/procedures/{slug}/start-notice",
-            delete(cancel_start_notice),
-            Doc::new(
-                tag,
-                "Take back the request to be mailed when a procedure starts",
-            )
-            .signed_in()
-            .empty(204, "Not requested.")
-            .errors(&[404]),
-        )
 }
 
 /// A written comment and the proposal it belongs to.
@@ -228,13 +205,13 @@ async fn list_proposals(
             "sort",
             params
                 .get("sort")
-                .is_none_or(|s| app::model::proposal::ProposalSort::parse(s).is_some()),
+                .is_none_or(|s| app::formats::proposals::model::ProposalSort::parse(s).is_some()),
         ),
         (
             "status",
             params
                 .get("status")
-                .is_none_or(|s| app::model::proposal::ProposalStatus::parse(s).is_some()),
+                .is_none_or(|s| app::formats::proposals::model::ProposalStatus::parse(s).is_some()),
         ),
     ] {
         if !parse_ok {
@@ -479,23 +456,5 @@ async fn unfollow_proposal(
     PathId(id): PathId,
 ) -> ApiResult<impl IntoResponse> {
     follow::unfollow(&state.db, &user, id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn request_start_notice(
-    State(state): State<AppState>,
-    Authenticated(user): Authenticated,
-    Path(slug_param): Path<String>,
-) -> ApiResult<impl IntoResponse> {
-    start_notice::request(&state.db, &user, &slug(&slug_param)?, Utc::now()).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn cancel_start_notice(
-    State(state): State<AppState>,
-    Authenticated(user): Authenticated,
-    Path(slug_param): Path<String>,
-) -> ApiResult<impl IntoResponse> {
-    start_notice::cancel(&state.db, &user, &slug(&slug_param)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

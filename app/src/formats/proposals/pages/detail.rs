@@ -1,24 +1,19 @@
 //! `/vorschlaege/{id}`: a proposal with its tally, the author's tools, and the discussion.
 
+use super::thread::{Comments, JustPosted};
 use crate::api::moderation::{Decide, Object, Report};
-use crate::api::proposals::{
-    AddComment, DeleteComment, EditComment, EditProposal, Follow, Vote, WithdrawProposal,
-    get_proposal,
-};
 use crate::components::error_view::{ErrorPage, Shown};
-use crate::components::form::{
-    ErrorAlert, Field, IdempotencyField, TextArea, posted_error, status,
-};
-use crate::components::live_form::LiveForm;
+use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
-use crate::components::vote_box::{BudgetNote, VoteBox};
+use crate::formats::proposals::api::{EditProposal, Follow, Vote, WithdrawProposal, get_proposal};
+use crate::formats::proposals::model::{ProposalDetail, ProposalStatus};
+use crate::formats::proposals::pages::list::Byline;
+use crate::formats::proposals::pages::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
 use crate::model::moderation::TargetKind;
 use crate::model::path;
-use crate::model::proposal::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ProposalStatus};
 use crate::model::text::encode_component;
-use crate::pages::proposals::Byline;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -54,51 +49,6 @@ pub fn ProposalPage() -> impl IntoView {
                 )
             })}
         </Transition>
-    }
-}
-
-/// A comment just written in place: announced in the live region, and focused once the
-/// discussion has re-rendered with it.
-#[derive(Clone, Copy)]
-struct JustPosted {
-    focus: RwSignal<Option<i64>>,
-    announce: RwSignal<bool>,
-}
-
-impl JustPosted {
-    fn new() -> Self {
-        Self {
-            focus: RwSignal::new(None),
-            announce: RwSignal::new(false),
-        }
-    }
-
-    /// The comment form's answer is the new comment's id.
-    fn on_answer(self) -> Callback<String> {
-        Callback::new(move |answer: String| {
-            self.focus.set(answer.trim().parse::<i64>().ok());
-            self.announce.set(true);
-        })
-    }
-
-    /// Moves focus to the new comment after the discussion has been drawn again.
-    fn focus_when_drawn(self) {
-        #[cfg(feature = "hydrate")]
-        Effect::new(move |_| {
-            let Some(id) = self.focus.get_untracked() else {
-                return;
-            };
-            self.focus.set(None);
-            request_animation_frame(move || {
-                use wasm_bindgen::JsCast;
-                if let Some(element) = document()
-                    .get_element_by_id(&format!("kommentar-{id}"))
-                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = element.focus();
-                }
-            });
-        });
     }
 }
 
@@ -436,183 +386,4 @@ fn author_tools(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
             </details>
         </section>
     })
-}
-
-#[component]
-fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let errors = [
-        posted_error::<AddComment>(),
-        posted_error::<EditComment>(),
-        posted_error::<DeleteComment>(),
-    ];
-    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
-    let id = detail.card.id;
-    let count = detail.card.comment_count;
-    let open = detail.allowed.comment;
-    let viewer = detail.viewer;
-    let can_write = open && viewer.verified && !viewer.blocked;
-    let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
-    posted.focus_when_drawn();
-    let comment_error = posted_error::<AddComment>();
-    let form = if detail.locked {
-        view! { <p class="alert alert--info" role="note"><T k=|t| t.locked_notice /></p> }
-            .into_any()
-    } else if !open {
-        view! { <p class="field__hint"><T k=|t| t.comments_closed /></p> }.into_any()
-    } else if !viewer.signed_in {
-        let href = path::with_return("/anmelden", &format!("{}#kommentare", path::proposal(id)));
-        view! { <p><a href=href><T k=|t| t.login_to_comment /></a></p> }.into_any()
-    } else if !viewer.verified {
-        view! { <p class="alert alert--info" role="status"><T k=|t| t.verify_to_contribute /></p> }
-            .into_any()
-    } else if viewer.blocked {
-        view! { <p class="alert alert--info" role="status"><T k=|t| t.invalid_input("account", "blocked") /></p> }
-            .into_any()
-    } else {
-        view! {
-            <LiveForm action=AddComment::PATH done on_answer=posted.on_answer() class="comment-form">
-                <input type="hidden" name="proposal_id" value=id />
-                <IdempotencyField />
-                <TextArea name="body" label=|t| t.comment_label hint=|t| t.markdown_hint rows=4 id_suffix="comment" error=comment_error />
-                {viewer.planner.then(|| view! {
-                    <Field name="event" label=|t| t.event_optional_label error required=false />
-                })}
-                <button type="submit"><T k=|t| t.submit_comment /></button>
-            </LiveForm>
-        }
-        .into_any()
-    };
-    let items = detail
-        .comments
-        .into_iter()
-        .map(|comment| {
-            view! { <CommentItem comment proposal_id=id can_write done /> }
-        })
-        .collect_view();
-    view! {
-        <section class="comments" id="kommentare" aria-labelledby="comments-heading">
-            <h2 id="comments-heading">{move || i18n.t().comments_count(count)}</h2>
-            <ErrorAlert error />
-            {form}
-            <ol class="comment-list" aria-live="polite">{items}</ol>
-        </section>
-    }
-}
-
-#[component]
-fn CommentItem(
-    comment: CommentView,
-    proposal_id: i64,
-    can_write: bool,
-    done: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
-    let id = comment.id;
-    let anchor = format!("kommentar-{id}");
-    let depth_class = format!(
-        "comment comment--depth-{}",
-        comment.depth.min(MAX_COMMENT_DEPTH)
-    );
-    if comment.deleted {
-        return view! {
-            <li class=depth_class id=anchor>
-                <p class="comment__placeholder"><T k=|t| t.comment_deleted_placeholder /></p>
-            </li>
-        }
-        .into_any();
-    }
-    let back = format!("{}#{anchor}", path::proposal(proposal_id));
-    let mark = comment.moderation.clone().map(|mark| {
-        view! { <ModerationNotice mark kind=TargetKind::Comment id back=back.clone() /> }
-    });
-    if comment.concealed {
-        return view! {
-            <li class=depth_class id=anchor>
-                <div class="comment__placeholder">{mark}</div>
-            </li>
-        }
-        .into_any();
-    }
-    let redacted = comment
-        .redacted
-        .then(|| view! { " · " <span>{move || i18n.t().redacted_notice}</span> });
-    let report = if comment.reportable {
-        Some(view! { <ReportForm kind=TargetKind::Comment id back=back.clone() /> }.into_any())
-    } else if comment.reported {
-        Some(view! { <p class="field__hint"><T k=|t| t.already_reported /></p> }.into_any())
-    } else {
-        None
-    };
-    let decision = (!comment.decisions.is_empty()).then(|| {
-        let actions = comment.decisions.clone();
-        let source = comment.moderator_source.clone().map(|text| (None, text));
-        view! {
-            <DecisionForm kind=TargetKind::Comment id actions back=back.clone() source=source.unwrap_or_default() />
-        }
-    });
-    let created = comment.created_at;
-    let edited = comment.edited;
-    let reply = (can_write && comment.repliable && comment.depth < MAX_COMMENT_DEPTH).then(|| {
-        view! {
-            <details class="disclosure">
-                <summary><T k=|t| t.reply /></summary>
-                <LiveForm action=AddComment::PATH done on_answer=posted.on_answer() class="comment-form">
-                    <input type="hidden" name="proposal_id" value=proposal_id />
-                    <input type="hidden" name="parent_id" value=id />
-                    <IdempotencyField />
-                    <TextArea name="body" label=|t| t.reply_label rows=3 id_suffix=id.to_string() />
-                    <button type="submit"><T k=|t| t.submit_reply /></button>
-                </LiveForm>
-            </details>
-        }
-    });
-    let edit = comment.source_text.clone().filter(|_| comment.editable).map(|text| {
-        view! {
-            <details class="disclosure">
-                <summary><T k=|t| t.edit_comment /></summary>
-                <LiveForm action=EditComment::PATH done class="comment-form">
-                    <input type="hidden" name="id" value=id />
-                    <TextArea name="body" label=|t| t.comment_label rows=3 value=text id_suffix=format!("edit-{id}") />
-                    <button type="submit"><T k=|t| t.save /></button>
-                </LiveForm>
-            </details>
-        }
-    });
-    // Deleting asks first: the button that deletes sits behind a disclosure that says
-    // what will happen (with and without JavaScript).
-    let delete = comment.deletable.then(|| {
-        view! {
-            <details class="disclosure">
-                <summary><T k=|t| t.delete_comment /></summary>
-                <p><T k=|t| t.delete_comment_confirm /></p>
-                <LiveForm action=DeleteComment::PATH done class="comment__delete">
-                    <input type="hidden" name="id" value=id />
-                    <button type="submit" class="button--danger"><T k=|t| t.delete_comment_yes /></button>
-                </LiveForm>
-            </details>
-        }
-    });
-    let source = comment.source.clone();
-    let source_label = comment.source.clone();
-    let author = comment.author.clone();
-    view! {
-        // Focusable from script only: focus moves here after the comment is written.
-        <li class=depth_class id=anchor tabindex="-1">
-            <article class="comment__body" aria-label=move || i18n.t().comment_by(author.as_deref(), &source_label)>
-                <p class="comment__meta">
-                    <Byline author=comment.author.clone() source />
-                    " · "
-                    {move || i18n.t().date(created)}
-                    {edited.then(|| view! { " · " <span>{move || i18n.t().edited}</span> })}
-                    {redacted}
-                </p>
-                {mark}
-                <div class="prose" inner_html=comment.body_html.clone()></div>
-                <div class="comment__actions">{reply}{edit}{delete}{report}{decision}</div>
-            </article>
-        </li>
-    }
-    .into_any()
 }

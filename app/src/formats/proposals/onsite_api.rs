@@ -3,7 +3,7 @@
 //! function's form encoding).
 
 use crate::error::AppError;
-use crate::model::onsite_import::OnsiteImportPage;
+use crate::formats::proposals::onsite_model::OnsiteImportPage;
 use leptos::prelude::*;
 
 /// The import page: the procedure, and the uploaded batch `batch` with every row checked.
@@ -12,13 +12,14 @@ pub async fn get_onsite_import(
     slug: String,
     batch: Option<i64>,
 ) -> Result<OnsiteImportPage, AppError> {
-    use crate::backend::{service::onsite_import, state::app_state};
+    use super::service::onsite_import;
+    use crate::backend::state::app_state;
     use crate::model::procedure::Slug;
-    super::with_status(
+    crate::api::with_status(
         async {
             let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             onsite_import::page(&state.db, &user, &slug, batch, chrono::Utc::now()).await
         }
         .await,
@@ -28,15 +29,16 @@ pub async fn get_onsite_import(
 /// Writes every row of the batch as an on-site proposal, or none.
 #[server(prefix = "/api", endpoint = "confirm_onsite_import")]
 pub async fn confirm_onsite_import(slug: String, batch: i64) -> Result<(), AppError> {
-    use crate::backend::{service::onsite_import, state::app_state};
+    use super::service::onsite_import;
+    use crate::backend::state::app_state;
     use crate::model::procedure::Slug;
-    super::with_status(
+    crate::api::with_status(
         async {
             let parsed = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
             let state = app_state()?;
-            let user = super::account::ssr::require_user().await?;
+            let user = crate::api::account::ssr::require_user().await?;
             onsite_import::confirm(&state.db, &user, &parsed, batch, chrono::Utc::now()).await?;
-            super::account::finish(
+            crate::api::account::finish(
                 crate::model::done::Done::Imported,
                 &format!(
                     "{}?stapel={batch}",

@@ -2,14 +2,14 @@
 //! counters change in one transaction, after the voter's row is locked, so the tally equals
 //! the vote rows under any number of concurrent requests.
 
-use super::procedure;
 use super::proposal::budget;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{find_proposal, lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{proposal, vote};
+use crate::backend::service::procedure;
 use crate::error::AppError;
-use crate::model::proposal::{ProposalStatus, Tally, VoteBudget};
+use crate::formats::proposals::model::{ProposalStatus, Tally, VoteBudget};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{

@@ -5,10 +5,10 @@
 
 use crate::media::{multipart_failed, multipart_rejected, refused_form};
 use crate::rest::{MaybeAuthenticated, path_slug};
-use app::backend::service::onsite_import;
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::onsite_import::{IMPORT_FORM, MAX_IMPORT_BYTES};
+use app::formats::proposals::onsite_model::{IMPORT_FORM, MAX_IMPORT_BYTES};
+use app::formats::proposals::service::onsite_import;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};

@@ -2,11 +2,13 @@
 //! on-site event from a spreadsheet. Upload (a multipart form the server takes), a preview
 //! with every row checked, then the import of all rows or none.
 
-use crate::api::onsite_import::{ConfirmOnsiteImport, get_onsite_import};
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Field, posted_error, posted_error_named, status};
+use crate::formats::proposals::onsite_api::{ConfirmOnsiteImport, get_onsite_import};
+use crate::formats::proposals::onsite_model::{
+    IMPORT_FORM, ImportRow, OnsiteImport, OnsiteImportPage,
+};
 use crate::i18n::{T, page_title, use_i18n};
-use crate::model::onsite_import::{IMPORT_FORM, ImportRow, OnsiteImport, OnsiteImportPage};
 use crate::model::path;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

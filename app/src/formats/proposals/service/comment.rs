@@ -1,20 +1,20 @@
 //! Comments: threaded replies, editing within 15 minutes, deletion that leaves a
 //! placeholder, and the notifications a new comment sends.
 
-use super::procedure;
 use super::proposal::{onsite_event, source_column};
-use super::{follow, moderation};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{find_proposal, lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{comment, proposal};
+use crate::backend::service::procedure;
+use crate::backend::service::{follow, moderation};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
-use crate::model::idempotency::IdempotencyKey;
-use crate::model::moderation::Visibility;
-use crate::model::proposal::{
+use crate::formats::proposals::model::{
     COMMENT_EDIT_MINUTES, CommentStatus, MAX_COMMENT_DEPTH, ProposalStatus, validated_comment,
 };
+use crate::model::idempotency::IdempotencyKey;
+use crate::model::moderation::Visibility;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -123,7 +123,7 @@ where
     .map_err(storage_error)?;
     moderation::enqueue_intake(
         &txn,
-        &moderation::Item::of_comment(&inserted, &target),
+        &crate::formats::proposals::hooks::item_of_comment(&inserted, &target),
         &intake,
         now,
     )
@@ -196,7 +196,7 @@ where
     };
     moderation::enqueue_intake(
         &txn,
-        &moderation::Item::of_comment(&row, &target),
+        &crate::formats::proposals::hooks::item_of_comment(&row, &target),
         &intake,
         now,
     )

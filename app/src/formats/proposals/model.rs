@@ -1,10 +1,11 @@
 //! Proposals, comments and votes as browser and server see them.
 
-pub use super::phase::{Allowed, VoteRule, VoteRuleKind};
-use super::procedure::{PhaseKind, ProcedureSummary};
-use super::text::{decode_component, encode_component};
-use super::time::Timestamp;
 use crate::error::AppError;
+pub use crate::model::phase::{Allowed, VoteRule, VoteRuleKind};
+use crate::model::procedure::{PhaseKind, ProcedureSummary};
+use crate::model::string_enum;
+use crate::model::text::encode_component;
+use crate::model::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 impl Allowed {
@@ -161,14 +162,6 @@ impl ProposalQuery {
     }
 }
 
-/// The value of `key` in a URL-encoded form (`a=1&b=x+y`), decoded.
-pub fn form_value(form: &str, key: &str) -> Option<String> {
-    form.split('&').find_map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode_component(name) == key).then(|| decode_component(value))
-    })
-}
-
 /// A proposal's counts. Under the support rule only `support` is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -255,7 +248,7 @@ pub struct CommentView {
     /// The viewer wrote it and may delete it.
     pub deletable: bool,
     /// Pending, held or hidden: what the viewer is told about it.
-    pub moderation: Option<super::moderation::ModerationMark>,
+    pub moderation: Option<crate::model::moderation::ModerationMark>,
     /// The viewer sees the placeholder only.
     pub concealed: bool,
     /// A moderator edited personal data out of it.
@@ -270,7 +263,7 @@ pub struct CommentView {
     /// The raw Markdown, for a moderator's redaction only.
     pub moderator_source: Option<String>,
     /// The decisions a moderator viewing it can take (empty for everyone else).
-    pub decisions: Vec<super::moderation::ModerationActionKind>,
+    pub decisions: Vec<crate::model::moderation::ModerationActionKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,7 +289,7 @@ pub struct ProposalDetail {
     /// In thread order: each reply follows its parent.
     pub comments: Vec<CommentView>,
     /// Pending, held or hidden: what the viewer is told about it.
-    pub moderation: Option<super::moderation::ModerationMark>,
+    pub moderation: Option<crate::model::moderation::ModerationMark>,
     /// The viewer sees the placeholder only: title, text and discussion are withheld.
     pub concealed: bool,
     /// When a moderator edited personal data out of it.
@@ -309,9 +302,9 @@ pub struct ProposalDetail {
     /// The raw fields, for a moderator's redaction only.
     pub moderator_source: Option<ProposalInput>,
     /// The decisions a moderator viewing it can take (empty for everyone else).
-    pub decisions: Vec<super::moderation::ModerationActionKind>,
+    pub decisions: Vec<crate::model::moderation::ModerationActionKind>,
     /// What the city council decided about it, once recorded.
-    pub outcome: Option<super::results::OutcomeView>,
+    pub outcome: Option<crate::model::results::OutcomeView>,
 }
 
 /// The fields of a proposal as a form sends them.
@@ -371,7 +364,7 @@ impl ProposalInput {
             ("body", Some(&body)),
             ("location", location.as_ref()),
         ] {
-            if text.is_some_and(|text| text.chars().any(super::text::forbidden_in_text)) {
+            if text.is_some_and(|text| text.chars().any(crate::model::text::forbidden_in_text)) {
                 problems.note(AppError::invalid(field, "control_characters"));
             }
         }
@@ -395,7 +388,7 @@ pub fn validated_comment(body: &str) -> Result<String, AppError> {
     if length > COMMENT_MAX {
         return Err(AppError::invalid("body", "too_long"));
     }
-    if body.chars().any(super::text::forbidden_in_text) {
+    if body.chars().any(crate::model::text::forbidden_in_text) {
         return Err(AppError::invalid("body", "control_characters"));
     }
     Ok(body.to_owned())
@@ -424,7 +417,7 @@ pub fn validated_note<'a>(
     if length > max
         || text
             .chars()
-            .any(|c| c == '\t' || super::text::forbidden_in_text(c))
+            .any(|c| c == '\t' || crate::model::text::forbidden_in_text(c))
     {
         return Err(AppError::invalid(field, "too_long"));
     }
@@ -438,7 +431,7 @@ pub fn validated_event(name: &str) -> Result<String, AppError> {
     if length < 3 {
         return Err(AppError::invalid("event", "too_short"));
     }
-    if length > 200 || name.chars().any(super::text::forbidden_in_line) {
+    if length > 200 || name.chars().any(crate::model::text::forbidden_in_line) {
         return Err(AppError::invalid("event", "too_long"));
     }
     Ok(name.to_owned())
@@ -447,17 +440,6 @@ pub fn validated_event(name: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_values_decode_as_browsers_encode_them() {
-        let form = "title=Gr%C3%BCne+Welle&body=a%26b%3Dc&broken=%E&x=%zz";
-        assert_eq!(form_value(form, "title").as_deref(), Some("Grüne Welle"));
-        assert_eq!(form_value(form, "body").as_deref(), Some("a&b=c"));
-        assert_eq!(form_value(form, "broken").as_deref(), Some("%E"));
-        assert_eq!(form_value(form, "x").as_deref(), Some("%zz"));
-        assert_eq!(form_value(form, "missing"), None);
-        assert_eq!(decode_component(&encode_component("ä €/?&")), "ä €/?&");
-    }
 
     #[test]
     fn phases_decide_what_residents_may_do() {

@@ -2,19 +2,19 @@
 //! (or pastes its cells), sees every row checked, and imports all rows at once or none.
 //! The batch is kept between preview and import; the import reads the stored text again.
 
-use super::procedure::{self, Context};
 use super::proposal as proposals;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{onsite_import, proposal};
+use crate::backend::service::procedure::{self, Context};
 use crate::error::{AppError, FieldProblem};
-use crate::model::onsite_import::{
+use crate::formats::proposals::model::{ProposalInput, validated_event};
+use crate::formats::proposals::onsite_model::{
     COLUMNS, ImportColumn, ImportRow, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, OnsiteImport,
     OnsiteImportPage,
 };
 use crate::model::procedure::Slug;
-use crate::model::proposal::{ProposalInput, validated_event};
 use crate::model::time::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;

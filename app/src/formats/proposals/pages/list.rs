@@ -2,19 +2,19 @@
 //! page, and the page to submit a new one.
 
 use crate::api::procedures::get_procedure;
-use crate::api::proposals::{CreateProposal, Vote, list_proposals};
 use crate::components::error_view::{ErrorNotice, ErrorPage, Shown};
 use crate::components::form::{
     ErrorAlert, Field, IdempotencyField, LoginPrompt, TextArea, posted_error, status,
 };
-use crate::components::vote_box::{BudgetNote, VoteBox};
+use crate::formats::proposals::api::{CreateProposal, Vote, list_proposals};
+use crate::formats::proposals::model::{
+    ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
+};
+use crate::formats::proposals::pages::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
 use crate::model::path;
 use crate::model::procedure::ProcedureDetail;
-use crate::model::proposal::{
-    ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
-};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -222,10 +222,10 @@ fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView +
 #[component]
 fn ProposalItem(
     card: ProposalCard,
-    rule: crate::model::proposal::VoteRule,
-    allowed: crate::model::proposal::Allowed,
-    viewer: crate::model::proposal::Viewer,
-    budget: Option<crate::model::proposal::VoteBudget>,
+    rule: crate::formats::proposals::model::VoteRule,
+    allowed: crate::formats::proposals::model::Allowed,
+    viewer: crate::formats::proposals::model::Viewer,
+    budget: Option<crate::formats::proposals::model::VoteBudget>,
     back: String,
     done: Callback<()>,
 ) -> impl IntoView {

@@ -1,12 +1,12 @@
 //! On-site contributions in a batch: upload CSV text, read every row's problems, import
 //! all rows or none. The same service as the planners' import page.
 
-use super::doc::{Api, Doc};
-use super::{ApiError, ApiResult, Authenticated, Json, path_slug};
-use app::backend::service::onsite_import;
+use crate::rest::doc::{Api, Doc};
+use crate::rest::{ApiError, ApiResult, Authenticated, Json, path_slug};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::model::onsite_import::OnsiteImport;
+use app::formats::proposals::onsite_model::OnsiteImport;
+use app::formats::proposals::service::onsite_import;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;

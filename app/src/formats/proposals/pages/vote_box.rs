@@ -1,10 +1,10 @@
 //! A proposal's tally and, when the phase allows it, the buttons to vote. Each button is
 //! its own small form (a hidden value), so it works without JavaScript and in place with it.
 
-use crate::api::proposals::Vote;
 use crate::components::live_form::LiveForm;
+use crate::formats::proposals::api::Vote;
+use crate::formats::proposals::model::{Allowed, ProposalCard, Viewer, VoteBudget, VoteRule};
 use crate::i18n::{T, use_i18n};
-use crate::model::proposal::{Allowed, ProposalCard, Viewer, VoteBudget, VoteRule};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

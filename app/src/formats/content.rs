@@ -1,0 +1,84 @@
+//! What moderation needs of a format's content, and the one place that knows which format
+//! holds which kind of target. Moderation (reports, the queue, decisions, the ledger) works
+//! on a [`ContentItem`] and calls these functions; each format that residents write into
+//! implements them in its `hooks.rs`, using only storage and shared helpers, so that the
+//! format's own services may use moderation without a cycle.
+
+pub(crate) use super::item::ContentItem;
+use super::proposals::hooks as proposals;
+use crate::backend::state::SiteSettings;
+use crate::error::AppError;
+use crate::model::moderation::{ModerationReason, Target, TargetKind, Visibility};
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+/// The item behind a target; `NotFound` when there is none.
+pub(crate) async fn load(
+    db: &impl ConnectionTrait,
+    target: Target,
+) -> Result<ContentItem, AppError> {
+    match target.kind {
+        TargetKind::Proposal | TargetKind::Comment => proposals::load(db, target).await,
+    }
+}
+
+/// Changes who sees an item, with the public reason of a hide (`None` clears it).
+pub(crate) async fn set_visibility(
+    db: &impl ConnectionTrait,
+    item: &ContentItem,
+    visibility: Visibility,
+    reason: Option<(Option<ModerationReason>, String)>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match item.target.kind {
+        TargetKind::Proposal | TargetKind::Comment => {
+            proposals::set_visibility(db, item, visibility, reason, now).await
+        }
+    }
+}
+
+/// Closes or reopens the discussion of an item: `invalid(action, unchanged)` when it already
+/// is, `invalid(action, proposals_only)` for a kind that has no discussion of its own.
+pub(crate) async fn set_locked(
+    db: &impl ConnectionTrait,
+    item: &ContentItem,
+    locked: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match item.target.kind {
+        TargetKind::Proposal | TargetKind::Comment => {
+            proposals::set_locked(db, item, locked, now).await
+        }
+    }
+}
+
+/// Replaces an item's text (and title, where it has one), checked by the format's own
+/// rules; the item shows that moderation edited it.
+pub(crate) async fn redact(
+    db: &impl ConnectionTrait,
+    item: &ContentItem,
+    title: Option<String>,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match item.target.kind {
+        TargetKind::Proposal | TargetKind::Comment => {
+            proposals::redact(db, item, title, text, now).await
+        }
+    }
+}
+
+/// An item held back before publication ("pending") was approved: the format tells whoever
+/// would have heard of it at once.
+pub(crate) async fn published(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    item: &ContentItem,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match item.target.kind {
+        TargetKind::Proposal | TargetKind::Comment => {
+            proposals::published(db, site, item, now).await
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Proposals: residents propose, comment and vote; planners enter contributions from on-site
+//! events (one by one or as a spreadsheet); moderation, follow, results and the council's
+//! outcomes apply to them. The first participation format (see `docs/ARCHITECTURE.md`,
+//! "Adding a participation format").
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub(crate) mod hooks;
+pub mod model;
+pub mod onsite_api;
+pub mod onsite_model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,8 @@
+//! The format's pages: the list inside a procedure's page, a proposal's own page, the vote
+//! box both use.
+
+pub mod detail;
+pub mod list;
+pub mod onsite_import;
+mod thread;
+pub mod vote_box;

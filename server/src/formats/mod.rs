@@ -1,0 +1,4 @@
+//! The REST faces of the participation formats (their model, services and pages are in
+//! `app::formats`).
+
+pub mod proposals;
