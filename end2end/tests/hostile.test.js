@@ -297,10 +297,22 @@ describe('hostile strings stay inert text on every page, for every role', () => 
         await page.locator('h1', { hasText: `Sammelvorschlag ${k}` }).waitFor();
         await assertInert(session, page.url());
         assert.equal(await page.evaluate(() => window.hostileWalk), true, 'the carrier was reached by the app');
-        const shown = await texts(page, '.comment');
-        comments += shown.length;
-        bodies.push(...shown);
-        await page.goBack();
+        // A long discussion comes in parts: on to the next by its link, to the end.
+        let parts = 0;
+        for (;;) {
+          const shown = await texts(page, '.comment');
+          comments += shown.length;
+          bodies.push(...shown);
+          const next = page.locator('.comments a[rel="next"]');
+          if (await next.count() === 0) break;
+          const before = page.url();
+          const first = await page.locator('.comment').first().getAttribute('id');
+          await next.click();
+          await page.waitForURL((url) => url.href !== before);
+          await page.waitForFunction((id) => document.querySelector('.comment')?.id !== id, first);
+          parts += 1;
+        }
+        for (let back = 0; back <= parts; back += 1) await page.goBack();
         await page.waitForURL(/q=Sammelvorschlag/);
         await page.locator('.proposal-card__title', { hasText: new RegExp(`^Sammelvorschlag ${k}$`) }).waitFor();
       }

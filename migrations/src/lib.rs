@@ -12,6 +12,7 @@ mod m20261121_000006_create_council_decisions;
 mod m20261130_000007_idempotency_keys;
 mod m20261130_000008_create_start_notices;
 mod m20261130_000009_create_onsite_imports;
+mod m20261201_000010_comment_thread_indexes;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_idempotency_keys::Migration),
             Box::new(m20261130_000008_create_start_notices::Migration),
             Box::new(m20261130_000009_create_onsite_imports::Migration),
+            Box::new(m20261201_000010_comment_thread_indexes::Migration),
         ]
     }
 }

@@ -225,6 +225,10 @@ import_file_hint = Die erste Zeile nennt die Spalten: „Titel“ und „Beschre
 import_text_label = Oder Zellen aus der Tabelle einfügen
 import_text_hint = Wird nur verwendet, wenn keine Datei gewählt ist. Kopieren Sie die Zellen mit der Kopfzeile.
 import_example = Beispiel
+import_example_csv =
+    Titel;Beschreibung;Kategorie;Ort
+    Mehr Bänke am Ufer;Zum Ausruhen fehlen Bänke zwischen Brücke und Spielplatz.;Grün;Nordufer
+    "Tempo 30, bitte";"Vor der Schule wird zu schnell gefahren; ein Zebrastreifen fehlt.";Verkehr;Schulstraße
 import_check = Prüfen
 import_preview_heading = Vorschau
 import_caption = Geprüfte Zeilen der Tabelle
@@ -276,6 +280,11 @@ withdraw_proposal = Vorschlag zurückziehen
 withdraw_note_label = Begründung (öffentlich sichtbar)
 withdraw_note_hint = Zurückziehen lässt sich nicht rückgängig machen. Stimmen werden nicht mehr angenommen.
 comments_closed = In der aktuellen Phase sind keine neuen Kommentare möglich.
+comments_start = Zum Anfang der Diskussion
+comments_next = Weitere Kommentare
+replies_next = Weitere Antworten
+replies_all = Alle Antworten auf diesen Kommentar
+replies_note = Hier stehen alle Antworten auf einen Kommentar.
 comment_label = Ihr Kommentar
 submit_comment = Kommentieren
 reply = Antworten

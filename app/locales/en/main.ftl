@@ -225,6 +225,10 @@ import_file_hint = The first row names the columns: “Titel” (title) and “B
 import_text_label = Or paste cells from the spreadsheet
 import_text_hint = Used only when no file is chosen. Copy the cells together with the header row.
 import_example = Example
+import_example_csv =
+    title;description;category;location
+    More benches on the bank;There is nowhere to rest between the bridge and the playground.;Green;North bank
+    "30 km/h, please";"Cars drive too fast past the school; a zebra crossing is missing.";Traffic;School Street
 import_check = Check
 import_preview_heading = Preview
 import_caption = The spreadsheet's rows, checked
@@ -276,6 +280,11 @@ withdraw_proposal = Withdraw proposal
 withdraw_note_label = Reason (shown publicly)
 withdraw_note_hint = Withdrawing cannot be undone. No further votes are accepted.
 comments_closed = New comments are not possible in the current phase.
+comments_start = Back to the start of the discussion
+comments_next = More comments
+replies_next = More replies
+replies_all = All replies to this comment
+replies_note = This page shows all replies to one comment.
 comment_label = Your comment
 submit_comment = Post comment
 reply = Reply

@@ -68,6 +68,14 @@ pub async fn checkpoint_sqlite(
     }
 }
 
+/// Brings the query planner's statistics up to date after a bulk load (`seed scale`):
+/// PostgreSQL plans a table it thinks empty with sequential scans until
+/// autovacuum comes round, which at millions of rows means seconds per listing. SQLite
+/// reads `ANALYZE`'s tables too.
+pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    db.execute_unprepared("ANALYZE").await.map(|_| ())
+}
+
 /// How many connections the pool holds and how many of them are idle.
 pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
     match db.get_database_backend() {

@@ -41,7 +41,7 @@ pub fn proposal(id: i64) -> String {
 
 /// A comment, in its proposal's thread.
 pub fn comment(proposal_id: i64, comment_id: i64) -> String {
-    format!("/vorschlaege/{proposal_id}#kommentar-{comment_id}")
+    format!("/vorschlaege/{proposal_id}?comment={comment_id}#kommentar-{comment_id}")
 }
 
 /// A procedure's page.

@@ -275,6 +275,9 @@ pub async fn scale(
             .map_err(storage_error)?;
     }
     txn.commit().await.map_err(storage_error)?;
+    app::backend::db::refresh_statistics(db)
+        .await
+        .map_err(storage_error)?;
     Ok(ScaleOutcome {
         procedure_id,
         first_proposal: first,

@@ -109,3 +109,39 @@ pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::Cur
         blocked: row.blocked_at(chrono::Utc::now()),
     }
 }
+
+/// Comments written straight into the database, as many as a long discussion has: `count`
+/// replies to `parent` (top-level comments for `None`), oldest first. Their ids.
+pub async fn insert_comments(
+    app: &TestApp,
+    proposal_id: i64,
+    author_id: i64,
+    parent: Option<(i64, i32)>,
+    count: usize,
+) -> Vec<i64> {
+    use app::backend::entity::comment;
+    use app::formats::proposals::model::{CommentStatus, Origin};
+    use app::model::moderation::Visibility;
+    use sea_orm::{ActiveModelTrait, Set};
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let row = comment::ActiveModel {
+            proposal_id: Set(proposal_id),
+            parent_id: Set(parent.map(|(id, _)| id)),
+            author_id: Set(author_id),
+            body: Set(format!("Beitrag {n}")),
+            depth: Set(parent.map_or(0, |(_, depth)| depth + 1)),
+            source: Set(Origin::Online),
+            event_name: Set(None),
+            status: Set(CommentStatus::Published),
+            created_at: Set(Utc::now()),
+            visibility: Set(Visibility::Visible),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        ids.push(row.id);
+    }
+    ids
+}

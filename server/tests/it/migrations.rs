@@ -42,6 +42,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261130_000009_create_onsite_imports.rs",
         "98adcd28f3a111696409d811408fd24ff08ac0bb6458538d77f79c8cc480a9a9",
     ),
+    (
+        "m20261201_000010_comment_thread_indexes.rs",
+        "89db2841236a11618fa62f2f676535113aabb0cc2a67f2d44186f35fe6e55c5f",
+    ),
 ];
 
 #[test]

@@ -650,21 +650,33 @@ async fn the_service_says_which_decisions_a_viewer_can_take() {
     let moderator = crate::fixtures::current_user(&app, "moderation@example.org").await;
     let author = crate::fixtures::current_user(&app, AUTHOR).await;
     let now = chrono::Utc::now();
-    let seen = proposal::get(&app.state.db, Some(&moderator), proposal_id, now)
-        .await
-        .unwrap();
+    let seen = proposal::get(
+        &app.state.db,
+        Some(&moderator),
+        proposal_id,
+        Default::default(),
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(seen.decisions.first(), Some(&Act::Hide));
     assert!(seen.decisions.contains(&Act::Lock));
     assert!(!seen.decisions.contains(&Act::Restore));
     let comment = &seen.comments[0];
     assert_eq!(comment.decisions.first(), Some(&Act::Hide));
     assert!(!comment.decisions.contains(&Act::Lock));
-    let own = proposal::get(&app.state.db, Some(&author), proposal_id, now)
-        .await
-        .unwrap();
+    let own = proposal::get(
+        &app.state.db,
+        Some(&author),
+        proposal_id,
+        Default::default(),
+        now,
+    )
+    .await
+    .unwrap();
     assert!(own.decisions.is_empty());
     assert!(own.comments[0].decisions.is_empty());
-    let anonymous = proposal::get(&app.state.db, None, proposal_id, now)
+    let anonymous = proposal::get(&app.state.db, None, proposal_id, Default::default(), now)
         .await
         .unwrap();
     assert!(anonymous.decisions.is_empty());

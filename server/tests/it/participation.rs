@@ -1,7 +1,9 @@
 //! Proposals, comments, votes and following: phase rules, caps, idempotency, withdrawal,
 //! edit windows, permissions, notifications, search and pagination, on both databases.
 
-use crate::fixtures::{assert_tallies_match_rows, body, current_user, procedure, propose};
+use crate::fixtures::{
+    assert_tallies_match_rows, body, current_user, insert_comments, procedure, propose,
+};
 use crate::harness::{TestApp, error_code, on_postgres};
 use app::backend::entity::{digest_item, proposal, user, vote};
 use app::backend::service::follow::send_digests;
@@ -635,10 +637,9 @@ async fn followers_hear_of_comments_and_replies_at_once_or_in_a_daily_digest() {
     let mail = app.last_mail_to("anna@example.org").await;
     assert_eq!(mail.template, "new_comment");
     assert!(mail.body_text.contains("bitte eingezäunt"));
-    assert!(
-        mail.body_text
-            .contains(&format!("/vorschlaege/{id}#kommentar-{bert_comment}"))
-    );
+    assert!(mail.body_text.contains(&format!(
+        "/vorschlaege/{id}?comment={bert_comment}#kommentar-{bert_comment}"
+    )));
     // Anna replies: Bert is told about the reply; Anna is not told about her own words.
     comment(&app, id, "Danke, ergänze ich.", Some(bert_comment), &anna).await;
     assert_eq!(
@@ -1229,7 +1230,10 @@ async fn proposals_and_comments_have_the_documented_fields() {
         .await;
     assert_eq!(comment.status, StatusCode::CREATED, "{}", comment.body);
     let thread = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
-    assert_eq!(keys(&thread), ["comments", "proposal"]);
+    assert_eq!(
+        keys(&thread),
+        ["comments", "next_cursor", "proposal", "replies_to"]
+    );
     assert_eq!(thread["proposal"], id);
     assert_eq!(
         keys(&thread["comments"][0]),
@@ -1243,6 +1247,7 @@ async fn proposals_and_comments_have_the_documented_fields() {
             "edited",
             "id",
             "moderation",
+            "more_replies",
             "parent",
             "proposal",
         ]
@@ -1329,4 +1334,150 @@ async fn procedures_have_the_documented_fields() {
         ]
     );
     assert_eq!(listing["items"][0]["slug"], "felder");
+}
+
+/// The ids of a part of a discussion, in the order given, with the comments that have more
+/// replies than shown.
+fn part_of(answer: &Value) -> (Vec<i64>, Vec<i64>) {
+    let comments = answer["comments"].as_array().unwrap();
+    let ids = comments.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    let more = comments
+        .iter()
+        .filter(|c| c["more_replies"] == true)
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    (ids, more)
+}
+
+#[tokio::test]
+async fn a_long_discussion_is_read_a_part_at_a_time_and_every_comment_stays_reachable() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    procedure(&app, "lang", PhaseKind::Proposals, rule, PhaseKind::Voting).await;
+    let anna = app.resident("anna@example.org").await;
+    let id = propose(&app, "lang", &anna, "Ein viel diskutierter Vorschlag").await;
+    let author = current_user(&app, "anna@example.org").await.id;
+    // 70 top-level comments; the first has 12 replies, its first reply 7, and so on down.
+    let roots = insert_comments(&app, id, author, None, 70).await;
+    let replies = insert_comments(&app, id, author, Some((roots[0], 0)), 12).await;
+    let deeper = insert_comments(&app, id, author, Some((replies[0], 1)), 7).await;
+    let deepest = insert_comments(&app, id, author, Some((deeper[6], 2)), 2).await;
+
+    let first = body(&app.get(&format!("/api/v1/proposals/{id}/comments")).await);
+    let (ids, more) = part_of(&first);
+    // 30 top-level comments, each followed by its first five replies (and theirs).
+    let shown_roots: Vec<i64> = first["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["depth"] == 0)
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shown_roots, roots[..30]);
+    assert_eq!(
+        ids[..7],
+        [
+            roots[0], replies[0], deeper[0], deeper[1], deeper[2], deeper[3], deeper[4]
+        ]
+    );
+    assert_eq!(ids[7], replies[1]);
+    assert!(!ids.contains(&replies[5]) && !ids.contains(&deeper[5]));
+    assert_eq!(more, [roots[0], replies[0]]);
+    assert_eq!(ids.len(), 30 + 5 + 5);
+    assert!(first["replies_to"].is_null());
+
+    // The next parts, by the cursor, until the end: every top-level comment once.
+    let mut seen = shown_roots;
+    let mut cursor = first["next_cursor"].as_str().map(str::to_owned);
+    while let Some(after) = cursor {
+        let part = body(
+            &app.get(&format!("/api/v1/proposals/{id}/comments?after={after}"))
+                .await,
+        );
+        seen.extend(part_of(&part).0);
+        cursor = part["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, roots);
+
+    // All replies to one comment, paged the same way: it heads the part.
+    let all = body(
+        &app.get(&format!(
+            "/api/v1/proposals/{id}/comments?replies={}",
+            replies[0]
+        ))
+        .await,
+    );
+    assert_eq!(all["replies_to"], replies[0]);
+    let (ids, more) = part_of(&all);
+    assert_eq!(ids[0], replies[0]);
+    let direct: Vec<i64> = all["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["depth"] == 2)
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(direct, deeper);
+    assert!(ids.ends_with(&[deeper[6], deepest[0], deepest[1]]));
+    assert!(more.is_empty());
+    assert!(all["next_cursor"].is_null());
+
+    // A link to one comment (from a mail, the ledger) gives the part that holds it, even
+    // when it is below the replies a part shows.
+    let held = body(
+        &app.get(&format!(
+            "/api/v1/proposals/{id}/comments?comment={}",
+            deepest[1]
+        ))
+        .await,
+    );
+    let (ids, _) = part_of(&held);
+    assert_eq!(ids[0], roots[0]);
+    for needed in [replies[0], deeper[6], deepest[1]] {
+        assert!(ids.contains(&needed), "{needed} missing from {ids:?}");
+    }
+    let page = app
+        .get(&format!("/vorschlaege/{id}?comment={}", deepest[1]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("id=\"kommentar-{}\"", deepest[1]))
+    );
+    assert!(
+        page.body
+            .contains(&format!("?replies={}#kommentare", roots[0]))
+    );
+    assert!(page.body.contains("rel=\"next\""));
+    // The page without JavaScript pages by links too.
+    let later = app
+        .get(&format!("/vorschlaege/{id}?after={}", roots[29]))
+        .await;
+    assert!(
+        later
+            .body
+            .contains(&format!("id=\"kommentar-{}\"", roots[30]))
+    );
+    assert!(
+        !later
+            .body
+            .contains(&format!("id=\"kommentar-{}\"", roots[29]))
+    );
+
+    // Mangled or foreign values: a clear error from the API, nothing shown that is not
+    // this proposal's.
+    for query in ["after=x", "replies=-1", "comment=0"] {
+        let answer = app
+            .get(&format!("/api/v1/proposals/{id}/comments?{query}"))
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
+    let other = propose(&app, "lang", &anna, "Ein anderer Vorschlag").await;
+    let foreign = app
+        .get(&format!(
+            "/api/v1/proposals/{other}/comments?replies={}",
+            roots[0]
+        ))
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }

@@ -248,7 +248,7 @@ fn model_graph() -> Graph {
     rust_files(&root, &mut files);
     let mut graph = Graph::new();
     for format in format_folders() {
-        for stem in ["model", "onsite_model"] {
+        for stem in ["model", "onsite_model", "discussion"] {
             let path = app_source()
                 .join("formats")
                 .join(&format)

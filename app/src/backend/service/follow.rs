@@ -141,14 +141,15 @@ pub(crate) async fn notify(
             .unwrap_or_default(),
         Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => String::new(),
     };
-    let mut link = format!(
+    let link = format!(
         "{}{}",
         site.public_url,
-        crate::model::path::proposal(target.id)
+        match &event {
+            Event::Comment { comment_id, .. } =>
+                crate::model::path::comment(target.id, *comment_id),
+            _ => crate::model::path::proposal(target.id),
+        }
     );
-    if let Event::Comment { comment_id, .. } = &event {
-        link.push_str(&format!("#kommentar-{comment_id}"));
-    }
     for person in people {
         let (Some(email), Some(name)) = (&person.email, &person.display_name) else {
             continue;

@@ -2,7 +2,9 @@
 //! to the proposal page (with `status`) or back where they came from.
 
 use crate::error::AppError;
-use crate::formats::proposals::model::{ProposalDetail, ProposalListing, ProposalQuery};
+use crate::formats::proposals::model::{
+    ProposalDetail, ProposalListing, ProposalQuery, ThreadWindow,
+};
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
 use leptos::prelude::*;
@@ -72,14 +74,17 @@ pub async fn list_proposals(
 }
 
 #[server(prefix = "/api", endpoint = "get_proposal")]
-pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
+pub async fn get_proposal(
+    id: i64,
+    #[server(default)] thread: ThreadWindow,
+) -> Result<ProposalDetail, AppError> {
     use super::service::proposal;
     use crate::backend::state::app_state;
     crate::api::with_status(
         async {
             let state = app_state()?;
             let viewer = crate::api::account::ssr::current_user().await?;
-            proposal::get(&state.db, viewer.as_ref(), id, chrono::Utc::now()).await
+            proposal::get(&state.db, viewer.as_ref(), id, thread, chrono::Utc::now()).await
         }
         .await,
     )

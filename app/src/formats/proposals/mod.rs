@@ -4,6 +4,7 @@
 //! "Adding a participation format").
 
 pub mod api;
+pub mod discussion;
 #[cfg(feature = "ssr")]
 pub(crate) mod hooks;
 pub mod model;

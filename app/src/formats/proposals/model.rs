@@ -1,5 +1,6 @@
 //! Proposals, comments and votes as browser and server see them.
 
+pub use super::discussion::{REPLIES_SHOWN, THREAD_PAGE_SIZE, ThreadPage, ThreadWindow};
 use crate::error::AppError;
 pub use crate::model::phase::{Allowed, VoteRule, VoteRuleKind};
 use crate::model::procedure::{PhaseKind, ProcedureSummary};
@@ -258,6 +259,8 @@ pub struct CommentView {
     pub reported: bool,
     /// Replies may be written to it (it is visible and not deleted).
     pub repliable: bool,
+    /// It has more replies than shown here: the page of its replies shows them all.
+    pub more_replies: bool,
     /// The raw Markdown, for the author's edit form only.
     pub source_text: Option<String>,
     /// The raw Markdown, for a moderator's redaction only.
@@ -286,8 +289,11 @@ pub struct ProposalDetail {
     pub following: bool,
     pub viewer: Viewer,
     pub budget: Option<VoteBudget>,
-    /// In thread order: each reply follows its parent.
+    /// The part of the discussion this page shows, in thread order: each reply follows its
+    /// parent.
     pub comments: Vec<CommentView>,
+    /// Where the shown part sits in the whole discussion.
+    pub thread: ThreadPage,
     /// Pending, held or hidden: what the viewer is told about it.
     pub moderation: Option<crate::model::moderation::ModerationMark>,
     /// The viewer sees the placeholder only: title, text and discussion are withheld.

@@ -2,7 +2,7 @@
 
 use app::formats::proposals::model::{
     CommentView, Origin, ProposalCard, ProposalListing, ProposalSort, ProposalStatus, Source,
-    Tally, VoteBudget,
+    Tally, ThreadPage, VoteBudget,
 };
 use app::formats::proposals::service::proposal::Loaded;
 use app::model::moderation::ModerationMark;
@@ -252,6 +252,8 @@ pub struct Comment {
     pub moderation: Option<ModerationMark>,
     /// The viewer sees the placeholder only.
     pub concealed: bool,
+    /// It has more replies than this part gives: ask with `replies` set to its id.
+    pub more_replies: bool,
     pub created_at: Timestamp,
 }
 
@@ -268,6 +270,7 @@ impl Comment {
             edited: view.edited,
             moderation: view.moderation,
             concealed: view.concealed,
+            more_replies: view.more_replies,
             created_at: view.created_at,
         }
     }
@@ -277,17 +280,26 @@ impl Comment {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Thread {
     pub proposal: i64,
+    /// The comment whose replies this part gives (`?replies=`), first in `comments`.
+    pub replies_to: Option<i64>,
     pub comments: Vec<Comment>,
+    /// Pass as `after` (with the same `replies`) for the next part; `null` at the end.
+    pub next_cursor: Option<String>,
 }
 
 impl Thread {
-    pub fn of(proposal: i64, comments: Vec<CommentView>) -> Self {
+    pub fn of(proposal: i64, comments: Vec<CommentView>, page: ThreadPage) -> Self {
         Self {
             proposal,
+            replies_to: page.replies_to,
             comments: comments
                 .into_iter()
                 .map(|view| Comment::of(view, proposal))
                 .collect(),
+            next_cursor: page
+                .next
+                .and_then(|next| next.after)
+                .map(|after| after.to_string()),
         }
     }
 }

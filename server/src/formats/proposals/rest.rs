@@ -7,7 +7,7 @@ use crate::rest::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, 
 use app::backend::service::{follow, procedure};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::formats::proposals::model::{ProposalInput, ProposalQuery};
+use app::formats::proposals::model::{ProposalInput, ProposalQuery, ThreadWindow};
 use app::formats::proposals::service::comment::{self, NewComment};
 use app::formats::proposals::service::vote::VoteState;
 use app::formats::proposals::service::{proposal, vote};
@@ -109,9 +109,35 @@ pub fn api() -> Api {
             "get",
             "/proposals/{id}/comments",
             get(list_comments),
-            Doc::new(tag, "A proposal's comments in thread order")
-                .ok::<Thread>(200, "The comments, in thread order.")
-                .errors(&[404]),
+            Doc::new(
+                tag,
+                "A proposal's comments in thread order, a part at a time",
+            )
+            .describe(
+                "A page of top-level comments, each with its first replies (down to the \
+                     deepest level); `more_replies` marks a comment with more. Page on with \
+                     `next_cursor` as `after`; `replies` gives the replies to one comment, \
+                     paged the same way; `comment` the part that holds one comment. A value \
+                     that is not a comment id is a 422; a comment that is not this \
+                     proposal's a 404.",
+            )
+            .query(
+                "after",
+                "The `next_cursor` of the previous part.",
+                json!({ "type": "string" }),
+            )
+            .query(
+                "replies",
+                "The id of the comment whose replies to give.",
+                json!({ "type": "string" }),
+            )
+            .query(
+                "comment",
+                "The id of a comment the part must hold.",
+                json!({ "type": "string" }),
+            )
+            .ok::<Thread>(200, "The comments, in thread order.")
+            .errors(&[404, 422]),
         )
         .op(
             "post",
@@ -284,7 +310,7 @@ async fn create_proposal(
         now,
     )
     .await?;
-    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    let loaded = proposal::load(&state.db, Some(&user), id, ThreadWindow::default(), now).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(Proposal::of(loaded, &state.site.public_url)),
@@ -296,7 +322,14 @@ async fn get_proposal(
     MaybeAuthenticated(viewer): MaybeAuthenticated,
     PathId(id): PathId,
 ) -> ApiResult<impl IntoResponse> {
-    let loaded = proposal::load(&state.db, viewer.as_ref(), id, Utc::now()).await?;
+    let loaded = proposal::load(
+        &state.db,
+        viewer.as_ref(),
+        id,
+        ThreadWindow::default(),
+        Utc::now(),
+    )
+    .await?;
     Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
@@ -325,7 +358,7 @@ async fn edit_proposal(
     };
     let now = Utc::now();
     proposal::edit(&state.db, &user, id, input, now).await?;
-    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    let loaded = proposal::load(&state.db, Some(&user), id, ThreadWindow::default(), now).await?;
     Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
@@ -343,7 +376,7 @@ async fn withdraw_proposal(
 ) -> ApiResult<impl IntoResponse> {
     let now = Utc::now();
     proposal::withdraw(&state.db, &state.site, &user, id, &body.note, now).await?;
-    let loaded = proposal::load(&state.db, Some(&user), id, now).await?;
+    let loaded = proposal::load(&state.db, Some(&user), id, ThreadWindow::default(), now).await?;
     Ok(axum::Json(Proposal::of(loaded, &state.site.public_url)))
 }
 
@@ -351,9 +384,20 @@ async fn list_comments(
     State(state): State<AppState>,
     MaybeAuthenticated(viewer): MaybeAuthenticated,
     PathId(id): PathId,
+    Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    let detail = proposal::get(&state.db, viewer.as_ref(), id, Utc::now()).await?;
-    Ok(axum::Json(Thread::of(id, detail.comments)))
+    // Unlike the pages, which ignore a mangled link, clients hear of their mistake.
+    for key in ["after", "replies", "comment"] {
+        if params
+            .get(key)
+            .is_some_and(|v| v.parse::<i64>().map_or(true, |id| id <= 0))
+        {
+            return Err(ApiError(AppError::invalid("cursor", "malformed")));
+        }
+    }
+    let window = ThreadWindow::from_params(|key| params.get(key).cloned());
+    let detail = proposal::get(&state.db, viewer.as_ref(), id, window, Utc::now()).await?;
+    Ok(axum::Json(Thread::of(id, detail.comments, detail.thread)))
 }
 
 #[derive(Deserialize, JsonSchema)]

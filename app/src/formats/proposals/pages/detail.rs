@@ -6,7 +6,7 @@ use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::formats::proposals::api::{EditProposal, Follow, Vote, WithdrawProposal, get_proposal};
-use crate::formats::proposals::model::{ProposalDetail, ProposalStatus};
+use crate::formats::proposals::model::{ProposalDetail, ProposalStatus, ThreadWindow};
 use crate::formats::proposals::pages::list::Byline;
 use crate::formats::proposals::pages::vote_box::{BudgetNote, VoteBox};
 use crate::i18n::{T, Texts, page_title, use_i18n};
@@ -17,7 +17,7 @@ use crate::model::text::encode_component;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ProposalPage() -> impl IntoView {
@@ -29,7 +29,12 @@ pub fn ProposalPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let detail = Resource::new(move || id.get(), get_proposal);
+    let query = use_query_map();
+    let window = Memo::new(move |_| ThreadWindow::from_params(|key| query.read().get(key)));
+    let detail = Resource::new(
+        move || (id.get(), window.get()),
+        |(id, window)| get_proposal(id, window),
+    );
     let done = Callback::new(move |()| detail.refetch());
     let shown = Shown::new();
     let posted = JustPosted::new();

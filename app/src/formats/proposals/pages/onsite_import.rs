@@ -16,10 +16,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// What a planner's spreadsheet looks like, shown under the upload form.
-const EXAMPLE: &str = "Titel;Beschreibung;Kategorie;Ort\n\
-                       Mehr Bänke am Ufer;Zum Ausruhen fehlen Bänke zwischen Brücke und Spielplatz.;Grün;Nordufer\n\
-                       \"Tempo 30, bitte\";\"Vor der Schule wird zu schnell gefahren; ein Zebrastreifen fehlt.\";Verkehr;Schulstraße";
-
 #[component]
 pub fn OnsiteImportRoutePage() -> impl IntoView {
     let params = use_params_map();
@@ -303,7 +299,7 @@ fn Upload(
                 </div>
                 <details class="disclosure">
                     <summary><T k=|t| t.import_example /></summary>
-                    <pre class="import-example">{EXAMPLE}</pre>
+                    <pre class="import-example"><T k=|t| t.import_example_csv /></pre>
                 </details>
                 <div class="form-actions">
                     <button type="submit"><T k=|t| t.import_check /></button>

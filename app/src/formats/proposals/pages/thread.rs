@@ -5,9 +5,11 @@ use crate::components::form::{ErrorAlert, Field, IdempotencyField, TextArea, pos
 use crate::components::live_form::LiveForm;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::formats::proposals::api::{AddComment, DeleteComment, EditComment};
-use crate::formats::proposals::model::{CommentView, MAX_COMMENT_DEPTH, ProposalDetail};
+use crate::formats::proposals::model::{
+    CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ThreadWindow,
+};
 use crate::formats::proposals::pages::list::Byline;
-use crate::i18n::{T, use_i18n};
+use crate::i18n::{T, Texts, use_i18n};
 use crate::model::moderation::TargetKind;
 use crate::model::path;
 use leptos::prelude::*;
@@ -37,24 +39,37 @@ impl JustPosted {
         })
     }
 
-    /// Moves focus to the new comment after the discussion has been drawn again.
-    fn focus_when_drawn(self) {
+    /// Moves focus to the new comment after the discussion has been drawn again; when it
+    /// is not in the part shown (a long discussion), goes to the part that holds it.
+    fn focus_when_drawn(self, proposal_id: i64) {
+        #[cfg(not(feature = "hydrate"))]
+        let _ = proposal_id;
         #[cfg(feature = "hydrate")]
-        Effect::new(move |_| {
-            let Some(id) = self.focus.get_untracked() else {
-                return;
-            };
-            self.focus.set(None);
-            request_animation_frame(move || {
-                use wasm_bindgen::JsCast;
-                if let Some(element) = document()
-                    .get_element_by_id(&format!("kommentar-{id}"))
-                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = element.focus();
-                }
+        {
+            let navigate = leptos_router::hooks::use_navigate();
+            Effect::new(move |_| {
+                let Some(id) = self.focus.get_untracked() else {
+                    return;
+                };
+                self.focus.set(None);
+                let navigate = navigate.clone();
+                request_animation_frame(move || {
+                    use wasm_bindgen::JsCast;
+                    match document()
+                        .get_element_by_id(&format!("kommentar-{id}"))
+                        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        Some(element) => {
+                            let _ = element.focus();
+                        }
+                        None => {
+                            self.focus.set(Some(id));
+                            navigate(&path::comment(proposal_id, id), Default::default());
+                        }
+                    }
+                });
             });
-        });
+        }
     }
 }
 
@@ -73,7 +88,7 @@ pub(super) fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoV
     let viewer = detail.viewer;
     let can_write = open && viewer.verified && !viewer.blocked;
     let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
-    posted.focus_when_drawn();
+    posted.focus_when_drawn(id);
     let comment_error = posted_error::<AddComment>();
     let form = if detail.locked {
         view! { <p class="alert alert--info" role="note"><T k=|t| t.locked_notice /></p> }
@@ -110,12 +125,33 @@ pub(super) fn Comments(detail: ProposalDetail, done: Callback<()>) -> impl IntoV
             view! { <CommentItem comment proposal_id=id can_write done /> }
         })
         .collect_view();
+    let thread = detail.thread;
+    // A later part, or the replies to one comment: the way back to the start, said first.
+    let start = thread.partial.then(|| {
+        let note = thread
+            .replies_to
+            .map(|_| view! { <p class="field__hint"><T k=|t| t.replies_note /></p> });
+        view! {
+            {note}
+            <p><a href=ThreadWindow::default().href(id)><T k=|t| t.comments_start /></a></p>
+        }
+    });
+    let more = thread.next.map(|next| {
+        let label = if thread.replies_to.is_some() {
+            |t: &'static Texts| t.replies_next
+        } else {
+            |t: &'static Texts| t.comments_next
+        };
+        view! { <p class="comments__more"><a href=next.href(id) rel="next"><T k=label /></a></p> }
+    });
     view! {
         <section class="comments" id="kommentare" aria-labelledby="comments-heading">
             <h2 id="comments-heading">{move || i18n.t().comments_count(count)}</h2>
             <ErrorAlert error />
             {form}
+            {start}
             <ol class="comment-list" aria-live="polite">{items}</ol>
+            {more}
         </section>
     }
 }
@@ -143,7 +179,7 @@ fn CommentItem(
         }
         .into_any();
     }
-    let back = format!("{}#{anchor}", path::proposal(proposal_id));
+    let back = path::comment(proposal_id, id);
     let mark = comment.moderation.clone().map(|mark| {
         view! { <ModerationNotice mark kind=TargetKind::Comment id back=back.clone() /> }
     });
@@ -214,6 +250,14 @@ fn CommentItem(
             </details>
         }
     });
+    let replies = comment.more_replies.then(|| {
+        let href = ThreadWindow {
+            replies: Some(id),
+            ..ThreadWindow::default()
+        }
+        .href(proposal_id);
+        view! { <p class="comment__more"><a href=href><T k=|t| t.replies_all /></a></p> }
+    });
     let source = comment.source.clone();
     let source_label = comment.source.clone();
     let author = comment.author.clone();
@@ -232,6 +276,7 @@ fn CommentItem(
                 <div class="prose" inner_html=comment.body_html.clone()></div>
                 <div class="comment__actions">{reply}{edit}{delete}{report}{decision}</div>
             </article>
+            {replies}
         </li>
     }
     .into_any()

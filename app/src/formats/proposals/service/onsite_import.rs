@@ -465,6 +465,20 @@ fn windows_1252(byte: u8) -> char {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_example_on_the_page_imports_in_every_language() {
+        for lang in crate::i18n::Lang::ALL {
+            let example = lang.texts().import_example_csv;
+            let rows = parse(example).unwrap_or_else(|p| panic!("{lang:?}: {p:?}"));
+            assert_eq!(rows.len(), 2, "{lang:?}");
+            assert!(
+                rows[1].input.body.contains(';'),
+                "{lang:?}: quoted separator"
+            );
+            assert!(rows.iter().all(|r| r.input.location.is_some()), "{lang:?}");
+        }
+    }
+
     fn problems(text: &str) -> Vec<String> {
         match parse(text) {
             Ok(_) => Vec::new(),

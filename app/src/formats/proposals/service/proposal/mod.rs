@@ -31,6 +31,7 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod discussion;
 mod listing;
 mod page;
 

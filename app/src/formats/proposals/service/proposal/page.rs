@@ -1,7 +1,9 @@
 //! A proposal's page: its text, tally, moderation mark, what the viewer may do, and the
 //! discussion in thread order.
 
+use super::discussion::{ThreadView, part, thread};
 use super::*;
+use crate::formats::proposals::model::ThreadWindow;
 
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
 /// comments in thread order. Moderated items show their mark; what the public may not see
@@ -10,9 +12,10 @@ pub async fn get(
     db: &impl ConnectionTrait,
     viewer: Option<&CurrentUser>,
     proposal_id: i64,
+    window: ThreadWindow,
     now: DateTime<Utc>,
 ) -> Result<ProposalDetail, AppError> {
-    Ok(load(db, viewer, proposal_id, now).await?.detail)
+    Ok(load(db, viewer, proposal_id, window, now).await?.detail)
 }
 
 /// A proposal as its page shows it, with what the page does not need but the API gives:
@@ -29,6 +32,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     viewer: Option<&CurrentUser>,
     proposal_id: i64,
+    window: ThreadWindow,
     now: DateTime<Utc>,
 ) -> Result<Loaded, AppError> {
     let row = find_proposal(db, proposal_id).await?;
@@ -39,15 +43,10 @@ pub async fn load(
     let is_author = viewer_id == Some(row.author_id);
     let visibility = row.visibility;
     let concealed = sight(row.visibility, row.author_id, viewer)? == Sight::Concealed;
-    let comments = if concealed {
-        Vec::new()
+    let (comments, cut, thread_page) = if concealed {
+        Default::default()
     } else {
-        comment::Entity::find()
-            .filter(comment::Column::ProposalId.eq(row.id))
-            .order_by_asc(comment::Column::Id)
-            .all(db)
-            .await
-            .map_err(storage_error)?
+        part(db, row.id, window, viewer_id, moderator).await?
     };
     let mut author_ids: HashSet<i64> = comments.iter().map(|c| c.author_id).collect();
     author_ids.insert(row.author_id);
@@ -112,6 +111,7 @@ pub async fn load(
     }
     let comments = thread(
         comments,
+        &cut,
         &ThreadView {
             names: &names,
             viewer_id,
@@ -151,6 +151,7 @@ pub async fn load(
         viewer: viewer_of(viewer),
         budget,
         comments,
+        thread: thread_page,
         procedure: procedure_summary,
         rule: context.rule,
         allowed,
@@ -188,108 +189,4 @@ pub async fn load(
         body,
         updated_at,
     })
-}
-
-/// What every comment of a thread needs to know about its viewer.
-struct ThreadView<'a> {
-    names: &'a HashMap<i64, String>,
-    viewer_id: Option<i64>,
-    moderator: bool,
-    can_report: bool,
-    reported: &'a HashSet<Target>,
-    objected: &'a HashSet<Target>,
-    now: DateTime<Utc>,
-}
-
-/// Orders comments so each reply follows its parent (and earlier replies come first).
-/// Pending comments only their authors and moderators see.
-fn thread(rows: Vec<comment::Model>, view: &ThreadView<'_>) -> Vec<CommentView> {
-    let mut children: HashMap<Option<i64>, Vec<comment::Model>> = HashMap::new();
-    for row in rows {
-        let pending = row.visibility == Visibility::Pending;
-        if pending && !view.moderator && view.viewer_id != Some(row.author_id) {
-            continue;
-        }
-        children.entry(row.parent_id).or_default().push(row);
-    }
-    let mut out = Vec::new();
-    // Depth-first, without recursion: a stack of sibling lists, newest pushed last.
-    let mut stack: Vec<comment::Model> = children.remove(&None).unwrap_or_default();
-    stack.reverse();
-    while let Some(row) = stack.pop() {
-        if let Some(mut replies) = children.remove(&Some(row.id)) {
-            replies.reverse();
-            stack.extend(replies);
-        }
-        out.push(comment_view(row, view));
-    }
-    out
-}
-
-fn comment_view(row: comment::Model, view: &ThreadView<'_>) -> CommentView {
-    let deleted = row.status != CommentStatus::Published;
-    let is_author = view.viewer_id == Some(row.author_id);
-    let visibility = row.visibility;
-    let target = Target {
-        kind: TargetKind::Comment,
-        id: row.id,
-    };
-    let concealed = matches!(visibility, Visibility::Held | Visibility::Hidden)
-        && !is_author
-        && !view.moderator;
-    let mine = is_author && !deleted;
-    let editable = mine
-        && matches!(visibility, Visibility::Visible | Visibility::Pending)
-        && view.now - row.created_at < chrono::Duration::minutes(COMMENT_EDIT_MINUTES);
-    let reported = view.reported.contains(&target);
-    CommentView {
-        id: row.id,
-        parent_id: row.parent_id,
-        depth: u8::try_from(row.depth).unwrap_or(u8::MAX),
-        // On-site comments have no author name, like on-site proposals (see `card`).
-        author: if deleted || concealed || row.source == Origin::Onsite {
-            None
-        } else {
-            view.names.get(&row.author_id).cloned()
-        },
-        source: Source::from_columns(row.source, row.event_name.clone()),
-        body_html: if deleted || concealed {
-            String::new()
-        } else {
-            markdown_to_html(&row.body)
-        },
-        deleted,
-        edited: row.edited_at.is_some(),
-        created_at: Timestamp(row.created_at.timestamp()),
-        editable,
-        deletable: mine,
-        moderation: if deleted {
-            None
-        } else {
-            moderation::mark(
-                row.visibility,
-                row.hidden_reason,
-                row.hidden_note.as_deref(),
-                row.moderated_at,
-                is_author,
-                view.objected.contains(&target),
-            )
-        },
-        concealed,
-        redacted: row.redacted_at.is_some(),
-        reportable: view.can_report
-            && !is_author
-            && !deleted
-            && !reported
-            && matches!(visibility, Visibility::Visible | Visibility::Held),
-        reported,
-        repliable: !deleted && visibility == Visibility::Visible,
-        moderator_source: (view.moderator && !deleted).then(|| row.body.clone()),
-        decisions: if view.moderator && !deleted {
-            ModerationActionKind::fitting(TargetKind::Comment, Some(visibility), false, true)
-        } else {
-            Vec::new()
-        },
-        source_text: editable.then_some(row.body),
-    }
 }
