@@ -159,6 +159,23 @@ PY
 rm -rf "$data_dir"/*
 scale_run "SQLite"
 
+# ---------- a long discussion: one proposal with 250,000 comments ----------
+rm -rf "$data_dir"/*
+seeded=$("$BIN" seed scale --users 2000 --proposals 100 --votes 1000 --comments 250000)
+long=$(sed -n 's/.* comments on proposal \([0-9]*\).*/\1/p' <<<"$seeded")
+"$BIN" serve >/dev/null 2>&1 &
+pid=$!
+until curl -fs "$base/readyz" >/dev/null 2>&1; do sleep 0.05; done
+curl -fs -o /dev/null "$base/"
+before_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+echo
+echo "-- SQLite: a proposal with 250,000 comments (target: first part p99 <= 50 ms, RSS unchanged) --"
+measure "proposal page, first part" "/vorschlaege/$long"
+measure "comments API, first part" "/api/v1/proposals/$long/comments"
+after_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+printf '%-34s %s\n' "RSS before and after" "$(( before_kb / 1024 )) MB, $(( after_kb / 1024 )) MB"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
 # ---------- exports at scale: 20,000 proposals, 1,000,000 votes ----------
 rm -rf "$data_dir"/*
 "$BIN" seed scale --users 5000 --proposals 20000 --votes 1000000 --comments 2000 >/dev/null

@@ -58,7 +58,8 @@ pub struct Mitreden {
 pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
     prepare_data_dir(&config.data_dir)?;
     let jwt_secret = jwt_secret(config)?;
-    let db = open_database(&config.database_url).await?;
+    let mut db = open_database(&config.database_url).await?;
+    let metrics = Arc::new(metrics::Metrics::counting(&mut db));
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.as_str())
@@ -86,7 +87,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<Mitreden> {
         limiter: Arc::default(),
         state: state.clone(),
     };
-    let router = router(state.clone(), limits);
+    let router = router(state.clone(), limits, metrics);
     Ok(Mitreden { router, state })
 }
 
@@ -157,8 +158,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
         .clone()
 }
 
-fn router(state: AppState, limits: rest::limits::RateLimits) -> Router {
-    let metrics = Arc::new(metrics::Metrics::default());
+fn router(
+    state: AppState,
+    limits: rest::limits::RateLimits,
+    metrics: Arc<metrics::Metrics>,
+) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context = {

@@ -1,4 +1,5 @@
-//! Prometheus metrics in text format: requests and latency by route, database pool use.
+//! Prometheus metrics in text format: requests and latency by route, statements sent to
+//! the database, database pool use.
 //! Kept in-process and small; each instance reports its own, as Prometheus expects.
 
 use axum::extract::{MatchedPath, Request, State};
@@ -6,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -25,12 +27,27 @@ struct RouteStats {
 #[derive(Default)]
 pub struct Metrics {
     routes: Mutex<HashMap<(String, String), RouteStats>>,
+    /// Statements sent to the database, counted as the driver reports them.
+    queries: Arc<AtomicU64>,
 }
 
 /// The route label for requests no route matched (static files, 404 pages).
 pub const FALLBACK_ROUTE: &str = "fallback";
 
 impl Metrics {
+    /// Metrics that count the statements `db` sends from now on.
+    pub fn counting(db: &mut sea_orm::DatabaseConnection) -> Self {
+        let queries = Arc::new(AtomicU64::new(0));
+        let counter = queries.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Self {
+            queries,
+            ..Self::default()
+        }
+    }
+
     pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let Ok(mut routes) = self.routes.lock() else {
             return;
@@ -99,7 +116,10 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP mitreden_db_pool_connections Database pool connections by state.\n\
+            "# HELP mitreden_db_queries_total Statements sent to the database.\n\
+             # TYPE mitreden_db_queries_total counter\n\
+             mitreden_db_queries_total {}\n\
+             # HELP mitreden_db_pool_connections Database pool connections by state.\n\
              # TYPE mitreden_db_pool_connections gauge\n\
              mitreden_db_pool_connections{{state=\"idle\"}} {}\n\
              mitreden_db_pool_connections{{state=\"in_use\"}} {}\n\
@@ -109,6 +129,7 @@ impl Metrics {
              # HELP mitreden_build_info Version of the running binary.\n\
              # TYPE mitreden_build_info gauge\n\
              mitreden_build_info{{version=\"{}\"}} 1",
+            self.queries.load(Ordering::Relaxed),
             pool.idle,
             pool.size.saturating_sub(pool.idle),
             pool.max,

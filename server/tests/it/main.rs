@@ -26,6 +26,7 @@ mod pages;
 mod participation;
 mod planning;
 mod procedures;
+mod queries;
 mod results;
 mod server_fns;
 mod start_notices;
