@@ -33,7 +33,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .pragma("wal_autocheckpoint", "10000")
             });
     } else {
-        options.max_connections(20).min_connections(1);
+        // PostgreSQL works a query per connection on a core of its own: a few connections
+        // per core keep them busy while others wait on I/O; more only queue inside the
+        // server. A statement that runs longer than any page may wait is a fault (a
+        // missing index, a lock held by a stuck session): it is cancelled and logged
+        // instead of holding a connection until the pool runs dry.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let size = u32::try_from((cores * 4).clamp(4, 64)).unwrap_or(8);
+        options
+            .max_connections(size)
+            .min_connections(1)
+            .map_sqlx_postgres_opts(|o| {
+                o.options([
+                    ("statement_timeout", "30s"),
+                    ("idle_in_transaction_session_timeout", "60s"),
+                ])
+            });
     }
     Database::connect(options).await
 }

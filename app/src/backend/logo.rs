@@ -217,22 +217,10 @@ mod tests {
 
     /// A PNG of `rows` (each row's filter byte first), `color_type` 6 (RGBA) or 2 (RGB).
     fn png_file(width: u32, height: u32, color_type: u8, rows: &[u8]) -> Vec<u8> {
-        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut chunk = |kind: &[u8], data: &[u8]| {
-            bytes.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
-            bytes.extend_from_slice(kind);
-            bytes.extend_from_slice(data);
-            bytes.extend_from_slice(&[0, 0, 0, 0]);
-        };
-        let mut header = width.to_be_bytes().to_vec();
-        header.extend_from_slice(&height.to_be_bytes());
-        header.extend_from_slice(&[8, color_type, 0, 0, 0]);
-        chunk(b"IHDR", &header);
         let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
         let _ = encoder.write_all(rows);
-        chunk(b"IDAT", &encoder.finish().unwrap_or_default());
-        chunk(b"IEND", &[]);
-        bytes
+        let data = encoder.finish().unwrap_or_default();
+        crate::backend::service::media::test_png(width, height, color_type, &[(b"IDAT", &data)])
     }
 
     fn inflate(data: &[u8]) -> Vec<u8> {

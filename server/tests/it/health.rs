@@ -1,4 +1,4 @@
-use crate::harness::TestApp;
+use crate::harness::{TestApp, on_postgres};
 use http::StatusCode;
 
 #[tokio::test]
@@ -145,4 +145,30 @@ async fn slow_and_idle_clients_are_cut_off() {
         "{answer:?}"
     );
     server.abort();
+}
+
+#[tokio::test]
+async fn postgres_sessions_cancel_runaway_statements_and_idle_transactions() {
+    if !on_postgres() {
+        return;
+    }
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = TestApp::new().await;
+    for (setting, expected) in [
+        ("statement_timeout", "30s"),
+        ("idle_in_transaction_session_timeout", "1min"),
+    ] {
+        let row = app
+            .state
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SHOW {setting}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let value: String = row.try_get("", setting).unwrap();
+        assert_eq!(value, expected, "{setting}");
+    }
 }

@@ -11,23 +11,17 @@ use http::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::Value;
 
-/// A PNG's structure: signature, header, a text chunk naming a person, data, end.
+/// A PNG with a text chunk naming a person (which the server must strip).
 fn png(width: u32, height: u32, marker: u8) -> Vec<u8> {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        bytes.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-        bytes.extend_from_slice(kind);
-        bytes.extend_from_slice(data);
-        bytes.extend_from_slice(&[0, 0, 0, 0]);
-    };
-    let mut header = width.to_be_bytes().to_vec();
-    header.extend_from_slice(&height.to_be_bytes());
-    header.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(b"IHDR", &header);
-    chunk(b"tEXt", b"Author\0Erika Mustermann, Hauptstr. 1");
-    chunk(b"IDAT", &[marker; 32]);
-    chunk(b"IEND", &[]);
-    bytes
+    crate::fixtures::png(
+        width,
+        height,
+        2,
+        &[
+            (b"tEXt", b"Author\0Erika Mustermann, Hauptstr. 1"),
+            (b"IDAT", &[marker; 32]),
+        ],
+    )
 }
 
 /// A multipart body with the given text fields and, optionally, an image.

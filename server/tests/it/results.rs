@@ -560,20 +560,7 @@ fn logo_png() -> Vec<u8> {
         b = (b + a) % 65_521;
     }
     zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        png.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-        png.extend_from_slice(kind);
-        png.extend_from_slice(data);
-        png.extend_from_slice(&[0, 0, 0, 0]);
-    };
-    let mut header = width.to_be_bytes().to_vec();
-    header.extend_from_slice(&height.to_be_bytes());
-    header.extend_from_slice(&[8, 6, 0, 0, 0]);
-    chunk(b"IHDR", &header);
-    chunk(b"IDAT", &zlib);
-    chunk(b"IEND", &[]);
-    png
+    crate::fixtures::png(width, height, 6, &[(b"IDAT", &zlib)])
 }
 
 /// The instance's logo (`MITREDEN_LOGO`) heads the summary page: an image with its

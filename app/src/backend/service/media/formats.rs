@@ -259,3 +259,31 @@ pub(super) fn webp(bytes: &[u8]) -> Option<CleanImage> {
         height,
     })
 }
+
+/// A PNG file for tests: signature, header (8 bits per sample, `color_type` 2 RGB or 6
+/// RGBA), the `chunks` given (kind, data) in order, end; CRCs zero (nothing here checks
+/// them). The one builder of the unit tests that read PNGs.
+#[cfg(test)]
+pub(crate) fn test_png(
+    width: u32,
+    height: u32,
+    color_type: u8,
+    chunks: &[(&[u8; 4], &[u8])],
+) -> Vec<u8> {
+    let mut bytes = PNG_SIGNATURE.to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        bytes.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+        bytes.extend_from_slice(kind);
+        bytes.extend_from_slice(data);
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, color_type, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    for (kind, data) in chunks {
+        chunk(&kind[..], data);
+    }
+    chunk(b"IEND", &[]);
+    bytes
+}

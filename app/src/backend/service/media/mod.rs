@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 mod formats;
 
+#[cfg(test)]
+pub(crate) use formats::test_png;
 pub(crate) use formats::{PNG_SIGNATURE, be16, be32, png_chunks};
 use formats::{jpeg, png, webp};
 
@@ -302,24 +304,17 @@ mod tests {
     use super::formats::{exif_orientation, le32};
     use super::*;
 
-    /// A PNG's structure (signature, IHDR, a text chunk, IDAT, IEND); the pixel data is
-    /// not decoded here, so the CRCs and IDAT content need not be valid.
+    /// A PNG with a text chunk; the pixel data is not decoded here.
     fn png_with_text(width: u32, height: u32) -> Vec<u8> {
-        let mut bytes = PNG_SIGNATURE.to_vec();
-        let mut chunk = |kind: &[u8], data: &[u8]| {
-            bytes.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
-            bytes.extend_from_slice(kind);
-            bytes.extend_from_slice(data);
-            bytes.extend_from_slice(&[0, 0, 0, 0]);
-        };
-        let mut header = width.to_be_bytes().to_vec();
-        header.extend_from_slice(&height.to_be_bytes());
-        header.extend_from_slice(&[8, 2, 0, 0, 0]);
-        chunk(b"IHDR", &header);
-        chunk(b"tEXt", b"Author\0Erika Mustermann");
-        chunk(b"IDAT", &[1, 2, 3]);
-        chunk(b"IEND", &[]);
-        bytes
+        super::formats::test_png(
+            width,
+            height,
+            2,
+            &[
+                (b"tEXt", b"Author\0Erika Mustermann"),
+                (b"IDAT", &[1, 2, 3]),
+            ],
+        )
     }
 
     /// A JPEG's structure with an Exif block carrying GPS-ish text and an orientation.
