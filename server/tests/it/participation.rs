@@ -1480,4 +1480,11 @@ async fn a_long_discussion_is_read_a_part_at_a_time_and_every_comment_stays_reac
         ))
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    // The page, given a link to a comment it does not hold, shows its discussion from the
+    // start instead of losing the proposal.
+    let page = app
+        .get(&format!("/vorschlaege/{other}?comment={}", roots[0]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ein anderer Vorschlag"));
 }

@@ -84,7 +84,16 @@ pub async fn get_proposal(
         async {
             let state = app_state()?;
             let viewer = crate::api::account::ssr::current_user().await?;
-            proposal::get(&state.db, viewer.as_ref(), id, thread, chrono::Utc::now()).await
+            let now = chrono::Utc::now();
+            match proposal::get(&state.db, viewer.as_ref(), id, thread, now).await {
+                // A link to a comment that is not (or no longer) there for this viewer
+                // still shows the proposal, with its discussion from the start.
+                Err(AppError::NotFound) if thread != ThreadWindow::default() => {
+                    let start = ThreadWindow::default();
+                    proposal::get(&state.db, viewer.as_ref(), id, start, now).await
+                }
+                answer => answer,
+            }
         }
         .await,
     )

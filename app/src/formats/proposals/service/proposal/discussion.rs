@@ -41,7 +41,11 @@ pub(super) async fn part(
         (None, Some(target)) => {
             let mut row = one(db, proposal_id, target, seen).await?;
             wanted.push(row.clone());
-            while let Some(parent) = row.parent_id {
+            // Up the thread to its top-level comment: at most the deepest level's steps.
+            for _ in 0..MAX_COMMENT_DEPTH {
+                let Some(parent) = row.parent_id else {
+                    break;
+                };
                 row = one(db, proposal_id, parent, seen).await?;
                 wanted.push(row.clone());
             }
