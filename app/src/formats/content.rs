@@ -1,8 +1,8 @@
 //! What moderation needs of a format's content, and the one place that knows which format
 //! holds which kind of target. Moderation (reports, the queue, decisions, the ledger) works
 //! on a [`ContentItem`] and calls these functions; each format that residents write into
-//! implements them in its `hooks.rs`, using only storage and shared helpers, so that the
-//! format's own services may use moderation without a cycle.
+//! implements them in its `hooks.rs`, using only storage, shared helpers and the features
+//! below moderation, so that the format's own services may use moderation without a cycle.
 
 pub(crate) use super::item::ContentItem;
 use super::proposals::hooks as proposals;

@@ -1,6 +1,8 @@
 //! What moderation needs of proposals and comments (see `formats::content`): loading one as
-//! a `ContentItem`, changing who sees it, closing its discussion, redacting its text. Only
-//! storage and shared helpers here, so that the format's services can use moderation.
+//! a `ContentItem`, changing who sees it, closing its discussion, redacting its text, and
+//! telling followers of a comment approved late. Only storage, shared helpers and the
+//! features below moderation (follow) here, so that the format's services can use
+//! moderation.
 
 use super::model::{CommentStatus, ProposalInput, ProposalStatus, validated_comment};
 use crate::backend::common::find_proposal;
