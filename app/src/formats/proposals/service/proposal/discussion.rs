@@ -54,7 +54,7 @@ pub(super) async fn part(
         }
         (None, None) => (None, window.after.unwrap_or(0)),
     };
-    let mut roots = comment::Entity::find()
+    let roots = comment::Entity::find()
         .filter(comment::Column::ProposalId.eq(proposal_id))
         .filter(match parent {
             Some(parent) => comment::Column::ParentId.eq(parent),
@@ -67,8 +67,12 @@ pub(super) async fn part(
         .all(db)
         .await
         .map_err(storage_error)?;
-    if roots.len() > usize::try_from(THREAD_PAGE_SIZE).unwrap_or(usize::MAX) {
-        roots.truncate(usize::try_from(THREAD_PAGE_SIZE).unwrap_or(usize::MAX));
+    // The keyset page of every listing; a thread's position is the root's id alone.
+    let (roots, more) = page_of(roots, THREAD_PAGE_SIZE, |r| Cursor {
+        value: r.id,
+        id: r.id,
+    });
+    if more.is_some() {
         page.next = roots.last().map(|last| ThreadWindow {
             after: Some(last.id),
             replies: page.replies_to,
