@@ -106,7 +106,7 @@ integration-postgres:
 e2e: build system-packages
 	cd end2end && npm test
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
-		cd end2end && MITREDEN_E2E_POSTGRES=$(PG_SERVER) node --test --test-concurrency=1 tests/journeys.test.js; \
+		cd end2end && MITREDEN_E2E_POSTGRES=$(PG_SERVER) node --test --test-concurrency=1 tests/journeys.test.js tests/instances.test.js; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL on 127.0.0.1:5432 is required in CI but does not answer"; exit 1; \
 	else \

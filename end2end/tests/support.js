@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = process.env.MITREDEN_BIN ?? path.join(repoRoot, 'target', 'release', 'mitreden');
+export const binary = process.env.MITREDEN_BIN ?? path.join(repoRoot, 'target', 'release', 'mitreden');
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -26,8 +26,9 @@ async function freePort() {
 }
 
 /** Starts `mitreden serve` on a fresh data directory; `demo` seeds the demo content first;
- *  `smtpUrl` sends its mail to that SMTP server. */
-export async function startServer({ demo = true, smtpUrl } = {}) {
+ *  `smtpUrl` sends its mail to that SMTP server; `databaseUrl` shares a database another
+ *  server uses (the caller creates and drops it); `env` adds configuration. */
+export async function startServer({ demo = true, smtpUrl, databaseUrl, env: extra = {} } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mitreden-e2e-'));
   const port = await freePort();
   const env = {
@@ -43,10 +44,13 @@ export async function startServer({ demo = true, smtpUrl } = {}) {
   // finds the site under target/site by itself.
   for (const name of ['DATABASE_URL', 'LEPTOS_SITE_ROOT', 'MITREDEN_CONFIG', 'MITREDEN_SMTP_URL']) delete env[name];
   if (smtpUrl) env.MITREDEN_SMTP_URL = smtpUrl;
+  Object.assign(env, extra);
   // MITREDEN_E2E_POSTGRES (a server's URL, e.g. postgres://postgres@127.0.0.1:5432): each
   // server gets a database of its own there, dropped when it stops.
   let database;
-  if (process.env.MITREDEN_E2E_POSTGRES) {
+  if (databaseUrl) {
+    env.DATABASE_URL = databaseUrl;
+  } else if (process.env.MITREDEN_E2E_POSTGRES) {
     const server = process.env.MITREDEN_E2E_POSTGRES.replace(/\/+$/, '');
     database = `mitreden_e2e_${process.pid}_${port}`;
     execFileSync('psql', [`${server}/postgres`, '-q', '-c', `CREATE DATABASE ${database}`], { stdio: 'pipe' });

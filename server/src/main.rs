@@ -115,10 +115,17 @@ enum Seed {
         /// Comments on the first proposal.
         #[arg(long, default_value_t = 300)]
         comments: usize,
+        /// Comments on the second proposal.
+        #[arg(long, default_value_t = 0)]
+        discussion: usize,
         /// Open items in the moderation queue (reported proposals).
         #[arg(long, default_value_t = 0)]
         queue: usize,
-        /// Write session tokens of up to 1,000 of the accounts to this file, one per line
+        /// The size of Decide Madrid instead: 500,000 accounts, 30,000 proposals,
+        /// 5,000,000 votes, 250,000 comments, 5,000 open queue items.
+        #[arg(long)]
+        madrid: bool,
+        /// Write session tokens of up to 2,000 of the accounts to this file, one per line
         /// (for load tests that vote). Never on a real instance.
         #[arg(long)]
         tokens: Option<std::path::PathBuf>,
@@ -195,19 +202,26 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     proposals,
                     votes,
                     comments,
+                    discussion,
                     queue,
+                    madrid,
                     tokens,
                 },
         } => {
             server::prepare_data_dir(&config.data_dir)?;
             let db = server::open_database(&config.database_url).await?;
             let now = chrono::Utc::now();
-            let scale = server::seed::scale::Scale {
-                users,
-                proposals,
-                votes,
-                comments,
-                queue,
+            let scale = if madrid {
+                server::seed::scale::Scale::MADRID
+            } else {
+                server::seed::scale::Scale {
+                    users,
+                    proposals,
+                    votes,
+                    comments,
+                    discussion,
+                    queue,
+                }
             };
             let outcome = server::seed::scale::scale(&db, scale, now)
                 .await
@@ -215,7 +229,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             if let Some(path) = tokens {
                 let secret = server::jwt_secret(config)?;
                 let mut lines = String::new();
-                for id in outcome.user_ids.iter().take(1000) {
+                for id in outcome.user_ids.iter().take(2000) {
                     let session =
                         app::backend::service::account::start_session(&db, &secret, *id, now)
                             .await
@@ -226,11 +240,17 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 std::fs::write(&path, lines)?;
             }
             println!(
-                "procedure {} (id {}): {users} accounts, {proposals} proposals, {votes} votes, \
-                 {comments} comments on proposal {}",
+                "procedure {} (id {}): {} accounts, {} proposals, {} votes, \
+                 {} comments on proposal {}, {} on proposal {}",
                 server::seed::scale::SCALE_SLUG,
                 outcome.procedure_id,
-                outcome.first_proposal
+                scale.users,
+                scale.proposals,
+                scale.votes,
+                scale.comments,
+                outcome.first_proposal,
+                scale.discussion,
+                outcome.second_proposal.unwrap_or_default()
             );
             Ok(())
         }

@@ -31,16 +31,36 @@ pub struct Metrics {
     queries: Arc<AtomicU64>,
 }
 
+/// Sees each statement the database is sent.
+pub type Observer = Arc<dyn Fn(&sea_orm::Statement) + Send + Sync>;
+
+/// Statements that take this long are logged: at the Madrid size the slowest listing
+/// statement takes a few milliseconds, so one of these is a missing index or a lock.
+pub const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The route label for requests no route matched (static files, 404 pages).
 pub const FALLBACK_ROUTE: &str = "fallback";
 
 impl Metrics {
-    /// Metrics that count the statements `db` sends from now on.
-    pub fn counting(db: &mut sea_orm::DatabaseConnection) -> Self {
+    /// Metrics that count the statements `db` sends from now on. A statement slower than
+    /// [`SLOW_STATEMENT`] is logged with its SQL (never its values); `observer`, if given,
+    /// sees every statement (the tests read the query plans of the pages' statements).
+    pub fn counting(db: &mut sea_orm::DatabaseConnection, observer: Option<Observer>) -> Self {
         let queries = Arc::new(AtomicU64::new(0));
         let counter = queries.clone();
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if info.elapsed >= SLOW_STATEMENT {
+                tracing::warn!(
+                    ms = info.elapsed.as_millis(),
+                    failed = info.failed,
+                    sql = %info.statement.sql,
+                    "slow statement"
+                );
+            }
+            if let Some(observer) = &observer {
+                observer(info.statement);
+            }
         });
         Self {
             queries,

@@ -228,27 +228,56 @@ pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>, AppError> {
 
 // ---------- values kept for a while ----------
 
-/// Per procedure, how often what its results show has changed on this instance.
+/// Per procedure, how often what its results show has changed, as far as this instance
+/// knows.
 fn generations() -> &'static std::sync::Mutex<HashMap<i64, u64>> {
     static GENERATIONS: std::sync::OnceLock<std::sync::Mutex<HashMap<i64, u64>>> =
         std::sync::OnceLock::new();
     GENERATIONS.get_or_init(Default::default)
 }
 
+/// Raised when this instance may have missed another's change (its line to them broke):
+/// then everything kept is stale.
+static EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Where changes go to the other instances sharing the database (set by the server on
+/// PostgreSQL, which passes them on as `NOTIFY`).
+static ANNOUNCER: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<i64>> =
+    std::sync::OnceLock::new();
+
 /// The current generation of a procedure's results: read it before computing a value to
 /// keep, and pass it to [`Kept::put`].
 pub(crate) fn results_generation(procedure_id: i64) -> u64 {
-    generations()
+    let local = generations()
         .lock()
-        .map_or(0, |g| g.get(&procedure_id).copied().unwrap_or(0))
+        .map_or(0, |g| g.get(&procedure_id).copied().unwrap_or(0));
+    (EPOCH.load(std::sync::atomic::Ordering::Acquire) << 40) + local
 }
 
 /// What a procedure's results show has changed (an outcome, a moderation decision): every
-/// value any module keeps for it is stale from now on.
+/// value any module keeps for it is stale from now on, here and on the other instances.
 pub(crate) fn results_changed(procedure_id: i64) {
+    changed_elsewhere(procedure_id);
+    if let Some(announcer) = ANNOUNCER.get() {
+        let _ = announcer.send(procedure_id);
+    }
+}
+
+/// Sends this instance's changes to `announcer` from now on. Only the first call counts.
+pub fn announce_changes_to(announcer: tokio::sync::mpsc::UnboundedSender<i64>) {
+    let _ = ANNOUNCER.set(announcer);
+}
+
+/// Another instance changed what a procedure's results show.
+pub fn changed_elsewhere(procedure_id: i64) {
     if let Ok(mut generations) = generations().lock() {
         *generations.entry(procedure_id).or_default() += 1;
     }
+}
+
+/// This instance may have missed changes of others: nothing kept is trusted any more.
+pub fn missed_changes() {
+    EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 type KeptEntries<K, V> = std::sync::Mutex<HashMap<(i64, K), (std::time::Instant, u64, V)>>;
@@ -327,6 +356,16 @@ mod tests {
         static BRIEF: Kept<(), u32> = Kept::new(std::time::Duration::ZERO);
         BRIEF.put(mine, (), results_generation(mine), 4);
         assert_eq!(BRIEF.get(mine, ()), None, "older than its time to live");
+
+        // Changes told by another instance, and changes it may have missed (in this test:
+        // the epoch is process-wide, and other tests must not see it move under them).
+        KEPT.put(mine, "a", results_generation(mine), 5);
+        KEPT.put(other, "a", results_generation(other), 6);
+        changed_elsewhere(mine);
+        assert_eq!(KEPT.get(mine, "a"), None, "another instance changed it");
+        assert_eq!(KEPT.get(other, "a"), Some(6));
+        missed_changes();
+        assert_eq!(KEPT.get(other, "a"), None, "the line to the others broke");
     }
 
     #[test]

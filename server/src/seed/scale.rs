@@ -1,5 +1,9 @@
-//! `mitreden seed scale`: a large procedure for load tests. Rows are written in batches,
-//! and every counter is computed from the rows written, so tallies equal their votes.
+//! `mitreden seed scale`: a large procedure for load tests, up to the size of Decide Madrid
+//! (`--madrid`: 500,000 accounts, 30,000 proposals, 5,000,000 votes, 250,000 comments) in
+//! minutes. Rows go in as multi-row inserts as large as the bind-variable limits allow; on
+//! PostgreSQL the votes, most of the data, go through `COPY`. Every counter is computed
+//! from the rows written, so tallies equal their votes. On a terminal a progress bar shows
+//! each kind of row; afterwards the planner's statistics are brought up to date.
 
 use app::backend::db::storage_error;
 use app::backend::entity::{comment, moderation_queue, proposal, report, user, vote};
@@ -11,7 +15,8 @@ use app::model::account::Role;
 use app::model::moderation::{CaseStatus, ModerationReason, TargetKind};
 use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, TransactionTrait};
 
 pub const SCALE_SLUG: &str = "lasttest";
 
@@ -22,18 +27,52 @@ pub struct Scale {
     pub votes: usize,
     /// Comments on the first proposal.
     pub comments: usize,
+    /// Comments on the second proposal: a discussion of a common size beside the long one.
+    pub discussion: usize,
     /// Open items in the moderation queue: the first proposals, reported once each.
     pub queue: usize,
+}
+
+impl Scale {
+    /// Decide Madrid (CONSUL), the largest participation platform in use: 512,298 accounts,
+    /// 30,620 proposals, 235,487 comments (rounded), and ten thousand votes a day.
+    pub const MADRID: Self = Self {
+        users: 500_000,
+        proposals: 30_000,
+        votes: 5_000_000,
+        comments: 250_000,
+        discussion: 300,
+        queue: 5_000,
+    };
 }
 
 #[derive(Debug)]
 pub struct ScaleOutcome {
     pub procedure_id: i64,
     pub first_proposal: i64,
+    /// The proposal with `discussion` comments.
+    pub second_proposal: Option<i64>,
     pub user_ids: Vec<i64>,
 }
 
-const BATCH: usize = 500;
+/// Bind variables per statement: SQLite allows 32,766, PostgreSQL 65,535.
+const MAX_BINDS: usize = 30_000;
+
+/// Rows of `columns` values each that one statement carries.
+fn rows_per_statement(columns: usize) -> usize {
+    (MAX_BINDS / columns).max(1)
+}
+
+/// A progress bar for one kind of row; drawn only on a terminal.
+fn progress(what: &'static str, total: usize) -> ProgressBar {
+    let bar = ProgressBar::new(total as u64).with_message(what);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg:>12} [{bar:32}] {human_pos}/{human_len} {per_sec} eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
 
 pub async fn scale(
     db: &DatabaseConnection,
@@ -75,7 +114,11 @@ pub async fn scale(
 
     let txn = db.begin().await.map_err(storage_error)?;
     let mut user_ids = Vec::with_capacity(scale.users);
-    for chunk in (0..scale.users).collect::<Vec<_>>().chunks(BATCH) {
+    let bar = progress("accounts", scale.users);
+    for chunk in (0..scale.users)
+        .collect::<Vec<_>>()
+        .chunks(rows_per_statement(13))
+    {
         let rows = chunk.iter().map(|n| user::ActiveModel {
             email: Set(Some(format!("last{n}@lasttest.invalid"))),
             display_name: Set(Some(format!("Teilnehmende {n}"))),
@@ -92,42 +135,34 @@ pub async fn scale(
             deleted_at: Set(None),
             ..Default::default()
         });
-        let inserted = user::Entity::insert_many(rows)
+        let mut inserted: Vec<i64> = user::Entity::insert_many(rows)
             .exec_with_returning(&txn)
             .await
-            .map_err(storage_error)?;
-        user_ids.extend(inserted.into_iter().map(|u| u.id));
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        // One statement numbers its rows in order; the ids follow the accounts' numbers.
+        inserted.sort_unstable();
+        user_ids.extend(inserted);
+        bar.inc(chunk.len() as u64);
     }
+    bar.finish();
 
-    // Votes spread unevenly: proposal p gets votes from a run of consecutive users, more for
-    // low p, so "most supported" has a real order.
-    let weights: Vec<usize> = (0..scale.proposals)
-        .map(|p| 1 + (scale.proposals - p) % 97)
-        .collect();
-    let weight_sum: usize = weights.iter().sum();
-    let mut per_proposal: Vec<usize> = weights
-        .iter()
-        .map(|w| (scale.votes * w / weight_sum).min(scale.users))
-        .collect();
-    let mut assigned: usize = per_proposal.iter().sum();
-    let mut p = 0;
-    while assigned < scale.votes {
-        if per_proposal[p] < scale.users {
-            per_proposal[p] += 1;
-            assigned += 1;
-        }
-        p = (p + 1) % scale.proposals;
-    }
-
+    let per_proposal = votes_per_proposal(scale);
     let mut proposal_ids = Vec::with_capacity(scale.proposals);
     let categories = ["Bildung", "Kultur", "Umwelt"];
-    for chunk in (0..scale.proposals).collect::<Vec<_>>().chunks(BATCH) {
+    let bar = progress("proposals", scale.proposals);
+    for chunk in (0..scale.proposals)
+        .collect::<Vec<_>>()
+        .chunks(rows_per_statement(20))
+    {
         let rows = chunk.iter().map(|n| {
             let supports = i32::try_from(per_proposal[*n]).unwrap_or(i32::MAX);
-            let comments = if *n == 0 {
-                i32::try_from(scale.comments).unwrap_or(i32::MAX)
-            } else {
-                0
+            let comments = match n {
+                0 => i32::try_from(scale.comments).unwrap_or(i32::MAX),
+                1 => i32::try_from(scale.discussion).unwrap_or(i32::MAX),
+                _ => 0,
             };
             proposal::ActiveModel {
                 procedure_id: Set(procedure_id),
@@ -153,69 +188,228 @@ pub async fn scale(
                 ..Default::default()
             }
         });
-        let inserted = proposal::Entity::insert_many(rows)
+        let mut inserted: Vec<i64> = proposal::Entity::insert_many(rows)
             .exec_with_returning(&txn)
             .await
-            .map_err(storage_error)?;
-        proposal_ids.extend(inserted.into_iter().map(|p| p.id));
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        inserted.sort_unstable();
+        proposal_ids.extend(inserted);
+        bar.inc(chunk.len() as u64);
     }
+    bar.finish();
+    txn.commit().await.map_err(storage_error)?;
 
-    let mut batch = Vec::with_capacity(BATCH);
-    for (index, proposal_id) in proposal_ids.iter().enumerate() {
-        for k in 0..per_proposal[index] {
-            let voter = user_ids[(index * 7 + k) % user_ids.len()];
-            batch.push(vote::ActiveModel {
-                user_id: Set(voter),
-                proposal_id: Set(*proposal_id),
-                procedure_id: Set(procedure_id),
-                value: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
-            if batch.len() == BATCH {
-                vote::Entity::insert_many(std::mem::take(&mut batch))
-                    .exec(&txn)
-                    .await
-                    .map_err(storage_error)?;
-            }
-        }
-    }
-    if !batch.is_empty() {
-        vote::Entity::insert_many(batch)
-            .exec(&txn)
-            .await
-            .map_err(storage_error)?;
-    }
+    write_votes(
+        db,
+        scale,
+        procedure_id,
+        &per_proposal,
+        &user_ids,
+        &proposal_ids,
+        now,
+    )
+    .await?;
 
     let first = proposal_ids.first().copied().ok_or(AppError::Internal)?;
-    let mut comment_ids: Vec<i64> = Vec::new();
-    for n in 0..scale.comments {
-        // Every fourth comment answers the one before it, down to depth 3.
-        let parent = (n % 4 != 0).then(|| comment_ids.last().copied()).flatten();
-        let depth = i32::try_from(n % 4).unwrap_or(0);
-        let row = comment::ActiveModel {
-            proposal_id: Set(first),
-            parent_id: Set(parent),
-            author_id: Set(user_ids[n % user_ids.len()]),
-            body: Set(format!(
-                "Kommentar {n}: Ich stimme zu, **besonders** was die Wege angeht.\n\n- Punkt eins\n- Punkt zwei"
-            )),
-            depth: Set(depth),
-            source: Set(Origin::Online),
-            event_name: Set(None),
-            status: Set(CommentStatus::Published),
-            created_at: Set(now - Duration::minutes(i64::try_from(scale.comments - n).unwrap_or(0))),
-            edited_at: Set(None),
-            deleted_at: Set(None),
-            ..Default::default()
-        };
-        let inserted = comment::Entity::insert(row)
-            .exec(&txn)
-            .await
-            .map_err(storage_error)?;
-        comment_ids.push(inserted.last_insert_id);
+    let txn = db.begin().await.map_err(storage_error)?;
+    write_comments(&txn, scale.comments, first, &user_ids, now).await?;
+    if let Some(second) = proposal_ids.get(1) {
+        write_comments(&txn, scale.discussion, *second, &user_ids, now).await?;
     }
-    // Open queue items: one report each (by the next author along), oldest first.
+    write_queue(&txn, scale, procedure_id, &user_ids, &proposal_ids, now).await?;
+    txn.commit().await.map_err(storage_error)?;
+    let bar = ProgressBar::new_spinner().with_message("statistics");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    app::backend::db::refresh_statistics(db)
+        .await
+        .map_err(storage_error)?;
+    bar.finish();
+    Ok(ScaleOutcome {
+        procedure_id,
+        first_proposal: first,
+        second_proposal: proposal_ids.get(1).copied(),
+        user_ids,
+    })
+}
+
+/// Votes spread unevenly: proposal p gets votes from a run of consecutive users, more for
+/// low p, so "most supported" has a real order.
+fn votes_per_proposal(scale: Scale) -> Vec<usize> {
+    let weights: Vec<usize> = (0..scale.proposals)
+        .map(|p| 1 + (scale.proposals - p) % 97)
+        .collect();
+    let weight_sum: usize = weights.iter().sum();
+    let mut per_proposal: Vec<usize> = weights
+        .iter()
+        .map(|w| (scale.votes * w / weight_sum).min(scale.users))
+        .collect();
+    let mut assigned: usize = per_proposal.iter().sum();
+    let mut p = 0;
+    while assigned < scale.votes {
+        if per_proposal[p] < scale.users {
+            per_proposal[p] += 1;
+            assigned += 1;
+        }
+        p = (p + 1) % scale.proposals;
+    }
+    per_proposal
+}
+
+/// The votes, each (voter, proposal) once: `COPY` on PostgreSQL, multi-row inserts on
+/// SQLite, in one transaction either way.
+async fn write_votes(
+    db: &DatabaseConnection,
+    scale: Scale,
+    procedure_id: i64,
+    per_proposal: &[usize],
+    user_ids: &[i64],
+    proposal_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let bar = progress("votes", scale.votes);
+    let voters = |index: usize| {
+        (0..per_proposal[index]).map(move |k| user_ids[(index * 7 + k) % user_ids.len()])
+    };
+    if db.get_database_backend() == DbBackend::Postgres {
+        let mut txn = db
+            .get_postgres_connection_pool()
+            .begin()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        let mut copy = txn
+            .copy_in_raw(
+                "COPY votes (user_id, proposal_id, procedure_id, value, created_at, updated_at) \
+                 FROM STDIN",
+            )
+            .await
+            .map_err(|_| AppError::Internal)?;
+        let at = now.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string();
+        let mut buffer = String::with_capacity(1 << 20);
+        for (index, proposal_id) in proposal_ids.iter().enumerate() {
+            for voter in voters(index) {
+                use std::fmt::Write;
+                let _ = writeln!(
+                    buffer,
+                    "{voter}\t{proposal_id}\t{procedure_id}\t1\t{at}\t{at}"
+                );
+            }
+            if buffer.len() > 1 << 20 {
+                copy.send(buffer.as_bytes())
+                    .await
+                    .map_err(|_| AppError::Internal)?;
+                buffer.clear();
+            }
+            bar.inc(per_proposal[index] as u64);
+        }
+        if !buffer.is_empty() {
+            copy.send(buffer.as_bytes())
+                .await
+                .map_err(|_| AppError::Internal)?;
+        }
+        copy.finish().await.map_err(|_| AppError::Internal)?;
+        txn.commit().await.map_err(|_| AppError::Internal)?;
+    } else {
+        let txn = db.begin().await.map_err(storage_error)?;
+        let per_statement = rows_per_statement(6);
+        let mut batch = Vec::with_capacity(per_statement);
+        for (index, proposal_id) in proposal_ids.iter().enumerate() {
+            for voter in voters(index) {
+                batch.push(vote::ActiveModel {
+                    user_id: Set(voter),
+                    proposal_id: Set(*proposal_id),
+                    procedure_id: Set(procedure_id),
+                    value: Set(1),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                });
+                if batch.len() == per_statement {
+                    bar.inc(batch.len() as u64);
+                    vote::Entity::insert_many(std::mem::take(&mut batch))
+                        .exec(&txn)
+                        .await
+                        .map_err(storage_error)?;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            bar.inc(batch.len() as u64);
+            vote::Entity::insert_many(batch)
+                .exec(&txn)
+                .await
+                .map_err(storage_error)?;
+        }
+        txn.commit().await.map_err(storage_error)?;
+    }
+    bar.finish();
+    Ok(())
+}
+
+/// `count` comments on a proposal: every fourth starts a thread, the three after it answer
+/// the one before, down to depth 3. Written a depth at a time, so each reply's parent has
+/// its id already; ids still run in the order of writing within each parent.
+async fn write_comments(
+    txn: &impl ConnectionTrait,
+    count: usize,
+    proposal_id: i64,
+    user_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let bar = progress("comments", count);
+    let mut parents: Vec<i64> = Vec::new();
+    for depth in 0..4usize {
+        let numbers: Vec<usize> = (depth..count).step_by(4).collect();
+        let mut ids = Vec::with_capacity(numbers.len());
+        for chunk in numbers.chunks(rows_per_statement(11)) {
+            let rows = chunk.iter().map(|&n| comment::ActiveModel {
+                proposal_id: Set(proposal_id),
+                parent_id: Set((depth > 0).then(|| parents[n / 4])),
+                author_id: Set(user_ids[n % user_ids.len()]),
+                body: Set(format!(
+                    "Kommentar {n}: Ich stimme zu, **besonders** was die Wege angeht.\n\n- Punkt eins\n- Punkt zwei"
+                )),
+                depth: Set(i32::try_from(depth).unwrap_or(0)),
+                source: Set(Origin::Online),
+                event_name: Set(None),
+                status: Set(CommentStatus::Published),
+                created_at: Set(
+                    now - Duration::minutes(i64::try_from(count - n).unwrap_or(0))
+                ),
+                edited_at: Set(None),
+                deleted_at: Set(None),
+                ..Default::default()
+            });
+            let mut inserted: Vec<i64> = comment::Entity::insert_many(rows)
+                .exec_with_returning(txn)
+                .await
+                .map_err(storage_error)?
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            inserted.sort_unstable();
+            ids.extend(inserted);
+            bar.inc(chunk.len() as u64);
+        }
+        parents = ids;
+    }
+    bar.finish();
+    Ok(())
+}
+
+/// Open queue items: the first proposals, one report each (by the next author along),
+/// oldest first.
+async fn write_queue(
+    txn: &impl ConnectionTrait,
+    scale: Scale,
+    procedure_id: i64,
+    user_ids: &[i64],
+    proposal_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    const BATCH: usize = 1_000;
+    let bar = progress("queue", scale.queue.min(proposal_ids.len()));
     for (chunk_index, chunk) in proposal_ids
         .iter()
         .take(scale.queue)
@@ -246,7 +440,7 @@ pub async fn scale(
             ..Default::default()
         });
         report::Entity::insert_many(reports)
-            .exec(&txn)
+            .exec(txn)
             .await
             .map_err(storage_error)?;
         let entries = chunk
@@ -270,17 +464,11 @@ pub async fn scale(
                 ..Default::default()
             });
         moderation_queue::Entity::insert_many(entries)
-            .exec(&txn)
+            .exec(txn)
             .await
             .map_err(storage_error)?;
+        bar.inc(chunk.len() as u64);
     }
-    txn.commit().await.map_err(storage_error)?;
-    app::backend::db::refresh_statistics(db)
-        .await
-        .map_err(storage_error)?;
-    Ok(ScaleOutcome {
-        procedure_id,
-        first_proposal: first,
-        user_ids,
-    })
+    bar.finish();
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The account pages as a browser without JavaScript uses them: form posts, redirects with a
 //! status, errors carried back in the address.
 
+use crate::fixtures::urlencode;
 use crate::harness::{PASSWORD, TestApp};
 use app::model::account::Role;
 use http::StatusCode;
@@ -13,18 +14,6 @@ fn form(fields: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}={}", urlencode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn cookie_of(response: &crate::harness::TestResponse) -> String {

@@ -167,3 +167,16 @@ pub fn png(width: u32, height: u32, color_type: u8, chunks: &[(&[u8; 4], &[u8])]
     chunk(b"IEND", &[]);
     bytes
 }
+
+/// A value for a URL's query or a form body, percent-encoded.
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -58,6 +58,14 @@ impl TestApp {
     /// A fresh app with these configuration variables besides the data directory and
     /// database.
     pub async fn with_config(vars: &[(&str, &str)]) -> Self {
+        Self::observed(vars, None).await
+    }
+
+    /// A fresh app whose every database statement `observer` sees.
+    pub async fn observed(
+        vars: &[(&str, &str)],
+        observer: Option<server::metrics::Observer>,
+    ) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let (database_url, postgres_database) = if on_postgres() {
             let name = format!(
@@ -90,7 +98,7 @@ impl TestApp {
         ];
         all.extend_from_slice(vars);
         let config = test_config(&all);
-        let built = server::build_app(&config).await.unwrap();
+        let built = server::build_observed_app(&config, observer).await.unwrap();
         Self {
             router: built.router,
             state: built.state,

@@ -46,6 +46,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261201_000010_comment_thread_indexes.rs",
         "89db2841236a11618fa62f2f676535113aabb0cc2a67f2d44186f35fe6e55c5f",
     ),
+    (
+        "m20261201_000011_proposal_search_table.rs",
+        "104b573ca9e04969090616fda910010e6227dc5aba3ff90c4a11c135de4c189c",
+    ),
 ];
 
 #[test]

@@ -469,7 +469,6 @@ const OVERSIZED: &[(&str, usize)] = &[
     ("app/src/backend/export/pdf.rs", 1015),
     ("app/src/backend/export/mod.rs", 800),
     ("app/src/pages/moderation.rs", 820),
-    ("server/src/lib.rs", 610),
 ];
 
 #[test]

@@ -131,7 +131,10 @@ where
     if tell_author && item.author_id != user.id {
         tell(&txn, site, &item, &decision, block_until, now).await?;
     }
-    txn.commit().await.map_err(storage_error)
+    txn.commit().await.map_err(storage_error)?;
+    // Final results kept in memory (here and on other instances) may show this item.
+    crate::backend::service::results::forget_cached(item.procedure_id);
+    Ok(())
 }
 
 /// Approves or hides several items with one reason; each is its own decision. Returns how

@@ -180,7 +180,8 @@ fn search_condition(backend: DbBackend, q: &str) -> Option<Condition> {
     }
     let expr = match backend {
         DbBackend::Postgres => Expr::cust_with_values(
-            "proposals.search @@ plainto_tsquery('german', $1)",
+            "proposals.id IN (SELECT proposal_id FROM proposal_search \
+             WHERE document @@ plainto_tsquery('german', $1))",
             [words.join(" ")],
         ),
         _ => {
