@@ -16,7 +16,9 @@ use app::model::moderation::{CaseStatus, ModerationReason, TargetKind};
 use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Set, TransactionTrait,
+};
 
 pub const SCALE_SLUG: &str = "lasttest";
 
@@ -274,18 +276,24 @@ async fn write_votes(
         (0..per_proposal[index]).map(move |k| user_ids[(index * 7 + k) % user_ids.len()])
     };
     if db.get_database_backend() == DbBackend::Postgres {
+        let failed = |error: sea_orm::sqlx::Error| storage_error(DbErr::Custom(error.to_string()));
         let mut txn = db
             .get_postgres_connection_pool()
             .begin()
             .await
-            .map_err(|_| AppError::Internal)?;
+            .map_err(failed)?;
+        // Millions of rows take longer than the 30 s any request's statement may.
+        sea_orm::sqlx::query("SET LOCAL statement_timeout = 0")
+            .execute(&mut *txn)
+            .await
+            .map_err(failed)?;
         let mut copy = txn
             .copy_in_raw(
                 "COPY votes (user_id, proposal_id, procedure_id, value, created_at, updated_at) \
                  FROM STDIN",
             )
             .await
-            .map_err(|_| AppError::Internal)?;
+            .map_err(failed)?;
         let at = now.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string();
         let mut buffer = String::with_capacity(1 << 20);
         for (index, proposal_id) in proposal_ids.iter().enumerate() {
@@ -297,20 +305,16 @@ async fn write_votes(
                 );
             }
             if buffer.len() > 1 << 20 {
-                copy.send(buffer.as_bytes())
-                    .await
-                    .map_err(|_| AppError::Internal)?;
+                copy.send(buffer.as_bytes()).await.map_err(failed)?;
                 buffer.clear();
             }
             bar.inc(per_proposal[index] as u64);
         }
         if !buffer.is_empty() {
-            copy.send(buffer.as_bytes())
-                .await
-                .map_err(|_| AppError::Internal)?;
+            copy.send(buffer.as_bytes()).await.map_err(failed)?;
         }
-        copy.finish().await.map_err(|_| AppError::Internal)?;
-        txn.commit().await.map_err(|_| AppError::Internal)?;
+        copy.finish().await.map_err(failed)?;
+        txn.commit().await.map_err(failed)?;
     } else {
         let txn = db.begin().await.map_err(storage_error)?;
         let per_statement = rows_per_statement(6);
