@@ -12,6 +12,8 @@
 //! Policy header and in the body. The tag is taken over the body without it, and a 304
 //! carries none of the headers that would replace those of the kept page (RFC 9111,
 //! 4.3.4): the kept page keeps the policy that matches its nonce.
+//!
+//! The tag and its comparison serve the API's read answers as well (`rest::limits::etag`).
 
 use app::backend::auth;
 use axum::body::Body;
@@ -98,7 +100,7 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
 }
 
 /// A strong tag of the page's bytes, read as if every occurrence of the nonce were gone.
-fn tag_of(page: &[u8], nonce: Option<String>) -> String {
+pub(crate) fn tag_of(page: &[u8], nonce: Option<String>) -> String {
     let mut hasher = Sha256::new();
     match nonce {
         Some(nonce) => {
@@ -118,7 +120,7 @@ fn tag_of(page: &[u8], nonce: Option<String>) -> String {
 }
 
 /// Whether an `If-None-Match` value names this tag (weak comparison, as RFC 9110 asks).
-fn matches(asked: &str, tag: &str) -> bool {
+pub(crate) fn matches(asked: &str, tag: &str) -> bool {
     asked.trim() == "*"
         || asked
             .split(',')

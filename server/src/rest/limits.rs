@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The limits in force and their counters.
@@ -136,9 +135,7 @@ pub async fn etag(request: Request, next: Next) -> Response {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return ApiError(app::error::AppError::Internal).into_response(),
     };
-    let digest = Sha256::digest(&bytes);
-    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let tag = format!("\"{tag}\"");
+    let tag = crate::page_cache::tag_of(&bytes, None);
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -154,12 +151,7 @@ pub async fn etag(request: Request, next: Next) -> Response {
     let matches = if_none_match
         .as_ref()
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|value| {
-            value.trim() == "*"
-                || value
-                    .split(',')
-                    .any(|candidate| candidate.trim().trim_start_matches("W/") == tag)
-        });
+        .is_some_and(|asked| crate::page_cache::matches(asked, &tag));
     if matches {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);

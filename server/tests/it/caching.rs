@@ -2,24 +2,14 @@
 //! proxy revalidates, unchanged pages are answered 304, a change the page shows gives a
 //! new tag at once, and a signed-in person's page is never kept by a shared cache.
 
-use crate::fixtures::{procedure, propose};
+use crate::fixtures::{open_procedure, propose};
 use crate::harness::TestApp;
-use app::formats::proposals::model::VoteRule;
-use app::model::procedure::PhaseKind;
 use http::StatusCode;
 
 #[tokio::test]
 async fn anonymous_pages_are_revalidated_and_change_with_their_content() {
     let app = TestApp::new().await;
-    let rule = VoteRule::Support { cap: None };
-    procedure(
-        &app,
-        "zwischenspeicher",
-        PhaseKind::Proposals,
-        rule,
-        PhaseKind::Proposals,
-    )
-    .await;
+    open_procedure(&app, "zwischenspeicher").await;
     let resident = app.resident("anna@example.org").await;
     let id = propose(&app, "zwischenspeicher", &resident, "Trinkbrunnen am Markt").await;
     let path = "/verfahren/zwischenspeicher";

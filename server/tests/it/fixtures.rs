@@ -47,6 +47,12 @@ pub async fn procedure(
     .unwrap()
 }
 
+/// A procedure open for proposals and supports (no cap), from yesterday for a week.
+pub async fn open_procedure(app: &TestApp, slug: &str) -> i64 {
+    let rule = VoteRule::Support { cap: None };
+    procedure(app, slug, PhaseKind::Proposals, rule, PhaseKind::Proposals).await
+}
+
 pub async fn propose(app: &TestApp, slug: &str, token: &str, title: &str) -> i64 {
     let response = app
         .json(

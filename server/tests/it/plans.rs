@@ -266,23 +266,13 @@ async fn listing_queries_read_large_tables_through_indexes() {
 /// the GIN index over it) alone; a new title is found at once.
 #[tokio::test]
 async fn votes_leave_the_search_document_alone() {
-    use crate::fixtures::{procedure, propose};
-    use app::formats::proposals::model::VoteRule;
-    use app::model::procedure::PhaseKind;
+    use crate::fixtures::{open_procedure, propose};
     if !on_postgres() {
         // SQLite's FTS5 index has its own table and triggers on title and body only.
         return;
     }
     let app = TestApp::new().await;
-    let rule = VoteRule::Support { cap: None };
-    procedure(
-        &app,
-        "suche",
-        PhaseKind::Proposals,
-        rule,
-        PhaseKind::Proposals,
-    )
-    .await;
+    open_procedure(&app, "suche").await;
     let anna = app.resident("anna@example.org").await;
     let id = propose(&app, "suche", &anna, "Trinkbrunnen am Marktplatz").await;
     let version = |id: i64| {
