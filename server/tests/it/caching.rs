@@ -2,7 +2,7 @@
 //! proxy revalidates, unchanged pages are answered 304, a change the page shows gives a
 //! new tag at once, and a signed-in person's page is never kept by a shared cache.
 
-use crate::fixtures::{open_procedure, propose};
+use crate::fixtures::{open_procedure, propose, support};
 use crate::harness::TestApp;
 use http::StatusCode;
 
@@ -58,15 +58,7 @@ async fn anonymous_pages_are_revalidated_and_change_with_their_content() {
 
     // A vote changes the count the list shows: the old tag no longer matches.
     let bert = app.resident("bert@example.org").await;
-    let vote = app
-        .json(
-            "PUT",
-            &format!("/api/v1/proposals/{id}/vote"),
-            serde_json::json!({ "value": 1 }),
-            Some(&bert),
-        )
-        .await;
-    assert!(vote.status.is_success(), "{}", vote.body);
+    support(&app, id, &bert).await;
     let changed = app
         .get_with(path, &[("cookie", seed), ("if-none-match", &tag)])
         .await;

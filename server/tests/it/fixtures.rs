@@ -66,6 +66,19 @@ pub async fn propose(app: &TestApp, slug: &str, token: &str, title: &str) -> i64
     body(&response)["id"].as_i64().unwrap()
 }
 
+/// `token`'s support for a proposal, which must be taken.
+pub async fn support(app: &TestApp, id: i64, token: &str) {
+    let vote = app
+        .json(
+            "PUT",
+            &format!("/api/v1/proposals/{id}/vote"),
+            json!({ "value": 1 }),
+            Some(token),
+        )
+        .await;
+    assert!(vote.status.is_success(), "{}", vote.body);
+}
+
 pub fn body(response: &crate::harness::TestResponse) -> Value {
     serde_json::from_str(&response.body).unwrap()
 }

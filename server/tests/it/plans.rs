@@ -266,7 +266,7 @@ async fn listing_queries_read_large_tables_through_indexes() {
 /// the GIN index over it) alone; a new title is found at once.
 #[tokio::test]
 async fn votes_leave_the_search_document_alone() {
-    use crate::fixtures::{open_procedure, propose};
+    use crate::fixtures::{open_procedure, propose, support};
     if !on_postgres() {
         // SQLite's FTS5 index has its own table and triggers on title and body only.
         return;
@@ -291,15 +291,7 @@ async fn votes_leave_the_search_document_alone() {
     };
     let written = version(id).await;
     let bert = app.resident("bert@example.org").await;
-    let vote = app
-        .json(
-            "PUT",
-            &format!("/api/v1/proposals/{id}/vote"),
-            serde_json::json!({ "value": 1 }),
-            Some(&bert),
-        )
-        .await;
-    assert!(vote.status.is_success(), "{}", vote.body);
+    support(&app, id, &bert).await;
     assert_eq!(
         version(id).await,
         written,
