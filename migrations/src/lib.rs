@@ -14,6 +14,7 @@ mod m20261130_000008_create_start_notices;
 mod m20261130_000009_create_onsite_imports;
 mod m20261201_000010_comment_thread_indexes;
 mod m20261201_000011_proposal_search_table;
+mod m20261201_000012_proposal_counts;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_create_onsite_imports::Migration),
             Box::new(m20261201_000010_comment_thread_indexes::Migration),
             Box::new(m20261201_000011_proposal_search_table::Migration),
+            Box::new(m20261201_000012_proposal_counts::Migration),
         ]
     }
 }

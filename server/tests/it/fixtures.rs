@@ -111,6 +111,48 @@ pub async fn assert_tallies_match_rows(app: &TestApp) {
             .unwrap();
         assert_eq!(row.comment_count as u64, comments, "comments of {}", row.id);
     }
+    assert_listing_counts_match_rows(app).await;
+}
+
+/// The counters the listings show (kept by trigger) equal the proposals they count.
+pub async fn assert_listing_counts_match_rows(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.state.db;
+    let rows = |sql: &str| {
+        let statement = Statement::from_string(db.get_database_backend(), sql);
+        async move {
+            let mut rows: Vec<(i64, String, String, String, i64)> = db
+                .query_all_raw(statement)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| {
+                    (
+                        row.try_get_by_index(0).unwrap(),
+                        row.try_get_by_index(1).unwrap(),
+                        row.try_get_by_index(2).unwrap(),
+                        row.try_get_by_index(3).unwrap(),
+                        row.try_get_by_index(4).unwrap(),
+                    )
+                })
+                .collect();
+            rows.sort();
+            rows
+        }
+    };
+    let counters = rows(
+        "SELECT procedure_id, status, visibility, category, n FROM proposal_counts WHERE n <> 0",
+    )
+    .await;
+    let counted = rows(
+        "SELECT procedure_id, status, visibility, coalesce(category, ''), CAST(count(*) AS BIGINT) \
+         FROM proposals GROUP BY procedure_id, status, visibility, coalesce(category, '')",
+    )
+    .await;
+    assert_eq!(
+        counters, counted,
+        "the listing counters drifted from the rows"
+    );
 }
 
 pub async fn current_user(app: &TestApp, email: &str) -> app::backend::auth::CurrentUser {

@@ -18,6 +18,7 @@ mod concurrency;
 mod config;
 mod escaping;
 mod health;
+mod listing_counts;
 mod mail;
 mod media;
 mod migrations;

@@ -50,6 +50,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261201_000011_proposal_search_table.rs",
         "104b573ca9e04969090616fda910010e6227dc5aba3ff90c4a11c135de4c189c",
     ),
+    (
+        "m20261201_000012_proposal_counts.rs",
+        "04217b604d45c305c46d0d8fbaf1f0a682ea4370bfcbe4674d0941d7e5149e24",
+    ),
 ];
 
 #[test]

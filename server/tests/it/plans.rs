@@ -262,6 +262,34 @@ async fn listing_queries_read_large_tables_through_indexes() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
+/// SQLite is built with its query planner stability guarantee (`.cargo/config.toml`): a
+/// cached statement keeps its plan when its bound values change. Without it, every
+/// statement with a bound LIMIT was compiled again from its text each time it ran.
+#[tokio::test]
+async fn sqlite_plans_do_not_depend_on_bound_values() {
+    if on_postgres() {
+        return;
+    }
+    let app = TestApp::new().await;
+    let options = app
+        .state
+        .db
+        .query_all_raw(Statement::from_string(
+            app.state.db.get_database_backend(),
+            "PRAGMA compile_options",
+        ))
+        .await
+        .unwrap();
+    let options: Vec<String> = options
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    assert!(
+        options.iter().any(|o| o == "ENABLE_QPSG"),
+        "SQLite was built without SQLITE_ENABLE_QPSG: {options:?}"
+    );
+}
+
 /// PostgreSQL: a vote updates the proposal's counters and leaves its search document (and
 /// the GIN index over it) alone; a new title is found at once.
 #[tokio::test]

@@ -1,0 +1,108 @@
+//! The number of matching proposals a listing shows comes from counters the database keeps
+//! (migration 12), not from counting rows: they follow every way a proposal enters or
+//! leaves a listing.
+
+use crate::fixtures::{
+    assert_listing_counts_match_rows, body, current_user, open_procedure, propose, support,
+};
+use crate::harness::TestApp;
+use app::formats::proposals::model::ProposalInput;
+use app::formats::proposals::service::proposal;
+use app::model::account::Role;
+use http::StatusCode;
+use serde_json::json;
+
+async fn total(app: &TestApp, query: &str) -> i64 {
+    let listing = app
+        .get(&format!("/api/v1/procedures/zaehlen/proposals{query}"))
+        .await;
+    assert_eq!(listing.status, StatusCode::OK, "{}", listing.body);
+    let listing = body(&listing);
+    listing["total"].as_i64().unwrap()
+}
+
+async fn propose_in(app: &TestApp, token: &str, title: &str, category: &str) -> i64 {
+    let response = app
+        .json(
+            "POST",
+            "/api/v1/procedures/zaehlen/proposals",
+            json!({ "title": title, "body": "Eine ausführliche Begründung.", "category": category }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    body(&response)["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn listing_totals_follow_submission_withdrawal_moderation_and_category_changes() {
+    let app = TestApp::new().await;
+    open_procedure(&app, "zaehlen").await;
+    let author = app.resident("autorin@example.org").await;
+    let trees = propose_in(&app, &author, "Mehr Bäume am Ring", "Bäume").await;
+    let oaks = propose_in(&app, &author, "Eichen für den Park", "Bäume").await;
+    let plain = propose(&app, "zaehlen", &author, "Ohne Kategorie").await;
+    assert_eq!(total(&app, "").await, 3);
+    assert_eq!(total(&app, "?category=B%C3%A4ume").await, 2);
+    assert_eq!(total(&app, "?category=Spielpl%C3%A4tze").await, 0);
+    // Votes move other counters, never these.
+    support(&app, trees, &author).await;
+    assert_eq!(total(&app, "").await, 3);
+
+    let withdrawn = app
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{oaks}/withdraw"),
+            json!({ "note": "Erledigt sich von selbst." }),
+            Some(&author),
+        )
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    assert_eq!(total(&app, "").await, 2);
+    assert_eq!(total(&app, "?category=B%C3%A4ume").await, 1);
+    assert_eq!(total(&app, "?status=withdrawn").await, 1);
+
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let decide = |action: &'static str| {
+        let (app, moderator) = (&app, &moderator);
+        async move {
+            let decision = json!({
+                "target": { "kind": "proposal", "id": trees }, "action": action,
+                "reason": "spam", "public_reason": "Werbung"
+            });
+            let response = app
+                .json(
+                    "POST",
+                    "/api/v1/moderation/decisions",
+                    decision,
+                    Some(moderator),
+                )
+                .await;
+            assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        }
+    };
+    decide("hide").await;
+    assert_eq!(total(&app, "").await, 1);
+    assert_eq!(total(&app, "?category=B%C3%A4ume").await, 0);
+    assert_listing_counts_match_rows(&app).await;
+    decide("restore").await;
+    assert_eq!(total(&app, "?category=B%C3%A4ume").await, 1);
+
+    let user = current_user(&app, "autorin@example.org").await;
+    let input = ProposalInput {
+        title: "Ohne Kategorie".to_owned(),
+        body: "Eine ausführliche Begründung des Vorschlags.".to_owned(),
+        category: Some("Spielplätze".to_owned()),
+        location: None,
+    };
+    proposal::edit(&app.state.db, &user, plain, input, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(total(&app, "?category=Spielpl%C3%A4tze").await, 1);
+    assert_eq!(total(&app, "").await, 2);
+    // A search counts its matches from the rows.
+    assert_eq!(total(&app, "?q=Ring").await, 1);
+    assert_listing_counts_match_rows(&app).await;
+}
