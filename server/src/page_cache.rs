@@ -103,16 +103,16 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn tag_of(page: &[u8], nonce: Option<String>) -> String {
     let mut hasher = Sha256::new();
     match nonce {
-        Some(nonce) => {
-            let nonce = nonce.as_bytes();
+        Some(nonce) if !nonce.is_empty() => {
+            let finder = memchr::memmem::Finder::new(nonce.as_bytes());
             let mut rest = page;
-            while let Some(at) = rest.windows(nonce.len()).position(|w| w == nonce) {
+            while let Some(at) = finder.find(rest) {
                 hasher.update(&rest[..at]);
-                rest = &rest[at + nonce.len()..];
+                rest = &rest[at + finder.needle().len()..];
             }
             hasher.update(rest);
         }
-        None => hasher.update(page),
+        _ => hasher.update(page),
     }
     let digest = hasher.finalize();
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
