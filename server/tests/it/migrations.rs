@@ -52,7 +52,7 @@ const FROZEN: &[(&str, &str)] = &[
     ),
     (
         "m20261201_000012_proposal_counts.rs",
-        "04217b604d45c305c46d0d8fbaf1f0a682ea4370bfcbe4674d0941d7e5149e24",
+        "5635dda5be79c68679c85706c02307b872f3750a3be9d53cdd2ba7ab86b8a9c7",
     ),
 ];
 
