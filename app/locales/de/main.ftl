@@ -14,6 +14,7 @@ month_name = { $month ->
     *[12] Dezember
 }
 date = { $day }. { $month } { $year }
+date_time = { $date }, { $time } Uhr
 skip_to_content = Zum Inhalt springen
 main_navigation = Hauptnavigation
 nav_procedures = Beteiligungsverfahren

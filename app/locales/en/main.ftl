@@ -14,6 +14,7 @@ month_name = { $month ->
     *[12] December
 }
 date = { $day } { $month } { $year }
+date_time = { $date }, { $time }
 skip_to_content = Skip to content
 main_navigation = Main navigation
 nav_procedures = Participation procedures

@@ -76,6 +76,15 @@ impl Texts {
         self.calendar_date(at.local_date())
     }
 
+    /// A date and the time of day (`14:05`), for figures that change by the minute.
+    pub fn date_and_time(&self, at: Timestamp) -> String {
+        let (hours, minutes) = at.local_time();
+        self.date_time.fmt(&[
+            ("date", self.date(at).as_str().into()),
+            ("time", format!("{hours:02}:{minutes:02}").as_str().into()),
+        ])
+    }
+
     /// A `YYYY-MM-DD` day (as charts group by) in the page's date format; anything else
     /// as it is.
     pub fn iso_date(&self, iso: &str) -> String {

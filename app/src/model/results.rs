@@ -326,6 +326,9 @@ pub struct ResultsView {
     pub ranked_total: u64,
     pub outcomes: Vec<OutcomeCount>,
     pub council: Option<CouncilPaper>,
+    /// When these figures were counted. Where counting takes long (millions of votes) they
+    /// are kept and recounted in the background: up to a minute old after voting, and
+    /// during voting at least 15 seconds and ten times as long as counting took.
     pub as_of: Timestamp,
 }
 

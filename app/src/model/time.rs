@@ -22,6 +22,13 @@ impl Timestamp {
         let (year, month, day) = civil_from_days(local.div_euclid(86_400));
         LocalDate { year, month, day }
     }
+
+    /// The time of day in Europe/Berlin: hours and minutes.
+    pub fn local_time(self) -> (u32, u32) {
+        let local = self.0 + berlin_offset_secs(self.0);
+        let seconds = u32::try_from(local.rem_euclid(86_400)).unwrap_or(0);
+        (seconds / 3_600, seconds % 3_600 / 60)
+    }
 }
 
 impl LocalDate {
@@ -126,6 +133,13 @@ mod tests {
         assert_eq!(date(1_784_068_200), (2026, 7, 15));
         // 2026-07-14 21:30 UTC is still 2026-07-14 23:30 CEST.
         assert_eq!(date(1_784_064_600), (2026, 7, 14));
+    }
+
+    #[test]
+    fn times_of_day_are_berlin_times_in_winter_and_summer() {
+        // 2026-11-20 23:30 UTC is 00:30 CET; 2026-07-14 21:05 UTC is 23:05 CEST.
+        assert_eq!(Timestamp(1_795_217_400).local_time(), (0, 30));
+        assert_eq!(Timestamp(1_784_063_100).local_time(), (23, 5));
     }
 
     #[test]

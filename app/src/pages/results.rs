@@ -159,7 +159,11 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
                 if final_results { t.results_final_note } else { t.results_not_final }
             }}
             " "
-            {move || i18n.t().as_of.fmt(&[("date", i18n.t().date(as_of).as_str().into())])}
+            {move || {
+                let t = i18n.t();
+                let at = if final_results { t.date(as_of) } else { t.date_and_time(as_of) };
+                t.as_of.fmt(&[("date", at.as_str().into())])
+            }}
         </p>
         <CouncilSummary council outcomes />
         <section aria-labelledby="figures-heading">

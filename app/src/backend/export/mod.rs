@@ -685,7 +685,7 @@ pub fn spawn(
 
 /// How long a finished vote's file hashes are kept: as long as its results
 /// (`results::view_cached`), and cleared with them.
-const HASHES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+const HASHES_TTL: std::time::Duration = crate::backend::service::results::FINAL_REFRESH;
 
 static HASHES: Kept<(), Vec<FileHash>> = Kept::new(HASHES_TTL);
 

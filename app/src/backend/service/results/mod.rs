@@ -4,9 +4,7 @@
 
 use super::follow::{self, Event};
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{
-    Kept, results_changed, results_generation, split_categories, statement, timestamp,
-};
+use crate::backend::common::{results_changed, split_categories, statement, timestamp};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase, procedure, proposal};
 use crate::backend::state::SiteSettings;
@@ -25,18 +23,21 @@ use crate::model::time::Timestamp;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait, Value,
 };
 use std::collections::HashMap;
 
 mod council;
 mod figures;
+mod kept;
 
 pub use council::{
     clear_outcome, outcome_of, outcome_view, outcomes_of, record_outcome, set_council_paper,
 };
 pub use figures::{categories, count_visible_proposals, decision_counts, figures, timeline};
+pub use kept::{FINAL_REFRESH, LIVE_REFRESH, QUICK, view_cached};
 
 /// Visibility of content everyone sees; anything else (pending, held, hidden) is withheld
 /// from results and exports.
@@ -257,34 +258,6 @@ pub async fn view(
     })
 }
 
-/// How long the public results of a finished vote are served from memory. Counting a
-/// million votes takes SQLite about a second; the figures no longer change after voting
-/// (outcomes and moderation may, and clear the entry on this instance).
-const PUBLIC_RESULTS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-static PUBLIC_RESULTS: Kept<String, ResultsView> = Kept::new(PUBLIC_RESULTS_TTL);
-
-/// The public results page: final results from memory for up to a minute, anything else
-/// (a running vote, as planners follow it) counted afresh.
-pub async fn view_cached(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    uncategorised: &str,
-    now: DateTime<Utc>,
-) -> Result<ResultsView, AppError> {
-    if !scope.final_results {
-        return view(db, scope, uncategorised, now).await;
-    }
-    let id = scope.procedure.id;
-    if let Some(kept) = PUBLIC_RESULTS.get(id, uncategorised.to_owned()) {
-        return Ok(kept);
-    }
-    let generation = results_generation(id);
-    let fresh = view(db, scope, uncategorised, now).await?;
-    PUBLIC_RESULTS.put(id, uncategorised.to_owned(), generation, fresh.clone());
-    Ok(fresh)
-}
-
 /// Drops a procedure's kept results (and whatever else is kept of them, such as export
 /// hashes) after a change the results show.
 pub fn forget_cached(procedure_id: i64) {
@@ -293,7 +266,7 @@ pub fn forget_cached(procedure_id: i64) {
 
 /// The planners' dashboard: the figures and one page of outcome forms.
 pub async fn dashboard(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     user: &CurrentUser,
     slug: &Slug,
     page: u32,
@@ -302,7 +275,7 @@ pub async fn dashboard(
 ) -> Result<ResultsDashboard, AppError> {
     user.require(Permission::Plan)?;
     let scope = scope(db, slug, Some(user), now).await?;
-    let results = view(db, &scope, uncategorised, now).await?;
+    let results = view_cached(db, &scope, uncategorised, now).await?;
     let pages = u32::try_from(Ord::max(
         results.ranked_total.div_ceil(OUTCOME_PAGE_SIZE),
         1,
