@@ -169,6 +169,8 @@ status_published = Aktiv
 status_withdrawn = Zurückgezogen
 first_page = Zur ersten Seite
 more_proposals = Weitere Vorschläge
+more_procedures = Weitere Verfahren
+procedure_pages_label = Seiten der Verfahrensliste
 pages_label = Seiten der Vorschlagsliste
 comments_count = { $count ->
     [one] { $count } Kommentar

@@ -169,6 +169,8 @@ status_published = Active
 status_withdrawn = Withdrawn
 first_page = Back to the first page
 more_proposals = More proposals
+more_procedures = More procedures
+procedure_pages_label = Pages of the procedure list
 pages_label = Pages of the proposal list
 comments_count = { $count ->
     [one] { $count } comment

@@ -7,12 +7,16 @@ use crate::model::procedure::{
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_procedures")]
-pub async fn list_procedures(filter: ProcedureFilter) -> Result<ProcedureListing, AppError> {
+pub async fn list_procedures(
+    filter: ProcedureFilter,
+    cursor: Option<String>,
+) -> Result<ProcedureListing, AppError> {
     use crate::backend::{service::procedure, state::app_state};
     super::with_status(
         async {
             let state = app_state()?;
-            procedure::list_published(&state.db, filter, chrono::Utc::now()).await
+            procedure::list_published(&state.db, filter, cursor.as_deref(), chrono::Utc::now())
+                .await
         }
         .await,
     )

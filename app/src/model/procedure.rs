@@ -133,6 +133,8 @@ pub struct ProcedureListing {
     pub filter: ProcedureFilter,
     pub items: Vec<ProcedureSummary>,
     pub counts: ProcedureCounts,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ use crate::components::error_view::ErrorNotice;
 use crate::components::procedure_card::ProcedureCard;
 use crate::i18n::{T, page_title, use_i18n};
 use crate::model::procedure::{ProcedureFilter, ProcedureListing};
+use crate::model::text::encode_component;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,9 +13,17 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let filter =
-        Memo::new(move |_| ProcedureFilter::parse_or_default(query.read().get_str("status")));
-    let listing = Resource::new(move || filter.get(), list_procedures);
+    let asked = Memo::new(move |_| {
+        let query = query.read();
+        (
+            ProcedureFilter::parse_or_default(query.get_str("status")),
+            query.get_str("cursor").map(str::to_owned),
+        )
+    });
+    let listing = Resource::new(
+        move || asked.get(),
+        |(filter, cursor)| list_procedures(filter, cursor),
+    );
 
     view! {
         <Title text=page_title(|t| t.home_title) />
@@ -28,7 +37,10 @@ pub fn HomePage() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     match listing.await {
-                        Ok(listing) => view! { <Listing listing /> }.into_any(),
+                        Ok(listing) => {
+                            let paged = asked.get_untracked().1.is_some();
+                            view! { <Listing listing paged /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -38,8 +50,9 @@ pub fn HomePage() -> impl IntoView {
     .into_any()
 }
 
+/// One page of procedures; `paged` when it is not the first.
 #[component]
-fn Listing(listing: ProcedureListing) -> impl IntoView {
+fn Listing(listing: ProcedureListing, paged: bool) -> impl IntoView {
     let i18n = use_i18n();
     let active = listing.filter;
     let counts = listing.counts;
@@ -78,11 +91,32 @@ fn Listing(listing: ProcedureListing) -> impl IntoView {
             .collect_view();
         view! { <ul class="card-list">{cards}</ul> }.into_any()
     };
+    let status = active.as_str();
+    let first_page = paged.then(|| {
+        view! { <a href=format!("/?status={status}")><T k=|t| t.first_page /></a> }
+    });
+    let next_page = listing.next_cursor.map(|cursor| {
+        let href = format!("/?status={status}&cursor={}", encode_component(&cursor));
+        view! {
+            <a class="button button--quiet" href=href rel="next">
+                <T k=|t| t.more_procedures />
+            </a>
+        }
+    });
+    let pager = (paged || next_page.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label=move || i18n.t().procedure_pages_label>
+                {first_page}
+                {next_page}
+            </nav>
+        }
+    });
     view! {
         <nav class="tabs" aria-label=move || i18n.t().filter_label>
             <ul>{tabs}</ul>
         </nav>
         <div class="listing" aria-live="polite">{body}</div>
+        {pager}
     }
     .into_any()
 }

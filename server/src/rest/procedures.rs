@@ -33,10 +33,16 @@ pub fn api() -> Api {
                     "running (default), upcoming, finished or all.",
                     json!({ "type": "string" }),
                 )
+                .query(
+                    "cursor",
+                    "From `next_cursor` of the previous page.",
+                    json!({ "type": "string" }),
+                )
                 .ok::<ProcedurePage>(
                     200,
-                    "The procedures in that state and the count of each state.",
-                ),
+                    "A page of the procedures in that state (24 at most) and the count of each state.",
+                )
+                .errors(&[422]),
         )
         .op(
             "post",
@@ -134,7 +140,8 @@ async fn list_procedures(
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     let filter = ProcedureFilter::parse_or_default(params.get("status").map(String::as_str));
-    let listing = procedure::list_published(&state.db, filter, Utc::now()).await?;
+    let cursor = params.get("cursor").map(String::as_str);
+    let listing = procedure::list_published(&state.db, filter, cursor, Utc::now()).await?;
     Ok(axum::Json(ProcedurePage::of(
         listing,
         &state.site.public_url,

@@ -80,6 +80,8 @@ pub struct ProcedurePage {
     pub filter: ProcedureFilter,
     pub counts: ProcedureCounts,
     pub items: Vec<ProcedureItem>,
+    /// The cursor of the next page (`?cursor=`), if there is one.
+    pub next_cursor: Option<String>,
 }
 
 impl ProcedurePage {
@@ -92,6 +94,7 @@ impl ProcedurePage {
                 .into_iter()
                 .map(|summary| ProcedureItem::of(summary, base))
                 .collect(),
+            next_cursor: listing.next_cursor,
         }
     }
 }

@@ -1313,8 +1313,9 @@ async fn procedures_have_the_documented_fields() {
     );
 
     let listing = body(&app.get("/api/v1/procedures").await);
-    assert_eq!(keys(&listing), ["counts", "filter", "items"]);
+    assert_eq!(keys(&listing), ["counts", "filter", "items", "next_cursor"]);
     assert_eq!(listing["filter"], "running");
+    assert_eq!(listing["next_cursor"], Value::Null);
     assert_eq!(listing["counts"]["running"], 1);
     assert_eq!(
         keys(&listing["items"][0]),

@@ -1,7 +1,9 @@
 //! Procedures as the public sees them, and the rules for creating them.
 
 use crate::harness::TestApp;
-use app::backend::service::procedure::{NewPhase, NewProcedure, create, list_published};
+use app::backend::service::procedure::{
+    NewPhase, NewProcedure, PROCEDURES_PER_PAGE, create, list_published,
+};
 use app::error::AppError;
 use app::model::procedure::{PhaseKind, ProcedureFilter, ProcedureState, Slug};
 use chrono::{Duration, Utc};
@@ -33,7 +35,7 @@ fn draft(slug: &str, from_days: i64, to_days: i64) -> NewProcedure {
 async fn the_listing_sorts_procedures_into_their_states_with_counts() {
     let app = TestApp::new().await.with_demo().await;
     let now = Utc::now();
-    let running = list_published(&app.state.db, ProcedureFilter::Running, now)
+    let running = list_published(&app.state.db, ProcedureFilter::Running, None, now)
         .await
         .unwrap();
     assert_eq!(running.counts.running, 2);
@@ -51,10 +53,84 @@ async fn the_listing_sorts_procedures_into_their_states_with_counts() {
     assert_eq!(running.items[0].current_phase, Some(PhaseKind::Discussion));
     assert_eq!(running.items[1].current_phase, Some(PhaseKind::Proposals));
 
-    let all = list_published(&app.state.db, ProcedureFilter::All, now)
+    let all = list_published(&app.state.db, ProcedureFilter::All, None, now)
         .await
         .unwrap();
     assert_eq!(all.items.len(), 4);
+}
+
+#[tokio::test]
+async fn the_listing_pages_through_years_of_procedures() {
+    let app = TestApp::new().await;
+    let now = Utc::now();
+    // 30 finished procedures, some ending on the same day: more than a page.
+    for n in 0..30_i64 {
+        let mut finished = draft(&format!("verfahren-{n:02}"), -400, -(n / 3) - 1);
+        finished.published = true;
+        create(&app.state.db, finished, now).await.unwrap();
+    }
+    // Through the service: every procedure once, most recent end first.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = list_published(
+            &app.state.db,
+            ProcedureFilter::Finished,
+            cursor.as_deref(),
+            now,
+        )
+        .await
+        .unwrap();
+        assert!(page.items.len() as u64 <= PROCEDURES_PER_PAGE);
+        assert_eq!(page.counts.finished, 30);
+        seen.extend(page.items.iter().map(|p| (p.ends_at, p.slug.clone())));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 30);
+    let slugs: std::collections::HashSet<_> = seen.iter().map(|(_, slug)| slug).collect();
+    assert_eq!(slugs.len(), 30, "a procedure shown twice");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 >= w[1].0),
+        "not latest first"
+    );
+
+    // Through the API: the same pages, by `next_cursor`.
+    let first = app.get("/api/v1/procedures?status=finished").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let first: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(first["items"].as_array().unwrap().len(), 24);
+    let next = first["next_cursor"].as_str().unwrap();
+    let second = app
+        .get(&format!("/api/v1/procedures?status=finished&cursor={next}"))
+        .await;
+    let second: serde_json::Value = serde_json::from_str(&second.body).unwrap();
+    assert_eq!(second["items"].as_array().unwrap().len(), 6);
+    assert!(second["next_cursor"].is_null());
+    let bad = app
+        .get("/api/v1/procedures?status=finished&cursor=gestern")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // On the start page: a link to the next page, and from there back to the first.
+    let page = app.get("/?status=finished").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = format!("/?status=finished&amp;cursor={next}");
+    assert!(page.body.contains(&link), "no link to the next page");
+    assert!(page.body.contains("Weitere Verfahren"));
+    let later = app.get(&format!("/?status=finished&cursor={next}")).await;
+    assert_eq!(later.status, StatusCode::OK);
+    assert!(later.body.contains("Zur ersten Seite"));
+    assert!(!later.body.contains("Weitere Verfahren"));
+    let shown = |body: &str| {
+        (0..30)
+            .filter(|n| body.contains(&format!("/verfahren/verfahren-{n:02}\"")))
+            .count()
+    };
+    assert_eq!(shown(&page.body), 24);
+    assert_eq!(shown(&later.body), 6);
 }
 
 #[tokio::test]
@@ -86,7 +162,7 @@ async fn drafts_are_invisible_to_the_public() {
         app.get("/verfahren/laermaktionsplan").await.status,
         StatusCode::NOT_FOUND
     );
-    let listing = list_published(&app.state.db, ProcedureFilter::All, Utc::now())
+    let listing = list_published(&app.state.db, ProcedureFilter::All, None, Utc::now())
         .await
         .unwrap();
     assert!(listing.items.is_empty());
@@ -140,7 +216,7 @@ async fn schedules_must_be_ordered_and_non_overlapping() {
         create(&app.state.db, overlapping, now).await,
         Err(AppError::invalid("phases", "overlap"))
     );
-    let listing = list_published(&app.state.db, ProcedureFilter::All, now)
+    let listing = list_published(&app.state.db, ProcedureFilter::All, None, now)
         .await
         .unwrap();
     assert_eq!(listing.counts.for_filter(ProcedureFilter::All), 0);

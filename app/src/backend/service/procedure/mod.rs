@@ -1,7 +1,7 @@
 //! Procedures: listing by schedule, the public detail view, and creation.
 
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{split_categories, timestamp};
+use crate::backend::common::{Cursor, after, page_of, split_categories, timestamp};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{council_decision, phase, procedure, proposal, start_notice};
 use crate::backend::sanitize::markdown_to_html;
@@ -18,8 +18,8 @@ use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -27,10 +27,16 @@ mod editor;
 
 pub use editor::{NewPhase, NewProcedure, create, form_of, save, set_published, store, stored};
 
-/// Published procedures in the state the filter asks for, with the count of each state.
+/// Procedures on one page of the start page and of the API's listing. A city runs a few
+/// dozen at a time; the finished ones pile up over the years.
+pub const PROCEDURES_PER_PAGE: u64 = 24;
+
+/// Published procedures in the state the filter asks for, a page at a time (after
+/// `cursor`, from an earlier page), with the count of each state.
 pub async fn list_published(
     db: &impl ConnectionTrait,
     filter: ProcedureFilter,
+    cursor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ProcedureListing, AppError> {
     let counts = ProcedureCounts {
@@ -38,21 +44,37 @@ pub async fn list_published(
         upcoming: count(db, ProcedureFilter::Upcoming, now).await?,
         finished: count(db, ProcedureFilter::Finished, now).await?,
     };
-    let ordered = match filter {
-        // Ending soonest first: those are the ones a visitor can still miss.
-        ProcedureFilter::Running => published(filter, now).order_by_asc(procedure::Column::EndsAt),
-        ProcedureFilter::Upcoming => {
-            published(filter, now).order_by_asc(procedure::Column::StartsAt)
-        }
-        ProcedureFilter::Finished | ProcedureFilter::All => {
-            published(filter, now).order_by_desc(procedure::Column::EndsAt)
-        }
-    };
-    let rows = ordered
-        .order_by_asc(procedure::Column::Id)
+    let (column, descending) = listing_order(filter);
+    let mut page = published(filter, now);
+    if let Some(cursor) = cursor {
+        let cursor = Cursor::parse(cursor)?;
+        // Nanoseconds, as stored (see the cursor of the proposals' listing).
+        page = page.filter(after(
+            Expr::col((procedure::Entity, column)),
+            DateTime::<Utc>::from_timestamp_nanos(cursor.value),
+            Expr::col((procedure::Entity, procedure::Column::Id)),
+            cursor.id,
+            descending,
+        ));
+    }
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let rows = page
+        .order_by(column, order.clone())
+        .order_by(procedure::Column::Id, order)
+        .limit(PROCEDURES_PER_PAGE + 1)
         .all(db)
         .await
         .map_err(storage_error)?;
+    let (rows, next_cursor) = page_of(rows, PROCEDURES_PER_PAGE, |last| {
+        let at = match column {
+            procedure::Column::StartsAt => last.starts_at,
+            _ => last.ends_at,
+        };
+        Cursor {
+            value: at.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            id: last.id,
+        }
+    });
     let mut phases = phases_of(db, rows.iter().map(|p| p.id).collect()).await?;
     let items = rows
         .into_iter()
@@ -65,7 +87,19 @@ pub async fn list_published(
         filter,
         items,
         counts,
+        next_cursor,
     })
+}
+
+/// The order of a listing: running procedures ending soonest first (those are the ones a
+/// visitor can still miss), upcoming ones starting soonest first, finished ones (and all)
+/// the most recent first.
+fn listing_order(filter: ProcedureFilter) -> (procedure::Column, bool) {
+    match filter {
+        ProcedureFilter::Running => (procedure::Column::EndsAt, false),
+        ProcedureFilter::Upcoming => (procedure::Column::StartsAt, false),
+        ProcedureFilter::Finished | ProcedureFilter::All => (procedure::Column::EndsAt, true),
+    }
 }
 
 /// A published procedure by its slug; drafts and unknown slugs are both "not found".
