@@ -319,10 +319,6 @@ fn langs(locales: &[Locale]) -> String {
     }
     out.push_str("    ];\n\n    /// The language's code (BCP 47), as in `<html lang>` and the locale folder.\n    pub fn code(self) -> &'static str {\n        match self {\n");
     arms(&mut out, locales, |locale| format!("{:?}", locale.code));
-    out.push_str("        }\n    }\n\n    /// The language for its plural rules, built at compile time (no parser at run time).\n    pub(crate) fn langid(self) -> unic_langid::LanguageIdentifier {\n        match self {\n");
-    arms(&mut out, locales, |locale| {
-        format!("unic_langid::langid!({:?})", locale.code)
-    });
     out.push_str("        }\n    }\n}\n");
     out
 }

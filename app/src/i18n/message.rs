@@ -104,17 +104,72 @@ fn arg<'a>(args: &[(&str, Arg<'a>)], name: &str) -> Option<Arg<'a>> {
 
 /// The CLDR plural category of a count in a language: "one", "few", "other", ...
 pub fn plural_category(lang: Lang, n: i64) -> &'static str {
-    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
-    let category = PluralRules::create(lang.langid(), PluralRuleType::CARDINAL)
-        .ok()
-        .and_then(|rules| rules.select(n).ok());
-    match category {
-        Some(PluralCategory::ZERO) => "zero",
-        Some(PluralCategory::ONE) => "one",
-        Some(PluralCategory::TWO) => "two",
-        Some(PluralCategory::FEW) => "few",
-        Some(PluralCategory::MANY) => "many",
-        _ => "other",
+    PluralRule::of(lang.code()).map_or("other", |rule| rule.category(n.unsigned_abs()))
+}
+
+/// The CLDR plural rules for whole numbers, of the languages a city is likely to offer,
+/// written out here: the browser then carries these few lines rather than the rules of
+/// every language in the world (about 20 KB of the first-visit bundle). A test compares
+/// each with the CLDR data for every number up to 100,000 and a few large ones; a language
+/// added under `locales/` without a rule here fails that test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PluralRule {
+    /// "one" for 1, else "other" (German, English, Dutch, the Nordic languages, Greek,
+    /// Hungarian, Turkish, Bulgarian).
+    OneOther,
+    /// "one", "few", "many" by the last digits (Ukrainian, Russian).
+    EastSlavic,
+    /// "one" for 1 only, then "few" and "many" by the last digits.
+    Polish,
+    /// No plural forms (Chinese, Japanese, Korean, Vietnamese, Thai, Indonesian).
+    OtherOnly,
+}
+
+impl PluralRule {
+    /// The rule of a language code (BCP 47, by its primary language).
+    fn of(code: &str) -> Option<Self> {
+        let language = code.split(['-', '_']).next().unwrap_or(code);
+        Some(match language {
+            "de" | "en" | "nl" | "sv" | "da" | "nb" | "nn" | "fi" | "et" | "el" | "hu" | "tr"
+            | "bg" => Self::OneOther,
+            "uk" | "ru" => Self::EastSlavic,
+            "pl" => Self::Polish,
+            "zh" | "ja" | "ko" | "vi" | "th" | "id" => Self::OtherOnly,
+            _ => return None,
+        })
+    }
+
+    fn category(self, n: u64) -> &'static str {
+        let (last, last_two) = (n % 10, n % 100);
+        let few = (2..=4).contains(&last) && !(12..=14).contains(&last_two);
+        match self {
+            Self::OneOther => {
+                if n == 1 {
+                    "one"
+                } else {
+                    "other"
+                }
+            }
+            Self::EastSlavic => {
+                if last == 1 && last_two != 11 {
+                    "one"
+                } else if few {
+                    "few"
+                } else {
+                    "many"
+                }
+            }
+            Self::Polish => {
+                if n == 1 {
+                    "one"
+                } else if few {
+                    "few"
+                } else {
+                    "many"
+                }
+            }
+            Self::OtherOnly => "other",
+        }
     }
 }
 
@@ -132,5 +187,64 @@ impl Fmt for &'static str {
 impl Fmt for Msg {
     fn fmt_with(&self, args: &[(&str, Arg<'_>)]) -> String {
         self.fmt(args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+
+    const WRITTEN_OUT: &[&str] = &[
+        "de", "en", "nl", "sv", "da", "nb", "nn", "fi", "et", "el", "hu", "tr", "bg", "uk", "ru",
+        "pl", "zh", "ja", "ko", "vi", "th", "id",
+    ];
+
+    fn cldr_name(category: PluralCategory) -> &'static str {
+        match category {
+            PluralCategory::ZERO => "zero",
+            PluralCategory::ONE => "one",
+            PluralCategory::TWO => "two",
+            PluralCategory::FEW => "few",
+            PluralCategory::MANY => "many",
+            PluralCategory::OTHER => "other",
+        }
+    }
+
+    #[test]
+    fn the_written_out_rules_are_cldrs() {
+        let large = [
+            1_000_000,
+            1_000_001,
+            2_000_000,
+            21_000_000,
+            123_456_789,
+            u64::from(u32::MAX),
+        ];
+        for code in WRITTEN_OUT {
+            let rule = PluralRule::of(code).unwrap();
+            let cldr = PluralRules::create(
+                code.parse::<unic_langid::LanguageIdentifier>().unwrap(),
+                PluralRuleType::CARDINAL,
+            )
+            .unwrap();
+            for n in (0..=100_000).chain(large) {
+                let expected = cldr_name(cldr.select(n).unwrap());
+                assert_eq!(rule.category(n), expected, "{code}, {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_has_its_plural_rule() {
+        for lang in Lang::ALL {
+            assert!(
+                PluralRule::of(lang.code()).is_some(),
+                "{}: write out its CLDR plural rule in i18n/message.rs",
+                lang.code()
+            );
+        }
+        assert_eq!(PluralRule::of("de-AT"), Some(PluralRule::OneOther));
+        assert_eq!(PluralRule::of("xx"), None);
     }
 }
