@@ -172,7 +172,7 @@ impl AppError {
 }
 
 impl leptos::server_fn::error::FromServerFnError for AppError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+    type Encoder = crate::api::JsonText;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         Self::Request {

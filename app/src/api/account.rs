@@ -100,7 +100,7 @@ pub(crate) fn finish(outcome: crate::model::done::Done, path: &str) -> Result<()
     done(&outcome.on(path))
 }
 
-#[server(prefix = "/api", endpoint = "who_am_i")]
+#[server(prefix = "/api", endpoint = "who_am_i", output = crate::api::JsonTextPost)]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::backend::service::account;
     super::with_status(
@@ -114,7 +114,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "register")]
+#[server(prefix = "/api", endpoint = "register", output = crate::api::JsonTextPost)]
 pub async fn register(
     email: String,
     display_name: String,
@@ -141,7 +141,7 @@ pub async fn register(
     )
 }
 
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = crate::api::JsonTextPost)]
 pub async fn login(email: String, password: String, back: Option<String>) -> Result<(), AppError> {
     use crate::backend::{auth, service::account, state::app_state};
     super::with_status(
@@ -169,7 +169,7 @@ pub async fn login(email: String, password: String, back: Option<String>) -> Res
     )
 }
 
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = crate::api::JsonTextPost)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -184,7 +184,7 @@ pub async fn logout() -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "confirm_email")]
+#[server(prefix = "/api", endpoint = "confirm_email", output = crate::api::JsonTextPost)]
 pub async fn confirm_email(token: String, back: Option<String>) -> Result<(), AppError> {
     use crate::backend::{auth, service::account, state::app_state};
     use crate::model::path::{RETURN_PARAM, local_path};
@@ -216,7 +216,7 @@ pub async fn confirm_email(token: String, back: Option<String>) -> Result<(), Ap
     )
 }
 
-#[server(prefix = "/api", endpoint = "resend_verification")]
+#[server(prefix = "/api", endpoint = "resend_verification", output = crate::api::JsonTextPost)]
 pub async fn resend_verification() -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -230,7 +230,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "request_password_reset")]
+#[server(prefix = "/api", endpoint = "request_password_reset", output = crate::api::JsonTextPost)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -244,7 +244,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::api::JsonTextPost)]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -258,7 +258,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     )
 }
 
-#[server(prefix = "/api", endpoint = "update_profile")]
+#[server(prefix = "/api", endpoint = "update_profile", output = crate::api::JsonTextPost)]
 pub async fn update_profile(
     display_name: String,
     lang: String,
@@ -287,7 +287,7 @@ pub async fn update_profile(
     )
 }
 
-#[server(prefix = "/api", endpoint = "change_email")]
+#[server(prefix = "/api", endpoint = "change_email", output = crate::api::JsonTextPost)]
 pub async fn change_email(email: String) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -308,7 +308,7 @@ pub async fn change_email(email: String) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = crate::api::JsonTextPost)]
 pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
     use crate::backend::{auth, service::account, state::app_state};
     super::with_status(
@@ -331,7 +331,7 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     )
 }
 
-#[server(prefix = "/api", endpoint = "logout_everywhere")]
+#[server(prefix = "/api", endpoint = "logout_everywhere", output = crate::api::JsonTextPost)]
 pub async fn logout_everywhere() -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -345,7 +345,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_account")]
+#[server(prefix = "/api", endpoint = "delete_account", output = crate::api::JsonTextPost)]
 pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -362,7 +362,7 @@ pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "list_users")]
+#[server(prefix = "/api", endpoint = "list_users", output = crate::api::JsonTextPost)]
 pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
     use crate::backend::{service::account, state::app_state};
     super::with_status(
@@ -374,7 +374,7 @@ pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "set_user_role")]
+#[server(prefix = "/api", endpoint = "set_user_role", output = crate::api::JsonTextPost)]
 pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     use crate::backend::{service::account, state::app_state};
     use crate::model::account::Role;

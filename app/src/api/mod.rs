@@ -1,10 +1,13 @@
 //! Server functions, one file per feature. Thin: find the state, authorise, call a service.
 
 pub mod account;
+mod codec;
 pub mod moderation;
 pub mod procedures;
 pub mod results;
 pub mod site;
+
+pub use codec::{JsonText, JsonTextPost};
 
 /// Provide one per request (with the app state) so the session is checked once per request.
 #[cfg(feature = "ssr")]

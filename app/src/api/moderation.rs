@@ -51,7 +51,7 @@ mod ssr {
     }
 }
 
-#[server(prefix = "/api", endpoint = "report")]
+#[server(prefix = "/api", endpoint = "report", output = crate::api::JsonTextPost)]
 pub async fn report(
     kind: String,
     id: i64,
@@ -83,7 +83,7 @@ pub async fn report(
     )
 }
 
-#[server(prefix = "/api", endpoint = "object")]
+#[server(prefix = "/api", endpoint = "object", output = crate::api::JsonTextPost)]
 pub async fn object(
     kind: String,
     id: i64,
@@ -120,7 +120,7 @@ pub struct DecisionFields {
 }
 
 /// One decision on one item, from the queue or the item's page.
-#[server(prefix = "/api", endpoint = "decide")]
+#[server(prefix = "/api", endpoint = "decide", output = crate::api::JsonTextPost)]
 pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
     use crate::backend::{service::moderation, state::app_state};
     use crate::model::moderation::{Decision, ModerationActionKind};
@@ -157,7 +157,7 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
 }
 
 /// The same decision (approve, or hide with one reason) on every selected item.
-#[server(prefix = "/api", endpoint = "decide_many")]
+#[server(prefix = "/api", endpoint = "decide_many", output = crate::api::JsonTextPost)]
 pub async fn decide_many(
     targets: Option<Vec<String>>,
     action: String,
@@ -209,7 +209,7 @@ pub async fn decide_many(
 }
 
 /// Claims an item (or, with `release`, gives the claim back).
-#[server(prefix = "/api", endpoint = "claim")]
+#[server(prefix = "/api", endpoint = "claim", output = crate::api::JsonTextPost)]
 pub async fn claim(
     queue_id: i64,
     release: Option<String>,
@@ -232,7 +232,7 @@ pub async fn claim(
     )
 }
 
-#[server(prefix = "/api", endpoint = "unblock")]
+#[server(prefix = "/api", endpoint = "unblock", output = crate::api::JsonTextPost)]
 pub async fn unblock(
     user_id: i64,
     public_reason: Option<String>,
@@ -257,7 +257,7 @@ pub async fn unblock(
     )
 }
 
-#[server(prefix = "/api", endpoint = "save_moderation_settings")]
+#[server(prefix = "/api", endpoint = "save_moderation_settings", output = crate::api::JsonTextPost)]
 pub async fn save_moderation_settings(
     report_threshold: String,
     screen_words: String,
@@ -287,7 +287,7 @@ pub async fn save_moderation_settings(
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_queue")]
+#[server(prefix = "/api", endpoint = "get_queue", output = crate::api::JsonTextPost)]
 pub async fn get_queue(#[server(default)] filter: QueueFilter) -> Result<QueueView, AppError> {
     use crate::backend::{service::moderation, state::app_state};
     super::with_status(
@@ -300,7 +300,7 @@ pub async fn get_queue(#[server(default)] filter: QueueFilter) -> Result<QueueVi
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_ledger")]
+#[server(prefix = "/api", endpoint = "get_ledger", output = crate::api::JsonTextPost)]
 pub async fn get_ledger(slug: Option<String>, cursor: Option<String>) -> Result<Ledger, AppError> {
     use crate::backend::{service::moderation, state::app_state};
     use crate::model::procedure::Slug;
@@ -317,7 +317,7 @@ pub async fn get_ledger(slug: Option<String>, cursor: Option<String>) -> Result<
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_moderation_stats")]
+#[server(prefix = "/api", endpoint = "get_moderation_stats", output = crate::api::JsonTextPost)]
 pub async fn get_moderation_stats() -> Result<ModerationStats, AppError> {
     use crate::backend::{service::moderation, state::app_state};
     super::with_status(
@@ -330,7 +330,7 @@ pub async fn get_moderation_stats() -> Result<ModerationStats, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_moderation_settings")]
+#[server(prefix = "/api", endpoint = "get_moderation_settings", output = crate::api::JsonTextPost)]
 pub async fn get_moderation_settings() -> Result<SettingsView, AppError> {
     use crate::backend::{service::moderation, state::app_state};
     super::with_status(

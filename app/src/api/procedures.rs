@@ -6,7 +6,7 @@ use crate::model::procedure::{
 };
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "list_procedures")]
+#[server(prefix = "/api", endpoint = "list_procedures", output = crate::api::JsonTextPost)]
 pub async fn list_procedures(
     filter: ProcedureFilter,
     cursor: Option<String>,
@@ -23,7 +23,7 @@ pub async fn list_procedures(
 }
 
 /// A procedure's page; planners also see drafts, as a preview.
-#[server(prefix = "/api", endpoint = "get_procedure")]
+#[server(prefix = "/api", endpoint = "get_procedure", output = crate::api::JsonTextPost)]
 pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::Slug;
@@ -39,7 +39,7 @@ pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "planner_procedures")]
+#[server(prefix = "/api", endpoint = "planner_procedures", output = crate::api::JsonTextPost)]
 pub async fn planner_procedures() -> Result<Vec<PlannerRow>, AppError> {
     use crate::backend::{service::procedure, state::app_state};
     super::with_status(
@@ -54,7 +54,7 @@ pub async fn planner_procedures() -> Result<Vec<PlannerRow>, AppError> {
 
 /// The editor's values: an existing procedure's (with its image), or an empty form with a
 /// row per phase.
-#[server(prefix = "/api", endpoint = "procedure_editor_values")]
+#[server(prefix = "/api", endpoint = "procedure_editor_values", output = crate::api::JsonTextPost)]
 pub async fn procedure_editor_values(slug: Option<String>) -> Result<EditorValues, AppError> {
     use crate::backend::auth::Permission;
     use crate::backend::{service::procedure, state::app_state};
@@ -92,7 +92,7 @@ pub async fn procedure_editor_values(slug: Option<String>) -> Result<EditorValue
 }
 
 /// Creates (without `original`) or changes a procedure; it stays a draft until published.
-#[server(prefix = "/api", endpoint = "save_procedure")]
+#[server(prefix = "/api", endpoint = "save_procedure", output = crate::api::JsonTextPost)]
 pub async fn save_procedure(
     original: Option<String>,
     #[server(default)] form: ProcedureForm,
@@ -125,7 +125,7 @@ pub async fn save_procedure(
     )
 }
 
-#[server(prefix = "/api", endpoint = "publish_procedure")]
+#[server(prefix = "/api", endpoint = "publish_procedure", output = crate::api::JsonTextPost)]
 pub async fn publish_procedure(slug: String, publish: String) -> Result<(), AppError> {
     use crate::backend::{service::procedure, state::app_state};
     use crate::model::procedure::Slug;
@@ -148,7 +148,7 @@ pub async fn publish_procedure(slug: String, publish: String) -> Result<(), AppE
 }
 
 /// "Tell me when it starts" (`notify` = "1") or not any more ("0").
-#[server(prefix = "/api", endpoint = "set_start_notice")]
+#[server(prefix = "/api", endpoint = "set_start_notice", output = crate::api::JsonTextPost)]
 pub async fn set_start_notice(slug: String, notify: String) -> Result<(), AppError> {
     use crate::backend::{service::start_notice, state::app_state};
     use crate::model::procedure::Slug;

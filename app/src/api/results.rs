@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 /// A procedure's results: public once voting has ended, for planners at any time. Before
 /// then the public learn from when they will be.
-#[server(prefix = "/api", endpoint = "get_results")]
+#[server(prefix = "/api", endpoint = "get_results", output = crate::api::JsonTextPost)]
 pub async fn get_results(slug: String) -> Result<ResultsAnswer, AppError> {
     use crate::backend::{service::results, state::app_state};
     use crate::model::procedure::Slug;
@@ -32,7 +32,7 @@ pub async fn get_results(slug: String) -> Result<ResultsAnswer, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_results_dashboard")]
+#[server(prefix = "/api", endpoint = "get_results_dashboard", output = crate::api::JsonTextPost)]
 pub async fn get_results_dashboard(slug: String, page: u32) -> Result<ResultsDashboard, AppError> {
     use crate::backend::{service::results, state::app_state};
     use crate::model::procedure::Slug;
@@ -56,7 +56,7 @@ pub async fn get_results_dashboard(slug: String, page: u32) -> Result<ResultsDas
     )
 }
 
-#[server(prefix = "/api", endpoint = "save_council_paper")]
+#[server(prefix = "/api", endpoint = "save_council_paper", output = crate::api::JsonTextPost)]
 pub async fn save_council_paper(
     slug: String,
     url: String,
@@ -87,7 +87,7 @@ pub async fn save_council_paper(
     )
 }
 
-#[server(prefix = "/api", endpoint = "record_outcome")]
+#[server(prefix = "/api", endpoint = "record_outcome", output = crate::api::JsonTextPost)]
 pub async fn record_outcome(
     slug: String,
     proposal_id: i64,
@@ -123,7 +123,7 @@ pub async fn record_outcome(
     )
 }
 
-#[server(prefix = "/api", endpoint = "import_oparl")]
+#[server(prefix = "/api", endpoint = "import_oparl", output = crate::api::JsonTextPost)]
 pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppError> {
     use crate::backend::{service::oparl, state::app_state};
     use crate::model::procedure::Slug;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 /// Remembers the visitor's language in a cookie. Without JavaScript the form post is
 /// redirected back to the page it came from, now rendered in that language.
-#[server(prefix = "/api", endpoint = "set_language")]
+#[server(prefix = "/api", endpoint = "set_language", output = crate::api::JsonTextPost)]
 pub async fn set_language(lang: String) -> Result<Lang, AppError> {
     super::with_status(language_cookie(&lang))
 }
@@ -33,7 +33,7 @@ fn language_cookie(code: &str) -> Result<Lang, AppError> {
     Ok(lang)
 }
 
-#[server(prefix = "/api", endpoint = "get_legal_page")]
+#[server(prefix = "/api", endpoint = "get_legal_page", output = crate::api::JsonTextPost)]
 pub async fn get_legal_page(page: LegalPage, lang: Lang) -> Result<LegalPageView, AppError> {
     use crate::backend::{service::legal, state::app_state};
     super::with_status(

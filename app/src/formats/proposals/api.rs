@@ -44,7 +44,7 @@ pub(crate) mod ssr {
     }
 }
 
-#[server(prefix = "/api", endpoint = "list_proposals")]
+#[server(prefix = "/api", endpoint = "list_proposals", output = crate::api::JsonTextPost)]
 pub async fn list_proposals(
     slug: String,
     // All-default filters serialize to nothing: a missing field is the default listing.
@@ -73,7 +73,7 @@ pub async fn list_proposals(
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_proposal")]
+#[server(prefix = "/api", endpoint = "get_proposal", output = crate::api::JsonTextPost)]
 pub async fn get_proposal(
     id: i64,
     #[server(default)] thread: ThreadWindow,
@@ -108,7 +108,7 @@ mod new_proposal {
     use crate::error::AppError;
     use leptos::prelude::*;
 
-    #[server(prefix = "/api", endpoint = "create_proposal")]
+    #[server(prefix = "/api", endpoint = "create_proposal", output = crate::api::JsonTextPost)]
     pub async fn create_proposal(
         slug: String,
         title: String,
@@ -166,7 +166,7 @@ mod new_proposal {
     }
 }
 
-#[server(prefix = "/api", endpoint = "edit_proposal")]
+#[server(prefix = "/api", endpoint = "edit_proposal", output = crate::api::JsonTextPost)]
 pub async fn edit_proposal(
     id: i64,
     title: String,
@@ -194,7 +194,7 @@ pub async fn edit_proposal(
     )
 }
 
-#[server(prefix = "/api", endpoint = "withdraw_proposal")]
+#[server(prefix = "/api", endpoint = "withdraw_proposal", output = crate::api::JsonTextPost)]
 pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
     use super::service::proposal;
     use crate::backend::state::app_state;
@@ -211,7 +211,7 @@ pub async fn withdraw_proposal(id: i64, note: String) -> Result<(), AppError> {
 }
 
 /// Casts (1, −1) or withdraws (0) a vote; returns to `back` (the listing or the page).
-#[server(prefix = "/api", endpoint = "vote")]
+#[server(prefix = "/api", endpoint = "vote", output = crate::api::JsonTextPost)]
 pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppError> {
     use super::service::vote;
     use crate::backend::state::app_state;
@@ -238,7 +238,7 @@ pub async fn vote(id: i64, value: i8, back: Option<String>) -> Result<(), AppErr
 }
 
 /// Follows (`follow` = "1") or stops following a proposal.
-#[server(prefix = "/api", endpoint = "follow")]
+#[server(prefix = "/api", endpoint = "follow", output = crate::api::JsonTextPost)]
 pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
     use crate::backend::{service::follow as service, state::app_state};
     crate::api::with_status(
@@ -259,7 +259,7 @@ pub async fn follow(id: i64, follow: String) -> Result<(), AppError> {
 }
 
 /// Writes a comment or reply; answers the new comment's id (the page moves focus to it).
-#[server(prefix = "/api", endpoint = "add_comment")]
+#[server(prefix = "/api", endpoint = "add_comment", output = crate::api::JsonTextPost)]
 pub async fn add_comment(
     proposal_id: i64,
     parent_id: Option<i64>,
@@ -293,7 +293,7 @@ pub async fn add_comment(
     )
 }
 
-#[server(prefix = "/api", endpoint = "edit_comment")]
+#[server(prefix = "/api", endpoint = "edit_comment", output = crate::api::JsonTextPost)]
 pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
     use super::service::comment;
     use crate::backend::state::app_state;
@@ -312,7 +312,7 @@ pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_comment")]
+#[server(prefix = "/api", endpoint = "delete_comment", output = crate::api::JsonTextPost)]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
     use super::service::comment;
     use crate::backend::state::app_state;

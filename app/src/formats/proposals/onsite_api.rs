@@ -7,7 +7,7 @@ use crate::formats::proposals::onsite_model::OnsiteImportPage;
 use leptos::prelude::*;
 
 /// The import page: the procedure, and the uploaded batch `batch` with every row checked.
-#[server(prefix = "/api", endpoint = "get_onsite_import")]
+#[server(prefix = "/api", endpoint = "get_onsite_import", output = crate::api::JsonTextPost)]
 pub async fn get_onsite_import(
     slug: String,
     batch: Option<i64>,
@@ -27,7 +27,7 @@ pub async fn get_onsite_import(
 }
 
 /// Writes every row of the batch as an on-site proposal, or none.
-#[server(prefix = "/api", endpoint = "confirm_onsite_import")]
+#[server(prefix = "/api", endpoint = "confirm_onsite_import", output = crate::api::JsonTextPost)]
 pub async fn confirm_onsite_import(slug: String, batch: i64) -> Result<(), AppError> {
     use super::service::onsite_import;
     use crate::backend::state::app_state;
