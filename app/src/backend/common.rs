@@ -303,10 +303,16 @@ impl<K: Eq + std::hash::Hash, V: Clone> Kept<K, V> {
 
     /// The kept value, if it is younger than `ttl` and still of the current generation.
     pub(crate) fn get(&self, procedure_id: i64, key: K) -> Option<V> {
+        self.get_aged(procedure_id, key).map(|(value, _)| value)
+    }
+
+    /// The kept value and how long ago it was kept, as [`Kept::get`] finds it.
+    pub(crate) fn get_aged(&self, procedure_id: i64, key: K) -> Option<(V, std::time::Duration)> {
         let generation = results_generation(procedure_id);
         let entries = self.entries().lock().ok()?;
         let (at, of, value) = entries.get(&(procedure_id, key))?;
-        (at.elapsed() < self.ttl && *of == generation).then(|| value.clone())
+        let age = at.elapsed();
+        (age < self.ttl && *of == generation).then(|| (value.clone(), age))
     }
 
     /// Keeps a value computed from the results of `generation` (read before computing).

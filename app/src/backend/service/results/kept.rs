@@ -23,7 +23,7 @@
 //!   instances, and the next request counts afresh.
 
 use super::{Scope, view};
-use crate::backend::common::results_generation;
+use crate::backend::common::{Kept, results_generation};
 use crate::error::AppError;
 use crate::model::results::ResultsView;
 use chrono::{DateTime, Utc};
@@ -46,14 +46,15 @@ type Key = (i64, bool, String);
 #[derive(Clone)]
 struct Count {
     view: ResultsView,
-    at: Instant,
     took: Duration,
-    generation: u64,
 }
 
-fn counts() -> &'static Mutex<HashMap<Key, Count>> {
-    static COUNTS: OnceLock<Mutex<HashMap<Key, Count>>> = OnceLock::new();
-    COUNTS.get_or_init(Default::default)
+/// The counts, by whether the vote has ended and the label; counts nobody asked for in ten
+/// minutes go. Whether a count is still good to serve is [`decide`]'s to say.
+static COUNTS: Kept<(bool, String), Count> = Kept::new(Duration::from_secs(600));
+
+fn kept(key: &Key) -> Option<(Count, Duration)> {
+    COUNTS.get_aged(key.0, (key.1, key.2.clone()))
 }
 
 /// Each key's turn to count: one count of the same results at a time (in this process),
@@ -101,22 +102,6 @@ pub fn live_age(took: Duration) -> Duration {
     Ord::max(LIVE_REFRESH, took.saturating_mul(10))
 }
 
-fn kept(key: &Key, generation: u64) -> Option<Count> {
-    let counts = counts().lock().ok()?;
-    counts
-        .get(key)
-        .filter(|count| count.generation == generation)
-        .cloned()
-}
-
-fn keep(key: Key, count: Count) {
-    if let Ok(mut counts) = counts().lock() {
-        // Entries nobody asked for in a while go; a procedure's entries are few.
-        counts.retain(|_, kept| kept.at.elapsed() < FINAL_REFRESH.saturating_mul(10));
-        counts.insert(key, count);
-    }
-}
-
 /// Counts and keeps the count (of the generation read before counting).
 async fn count(
     db: &DatabaseConnection,
@@ -127,14 +112,16 @@ async fn count(
     let generation = results_generation(scope.procedure.id);
     let started = Instant::now();
     let fresh = view(db, scope, &key.2, now).await?;
-    keep(
-        key,
-        Count {
-            view: fresh.clone(),
-            at: started,
-            took: started.elapsed(),
-            generation,
-        },
+    let count = Count {
+        view: fresh.clone(),
+        took: started.elapsed(),
+    };
+    let (procedure_id, final_results, uncategorised) = key;
+    COUNTS.put(
+        procedure_id,
+        (final_results, uncategorised),
+        generation,
+        count,
     );
     Ok(fresh)
 }
@@ -151,9 +138,8 @@ pub async fn view_cached(
         scope.final_results,
         uncategorised.to_owned(),
     );
-    let generation = results_generation(scope.procedure.id);
-    if let Some(found) = kept(&key, generation) {
-        match decide(scope.final_results, found.took, found.at.elapsed()) {
+    if let Some((found, age)) = kept(&key) {
+        match decide(scope.final_results, found.took, age) {
             Use::Kept => return Ok(found.view),
             Use::KeptAndRecount => {
                 recount_in_background(db.clone(), scope.clone(), key);
@@ -167,7 +153,7 @@ pub async fn view_cached(
     // which may well have counted them.
     let turn = turn_of(&key);
     let _turn = turn.lock().await;
-    if let Some(found) = kept(&key, generation) {
+    if let Some((found, _)) = kept(&key) {
         return Ok(found.view);
     }
     count(db, scope, key, now).await
