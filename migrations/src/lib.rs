@@ -15,6 +15,7 @@ mod m20261130_000009_create_onsite_imports;
 mod m20261201_000010_comment_thread_indexes;
 mod m20261201_000011_proposal_search_table;
 mod m20261201_000012_proposal_counts;
+mod m20261202_000013_proposal_sort_indexes;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_comment_thread_indexes::Migration),
             Box::new(m20261201_000011_proposal_search_table::Migration),
             Box::new(m20261201_000012_proposal_counts::Migration),
+            Box::new(m20261202_000013_proposal_sort_indexes::Migration),
         ]
     }
 }

@@ -141,7 +141,9 @@ impl Cursor {
 }
 
 /// The rows after (`value`, `id`) in a listing ordered by the sort expression, then the id,
-/// both descending or both ascending: the condition of every keyset page.
+/// both descending or both ascending: the condition of every keyset page. Its first term
+/// (`sort <= value`, or `>=`) bounds the sort column alone, so that the database seeks to
+/// the cursor in the listing's index instead of walking the index from its start.
 pub(crate) fn after(
     sort: Expr,
     value: impl Into<Value>,
@@ -150,14 +152,22 @@ pub(crate) fn after(
     descending: bool,
 ) -> Condition {
     let value = value.into();
-    let (beyond, id_beyond) = if descending {
-        (sort.clone().lt(value.clone()), id_column.lt(id))
+    let (bound, beyond, id_beyond) = if descending {
+        (
+            sort.clone().lte(value.clone()),
+            sort.lt(value),
+            id_column.lt(id),
+        )
     } else {
-        (sort.clone().gt(value.clone()), id_column.gt(id))
+        (
+            sort.clone().gte(value.clone()),
+            sort.gt(value),
+            id_column.gt(id),
+        )
     };
-    Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(sort.eq(value)).add(id_beyond))
+    Condition::all()
+        .add(bound)
+        .add(Condition::any().add(beyond).add(id_beyond))
 }
 
 /// A page read with one row more than `size`: cut to `size`, with the cursor of the next

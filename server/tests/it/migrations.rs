@@ -54,6 +54,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261201_000012_proposal_counts.rs",
         "5635dda5be79c68679c85706c02307b872f3750a3be9d53cdd2ba7ab86b8a9c7",
     ),
+    (
+        "m20261202_000013_proposal_sort_indexes.rs",
+        "4de6cbb845f5a80383d93c04e39d195dd94f2714babe288388c9105bc3307204",
+    ),
 ];
 
 #[test]

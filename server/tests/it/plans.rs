@@ -3,7 +3,8 @@
 //! (the procedure list, each sort, a search, a deep cursor, a discussion, the moderation
 //! queue and ledger, the planners' results, the API's lists), then explained by the
 //! database they ran on. SQLite must not `SCAN` a large table; PostgreSQL, told to avoid
-//! sequential scans wherever an index can serve, must not `Seq Scan` one.
+//! sequential scans wherever an index can serve, must not `Seq Scan` one. A page of
+//! proposals must not sort them either: each order has its index.
 
 use crate::fixtures::{body, urlencode};
 use crate::harness::{TestApp, on_postgres};
@@ -67,6 +68,10 @@ async fn full_scans(
         txn.execute_unprepared("SET LOCAL enable_seqscan = off")
             .await
             .unwrap();
+        // Likewise sorting: a Sort node left in the plan has no index to read in order.
+        txn.execute_unprepared("SET LOCAL enable_sort = off")
+            .await
+            .unwrap();
         ("EXPLAIN", "QUERY PLAN")
     } else {
         ("EXPLAIN QUERY PLAN", "detail")
@@ -84,10 +89,7 @@ async fn full_scans(
         .iter()
         .map(|row| row.try_get::<String>("", column).unwrap())
         .collect();
-    let in_order_page = statement.sql.contains(" LIMIT ")
-        && !lines
-            .iter()
-            .any(|line| line.contains("TEMP B-TREE FOR ORDER BY"));
+    let in_order_page = statement.sql.contains(" LIMIT ") && !sorts(&lines);
     let scanned = lines
         .iter()
         .filter_map(|line| {
@@ -115,6 +117,27 @@ async fn full_scans(
         })
         .collect();
     (scanned, lines.join("\n"))
+}
+
+/// Whether a plan sorts rows (rather than reading them in order from an index).
+fn sorts(plan: &[String]) -> bool {
+    plan.iter().any(|line| {
+        let line = line.trim().trim_start_matches("->").trim();
+        line.contains("TEMP B-TREE FOR ORDER BY")
+            || line.starts_with("Sort ")
+            || line.starts_with("Incremental Sort ")
+    })
+}
+
+/// A page of a procedure's proposals (any order, filter or cursor) that is not a search:
+/// it must walk an index in the page's order and stop, never sort the procedure's
+/// proposals. A search sorts its matches.
+fn proposal_page(sql: &str) -> bool {
+    sql.contains(r#"FROM "proposals""#)
+        && sql.contains(" ORDER BY ")
+        && sql.contains(" LIMIT ")
+        && !sql.contains("proposals_fts")
+        && !sql.contains("proposal_search")
 }
 
 #[tokio::test]
@@ -182,6 +205,14 @@ async fn listing_queries_read_large_tables_through_indexes() {
         .unwrap()
         .to_owned();
     let cursor = urlencode(&page_two);
+    let shuffled_two = body(
+        &app.get("/api/v1/procedures/lasttest/proposals?sort=random")
+            .await,
+    )["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shuffled_cursor = urlencode(&shuffled_two);
     let comments = body(
         &app.get(&format!("/api/v1/proposals/{first}/comments"))
             .await,
@@ -199,6 +230,10 @@ async fn listing_queries_read_large_tables_through_indexes() {
         ("/verfahren/lasttest?q=B%C3%A4ume".into(), None),
         (
             format!("/verfahren/lasttest?sort=supported&cursor={cursor}"),
+            None,
+        ),
+        (
+            format!("/api/v1/procedures/lasttest/proposals?sort=random&cursor={shuffled_cursor}"),
             None,
         ),
         (format!("/vorschlaege/{first}"), None),
@@ -249,6 +284,14 @@ async fn listing_queries_read_large_tables_through_indexes() {
             if !scanned.is_empty() {
                 problems.push(format!(
                     "{path} reads {scanned:?} whole:\n  {}\n  {}",
+                    statement.sql,
+                    plan.replace('\n', "\n  ")
+                ));
+            }
+            let lines: Vec<String> = plan.lines().map(str::to_owned).collect();
+            if proposal_page(&statement.sql) && sorts(&lines) {
+                problems.push(format!(
+                    "{path} sorts the proposals instead of reading them in order:\n  {}\n  {}",
                     statement.sql,
                     plan.replace('\n', "\n  ")
                 ));
