@@ -106,3 +106,55 @@ async fn listing_totals_follow_submission_withdrawal_moderation_and_category_cha
     assert_eq!(total(&app, "?q=Ring").await, 1);
     assert_listing_counts_match_rows(&app).await;
 }
+
+/// A search counts its first thousand matches and says when there are more: a word in
+/// nearly every proposal must not have each page count tens of thousands of rows.
+#[tokio::test]
+async fn a_search_stops_counting_at_a_thousand_matches() {
+    let app = TestApp::new().await;
+    server::seed::scale::scale(
+        &app.state.db,
+        server::seed::scale::Scale {
+            users: 50,
+            proposals: 1_003,
+            votes: 0,
+            comments: 0,
+            discussion: 0,
+            queue: 0,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let search = |q: &'static str| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/v1/procedures/lasttest/proposals?q={q}"))
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let page = body(&page);
+            (
+                page["total"].as_i64().unwrap(),
+                page["total_capped"].as_bool().unwrap(),
+                page["items"].as_array().unwrap().len(),
+            )
+        }
+    };
+    // In every proposal: a thousand counted, and more.
+    assert_eq!(search("B%C3%A4ume").await, (1_000, true, 20));
+    // A number in a few titles ("Vorschlag 10", and on SQLite, which matches prefixes,
+    // 100 .. 109 and 1000 ..): counted exactly.
+    let (total, capped, shown) = search("10").await;
+    assert!(!capped);
+    assert!(total > 0 && total < 1_000, "{total}");
+    assert_eq!(shown, usize::try_from(total.min(20)).unwrap());
+    // The page says so.
+    let page = app.get("/verfahren/lasttest?q=B%C3%A4ume").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(">1000+<"), "{}", page.body);
+    // Without a search the total is the counters' and exact.
+    let all = body(&app.get("/api/v1/procedures/lasttest/proposals").await);
+    assert_eq!(all["total"], 1_003);
+    assert_eq!(all["total_capped"], false);
+}

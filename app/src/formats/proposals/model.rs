@@ -210,8 +210,11 @@ pub struct ProposalListing {
     pub query: ProposalQuery,
     /// The order actually applied (the phase default when the query named none).
     pub sort: ProposalSort,
-    /// All proposals matching the filters, over all pages.
+    /// All proposals matching the filters, over all pages; a search counts its matches
+    /// up to `SEARCH_COUNT_LIMIT` (see `total_capped`).
     pub total: u64,
+    /// More proposals match the search than were counted: `total` is a lower bound.
+    pub total_capped: bool,
     pub items: Vec<ProposalCard>,
     pub next_cursor: Option<String>,
     pub viewer: Viewer,

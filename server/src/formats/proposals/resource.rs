@@ -207,8 +207,11 @@ pub struct ProposalPage {
     pub procedure: ProcedureRef,
     /// The order applied (the phase's default when the query named none).
     pub sort: ProposalSort,
-    /// All proposals matching the filters, over all pages.
+    /// All proposals matching the filters, over all pages. A search counts at most its
+    /// first 1,000 matches: beyond them, `total` is 1,000 and `total_capped` is true.
     pub total: u64,
+    /// More proposals match the search than `total` says (it stopped counting at 1,000).
+    pub total_capped: bool,
     pub items: Vec<ProposalItem>,
     /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
@@ -223,6 +226,7 @@ impl ProposalPage {
             procedure: ProcedureRef::of(&listing.procedure),
             sort: listing.sort,
             total: listing.total,
+            total_capped: listing.total_capped,
             items: listing
                 .items
                 .into_iter()

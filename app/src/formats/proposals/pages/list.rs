@@ -89,7 +89,12 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
         }
     });
     let filters = filter_form(&listing, sort);
-    let total = listing.total;
+    // A search stops counting at a thousand matches: "1000+".
+    let total = format!(
+        "{}{}",
+        listing.total,
+        if listing.total_capped { "+" } else { "" }
+    );
     let rule = listing.rule;
     let allowed = listing.allowed;
     let viewer = listing.viewer;

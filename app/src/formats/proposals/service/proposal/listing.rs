@@ -28,24 +28,36 @@ pub async fn list(
         .q
         .as_deref()
         .and_then(|q| search_condition(db.get_database_backend(), q));
-    let total = match search {
+    let (total, total_capped) = match search {
         Some(condition) => {
             select = select.filter(condition);
-            select.clone().count(db).await.map_err(storage_error)?
+            let matches = count_up_to(db, select.clone(), SEARCH_COUNT_LIMIT + 1).await?;
+            (
+                matches.min(SEARCH_COUNT_LIMIT),
+                matches > SEARCH_COUNT_LIMIT,
+            )
         }
-        None => counted(db, procedure_id, status, query.category.as_deref()).await?,
+        None => (
+            counted(db, procedure_id, status, query.category.as_deref()).await?,
+            false,
+        ),
     };
 
     let key = SortKey::new(sort, context.rule, seed);
-    let mut page = key.order(select);
-    if let Some(cursor) = &query.cursor {
-        page = page.filter(key.after(Cursor::parse(cursor)?));
-    }
-    let rows = page
-        .limit(PAGE_SIZE + 1)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
+    let cursor = query.cursor.as_deref().map(Cursor::parse).transpose()?;
+    let rows = if sort == ProposalSort::Random {
+        key.shuffled_page(db, select, cursor.map(|c| c.value))
+            .await?
+    } else {
+        let mut page = key.order(select);
+        if let Some(cursor) = cursor {
+            page = page.filter(key.after(cursor));
+        }
+        page.limit(PAGE_SIZE + 1)
+            .all(db)
+            .await
+            .map_err(storage_error)?
+    };
     let (rows, next_cursor) = page_of(rows, PAGE_SIZE, |last| Cursor {
         value: key.value_of(last),
         id: last.id,
@@ -64,6 +76,7 @@ pub async fn list(
         query,
         sort,
         total,
+        total_capped,
         items: rows
             .into_iter()
             .map(|row| card(row, &names, &votes))
@@ -72,6 +85,36 @@ pub async fn list(
         viewer: viewer_of(viewer),
         budget,
     })
+}
+
+/// A search counts this many of its matches at most. A word found in nearly every
+/// proposal ("Bäume" in a procedure about trees) would otherwise have each page count tens
+/// of thousands of rows; the page says "1000+" instead.
+pub const SEARCH_COUNT_LIMIT: u64 = 1_000;
+
+/// How many rows the query finds, counting no further than `limit`.
+async fn count_up_to(
+    db: &impl ConnectionTrait,
+    select: Select<proposal::Entity>,
+    limit: u64,
+) -> Result<u64, AppError> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Alias, Query};
+    let mut matches = select
+        .select_only()
+        .column(proposal::Column::Id)
+        .limit(limit)
+        .into_query();
+    matches.clear_order_by();
+    let mut count = Query::select();
+    count
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(matches, Alias::new("matches"));
+    let n: i64 = match db.query_one(&count).await.map_err(storage_error)? {
+        Some(row) => row.try_get_by_index(0).map_err(storage_error)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// How many visible proposals of a procedure have a status (in one category): the sum of
@@ -113,26 +156,33 @@ pub(super) fn viewer_of(user: Option<&CurrentUser>) -> Viewer {
 }
 
 /// The order of a listing as a column or expression, with the keyset condition that
-/// continues after a given row.
+/// continues after a given row. Each order has an index of its own (migration 13), which
+/// the page walks from its cursor.
 struct SortKey {
     sort: ProposalSort,
     rule: VoteRule,
-    seed: i64,
+    /// Where the visitor's shuffled order begins in the permutation (1 ..= SHUFFLE_PRIME - 1).
+    start: i64,
 }
 
-/// A prime above every id and seed: `(id * seed) % P` shuffles ids without collisions.
+/// A prime above every id: `(id * SHUFFLE_FACTOR) % SHUFFLE_PRIME` shuffles the ids
+/// without collisions.
 const SHUFFLE_PRIME: i64 = 2_147_483_629;
+const SHUFFLE_FACTOR: i64 = 1_103_515_245;
+/// The shuffle as the index `ix_proposals_shuffled` holds it: letter for letter, since
+/// neither database uses an index on an expression for any other spelling of it.
+const SHUFFLED: &str = "((proposals.id * 1103515245) % 2147483629)";
 
 impl SortKey {
     fn new(sort: ProposalSort, rule: VoteRule, seed: u32) -> Self {
-        // Spread any seed (also 1, 2, 3 …) over the whole range, so products wrap many
-        // times and neighbouring ids land far apart.
+        // Spread any seed (also 1, 2, 3 …) over the whole permutation, so that
+        // neighbouring seeds start far apart.
         let mixed = (u64::from(seed).wrapping_mul(2_654_435_761) ^ 0x5bd1_e995)
             % (SHUFFLE_PRIME as u64 - 1);
         Self {
             sort,
             rule,
-            seed: i64::try_from(mixed).unwrap_or(1) + 1,
+            start: i64::try_from(mixed).unwrap_or(0) + 1,
         }
     }
 
@@ -148,30 +198,17 @@ impl SortKey {
             ProposalSort::MostDiscussed => {
                 Expr::col((proposal::Entity, proposal::Column::CommentCount))
             }
-            // Both values are integers this module chose: nothing from the request.
-            ProposalSort::Random => Expr::cust(format!(
-                "((proposals.id * {}) % {SHUFFLE_PRIME})",
-                self.seed
-            )),
+            ProposalSort::Random => Expr::cust(SHUFFLED),
         }
     }
 
-    fn descending(&self) -> bool {
-        self.sort != ProposalSort::Random
-    }
-
     fn order(&self, select: Select<proposal::Entity>) -> Select<proposal::Entity> {
-        let order = if self.descending() {
-            Order::Desc
-        } else {
-            Order::Asc
-        };
         select
-            .order_by(self.expr(), order.clone())
-            .order_by(proposal::Column::Id, order)
+            .order_by(self.expr(), Order::Desc)
+            .order_by(proposal::Column::Id, Order::Desc)
     }
 
-    /// Rows after the cursor in this order.
+    /// Rows after the cursor in this (descending) order.
     fn after(&self, cursor: Cursor) -> Condition {
         let value = match self.sort {
             // Nanoseconds, as stored (see `value_of`).
@@ -181,7 +218,56 @@ impl SortKey {
             _ => sea_orm::Value::from(cursor.value),
         };
         let id_column = Expr::col((proposal::Entity, proposal::Column::Id));
-        after(self.expr(), value, id_column, cursor.id, self.descending())
+        after(self.expr(), value, id_column, cursor.id, true)
+    }
+
+    /// A page of the shuffled order: the permutation read from the visitor's starting
+    /// point up, then round from its beginning to the starting point. Every visitor sees
+    /// each proposal once, and each proposal is as likely as any other to lead a visitor's
+    /// first page. Two walks of the index at most, no sort. Positions are unique, so the
+    /// cursor's position alone says where the page begins.
+    async fn shuffled_page(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<proposal::Entity>,
+        after: Option<i64>,
+    ) -> Result<Vec<proposal::Model>, AppError> {
+        use sea_orm::ExprTrait;
+        let want = PAGE_SIZE + 1;
+        let position = Expr::cust(SHUFFLED);
+        let upper = match after {
+            None => Some(position.clone().gte(self.start)),
+            Some(value) if value >= self.start => Some(position.clone().gt(value)),
+            Some(_) => None,
+        };
+        let mut rows = Vec::new();
+        if let Some(upper) = upper {
+            rows = select
+                .clone()
+                .filter(upper)
+                .order_by(Expr::cust(SHUFFLED), Order::Asc)
+                .limit(want)
+                .all(db)
+                .await
+                .map_err(storage_error)?;
+        }
+        let missing = want.saturating_sub(rows.len() as u64);
+        if missing > 0 {
+            let mut lower = Condition::all().add(position.clone().lt(self.start));
+            if let Some(value) = after.filter(|value| *value < self.start) {
+                lower = lower.add(position.gt(value));
+            }
+            rows.extend(
+                select
+                    .filter(lower)
+                    .order_by(Expr::cust(SHUFFLED), Order::Asc)
+                    .limit(missing)
+                    .all(db)
+                    .await
+                    .map_err(storage_error)?,
+            );
+        }
+        Ok(rows)
     }
 
     fn value_of(&self, row: &proposal::Model) -> i64 {
@@ -194,9 +280,15 @@ impl SortKey {
                 VoteRule::Support { .. } => i64::from(row.support_count),
             },
             ProposalSort::MostDiscussed => i64::from(row.comment_count),
-            ProposalSort::Random => (row.id * self.seed) % SHUFFLE_PRIME,
+            ProposalSort::Random => shuffled_position(row.id),
         }
     }
+}
+
+/// A proposal's place in the shuffled order, as the database computes `SHUFFLED`.
+fn shuffled_position(id: i64) -> i64 {
+    let position = i128::from(id) * i128::from(SHUFFLE_FACTOR) % i128::from(SHUFFLE_PRIME);
+    i64::try_from(position).unwrap_or(i64::MAX)
 }
 
 /// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
@@ -240,12 +332,27 @@ mod tests {
     }
 
     #[test]
-    fn the_shuffle_is_a_permutation_per_seed() {
-        let key = SortKey::new(ProposalSort::Random, VoteRule::Rating, 12_345);
+    fn the_shuffle_is_a_permutation() {
         let mut seen = HashSet::new();
         for id in 1..5_000 {
-            let row_key = (id * key.seed) % SHUFFLE_PRIME;
-            assert!(seen.insert(row_key));
+            assert!(seen.insert(shuffled_position(id)));
         }
+        assert_eq!(shuffled_position(1), 1_103_515_245);
+        // The database's arithmetic is 64-bit: the product must not overflow it.
+        const { assert!(i64::MAX / SHUFFLE_FACTOR > 1_000_000_000_000) };
+        // The index's expression is the one the constants describe.
+        assert_eq!(
+            SHUFFLED,
+            format!("((proposals.id * {SHUFFLE_FACTOR}) % {SHUFFLE_PRIME})")
+        );
+    }
+
+    #[test]
+    fn visitors_start_the_shuffle_at_different_places() {
+        let starts: HashSet<i64> = (0..1_000)
+            .map(|seed| SortKey::new(ProposalSort::Random, VoteRule::Rating, seed).start)
+            .collect();
+        assert_eq!(starts.len(), 1_000);
+        assert!(starts.iter().all(|s| (1..SHUFFLE_PRIME).contains(s)));
     }
 }
