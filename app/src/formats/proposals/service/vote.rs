@@ -11,10 +11,10 @@ use crate::backend::service::procedure;
 use crate::error::AppError;
 use crate::formats::proposals::model::{ProposalStatus, Tally, VoteBudget};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryTrait, Set, TransactionSession, TransactionTrait,
 };
 
 /// The state after a vote request: what the voter sees change in place.
@@ -89,6 +89,7 @@ where
         .await
         .map_err(storage_error)?
         .map(|v| v.value);
+    let mut tally = None;
     if current != value.map(i16::from) {
         let _gate = write_gate(db).await;
         let txn = crate::backend::db::begin_write(db).await?;
@@ -101,25 +102,35 @@ where
         let new = value.map(i16::from);
         if old != new {
             write_vote(&txn, user.id, proposal_id, &context, old, new, now).await?;
-            adjust_counters(&txn, proposal_id, old, new, now).await?;
+            tally = Some(adjust_counters(&txn, proposal_id, old, new, now).await?);
         }
         txn.commit().await.map_err(storage_error)?;
     }
-    // Read after the commit: the tally includes whatever else was committed meanwhile.
-    let fresh = find_proposal(db, proposal_id).await?;
+    // A request that changed nothing reads the tally as it stands.
+    let tally = match tally {
+        Some(tally) => tally,
+        None => {
+            let row = find_proposal(db, proposal_id).await?;
+            counters(row.support_count, row.up_count, row.down_count, row.score)
+        }
+    };
     let budget = budget(db, Some(user.id), &context).await?;
-    let count = |n: i32| u32::try_from(n).unwrap_or(0);
     Ok(VoteState {
         proposal_id,
-        tally: Tally {
-            support: count(fresh.support_count),
-            up: count(fresh.up_count),
-            down: count(fresh.down_count),
-            score: fresh.score,
-        },
+        tally,
         my_vote: value,
         budget,
     })
+}
+
+fn counters(support: i32, up: i32, down: i32, score: i32) -> Tally {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    Tally {
+        support: count(support),
+        up: count(up),
+        down: count(down),
+        score,
+    }
 }
 
 /// Inserts, changes or deletes the voter's row; a new vote first checks the cap.
@@ -181,14 +192,15 @@ async fn write_vote(
 }
 
 /// Moves the counters by the difference between the old and the new vote, relative to
-/// their current values (never read-modify-write).
+/// their current values (never read-modify-write), and answers with the counters as they
+/// now are (`RETURNING`: no second read).
 async fn adjust_counters(
     db: &impl ConnectionTrait,
     proposal_id: i64,
     old: Option<i16>,
     new: Option<i16>,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Tally, AppError> {
     let count_of = |v: Option<i16>, wanted: i16| i32::from(v == Some(wanted));
     let up = count_of(new, 1) - count_of(old, 1);
     let down = count_of(new, -1) - count_of(old, -1);
@@ -215,15 +227,27 @@ async fn adjust_counters(
             super::proposal::engaged_since(now),
         );
     }
-    let updated = update
+    let mut statement = update
         .filter(proposal::Column::Id.eq(proposal_id))
         .filter(proposal::Column::Status.eq(ProposalStatus::Published))
-        .exec(db)
+        .into_query();
+    statement.returning(Query::returning().columns([
+        proposal::Column::SupportCount,
+        proposal::Column::UpCount,
+        proposal::Column::DownCount,
+        proposal::Column::Score,
+    ]));
+    // No row: withdrawn since it was read, and the caller's transaction rolls back.
+    let row = db
+        .query_one(&statement)
         .await
-        .map_err(storage_error)?;
-    // Withdrawn since it was read: the caller's transaction rolls back.
-    if updated.rows_affected == 0 {
-        return Err(AppError::invalid("proposal", "withdrawn"));
-    }
-    Ok(())
+        .map_err(storage_error)?
+        .ok_or_else(|| AppError::invalid("proposal", "withdrawn"))?;
+    let column = |name: &str| row.try_get::<i32>("", name).map_err(storage_error);
+    Ok(counters(
+        column("support_count")?,
+        column("up_count")?,
+        column("down_count")?,
+        column("score")?,
+    ))
 }
