@@ -17,6 +17,7 @@ pub mod page_cache;
 mod peers;
 pub mod rest;
 pub mod seed;
+pub mod static_files;
 pub mod telemetry;
 
 use crate::config::Config;
@@ -142,16 +143,29 @@ fn router(
     };
     let track = axum::middleware::from_fn_with_state(metrics.clone(), metrics::track);
 
+    let files = Arc::new(static_files::StaticFiles::load(std::path::Path::new(
+        state.leptos_options.site_root.as_ref(),
+    )));
     let fallback = ServiceBuilder::new().layer(track.clone()).service(
         axum::handler::HandlerWithoutStateExt::into_service(
-            // Static files (with precompressed .gz siblings), else the localized 404 page.
+            // Static files from memory, else the localized 404 page.
             {
                 let state = state.clone();
                 let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
                     context.clone(),
                     app::app::shell,
                 );
-                move |uri, request| handler(uri, axum::extract::State(state.clone()), request)
+                move |uri: axum::http::Uri, request: Request<axum::body::Body>| {
+                    use futures_util::future::{Either, ready};
+                    match files.respond(request.method(), uri.path(), request.headers()) {
+                        Some(answer) => Either::Left(ready(answer)),
+                        None => Either::Right(handler(
+                            uri,
+                            axum::extract::State(state.clone()),
+                            request,
+                        )),
+                    }
+                }
             },
         ),
     );
