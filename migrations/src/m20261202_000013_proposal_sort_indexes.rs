@@ -28,7 +28,8 @@ pub struct Migration;
 /// The listing's filter columns, in the order the pages filter by them.
 const FILTER: &str = "procedure_id, status, visibility";
 
-/// The indexes of migration 3 that these replace, with their columns.
+/// The indexes of migration 3 that these replace, with their columns. The new ones have
+/// names of their own, so that nothing of the old ones can stand in their way.
 const REPLACED: &[(&str, &str)] = &[
     ("ix_proposals_newest", "procedure_id, created_at, id"),
     ("ix_proposals_supported", "procedure_id, support_count, id"),
@@ -37,11 +38,14 @@ const REPLACED: &[(&str, &str)] = &[
 ];
 
 const INDEXES: &[(&str, &str)] = &[
-    ("ix_proposals_newest", "created_at, id"),
-    ("ix_proposals_supported", "support_count, id"),
-    ("ix_proposals_score", "score, id"),
-    ("ix_proposals_discussed", "comment_count, id"),
-    ("ix_proposals_shuffled", "((id * 1103515245) % 2147483629)"),
+    ("ix_proposals_list_newest", "created_at, id"),
+    ("ix_proposals_list_supported", "support_count, id"),
+    ("ix_proposals_list_score", "score, id"),
+    ("ix_proposals_list_discussed", "comment_count, id"),
+    (
+        "ix_proposals_list_shuffled",
+        "((id * 1103515245) % 2147483629)",
+    ),
 ];
 
 #[async_trait::async_trait]
@@ -49,7 +53,8 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for (name, _) in REPLACED {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+            db.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+                .await?;
         }
         for (name, order) in INDEXES {
             db.execute_unprepared(&format!(

@@ -56,7 +56,7 @@ const FROZEN: &[(&str, &str)] = &[
     ),
     (
         "m20261202_000013_proposal_sort_indexes.rs",
-        "4de6cbb845f5a80383d93c04e39d195dd94f2714babe288388c9105bc3307204",
+        "fbd73297b247ce83001584da083ad1bf3de9ab9229facf5ee623dfffc598fabb",
     ),
 ];
 

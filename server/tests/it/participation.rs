@@ -1200,7 +1200,8 @@ async fn proposals_and_comments_have_the_documented_fields() {
             "next_cursor",
             "procedure",
             "sort",
-            "total"
+            "total",
+            "total_capped"
         ]
     );
     assert_eq!(

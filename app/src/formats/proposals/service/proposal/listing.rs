@@ -169,7 +169,7 @@ struct SortKey {
 /// without collisions.
 const SHUFFLE_PRIME: i64 = 2_147_483_629;
 const SHUFFLE_FACTOR: i64 = 1_103_515_245;
-/// The shuffle as the index `ix_proposals_shuffled` holds it: letter for letter, since
+/// The shuffle as the index `ix_proposals_list_shuffled` holds it: letter for letter, since
 /// neither database uses an index on an expression for any other spelling of it.
 const SHUFFLED: &str = "((proposals.id * 1103515245) % 2147483629)";
 
