@@ -143,6 +143,41 @@ async fn a_search_stops_counting_at_a_thousand_matches() {
     };
     // In every proposal: a thousand counted, and more.
     assert_eq!(search("B%C3%A4ume").await, (1_000, true, 20));
+    // So many matches are read along the order's index (SQLite), not fetched and sorted:
+    // in every order, page after page, the same proposals as without the search.
+    let ids = |page: &serde_json::Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_i64().unwrap())
+            .collect()
+    };
+    for sort in ["newest", "supported", "discussed"] {
+        let mut cursors = (String::new(), String::new());
+        for _ in 0..3 {
+            let searched = body(
+                &app.get(&format!(
+                    "/api/v1/procedures/lasttest/proposals?sort={sort}&q=B%C3%A4ume{}",
+                    cursors.0
+                ))
+                .await,
+            );
+            let listed = body(
+                &app.get(&format!(
+                    "/api/v1/procedures/lasttest/proposals?sort={sort}{}",
+                    cursors.1
+                ))
+                .await,
+            );
+            assert_eq!(ids(&searched), ids(&listed), "{sort}");
+            assert_eq!(ids(&searched).len(), 20, "{sort}");
+            let next = |page: &serde_json::Value| {
+                format!("&cursor={}", page["next_cursor"].as_str().unwrap())
+            };
+            cursors = (next(&searched), next(&listed));
+        }
+    }
     // A number in a few titles ("Vorschlag 10", and on SQLite, which matches prefixes,
     // 100 .. 109 and 1000 ..): counted exactly.
     let (total, capped, shown) = search("10").await;

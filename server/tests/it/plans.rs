@@ -133,7 +133,8 @@ fn sorts(plan: &[String]) -> bool {
 
 /// A page of a procedure's proposals (any order, filter or cursor) that is not a search:
 /// it must walk an index in the page's order and stop, never sort the procedure's
-/// proposals. A search sorts its matches.
+/// proposals. A search with fewer matches than it counts sorts them (with more, SQLite
+/// walks the order's index: `listing_counts`).
 fn proposal_page(sql: &str) -> bool {
     sql.contains(r#"FROM "proposals""#)
         && sql.contains(" ORDER BY ")

@@ -5,10 +5,10 @@
 use super::{Job, Sink, Table, authors, comments_after, decisions_after, time};
 use crate::error::AppError;
 use crate::i18n::ServerTexts;
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 
 pub async fn write(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     job: &Job,
     table: Table,
     semicolon: bool,

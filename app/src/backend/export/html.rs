@@ -7,7 +7,7 @@ use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::model::results::{Bar, BarScale, Day};
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 use std::fmt::Write as _;
 
 fn escape(text: &str) -> String {
@@ -98,7 +98,7 @@ fn timeline(out: &mut String, days: &[Day], t: &Texts) {
     bar_chart(out, "chart-timeline", t.chart_timeline, &bars, t);
 }
 
-pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
+pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let now = chrono::Utc::now();

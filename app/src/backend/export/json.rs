@@ -10,7 +10,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::model::results::{Bar, CouncilPaper, Day, Figures, OutcomeCount};
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -237,7 +237,7 @@ fn encode(out: &mut Vec<u8>, value: &impl Serialize) -> Result<(), AppError> {
     serde_json::to_writer(out, value).map_err(|_| AppError::Internal)
 }
 
-pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
+pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = job.header_in(db, super::DATA_LANG).await?;
     let procedure_id = job.scope.procedure.id;
     // The head object, reopened to append the three row arrays.

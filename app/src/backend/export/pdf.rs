@@ -19,7 +19,7 @@ use crate::backend::logo::Logo;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::model::results::{Bar, BarScale, Day};
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -554,7 +554,7 @@ fn plain(markdown: &str) -> String {
         .join("\n")
 }
 
-pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
+pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let mut doc = Doc::new()?;

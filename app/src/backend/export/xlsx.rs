@@ -6,7 +6,7 @@ use super::{Job, Sink, authors, comments_after, decisions_after, report, time};
 use crate::error::AppError;
 use crate::i18n::ServerTexts;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 
 /// Excel's limit of characters in a cell.
 const CELL_MAX_CHARS: usize = 32_767;
@@ -102,7 +102,7 @@ fn row(sheet: &mut Worksheet, row: u32) -> Cells<'_> {
     Cells { sheet, row, col: 0 }
 }
 
-pub async fn write(db: &impl ConnectionTrait, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
+pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header_data = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
     let procedure_id = job.scope.procedure.id;

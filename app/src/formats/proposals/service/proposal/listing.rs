@@ -27,15 +27,13 @@ pub async fn list(
     let search = query
         .q
         .as_deref()
-        .and_then(|q| search_condition(db.get_database_backend(), q));
+        .and_then(|q| Search::parse(db.get_database_backend(), q));
     let (total, total_capped) = match search {
-        Some(condition) => {
-            select = select.filter(condition);
-            let matches = count_up_to(db, select.clone(), SEARCH_COUNT_LIMIT + 1).await?;
-            (
-                matches.min(SEARCH_COUNT_LIMIT),
-                matches > SEARCH_COUNT_LIMIT,
-            )
+        Some(search) => {
+            let matches = count_up_to(db, &search, select.clone(), SEARCH_COUNT_LIMIT + 1).await?;
+            let capped = matches > SEARCH_COUNT_LIMIT;
+            select = select.filter(search.condition(capped));
+            (matches.min(SEARCH_COUNT_LIMIT), capped)
         }
         None => (
             counted(db, procedure_id, status, query.category.as_deref()).await?,
@@ -92,9 +90,11 @@ pub async fn list(
 /// of thousands of rows; the page says "1000+" instead.
 pub const SEARCH_COUNT_LIMIT: u64 = 1_000;
 
-/// How many rows the query finds, counting no further than `limit`.
+/// How many proposals `select` finds among the search's matches, counting no further than
+/// `limit`.
 async fn count_up_to(
     db: &impl ConnectionTrait,
+    search: &Search,
     select: Select<proposal::Entity>,
     limit: u64,
 ) -> Result<u64, AppError> {
@@ -106,6 +106,7 @@ async fn count_up_to(
         .limit(limit)
         .into_query();
     matches.clear_order_by();
+    search.restrict_count(&mut matches);
     let mut count = Query::select();
     count
         .expr(Expr::cust("COUNT(*)"))
@@ -292,33 +293,85 @@ fn shuffled_position(id: i64) -> i64 {
 }
 
 /// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
-/// FTS5 index, every word as a prefix. `None` when the query has no words.
-fn search_condition(backend: DbBackend, q: &str) -> Option<Condition> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(12)
-        .map(str::to_owned)
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let expr = match backend {
-        DbBackend::Postgres => Expr::cust_with_values(
-            "proposals.id IN (SELECT proposal_id FROM proposal_search \
-             WHERE document @@ plainto_tsquery('german', $1))",
-            [words.join(" ")],
-        ),
-        _ => {
-            // Each word quoted (no FTS5 syntax gets through) and matched as a prefix.
-            let fts: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-            Expr::cust_with_values(
-                "proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
-                [fts.join(" ")],
-            )
+/// FTS5 index, every word as a prefix.
+struct Search {
+    backend: DbBackend,
+    /// PostgreSQL: the words for `plainto_tsquery`; SQLite: an FTS5 query of quoted prefixes.
+    query: String,
+}
+
+impl Search {
+    /// `None` when the query has no words.
+    fn parse(backend: DbBackend, q: &str) -> Option<Self> {
+        let words: Vec<&str> = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(12)
+            .collect();
+        if words.is_empty() {
+            return None;
         }
-    };
-    Some(Condition::all().add(expr))
+        let query = match backend {
+            DbBackend::Postgres => words.join(" "),
+            // Each word quoted (no FTS5 syntax gets through) and matched as a prefix.
+            _ => words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        Some(Self { backend, query })
+    }
+
+    /// The proposals that match, for a page of them. `dense`: the matches are many (more
+    /// than the count goes to). On SQLite the page then walks its order's index and keeps
+    /// the matches it meets (a few dozen rows read for 21 found), instead of fetching and
+    /// sorting every match (30,000 for a word in every proposal: 10-30 ms); the unary `+`
+    /// keeps the planner from driving the query from the matches. Few matches are fetched
+    /// and sorted, which beats walking an index that holds mostly other proposals.
+    fn condition(&self, dense: bool) -> Condition {
+        let expr = match self.backend {
+            DbBackend::Postgres => Expr::cust_with_values(
+                "proposals.id IN (SELECT proposal_id FROM proposal_search \
+                 WHERE document @@ plainto_tsquery('german', $1))",
+                [self.query.clone()],
+            ),
+            _ if dense => Expr::cust_with_values(
+                "+proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
+                [self.query.clone()],
+            ),
+            _ => Expr::cust_with_values(
+                "proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
+                [self.query.clone()],
+            ),
+        };
+        Condition::all().add(expr)
+    }
+
+    /// Restricts `matches` (the ids of the listing's filter) to the search's matches, for
+    /// counting them. SQLite joins the FTS5 index, which hands out its matches one at a
+    /// time, so the count stops at its limit; as a list (`IN`) every match would be
+    /// collected first.
+    fn restrict_count(&self, matches: &mut sea_orm::sea_query::SelectStatement) {
+        use sea_orm::sea_query::{Alias, JoinType};
+        match self.backend {
+            DbBackend::Postgres => {
+                matches.cond_where(self.condition(false));
+            }
+            _ => {
+                matches
+                    .join(
+                        JoinType::InnerJoin,
+                        Alias::new("proposals_fts"),
+                        Expr::cust("proposals_fts.rowid = proposals.id"),
+                    )
+                    .and_where(Expr::cust_with_values(
+                        "proposals_fts MATCH ?",
+                        [self.query.clone()],
+                    ));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -327,8 +380,9 @@ mod tests {
 
     #[test]
     fn searches_without_words_filter_nothing() {
-        assert!(search_condition(DbBackend::Sqlite, " \"*() ").is_none());
-        assert!(search_condition(DbBackend::Sqlite, "Grünfläche").is_some());
+        assert!(Search::parse(DbBackend::Sqlite, " \"*() ").is_none());
+        let search = Search::parse(DbBackend::Sqlite, "Grün-fläche \"x").map(|s| s.query);
+        assert_eq!(search.as_deref(), Some("\"Grün\"* \"fläche\"* \"x\"*"));
     }
 
     #[test]
