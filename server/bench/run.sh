@@ -29,8 +29,9 @@ work=$(mktemp -d /tmp/mitreden-bench-work-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:${port}"
 # The load comes from one address and thousands of accounts at a time: no API rate limits.
+# Pages are rendered for every request (no page memory), except in the rows that say so.
 export MITREDEN_DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:${port}" RUST_LOG=warn \
-  MITREDEN_RATE_LIMIT=0 MITREDEN_RATE_LIMIT_ACCOUNT=0
+  MITREDEN_RATE_LIMIT=0 MITREDEN_RATE_LIMIT_ACCOUNT=0 MITREDEN_PAGE_MEMORY_MS=0
 unset DATABASE_URL
 pid=""
 pg_db=""
@@ -201,6 +202,12 @@ run_backend() {
   BENCH_TOKENS="$work/tokens" BENCH_TARGET=$discussion \
     measure "comment posting" "/" "$comment_script"
   printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "RSS at the end (target <= 150 MB)" "$backend" "" "" "" "" "$(rss_mb VmRSS)" "" >>"$table"
+  stop_server
+
+  # As configured by default: anonymous pages kept in memory for a second.
+  MITREDEN_PAGE_MEMORY_MS=1000 start_server
+  measure "start page, kept a second" "/"
+  measure "proposal page, 300, kept a second" "/vorschlaege/$discussion"
   stop_server
 
   # The whole procedure as CSV (every proposal, its tallies and outcome).

@@ -40,6 +40,9 @@ pub struct Config {
     pub rate_limit_address: u32,
     /// Requests to `/api/v1` per minute and signed-in account (0: no limit).
     pub rate_limit_account: u32,
+    /// How long a page rendered for anonymous visitors is served again from memory, unless
+    /// something changes first (`MITREDEN_PAGE_MEMORY_MS`; 0: never).
+    pub page_memory: std::time::Duration,
 }
 
 /// Requests per minute an address may send to the API by default: a school or an office
@@ -47,6 +50,11 @@ pub struct Config {
 pub const DEFAULT_RATE_LIMIT_ADDRESS: u32 = 600;
 /// Requests per minute an account may send to the API by default.
 pub const DEFAULT_RATE_LIMIT_ACCOUNT: u32 = 300;
+/// Milliseconds an anonymous page is served from memory by default (`page_cache`).
+pub const DEFAULT_PAGE_MEMORY_MS: u64 = 1_000;
+/// The longest memory allowed: what another instance changes shows here after at most
+/// this long.
+pub const MAX_PAGE_MEMORY_MS: u64 = 60_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -92,6 +100,7 @@ struct FileConfig {
     mitreden_log_format: Option<String>,
     mitreden_rate_limit: Option<String>,
     mitreden_rate_limit_account: Option<String>,
+    mitreden_page_memory_ms: Option<String>,
 }
 
 impl FileConfig {
@@ -112,6 +121,7 @@ impl FileConfig {
             "MITREDEN_LOG_FORMAT" => self.mitreden_log_format.as_ref(),
             "MITREDEN_RATE_LIMIT" => self.mitreden_rate_limit.as_ref(),
             "MITREDEN_RATE_LIMIT_ACCOUNT" => self.mitreden_rate_limit_account.as_ref(),
+            "MITREDEN_PAGE_MEMORY_MS" => self.mitreden_page_memory_ms.as_ref(),
             _ => None,
         }
     }
@@ -298,10 +308,27 @@ impl Config {
         };
         let rate_limit_address = limit("MITREDEN_RATE_LIMIT", DEFAULT_RATE_LIMIT_ADDRESS)?;
         let rate_limit_account = limit("MITREDEN_RATE_LIMIT_ACCOUNT", DEFAULT_RATE_LIMIT_ACCOUNT)?;
+        let page_memory = match get("MITREDEN_PAGE_MEMORY_MS") {
+            None => DEFAULT_PAGE_MEMORY_MS,
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= MAX_PAGE_MEMORY_MS)
+                .ok_or_else(|| {
+                    invalid(
+                        "MITREDEN_PAGE_MEMORY_MS",
+                        format!(
+                            "'{value}' is not a number of milliseconds from 0 to {MAX_PAGE_MEMORY_MS}"
+                        ),
+                    )
+                })?,
+        };
 
         Ok(Self {
             rate_limit_address,
             rate_limit_account,
+            page_memory: std::time::Duration::from_millis(page_memory),
             database_url,
             data_dir,
             site_addr,

@@ -100,7 +100,8 @@ pub async fn build_observed_app(
         limiter: Arc::default(),
         state: state.clone(),
     };
-    let router = router(state.clone(), limits, metrics);
+    let memory = page_cache::PageMemory::new(config.page_memory);
+    let router = router(state.clone(), limits, metrics, memory);
     Ok(Mitreden { router, state })
 }
 
@@ -131,6 +132,7 @@ fn router(
     state: AppState,
     limits: rest::limits::RateLimits,
     metrics: Arc<metrics::Metrics>,
+    memory: Arc<page_cache::PageMemory>,
 ) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
@@ -197,8 +199,12 @@ fn router(
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())
         })
+        // Pages served from memory count in the metrics like rendered ones.
+        .route_layer(axum::middleware::from_fn_with_state(
+            memory,
+            page_cache::pages,
+        ))
         .route_layer(track)
-        .route_layer(axum::middleware::from_fn(page_cache::pages))
         .route_layer(axum::middleware::map_response(forms::tidy_redirect))
         .route_layer(axum::middleware::map_response(
             forms::server_fn_error_status,
@@ -257,6 +263,8 @@ fn router(
                     HeaderValue::from_static("DENY"),
                 )),
         )
+        // Outermost: by the time it sees the answer, whatever the request wrote is committed.
+        .layer(axum::middleware::from_fn(page_cache::writes))
         .with_state(state)
 }
 

@@ -283,11 +283,29 @@ pub fn changed_elsewhere(procedure_id: i64) {
     if let Ok(mut generations) = generations().lock() {
         *generations.entry(procedure_id).or_default() += 1;
     }
+    content_changed();
 }
 
 /// This instance may have missed changes of others: nothing kept is trusted any more.
 pub fn missed_changes() {
     EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    content_changed();
+}
+
+/// How often anything a page may show has changed, as far as this instance knows: raised
+/// by every request that may write (the server's outermost layer), by each change another
+/// instance announces and when this one may have missed some. Pages kept in memory are of
+/// one generation and go with it.
+static CONTENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current generation of what pages show: read it before rendering a page to keep.
+pub fn content_generation() -> u64 {
+    CONTENT.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Something a page may show has changed (or may have): every page kept is stale.
+pub fn content_changed() {
+    CONTENT.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 type KeptEntries<K, V> = std::sync::Mutex<HashMap<(i64, K), (std::time::Instant, u64, V)>>;

@@ -1,9 +1,10 @@
 //! HTTP caching of pages: anonymous visitors' pages carry a tag that a browser or a reverse
 //! proxy revalidates, unchanged pages are answered 304, a change the page shows gives a
-//! new tag at once, and a signed-in person's page is never kept by a shared cache.
+//! new tag at once, and a signed-in person's page is never kept by a shared cache. The
+//! server keeps anonymous pages in memory for a moment and lets go of them at any change.
 
-use crate::fixtures::{open_procedure, propose, support};
-use crate::harness::TestApp;
+use crate::fixtures::{open_procedure, propose, queries_so_far, support};
+use crate::harness::{TestApp, TestResponse};
 use http::StatusCode;
 
 #[tokio::test]
@@ -97,4 +98,109 @@ async fn pages_that_are_not_found_or_personal_are_never_shared() {
         .await;
     assert_eq!(account.status, StatusCode::OK);
     assert_eq!(account.header("cache-control"), "private, no-cache");
+}
+
+/// The statements one request for `path` sends beyond those of reading the metrics.
+async fn statements_of(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u64, TestResponse) {
+    let start = queries_so_far(app).await;
+    let idle = queries_so_far(app).await - start;
+    let before = queries_so_far(app).await;
+    let page = app.get_with(path, headers).await;
+    let sent = queries_so_far(app).await - before;
+    (sent.saturating_sub(idle), page)
+}
+
+/// Whether the page comes from memory: without a statement. The memory is let go of at
+/// any write anywhere in this process, and the other tests write all the time: one of a
+/// few tries in a row must find it.
+async fn from_memory(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+    for _ in 0..20 {
+        let (sent, page) = statements_of(app, path, headers).await;
+        if sent == 0 {
+            return page;
+        }
+    }
+    panic!("{path} never came from memory");
+}
+
+#[tokio::test]
+async fn anonymous_pages_are_kept_a_moment_and_let_go_of_at_any_change() {
+    let app = TestApp::with_config(&[
+        ("MITREDEN_RATE_LIMIT", "0"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+        ("MITREDEN_PAGE_MEMORY_MS", "60000"),
+    ])
+    .await;
+    open_procedure(&app, "gedaechtnis").await;
+    let anna = app.resident("anna@example.org").await;
+    propose(&app, "gedaechtnis", &anna, "Trinkbrunnen am Markt").await;
+    let path = "/verfahren/gedaechtnis";
+    let seed = ("cookie", "mitreden_seed=7");
+
+    let (rendered, first) = statements_of(&app, path, &[seed]).await;
+    assert!(rendered > 0);
+    assert!(first.body.contains("Trinkbrunnen am Markt"));
+    let kept = from_memory(&app, path, &[seed]).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert!(kept.body.contains("Trinkbrunnen am Markt"));
+    assert_eq!(kept.header("etag"), first.header("etag"));
+    assert_eq!(kept.header("cache-control"), "public, no-cache");
+    // A nonce of its own, in the policy and in the page.
+    let nonce = |page: &TestResponse| {
+        let policy = page.header("content-security-policy");
+        let start = policy.find("'nonce-").unwrap() + "'nonce-".len();
+        let end = start + policy[start..].find('\'').unwrap();
+        policy[start..end].to_owned()
+    };
+    assert_ne!(nonce(&kept), nonce(&first));
+    assert!(kept.body.contains(&format!("nonce=\"{}\"", nonce(&kept))));
+    assert!(!kept.body.contains(&nonce(&first)));
+    // Revalidation from memory.
+    let tag = first.header("etag").to_owned();
+    let unchanged = from_memory(&app, path, &[seed, ("if-none-match", &tag)]).await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    assert!(unchanged.header("content-security-policy").is_empty());
+    // Other cookies or languages are other pages.
+    let (sent, english) = statements_of(&app, path, &[seed, ("accept-language", "en")]).await;
+    assert!(sent > 0);
+    assert_ne!(english.header("etag"), tag);
+
+    // Signed in: rendered for the person every time.
+    let cookie = format!("mitreden_seed=7; mitreden_session={anna}");
+    for _ in 0..2 {
+        let (sent, personal) = statements_of(&app, path, &[("cookie", &cookie)]).await;
+        assert!(sent > 0);
+        assert_eq!(personal.header("cache-control"), "private, no-cache");
+    }
+
+    // A new proposal (any write) shows at once.
+    let bert = app.resident("bert@example.org").await;
+    propose(&app, "gedaechtnis", &bert, "Bänke im Stadtpark").await;
+    let changed = app.get_with(path, &[seed]).await;
+    assert!(changed.body.contains("Bänke im Stadtpark"));
+    assert_ne!(changed.header("etag"), tag);
+    // So does what another instance announces (moderation decisions, outcomes).
+    from_memory(&app, path, &[seed]).await;
+    app::backend::common::changed_elsewhere(0);
+    let (sent, _) = statements_of(&app, path, &[seed]).await;
+    assert!(
+        sent > 0,
+        "served from memory after another instance's change"
+    );
+}
+
+#[tokio::test]
+async fn no_page_is_kept_when_the_memory_is_off() {
+    let app = TestApp::new().await;
+    open_procedure(&app, "ohne-gedaechtnis").await;
+    for _ in 0..3 {
+        let (sent, page) = statements_of(
+            &app,
+            "/verfahren/ohne-gedaechtnis",
+            &[("cookie", "mitreden_seed=7")],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(sent > 0);
+    }
 }

@@ -88,3 +88,19 @@ fn rate_limits_default_and_reject_what_is_not_a_number() {
     .unwrap_err();
     assert_eq!(error.variable, "MITREDEN_RATE_LIMIT_ACCOUNT");
 }
+
+#[test]
+fn the_page_memory_is_a_second_by_default_and_bounded() {
+    let config = test_config(&[]);
+    assert_eq!(config.page_memory, std::time::Duration::from_secs(1));
+    let off = test_config(&[("MITREDEN_PAGE_MEMORY_MS", "0")]);
+    assert!(off.page_memory.is_zero());
+    for bad in ["eine Sekunde", "-1", "3600000"] {
+        let error = server::config::Config::from_sources(
+            |name| (name == "MITREDEN_PAGE_MEMORY_MS").then(|| bad.to_owned()),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(error.variable, "MITREDEN_PAGE_MEMORY_MS", "{bad}");
+    }
+}

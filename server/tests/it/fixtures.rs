@@ -241,3 +241,15 @@ pub fn urlencode(value: &str) -> String {
         })
         .collect()
 }
+
+/// The statements the app has sent to its database so far, as its metrics count them
+/// (`mitreden_db_queries_total`).
+pub async fn queries_so_far(app: &TestApp) -> u64 {
+    let metrics = app.get("/metrics").await;
+    metrics
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("mitreden_db_queries_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no query counter in {}", metrics.body))
+}

@@ -2,22 +2,12 @@
 //! however much there is to show. A page that queries per row (N+1) fails here long
 //! before it is slow in production. Counted by the driver (`mitreden_db_queries_total`).
 
-use crate::fixtures::{body, current_user, insert_comments, procedure, propose};
+use crate::fixtures::{body, current_user, insert_comments, procedure, propose, queries_so_far};
 use crate::harness::TestApp;
 use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use http::StatusCode;
-
-async fn queries_so_far(app: &TestApp) -> u64 {
-    let metrics = app.get("/metrics").await;
-    metrics
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("mitreden_db_queries_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no query counter in {}", metrics.body))
-}
 
 /// The statements one request sends (after a first request has warmed what is cached),
 /// and what it answered.
