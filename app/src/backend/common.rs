@@ -16,10 +16,24 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Serialises one person's writes: a no-op update of their row. On PostgreSQL it takes the
-/// row lock, on SQLite the database's write lock, both before anything is read, so checks
-/// made afterwards (a vote cap, a duplicate vote) cannot race another request of theirs.
+/// Serialises one person's writes, in a transaction begun by `db::begin_write`, before
+/// anything is read, so checks made afterwards (a vote cap, a duplicate vote) cannot race
+/// another request of theirs; fails for an account deleted meanwhile. PostgreSQL: a no-op
+/// update of their row takes its lock. SQLite: the transaction holds the database's write
+/// lock since it began, so the row is only read (an update would write its page into the
+/// log with every vote).
 pub(crate) async fn lock_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        let live: Option<i64> = user::Entity::find_by_id(user_id)
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::DeletedAt.is_null())
+            .into_tuple()
+            .one(db)
+            .await
+            .map_err(storage_error)?;
+        return live.map(|_| ()).ok_or(AppError::Unauthenticated);
+    }
     let locked = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
         .filter(user::Column::Id.eq(user_id))

@@ -106,14 +106,9 @@ where
         }
         txn.commit().await.map_err(storage_error)?;
     }
-    // A request that changed nothing reads the tally as it stands.
-    let tally = match tally {
-        Some(tally) => tally,
-        None => {
-            let row = find_proposal(db, proposal_id).await?;
-            counters(row.support_count, row.up_count, row.down_count, row.score)
-        }
-    };
+    // A request that changed nothing answers the tally as read at its start.
+    let tally = tally
+        .unwrap_or_else(|| counters(row.support_count, row.up_count, row.down_count, row.score));
     let budget = budget(db, Some(user.id), &context).await?;
     Ok(VoteState {
         proposal_id,
