@@ -18,33 +18,20 @@ use std::collections::HashMap;
 
 /// Serialises one person's writes, in a transaction begun by `db::begin_write`, before
 /// anything is read, so checks made afterwards (a vote cap, a duplicate vote) cannot race
-/// another request of theirs; fails for an account deleted meanwhile. PostgreSQL: a no-op
-/// update of their row takes its lock. SQLite: the transaction holds the database's write
-/// lock since it began, so the row is only read (an update would write its page into the
-/// log with every vote).
+/// another request of theirs; fails for an account deleted meanwhile. PostgreSQL: the
+/// person's row is locked (`FOR UPDATE`: no new row version, unlike the no-op update it
+/// once was, which left a dead tuple in `users` with every vote). SQLite: the transaction
+/// holds the database's write lock since it began, so the row is only read.
 pub(crate) async fn lock_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
-    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        let live: Option<i64> = user::Entity::find_by_id(user_id)
-            .select_only()
-            .column(user::Column::Id)
-            .filter(user::Column::DeletedAt.is_null())
-            .into_tuple()
-            .one(db)
-            .await
-            .map_err(storage_error)?;
-        return live.map(|_| ()).ok_or(AppError::Unauthenticated);
+    let mut live = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::DeletedAt.is_null());
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        live = live.lock_exclusive();
     }
-    let locked = user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
-        .filter(user::Column::Id.eq(user_id))
-        .filter(user::Column::DeletedAt.is_null())
-        .exec(db)
-        .await
-        .map_err(storage_error)?;
-    if locked.rows_affected == 0 {
-        return Err(AppError::Unauthenticated);
-    }
-    Ok(())
+    let live: Option<i64> = live.into_tuple().one(db).await.map_err(storage_error)?;
+    live.map(|_| ()).ok_or(AppError::Unauthenticated)
 }
 
 /// On SQLite, write transactions of participation (votes, comments, proposals) queue here,
