@@ -2,7 +2,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
 use crate::model::procedure::{
-    EditorValues, PlannerRow, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
+    EditorValues, PlannerPage, ProcedureDetail, ProcedureFilter, ProcedureForm, ProcedureListing,
 };
 use leptos::prelude::*;
 
@@ -40,13 +40,14 @@ pub async fn get_procedure(slug: String) -> Result<ProcedureDetail, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "planner_procedures", output = crate::api::JsonTextPost)]
-pub async fn planner_procedures() -> Result<Vec<PlannerRow>, AppError> {
+pub async fn planner_procedures(cursor: Option<String>) -> Result<PlannerPage, AppError> {
     use crate::backend::{service::procedure, state::app_state};
     super::with_status(
         async {
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
-            procedure::planner_overview(&state.db, &user, chrono::Utc::now()).await
+            procedure::planner_overview(&state.db, &user, cursor.as_deref(), chrono::Utc::now())
+                .await
         }
         .await,
     )

@@ -6,5 +6,6 @@ pub mod form;
 pub mod layout;
 pub mod live_form;
 pub mod moderation;
+pub mod pager;
 pub mod procedure_card;
 pub mod raw_text;

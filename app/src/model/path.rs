@@ -8,6 +8,9 @@ use crate::model::text::encode_component;
 /// The query parameter that carries a return address through sign-in and registration.
 pub const RETURN_PARAM: &str = "zurueck";
 
+/// The planners' overview of every procedure.
+pub const PLANNER_OVERVIEW: &str = "/verwaltung/verfahren";
+
 /// Longer return addresses are dropped rather than cut (a cut one could lead elsewhere).
 const MAX_LEN: usize = 1000;
 

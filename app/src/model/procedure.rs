@@ -223,6 +223,15 @@ pub struct PlannerRow {
     pub ends_at: Timestamp,
 }
 
+/// One page of the planners' overview, the most recently starting procedures first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct PlannerPage {
+    pub rows: Vec<PlannerRow>,
+    /// The next page's cursor (`?cursor=`), while there are more.
+    pub next_cursor: Option<String>,
+}
+
 /// A URL-safe procedure identifier: lowercase ASCII letters, digits and single hyphens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]

@@ -2,6 +2,7 @@
 
 use crate::api::procedures::list_procedures;
 use crate::components::error_view::ErrorNotice;
+use crate::components::pager::ProcedurePager;
 use crate::components::procedure_card::ProcedureCard;
 use crate::i18n::{T, page_title, use_i18n};
 use crate::model::procedure::{ProcedureFilter, ProcedureListing};
@@ -92,31 +93,15 @@ fn Listing(listing: ProcedureListing, paged: bool) -> impl IntoView {
         view! { <ul class="card-list">{cards}</ul> }.into_any()
     };
     let status = active.as_str();
-    let first_page = paged.then(|| {
-        view! { <a href=format!("/?status={status}")><T k=|t| t.first_page /></a> }
-    });
-    let next_page = listing.next_cursor.map(|cursor| {
-        let href = format!("/?status={status}&cursor={}", encode_component(&cursor));
-        view! {
-            <a class="button button--quiet" href=href rel="next">
-                <T k=|t| t.more_procedures />
-            </a>
-        }
-    });
-    let pager = (paged || next_page.is_some()).then(|| {
-        view! {
-            <nav class="pager" aria-label=move || i18n.t().procedure_pages_label>
-                {first_page}
-                {next_page}
-            </nav>
-        }
-    });
+    let next = listing
+        .next_cursor
+        .map(|cursor| format!("/?status={status}&cursor={}", encode_component(&cursor)));
     view! {
         <nav class="tabs" aria-label=move || i18n.t().filter_label>
             <ul>{tabs}</ul>
         </nav>
         <div class="listing" aria-live="polite">{body}</div>
-        {pager}
+        <ProcedurePager first=format!("/?status={status}") next paged />
     }
     .into_any()
 }

@@ -9,21 +9,28 @@ use crate::components::form::{
     ErrorAlert, LoginPrompt, Notice, described_by, field_error, posted_error, posted_error_named,
     status, typed_before,
 };
+use crate::components::pager::ProcedurePager;
 use crate::error::AppError;
 use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
 use crate::model::path;
-use crate::model::procedure::{EditorValues, IMAGE_FORM, PhaseKind, PlannerRow, ProcedureImage};
+use crate::model::procedure::{EditorValues, IMAGE_FORM, PhaseKind, PlannerPage, ProcedureImage};
+use crate::model::text::encode_component;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/verwaltung/verfahren`
 #[component]
 pub fn PlannerOverviewPage() -> impl IntoView {
     let status = status();
-    let rows = Resource::new(move || status.get(), |_| planner_procedures());
+    let query = use_query_map();
+    let cursor = Memo::new(move |_| query.read().get_str("cursor").map(str::to_owned));
+    let rows = Resource::new(
+        move || (status.get(), cursor.get()),
+        |(_, cursor)| planner_procedures(cursor),
+    );
     let publish_error = posted_error::<PublishProcedure>();
     let notice = move || {
         status.get().and_then(|s| {
@@ -48,7 +55,10 @@ pub fn PlannerOverviewPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(rows) => view! { <Overview rows /> }.into_any(),
+                        Ok(page) => {
+                            let paged = cursor.get_untracked().is_some();
+                            view! { <Overview page paged /> }.into_any()
+                        }
                         Err(AppError::Unauthenticated) => view! { <LoginPrompt /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -59,10 +69,19 @@ pub fn PlannerOverviewPage() -> impl IntoView {
     .into_any()
 }
 
+/// One page of procedures; `paged` when it is not the first.
 #[component]
-fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
+fn Overview(page: PlannerPage, paged: bool) -> impl IntoView {
     let i18n = use_i18n();
-    if rows.is_empty() {
+    let rows = page.rows;
+    let next = page.next_cursor.map(|cursor| {
+        format!(
+            "{}?cursor={}",
+            path::PLANNER_OVERVIEW,
+            encode_component(&cursor)
+        )
+    });
+    if rows.is_empty() && !paged {
         return view! {
             <div class="empty-state"><p class="empty-state__title"><T k=|t| t.no_procedures_planned /></p></div>
         }
@@ -148,6 +167,7 @@ fn Overview(rows: Vec<PlannerRow>) -> impl IntoView {
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <ProcedurePager first=path::PLANNER_OVERVIEW.to_owned() next paged />
     }
     .into_any()
 }

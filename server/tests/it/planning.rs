@@ -488,3 +488,60 @@ async fn a_schedule_with_changes_inside_a_day_saves_unchanged_from_the_editor() 
         serde_json::from_str(&app.get("/api/v1/procedures/mitten-am-tag").await.body).unwrap();
     assert_eq!(after["phases"], before["phases"], "the exact times stay");
 }
+
+#[tokio::test]
+async fn the_planners_overview_pages_through_every_procedure() {
+    use crate::fixtures::open_procedure;
+    use app::backend::service::procedure::PLANNER_PAGE_SIZE;
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let count = usize::try_from(PLANNER_PAGE_SIZE).unwrap() + 3;
+    // All start at once: the pages are cut between procedures of the same start.
+    for n in 0..count {
+        open_procedure(&app, &format!("seite-{n:02}")).await;
+    }
+    let cookie = session(&planner);
+    let listed = |html: &str| -> Vec<String> {
+        html.split("href=\"/verfahren/seite-")
+            .skip(1)
+            .map(|rest| rest[..2].to_owned())
+            .collect()
+    };
+    let first = app
+        .get_with("/verwaltung/verfahren", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let mut seen = listed(&first.body);
+    assert_eq!(seen.len(), usize::try_from(PLANNER_PAGE_SIZE).unwrap());
+    let start = first
+        .body
+        .find("href=\"/verwaltung/verfahren?cursor=")
+        .expect("a link to the next page");
+    let href = &first.body[start + "href=\"".len()..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    assert!(!first.body.contains("Zur ersten Seite"), "{}", first.body);
+
+    let second = app.get_with(&href, &[("cookie", &cookie)]).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let rest = listed(&second.body);
+    assert_eq!(rest.len(), 3);
+    assert!(!second.body.contains("rel=\"next\""));
+    assert!(second.body.contains("href=\"/verwaltung/verfahren\""));
+    seen.extend(rest);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), count, "every procedure once");
+
+    // A cursor that is not one is refused, not read as the first page.
+    let bad = app
+        .get_with(
+            "/verwaltung/verfahren?cursor=gestern",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        !bad.body.contains("href=\"/verfahren/seite-"),
+        "{}",
+        bad.body
+    );
+}
