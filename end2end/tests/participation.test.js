@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import {
-  axeViolations, launchBrowser, newPage, signedIn, startServer, waitForHydration,
+  DEMO_PASSWORD, axeViolations, launchBrowser, newPage, signedIn, startServer, waitForHydration,
 } from './support.js';
 
 let server;
@@ -169,6 +169,62 @@ describe('planning', () => {
     await visitor.page.locator('h1:has-text("Lärmaktionsplan 2027")').waitFor();
     assert.equal(await visitor.page.locator('text=Vorschau eines Entwurfs').count(), 0);
     await visitor.context.close();
+  });
+
+  test('a planner pages through more procedures than a page holds, by clicking', async () => {
+    const own = await startServer({ demo: true });
+    try {
+      const login = await fetch(`${own.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'planung@mitreden.test', password: DEMO_PASSWORD }),
+      });
+      const { token } = await login.json();
+      const at = (days) => new Date(Date.now() + days * 86_400_000).toISOString();
+      for (let n = 0; n < 52; n += 1) {
+        const created = await fetch(`${own.baseUrl}/api/v1/procedures`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            slug: `archiv-${String(n).padStart(2, '0')}`,
+            title: `Archivverfahren ${n}`,
+            department: 'Stadtplanungsamt',
+            phases: [
+              { kind: 'proposals', starts_at: at(30 + n), ends_at: at(40 + n) },
+              { kind: 'voting', starts_at: at(40 + n), ends_at: at(50 + n) },
+            ],
+            vote_rule: { kind: 'support', cap: 5 },
+          }),
+        });
+        assert.equal(created.status, 201, await created.text());
+      }
+      const { context, page, problems } = await signedIn(browser, own.baseUrl, 'planung@mitreden.test', { bypassCSP: true });
+      await page.goto(`${own.baseUrl}/verwaltung/verfahren`);
+      await waitForHydration(page);
+      const titles = () => page.locator('table tbody tr th').allInnerTexts();
+      const first = await titles();
+      assert.equal(first.length, 50);
+      assert.equal(await page.locator('nav.pager a:has-text("Zur ersten Seite")').count(), 0);
+
+      await page.click('nav.pager a:has-text("Weitere Verfahren")');
+      await page.waitForURL(/\/verwaltung\/verfahren\?cursor=/);
+      await page.locator('nav.pager a:has-text("Zur ersten Seite")').waitFor();
+      const second = await titles();
+      assert.ok(second.length > 0);
+      const archived = [...first, ...second].filter((title) => title.startsWith('Archivverfahren'));
+      assert.equal(new Set(archived).size, 52, 'every procedure once');
+      assert.equal(archived.length, 52);
+      assert.deepEqual(await axeViolations(page), [], 'overview, second page');
+
+      await page.click('nav.pager a:has-text("Zur ersten Seite")');
+      await page.waitForURL(/\/verwaltung\/verfahren$/);
+      await page.locator('nav.pager a:has-text("Weitere Verfahren")').waitFor();
+      assert.deepEqual(await titles(), first);
+      assert.deepEqual(problems, []);
+      await context.close();
+    } finally {
+      await own.stop();
+    }
   });
 });
 
