@@ -108,12 +108,16 @@ impl PageMemory {
             .cloned()
     }
 
-    /// Keeps a page, after letting go of those no longer good; never beyond the budget.
+    /// Keeps a page, after letting go of those no longer good; never beyond the budget,
+    /// and never one that something changed while it rendered (it would never be served).
     fn keep(&self, key: String, kept: Kept) {
+        let generation = content_generation();
+        if kept.generation != generation {
+            return;
+        }
         let Ok(mut pages) = self.pages.lock() else {
             return;
         };
-        let generation = content_generation();
         pages.retain(|_, page| page.generation == generation && page.at.elapsed() < self.keep_for);
         let held: usize = pages.values().map(|page| page.body.len()).sum();
         if held + kept.body.len() <= MEMORY_BYTES && pages.len() < MEMORY_PAGES {
