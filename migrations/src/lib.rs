@@ -16,6 +16,7 @@ mod m20261201_000010_comment_thread_indexes;
 mod m20261201_000011_proposal_search_table;
 mod m20261201_000012_proposal_counts;
 mod m20261202_000013_proposal_sort_indexes;
+mod m20261202_000014_create_budgets;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_proposal_search_table::Migration),
             Box::new(m20261201_000012_proposal_counts::Migration),
             Box::new(m20261202_000013_proposal_sort_indexes::Migration),
+            Box::new(m20261202_000014_create_budgets::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! `#[server]` functions; it plugs into the shared parts (procedures and phases, accounts,
 //! moderation, follow, results and exports) through the interface in this module.
 
+pub mod budget;
 #[cfg(feature = "ssr")]
 pub(crate) mod content;
 #[cfg(feature = "ssr")]

@@ -1,4 +1,5 @@
 //! The REST faces of the participation formats (their model, services and pages are in
 //! `app::formats`).
 
+pub mod budget;
 pub mod proposals;

@@ -135,6 +135,24 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put", "/procedures/{slug}/council-paper")
         | ("post", "/procedures/{slug}/council-paper/import") => Planners,
         ("put" | "delete", "/proposals/{id}/outcome") => Planners,
+        // The participatory budget.
+        ("get", "/procedures/{slug}/budgets" | "/budgets/{id}" | "/budgets/{id}/projects") => {
+            Anyone
+        }
+        ("get", "/projects/{id}") => Anyone,
+        ("post", "/procedures/{slug}/budgets" | "/budgets/{id}/projects")
+        | ("patch", "/budgets/{id}" | "/projects/{id}") => Planners,
+        ("get", "/budgets/{id}/ballot") => SignedIn,
+        ("put" | "delete", "/budgets/{id}/ballot") | ("post", "/budgets/{id}/ballot/submit") => {
+            Contributors
+        }
+        ("get", "/budgets/{id}/results" | "/budgets/{id}/export.pb") => {
+            if state == State::FinishedProcedure {
+                Anyone
+            } else {
+                Planners
+            }
+        }
         // Server functions without a REST twin.
         ("fn", "who_am_i" | "set_language" | "get_legal_page") => Anyone,
         // Signing out without a session only clears the cookie: a page whose session ran
@@ -195,6 +213,8 @@ struct Items {
     batch: i64,
     other_id: i64,
     blocked_id: i64,
+    /// A budget and a project of it in the open, draft and finished procedure.
+    budgets: [(i64, i64); 3],
 }
 
 /// The concrete paths (and their items' states) for an operation's template.
@@ -214,6 +234,22 @@ fn instances(path: &str, items: &Items) -> Vec<(String, State)> {
         return proposals
             .iter()
             .map(|(id, state)| (path.replace("{id}", &id.to_string()), *state))
+            .collect();
+    }
+    if path.starts_with("/budgets/{id}") || path.starts_with("/projects/{id}") {
+        let states = [State::Open, State::DraftProcedure, State::FinishedProcedure];
+        return items
+            .budgets
+            .iter()
+            .zip(states)
+            .map(|(&(budget, project), state)| {
+                let id = if path.starts_with("/budgets") {
+                    budget
+                } else {
+                    project
+                };
+                (path.replace("{id}", &id.to_string()), state)
+            })
             .collect();
     }
     if path.contains("/onsite-imports/{id}") {
@@ -296,6 +332,15 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
             "url": "https://rat.example/paper/1", "reference": "DS 1/2026", "title": "Vorlage"
         }),
         ("put", "/proposals/{id}/outcome") => json!({ "outcome": "adopted", "justification": "" }),
+        ("post", "/procedures/{slug}/budgets") => json!({
+            "title": format!("Budget {n}"), "total_cents": 1_000_000,
+            "rule": { "kind": "approval", "min_projects": 1, "max_projects": 3 }, "method": "greedy"
+        }),
+        ("patch", "/budgets/{id}" | "/projects/{id}") => json!({ "title": format!("Neu {n}") }),
+        ("post", "/budgets/{id}/projects") => {
+            json!({ "title": format!("Projekt {n}"), "cost_cents": 1_000 })
+        }
+        ("put", "/budgets/{id}/ballot") => json!({ "project_ids": [] }),
         _ => json!({}),
     }
 }
@@ -409,6 +454,11 @@ async fn fixture() -> Fixture {
         batch,
         other_id: id_of("andere@example.org").await,
         blocked_id,
+        budgets: [
+            budget_in(&app, "radverkehr-2030").await,
+            budget_in(&app, "matrix-0").await,
+            budget_in(&app, "spielplaetze-nord").await,
+        ],
     };
     let sessions = [unverified, owner, other, blocked, moderator, planner, admin];
     Fixture {
@@ -416,6 +466,19 @@ async fn fixture() -> Fixture {
         sessions,
         items,
     }
+}
+
+/// A budget with one project on its ballot in a procedure, whatever its stage.
+async fn budget_in(app: &TestApp, slug: &str) -> (i64, i64) {
+    use app::backend::entity::procedure;
+    let procedure = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(slug))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (budget, projects) = crate::fixtures::budget_rows(app, procedure.id, 3, 1).await;
+    (budget, projects[0])
 }
 
 struct Fixture {
@@ -524,6 +587,7 @@ fn dummy_items() -> Items {
         batch: 0,
         other_id: 0,
         blocked_id: 0,
+        budgets: [(0, 0); 3],
     }
 }
 

@@ -1,10 +1,9 @@
 //! 500 concurrent vote and unvote requests from 100 accounts against a real server on a
 //! loopback port: afterwards every tally equals its vote rows and no request got a 5xx.
 
-use crate::fixtures::{assert_tallies_match_rows, procedure};
+use crate::fixtures::{assert_tallies_match_rows, budget_rows, procedure, sessions};
 use crate::harness::TestApp;
-use app::backend::entity::{proposal, user, vote};
-use app::backend::service::account::start_session;
+use app::backend::entity::{budget_ballot, budget_ballot_item, proposal, vote};
 use app::formats::proposals::model::VoteRule;
 use app::model::procedure::PhaseKind;
 use chrono::Utc;
@@ -30,32 +29,7 @@ async fn concurrent_votes_keep_every_tally_equal_to_its_rows() {
     )
     .await;
     let now = Utc::now();
-    let mut tokens = Vec::new();
-    for n in 0..ACCOUNTS {
-        let account = user::ActiveModel {
-            email: Set(Some(format!("person{n}@example.org"))),
-            display_name: Set(Some(format!("Person {n}"))),
-            password_hash: Set(None),
-            role: Set(app::model::account::Role::Resident),
-            lang: Set("de".to_owned()),
-            email_verified_at: Set(Some(now)),
-            notify_replies: Set(false),
-            notify_digest: Set(false),
-            terms_version: Set("2026-11".to_owned()),
-            terms_accepted_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
-        let session = start_session(&app.state.db, &app.state.jwt_secret, account.id, now)
-            .await
-            .unwrap();
-        tokens.push(session.token);
-    }
+    let tokens = sessions(&app, ACCOUNTS).await;
     let mut proposals = Vec::new();
     for n in 0..PROPOSALS {
         let row = proposal::ActiveModel {
@@ -140,6 +114,94 @@ async fn concurrent_votes_keep_every_tally_equal_to_its_rows() {
     }
     assert!(held.values().all(|n| *n <= 3), "{held:?}");
     assert!(vote::Entity::find().count(&app.state.db).await.unwrap() > 0);
+}
+
+/// 500 ballot requests from 100 residents at once (drafts, submissions and withdrawals of
+/// the same person racing each other): each person holds one ballot at most, every
+/// submitted ballot keeps the rule, and no request gets a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ballots_leave_one_ballot_per_person() {
+    let app = TestApp::new().await;
+    let rule = VoteRule::Support { cap: None };
+    let procedure_id = procedure(&app, "budget", PhaseKind::Voting, rule, PhaseKind::Voting).await;
+    let (budget, projects) = budget_rows(&app, procedure_id, 2, 4).await;
+    let tokens = sessions(&app, ACCOUNTS).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    let mut tasks = Vec::new();
+    for request in 0..REQUESTS {
+        let token = tokens[request % ACCOUNTS].clone();
+        let round = request / ACCOUNTS;
+        let (method, path, body) = match round {
+            0 | 3 => (
+                "PUT",
+                format!("/api/v1/budgets/{budget}/ballot"),
+                format!(
+                    r#"{{"project_ids":[{},{}]}}"#,
+                    projects[request % 4],
+                    projects[(request + 1) % 4]
+                ),
+            ),
+            2 => (
+                "DELETE",
+                format!("/api/v1/budgets/{budget}/ballot"),
+                String::new(),
+            ),
+            _ => (
+                "POST",
+                format!("/api/v1/budgets/{budget}/ballot/submit"),
+                String::new(),
+            ),
+        };
+        tasks.push(tokio::spawn(async move {
+            send(address, method, &path, &token, &body).await
+        }));
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for task in tasks {
+        *statuses.entry(task.await.unwrap()).or_default() += 1;
+    }
+    server.abort();
+    assert!(
+        statuses.keys().all(|s| *s == 200 || *s == 422),
+        "statuses: {statuses:?}"
+    );
+    let ballots = budget_ballot::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let mut people: Vec<i64> = ballots.iter().filter_map(|b| b.user_id).collect();
+    let held = people.len();
+    people.sort_unstable();
+    people.dedup();
+    assert_eq!(held, people.len(), "one ballot per person");
+    assert!(held <= ACCOUNTS && held > 0);
+    let items = budget_ballot_item::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    for ballot in ballots
+        .iter()
+        .filter(|b| b.status == app::formats::budget::model::BallotStatus::Submitted)
+    {
+        let chosen = items.iter().filter(|i| i.ballot_id == ballot.id).count();
+        assert!(
+            (1..=2).contains(&chosen),
+            "a submitted ballot keeps the rule: {chosen}"
+        );
+    }
+    assert!(
+        statuses.get(&200).copied().unwrap_or(0) > REQUESTS / 2,
+        "{statuses:?}"
+    );
 }
 
 /// One HTTP/1.1 request on its own connection; returns the status code.

@@ -253,3 +253,98 @@ pub async fn queries_so_far(app: &TestApp) -> u64 {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no query counter in {}", metrics.body))
 }
+
+/// `count` verified residents made straight in the database (no password hashing), each
+/// with a session: their tokens.
+pub async fn sessions(app: &TestApp, count: usize) -> Vec<String> {
+    use app::backend::service::account::start_session;
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = Utc::now();
+    let mut tokens = Vec::new();
+    for n in 0..count {
+        let account = user::ActiveModel {
+            email: Set(Some(format!("person{n}@example.org"))),
+            display_name: Set(Some(format!("Person {n}"))),
+            password_hash: Set(None),
+            role: Set(app::model::account::Role::Resident),
+            lang: Set("de".to_owned()),
+            email_verified_at: Set(Some(now)),
+            notify_replies: Set(false),
+            notify_digest: Set(false),
+            terms_version: Set("2026-11".to_owned()),
+            terms_accepted_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        let session = start_session(&app.state.db, &app.state.jwt_secret, account.id, now)
+            .await
+            .unwrap();
+        tokens.push(session.token);
+    }
+    tokens
+}
+
+/// A budget of 10,000 € under the approval rule (1 to `max` projects) with `projects`
+/// projects on its ballot, stored directly whatever the procedure's stage (the service
+/// makes budgets only before voting starts). Returns the budget's and the projects' ids.
+pub async fn budget_rows(
+    app: &TestApp,
+    procedure_id: i64,
+    max: i32,
+    projects: usize,
+) -> (i64, Vec<i64>) {
+    use app::backend::entity::{budget, budget_project};
+    use app::formats::budget::model::{BallotRuleKind, Feasibility, ResultMethod};
+    use sea_orm::{ActiveModelTrait, Set};
+    let db = &app.state.db;
+    let now = Utc::now();
+    let budget = budget::ActiveModel {
+        procedure_id: Set(procedure_id),
+        title: Set("Bürgerbudget".to_owned()),
+        district: Set(None),
+        total_cents: Set(1_000_000),
+        rule: Set(BallotRuleKind::Approval),
+        min_projects: Set(Some(1)),
+        max_projects: Set(Some(max)),
+        min_spend_percent: Set(None),
+        points: Set(None),
+        max_points_per_project: Set(None),
+        method: Set(ResultMethod::Greedy),
+        tie_seed: Set("seed".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..projects {
+        let project = budget_project::ActiveModel {
+            budget_id: Set(budget.id),
+            proposal_id: Set(None),
+            title: Set(format!("Projekt {n}")),
+            description: Set(String::new()),
+            cost_cents: Set(100_000),
+            district: Set(None),
+            feasibility: Set(Feasibility::Feasible),
+            feasibility_reason: Set(String::new()),
+            selected: Set(true),
+            responsible_unit: Set(String::new()),
+            withdrawn_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        ids.push(project.id);
+    }
+    (budget.id, ids)
+}

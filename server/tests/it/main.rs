@@ -13,6 +13,7 @@ mod accounts;
 mod api;
 mod authorization;
 mod backup;
+mod budget;
 mod caching;
 mod concurrency;
 mod config;

@@ -58,6 +58,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261202_000013_proposal_sort_indexes.rs",
         "fbd73297b247ce83001584da083ad1bf3de9ab9229facf5ee623dfffc598fabb",
     ),
+    (
+        "m20261202_000014_create_budgets.rs",
+        "1e32f2fd23ac81c04aa0bbb142b0df4ebb767a56e9fe05629db26a632b4976ad",
+    ),
 ];
 
 #[test]

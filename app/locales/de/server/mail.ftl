@@ -179,3 +179,29 @@ digest_line = { $event ->
 }
 # The new state of a withdrawn proposal, in the followers' mail.
 withdrawn_status = Die Verfasserin oder der Verfasser hat ihn zurückgezogen.
+
+ballot_receipt_subject = Ihr Stimmzettel ist abgegeben: { $budget }
+ballot_receipt_body =
+    Hallo { $name },
+
+    Ihr Stimmzettel für „{ $budget }“ ist am { $when } eingegangen und zählt. Sie haben gewählt:
+
+    { $projects }
+
+    Bis zum Ende der Abstimmung am { $ends } können Sie ihn zurückziehen und neu abgeben.
+
+    { $link }
+
+    Diese Bestätigung erhalten Sie, weil Sie auf { $instance } abgestimmt haben.
+
+ballot_reopened_subject = Bitte stimmen Sie erneut ab: { $budget }
+ballot_reopened_body =
+    Hallo { $name },
+
+    das Projekt „{ $project }“ wurde zurückgezogen und vom Stimmzettel für „{ $budget }“ genommen. Ihr abgegebener Stimmzettel enthielt es; er zählt deshalb nicht mehr und ist wieder ein Entwurf mit Ihren übrigen Projekten.
+
+    Bitte prüfen Sie Ihre Wahl und geben Sie den Stimmzettel erneut ab.
+
+    { $link }
+
+    Sie erhalten diese E-Mail, weil Sie auf { $instance } abgestimmt haben.

@@ -175,3 +175,29 @@ digest_line = { $event ->
    *[outcome] "{ $title }": { $outcome }
 }
 withdrawn_status = Its author has withdrawn it.
+
+ballot_receipt_subject = Your ballot has been cast: { $budget }
+ballot_receipt_body =
+    Hello { $name },
+
+    your ballot for “{ $budget }” was received on { $when } and counts. You chose:
+
+    { $projects }
+
+    Until voting ends on { $ends } you can withdraw it and cast it again.
+
+    { $link }
+
+    You receive this confirmation because you voted on { $instance }.
+
+ballot_reopened_subject = Please vote again: { $budget }
+ballot_reopened_body =
+    Hello { $name },
+
+    the project “{ $project }” has been withdrawn and taken off the ballot for “{ $budget }”. Your cast ballot held it; it therefore no longer counts and is a draft again with your other projects.
+
+    Please check your choice and cast the ballot again.
+
+    { $link }
+
+    You receive this e-mail because you voted on { $instance }.

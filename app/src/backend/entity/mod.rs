@@ -1,6 +1,11 @@
 //! sea-orm entities: one file per table. The schema itself comes only from `migrations`.
 
 pub mod audit_event;
+pub mod budget;
+pub mod budget_ballot;
+pub mod budget_ballot_item;
+pub mod budget_project;
+pub mod budget_project_exclusion;
 pub mod comment;
 pub mod council_decision;
 pub mod digest_item;

@@ -25,6 +25,8 @@ pub enum Template {
     Digest,
     ModerationDecision,
     ProcedureStarted,
+    BallotReceipt,
+    BallotReopened,
 }
 
 impl Template {
@@ -41,6 +43,8 @@ impl Template {
             Self::Digest => "digest",
             Self::ModerationDecision => "moderation_decision",
             Self::ProcedureStarted => "procedure_started",
+            Self::BallotReceipt => "ballot_receipt",
+            Self::BallotReopened => "ballot_reopened",
         }
     }
 
@@ -60,6 +64,8 @@ impl Template {
                 (&t.moderation_decision_subject, &t.moderation_decision_body)
             }
             Self::ProcedureStarted => (&t.procedure_started_subject, &t.procedure_started_body),
+            Self::BallotReceipt => (&t.ballot_receipt_subject, &t.ballot_receipt_body),
+            Self::BallotReopened => (&t.ballot_reopened_subject, &t.ballot_reopened_body),
         }
     }
 }

@@ -161,7 +161,7 @@ async fn detail_of(
         .unwrap_or_default();
     let description_html = markdown_to_html(&row.description);
     let contact = row.contact.clone();
-    let context = Context::new(&row, current_phase(&schedule, now));
+    let context = Context::new(&row, &schedule, now);
     let phase_views = schedule
         .iter()
         .map(|p| PhaseView {
@@ -208,10 +208,13 @@ pub struct Context {
     pub current_phase: Option<PhaseKind>,
     pub allowed: Allowed,
     pub categories: Vec<String>,
+    /// When the vote phase starts and ends, if the schedule has one.
+    pub vote_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl Context {
-    fn new(row: &procedure::Model, current: Option<PhaseKind>) -> Self {
+    fn new(row: &procedure::Model, schedule: &[ScheduledPhase], now: DateTime<Utc>) -> Self {
+        let current = current_phase(schedule, now);
         let vote_phase = row.vote_phase;
         let published = row.status == ProcedureStatus::Published;
         Self {
@@ -228,6 +231,10 @@ impl Context {
                 Allowed::default()
             },
             categories: split_categories(&row.categories),
+            vote_window: schedule
+                .iter()
+                .find(|p| p.kind == vote_phase)
+                .map(|p| (p.starts_at, p.ends_at)),
         }
     }
 }
@@ -272,8 +279,18 @@ async fn context(
         .await?
         .remove(&row.id)
         .unwrap_or_default();
-    let context = Context::new(&row, current_phase(&schedule, now));
+    let context = Context::new(&row, &schedule, now);
     Ok((context, summary(row, &schedule, now)))
+}
+
+/// The context of a procedure by its id, as this viewer may see it (planners also drafts).
+pub async fn context_by_id_for(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    context(db, Key::Id(procedure_id), sees_drafts(viewer), now).await
 }
 
 /// The id of a published procedure by its slug.

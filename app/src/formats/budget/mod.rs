@@ -1,0 +1,9 @@
+//! The participatory budget (Bürgerbudget): a procedure holds one budget or one per
+//! district; planners put projects on the ballot; residents fill a ballot under the
+//! budget's rule and submit it; the results follow from the submitted ballots by a
+//! published method that anyone can recompute from the ballot file. The second
+//! participation format (see `docs/ARCHITECTURE.md`, "Adding a participation format").
+
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,7 @@
+//! The budget's services: budgets, projects, ballots, counting and results.
+
+pub mod ballot;
+pub mod budget;
+pub mod count;
+pub mod project;
+pub mod results;

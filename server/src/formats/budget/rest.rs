@@ -1,0 +1,340 @@
+//! Budgets, projects, ballots and results: the same services the pages use.
+
+use crate::rest::doc::{Api, Doc};
+use crate::rest::procedures::slug;
+use crate::rest::{ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
+use app::backend::state::AppState;
+use app::formats::budget::model::{
+    Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, Project, ProjectInput,
+    ProjectPage, ProjectPatch,
+};
+use app::formats::budget::service::{ballot, budget, project, results};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub fn api() -> Api {
+    let tag = "budget";
+    Api::default()
+        .op(
+            "get",
+            "/procedures/{slug}/budgets",
+            get(list_budgets),
+            Doc::new(tag, "A procedure's budgets")
+                .ok::<Vec<Budget>>(
+                    200,
+                    "Its budgets (at most 50), in the order they were made.",
+                )
+                .errors(&[404]),
+        )
+        .op(
+            "post",
+            "/procedures/{slug}/budgets",
+            post(create_budget),
+            Doc::new(tag, "Create a budget (planners, before voting starts)")
+                .signed_in()
+                .body::<BudgetInput>()
+                .ok::<Budget>(201, "Created.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/budgets/{id}",
+            get(get_budget),
+            Doc::new(tag, "A budget: its money, rule, method, stage and tie seed")
+                .ok::<Budget>(200, "The budget.")
+                .errors(&[404]),
+        )
+        .op(
+            "patch",
+            "/budgets/{id}",
+            axum::routing::patch(update_budget),
+            Doc::new(tag, "Change a budget (planners, before voting starts)")
+                .describe("Once the vote phase has started, a 422 (`phase`, `budget_locked`).")
+                .signed_in()
+                .body::<BudgetPatch>()
+                .ok::<Budget>(200, "The changed budget.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/budgets/{id}/projects",
+            get(list_projects),
+            Doc::new(tag, "A budget's projects, 50 at a time")
+                .query(
+                    "cursor",
+                    "From `next_cursor` of the previous page.",
+                    json!({ "type": "string" }),
+                )
+                .ok::<ProjectPage>(200, "One page of projects, with the department's verdicts.")
+                .errors(&[404, 422]),
+        )
+        .op(
+            "post",
+            "/budgets/{id}/projects",
+            post(create_project),
+            Doc::new(
+                tag,
+                "Create a project, or promote a proposal (planners, before voting starts)",
+            )
+            .signed_in()
+            .body::<ProjectInput>()
+            .ok::<Project>(201, "Created (feasibility pending, not yet on the ballot).")
+            .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/projects/{id}",
+            get(get_project),
+            Doc::new(tag, "A project")
+                .ok::<Project>(200, "The project.")
+                .errors(&[404]),
+        )
+        .op(
+            "patch",
+            "/projects/{id}",
+            axum::routing::patch(update_project),
+            Doc::new(tag, "Change a project (planners)")
+                .describe(
+                    "Before voting every field; after it starts only `withdrawn: true`, which \
+                     takes the project off every ballot: submitted ballots holding it become \
+                     drafts again and their voters are mailed.",
+                )
+                .signed_in()
+                .body::<ProjectPatch>()
+                .ok::<Project>(200, "The changed project.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/budgets/{id}/ballot",
+            get(get_ballot),
+            Doc::new(
+                tag,
+                "The caller's ballot: choices, what is left, whether it counts",
+            )
+            .signed_in()
+            .ok::<Ballot>(200, "The ballot (an empty draft when there is none).")
+            .errors(&[404]),
+        )
+        .op(
+            "put",
+            "/budgets/{id}/ballot",
+            axum::routing::put(save_ballot),
+            Doc::new(
+                tag,
+                "Save the caller's choices as a draft (while voting runs)",
+            )
+            .describe(
+                "A draft does not count until it is submitted; it may break the rule \
+                     meanwhile (`problems` says how). A submitted ballot must be withdrawn \
+                     first (422, `ballot`, `already_submitted`).",
+            )
+            .signed_in()
+            .body::<BallotInput>()
+            .ok::<Ballot>(200, "The saved draft.")
+            .errors(&[403, 404]),
+        )
+        .op(
+            "delete",
+            "/budgets/{id}/ballot",
+            axum::routing::delete(withdraw_ballot),
+            Doc::new(tag, "Withdraw the caller's ballot (while voting runs)")
+                .describe(
+                    "A submitted ballot becomes a draft with the same choices and no longer \
+                     counts; a draft is emptied.",
+                )
+                .signed_in()
+                .ok::<Ballot>(200, "The ballot, now a draft.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "post",
+            "/budgets/{id}/ballot/submit",
+            post(submit_ballot),
+            Doc::new(tag, "Submit the caller's ballot (while voting runs)")
+                .describe(
+                    "Checked against the rule in one transaction; a ballot that breaks it is a \
+                     422 naming the first problem (`ballot`, e.g. `over_budget`). Submitting \
+                     again changes nothing. A receipt is mailed.",
+                )
+                .signed_in()
+                .ok::<Ballot>(200, "The submitted ballot.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/budgets/{id}/results",
+            get(get_results),
+            Doc::new(tag, "The results: funded projects and why others were not")
+                .describe("Everyone once voting has ended; planners at any time (a count so far).")
+                .ok::<BudgetResults>(200, "The results, with the SHA-256 of the ballot file.")
+                .errors(&[404, 422]),
+        )
+        .op(
+            "get",
+            "/budgets/{id}/export.pb",
+            get(export_pb),
+            Doc::new(tag, "The ballot file in pabulib's format (.pb)")
+                .describe(
+                    "META, PROJECTS and VOTES as specified at pabulib.org; voters are numbered, \
+                     never named. Everyone once voting has ended; planners at any time.",
+                )
+                .file("text/plain", "export.pb")
+                .errors(&[404, 422]),
+        )
+}
+
+async fn list_budgets(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug_param): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let budgets = budget::list(&state.db, &slug(&slug_param)?, viewer.as_ref(), Utc::now()).await?;
+    Ok(axum::Json(budgets))
+}
+
+async fn create_budget(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug_param): Path<String>,
+    Json(body): Json<BudgetInput>,
+) -> ApiResult<impl IntoResponse> {
+    let created = budget::create(&state.db, &user, &slug(&slug_param)?, body, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+async fn get_budget(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let now = Utc::now();
+    let hosted = budget::load(&state.db, id, viewer.as_ref(), now).await?;
+    Ok(axum::Json(budget::view(&state.db, &hosted, now).await?))
+}
+
+async fn update_budget(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<BudgetPatch>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        budget::update(&state.db, &user, id, body, Utc::now()).await?,
+    ))
+}
+
+async fn list_projects(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    let cursor = params.get("cursor").map(String::as_str);
+    let page = project::list(&state.db, id, viewer.as_ref(), cursor, Utc::now()).await?;
+    Ok(axum::Json(page))
+}
+
+async fn create_project(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<ProjectInput>,
+) -> ApiResult<impl IntoResponse> {
+    let created = project::create(&state.db, &user, id, body, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+async fn get_project(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        project::get(&state.db, id, viewer.as_ref(), Utc::now()).await?,
+    ))
+}
+
+async fn update_project(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<ProjectPatch>,
+) -> ApiResult<impl IntoResponse> {
+    let changed = project::update(&state.db, &state.site, &user, id, body, Utc::now()).await?;
+    Ok(axum::Json(changed))
+}
+
+async fn get_ballot(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        ballot::get(&state.db, &user, id, Utc::now()).await?,
+    ))
+}
+
+async fn save_ballot(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<BallotInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        ballot::save(&state.db, &user, id, body, Utc::now()).await?,
+    ))
+}
+
+async fn withdraw_ballot(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        ballot::withdraw(&state.db, &user, id, Utc::now()).await?,
+    ))
+}
+
+async fn submit_ballot(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        ballot::submit(&state.db, &state.site, &user, id, Utc::now()).await?,
+    ))
+}
+
+async fn get_results(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let counted = results::results(&state.db, id, viewer.as_ref(), Utc::now()).await?;
+    Ok(axum::Json(counted.results))
+}
+
+async fn export_pb(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<Response> {
+    let counted = results::results(&state.db, id, viewer.as_ref(), Utc::now()).await?;
+    let mut response = counted.file.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"budget-{id}.pb\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
