@@ -21,7 +21,7 @@ PG_SERVER ?= postgres://postgres@127.0.0.1:5432
 PG_URL ?= $(PG_SERVER)/postgres
 RELEASE_BIN := target/release/mitreden
 
-.PHONY: run build test bench fuzz setup tools npm system-packages fmt lint unit integration-postgres e2e api-check clean help
+.PHONY: run build test bench fuzz setup tools npm system-packages fmt lint unit integration-postgres e2e api-check budget-check clean help
 
 help:
 	@echo "make run    build and serve http://127.0.0.1:3000 with SQLite and demo content"
@@ -118,7 +118,12 @@ e2e: build system-packages
 api-check: build system-packages
 	bash end2end/api-check.sh
 
-test: setup system-packages fmt lint unit integration-postgres e2e api-check
+# The budget's counting against the reference implementation pabutools (PyPI, pinned in
+# end2end/requirements-budget.txt, installed into target/): examples and 200 random instances.
+budget-check: build system-packages
+	bash end2end/budget-check.sh
+
+test: setup system-packages fmt lint unit integration-postgres e2e api-check budget-check
 
 ## ---------- fuzzing ----------
 

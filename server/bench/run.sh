@@ -234,6 +234,29 @@ else
   echo "(PostgreSQL skipped: nothing answers on 127.0.0.1:5432)"
 fi
 
+# Counting a budget: 100,000 ballots over 300 projects (5 to 10 choices each), from its
+# ballot file, by greedy and by Equal Shares (the CLI does both; p99 = its time).
+python3 - "$BIN" "$work/budget.pb" >>"$table" <<'PY'
+import random, resource, subprocess, sys, time
+binary, path = sys.argv[1:3]
+rng = random.Random(7)
+costs = [rng.randint(5_000, 400_000) for _ in range(300)]
+with open(path, "w") as f:
+    f.write("META\nkey;value\nbudget;5000000\nvote_type;approval\nrule;equalshares\n")
+    f.write("PROJECTS\nproject_id;cost\n")
+    f.writelines(f"{i + 1};{c}\n" for i, c in enumerate(costs))
+    f.write("VOTES\nvoter_id;vote\n")
+    weights = [rng.random() ** 3 for _ in costs]
+    for n in range(100_000):
+        chosen = set(rng.choices(range(300), weights, k=rng.randint(5, 10)))
+        f.write(f"{n + 1};{','.join(str(p + 1) for p in sorted(chosen))}\n")
+start = time.monotonic()
+subprocess.run([binary, "budget-count", path], check=True, stdout=subprocess.DEVNULL)
+elapsed = time.monotonic() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(f"{'budget count, 100k ballots (CLI)':<34}|{'-':<10}|{'':>10}|{'':>9}|{f'{elapsed:.1f}s':>9}|{'0':>6}|{peak:>7} MB|")
+PY
+
 echo
 # Each scenario's rows side by side, in the order they ran.
 python3 - "$table" <<'PY'

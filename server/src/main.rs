@@ -65,6 +65,12 @@ enum Command {
         /// The archive to read.
         file: std::path::PathBuf,
     },
+    /// Recompute a participatory budget's results from its ballot file (`export.pb`, or
+    /// any pabulib file): prints the funded projects by greedy and by Equal Shares, as JSON.
+    BudgetCount {
+        /// The pabulib file to read.
+        file: std::path::PathBuf,
+    },
     /// Check the mail configuration.
     Mail {
         #[command(subcommand)]
@@ -252,6 +258,26 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 scale.discussion,
                 outcome.second_proposal.unwrap_or_default()
             );
+            Ok(())
+        }
+        Command::BudgetCount { file } => {
+            use app::formats::budget::service::{count, pabulib};
+            let text = std::fs::read_to_string(&file)?;
+            let read = pabulib::read(&text)
+                .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
+            let ids = |outcome: count::Outcome| -> Vec<String> {
+                outcome
+                    .funded
+                    .iter()
+                    .map(|&c| read.ids[c].clone())
+                    .collect()
+            };
+            let answer = serde_json::json!({
+                "method": read.method.map(|m| m.as_str()),
+                "greedy": ids(count::greedy(&read.instance)),
+                "equal_shares": ids(count::equal_shares(&read.instance, read.utility)),
+            });
+            println!("{answer}");
             Ok(())
         }
         Command::Backup { file } => {

@@ -3,5 +3,6 @@
 pub mod ballot;
 pub mod budget;
 pub mod count;
+pub mod pabulib;
 pub mod project;
 pub mod results;

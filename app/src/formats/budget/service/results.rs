@@ -5,7 +5,8 @@
 //! Everyone sees them once voting has ended; planners at any time (a count so far).
 
 use super::budget::{Hosted, load, rule_of};
-use super::count::{self, Candidate, Instance, Outcome, Utility};
+use super::count::{self, Candidate, Instance, Utility};
+use super::pabulib;
 use super::project::{exclusions_of, on_ballot};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::statement;
@@ -141,7 +142,7 @@ async fn count_budget(
             count::equal_shares(&instance, utility)
         }
     };
-    let file = pabulib(hosted, rule, &projects, &instance, &outcome);
+    let file = pabulib::write(hosted, rule, &projects, &instance, &outcome);
     let sha = Sha256::digest(file.as_bytes());
     let mut hex = String::with_capacity(64);
     for byte in sha {
@@ -184,144 +185,4 @@ async fn count_budget(
         projects: lines,
     };
     Ok(Counted { results, file })
-}
-
-/// A pabulib cell: quoted when it holds the separator, a quote or a line break.
-fn cell(value: &str) -> String {
-    let value = value.replace(['\r', '\n'], " ");
-    if value.contains(';') || value.contains('"') {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-/// Cents as pabulib's money: whole units, or with two decimals.
-fn money(cents: i64) -> String {
-    if cents % 100 == 0 {
-        (cents / 100).to_string()
-    } else {
-        format!("{}.{:02}", cents / 100, (cents % 100).abs())
-    }
-}
-
-/// The ballot file in pabulib's format (pabulib.org, "Format"): voters numbered in the
-/// order their ballots were cast, never by account.
-fn pabulib(
-    hosted: &Hosted,
-    rule: BallotRule,
-    projects: &[budget_project::Model],
-    instance: &Instance,
-    outcome: &Outcome,
-) -> String {
-    let mut out = String::new();
-    let row = &hosted.row;
-    let date = |at: Option<DateTime<Utc>>| {
-        at.map(|at| at.format("%d.%m.%Y").to_string())
-            .unwrap_or_default()
-    };
-    let window = hosted.context.vote_window;
-    let mut meta: Vec<(&str, String)> = vec![
-        ("description", cell(&row.title)),
-        ("country", "Germany".to_owned()),
-        ("unit", cell(&hosted.summary.title)),
-    ];
-    if let Some(district) = &row.district {
-        meta.push(("subunit", cell(district)));
-    }
-    meta.extend([
-        ("instance", format!("{}-{}", hosted.summary.slug, row.id)),
-        ("num_projects", projects.len().to_string()),
-        ("num_votes", instance.ballots.len().to_string()),
-        ("budget", money(row.total_cents)),
-        ("currency", "EUR".to_owned()),
-        (
-            "vote_type",
-            match rule {
-                BallotRule::Cumulative { .. } => "cumulative",
-                _ => "approval",
-            }
-            .to_owned(),
-        ),
-        (
-            "rule",
-            match row.method {
-                ResultMethod::Greedy => "greedy",
-                ResultMethod::EqualShares => "equalshares",
-            }
-            .to_owned(),
-        ),
-        ("date_begin", date(window.map(|(starts, _)| starts))),
-        ("date_end", date(window.map(|(_, ends)| ends))),
-        ("language", "de".to_owned()),
-        ("tie_seed", row.tie_seed.clone()),
-    ]);
-    match rule {
-        BallotRule::Approval {
-            min_projects,
-            max_projects,
-        } => {
-            meta.push(("min_length", min_projects.max(1).to_string()));
-            meta.push(("max_length", max_projects.to_string()));
-        }
-        BallotRule::Knapsack {
-            min_spend_percent,
-            min_projects,
-            max_projects,
-        } => {
-            meta.push(("min_length", min_projects.max(1).to_string()));
-            if let Some(max) = max_projects {
-                meta.push(("max_length", max.to_string()));
-            }
-            let minimum = i128::from(row.total_cents) * i128::from(min_spend_percent) / 100;
-            meta.push((
-                "min_sum_cost",
-                money(i64::try_from(minimum).unwrap_or(row.total_cents)),
-            ));
-            meta.push(("max_sum_cost", money(row.total_cents)));
-        }
-        BallotRule::Cumulative {
-            points,
-            max_per_project,
-        } => {
-            meta.push(("max_sum_points", points.to_string()));
-            meta.push(("max_points", max_per_project.to_string()));
-        }
-    }
-    out.push_str("META\nkey;value\n");
-    for (key, value) in meta {
-        let _ = writeln!(out, "{key};{value}");
-    }
-    let funded: std::collections::HashSet<usize> = outcome.funded.iter().copied().collect();
-    out.push_str("PROJECTS\nproject_id;cost;votes;name;selected\n");
-    for (i, project) in projects.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "{};{};{};{};{}",
-            project.id,
-            money(project.cost_cents),
-            instance.candidates[i].votes,
-            cell(&project.title),
-            u8::from(funded.contains(&i))
-        );
-    }
-    let cumulative = matches!(rule, BallotRule::Cumulative { .. });
-    out.push_str(if cumulative {
-        "VOTES\nvoter_id;vote;points\n"
-    } else {
-        "VOTES\nvoter_id;vote\n"
-    });
-    for (n, ballot) in instance.ballots.iter().enumerate() {
-        let vote: Vec<String> = ballot
-            .iter()
-            .map(|&(c, _)| projects[c].id.to_string())
-            .collect();
-        if cumulative {
-            let points: Vec<String> = ballot.iter().map(|&(_, p)| p.to_string()).collect();
-            let _ = writeln!(out, "{};{};{}", n + 1, vote.join(","), points.join(","));
-        } else {
-            let _ = writeln!(out, "{};{}", n + 1, vote.join(","));
-        }
-    }
-    out
 }
