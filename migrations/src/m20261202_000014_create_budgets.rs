@@ -1,7 +1,9 @@
 //! The participatory budget: budgets of a procedure (one, or one per district), the projects
 //! on their ballots (with the ones each excludes), and the residents' ballots with their
-//! choices. A ballot is a draft until it is submitted; one per person and budget (paper
-//! ballots have no account and are told apart by their batch).
+//! choices. A ballot is a draft until it is submitted; one per person and budget. Paper
+//! ballots have no account: staff enter them in batches, which count once a second person
+//! has confirmed them. A draft's holder is
+//! reminded once, `reminder_days` before voting ends.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -42,6 +44,7 @@ enum Budgets {
     MaxPointsPerProject,
     Method,
     TieSeed,
+    ReminderDays,
     CreatedAt,
     UpdatedAt,
 }
@@ -73,15 +76,28 @@ enum BudgetProjectExclusions {
 }
 
 #[derive(DeriveIden)]
+enum BudgetPaperBatches {
+    Table,
+    Id,
+    BudgetId,
+    Label,
+    EnteredBy,
+    ConfirmedBy,
+    ConfirmedAt,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum BudgetBallots {
     Table,
     Id,
     BudgetId,
     UserId,
     Channel,
-    Batch,
+    BatchId,
     Status,
     SubmittedAt,
+    RemindedAt,
     CreatedAt,
     UpdatedAt,
 }
@@ -114,6 +130,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null(Budgets::MaxPointsPerProject))
                     .col(string_len(Budgets::Method, 16))
                     .col(string_len(Budgets::TieSeed, 64))
+                    .col(integer(Budgets::ReminderDays).default(3))
                     .col(timestamp_with_time_zone(Budgets::CreatedAt))
                     .col(timestamp_with_time_zone(Budgets::UpdatedAt))
                     .foreign_key(
@@ -215,6 +232,45 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Paper ballots come in batches: one person enters them, another confirms the batch
+        // before its ballots count.
+        manager
+            .create_table(
+                Table::create()
+                    .table(BudgetPaperBatches::Table)
+                    .col(big_pk_auto(BudgetPaperBatches::Id))
+                    .col(big_integer(BudgetPaperBatches::BudgetId))
+                    .col(string_len(BudgetPaperBatches::Label, 100))
+                    .col(big_integer_null(BudgetPaperBatches::EnteredBy))
+                    .col(big_integer_null(BudgetPaperBatches::ConfirmedBy))
+                    .col(timestamp_with_time_zone_null(
+                        BudgetPaperBatches::ConfirmedAt,
+                    ))
+                    .col(timestamp_with_time_zone(BudgetPaperBatches::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_budget_batches_budget")
+                            .from(BudgetPaperBatches::Table, BudgetPaperBatches::BudgetId)
+                            .to(Budgets::Table, Budgets::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_budget_batches_entered_by")
+                            .from(BudgetPaperBatches::Table, BudgetPaperBatches::EnteredBy)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_budget_batches_confirmed_by")
+                            .from(BudgetPaperBatches::Table, BudgetPaperBatches::ConfirmedBy)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -223,9 +279,10 @@ impl MigrationTrait for Migration {
                     .col(big_integer(BudgetBallots::BudgetId))
                     .col(big_integer_null(BudgetBallots::UserId))
                     .col(string_len(BudgetBallots::Channel, 16))
-                    .col(string_len_null(BudgetBallots::Batch, 100))
+                    .col(big_integer_null(BudgetBallots::BatchId))
                     .col(string_len(BudgetBallots::Status, 16))
                     .col(timestamp_with_time_zone_null(BudgetBallots::SubmittedAt))
+                    .col(timestamp_with_time_zone_null(BudgetBallots::RemindedAt))
                     .col(timestamp_with_time_zone(BudgetBallots::CreatedAt))
                     .col(timestamp_with_time_zone(BudgetBallots::UpdatedAt))
                     .foreign_key(
@@ -233,6 +290,13 @@ impl MigrationTrait for Migration {
                             .name("fk_budget_ballots_budget")
                             .from(BudgetBallots::Table, BudgetBallots::BudgetId)
                             .to(Budgets::Table, Budgets::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_budget_ballots_batch")
+                            .from(BudgetBallots::Table, BudgetBallots::BatchId)
+                            .to(BudgetPaperBatches::Table, BudgetPaperBatches::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(

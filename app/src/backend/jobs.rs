@@ -1,5 +1,5 @@
 //! Work the server does on its own, on a timer: start notices of procedures that began,
-//! the daily digests, and the outbox's delivery. Above the services it calls, so that none
+//! the daily digests, reminders of ballots left as drafts, and the outbox's delivery. Above the services it calls, so that none
 //! of them depends on the mail worker.
 
 use crate::backend::mail::worker;
@@ -29,6 +29,11 @@ pub async fn run(
         }
         if last_digest_pass.is_none_or(|at| at.elapsed() >= DIGEST_PASS_EVERY) {
             last_digest_pass = Some(std::time::Instant::now());
+            match crate::formats::content::timed_work(&db, &site, Utc::now()).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "ballot draft reminders written"),
+                Err(error) => tracing::warn!(?error, "ballot reminder pass failed"),
+            }
             match follow::send_digests(&db, &site, Utc::now()).await {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "daily digests written"),

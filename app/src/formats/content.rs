@@ -3,7 +3,9 @@
 //! on a [`ContentItem`] and calls these functions; each format that residents write into
 //! implements them in its `hooks.rs`, using only storage, shared helpers and the features
 //! below moderation, so that the format's own services may use moderation without a cycle.
+//! The formats' timed work (`timed_work`) is dispatched from here too.
 
+use super::budget::hooks as budget;
 pub(crate) use super::item::ContentItem;
 use super::proposals::hooks as proposals;
 use crate::backend::state::SiteSettings;
@@ -81,4 +83,14 @@ pub(crate) async fn published(
             proposals::published(db, site, item, now).await
         }
     }
+}
+
+/// The formats' work on a timer (the server's job loop runs it every few minutes): the
+/// budget's reminders of ballots left as drafts. Returns how many mails it wrote.
+pub(crate) async fn timed_work(
+    db: &sea_orm::DatabaseConnection,
+    site: &SiteSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    budget::timed_work(db, site, now).await
 }

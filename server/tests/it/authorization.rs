@@ -143,6 +143,13 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("post", "/procedures/{slug}/budgets" | "/budgets/{id}/projects")
         | ("patch", "/budgets/{id}" | "/projects/{id}") => Planners,
         ("get", "/budgets/{id}/ballot") => SignedIn,
+        (
+            "post",
+            "/budgets/{id}/paper-batches"
+            | "/paper-batches/{id}/ballots"
+            | "/paper-batches/{id}/confirm",
+        )
+        | ("get" | "delete", "/paper-batches/{id}") => Planners,
         ("put" | "delete", "/budgets/{id}/ballot") | ("post", "/budgets/{id}/ballot/submit") => {
             Contributors
         }
@@ -213,8 +220,9 @@ struct Items {
     batch: i64,
     other_id: i64,
     blocked_id: i64,
-    /// A budget and a project of it in the open, draft and finished procedure.
-    budgets: [(i64, i64); 3],
+    /// A budget, a project and a paper batch of it in the open, draft and finished
+    /// procedure.
+    budgets: [(i64, i64, i64); 3],
 }
 
 /// The concrete paths (and their items' states) for an operation's template.
@@ -236,17 +244,22 @@ fn instances(path: &str, items: &Items) -> Vec<(String, State)> {
             .map(|(id, state)| (path.replace("{id}", &id.to_string()), *state))
             .collect();
     }
-    if path.starts_with("/budgets/{id}") || path.starts_with("/projects/{id}") {
+    if path.starts_with("/budgets/{id}")
+        || path.starts_with("/projects/{id}")
+        || path.starts_with("/paper-batches/{id}")
+    {
         let states = [State::Open, State::DraftProcedure, State::FinishedProcedure];
         return items
             .budgets
             .iter()
             .zip(states)
-            .map(|(&(budget, project), state)| {
+            .map(|(&(budget, project, batch), state)| {
                 let id = if path.starts_with("/budgets") {
                     budget
-                } else {
+                } else if path.starts_with("/projects") {
                     project
+                } else {
+                    batch
                 };
                 (path.replace("{id}", &id.to_string()), state)
             })
@@ -341,6 +354,8 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
             json!({ "title": format!("Projekt {n}"), "cost_cents": 1_000 })
         }
         ("put", "/budgets/{id}/ballot") => json!({ "project_ids": [] }),
+        ("post", "/budgets/{id}/paper-batches") => json!({ "label": format!("Stapel {n}") }),
+        ("post", "/paper-batches/{id}/ballots") => json!({ "project_ids": [items.budgets[0].1] }),
         _ => json!({}),
     }
 }
@@ -468,8 +483,9 @@ async fn fixture() -> Fixture {
     }
 }
 
-/// A budget with one project on its ballot in a procedure, whatever its stage.
-async fn budget_in(app: &TestApp, slug: &str) -> (i64, i64) {
+/// A budget with one project on its ballot and an unconfirmed paper batch, in a procedure
+/// whatever its stage.
+async fn budget_in(app: &TestApp, slug: &str) -> (i64, i64, i64) {
     use app::backend::entity::procedure;
     let procedure = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(slug))
@@ -478,7 +494,19 @@ async fn budget_in(app: &TestApp, slug: &str) -> (i64, i64) {
         .unwrap()
         .unwrap();
     let (budget, projects) = crate::fixtures::budget_rows(app, procedure.id, 3, 1).await;
-    (budget, projects[0])
+    let batch = app::backend::entity::budget_paper_batch::ActiveModel {
+        budget_id: sea_orm::Set(budget),
+        label: sea_orm::Set("Urne Rathaus".to_owned()),
+        entered_by: sea_orm::Set(None),
+        confirmed_by: sea_orm::Set(None),
+        confirmed_at: sea_orm::Set(None),
+        created_at: sea_orm::Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    let batch = sea_orm::ActiveModelTrait::insert(batch, &app.state.db)
+        .await
+        .unwrap();
+    (budget, projects[0], batch.id)
 }
 
 struct Fixture {
@@ -587,7 +615,7 @@ fn dummy_items() -> Items {
         batch: 0,
         other_id: 0,
         blocked_id: 0,
-        budgets: [(0, 0); 3],
+        budgets: [(0, 0, 0); 3],
     }
 }
 

@@ -753,3 +753,272 @@ async fn after_the_end_nothing_changes_and_anyone_can_recompute_the_results() {
         "no account appears in the file"
     );
 }
+
+#[tokio::test]
+async fn residents_holding_a_draft_are_reminded_once_before_voting_ends() {
+    use app::formats::budget::service::ballot::remind_drafts;
+    let app = TestApp::new().await;
+    let procedure_id = budget_procedure(&app).await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let budget = create_budget(
+        &app,
+        &planner,
+        json!({ "kind": "approval", "min_projects": 1, "max_projects": 2 }),
+        "greedy",
+    )
+    .await;
+    let too_far = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/budgets/{budget}"),
+            json!({ "reminder_days": 31 }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(
+        problem(&too_far),
+        ("reminder_days".to_owned(), "out_of_range".to_owned())
+    );
+    let project = ballot_project(&app, &planner, budget, "Trinkbrunnen", 1_000_000).await;
+    move_voting(&app, procedure_id, -1, 7).await;
+    let drafter = app.resident("entwurf@example.org").await;
+    let voter = app.resident("abgegeben@example.org").await;
+    put_ballot(&app, &drafter, budget, json!({ "project_ids": [project] })).await;
+    put_ballot(&app, &voter, budget, json!({ "project_ids": [project] })).await;
+    assert_eq!(submit(&app, &voter, budget).await.status, StatusCode::OK);
+
+    // The planner sees how many ballots count and how many are drafts; the public does not.
+    let seen = body(
+        &app.get_as(&format!("/api/v1/budgets/{budget}"), &planner)
+            .await,
+    );
+    assert_eq!(seen["ballots"], json!({ "submitted": 1, "drafts": 1 }));
+    assert!(body(&app.get(&format!("/api/v1/budgets/{budget}")).await)["ballots"].is_null());
+
+    // A week before the end is too early for a reminder three days before it.
+    let site = app.state.site.clone();
+    assert_eq!(
+        remind_drafts(&app.state.db, &site, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    move_voting(&app, procedure_id, -5, 2).await;
+    assert_eq!(
+        remind_drafts(&app.state.db, &site, Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    let mail = app.last_mail_to("entwurf@example.org").await;
+    assert_eq!(mail.template, "ballot_reminder");
+    assert_eq!(
+        app.last_mail_to("abgegeben@example.org").await.template,
+        "ballot_receipt"
+    );
+    // Once only.
+    assert_eq!(
+        remind_drafts(&app.state.db, &site, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn paper_ballots_count_once_a_second_person_confirms_their_batch() {
+    let app = TestApp::new().await;
+    let procedure_id = budget_procedure(&app).await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let colleague = app.with_role("kollegin@example.org", Role::Planner).await;
+    let budget = create_budget(
+        &app,
+        &planner,
+        json!({ "kind": "knapsack", "min_spend_percent": 0, "min_projects": 1 }),
+        "greedy",
+    )
+    .await;
+    let fountain = ballot_project(&app, &planner, budget, "Trinkbrunnen", 6_000_000).await;
+    let trees = ballot_project(&app, &planner, budget, "Schattenbäume", 5_000_000).await;
+    let early = app
+        .json(
+            "POST",
+            &format!("/api/v1/budgets/{budget}/paper-batches"),
+            json!({ "label": "Urne 1" }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(problem(&early), ("phase".to_owned(), "closed".to_owned()));
+    move_voting(&app, procedure_id, -1, 7).await;
+
+    let batch = app
+        .json(
+            "POST",
+            &format!("/api/v1/budgets/{budget}/paper-batches"),
+            json!({ "label": "Urne Rathaus, Stapel 3" }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.body);
+    let batch = body(&batch)["id"].as_i64().unwrap();
+    let enter = |choice: Value| {
+        let (app, planner) = (&app, planner.clone());
+        async move {
+            app.json(
+                "POST",
+                &format!("/api/v1/paper-batches/{batch}/ballots"),
+                choice,
+                Some(&planner),
+            )
+            .await
+        }
+    };
+    // Each paper ballot on its own, by the same rule as online ballots.
+    let over = enter(json!({ "project_ids": [fountain, trees] })).await;
+    assert_eq!(
+        problem(&over),
+        ("ballot".to_owned(), "over_budget".to_owned())
+    );
+    for choice in [[fountain], [trees], [fountain]] {
+        let entered = enter(json!({ "project_ids": choice })).await;
+        assert_eq!(entered.status, StatusCode::CREATED, "{}", entered.body);
+    }
+    let shown = body(
+        &app.get_as(&format!("/api/v1/paper-batches/{batch}"), &planner)
+            .await,
+    );
+    assert_eq!(
+        (shown["ballots"].as_u64(), shown["confirmed"].as_bool()),
+        (Some(3), Some(false))
+    );
+    let results = || async {
+        body(
+            &app.get_as(&format!("/api/v1/budgets/{budget}/results"), &planner)
+                .await,
+        )
+    };
+    assert_eq!(
+        results().await["ballots"],
+        0,
+        "an unconfirmed batch does not count"
+    );
+
+    // Not by the person who entered it; by a colleague, once.
+    let own = app
+        .json(
+            "POST",
+            &format!("/api/v1/paper-batches/{batch}/confirm"),
+            json!({}),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(
+        problem(&own),
+        ("batch".to_owned(), "same_person".to_owned())
+    );
+    let confirmed = app
+        .json(
+            "POST",
+            &format!("/api/v1/paper-batches/{batch}/confirm"),
+            json!({}),
+            Some(&colleague),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(body(&confirmed)["confirmed"], true);
+    let counted = results().await;
+    assert_eq!(counted["ballots"], 3);
+    assert_eq!(counted["projects"][0]["project_id"], fountain);
+    assert_eq!(counted["projects"][0]["votes"], 2);
+    let later = enter(json!({ "project_ids": [trees] })).await;
+    assert_eq!(
+        problem(&later),
+        ("batch".to_owned(), "confirmed".to_owned())
+    );
+    let again = app
+        .json(
+            "POST",
+            &format!("/api/v1/paper-batches/{batch}/confirm"),
+            json!({}),
+            Some(&colleague),
+        )
+        .await;
+    assert_eq!(
+        problem(&again),
+        ("batch".to_owned(), "confirmed".to_owned())
+    );
+
+    // A miscounted stack is discarded whole before confirmation, never after.
+    let second = app
+        .json(
+            "POST",
+            &format!("/api/v1/budgets/{budget}/paper-batches"),
+            json!({ "label": "Urne Markt" }),
+            Some(&planner),
+        )
+        .await;
+    let second = body(&second)["id"].as_i64().unwrap();
+    app.json(
+        "POST",
+        &format!("/api/v1/paper-batches/{second}/ballots"),
+        json!({ "project_ids": [trees] }),
+        Some(&planner),
+    )
+    .await;
+    let empty = app
+        .json(
+            "POST",
+            &format!("/api/v1/budgets/{budget}/paper-batches"),
+            json!({ "label": "Leer" }),
+            Some(&planner),
+        )
+        .await;
+    let empty = body(&empty)["id"].as_i64().unwrap();
+    let nothing = app
+        .json(
+            "POST",
+            &format!("/api/v1/paper-batches/{empty}/confirm"),
+            json!({}),
+            Some(&colleague),
+        )
+        .await;
+    assert_eq!(problem(&nothing), ("batch".to_owned(), "empty".to_owned()));
+    let discarded = app
+        .json(
+            "DELETE",
+            &format!("/api/v1/paper-batches/{second}"),
+            json!({}),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(discarded.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get_as(&format!("/api/v1/paper-batches/{second}"), &planner)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let kept = app
+        .json(
+            "DELETE",
+            &format!("/api/v1/paper-batches/{batch}"),
+            json!({}),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(problem(&kept), ("batch".to_owned(), "confirmed".to_owned()));
+    assert_eq!(
+        budget_ballot::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        3,
+        "the discarded stack's ballot is gone"
+    );
+    // The ballot file numbers paper voters like online ones, after the end.
+    move_voting(&app, procedure_id, -8, -1).await;
+    let file = app
+        .get(&format!("/api/v1/budgets/{budget}/export.pb"))
+        .await;
+    assert!(file.body.contains("\nnum_votes;3\n"), "{}", file.body);
+}

@@ -60,7 +60,7 @@ const FROZEN: &[(&str, &str)] = &[
     ),
     (
         "m20261202_000014_create_budgets.rs",
-        "1e32f2fd23ac81c04aa0bbb142b0df4ebb767a56e9fe05629db26a632b4976ad",
+        "2f348e12e33d7d8fb2fd8f177b186ecdeebe29e714afaf894df27cb735d7a224",
     ),
 ];
 

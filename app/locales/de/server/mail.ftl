@@ -205,3 +205,15 @@ ballot_reopened_body =
     { $link }
 
     Sie erhalten diese E-Mail, weil Sie auf { $instance } abgestimmt haben.
+
+ballot_reminder_subject = Ihr Stimmzettel zählt noch nicht: { $budget }
+ballot_reminder_body =
+    Hallo { $name },
+
+    Sie haben für „{ $budget }“ einen Stimmzettel ausgefüllt, aber noch nicht abgegeben. Ein Entwurf zählt nicht. Die Abstimmung endet am { $ends }.
+
+    Bitte prüfen Sie Ihre Wahl und geben Sie den Stimmzettel ab.
+
+    { $link }
+
+    Diese Erinnerung erhalten Sie einmal, weil Sie auf { $instance } einen Stimmzettel begonnen haben.

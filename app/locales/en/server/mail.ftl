@@ -201,3 +201,15 @@ ballot_reopened_body =
     { $link }
 
     You receive this e-mail because you voted on { $instance }.
+
+ballot_reminder_subject = Your ballot does not count yet: { $budget }
+ballot_reminder_body =
+    Hello { $name },
+
+    you filled in a ballot for “{ $budget }” but have not cast it. A draft does not count. Voting ends on { $ends }.
+
+    Please check your choice and cast the ballot.
+
+    { $link }
+
+    You receive this reminder once, because you started a ballot on { $instance }.

@@ -24,6 +24,8 @@ pub struct Model {
     pub method: ResultMethod,
     /// Published before voting ends; breaks ties that cost does not (`results::lottery`).
     pub tie_seed: String,
+    /// Days before voting ends that holders of a draft are reminded (0: never).
+    pub reminder_days: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -12,9 +12,12 @@ pub struct Model {
     /// None for paper ballots and for deleted accounts.
     pub user_id: Option<i64>,
     pub channel: Channel,
-    pub batch: Option<String>,
+    /// The paper batch it was entered in.
+    pub batch_id: Option<i64>,
     pub status: BallotStatus,
     pub submitted_at: Option<DateTimeUtc>,
+    /// When its holder was reminded that the draft does not count yet.
+    pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

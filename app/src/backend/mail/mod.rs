@@ -27,6 +27,7 @@ pub enum Template {
     ProcedureStarted,
     BallotReceipt,
     BallotReopened,
+    BallotReminder,
 }
 
 impl Template {
@@ -45,6 +46,7 @@ impl Template {
             Self::ProcedureStarted => "procedure_started",
             Self::BallotReceipt => "ballot_receipt",
             Self::BallotReopened => "ballot_reopened",
+            Self::BallotReminder => "ballot_reminder",
         }
     }
 
@@ -66,6 +68,7 @@ impl Template {
             Self::ProcedureStarted => (&t.procedure_started_subject, &t.procedure_started_body),
             Self::BallotReceipt => (&t.ballot_receipt_subject, &t.ballot_receipt_body),
             Self::BallotReopened => (&t.ballot_reopened_subject, &t.ballot_reopened_body),
+            Self::BallotReminder => (&t.ballot_reminder_subject, &t.ballot_reminder_body),
         }
     }
 }

@@ -4,6 +4,9 @@
 //! published method that anyone can recompute from the ballot file. The second
 //! participation format (see `docs/ARCHITECTURE.md`, "Adding a participation format").
 
+#[cfg(feature = "ssr")]
+pub(crate) mod hooks;
 pub mod model;
+pub mod rule;
 #[cfg(feature = "ssr")]
 pub mod service;

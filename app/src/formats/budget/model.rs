@@ -9,6 +9,8 @@ use crate::model::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use super::rule::BallotRule;
+
 string_enum! {
     /// How a ballot is filled.
     pub enum BallotRuleKind {
@@ -105,142 +107,7 @@ pub const DESCRIPTION_MAX: usize = 10_000;
 pub const REASON_MAX: usize = 5_000;
 pub const DISTRICT_MAX: usize = 100;
 pub const UNIT_MAX: usize = 200;
-
-/// How a ballot is filled, with its numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum BallotRule {
-    /// Choose between `min_projects` and `max_projects` projects; costs do not limit the
-    /// choice ("five votes each").
-    Approval {
-        min_projects: u32,
-        max_projects: u32,
-    },
-    /// Choose projects whose costs add up to at most the budget, spending at least
-    /// `min_spend_percent` of it, with at least `min_projects` and at most `max_projects`.
-    Knapsack {
-        min_spend_percent: u32,
-        min_projects: u32,
-        max_projects: Option<u32>,
-    },
-    /// Give up to `points` points, at most `max_per_project` to one project.
-    Cumulative { points: u32, max_per_project: u32 },
-}
-
-impl BallotRule {
-    pub fn kind(self) -> BallotRuleKind {
-        match self {
-            Self::Approval { .. } => BallotRuleKind::Approval,
-            Self::Knapsack { .. } => BallotRuleKind::Knapsack,
-            Self::Cumulative { .. } => BallotRuleKind::Cumulative,
-        }
-    }
-
-    /// Whether the numbers make sense together.
-    pub fn check(self) -> Result<Self, AppError> {
-        let fine = match self {
-            Self::Approval {
-                min_projects,
-                max_projects,
-            } => {
-                max_projects >= 1
-                    && min_projects <= max_projects
-                    && max_projects <= MAX_PROJECTS_PER_BALLOT
-            }
-            Self::Knapsack {
-                min_spend_percent,
-                min_projects,
-                max_projects,
-            } => {
-                min_spend_percent <= 100
-                    && min_projects <= MAX_PROJECTS_PER_BALLOT
-                    && max_projects.is_none_or(|max| {
-                        max >= 1 && max >= min_projects && max <= MAX_PROJECTS_PER_BALLOT
-                    })
-            }
-            Self::Cumulative {
-                points,
-                max_per_project,
-            } => (1..=MAX_POINTS).contains(&points) && (1..=points).contains(&max_per_project),
-        };
-        if fine {
-            Ok(self)
-        } else {
-            Err(AppError::invalid("rule", "inconsistent"))
-        }
-    }
-
-    /// The points a choice carries: as given under the cumulative rule, else one.
-    pub fn points_of(self, given: Option<u32>) -> u32 {
-        match self {
-            Self::Cumulative { .. } => given.unwrap_or(1),
-            _ => 1,
-        }
-    }
-
-    /// What keeps `choices` (each project's cost and points) from being a valid ballot of a
-    /// budget of `total_cents`; empty when it is valid. `excluded` says whether two of the
-    /// chosen projects exclude each other.
-    pub fn problems(
-        self,
-        total_cents: i64,
-        choices: &[(i64, u32)],
-        excluded: bool,
-    ) -> Vec<BallotProblem> {
-        let mut problems = Vec::new();
-        let count = u32::try_from(choices.len()).unwrap_or(u32::MAX);
-        let spent: i64 = choices.iter().map(|(cost, _)| *cost).sum();
-        let (min, max) = match self {
-            Self::Approval {
-                min_projects,
-                max_projects,
-            } => (min_projects.max(1), Some(max_projects)),
-            Self::Knapsack {
-                min_projects,
-                max_projects,
-                ..
-            } => (min_projects.max(1), max_projects),
-            Self::Cumulative { .. } => (1, None),
-        };
-        if count < min {
-            problems.push(BallotProblem::TooFew);
-        }
-        if max.is_some_and(|max| count > max) {
-            problems.push(BallotProblem::TooMany);
-        }
-        match self {
-            Self::Approval { .. } => {}
-            Self::Knapsack {
-                min_spend_percent, ..
-            } => {
-                if spent > total_cents {
-                    problems.push(BallotProblem::OverBudget);
-                } else if i128::from(spent) * 100
-                    < i128::from(total_cents) * i128::from(min_spend_percent)
-                {
-                    problems.push(BallotProblem::UnderMinimumSpend);
-                }
-            }
-            Self::Cumulative {
-                points,
-                max_per_project,
-            } => {
-                let given: u64 = choices.iter().map(|(_, p)| u64::from(*p)).sum();
-                if given > u64::from(points) {
-                    problems.push(BallotProblem::TooManyPoints);
-                }
-                if choices.iter().any(|(_, p)| *p > max_per_project) {
-                    problems.push(BallotProblem::TooManyPointsOnOne);
-                }
-            }
-        }
-        if excluded {
-            problems.push(BallotProblem::Excluded);
-        }
-        problems
-    }
-}
+pub const REMINDER_DAYS_MAX: u32 = 30;
 
 /// A new budget, as a planner enters it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,6 +122,10 @@ pub struct BudgetInput {
     pub total_cents: i64,
     pub rule: BallotRule,
     pub method: ResultMethod,
+    /// Days before voting ends that residents holding a draft are reminded once (0: never;
+    /// default 3).
+    #[serde(default)]
+    pub reminder_days: Option<u32>,
 }
 
 /// A change to a budget: only the fields given change. Refused once voting has started.
@@ -267,6 +138,7 @@ pub struct BudgetPatch {
     pub total_cents: Option<i64>,
     pub rule: Option<BallotRule>,
     pub method: Option<ResultMethod>,
+    pub reminder_days: Option<u32>,
 }
 
 /// A new project, as a planner enters it (or promotes a proposal).
@@ -341,6 +213,17 @@ pub struct Budget {
     pub tie_seed: String,
     /// Projects on the ballot.
     pub projects_on_ballot: u32,
+    pub reminder_days: u32,
+    /// Ballots so far (planners only): how many count, how many are drafts that do not.
+    pub ballots: Option<BallotCounts>,
+}
+
+/// How many ballots a budget holds, by whether they count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct BallotCounts {
+    pub submitted: u64,
+    pub drafts: u64,
 }
 
 /// A project as everyone sees it.
@@ -400,6 +283,31 @@ pub struct Ballot {
     pub open: bool,
 }
 
+/// A batch of paper ballots, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct PaperBatch {
+    pub id: i64,
+    pub budget_id: i64,
+    pub label: String,
+    /// The account that entered it; another must confirm it.
+    pub entered_by: Option<i64>,
+    pub confirmed_by: Option<i64>,
+    pub confirmed_at: Option<Timestamp>,
+    /// Its ballots count once it is confirmed.
+    pub confirmed: bool,
+    pub ballots: u64,
+}
+
+/// A new batch of paper ballots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaperBatchInput {
+    /// How the batch is labelled on paper ("Urne Rathaus, Stapel 3").
+    pub label: String,
+}
+
 /// One project's line in the results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -457,6 +365,15 @@ pub fn check_budget_fields(
     }
 }
 
+/// Days of a reminder: at most [`REMINDER_DAYS_MAX`].
+pub fn check_reminder_days(days: u32) -> Result<u32, AppError> {
+    if days <= REMINDER_DAYS_MAX {
+        Ok(days)
+    } else {
+        Err(AppError::invalid("reminder_days", "out_of_range"))
+    }
+}
+
 /// A text field between `min` and `max` characters without control characters.
 pub fn bounded(field: &str, value: &str, min: usize, max: usize) -> Result<(), AppError> {
     let length = value.trim().chars().count();
@@ -480,115 +397,5 @@ pub fn check_cost(cost_cents: i64) -> Result<i64, AppError> {
         Ok(cost_cents)
     } else {
         Err(AppError::invalid("cost_cents", "out_of_range"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EURO: i64 = 100;
-
-    #[test]
-    fn approval_counts_projects_not_money() {
-        let rule = BallotRule::Approval {
-            min_projects: 2,
-            max_projects: 3,
-        };
-        assert_eq!(
-            rule.problems(1_000 * EURO, &[(5_000 * EURO, 1)], false),
-            vec![BallotProblem::TooFew]
-        );
-        assert!(
-            rule.problems(1_000 * EURO, &[(5_000 * EURO, 1), (1, 1)], false)
-                .is_empty()
-        );
-        assert_eq!(
-            rule.problems(10, &[(1, 1); 4], false),
-            vec![BallotProblem::TooMany]
-        );
-        assert_eq!(rule.problems(10, &[], false), vec![BallotProblem::TooFew]);
-    }
-
-    #[test]
-    fn knapsack_spends_at_most_the_total_and_at_least_its_minimum() {
-        let rule = BallotRule::Knapsack {
-            min_spend_percent: 50,
-            min_projects: 0,
-            max_projects: None,
-        };
-        assert!(rule.problems(100, &[(60, 1), (40, 1)], false).is_empty());
-        assert!(rule.problems(100, &[(50, 1)], false).is_empty());
-        assert_eq!(
-            rule.problems(100, &[(60, 1), (41, 1)], false),
-            vec![BallotProblem::OverBudget]
-        );
-        assert_eq!(
-            rule.problems(100, &[(49, 1)], false),
-            vec![BallotProblem::UnderMinimumSpend]
-        );
-        assert_eq!(
-            rule.problems(100, &[], false),
-            vec![BallotProblem::TooFew, BallotProblem::UnderMinimumSpend]
-        );
-    }
-
-    #[test]
-    fn cumulative_limits_points_overall_and_per_project() {
-        let rule = BallotRule::Cumulative {
-            points: 5,
-            max_per_project: 3,
-        };
-        assert!(rule.problems(0, &[(1, 3), (1, 2)], false).is_empty());
-        assert_eq!(
-            rule.problems(0, &[(1, 3), (1, 3)], false),
-            vec![BallotProblem::TooManyPoints]
-        );
-        assert_eq!(
-            rule.problems(0, &[(1, 4)], false),
-            vec![BallotProblem::TooManyPointsOnOne]
-        );
-        assert_eq!(
-            rule.problems(0, &[(1, 1)], true),
-            vec![BallotProblem::Excluded]
-        );
-    }
-
-    #[test]
-    fn rules_with_numbers_that_contradict_each_other_are_refused() {
-        for rule in [
-            BallotRule::Approval {
-                min_projects: 4,
-                max_projects: 3,
-            },
-            BallotRule::Approval {
-                min_projects: 0,
-                max_projects: 0,
-            },
-            BallotRule::Knapsack {
-                min_spend_percent: 101,
-                min_projects: 0,
-                max_projects: None,
-            },
-            BallotRule::Knapsack {
-                min_spend_percent: 0,
-                min_projects: 3,
-                max_projects: Some(2),
-            },
-            BallotRule::Cumulative {
-                points: 5,
-                max_per_project: 6,
-            },
-            BallotRule::Cumulative {
-                points: 0,
-                max_per_project: 0,
-            },
-        ] {
-            assert_eq!(
-                rule.check(),
-                Err(AppError::invalid("rule", "inconsistent")),
-                "{rule:?}"
-            );
-        }
     }
 }

@@ -5,10 +5,10 @@ use crate::rest::procedures::slug;
 use crate::rest::{ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::state::AppState;
 use app::formats::budget::model::{
-    Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, Project, ProjectInput,
-    ProjectPage, ProjectPatch,
+    Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, PaperBatch,
+    PaperBatchInput, Project, ProjectInput, ProjectPage, ProjectPatch,
 };
-use app::formats::budget::service::{ballot, budget, project, results};
+use app::formats::budget::service::{ballot, budget, paper, project, results};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -167,6 +167,73 @@ pub fn api() -> Api {
                 .errors(&[403, 404]),
         )
         .op(
+            "post",
+            "/budgets/{id}/paper-batches",
+            post(create_batch),
+            Doc::new(
+                tag,
+                "Start a batch of paper ballots (planners, while voting runs)",
+            )
+            .signed_in()
+            .body::<PaperBatchInput>()
+            .ok::<PaperBatch>(201, "The new, empty batch.")
+            .errors(&[403, 404]),
+        )
+        .op(
+            "get",
+            "/paper-batches/{id}",
+            get(get_batch),
+            Doc::new(tag, "A batch of paper ballots (planners)")
+                .signed_in()
+                .ok::<PaperBatch>(200, "The batch.")
+                .errors(&[403, 404]),
+        )
+        .op(
+            "delete",
+            "/paper-batches/{id}",
+            axum::routing::delete(discard_batch),
+            Doc::new(
+                tag,
+                "Discard an unconfirmed batch with its ballots (planners)",
+            )
+            .signed_in()
+            .empty(204, "Discarded.")
+            .errors(&[403, 404]),
+        )
+        .op(
+            "post",
+            "/paper-batches/{id}/ballots",
+            post(add_paper_ballot),
+            Doc::new(
+                tag,
+                "Enter one paper ballot into an unconfirmed batch (planners)",
+            )
+            .describe(
+                "Each paper ballot on its own, never totals; it must keep the budget's \
+                     rule (422, `ballot`, the first problem).",
+            )
+            .signed_in()
+            .body::<BallotInput>()
+            .ok::<Ballot>(
+                201,
+                "The entered ballot (it counts once the batch is confirmed).",
+            )
+            .errors(&[403, 404]),
+        )
+        .op(
+            "post",
+            "/paper-batches/{id}/confirm",
+            post(confirm_batch),
+            Doc::new(
+                tag,
+                "Confirm a batch: a second planner, not the one who entered it",
+            )
+            .describe("From then on its ballots count; it no longer changes.")
+            .signed_in()
+            .ok::<PaperBatch>(200, "The confirmed batch.")
+            .errors(&[403, 404]),
+        )
+        .op(
             "get",
             "/budgets/{id}/results",
             get(get_results),
@@ -215,7 +282,9 @@ async fn get_budget(
 ) -> ApiResult<impl IntoResponse> {
     let now = Utc::now();
     let hosted = budget::load(&state.db, id, viewer.as_ref(), now).await?;
-    Ok(axum::Json(budget::view(&state.db, &hosted, now).await?))
+    Ok(axum::Json(
+        budget::view(&state.db, &hosted, viewer.as_ref(), now).await?,
+    ))
 }
 
 async fn update_budget(
@@ -308,6 +377,55 @@ async fn submit_ballot(
 ) -> ApiResult<impl IntoResponse> {
     Ok(axum::Json(
         ballot::submit(&state.db, &state.site, &user, id, Utc::now()).await?,
+    ))
+}
+
+async fn create_batch(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<PaperBatchInput>,
+) -> ApiResult<impl IntoResponse> {
+    let created = paper::create_batch(&state.db, &user, id, body, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+async fn get_batch(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        paper::get_batch(&state.db, &user, id, Utc::now()).await?,
+    ))
+}
+
+async fn discard_batch(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    paper::discard(&state.db, &user, id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn add_paper_ballot(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<BallotInput>,
+) -> ApiResult<impl IntoResponse> {
+    let entered = paper::add_ballot(&state.db, &user, id, body, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(entered)))
+}
+
+async fn confirm_batch(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    Ok(axum::Json(
+        paper::confirm(&state.db, &user, id, Utc::now()).await?,
     ))
 }
 

@@ -15,7 +15,7 @@ use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::formats::budget::model::{
     Ballot, BallotInput, BallotRule, BallotStatus, Channel, Choice, MAX_POINTS,
-    MAX_PROJECTS_PER_BALLOT,
+    MAX_PROJECTS_PER_BALLOT, REMINDER_DAYS_MAX,
 };
 use crate::i18n::Lang;
 use chrono::{DateTime, Utc};
@@ -72,7 +72,7 @@ where
             budget_id: Set(hosted.row.id),
             user_id: Set(Some(user.id)),
             channel: Set(Channel::Online),
-            batch: Set(None),
+            batch_id: Set(None),
             status: Set(BallotStatus::Draft),
             submitted_at: Set(None),
             created_at: Set(now),
@@ -184,6 +184,120 @@ where
     view(db, &hosted, Some(&ballot), choices, now).await
 }
 
+/// Reminds residents holding a draft that it does not count yet, once, when their budget's
+/// voting ends within its `reminder_days`. Returns how many were reminded.
+pub async fn remind_drafts(
+    db: &sea_orm::DatabaseConnection,
+    site: &SiteSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use crate::backend::entity::{budget, phase, procedure};
+    use crate::model::procedure::ProcedureStatus;
+    // Vote phases running now and ending within the longest reminder any budget may ask for.
+    let horizon = now + chrono::Duration::days(i64::from(REMINDER_DAYS_MAX));
+    let phases = phase::Entity::find()
+        .filter(phase::Column::StartsAt.lte(now))
+        .filter(phase::Column::EndsAt.gt(now))
+        .filter(phase::Column::EndsAt.lte(horizon))
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut reminded = 0;
+    for running in phases {
+        let Some(procedure) = procedure::Entity::find_by_id(running.procedure_id)
+            .one(db)
+            .await
+            .map_err(storage_error)?
+        else {
+            continue;
+        };
+        if procedure.vote_phase != running.kind || procedure.status != ProcedureStatus::Published {
+            continue;
+        }
+        let budgets = budget::Entity::find()
+            .filter(budget::Column::ProcedureId.eq(procedure.id))
+            .filter(budget::Column::ReminderDays.gt(0))
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        for row in budgets {
+            let due = running.ends_at - chrono::Duration::days(i64::from(row.reminder_days));
+            if now >= due {
+                reminded += remind_budget(db, site, &procedure, &row, running.ends_at, now).await?;
+            }
+        }
+    }
+    Ok(reminded)
+}
+
+/// The reminders of one budget, 200 drafts at a time, each marked in the transaction that
+/// writes its mail.
+async fn remind_budget(
+    db: &sea_orm::DatabaseConnection,
+    site: &SiteSettings,
+    procedure: &crate::backend::entity::procedure::Model,
+    row: &crate::backend::entity::budget::Model,
+    ends: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let link = format!("{}/verfahren/{}", site.public_url, procedure.slug);
+    let mut reminded = 0;
+    loop {
+        let _gate = write_gate(db).await;
+        let txn = begin_write(db).await?;
+        let drafts = budget_ballot::Entity::find()
+            .filter(budget_ballot::Column::BudgetId.eq(row.id))
+            .filter(budget_ballot::Column::Status.eq(BallotStatus::Draft))
+            .filter(budget_ballot::Column::RemindedAt.is_null())
+            .filter(budget_ballot::Column::UserId.is_not_null())
+            .order_by_asc(budget_ballot::Column::Id)
+            .limit(200)
+            .all(&txn)
+            .await
+            .map_err(storage_error)?;
+        if drafts.is_empty() {
+            txn.commit().await.map_err(storage_error)?;
+            return Ok(reminded);
+        }
+        let ids: Vec<i64> = drafts.iter().map(|d| d.id).collect();
+        let people: Vec<i64> = drafts.iter().filter_map(|d| d.user_id).collect();
+        budget_ballot::Entity::update_many()
+            .col_expr(
+                budget_ballot::Column::RemindedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(budget_ballot::Column::Id.is_in(ids))
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
+        let accounts = user::Entity::find()
+            .filter(user::Column::Id.is_in(people))
+            .filter(user::Column::DeletedAt.is_null())
+            .all(&txn)
+            .await
+            .map_err(storage_error)?;
+        for person in accounts {
+            let (Some(email), Some(name)) = (&person.email, &person.display_name) else {
+                continue;
+            };
+            let lang = Lang::parse(&person.lang).unwrap_or_default();
+            let t = lang.texts();
+            let ends = t.date_and_time(timestamp(ends));
+            let vars = [
+                ("name", name.as_str()),
+                ("instance", site.instance_name.as_str()),
+                ("budget", row.title.as_str()),
+                ("ends", ends.as_str()),
+                ("link", link.as_str()),
+            ];
+            mail::enqueue(&txn, email, Template::BallotReminder, lang, &vars, now).await?;
+            reminded += 1;
+        }
+        txn.commit().await.map_err(storage_error)?;
+    }
+}
+
 /// The budget, if it takes ballots now.
 async fn open_budget(
     db: &impl ConnectionTrait,
@@ -228,7 +342,7 @@ async fn choices_of(db: &impl ConnectionTrait, ballot_id: i64) -> Result<Vec<Cho
 
 /// The choices of an input, each a project on this budget's ballot, points only where the
 /// rule gives points.
-async fn checked_choices(
+pub(super) async fn checked_choices(
     db: &impl ConnectionTrait,
     hosted: &Hosted,
     input: &BallotInput,
@@ -289,7 +403,7 @@ async fn projects_by_id(
 
 /// The ballot as its voter sees it: what it spends, what is left, what keeps it from
 /// being submitted.
-async fn view(
+pub(super) async fn view(
     db: &impl ConnectionTrait,
     hosted: &Hosted,
     ballot: Option<&budget_ballot::Model>,

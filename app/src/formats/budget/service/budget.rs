@@ -4,11 +4,12 @@
 use crate::backend::auth::{CurrentUser, Permission, random_token};
 use crate::backend::common::timestamp;
 use crate::backend::db::storage_error;
-use crate::backend::entity::{budget, budget_project};
+use crate::backend::entity::{budget, budget_ballot, budget_project};
 use crate::backend::service::procedure::{self, Context};
 use crate::error::{AppError, Problems};
 use crate::formats::budget::model::{
-    BallotRule, Budget, BudgetInput, BudgetPatch, BudgetStage, Feasibility, check_budget_fields,
+    BallotCounts, BallotRule, BallotStatus, Budget, BudgetInput, BudgetPatch, BudgetStage,
+    Feasibility, check_budget_fields, check_reminder_days,
 };
 use crate::model::procedure::{ProcedureSummary, Slug};
 use chrono::{DateTime, Utc};
@@ -16,6 +17,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
+
+/// Days before voting ends that holders of a draft are reminded, unless a budget says.
+pub const DEFAULT_REMINDER_DAYS: u32 = 3;
 
 /// Budgets one procedure may hold (one per district of a large city, with room to spare).
 pub const MAX_BUDGETS_PER_PROCEDURE: u64 = 50;
@@ -129,14 +133,37 @@ pub async fn load(
     })
 }
 
-/// A budget as everyone sees it.
+/// A budget as the viewer sees it (planners with its ballot counts).
 pub async fn view(
     db: &impl ConnectionTrait,
     hosted: &Hosted,
+    viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<Budget, AppError> {
     let on_ballot = on_ballot_count(db, hosted.row.id).await?;
-    Ok(to_view(hosted, on_ballot, now))
+    let mut budget = to_view(hosted, on_ballot, now);
+    if viewer.is_some_and(|v| v.can(Permission::Plan)) {
+        budget.ballots = Some(ballot_counts(db, hosted.row.id).await?);
+    }
+    Ok(budget)
+}
+
+async fn ballot_counts(
+    db: &impl ConnectionTrait,
+    budget_id: i64,
+) -> Result<BallotCounts, AppError> {
+    let count = |status: BallotStatus| {
+        budget_ballot::Entity::find()
+            .filter(budget_ballot::Column::BudgetId.eq(budget_id))
+            .filter(budget_ballot::Column::Status.eq(status))
+            .count(db)
+    };
+    Ok(BallotCounts {
+        submitted: count(BallotStatus::Submitted)
+            .await
+            .map_err(storage_error)?,
+        drafts: count(BallotStatus::Draft).await.map_err(storage_error)?,
+    })
 }
 
 fn to_view(hosted: &Hosted, on_ballot: u64, now: DateTime<Utc>) -> Budget {
@@ -156,6 +183,8 @@ fn to_view(hosted: &Hosted, on_ballot: u64, now: DateTime<Utc>) -> Budget {
         locked: hosted.locked(now),
         tie_seed: row.tie_seed.clone(),
         projects_on_ballot: u32::try_from(on_ballot).unwrap_or(u32::MAX),
+        reminder_days: u32::try_from(row.reminder_days).unwrap_or(0),
+        ballots: None,
     }
 }
 
@@ -188,13 +217,12 @@ pub async fn list(
         .map_err(storage_error)?;
     let mut budgets = Vec::with_capacity(rows.len());
     for row in rows {
-        let on_ballot = on_ballot_count(db, row.id).await?;
         let hosted = Hosted {
             row,
             context: context.clone(),
             summary: summary.clone(),
         };
-        budgets.push(to_view(&hosted, on_ballot, now));
+        budgets.push(view(db, &hosted, viewer, now).await?);
     }
     Ok(budgets)
 }
@@ -218,6 +246,11 @@ pub async fn create(
         Some(input.total_cents),
         Some(input.rule),
     );
+    let reminder_days = input
+        .reminder_days
+        .map_or(Some(DEFAULT_REMINDER_DAYS), |days| {
+            problems.check(check_reminder_days(days))
+        });
     problems.finish()?;
     if stage_of(&context, now) != BudgetStage::Preparing {
         return Err(AppError::invalid("phase", "budget_locked"));
@@ -237,6 +270,9 @@ pub async fn create(
         total_cents: Set(input.total_cents),
         method: Set(input.method),
         tie_seed: Set(random_token()?),
+        reminder_days: Set(
+            i32::try_from(reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS)).unwrap_or(0),
+        ),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -248,7 +284,12 @@ pub async fn create(
         context,
         summary,
     };
-    Ok(to_view(&hosted, 0, now))
+    let mut budget = to_view(&hosted, 0, now);
+    budget.ballots = Some(BallotCounts {
+        submitted: 0,
+        drafts: 0,
+    });
+    Ok(budget)
 }
 
 /// Changes a budget (planners); refused once voting has started.
@@ -270,6 +311,9 @@ pub async fn update(
         patch.total_cents,
         patch.rule,
     );
+    if let Some(days) = patch.reminder_days {
+        problems.check(check_reminder_days(days));
+    }
     problems.finish()?;
     if hosted.locked(now) {
         return Err(AppError::invalid("phase", "budget_locked"));
@@ -290,8 +334,11 @@ pub async fn update(
     if let Some(method) = patch.method {
         model.method = Set(method);
     }
+    if let Some(days) = patch.reminder_days {
+        model.reminder_days = Set(i32::try_from(days).unwrap_or(0));
+    }
     model.updated_at = Set(now);
     let row = model.update(db).await.map_err(storage_error)?;
     let hosted = Hosted { row, ..hosted };
-    view(db, &hosted, now).await
+    view(db, &hosted, Some(user), now).await
 }

@@ -4,5 +4,6 @@ pub mod ballot;
 pub mod budget;
 pub mod count;
 pub mod pabulib;
+pub mod paper;
 pub mod project;
 pub mod results;
