@@ -88,18 +88,7 @@ where
         .exec(&txn)
         .await
         .map_err(storage_error)?;
-    if !choices.is_empty() {
-        budget_ballot_item::Entity::insert_many(choices.iter().map(|choice| {
-            budget_ballot_item::ActiveModel {
-                ballot_id: Set(ballot.id),
-                project_id: Set(choice.project_id),
-                points: Set(i32::try_from(choice.points).unwrap_or(i32::MAX)),
-            }
-        }))
-        .exec(&txn)
-        .await
-        .map_err(storage_error)?;
-    }
+    write_choices(&txn, ballot.id, &choices).await?;
     txn.commit().await.map_err(storage_error)?;
     view(db, &hosted, Some(&ballot), choices, now).await
 }
@@ -178,10 +167,37 @@ where
     model.status = Set(BallotStatus::Submitted);
     model.submitted_at = Set(Some(now));
     model.updated_at = Set(now);
-    let ballot = model.update(&txn).await.map_err(storage_error)?;
+    model.update(&txn).await.map_err(storage_error)?;
     receipt(&txn, site, &hosted, user.id, &choices, now).await?;
     txn.commit().await.map_err(storage_error)?;
-    view(db, &hosted, Some(&ballot), choices, now).await
+    // What was checked, now counting.
+    Ok(Ballot {
+        status: BallotStatus::Submitted,
+        submitted_at: Some(timestamp(now)),
+        ..checked
+    })
+}
+
+/// Writes a ballot's choices (its earlier ones already gone).
+pub(super) async fn write_choices(
+    txn: &impl ConnectionTrait,
+    ballot_id: i64,
+    choices: &[Choice],
+) -> Result<(), AppError> {
+    if choices.is_empty() {
+        return Ok(());
+    }
+    budget_ballot_item::Entity::insert_many(choices.iter().map(|choice| {
+        budget_ballot_item::ActiveModel {
+            ballot_id: Set(ballot_id),
+            project_id: Set(choice.project_id),
+            points: Set(i32::try_from(choice.points).unwrap_or(i32::MAX)),
+        }
+    }))
+    .exec(txn)
+    .await
+    .map_err(storage_error)?;
+    Ok(())
 }
 
 /// Reminds residents holding a draft that it does not count yet, once, when their budget's

@@ -3,7 +3,7 @@
 //! person has confirmed it; until then it can be discarded whole. Like online ballots,
 //! paper ballots are taken only while voting runs.
 
-use super::ballot::{checked_choices, view};
+use super::ballot::{checked_choices, view, write_choices};
 use super::budget::{Hosted, load};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{timestamp, write_gate};
@@ -159,16 +159,7 @@ where
     if let Some(problem) = checked.problems.first() {
         return Err(AppError::invalid("ballot", problem.as_str()));
     }
-    budget_ballot_item::Entity::insert_many(choices.iter().map(|choice| {
-        budget_ballot_item::ActiveModel {
-            ballot_id: Set(ballot.id),
-            project_id: Set(choice.project_id),
-            points: Set(i32::try_from(choice.points).unwrap_or(i32::MAX)),
-        }
-    }))
-    .exec(&txn)
-    .await
-    .map_err(storage_error)?;
+    write_choices(&txn, ballot.id, &choices).await?;
     txn.commit().await.map_err(storage_error)?;
     Ok(checked)
 }
