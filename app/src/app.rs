@@ -1,6 +1,7 @@
 //! The document shell, the `<App/>` root and the route table.
 
 use crate::components::layout::{Footer, Header};
+use crate::formats::budget::pages::{ballot::BudgetBallotPage, results::BudgetResultsPage};
 use crate::formats::proposals::pages::{
     detail::ProposalPage, list::NewProposalPage, onsite_import::OnsiteImportRoutePage,
 };
@@ -95,6 +96,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("verfahren"), ParamSegment("slug"))
                         view=ProcedurePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("verfahren"),
+                            ParamSegment("slug"),
+                            StaticSegment("budget"),
+                            ParamSegment("id"),
+                        )
+                        view={Lazy::<BudgetRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("verfahren"),
+                            ParamSegment("slug"),
+                            StaticSegment("budget"),
+                            ParamSegment("id"),
+                            StaticSegment("ergebnis"),
+                        )
+                        view={Lazy::<BudgetResultsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -230,6 +252,8 @@ lazy_page! {
     ResultsRoute => ResultsPage,
     ResultsDashboardRoute => ResultsDashboardPage,
     OnsiteImportRoute => OnsiteImportRoutePage,
+    BudgetRoute => BudgetBallotPage,
+    BudgetResultsRoute => BudgetResultsPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

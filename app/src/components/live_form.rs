@@ -71,7 +71,13 @@ fn submit_in_place(
         event.prevent_default();
         return;
     }
-    let Some(request) = request_for(&form) else {
+    // The button that sent the form, if it has a name (`then=submit`), goes with it as a
+    // browser would send it.
+    let submitter = event.submitter().and_then(|button| {
+        let name = button.get_attribute("name")?;
+        Some((name, button.get_attribute("value").unwrap_or_default()))
+    });
+    let Some(request) = request_for(&form, submitter) else {
         // Anything unusual: let the browser post the form itself.
         return;
     };
@@ -129,10 +135,36 @@ async fn text_of(response: &web_sys::Response) -> String {
     }
 }
 
-/// The form's fields as a urlencoded POST to its action, answered as for a script.
+/// Posts `form` in the background as a live form does, with `extra` added, and answers the
+/// status and text of the response (none when no answer came). For forms that save as
+/// the person goes.
 #[cfg(feature = "hydrate")]
-fn request_for(form: &web_sys::HtmlFormElement) -> Option<web_sys::Request> {
+pub(crate) async fn post_in_background(
+    form: &web_sys::HtmlFormElement,
+    extra: (String, String),
+) -> Option<(u16, String)> {
+    use wasm_bindgen::JsCast;
+    let request = request_for(form, Some(extra))?;
+    let window = web_sys::window()?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    Some((response.status(), text_of(&response).await))
+}
+
+/// The form's fields (and the field of the button that sent it) as a urlencoded POST to
+/// its action, answered as for a script.
+#[cfg(feature = "hydrate")]
+fn request_for(
+    form: &web_sys::HtmlFormElement,
+    submitter: Option<(String, String)>,
+) -> Option<web_sys::Request> {
     let data = web_sys::FormData::new_with_form(form).ok()?;
+    if let Some((name, value)) = submitter {
+        data.append_with_str(&name, &value).ok()?;
+    }
     let body = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
     let headers = web_sys::Headers::new().ok()?;
     headers

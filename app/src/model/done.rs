@@ -37,6 +37,10 @@ pub enum Done {
     CommentDeleted,
     StartNoticeOn,
     StartNoticeOff,
+    /// A budget ballot saved as a draft, submitted, or withdrawn.
+    BallotSaved,
+    BallotSubmitted,
+    BallotWithdrawn,
     // moderation
     Reported,
     AlreadyReported,
@@ -69,7 +73,7 @@ pub enum Done {
 }
 
 /// The outcomes without data, with their words.
-const WORDS: [(Done, &str); 36] = [
+const WORDS: [(Done, &str); 39] = [
     (Done::Sent, "sent"),
     (Done::LoggedOut, "logged_out"),
     (Done::Verified, "verified"),
@@ -92,6 +96,9 @@ const WORDS: [(Done, &str); 36] = [
     (Done::CommentDeleted, "comment_deleted"),
     (Done::StartNoticeOn, "start_notice_on"),
     (Done::StartNoticeOff, "start_notice_off"),
+    (Done::BallotSaved, "ballot_saved"),
+    (Done::BallotSubmitted, "ballot_submitted"),
+    (Done::BallotWithdrawn, "ballot_withdrawn"),
     (Done::Reported, "reported"),
     (Done::AlreadyReported, "already_reported"),
     (Done::Objected, "objected"),

@@ -52,6 +52,21 @@ pub fn procedure(slug: &str) -> String {
     format!("/verfahren/{slug}")
 }
 
+/// A budget's page with its ballot.
+pub fn budget(slug: &str, id: i64) -> String {
+    format!("/verfahren/{slug}/budget/{id}")
+}
+
+/// A budget's results.
+pub fn budget_results(slug: &str, id: i64) -> String {
+    format!("/verfahren/{slug}/budget/{id}/ergebnis")
+}
+
+/// A budget's ballot file (pabulib), from the REST API.
+pub fn budget_ballot_file(id: i64) -> String {
+    format!("/api/v1/budgets/{id}/export.pb")
+}
+
 /// The form for a new proposal in a procedure.
 pub fn new_proposal(slug: &str) -> String {
     format!("/verfahren/{slug}/vorschlag-neu")

@@ -5,6 +5,9 @@ use crate::components::council::CouncilSummary;
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::components::procedure_card::{ScheduleFacts, StateBadge};
+use crate::formats::budget::api::list_procedure_budgets;
+use crate::formats::budget::model::BudgetLink;
+use crate::formats::budget::pages::section::BudgetsSection;
 use crate::formats::proposals::model::ProposalListing;
 use crate::formats::proposals::pages::list::{ProposalsSection, listing_resource};
 use crate::i18n::{T, use_i18n};
@@ -70,14 +73,15 @@ pub fn ProcedurePage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let detail = Resource::new(move || slug.get(), get_procedure);
     let listing = listing_resource(slug);
+    let budgets = Resource::new(move || slug.get(), list_procedure_budgets);
     view! {
         <Transition fallback=move || {
             view! { <p class="container loading"><T k=|t| t.loading /></p> }
         }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <Detail detail listing /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                match (detail.await, budgets.await) {
+                    (Ok(detail), Ok(budgets)) => view! { <Detail detail budgets listing /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Transition>
@@ -87,6 +91,8 @@ pub fn ProcedurePage() -> impl IntoView {
 #[component]
 fn Detail(
     detail: ProcedureDetail,
+    /// The procedure's budgets (most procedures have none).
+    budgets: Vec<BudgetLink>,
     listing: Resource<Result<ProposalListing, crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -125,6 +131,7 @@ fn Detail(
     let ledger_href = crate::model::path::procedure_ledger(&summary.slug);
     let results_href = crate::model::path::results(&summary.slug);
     let results_public = detail.results_public;
+    let has_budgets = !budgets.is_empty();
     let start_notice = (summary.state == ProcedureState::Upcoming && !draft)
         .then(|| view! { <StartNotice slug=summary.slug.clone() requested=detail.start_notice /> });
     view! {
@@ -141,6 +148,10 @@ fn Detail(
                 <p class="lead">{summary.summary.clone()}</p>
                 // On a phone the proposals are far below the description.
                 <p class="jump-link">
+                    {has_budgets.then(|| view! {
+                        <a href="#buergerbudget"><T k=|t| t.jump_to_budgets /></a>
+                        " "
+                    })}
                     <a href="#vorschlaege"><T k=|t| t.jump_to_proposals /></a>
                 </p>
             </header>
@@ -175,6 +186,7 @@ fn Detail(
                     <CouncilSummary council=detail.council.clone() outcomes=detail.outcomes.clone() />
                 </aside>
             </div>
+            <BudgetsSection slug=summary.slug.clone() budgets />
             <ProposalsSection slug=summary.slug.clone() listing />
         </article>
     }

@@ -10,6 +10,7 @@ use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
+mod budget;
 mod participation;
 pub mod scale;
 
@@ -101,6 +102,30 @@ const DEMO: &[DemoProcedure] = &[
         categories: &["Bildung", "Kultur", "Sport", "Umwelt", "Soziales"],
     },
     DemoProcedure {
+        slug: budget::SLUG,
+        title: "Bürgerbudget 2026",
+        summary: "180.000 Euro für die Stadtbezirke Nord und Süd: Stimmen Sie ab, welche Projekte gebaut werden.",
+        description: "## So funktioniert das Bürgerbudget\n\n\
+            Jeder Stadtbezirk hat ein eigenes Budget. Die Projekte haben Bürgerinnen und Bürger \
+            vorgeschlagen; die Fachämter haben sie geprüft und die Kosten geschätzt. Auf dem \
+            Stimmzettel stehen nur Projekte, die umsetzbar sind.\n\n\
+            - **Nord:** Sie verteilen bis zu 100.000 Euro auf die Projekte, die Sie bauen möchten.\n\
+            - **Süd:** Sie wählen bis zu drei Projekte; gefördert wird nach Stimmen, solange das Geld reicht.\n\n\
+            Ihr Stimmzettel zählt erst, wenn Sie ihn abgeben. Bis zum Ende der Abstimmung können \
+            Sie ihn zurückziehen und ändern. Das Ergebnis und die Stimmzettel-Datei zum Nachrechnen \
+            veröffentlichen wir hier.",
+        department: "Kämmerei, Team Bürgerbudget",
+        contact: "buergerbudget@musterstadt.example, Telefon 01234 567-230",
+        phases: &[
+            (PhaseKind::Information, -30, -10),
+            (PhaseKind::Voting, -10, 14),
+            (PhaseKind::Evaluation, 14, 45),
+        ],
+        rule: VoteRule::Support { cap: Some(5) },
+        vote_phase: PhaseKind::Voting,
+        categories: &[],
+    },
+    DemoProcedure {
         slug: "spielplaetze-nord",
         title: "Spielplätze im Stadtteil Nord",
         summary: "Kinder und Eltern haben mitbestimmt, wie die vier Spielplätze im Norden erneuert werden.",
@@ -119,6 +144,18 @@ const DEMO: &[DemoProcedure] = &[
         categories: &[],
     },
 ];
+
+/// Settings for the services the seed calls: links in the mail they queue go nowhere (that
+/// mail is dropped at the end of the seed).
+fn quiet_site() -> app::backend::state::SiteSettings {
+    app::backend::state::SiteSettings {
+        instance_name: String::new(),
+        data_dir: std::path::PathBuf::new(),
+        public_url: String::new(),
+        logo: None,
+        oparl_allowed: app::backend::proxies::Networks::default(),
+    }
+}
 
 /// The demo accounts, one per role. Their passwords are public: never seed a real instance.
 pub const DEMO_ACCOUNTS: [(&str, &str, Role); 4] = [
@@ -203,7 +240,17 @@ pub async fn demo(
         .await?;
         accounts.push((id, role));
     }
-    participation::seed(db, &accounts, today).await?;
+    let people = participation::seed(db, &accounts, today).await?;
+    let planner = people.last().ok_or(AppError::Internal)?;
+    budget::seed(db, &people, planner, today).await?;
+    // The mail the demo contributions caused (receipts, notifications): nobody asked for it.
+    use app::backend::entity::outbox_email;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    outbox_email::Entity::delete_many()
+        .filter(outbox_email::Column::ToAddress.like("%@mitreden.test"))
+        .exec(db)
+        .await
+        .map_err(app::backend::db::storage_error)?;
     Ok(SeedOutcome::Seeded {
         procedures: DEMO.len(),
     })

@@ -225,7 +225,8 @@ const MARKTPLATZ: &[DemoProposal] = &[
     },
 ];
 
-/// The authors of the demo: residents, Anna Beispiel, and the planner.
+/// The authors of the demo: residents, Anna Beispiel, and the planner (in this order, as
+/// `seed` answers them).
 struct Cast {
     people: Vec<CurrentUser>,
 }
@@ -240,7 +241,7 @@ pub async fn seed(
     db: &DatabaseConnection,
     accounts: &[(i64, Role)],
     today: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Vec<CurrentUser>, AppError> {
     let mut people = Vec::new();
     for (email, name) in RESIDENTS {
         let id = app::backend::service::account::create_verified(
@@ -263,15 +264,11 @@ pub async fn seed(
     };
     people.push(find(Role::Resident)?);
     people.push(find(Role::Planner)?);
-    let cast = Cast { people };
-    // The notifications the demo contributions cause are dropped below: nobody asked for them.
-    let site = SiteSettings {
-        instance_name: String::new(),
-        data_dir: std::path::PathBuf::new(),
-        public_url: String::new(),
-        logo: None,
-        oparl_allowed: app::backend::proxies::Networks::default(),
+    let cast = Cast {
+        people: people.clone(),
     };
+    // The notifications the demo contributions cause are dropped: nobody asked for them.
+    let site = super::quiet_site();
     for (slug, proposals) in [
         ("radverkehr-2030", RADVERKEHR),
         ("marktplatz-neugestaltung", MARKTPLATZ),
@@ -282,14 +279,7 @@ pub async fn seed(
         }
     }
     finished_procedure(db, &cast, &site, today).await?;
-    use app::backend::entity::outbox_email;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    outbox_email::Entity::delete_many()
-        .filter(outbox_email::Column::ToAddress.like("%@mitreden.test"))
-        .exec(db)
-        .await
-        .map_err(app::backend::db::storage_error)?;
-    Ok(())
+    Ok(people)
 }
 
 async fn fill(

@@ -168,6 +168,8 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         // The results page's call answers anyone, but before voting has ended only with
         // the date the results become public (checked below); the figures are the planners'.
         ("fn", "get_results") => Anyone,
+        // A budget's results page likewise: before voting has ended, the budget alone.
+        ("fn", "budget_results_page") => Anyone,
         ("fn", "list_users") => Admins,
         ("fn", "planner_procedures" | "procedure_editor_values" | "get_results_dashboard") => {
             Planners
@@ -677,6 +679,11 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("delete_comment", "delete", "/comments/{id}", "id={comment}"),
     ("set_language", "fn", "set_language", "lang=en"),
     ("get_legal_page", "fn", "get_legal_page", "page=imprint&lang=de"),
+    ("procedure_budgets", "get", "/procedures/{slug}/budgets", "slug={slug}"),
+    ("budget_page", "get", "/budgets/{id}", "slug={slug}&id={budget}"),
+    ("budget_results_page", "fn", "budget_results_page", "slug={slug}&id={budget}"),
+    ("save_ballot", "put", "/budgets/{id}/ballot", "slug={slug}&budget={budget}&choice[{project}]=1&then=save"),
+    ("withdraw_ballot", "delete", "/budgets/{id}/ballot", "slug={slug}&budget={budget}"),
 ];
 
 /// The states a server function's arguments can name, with the arguments for each.
@@ -701,6 +708,23 @@ fn fn_instances(args: &str, items: &Items, n: usize) -> Vec<(String, State)> {
         .iter()
         .map(|(id, state)| (args.replace("{id}", &id.to_string()), *state))
         .collect();
+    }
+    if args.contains("{budget}") {
+        // A budget of each procedure, under its procedure's address.
+        let slugs = [items.open, items.draft.as_str(), items.finished];
+        let states = [State::Open, State::DraftProcedure, State::FinishedProcedure];
+        return items
+            .budgets
+            .iter()
+            .zip(slugs.iter().zip(states))
+            .map(|(&(budget, project, _), (slug, state))| {
+                let args = args
+                    .replace("{slug}", slug)
+                    .replace("{budget}", &budget.to_string())
+                    .replace("{project}", &project.to_string());
+                (args, state)
+            })
+            .collect();
     }
     if args.contains("{slug}") {
         return [
@@ -755,6 +779,7 @@ async fn no_caller_gets_beyond_the_access_table_through_server_functions() {
                 "who_am_i"
                     | "get_legal_page"
                     | "get_results"
+                    | "budget_results_page"
                     | "list_users"
                     | "planner_procedures"
                     | "procedure_editor_values"

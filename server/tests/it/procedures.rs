@@ -38,25 +38,34 @@ async fn the_listing_sorts_procedures_into_their_states_with_counts() {
     let running = list_published(&app.state.db, ProcedureFilter::Running, None, now)
         .await
         .unwrap();
-    assert_eq!(running.counts.running, 2);
+    assert_eq!(running.counts.running, 3);
     assert_eq!(running.counts.upcoming, 1);
     assert_eq!(running.counts.finished, 1);
-    // Ending soonest first: the Marktplatz schedule ends 20 days before the Radverkehr one.
+    // Ending soonest first: the Bürgerbudget's schedule ends 15 days before the Marktplatz
+    // one, which ends 20 days before the Radverkehr one.
     let slugs: Vec<_> = running.items.iter().map(|p| p.slug.as_str()).collect();
-    assert_eq!(slugs, ["marktplatz-neugestaltung", "radverkehr-2030"]);
+    assert_eq!(
+        slugs,
+        [
+            "buergerbudget-2026",
+            "marktplatz-neugestaltung",
+            "radverkehr-2030"
+        ]
+    );
     assert!(
         running
             .items
             .iter()
             .all(|p| p.state == ProcedureState::Running)
     );
-    assert_eq!(running.items[0].current_phase, Some(PhaseKind::Discussion));
-    assert_eq!(running.items[1].current_phase, Some(PhaseKind::Proposals));
+    assert_eq!(running.items[0].current_phase, Some(PhaseKind::Voting));
+    assert_eq!(running.items[1].current_phase, Some(PhaseKind::Discussion));
+    assert_eq!(running.items[2].current_phase, Some(PhaseKind::Proposals));
 
     let all = list_published(&app.state.db, ProcedureFilter::All, None, now)
         .await
         .unwrap();
-    assert_eq!(all.items.len(), 4);
+    assert_eq!(all.items.len(), 5);
 }
 
 #[tokio::test]

@@ -83,7 +83,8 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         ("start page", "/".to_owned(), None, 5),
         // The shuffled order (the default while proposals are collected) may read its page
         // in two walks: from the visitor's starting point, then round from the beginning.
-        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 9),
+        // One more asks whether the procedure holds budgets (it holds none).
+        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 10),
         ("proposal page", format!("/vorschlaege/{id}"), None, 7),
         (
             "proposal page, signed in",

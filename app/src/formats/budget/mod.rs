@@ -4,9 +4,11 @@
 //! published method that anyone can recompute from the ballot file. The second
 //! participation format (see `docs/ARCHITECTURE.md`, "Adding a participation format").
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub(crate) mod hooks;
 pub mod model;
+pub mod pages;
 pub mod rule;
 #[cfg(feature = "ssr")]
 pub mod service;

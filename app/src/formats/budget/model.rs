@@ -219,7 +219,7 @@ pub struct Budget {
 }
 
 /// How many ballots a budget holds, by whether they count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct BallotCounts {
     pub submitted: u64,
@@ -339,6 +339,67 @@ pub struct BudgetResults {
     /// In the order of the method: funded ones in the order they were chosen, then the rest
     /// by votes.
     pub projects: Vec<ProjectResult>,
+}
+
+/// Who is looking at a budget's page, as far as it needs to know to offer the ballot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct BallotViewer {
+    pub signed_in: bool,
+    pub verified: bool,
+    /// Blocked by a moderator: reads, does not vote.
+    pub blocked: bool,
+    /// Sees the count so far before voting ends.
+    pub planner: bool,
+}
+
+/// A budget's page: the budget, the projects on its ballot and the visitor's ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct BudgetPage {
+    pub budget: Budget,
+    pub procedure_title: String,
+    /// The projects residents can choose, in the order they were entered (all of them: a
+    /// budget holds at most 1,000).
+    pub projects: Vec<Project>,
+    /// The visitor's ballot (signed-in visitors; an empty draft when they have none).
+    pub ballot: Option<Ballot>,
+    pub viewer: BallotViewer,
+}
+
+/// A budget as its procedure's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct BudgetLink {
+    pub id: i64,
+    pub title: String,
+    pub district: Option<String>,
+    pub total_cents: i64,
+    pub stage: BudgetStage,
+    pub projects_on_ballot: u32,
+}
+
+impl From<&Budget> for BudgetLink {
+    fn from(budget: &Budget) -> Self {
+        Self {
+            id: budget.id,
+            title: budget.title.clone(),
+            district: budget.district.clone(),
+            total_cents: budget.total_cents,
+            stage: budget.stage,
+            projects_on_ballot: budget.projects_on_ballot,
+        }
+    }
+}
+
+/// A budget's results page: the budget and, once they are public (or for planners), its
+/// results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct ResultsPage {
+    pub budget: Budget,
+    pub procedure_title: String,
+    pub results: Option<BudgetResults>,
 }
 
 /// Checks a budget's text fields and money; `Problems` collects every field at once.

@@ -41,8 +41,8 @@ pub async fn get(
     view(db, &hosted, ballot.as_ref(), choices, now).await
 }
 
-/// Replaces the choices of the caller's draft (making one if they have none). A submitted
-/// ballot is withdrawn first.
+/// Replaces the choices of the caller's draft (making one if they have none). A draft may
+/// break the rule (it does not count); a submitted ballot is refused: withdraw it first.
 pub async fn save<C>(
     db: &C,
     user: &CurrentUser,
@@ -257,7 +257,11 @@ async fn remind_budget(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use sea_orm::{QueryOrder, QuerySelect};
-    let link = format!("{}/verfahren/{}", site.public_url, procedure.slug);
+    let link = format!(
+        "{}{}",
+        site.public_url,
+        crate::model::path::budget(&procedure.slug, row.id)
+    );
     let mut reminded = 0;
     loop {
         let _gate = write_gate(db).await;
@@ -503,7 +507,11 @@ async fn receipt(
         .vote_window
         .map(|(_, ends)| t.date(timestamp(ends)))
         .unwrap_or_default();
-    let link = format!("{}/verfahren/{}", site.public_url, hosted.summary.slug);
+    let link = format!(
+        "{}{}",
+        site.public_url,
+        crate::model::path::budget(&hosted.summary.slug, hosted.row.id)
+    );
     let projects = list.join("\n");
     let vars = [
         ("name", name.as_str()),

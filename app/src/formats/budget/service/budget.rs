@@ -17,6 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use std::collections::HashMap;
 
 /// Days before voting ends that holders of a draft are reminded, unless a budget says.
 pub const DEFAULT_REMINDER_DAYS: u32 = 3;
@@ -140,30 +141,64 @@ pub async fn view(
     viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<Budget, AppError> {
-    let on_ballot = on_ballot_count(db, hosted.row.id).await?;
-    let mut budget = to_view(hosted, on_ballot, now);
-    if viewer.is_some_and(|v| v.can(Permission::Plan)) {
-        budget.ballots = Some(ballot_counts(db, hosted.row.id).await?);
-    }
-    Ok(budget)
+    let mut views = views(db, std::slice::from_ref(hosted), viewer, now).await?;
+    views.pop().ok_or(AppError::Internal)
 }
 
+/// Budgets as the viewer sees them, with their counts read in one query each for all.
+async fn views(
+    db: &impl ConnectionTrait,
+    hosted: &[Hosted],
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Budget>, AppError> {
+    let ids: Vec<i64> = hosted.iter().map(|h| h.row.id).collect();
+    let on_ballot = on_ballot_counts(db, &ids).await?;
+    let ballots = if viewer.is_some_and(|v| v.can(Permission::Plan)) {
+        Some(ballot_counts(db, &ids).await?)
+    } else {
+        None
+    };
+    Ok(hosted
+        .iter()
+        .map(|h| {
+            let id = h.row.id;
+            let mut budget = to_view(h, on_ballot.get(&id).copied().unwrap_or(0), now);
+            budget.ballots = ballots
+                .as_ref()
+                .map(|counts| counts.get(&id).copied().unwrap_or_default());
+            budget
+        })
+        .collect())
+}
+
+/// Each budget's ballots by whether they count.
 async fn ballot_counts(
     db: &impl ConnectionTrait,
-    budget_id: i64,
-) -> Result<BallotCounts, AppError> {
-    let count = |status: BallotStatus| {
-        budget_ballot::Entity::find()
-            .filter(budget_ballot::Column::BudgetId.eq(budget_id))
-            .filter(budget_ballot::Column::Status.eq(status))
-            .count(db)
-    };
-    Ok(BallotCounts {
-        submitted: count(BallotStatus::Submitted)
-            .await
-            .map_err(storage_error)?,
-        drafts: count(BallotStatus::Draft).await.map_err(storage_error)?,
-    })
+    ids: &[i64],
+) -> Result<HashMap<i64, BallotCounts>, AppError> {
+    let grouped: Vec<(i64, BallotStatus, i64)> = budget_ballot::Entity::find()
+        .select_only()
+        .column(budget_ballot::Column::BudgetId)
+        .column(budget_ballot::Column::Status)
+        .column_as(budget_ballot::Column::Id.count(), "n")
+        .filter(budget_ballot::Column::BudgetId.is_in(ids.iter().copied()))
+        .group_by(budget_ballot::Column::BudgetId)
+        .group_by(budget_ballot::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut counts: HashMap<i64, BallotCounts> = HashMap::new();
+    for (budget_id, status, n) in grouped {
+        let entry = counts.entry(budget_id).or_default();
+        let n = u64::try_from(n).unwrap_or(0);
+        match status {
+            BallotStatus::Submitted => entry.submitted = n,
+            BallotStatus::Draft => entry.drafts = n,
+        }
+    }
+    Ok(counts)
 }
 
 fn to_view(hosted: &Hosted, on_ballot: u64, now: DateTime<Utc>) -> Budget {
@@ -188,15 +223,28 @@ fn to_view(hosted: &Hosted, on_ballot: u64, now: DateTime<Utc>) -> Budget {
     }
 }
 
-async fn on_ballot_count(db: &impl ConnectionTrait, budget_id: i64) -> Result<u64, AppError> {
-    budget_project::Entity::find()
-        .filter(budget_project::Column::BudgetId.eq(budget_id))
+/// Each budget's projects on the ballot.
+async fn on_ballot_counts(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    let grouped: Vec<(i64, i64)> = budget_project::Entity::find()
+        .select_only()
+        .column(budget_project::Column::BudgetId)
+        .column_as(budget_project::Column::Id.count(), "n")
+        .filter(budget_project::Column::BudgetId.is_in(ids.iter().copied()))
         .filter(budget_project::Column::Feasibility.eq(Feasibility::Feasible))
         .filter(budget_project::Column::Selected.eq(true))
         .filter(budget_project::Column::WithdrawnAt.is_null())
-        .count(db)
+        .group_by(budget_project::Column::BudgetId)
+        .into_tuple()
+        .all(db)
         .await
-        .map_err(storage_error)
+        .map_err(storage_error)?;
+    Ok(grouped
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// The budgets of a procedure, in the order they were made (at most
@@ -215,16 +263,36 @@ pub async fn list(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let mut budgets = Vec::with_capacity(rows.len());
-    for row in rows {
-        let hosted = Hosted {
+    let hosted: Vec<Hosted> = rows
+        .into_iter()
+        .map(|row| Hosted {
             row,
             context: context.clone(),
             summary: summary.clone(),
-        };
-        budgets.push(view(db, &hosted, viewer, now).await?);
-    }
-    Ok(budgets)
+        })
+        .collect();
+    views(db, &hosted, viewer, now).await
+}
+
+/// Whether the procedure at `slug` holds any budget, in one query (most hold none, and
+/// their pages need not read more).
+pub async fn any_in(db: &impl ConnectionTrait, slug: &Slug) -> Result<bool, AppError> {
+    use crate::backend::entity::procedure as procedure_row;
+    use sea_orm::sea_query::Query;
+    let procedure_ids = Query::select()
+        .column(procedure_row::Column::Id)
+        .from(procedure_row::Entity)
+        .and_where(procedure_row::Column::Slug.eq(slug.as_str()))
+        .to_owned();
+    let first: Option<i64> = budget::Entity::find()
+        .select_only()
+        .column(budget::Column::Id)
+        .filter(budget::Column::ProcedureId.in_subquery(procedure_ids))
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(first.is_some())
 }
 
 /// Creates a budget in a procedure (planners, before its voting starts).

@@ -116,16 +116,24 @@ pub async fn list(
         value: row.id,
         id: row.id,
     });
+    let items = views(db, rows).await?;
+    Ok(ProjectPage { items, next_cursor })
+}
+
+/// Projects as everyone sees them, with their exclusions.
+pub(crate) async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<budget_project::Model>,
+) -> Result<Vec<Project>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let exclusions = exclusions_of(db, &ids).await?;
-    let items = rows
+    Ok(rows
         .into_iter()
         .map(|row| {
             let excludes = exclusions.get(&row.id);
             to_view(row, excludes)
         })
-        .collect();
-    Ok(ProjectPage { items, next_cursor })
+        .collect())
 }
 
 /// A project and its budget, as the viewer may see them.
@@ -487,7 +495,11 @@ async fn tell_voters(
         .all(txn)
         .await
         .map_err(storage_error)?;
-    let link = format!("{}/verfahren/{}", site.public_url, hosted.summary.slug);
+    let link = format!(
+        "{}{}",
+        site.public_url,
+        crate::model::path::budget(&hosted.summary.slug, hosted.row.id)
+    );
     for person in people {
         let (Some(email), Some(name)) = (&person.email, &person.display_name) else {
             continue;

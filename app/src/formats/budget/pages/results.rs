@@ -1,0 +1,208 @@
+//! A budget's results (`/verfahren/{slug}/budget/{id}/ergebnis`): which projects are funded
+//! and why the others are not, by the published method, with the ballot file and its
+//! SHA-256 so that anyone can recompute them. Before voting ends the page says when the
+//! result comes; planners see the count so far, marked as such.
+
+use super::{method_text, money, rule_lines, unfunded_text};
+use crate::components::error_view::ErrorPage;
+use crate::formats::budget::api::get_budget_results;
+use crate::formats::budget::model::{
+    BallotRule, Budget, BudgetResults, ProjectResult, ResultsPage,
+};
+use crate::i18n::{T, use_i18n};
+use crate::model::path;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn BudgetResultsPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let page = Resource::new(
+        move || (slug.get(), id.get()),
+        |(slug, id)| get_budget_results(slug, id),
+    );
+    view! {
+        <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(data) => view! { <ResultsView data /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ResultsView(data: ResultsPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let ResultsPage {
+        budget,
+        procedure_title,
+        results,
+    } = data;
+    let slug = budget.procedure.clone();
+    let title = budget.title.clone();
+    let back = path::budget(&slug, budget.id);
+    let ends = budget.voting_ends_at;
+    let body = match results {
+        Some(results) => view! { <Figures budget=budget.clone() results /> }.into_any(),
+        None => view! {
+            <p class="alert alert--info" role="note">
+                {move || {
+                    let t = i18n.t();
+                    match ends {
+                        Some(ends) => t
+                            .budget_results_pending
+                            .fmt(&[("date", t.last_day(ends).as_str().into())]),
+                        None => t.budget_results_not_yet.to_owned(),
+                    }
+                }}
+            </p>
+        }
+        .into_any(),
+    };
+    let page_title = title.clone();
+    view! {
+        <Title text=move || format!("{} – {}", i18n.t().budget_results_title, page_title) />
+        <article class="container budget">
+            <header class="page-intro">
+                <p class="card__kicker">
+                    <a href=path::procedure(&slug)>{procedure_title}</a>
+                </p>
+                <h1>
+                    <T k=|t| t.budget_results_title />
+                    ": "
+                    {title}
+                </h1>
+            </header>
+            {body}
+            <p><a href=back><T k=|t| t.results_back /></a></p>
+        </article>
+    }
+}
+
+#[component]
+fn Figures(budget: Budget, results: BudgetResults) -> impl IntoView {
+    let i18n = use_i18n();
+    let BudgetResults {
+        method,
+        rule,
+        total_cents,
+        spent_cents,
+        ballots,
+        final_result,
+        tie_seed,
+        ballot_file_sha256,
+        projects,
+        ..
+    } = results;
+    let funded = projects.iter().filter(|p| p.funded).count();
+    let points = matches!(rule, BallotRule::Cumulative { .. });
+    let rules = move || {
+        rule_lines(i18n.t(), rule, total_cents)
+            .into_iter()
+            .map(|line| view! { <li>{line}</li> })
+            .collect_view()
+    };
+    let rows = projects
+        .into_iter()
+        .map(|project| view! { <ResultRow project /> })
+        .collect_view();
+    let file = path::budget_ballot_file(budget.id);
+    view! {
+        {(!final_result).then(|| view! {
+            <p class="alert alert--info" role="note"><T k=|t| t.budget_results_interim /></p>
+        })}
+        <dl class="facts budget__figures">
+            <div>
+                <dt><T k=|t| t.budget_total /></dt>
+                <dd>{move || money(i18n.t(), total_cents)}</dd>
+            </div>
+            <div>
+                <dt><T k=|t| t.results_spent /></dt>
+                <dd>{move || money(i18n.t(), spent_cents)}</dd>
+            </div>
+            <div>
+                <dt><T k=|t| t.results_ballots /></dt>
+                <dd>{ballots}</dd>
+            </div>
+            <div>
+                <dt><T k=|t| t.results_funded_projects /></dt>
+                <dd>{funded}</dd>
+            </div>
+        </dl>
+        <section class="card budget__rule" aria-labelledby="method-heading">
+            <h2 id="method-heading"><T k=|t| t.rule_heading /></h2>
+            <ul>{rules}</ul>
+            <p>{move || method_text(i18n.t(), method)}</p>
+            <p class="field__hint">
+                {move || i18n.t().tie_rule.fmt(&[("seed", tie_seed.as_str().into())])}
+            </p>
+        </section>
+        <div class="table-scroll">
+            <table class="table budget-results">
+                <caption><T k=|t| t.results_table_caption /></caption>
+                <thead>
+                    <tr>
+                        <th scope="col"><T k=|t| t.results_project /></th>
+                        <th scope="col" class="num"><T k=|t| t.project_cost /></th>
+                        <th scope="col" class="num">
+                            {move || if points { i18n.t().results_points } else { i18n.t().results_votes }}
+                        </th>
+                        <th scope="col"><T k=|t| t.results_verdict /></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <section aria-labelledby="file-heading">
+            <h2 id="file-heading"><T k=|t| t.results_downloads /></h2>
+            <p><a download="" href=file><T k=|t| t.results_file /></a></p>
+            <p>
+                <T k=|t| t.results_checksum />
+                ": "
+                <code class="checksum">{ballot_file_sha256}</code>
+            </p>
+            <p class="field__hint"><T k=|t| t.results_recompute /></p>
+        </section>
+    }
+}
+
+#[component]
+fn ResultRow(project: ProjectResult) -> impl IntoView {
+    let i18n = use_i18n();
+    let ProjectResult {
+        title,
+        cost_cents,
+        votes,
+        funded,
+        unfunded,
+        ..
+    } = project;
+    let verdict = move || {
+        let t = i18n.t();
+        match (funded, unfunded) {
+            (true, _) => t.results_funded,
+            (false, Some(why)) => unfunded_text(t, why),
+            (false, None) => t.unfunded_did_not_fit,
+        }
+    };
+    view! {
+        <tr class:budget-results__funded=funded>
+            <th scope="row">{title}</th>
+            <td class="num">{move || money(i18n.t(), cost_cents)}</td>
+            <td class="num">{votes}</td>
+            <td>{verdict}</td>
+        </tr>
+    }
+}

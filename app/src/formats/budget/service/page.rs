@@ -1,0 +1,121 @@
+//! What a budget's pages show: the budget with the projects on its ballot and the visitor's
+//! ballot, its results once they are public, and the budgets a procedure's page lists.
+
+use super::budget::{self as budgets, Hosted, load};
+use super::project::{self, MAX_PROJECTS_PER_BUDGET};
+use super::{ballot, results};
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::budget_project;
+use crate::error::AppError;
+use crate::formats::budget::model::{
+    BallotViewer, BudgetLink, BudgetPage, BudgetStage, Feasibility, ResultsPage,
+};
+use crate::model::procedure::Slug;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{QueryOrder, QuerySelect};
+
+/// The budget at `/verfahren/{slug}/budget/{id}`: another procedure's budget is not found
+/// under this address.
+async fn hosted_at(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    budget_id: i64,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<Hosted, AppError> {
+    let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
+    let hosted = load(db, budget_id, viewer, now).await?;
+    if hosted.summary.slug != slug.as_str() {
+        return Err(AppError::NotFound);
+    }
+    Ok(hosted)
+}
+
+fn viewer_of(viewer: Option<&CurrentUser>) -> BallotViewer {
+    viewer.map_or_else(BallotViewer::default, |user| BallotViewer {
+        signed_in: true,
+        verified: user.verified,
+        blocked: user.blocked,
+        planner: user.can(Permission::Plan),
+    })
+}
+
+/// A budget's page: the budget, every project on its ballot, and the visitor's ballot.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    budget_id: i64,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<BudgetPage, AppError> {
+    let hosted = hosted_at(db, slug, budget_id, viewer, now).await?;
+    let budget = budgets::view(db, &hosted, viewer, now).await?;
+    let rows = budget_project::Entity::find()
+        .filter(budget_project::Column::BudgetId.eq(hosted.row.id))
+        .filter(budget_project::Column::Feasibility.eq(Feasibility::Feasible))
+        .filter(budget_project::Column::Selected.eq(true))
+        .filter(budget_project::Column::WithdrawnAt.is_null())
+        .order_by_asc(budget_project::Column::Id)
+        .limit(MAX_PROJECTS_PER_BUDGET)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let projects = project::views(db, rows).await?;
+    let ballot = match viewer {
+        Some(user) if budget.stage != BudgetStage::Preparing => {
+            Some(ballot::get(db, user, hosted.row.id, now).await?)
+        }
+        _ => None,
+    };
+    Ok(BudgetPage {
+        budget,
+        procedure_title: hosted.summary.title.clone(),
+        projects,
+        ballot,
+        viewer: viewer_of(viewer),
+    })
+}
+
+/// A budget's results page: the results once voting has ended (planners: the count so
+/// far at any time); before, the budget alone, and the page says when.
+pub async fn results_page(
+    db: &DatabaseConnection,
+    slug: &str,
+    budget_id: i64,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<ResultsPage, AppError> {
+    let hosted = hosted_at(db, slug, budget_id, viewer, now).await?;
+    let budget = budgets::view(db, &hosted, viewer, now).await?;
+    let public = budget.stage == BudgetStage::Ended || viewer_of(viewer).planner;
+    let results = if public {
+        Some(
+            results::results(db, hosted.row.id, viewer, now)
+                .await?
+                .results,
+        )
+    } else {
+        None
+    };
+    Ok(ResultsPage {
+        budget,
+        procedure_title: hosted.summary.title.clone(),
+        results,
+    })
+}
+
+/// The budgets a procedure's page lists (one query for a procedure without any).
+pub async fn links(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    viewer: Option<&CurrentUser>,
+    now: DateTime<Utc>,
+) -> Result<Vec<BudgetLink>, AppError> {
+    if !budgets::any_in(db, slug).await? {
+        return Ok(Vec::new());
+    }
+    let budgets = budgets::list(db, slug, viewer, now).await?;
+    Ok(budgets.iter().map(BudgetLink::from).collect())
+}

@@ -1,0 +1,263 @@
+//! The demo's Bürgerbudget: one procedure whose vote is running, with a budget for each of
+//! two districts (one spends money, one counts projects), projects the departments have
+//! checked, and ballots from the demo residents, written through the services residents
+//! and planners use, at the moments the schedule allowed them.
+
+use app::backend::auth::CurrentUser;
+use app::error::AppError;
+use app::formats::budget::model::{
+    BallotInput, BallotRule, BudgetInput, Feasibility, ProjectInput, ProjectPatch, ResultMethod,
+};
+use app::formats::budget::service::{ballot, budget, project};
+use app::model::procedure::Slug;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::DatabaseConnection;
+
+pub const SLUG: &str = "buergerbudget-2026";
+
+struct DemoBudget {
+    title: &'static str,
+    district: &'static str,
+    total_euros: i64,
+    rule: BallotRule,
+    method: ResultMethod,
+    projects: &'static [DemoProject],
+    /// Each ballot: the resident (index into the demo residents), the projects (1-based
+    /// indices into `projects`), and whether it was submitted or left as a draft.
+    ballots: &'static [(usize, &'static [usize], bool)],
+}
+
+struct DemoProject {
+    title: &'static str,
+    description: &'static str,
+    cost_euros: i64,
+    unit: &'static str,
+    opinion: &'static str,
+    /// The 1-based index of a project this one excludes (they need the same place).
+    excludes: Option<usize>,
+}
+
+const BUDGETS: &[DemoBudget] = &[
+    DemoBudget {
+        title: "Bürgerbudget Stadtbezirk Nord",
+        district: "Nord",
+        total_euros: 100_000,
+        rule: BallotRule::Knapsack {
+            min_spend_percent: 0,
+            min_projects: 1,
+            max_projects: None,
+        },
+        method: ResultMethod::EqualShares,
+        projects: &[
+            DemoProject {
+                title: "Trinkbrunnen am Nordpark",
+                description: "Ein Trinkbrunnen am Eingang Parkstraße, mit Wasser von April bis Oktober.\nGerade an heißen Tagen für Kinder, Ältere und Sportgruppen wichtig.",
+                cost_euros: 18_000,
+                unit: "Stadtwerke, Wasserversorgung",
+                opinion: "Umsetzbar. Ein Wasseranschluss liegt am Parkeingang; die Kosten enthalten Anschluss, Brunnen und fünf Jahre Wartung.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Überdachte Fahrradbügel an der Grundschule Nord",
+                description: "Vierzig überdachte Stellplätze vor dem Haupteingang der Grundschule, damit Räder im Regen trocken bleiben.",
+                cost_euros: 24_000,
+                unit: "Amt für Mobilität",
+                opinion: "Umsetzbar auf der Fläche vor dem Haupteingang; die Schule hat zugestimmt.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Bänke und Schatten am Spielplatz Lindenweg",
+                description: "Sechs Bänke und zwei Sonnensegel, damit Eltern und Großeltern am Spielplatz im Schatten sitzen können.",
+                cost_euros: 32_000,
+                unit: "Grünflächenamt",
+                opinion: "Umsetzbar. Die Sonnensegel werden im Winter abgebaut; das ist in den Kosten enthalten.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Offener Bücherschrank am Bürgerhaus Nord",
+                description: "Ein wetterfester Bücherschrank zum Tauschen von Büchern, betreut vom Bürgerverein.",
+                cost_euros: 6_500,
+                unit: "Kulturamt",
+                opinion: "Umsetzbar; der Bürgerverein Nord übernimmt die Betreuung.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Bolzplatz Wiesengrund sanieren",
+                description: "Neuer Belag, neue Tore und ein Ballfangzaun für den Bolzplatz auf der Fläche Wiesengrund.",
+                cost_euros: 38_000,
+                unit: "Sportamt",
+                opinion: "Umsetzbar. Der Bolzplatz und die Hundewiese brauchen dieselbe Fläche: Es kann nur eines von beiden kommen.",
+                excludes: Some(6),
+            },
+            DemoProject {
+                title: "Hundewiese auf der Fläche Wiesengrund",
+                description: "Eine eingezäunte Auslauffläche für Hunde mit Bank, Wasserstelle und Kotbeutelspender.",
+                cost_euros: 22_000,
+                unit: "Grünflächenamt",
+                opinion: "Umsetzbar. Die Fläche ist dieselbe wie beim Bolzplatz: Es kann nur eines von beiden kommen.",
+                excludes: None,
+            },
+        ],
+        ballots: &[
+            (0, &[1, 2, 3, 4], true),
+            (1, &[1, 5, 4], true),
+            (2, &[2, 3, 6], true),
+            (3, &[1, 3, 4, 6], true),
+            (4, &[5, 2, 1], true),
+            (5, &[3, 4], true),
+        ],
+    },
+    DemoBudget {
+        title: "Bürgerbudget Stadtbezirk Süd",
+        district: "Süd",
+        total_euros: 80_000,
+        rule: BallotRule::Approval {
+            min_projects: 1,
+            max_projects: 3,
+        },
+        method: ResultMethod::Greedy,
+        projects: &[
+            DemoProject {
+                title: "Sitzgruppen am Südufer",
+                description: "Drei Sitzgruppen mit Tisch am Flussufer zwischen Mühlensteg und Südbrücke.",
+                cost_euros: 15_000,
+                unit: "Grünflächenamt",
+                opinion: "Umsetzbar; die Standorte liegen außerhalb des Überschwemmungsgebiets.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Calisthenics-Anlage im Südpark",
+                description: "Reckstangen, Barren und Sprossenwand für Training im Freien, frei zugänglich.",
+                cost_euros: 35_000,
+                unit: "Sportamt",
+                opinion: "Umsetzbar auf der Wiese neben dem Basketballfeld.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Querungshilfe vor der Kita Sonnenblume",
+                description: "Eine Mittelinsel auf der Gartenstraße, damit Kinder und Eltern sicher die Straße queren.",
+                cost_euros: 28_000,
+                unit: "Tiefbauamt",
+                opinion: "Umsetzbar; die Straße ist breit genug, zwei Parkplätze entfallen.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Lastenrad zum Ausleihen im Stadtteilbüro",
+                description: "Ein elektrisches Lastenrad, das alle im Stadtteilbüro kostenlos ausleihen können.",
+                cost_euros: 7_500,
+                unit: "Amt für Mobilität",
+                opinion: "Umsetzbar; das Stadtteilbüro übernimmt Ausleihe und Pflege.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Streuobstwiese am Mühlbach",
+                description: "Zwanzig alte Obstsorten auf der städtischen Wiese am Mühlbach; das Obst darf jede und jeder ernten.",
+                cost_euros: 14_000,
+                unit: "Grünflächenamt",
+                opinion: "Umsetzbar; die Kosten enthalten drei Jahre Pflege der jungen Bäume.",
+                excludes: None,
+            },
+            DemoProject {
+                title: "Kletterwand in der Turnhalle Süd",
+                description: "Eine Boulderwand für Schule und Vereine, am Wochenende offen für alle.",
+                cost_euros: 26_000,
+                unit: "Schulverwaltungsamt",
+                opinion: "Umsetzbar an der Stirnwand der Turnhalle; Fallschutzmatten sind in den Kosten enthalten.",
+                excludes: None,
+            },
+        ],
+        ballots: &[
+            (0, &[1, 2], true),
+            (1, &[2, 4, 5], true),
+            (2, &[3, 5], true),
+            (3, &[2, 3, 6], true),
+            (4, &[1, 5, 6], true),
+            (5, &[4], false),
+        ],
+    },
+];
+
+/// Sets the budgets up eleven days ago (before voting started, while everything could still
+/// change) and casts the ballots today. `people` are the demo residents, `planner` the demo
+/// planner.
+pub async fn seed(
+    db: &DatabaseConnection,
+    people: &[CurrentUser],
+    planner: &CurrentUser,
+    today: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let site = super::quiet_site();
+    let slug = Slug::parse(SLUG)?;
+    let before = today - Duration::days(11);
+    for demo in BUDGETS {
+        let created = budget::create(
+            db,
+            planner,
+            &slug,
+            BudgetInput {
+                title: demo.title.to_owned(),
+                district: Some(demo.district.to_owned()),
+                total_cents: demo.total_euros * 100,
+                rule: demo.rule,
+                method: demo.method,
+                reminder_days: None,
+            },
+            before,
+        )
+        .await?;
+        let mut ids = Vec::new();
+        for p in demo.projects {
+            let input = ProjectInput {
+                proposal_id: None,
+                title: Some(p.title.to_owned()),
+                description: Some(p.description.to_owned()),
+                cost_cents: p.cost_euros * 100,
+                district: Some(demo.district.to_owned()),
+                responsible_unit: Some(p.unit.to_owned()),
+            };
+            ids.push(
+                project::create(db, planner, created.id, input, before)
+                    .await?
+                    .id,
+            );
+        }
+        for (p, id) in demo.projects.iter().zip(&ids) {
+            let excludes = p
+                .excludes
+                .map(|other| nth(&ids, other).map(|id| vec![id]))
+                .transpose()?;
+            let patch = ProjectPatch {
+                feasibility: Some(Feasibility::Feasible),
+                feasibility_reason: Some(p.opinion.to_owned()),
+                selected: Some(true),
+                excludes,
+                ..ProjectPatch::default()
+            };
+            project::update(db, &site, planner, *id, patch, before).await?;
+        }
+        for (person, chosen, submit) in demo.ballots {
+            let voter = people.get(*person).ok_or(AppError::Internal)?;
+            let project_ids = chosen
+                .iter()
+                .map(|n| nth(&ids, *n))
+                .collect::<Result<_, _>>()?;
+            let input = BallotInput {
+                project_ids,
+                points: None,
+            };
+            ballot::save(db, voter, created.id, input, today).await?;
+            if *submit {
+                ballot::submit(db, &site, voter, created.id, today).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The id of the `n`th (1-based) project.
+fn nth(ids: &[i64], n: usize) -> Result<i64, AppError> {
+    n.checked_sub(1)
+        .and_then(|i| ids.get(i))
+        .copied()
+        .ok_or(AppError::Internal)
+}
