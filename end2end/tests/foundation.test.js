@@ -26,8 +26,8 @@ describe('start page without JavaScript', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
     assert.equal(await page.textContent('h1'), 'Beteiligungsverfahren');
     const titles = await page.locator('.procedure-card h2').allTextContents();
-    assert.deepEqual(titles.sort(), ['Neugestaltung des Marktplatzes', 'Radverkehrskonzept 2030']);
-    assert.match(await page.locator('.tabs__tab[aria-current="page"]').textContent(), /Laufend\s*2/);
+    assert.deepEqual(titles.sort(), ['Bürgerbudget 2026', 'Neugestaltung des Marktplatzes', 'Radverkehrskonzept 2030']);
+    assert.match(await page.locator('.tabs__tab[aria-current="page"]').textContent(), /Laufend\s*3/);
     await context.close();
   });
 

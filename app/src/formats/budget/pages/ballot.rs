@@ -130,7 +130,7 @@ fn BudgetView(
     };
     view! {
         <Title text=title.clone() />
-        <article class="container budget">
+        <article class="container budget-page">
             <header class="page-intro">
                 <p class="card__kicker">
                     <a href=path::procedure(&slug)>{procedure_title}</a>

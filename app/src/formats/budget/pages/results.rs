@@ -74,7 +74,7 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
     let page_title = title.clone();
     view! {
         <Title text=move || format!("{} – {}", i18n.t().budget_results_title, page_title) />
-        <article class="container budget">
+        <article class="container budget-page">
             <header class="page-intro">
                 <p class="card__kicker">
                     <a href=path::procedure(&slug)>{procedure_title}</a>
