@@ -635,6 +635,7 @@ budget_projects_count = { $count ->
     [one] 1 Projekt auf dem Stimmzettel
    *[other] { $count } Projekte auf dem Stimmzettel
 }
+budget_ballot_counts = Abgegeben: { $submitted } · Entwürfe, die nicht zählen: { $drafts }
 budget_to_ballot = Zum Stimmzettel
 budget_to_projects = Projekte ansehen
 budget_to_results = Zum Ergebnis
@@ -657,6 +658,10 @@ rule_counts_when_submitted = Ihre Wahl wird als Entwurf gespeichert. Sie zählt 
 method_greedy = Auswertung: Die Projekte mit den meisten Stimmen werden gefördert, solange das Geld reicht. Passt ein Projekt nicht mehr hinein, kommt das nächste an die Reihe.
 method_equal_shares = Auswertung: Methode der gleichen Anteile (Equal Shares). Jede abstimmende Person verfügt über den gleichen Anteil am Budget, der die Projekte ihrer Wahl mitbezahlt; was übrig bleibt, wird nach Stimmen vergeben.
 tie_rule = Bei Gleichstand entscheiden die niedrigeren Kosten, dann das Los. Der Startwert der Losziehung steht vor dem Ende der Abstimmung fest: { $seed }.
+rule_one_district = Jede Person stimmt in einem Stadtbezirk ab: Ihr erster Stimmzettel in einem der Stadtbezirke legt ihn fest.
+ballot_other_district = Sie stimmen im „{ $budget }“ ab. Jede Person stimmt in einem Stadtbezirk ab; hier sehen Sie die Projekte.
+ballot_to_mine = Zu Ihrem Stimmzettel
+ballot_not_submitted = Nicht abgegeben: Ihr Entwurf hat nicht gezählt.
 ballot_heading = Ihr Stimmzettel
 ballot_draft = Entwurf – zählt noch nicht.
 ballot_submitted_at = Abgegeben am { $date } – Ihr Stimmzettel zählt.

@@ -635,6 +635,7 @@ budget_projects_count = { $count ->
     [one] 1 project on the ballot
    *[other] { $count } projects on the ballot
 }
+budget_ballot_counts = Submitted: { $submitted } · drafts that do not count: { $drafts }
 budget_to_ballot = To the ballot
 budget_to_projects = See the projects
 budget_to_results = See the results
@@ -657,6 +658,10 @@ rule_counts_when_submitted = Your choice is saved as a draft. It counts only onc
 method_greedy = Counting: the projects with the most votes are funded as long as the money lasts. If a project no longer fits, the next one is considered.
 method_equal_shares = Counting: the Method of Equal Shares. Every voter holds an equal share of the budget, which helps pay for the projects they chose; whatever is left is allocated by votes.
 tie_rule = Ties are broken by the lower cost, then by lot. The lottery's seed is fixed before voting closes: { $seed }.
+rule_one_district = Everyone votes in one district: your first ballot in one of the districts fixes it.
+ballot_other_district = You vote in “{ $budget }”. Everyone votes in one district; here you can read the projects.
+ballot_to_mine = Go to your ballot
+ballot_not_submitted = Not submitted: your draft did not count.
 ballot_heading = Your ballot
 ballot_draft = Draft – does not count yet.
 ballot_submitted_at = Submitted on { $date } – your ballot counts.

@@ -201,6 +201,8 @@ pub async fn seed(
                 rule: demo.rule,
                 method: demo.method,
                 reminder_days: None,
+                // The demo residents vote in both districts.
+                one_district: false,
             },
             before,
         )

@@ -17,10 +17,10 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-const SLUG: &str = "buergerbudget";
+pub(crate) const SLUG: &str = "buergerbudget";
 
 /// A published procedure taking proposals now, with a vote phase next week.
-async fn budget_procedure(app: &TestApp) -> i64 {
+pub(crate) async fn budget_procedure(app: &TestApp) -> i64 {
     let now = Utc::now();
     create(
         &app.state.db,
@@ -57,7 +57,7 @@ async fn budget_procedure(app: &TestApp) -> i64 {
 
 /// Moves the schedule so that the vote phase runs from `starts` to `ends` days from now
 /// (the proposals phase ends before it).
-async fn move_voting(app: &TestApp, procedure_id: i64, starts: i64, ends: i64) {
+pub(crate) async fn move_voting(app: &TestApp, procedure_id: i64, starts: i64, ends: i64) {
     let now = Utc::now();
     for (kind, from, to) in [
         (PhaseKind::Proposals, starts - 10, starts),
@@ -92,7 +92,13 @@ async fn create_budget(app: &TestApp, planner: &str, rule: Value, method: &str) 
 }
 
 /// A project on the ballot: created, found feasible and selected.
-async fn ballot_project(app: &TestApp, planner: &str, budget: i64, title: &str, cost: i64) -> i64 {
+pub(crate) async fn ballot_project(
+    app: &TestApp,
+    planner: &str,
+    budget: i64,
+    title: &str,
+    cost: i64,
+) -> i64 {
     let created = app
         .json(
             "POST",
@@ -116,7 +122,7 @@ async fn ballot_project(app: &TestApp, planner: &str, budget: i64, title: &str, 
     id
 }
 
-async fn put_ballot(
+pub(crate) async fn put_ballot(
     app: &TestApp,
     token: &str,
     budget: i64,
@@ -141,7 +147,7 @@ async fn submit(app: &TestApp, token: &str, budget: i64) -> crate::harness::Test
     .await
 }
 
-fn problem(response: &crate::harness::TestResponse) -> (String, String) {
+pub(crate) fn problem(response: &crate::harness::TestResponse) -> (String, String) {
     let errors = &body(response)["errors"][0];
     (
         errors["field"].as_str().unwrap_or_default().to_owned(),

@@ -297,3 +297,93 @@ async fn results_wait_for_the_end_of_voting_but_planners_see_the_count_so_far() 
             .contains(&format!("/api/v1/budgets/{nord}/export.pb"))
     );
 }
+
+#[tokio::test]
+async fn after_the_end_residents_see_whether_their_ballot_counted_and_everyone_the_results() {
+    use app::backend::entity::{phase, procedure};
+    use app::model::procedure::PhaseKind;
+    use chrono::{Duration, Utc};
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::new().await.with_demo().await;
+    let (nord, sued) = demo_budgets(&app).await;
+    let planner = session(&app, "planung@mitreden.test").await;
+    let counts = app
+        .get_with(
+            &format!("/verfahren/{SLUG}/budget/{sued}"),
+            &[("cookie", &planner)],
+        )
+        .await;
+    assert!(
+        counts
+            .body
+            .contains("Abgegeben: 5 · Entwürfe, die nicht zählen: 1"),
+        "planners see the drafts"
+    );
+
+    // Voting ended yesterday.
+    let id = procedure::Entity::find()
+        .filter(procedure::Column::Slug.eq(SLUG))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = Utc::now();
+    for (kind, from, to) in [
+        (PhaseKind::Voting, -20, -1),
+        (PhaseKind::Evaluation, -1, 30),
+    ] {
+        phase::Entity::update_many()
+            .col_expr(
+                phase::Column::StartsAt,
+                Expr::value(now + Duration::days(from)),
+            )
+            .col_expr(phase::Column::EndsAt, Expr::value(now + Duration::days(to)))
+            .filter(phase::Column::ProcedureId.eq(id))
+            .filter(phase::Column::Kind.eq(kind))
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+    }
+
+    // Oskar submitted in the north and left a draft in the south.
+    let oskar = session(&app, "oskar.brandt@mitreden.test").await;
+    let counted = app
+        .get_with(
+            &format!("/verfahren/{SLUG}/budget/{nord}"),
+            &[("cookie", &oskar)],
+        )
+        .await;
+    assert!(
+        counted.body.contains("Ihr Stimmzettel zählt."),
+        "{}",
+        counted.body
+    );
+    assert!(counted.body.contains("Abstimmung beendet"));
+    assert!(!counted.body.contains("Stimmzettel abgeben"));
+    let draft = app
+        .get_with(
+            &format!("/verfahren/{SLUG}/budget/{sued}"),
+            &[("cookie", &oskar)],
+        )
+        .await;
+    assert!(
+        draft
+            .body
+            .contains("Nicht abgegeben: Ihr Entwurf hat nicht gezählt.")
+    );
+
+    // Everyone reads the results now; the procedure's page leads there.
+    let procedure_page = app.get(&format!("/verfahren/{SLUG}")).await;
+    assert!(
+        procedure_page
+            .body
+            .contains(&format!("/verfahren/{SLUG}/budget/{nord}/ergebnis"))
+    );
+    let results = app
+        .get(&format!("/verfahren/{SLUG}/budget/{sued}/ergebnis"))
+        .await;
+    assert!(!results.body.contains("Zwischenstand"));
+    assert!(results.body.contains("Gefördert"));
+    assert_eq!(results.body.matches("<th scope=\"row\">").count(), 6);
+}

@@ -316,6 +316,7 @@ pub async fn budget_rows(
         max_points_per_project: Set(None),
         method: Set(ResultMethod::Greedy),
         tie_seed: Set("seed".to_owned()),
+        one_district: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

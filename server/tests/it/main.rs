@@ -14,6 +14,7 @@ mod api;
 mod authorization;
 mod backup;
 mod budget;
+mod budget_districts;
 mod budget_pages;
 mod caching;
 mod concurrency;

@@ -62,6 +62,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261202_000014_create_budgets.rs",
         "2f348e12e33d7d8fb2fd8f177b186ecdeebe29e714afaf894df27cb735d7a224",
     ),
+    (
+        "m20261203_000015_budget_one_district.rs",
+        "ed574178a99b73488b5b2f88fa460c9ff720d667bbfd0529bfbc5bda44c8a1d8",
+    ),
 ];
 
 #[test]

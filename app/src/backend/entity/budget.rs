@@ -26,6 +26,9 @@ pub struct Model {
     pub tie_seed: String,
     /// Days before voting ends that holders of a draft are reminded (0: never).
     pub reminder_days: i32,
+    /// A resident votes in one district: this budget refuses a ballot from someone holding
+    /// one in another budget of the procedure marked so.
+    pub one_district: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -126,6 +126,11 @@ pub struct BudgetInput {
     /// default 3).
     #[serde(default)]
     pub reminder_days: Option<u32>,
+    /// Residents vote in one district: the first ballot they save in a budget of the
+    /// procedure marked so fixes it, and the others marked so refuse theirs. Only for a
+    /// budget with a district (default false).
+    #[serde(default)]
+    pub one_district: bool,
 }
 
 /// A change to a budget: only the fields given change. Refused once voting has started.
@@ -139,6 +144,7 @@ pub struct BudgetPatch {
     pub rule: Option<BallotRule>,
     pub method: Option<ResultMethod>,
     pub reminder_days: Option<u32>,
+    pub one_district: Option<bool>,
 }
 
 /// A new project, as a planner enters it (or promotes a proposal).
@@ -214,6 +220,8 @@ pub struct Budget {
     /// Projects on the ballot.
     pub projects_on_ballot: u32,
     pub reminder_days: u32,
+    /// Residents vote in one district's budget of the procedure (see `BudgetInput`).
+    pub one_district: bool,
     /// Ballots so far (planners only): how many count, how many are drafts that do not.
     pub ballots: Option<BallotCounts>,
 }
@@ -365,6 +373,9 @@ pub struct BudgetPage {
     /// The visitor's ballot (signed-in visitors; an empty draft when they have none).
     pub ballot: Option<Ballot>,
     pub viewer: BallotViewer,
+    /// The budget of another district the visitor votes in, when both take one district's
+    /// vote per resident: this one does not take theirs.
+    pub votes_in: Option<BudgetLink>,
 }
 
 /// A budget as its procedure's page lists it.

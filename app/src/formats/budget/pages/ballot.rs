@@ -4,6 +4,7 @@
 //! the person goes, and what is left and what is wrong update at once, computed by the same
 //! rule the server applies. The page says at every moment whether the ballot counts.
 
+use super::projects::{Mode, ProjectList};
 use super::{method_text, money, rule_lines, stage_class, stage_label};
 use crate::components::error_view::ErrorPage;
 use crate::components::form::{ErrorAlert, posted_error, status};
@@ -23,7 +24,7 @@ use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 
 /// The choices on the page: project id → points (one for a ticked box).
-type Chosen = BTreeMap<i64, u32>;
+pub(super) type Chosen = BTreeMap<i64, u32>;
 
 #[component]
 pub fn BudgetBallotPage() -> impl IntoView {
@@ -68,6 +69,7 @@ fn BudgetView(
         projects,
         ballot,
         viewer,
+        votes_in,
     } = data;
     let slug = budget.procedure.clone();
     let stage = budget.stage;
@@ -95,21 +97,64 @@ fn BudgetView(
         let href = path::budget_results(&slug, budget.id);
         view! { <p><a href=href><T k=|t| t.budget_to_results /></a></p> }
     });
+    // Planners see how many ballots count and how many drafts do not (yet).
+    let counts = budget.ballots.map(|counts| {
+        view! {
+            <p class="field__hint">
+                {move || i18n.t().budget_ballot_counts.fmt(&[
+                    ("submitted", counts.submitted.into()),
+                    ("drafts", counts.drafts.into()),
+                ])}
+            </p>
+        }
+    });
+    let one_district = budget.one_district;
     let rules = move || {
-        rule_lines(i18n.t(), rule, total)
+        let t = i18n.t();
+        let mut lines = rule_lines(t, rule, total);
+        if one_district {
+            lines.push(t.rule_one_district.to_owned());
+        }
+        lines
             .into_iter()
             .map(|line| view! { <li>{line}</li> })
             .collect_view()
     };
     let voting = stage == BudgetStage::Voting;
     let body = match ballot {
-        Some(ballot) if voting && viewer.verified && !viewer.blocked => view! {
-            <BallotForm budget=budget.clone() projects ballot flash done />
+        Some(ballot) if voting && viewer.verified && !viewer.blocked && votes_in.is_none() => {
+            view! {
+                <BallotForm budget=budget.clone() projects ballot flash done />
+            }
+            .into_any()
         }
-        .into_any(),
-        _ => {
+        other => {
+            // After the end, the person's own ballot as it stood: whether it counted.
+            let mine = other.filter(|b| {
+                stage == BudgetStage::Ended
+                    && (b.status == BallotStatus::Submitted || !b.choices.is_empty())
+            });
+            let (chosen, mode, outcome) = match mine {
+                Some(b) => {
+                    let chosen: Chosen =
+                        b.choices.iter().map(|c| (c.project_id, c.points)).collect();
+                    let outcome = ended_banner(b.status, b.submitted_at);
+                    (Some(RwSignal::new(chosen)), Mode::Fixed, Some(outcome))
+                }
+                None => (None, Mode::Read, None),
+            };
             let prompt = voting.then(|| {
-                if !viewer.signed_in {
+                if let Some(other) = votes_in.clone() {
+                    let href = path::budget(&slug, other.id);
+                    view! {
+                        <p class="alert alert--info">
+                            {move || i18n.t().ballot_other_district.fmt(&[("budget", other.title.as_str().into())])}
+                            " "
+                            <a href=href><T k=|t| t.ballot_to_mine /></a>
+                        </p>
+                    }
+                    .into_any()
+                } else if !viewer.signed_in {
                     let href = path::with_return("/anmelden", &path::budget(&slug, budget.id));
                     view! { <p class="alert alert--info"><a href=href><T k=|t| t.login_to_vote /></a></p> }
                         .into_any()
@@ -123,7 +168,8 @@ fn BudgetView(
             });
             view! {
                 {prompt}
-                <ProjectList projects rule chosen=None mode=Mode::Read />
+                {outcome}
+                <ProjectList projects rule chosen mode />
             }
             .into_any()
         }
@@ -146,6 +192,7 @@ fn BudgetView(
                     <span class=stage_class(stage)>{move || stage_label(i18n.t(), stage)}</span>
                 </p>
                 <p>{when}</p>
+                {counts}
                 {results_link}
             </header>
             <section class="card budget__rule" aria-labelledby="rule-heading">
@@ -167,12 +214,28 @@ fn BudgetView(
     }
 }
 
-/// How the projects are shown: to choose from, as a submitted ballot's (fixed), or to read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Choose,
-    Fixed,
-    Read,
+/// After voting: whether the person's ballot counted.
+fn ended_banner(
+    status: BallotStatus,
+    submitted_at: Option<crate::model::time::Timestamp>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let counted = status == BallotStatus::Submitted;
+    let text = move || {
+        let t = i18n.t();
+        match submitted_at {
+            Some(at) if counted => t
+                .ballot_submitted_at
+                .fmt(&[("date", t.date_and_time(at).as_str().into())]),
+            _ => t.ballot_not_submitted.to_owned(),
+        }
+    };
+    let class = if counted {
+        "ballot__status ballot__status--counts"
+    } else {
+        "ballot__status ballot__status--draft"
+    };
+    view! { <p class=class><strong>{text}</strong></p> }
 }
 
 #[component]
@@ -435,145 +498,4 @@ fn changed(event: leptos::ev::Event, chosen: RwSignal<Chosen>, saving: RwSignal<
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (event, chosen, saving);
-}
-
-#[component]
-fn ProjectList(
-    projects: Vec<Project>,
-    rule: BallotRule,
-    chosen: Option<RwSignal<Chosen>>,
-    mode: Mode,
-) -> impl IntoView {
-    if projects.is_empty() {
-        return view! { <p class="empty-state"><T k=|t| t.no_projects /></p> }.into_any();
-    }
-    let titles: BTreeMap<i64, String> = projects.iter().map(|p| (p.id, p.title.clone())).collect();
-    let initial = chosen.map(|c| c.get_untracked()).unwrap_or_default();
-    let items = projects
-        .into_iter()
-        .map(|project| {
-            let excludes: Vec<String> = project
-                .excludes
-                .iter()
-                .filter_map(|id| titles.get(id).cloned())
-                .collect();
-            let points = initial.get(&project.id).copied().unwrap_or(0);
-            view! { <ProjectItem project rule points excludes mode /> }
-        })
-        .collect_view();
-    view! { <ul class="project-list">{items}</ul> }.into_any()
-}
-
-#[component]
-fn ProjectItem(
-    project: Project,
-    rule: BallotRule,
-    /// The points the ballot gives it (0: not chosen).
-    points: u32,
-    /// The titles of the projects it excludes.
-    excludes: Vec<String>,
-    mode: Mode,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = project.id;
-    let field = format!("projekt-{id}");
-    let cost_id = format!("projekt-{id}-kosten");
-    let name = format!("choice[{id}]");
-    let disabled = mode == Mode::Fixed;
-    let chosen = points > 0;
-    let title = project.title.clone();
-    let cost = project.cost_cents;
-    let (heading, points_field) = match (mode, rule) {
-        (Mode::Read, _) => (
-            view! { <h3 class="project__title">{title}</h3> }.into_any(),
-            None,
-        ),
-        (
-            _,
-            BallotRule::Cumulative {
-                max_per_project, ..
-            },
-        ) => (
-            view! { <h3 class="project__title">{title.clone()}</h3> }.into_any(),
-            Some(view! {
-                <div class="project__points">
-                    <label for=field.clone()>
-                        <T k=|t| t.project_points />
-                        <span class="visually-hidden">": " {title}</span>
-                    </label>
-                    <input type="number" id=field.clone() name=name.clone() min="0"
-                        max=max_per_project value=points inputmode="numeric"
-                        data-project=id disabled=disabled aria-describedby=cost_id.clone() />
-                </div>
-            }),
-        ),
-        _ => (
-            view! {
-                <h3 class="project__title project__title--choice">
-                    <input type="checkbox" id=field.clone() name=name.clone() value="1"
-                        checked=chosen data-project=id disabled=disabled
-                        aria-describedby=cost_id.clone() />
-                    <label for=field.clone()>{title}</label>
-                </h3>
-            }
-            .into_any(),
-            None,
-        ),
-    };
-    let opinion = (!project.feasibility_reason.trim().is_empty()).then(|| {
-        view! {
-            <details class="project__opinion">
-                <summary><T k=|t| t.project_opinion /></summary>
-                <p>{project.feasibility_reason.clone()}</p>
-            </details>
-        }
-    });
-    let unit = (!project.responsible_unit.trim().is_empty()).then(|| {
-        view! {
-            <div>
-                <dt><T k=|t| t.department /></dt>
-                <dd>{project.responsible_unit.clone()}</dd>
-            </div>
-        }
-    });
-    let district = project.district.clone().map(|district| {
-        view! {
-            <div>
-                <dt><T k=|t| t.budget_district /></dt>
-                <dd>{district}</dd>
-            </div>
-        }
-    });
-    let excludes = (!excludes.is_empty()).then(|| {
-        view! {
-            <div>
-                <dt><T k=|t| t.project_excludes /></dt>
-                <dd>{excludes.join(", ")}</dd>
-            </div>
-        }
-    });
-    let proposal = project.proposal_id.map(|number| {
-        view! {
-            <p>
-                <a href=path::proposal(number)>
-                    {move || i18n.t().project_from_proposal.fmt(&[("number", number.into())])}
-                </a>
-            </p>
-        }
-    });
-    view! {
-        <li class="card project" class:project--chosen=chosen>
-            {heading}
-            <p class="project__cost" id=cost_id>
-                <T k=|t| t.project_cost />
-                ": "
-                {move || money(i18n.t(), cost)}
-            </p>
-            {points_field}
-            <p class="project__description">{project.description.clone()}</p>
-            <dl class="facts">{district}{unit}{excludes}</dl>
-            {opinion}
-            {proposal}
-        </li>
-    }
 }

@@ -3,6 +3,7 @@
 //! routes: their code loads when someone opens one.
 
 pub mod ballot;
+pub mod projects;
 pub mod results;
 pub mod section;
 

@@ -9,7 +9,7 @@ use super::project::{exclusions_of, on_ballot};
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{lock_user, timestamp, write_gate};
 use crate::backend::db::{begin_write, storage_error};
-use crate::backend::entity::{budget_ballot, budget_ballot_item, budget_project, user};
+use crate::backend::entity::{budget, budget_ballot, budget_ballot_item, budget_project, user};
 use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
@@ -67,6 +67,9 @@ where
             let mut model = ballot.into_active_model();
             model.updated_at = Set(now);
             model.update(&txn).await.map_err(storage_error)?
+        }
+        None if district_taken(&txn, &hosted.row, user.id).await?.is_some() => {
+            return Err(AppError::invalid("ballot", "other_district"));
         }
         None => budget_ballot::ActiveModel {
             budget_id: Set(hosted.row.id),
@@ -330,6 +333,34 @@ async fn open_budget(
         return Err(AppError::invalid("phase", "closed"));
     }
     Ok(hosted)
+}
+
+/// The other budget of the procedure the person votes in, when this one takes one
+/// district's vote per resident and so does that one (the first ballot saved fixes it).
+pub(crate) async fn district_taken(
+    db: &impl ConnectionTrait,
+    budget: &budget::Model,
+    user_id: i64,
+) -> Result<Option<budget::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    use sea_orm::sea_query::Query;
+    if !budget.one_district {
+        return Ok(None);
+    }
+    let theirs = Query::select()
+        .column(budget_ballot::Column::BudgetId)
+        .from(budget_ballot::Entity)
+        .and_where(budget_ballot::Column::UserId.eq(user_id))
+        .to_owned();
+    budget::Entity::find()
+        .filter(budget::Column::ProcedureId.eq(budget.procedure_id))
+        .filter(budget::Column::OneDistrict.eq(true))
+        .filter(budget::Column::Id.ne(budget.id))
+        .filter(budget::Column::Id.in_subquery(theirs))
+        .order_by_asc(budget::Column::Id)
+        .one(db)
+        .await
+        .map_err(storage_error)
 }
 
 async fn find(

@@ -219,6 +219,7 @@ fn to_view(hosted: &Hosted, on_ballot: u64, now: DateTime<Utc>) -> Budget {
         tie_seed: row.tie_seed.clone(),
         projects_on_ballot: u32::try_from(on_ballot).unwrap_or(u32::MAX),
         reminder_days: u32::try_from(row.reminder_days).unwrap_or(0),
+        one_district: row.one_district,
         ballots: None,
     }
 }
@@ -328,6 +329,9 @@ pub async fn create(
         .count(db)
         .await
         .map_err(storage_error)?;
+    if input.one_district && district.is_empty() {
+        return Err(AppError::invalid("one_district", "no_district"));
+    }
     if existing >= MAX_BUDGETS_PER_PROCEDURE {
         return Err(AppError::invalid("procedure", "too_many_budgets"));
     }
@@ -341,6 +345,7 @@ pub async fn create(
         reminder_days: Set(
             i32::try_from(reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS)).unwrap_or(0),
         ),
+        one_district: Set(input.one_district),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -404,6 +409,20 @@ pub async fn update(
     }
     if let Some(days) = patch.reminder_days {
         model.reminder_days = Set(i32::try_from(days).unwrap_or(0));
+    }
+    if let Some(one_district) = patch.one_district {
+        model.one_district = Set(one_district);
+    }
+    let district_after = match &model.district {
+        sea_orm::ActiveValue::Set(d) | sea_orm::ActiveValue::Unchanged(d) => d.is_some(),
+        sea_orm::ActiveValue::NotSet => hosted.row.district.is_some(),
+    };
+    let one_district_after = match &model.one_district {
+        sea_orm::ActiveValue::Set(b) | sea_orm::ActiveValue::Unchanged(b) => *b,
+        sea_orm::ActiveValue::NotSet => hosted.row.one_district,
+    };
+    if one_district_after && !district_after {
+        return Err(AppError::invalid("one_district", "no_district"));
     }
     model.updated_at = Set(now);
     let row = model.update(db).await.map_err(storage_error)?;

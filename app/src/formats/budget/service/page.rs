@@ -63,11 +63,26 @@ pub async fn page(
         .await
         .map_err(storage_error)?;
     let projects = project::views(db, rows).await?;
-    let ballot = match viewer {
+    let (ballot, votes_in) = match viewer {
         Some(user) if budget.stage != BudgetStage::Preparing => {
-            Some(ballot::get(db, user, hosted.row.id, now).await?)
+            let elsewhere = match ballot::district_taken(db, &hosted.row, user.id).await? {
+                Some(row) => {
+                    let other = Hosted {
+                        row,
+                        ..hosted.clone()
+                    };
+                    Some(BudgetLink::from(
+                        &budgets::view(db, &other, None, now).await?,
+                    ))
+                }
+                None => None,
+            };
+            (
+                Some(ballot::get(db, user, hosted.row.id, now).await?),
+                elsewhere,
+            )
         }
-        _ => None,
+        _ => (None, None),
     };
     Ok(BudgetPage {
         budget,
@@ -75,6 +90,7 @@ pub async fn page(
         projects,
         ballot,
         viewer: viewer_of(viewer),
+        votes_in,
     })
 }
 
