@@ -20,7 +20,6 @@ use crate::model::path;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 
 /// The choices on the page: project id → points (one for a ticked box).
@@ -28,19 +27,9 @@ pub(super) type Chosen = BTreeMap<i64, u32>;
 
 #[component]
 pub fn BudgetBallotPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
+    let page = Resource::new(super::budget_address(), |(slug, id)| {
+        get_budget_page(slug, id)
     });
-    let page = Resource::new(
-        move || (slug.get(), id.get()),
-        |(slug, id)| get_budget_page(slug, id),
-    );
     // What an in-place post did (without JavaScript, `?status=` says it).
     let flash = RwSignal::new(None::<Done>);
     let done = Callback::new(move |()| page.refetch());

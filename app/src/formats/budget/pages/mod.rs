@@ -9,6 +9,23 @@ pub mod section;
 
 use crate::formats::budget::model::{BallotRule, BudgetStage, ResultMethod, Unfunded};
 use crate::i18n::Texts;
+use leptos::prelude::*;
+
+/// The procedure and budget a budget's page is at (`/verfahren/{slug}/budget/{id}`), as a
+/// resource's source: an id that is not a number is budget 0, which is never found.
+pub fn budget_address() -> impl Fn() -> (String, i64) + Clone + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params.with(|p| {
+            let slug = p.get("slug").unwrap_or_default();
+            let id = p
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0);
+            (slug, id)
+        })
+    }
+}
 
 /// An amount in the page's language: "12.500 €", "€12,500.50".
 pub fn money(t: &Texts, cents: i64) -> String {

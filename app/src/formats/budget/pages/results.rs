@@ -13,23 +13,12 @@ use crate::i18n::{T, use_i18n};
 use crate::model::path;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn BudgetResultsPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
+    let page = Resource::new(super::budget_address(), |(slug, id)| {
+        get_budget_results(slug, id)
     });
-    let page = Resource::new(
-        move || (slug.get(), id.get()),
-        |(slug, id)| get_budget_results(slug, id),
-    );
     view! {
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
