@@ -57,6 +57,11 @@ pub fn budget(slug: &str, id: i64) -> String {
     format!("/verfahren/{slug}/budget/{id}")
 }
 
+/// The ballot on a budget's page, where its forms send the person back.
+pub fn budget_ballot(slug: &str, id: i64) -> String {
+    format!("{}#stimmzettel", budget(slug, id))
+}
+
 /// A budget's results.
 pub fn budget_results(slug: &str, id: i64) -> String {
     format!("/verfahren/{slug}/budget/{id}/ergebnis")

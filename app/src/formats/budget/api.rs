@@ -76,7 +76,7 @@ pub async fn save_ballot(
             } else {
                 (saved, Done::BallotSaved)
             };
-            let back = format!("{}#stimmzettel", crate::model::path::budget(&slug, budget));
+            let back = crate::model::path::budget_ballot(&slug, budget);
             crate::api::account::finish(done, &back)?;
             Ok(ballot)
         }
@@ -95,7 +95,7 @@ pub async fn withdraw_ballot(slug: String, budget: i64) -> Result<Ballot, AppErr
             let state = app_state()?;
             let user = crate::api::account::ssr::require_user().await?;
             let ballot = ballot::withdraw(&state.db, &user, budget, chrono::Utc::now()).await?;
-            let back = format!("{}#stimmzettel", crate::model::path::budget(&slug, budget));
+            let back = crate::model::path::budget_ballot(&slug, budget);
             crate::api::account::finish(Done::BallotWithdrawn, &back)?;
             Ok(ballot)
         }

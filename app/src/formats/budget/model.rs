@@ -376,6 +376,10 @@ pub struct BudgetPage {
     /// The budget of another district the visitor votes in, when both take one district's
     /// vote per resident: this one does not take theirs.
     pub votes_in: Option<BudgetLink>,
+    /// The visitor may fill and submit a ballot here now.
+    pub may_vote: bool,
+    /// The results page shows results to the visitor (voting has ended, or a planner).
+    pub results_public: bool,
 }
 
 /// A budget as its procedure's page lists it.

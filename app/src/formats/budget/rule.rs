@@ -141,6 +141,22 @@ impl BallotRule {
     }
 }
 
+/// Whether two of the `chosen` projects exclude each other, given what each excludes (the
+/// `excluded` of [`BallotRule::problems`]; the page and the server ask it alike).
+pub fn any_excluded<'a, I>(
+    chosen: &std::collections::BTreeSet<i64>,
+    excludes_of: impl Fn(i64) -> I,
+) -> bool
+where
+    I: IntoIterator<Item = &'a i64>,
+{
+    chosen.iter().any(|id| {
+        excludes_of(*id)
+            .into_iter()
+            .any(|other| chosen.contains(other))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

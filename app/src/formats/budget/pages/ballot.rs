@@ -59,6 +59,8 @@ fn BudgetView(
         ballot,
         viewer,
         votes_in,
+        may_vote,
+        results_public,
     } = data;
     let slug = budget.procedure.clone();
     let stage = budget.stage;
@@ -82,7 +84,7 @@ fn BudgetView(
             _ => t.budget_ended.to_owned(),
         }
     };
-    let results_link = (stage == BudgetStage::Ended || viewer.planner).then(|| {
+    let results_link = results_public.then(|| {
         let href = path::budget_results(&slug, budget.id);
         view! { <p><a href=href><T k=|t| t.budget_to_results /></a></p> }
     });
@@ -111,12 +113,10 @@ fn BudgetView(
     };
     let voting = stage == BudgetStage::Voting;
     let body = match ballot {
-        Some(ballot) if voting && viewer.verified && !viewer.blocked && votes_in.is_none() => {
-            view! {
-                <BallotForm budget=budget.clone() projects ballot flash done />
-            }
-            .into_any()
+        Some(ballot) if may_vote => view! {
+            <BallotForm budget=budget.clone() projects ballot flash done />
         }
+        .into_any(),
         other => {
             // After the end, the person's own ballot as it stood: whether it counted.
             let mine = other.filter(|b| {
@@ -354,10 +354,12 @@ impl Summary {
             .iter()
             .filter_map(|(id, points)| self.projects.get(id).map(|(cost, _)| (*cost, *points)))
             .collect();
-        let excluded = chosen.keys().any(|id| {
-            self.projects.get(id).is_some_and(|(_, excludes)| {
-                excludes.iter().any(|other| chosen.contains_key(other))
-            })
+        let ids: std::collections::BTreeSet<i64> = chosen.keys().copied().collect();
+        let excluded = crate::formats::budget::rule::any_excluded(&ids, |id| {
+            self.projects
+                .get(&id)
+                .into_iter()
+                .flat_map(|(_, excludes)| excludes)
         });
         let problems = self.rule.problems(self.total, &choices, excluded);
         let spent: i64 = choices.iter().map(|(cost, _)| cost).sum();

@@ -473,10 +473,8 @@ pub(super) async fn view(
         .collect();
     let id_list: Vec<i64> = ids.iter().copied().collect();
     let exclusions = exclusions_of(db, &id_list).await?;
-    let excluded = ids.iter().any(|id| {
-        exclusions
-            .get(id)
-            .is_some_and(|others| others.iter().any(|other| ids.contains(other)))
+    let excluded = crate::formats::budget::rule::any_excluded(&ids, |id| {
+        exclusions.get(&id).into_iter().flatten()
     });
     let spent: i64 = costs.iter().map(|(cost, _)| *cost).sum();
     let given: u32 = choices.iter().map(|c| c.points).sum();

@@ -42,6 +42,11 @@ fn viewer_of(viewer: Option<&CurrentUser>) -> BallotViewer {
     })
 }
 
+/// Results are public once voting has ended; planners see the count so far at any time.
+fn results_public(stage: BudgetStage, viewer: BallotViewer) -> bool {
+    stage == BudgetStage::Ended || viewer.planner
+}
+
 /// A budget's page: the budget, every project on its ballot, and the visitor's ballot.
 pub async fn page(
     db: &impl ConnectionTrait,
@@ -84,13 +89,21 @@ pub async fn page(
         }
         _ => (None, None),
     };
+    let seen_by = viewer_of(viewer);
+    let may_vote = ballot.is_some()
+        && hosted.taking_ballots(now)
+        && seen_by.verified
+        && !seen_by.blocked
+        && votes_in.is_none();
     Ok(BudgetPage {
+        results_public: results_public(budget.stage, seen_by),
         budget,
         procedure_title: hosted.summary.title.clone(),
         projects,
         ballot,
-        viewer: viewer_of(viewer),
+        viewer: seen_by,
         votes_in,
+        may_vote,
     })
 }
 
@@ -105,8 +118,7 @@ pub async fn results_page(
 ) -> Result<ResultsPage, AppError> {
     let hosted = hosted_at(db, slug, budget_id, viewer, now).await?;
     let budget = budgets::view(db, &hosted, viewer, now).await?;
-    let public = budget.stage == BudgetStage::Ended || viewer_of(viewer).planner;
-    let results = if public {
+    let results = if results_public(budget.stage, viewer_of(viewer)) {
         Some(
             results::results(db, hosted.row.id, viewer, now)
                 .await?
