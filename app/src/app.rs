@@ -1,7 +1,13 @@
 //! The document shell, the `<App/>` root and the route table.
 
 use crate::components::layout::{Footer, Header};
-use crate::formats::budget::pages::{ballot::BudgetBallotPage, results::BudgetResultsPage};
+use crate::formats::budget::pages::{
+    ballot::BudgetBallotPage,
+    desk::{BudgetDeskPage, BudgetsOverviewPage},
+    paper::BatchDeskPage,
+    project_desk::ProjectDeskPage,
+    results::BudgetResultsPage,
+};
 use crate::formats::proposals::pages::{
     detail::ProposalPage, list::NewProposalPage, onsite_import::OnsiteImportRoutePage,
 };
@@ -187,6 +193,26 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("budgets"))
+                        view={Lazy::<BudgetsOverviewRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("budgets"), ParamSegment("id"))
+                        view={Lazy::<BudgetDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("budget-projekte"), ParamSegment("id"))
+                        view={Lazy::<ProjectDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("papierstapel"), ParamSegment("id"))
+                        view={Lazy::<BatchDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
                         view={Lazy::<UsersRoute>::new()}
                         ssr=SsrMode::Async
@@ -254,6 +280,10 @@ lazy_page! {
     OnsiteImportRoute => OnsiteImportRoutePage,
     BudgetRoute => BudgetBallotPage,
     BudgetResultsRoute => BudgetResultsPage,
+    BudgetsOverviewRoute => BudgetsOverviewPage,
+    BudgetDeskRoute => BudgetDeskPage,
+    ProjectDeskRoute => ProjectDeskPage,
+    BatchDeskRoute => BatchDeskPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

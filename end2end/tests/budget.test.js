@@ -1,6 +1,8 @@
 // The participatory budget in the browser, as residents click it: fill a ballot that saves
 // as they go, leave, come back, submit, get the receipt, withdraw and submit again; the same
-// without JavaScript; a planner sees the count so far. Plus accessibility in each state.
+// without JavaScript; a planner sees the count so far. A planner sets a budget up, the
+// schedule locks it, paper ballots are entered and a colleague confirms them. Plus
+// accessibility in each state.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -185,5 +187,136 @@ describe('a resident votes in the Bürgerbudget', () => {
     await planner.page.locator('h1:has-text("Bürgerbudget Stadtbezirk Süd")').waitFor();
     assert.deepEqual(planner.problems, []);
     await planner.context.close();
+  });
+
+  test('a planner sets a budget up, voting locks it, paper ballots are entered and confirmed', async () => {
+    const planner = await loggedIn('planung@mitreden.test');
+    const { page } = planner;
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await waitForHydration(page);
+    await page.click('a:has-text("Neues Verfahren")');
+    await page.locator('#editor-title').waitFor();
+    await page.fill('#editor-title', 'Bürgerbudget 2027');
+    await page.fill('#editor-slug', 'buergerbudget-2027');
+    await page.fill('#editor-department', 'Kämmerei');
+    await page.fill('#phase-1-first', day(-5));
+    await page.fill('#phase-1-last', day(5));
+    await page.fill('#phase-3-first', day(6));
+    await page.fill('#phase-3-last', day(20));
+    await page.click('form.editor button[type="submit"]');
+    const row = page.locator('tr', { hasText: 'Bürgerbudget 2027' });
+    await row.locator('button:has-text("Veröffentlichen")').click();
+    await page.locator('text=Das Verfahren ist veröffentlicht.').waitFor();
+
+    // A budget for the whole city, in euros as people write them.
+    await page.locator('tr', { hasText: 'Bürgerbudget 2027' }).getByRole('link', { name: 'Bürgerbudget', exact: true }).click();
+    await page.locator('h1:has-text("Bürgerbudget: Bürgerbudget 2027")').waitFor();
+    await waitForHydration(page);
+    await assertAccessible(page, 'a procedure without budgets');
+    await page.fill('#budget-title', 'Ganze Stadt');
+    await page.fill('#budget-total', 'viel');
+    await page.click('button:has-text("Budget anlegen")');
+    await page.locator('.alert--error:has-text("Das ist kein Betrag in Euro.")').waitFor();
+    await assertAccessible(page, 'a refused budget');
+    await page.fill('#budget-total', '50.000');
+    await page.click('button:has-text("Budget anlegen")');
+    await page.locator('text=Das Budget ist angelegt.').waitFor();
+    await page.locator('h1:has-text("Ganze Stadt")').waitFor();
+    await assertAccessible(page, "a new budget's desk");
+
+    // Two projects, reviewed and put on the ballot.
+    for (const [title, cost] of [['Sitzbänke am Fluss', '12.000'], ['Trinkbrunnen am Markt', '20.000']]) {
+      await page.fill('#project-title', title);
+      await page.fill('#project-description', 'Was gebaut wird und wo.');
+      await page.fill('#project-cost', cost);
+      await page.click('button:has-text("Projekt anlegen")');
+      await page.locator('text=Das Projekt ist angelegt.').waitFor();
+      await page.locator(`h1:has-text("${title}")`).waitFor();
+      await assertAccessible(page, 'a new project');
+      await page.check('#project-feasibility-feasible');
+      await page.fill('#project-feasibility_reason', 'Das Tiefbauamt hält es für umsetzbar.');
+      await page.check('#project-selected');
+      await page.click('form.editor button:has-text("Speichern")');
+      await page.locator('.alert--success:has-text("Gespeichert.")').waitFor();
+      await page.locator(`#projekte tr:has-text("${title}") td:has-text("ja")`).waitFor();
+    }
+
+    // Voting starts by the schedule: the budget is locked.
+    await page.click('.card__kicker a:has-text("Bürgerbudget: Bürgerbudget 2027")');
+    await page.click('.card__kicker a:has-text("Verfahren verwalten")');
+    await page.locator('tr', { hasText: 'Bürgerbudget 2027' }).locator('a:has-text("Bearbeiten")').click();
+    await page.locator('#phase-1-first').waitFor();
+    await page.fill('#phase-1-first', day(-10));
+    await page.fill('#phase-1-last', day(-1));
+    await page.fill('#phase-3-first', day(0));
+    await page.fill('#phase-3-last', day(10));
+    await page.click('form.editor button[type="submit"]');
+    await page.locator('text=Das Verfahren ist gespeichert.').waitFor();
+    await page.locator('tr', { hasText: 'Bürgerbudget 2027' }).getByRole('link', { name: 'Bürgerbudget', exact: true }).click();
+    await page.click('a:has-text("Ganze Stadt")');
+    await page.locator('text=Die Abstimmung hat begonnen').first().waitFor();
+    assert.equal(await page.locator('#budget-total').count(), 0, 'no settings form once locked');
+
+    // A batch of paper ballots, each entered as it is.
+    await page.fill('#batch-label', 'Urne Rathaus, Stapel 1');
+    await page.click('button:has-text("Stapel beginnen")');
+    await page.locator('h1:has-text("Papierstapel „Urne Rathaus, Stapel 1“")').waitFor();
+    await assertAccessible(page, 'a new paper batch');
+    await page.getByRole('checkbox', { name: 'Sitzbänke am Fluss' }).check();
+    await page.click('button:has-text("Stimmzettel erfassen")');
+    await page.locator('text=Stimmzettel erfasst.').waitFor();
+    await page.getByRole('checkbox', { name: 'Sitzbänke am Fluss' }).check();
+    await page.getByRole('checkbox', { name: 'Trinkbrunnen am Markt' }).check();
+    await page.click('button:has-text("Stimmzettel erfassen")');
+    await page.locator('.facts dd:has-text("2")').first().waitFor();
+    await page.locator('text=Bestätigen muss eine zweite Person').waitFor();
+    assert.deepEqual(planner.problems, []);
+    await planner.context.close();
+
+    // A colleague confirms the batch; its ballots count in the planners' count so far.
+    const colleague = await loggedIn('admin@mitreden.test');
+    await colleague.page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await waitForHydration(colleague.page);
+    await colleague.page.locator('tr', { hasText: 'Bürgerbudget 2027' }).getByRole('link', { name: 'Bürgerbudget', exact: true }).click();
+    await colleague.page.click('a:has-text("Ganze Stadt")');
+    await colleague.page.click('a:has-text("Urne Rathaus, Stapel 1")');
+    await colleague.page.click('button:has-text("Stapel bestätigen")');
+    await colleague.page.locator('text=Der Stapel ist bestätigt.').waitFor();
+    await assertAccessible(colleague.page, 'a confirmed batch');
+    await colleague.page.click('.card__kicker a:has-text("Ganze Stadt")');
+    await colleague.page.locator('#papier tr', { hasText: 'Bestätigt am' }).waitFor();
+    await colleague.page.click('a:has-text("Zum Ergebnis")');
+    await colleague.page.locator('text=Zwischenstand, nur für die Planung sichtbar').waitFor();
+    await colleague.page.locator('table.budget-results tr', { hasText: 'Sitzbänke am Fluss' })
+      .locator('td:has-text("2")').first().waitFor();
+
+    // Voting ends early by the schedule; the result is public, and a planner departs from
+    // it for one project with a public reason.
+    const own = colleague.page;
+    await own.click('.site-header a:has-text("Verfahren verwalten")');
+    await own.locator('tr', { hasText: 'Bürgerbudget 2027' }).locator('a:has-text("Bearbeiten")').click();
+    await own.locator('#phase-1-first').waitFor();
+    await own.fill('#phase-1-last', day(-4));
+    await own.fill('#phase-3-first', day(-3));
+    await own.fill('#phase-3-last', day(-1));
+    await own.click('form.editor button[type="submit"]');
+    await own.locator('text=Das Verfahren ist gespeichert.').waitFor();
+    await own.locator('tr', { hasText: 'Bürgerbudget 2027' }).getByRole('link', { name: 'Bürgerbudget', exact: true }).click();
+    await own.click('a:has-text("Ganze Stadt")');
+    await own.click('a:has-text("Zum Ergebnis")');
+    await own.locator('h2:has-text("Vom berechneten Ergebnis abweichen")').waitFor();
+    assert.equal(await own.locator('text=Zwischenstand').count(), 0, 'the result is final');
+    await own.selectOption('#decision-project', { label: 'Trinkbrunnen am Markt (Gefördert)' });
+    await own.check('#decision-unfund');
+    await own.fill('#decision-reason', 'Die Leitungen am Markt werden erst 2029 erneuert.');
+    await own.click('button:has-text("Entscheidung veröffentlichen")');
+    await own.locator('text=Die Entscheidung ist veröffentlicht.').waitFor();
+    await own.locator('#entscheidungen li', { hasText: 'Die Leitungen am Markt werden erst 2029 erneuert.' }).waitFor();
+    await own.locator('table.budget-results tr', { hasText: 'Trinkbrunnen am Markt' })
+      .locator('text=Nicht gefördert: Entscheidung der Planung').waitFor();
+    await assertAccessible(own, 'a result with a decision');
+    assert.deepEqual(colleague.problems, []);
+    await colleague.context.close();
   });
 });

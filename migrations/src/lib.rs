@@ -18,6 +18,7 @@ mod m20261201_000012_proposal_counts;
 mod m20261202_000013_proposal_sort_indexes;
 mod m20261202_000014_create_budgets;
 mod m20261203_000015_budget_one_district;
+mod m20261203_000016_budget_decisions;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_proposal_sort_indexes::Migration),
             Box::new(m20261202_000014_create_budgets::Migration),
             Box::new(m20261203_000015_budget_one_district::Migration),
+            Box::new(m20261203_000016_budget_decisions::Migration),
         ]
     }
 }

@@ -109,7 +109,9 @@ cat >"$vote_script" <<'LUA'
 -- Each request a random resident of the 2,000 votes for a random proposal, or takes the
 -- vote back: both paths, from many distinct accounts.
 local tokens = {}
-for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+for line in io.lines(os.getenv("BENCH_TOKENS")) do
+  if #tokens < 2000 then tokens[#tokens + 1] = line end
+end
 local first = tonumber(os.getenv("BENCH_FIRST"))
 local count = tonumber(os.getenv("BENCH_COUNT"))
 local counter = 0
@@ -160,6 +162,54 @@ print(urllib.parse.quote(cursor or ""))
 PY
 }
 
+# ballots LINE: residents submit budget ballots, each a distinct resident (as many as there
+# are tokens, up to 5,000): save the ballot (PUT), then submit it (POST), 16 at a time. One
+# row: both requests' rate, p50 and p99; the label says ballots per minute.
+ballots() {
+  local line=$1 out
+  out=$(python3 - "$base" "$work/tokens" "$line" "$CONNECTIONS" <<'PY'
+import http.client, json, random, sys, threading, time
+base, tokens_file, line, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+host, port = base.removeprefix("http://").split(":")
+budget = line.split()[1].rstrip(":")
+projects = [int(p) for p in line.split()[3].split(",")]
+tokens = open(tokens_file).read().split()
+latencies, errors, lock = [], [0], threading.Lock()
+def work(mine):
+    conn = http.client.HTTPConnection(host, int(port))
+    rng = random.Random(len(mine))
+    for token in mine:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        choice = rng.sample(projects, rng.randint(1, 5))
+        for method, path, body in (
+            ("PUT", f"/api/v1/budgets/{budget}/ballot", json.dumps({"project_ids": choice})),
+            ("POST", f"/api/v1/budgets/{budget}/ballot/submit", "{}"),
+        ):
+            start = time.perf_counter()
+            conn.request(method, path, body, headers)
+            response = conn.getresponse()
+            response.read()
+            took = time.perf_counter() - start
+            with lock:
+                latencies.append(took)
+                if response.status >= 300:
+                    errors[0] += 1
+threads = [threading.Thread(target=work, args=(tokens[i::workers],)) for i in range(workers)]
+start = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+elapsed = time.perf_counter() - start
+latencies.sort()
+pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+print(f"{len(tokens)} {len(latencies) / elapsed:.1f} {pick(0.5):.2f}ms {pick(0.99):.2f}ms {errors[0]} {len(tokens) / elapsed * 60:.0f}")
+PY
+)
+  local residents rps p50 p99 errors per_minute ratio
+  read -r residents rps p50 p99 errors per_minute <<<"$out"
+  ratio=$(python3 -c "print(f'{float($rps) / float($static_rps) * 100:.1f} %')")
+  printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "ballots, ${residents} residents: ${per_minute}/min" "$backend" "$rps" "$p50" "$p99" "$errors" "$(rss_mb VmHWM)" "$ratio" >>"$table"
+}
+
 run_backend() {
   backend=$1
   static_rps=""
@@ -171,10 +221,11 @@ run_backend() {
   printf '%-28s %s\n' "seed scale, $backend" "${seed_s} s: $seeded"
   printf 'Bench-Moderation-2026\n' | "$BIN" user create --email bench-moderation@example.org --role moderator >/dev/null
   printf 'Bench-Planung-2026\n' | "$BIN" user create --email bench-planung@example.org --role planner >/dev/null
-  local long discussion count
+  local long discussion count budget_line
   long=$(sed -n 's/.* comments on proposal \([0-9]*\),.*/\1/p' <<<"$seeded")
   discussion=$(sed -n 's/.* on proposal \([0-9]*\)$/\1/p' <<<"$seeded")
   count=$(sed -n 's/.*, \([0-9]*\) proposals,.*/\1/p' <<<"$seeded")
+  budget_line=$(grep '^budget ' <<<"$seeded")
   start_server
   local moderator planner deep
   moderator=$(login bench-moderation@example.org Bench-Moderation-2026)
@@ -201,6 +252,7 @@ run_backend() {
     measure "votes, 2,000 residents" "/" "$vote_script"
   BENCH_TOKENS="$work/tokens" BENCH_TARGET=$discussion \
     measure "comment posting" "/" "$comment_script"
+  ballots "$budget_line"
   printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "RSS at the end (target <= 150 MB)" "$backend" "" "" "" "" "$(rss_mb VmRSS)" "" >>"$table"
   stop_server
 

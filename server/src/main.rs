@@ -131,7 +131,7 @@ enum Seed {
         /// 5,000,000 votes, 250,000 comments, 5,000 open queue items.
         #[arg(long)]
         madrid: bool,
-        /// Write session tokens of up to 2,000 of the accounts to this file, one per line
+        /// Write session tokens of up to 5,000 of the accounts to this file, one per line
         /// (for load tests that vote). Never on a real instance.
         #[arg(long)]
         tokens: Option<std::path::PathBuf>,
@@ -235,7 +235,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             if let Some(path) = tokens {
                 let secret = server::jwt_secret(config)?;
                 let mut lines = String::new();
-                for id in outcome.user_ids.iter().take(2000) {
+                for id in outcome.user_ids.iter().take(5000) {
                     let session =
                         app::backend::service::account::start_session(&db, &secret, *id, now)
                             .await
@@ -257,6 +257,15 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 outcome.first_proposal,
                 scale.discussion,
                 outcome.second_proposal.unwrap_or_default()
+            );
+            let (budget, projects) = &outcome.budget;
+            println!(
+                "budget {budget}: projects {}",
+                projects
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
             );
             Ok(())
         }

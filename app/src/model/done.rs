@@ -41,6 +41,12 @@ pub enum Done {
     BallotSaved,
     BallotSubmitted,
     BallotWithdrawn,
+    /// A paper ballot entered into its batch; a batch confirmed or discarded.
+    PaperBallotEntered,
+    BatchConfirmed,
+    BatchDiscarded,
+    /// A planner's decision on a budget's result.
+    ResultDecided,
     // moderation
     Reported,
     AlreadyReported,
@@ -73,7 +79,7 @@ pub enum Done {
 }
 
 /// The outcomes without data, with their words.
-const WORDS: [(Done, &str); 39] = [
+const WORDS: [(Done, &str); 43] = [
     (Done::Sent, "sent"),
     (Done::LoggedOut, "logged_out"),
     (Done::Verified, "verified"),
@@ -99,6 +105,10 @@ const WORDS: [(Done, &str); 39] = [
     (Done::BallotSaved, "ballot_saved"),
     (Done::BallotSubmitted, "ballot_submitted"),
     (Done::BallotWithdrawn, "ballot_withdrawn"),
+    (Done::PaperBallotEntered, "paper_ballot_entered"),
+    (Done::BatchConfirmed, "batch_confirmed"),
+    (Done::BatchDiscarded, "batch_discarded"),
+    (Done::ResultDecided, "result_decided"),
     (Done::Reported, "reported"),
     (Done::AlreadyReported, "already_reported"),
     (Done::Objected, "objected"),

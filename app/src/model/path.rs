@@ -72,6 +72,26 @@ pub fn budget_ballot_file(id: i64) -> String {
     format!("/api/v1/budgets/{id}/export.pb")
 }
 
+/// The planners' page of a procedure's budgets.
+pub fn budgets_desk(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/budgets")
+}
+
+/// The planners' page of one budget: its settings, projects and paper batches.
+pub fn budget_desk(id: i64) -> String {
+    format!("/verwaltung/budgets/{id}")
+}
+
+/// The planners' page of one project of a budget.
+pub fn project_desk(id: i64) -> String {
+    format!("/verwaltung/budget-projekte/{id}")
+}
+
+/// The planners' page of one batch of paper ballots.
+pub fn batch_desk(id: i64) -> String {
+    format!("/verwaltung/papierstapel/{id}")
+}
+
 /// The form for a new proposal in a procedure.
 pub fn new_proposal(slug: &str) -> String {
     format!("/verfahren/{slug}/vorschlag-neu")

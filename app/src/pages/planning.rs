@@ -129,6 +129,10 @@ fn Overview(page: PlannerPage, paged: bool) -> impl IntoView {
                         <a href=path::results_dashboard(&slug)>
                             <T k=|t| t.dashboard_link />
                         </a>
+                        " "
+                        <a href=path::budgets_desk(&slug)>
+                            <T k=|t| t.budgets_heading />
+                        </a>
                         {published.then(|| view! {
                             " "
                             <a href=path::onsite_import(&slug)>
@@ -325,10 +329,11 @@ fn Editor(
     }
 }
 
-/// A field of the editor: the form posts it as `form[name]`; errors name it as `name`.
-/// With `rows` it is a multi-line text area.
+/// A field of a planner's form: the form posts it as `form[name]`; errors name it as
+/// `name` (or `error_as`). Its id is `{prefix}-{name}` (`editor-…` unless a page with
+/// several forms says otherwise). With `rows` it is a multi-line text area.
 #[component]
-fn EditorField(
+pub(crate) fn EditorField(
     name: &'static str,
     label: fn(&'static Texts) -> &'static str,
     value: String,
@@ -337,12 +342,15 @@ fn EditorField(
     #[prop(default = true)] required: bool,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] rows: Option<u32>,
+    #[prop(optional)] error_as: Option<&'static str>,
+    #[prop(default = "editor")] prefix: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("editor-{name}");
+    let id = format!("{prefix}-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = field_error(error, name);
+    let message = field_error(error, error_as.unwrap_or(name));
     let described = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
     let invalid = move || message.get().map(|_| "true");
     // After a refused post, what the planner typed (not what was saved before).
@@ -357,7 +365,7 @@ fn EditorField(
         .into_any(),
         None => view! {
             <input id=id.clone() type=kind name=format!("form[{name}]") value=value required=required
-                aria-describedby=described aria-invalid=invalid />
+                inputmode=inputmode aria-describedby=described aria-invalid=invalid />
         }
         .into_any(),
     };

@@ -263,3 +263,69 @@ fn nth(ids: &[i64], n: usize) -> Result<i64, AppError> {
         .copied()
         .ok_or(AppError::Internal)
 }
+
+/// Projects on the load test's ballot (`seed scale`).
+pub const LOAD_PROJECTS: usize = 30;
+
+/// The load test's budget (`seed scale`): one for the whole city in the procedure at
+/// `slug`, whose vote runs, with [`LOAD_PROJECTS`] projects on an approval ballot (up to
+/// five), set up at a moment before voting started. Returns the budget and its projects.
+pub async fn for_load(
+    db: &DatabaseConnection,
+    slug: &str,
+    planner_id: i64,
+    before: DateTime<Utc>,
+) -> Result<(i64, Vec<i64>), AppError> {
+    // Set up as a planner would; the account is one of the generated ones, given the role
+    // only here.
+    let planner = CurrentUser {
+        id: planner_id,
+        session_id: String::new(),
+        role: app::model::account::Role::Planner,
+        verified: true,
+        blocked: false,
+    };
+    let site = super::quiet_site();
+    let created = budget::create(
+        db,
+        &planner,
+        &Slug::parse(slug)?,
+        BudgetInput {
+            title: "Lasttest-Budget".to_owned(),
+            district: None,
+            total_cents: 500_000_000,
+            rule: BallotRule::Approval {
+                min_projects: 1,
+                max_projects: 5,
+            },
+            method: ResultMethod::EqualShares,
+            reminder_days: Some(0),
+            one_district: false,
+        },
+        before,
+    )
+    .await?;
+    let mut ids = Vec::with_capacity(LOAD_PROJECTS);
+    for n in 0..LOAD_PROJECTS {
+        let offset = i64::try_from(n).unwrap_or(0);
+        let input = ProjectInput {
+            proposal_id: None,
+            title: Some(format!("Lastprojekt {n}: Sitzbänke und Bäume")),
+            description: Some("Erzeugt für Lasttests.".to_owned()),
+            cost_cents: (20_000 + offset * 7_000) * 100,
+            district: None,
+            responsible_unit: Some("Grünflächenamt".to_owned()),
+        };
+        let id = project::create(db, &planner, created.id, input, before)
+            .await?
+            .id;
+        let patch = ProjectPatch {
+            feasibility: Some(Feasibility::Feasible),
+            selected: Some(true),
+            ..ProjectPatch::default()
+        };
+        project::update(db, &site, &planner, id, patch, before).await?;
+        ids.push(id);
+    }
+    Ok((created.id, ids))
+}

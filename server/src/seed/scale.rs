@@ -55,6 +55,8 @@ pub struct ScaleOutcome {
     /// The proposal with `discussion` comments.
     pub second_proposal: Option<i64>,
     pub user_ids: Vec<i64>,
+    /// A budget of the procedure taking ballots, and the projects on its ballot.
+    pub budget: (i64, Vec<i64>),
 }
 
 /// Bind variables per statement: SQLite allows 32,766, PostgreSQL 65,535.
@@ -223,6 +225,8 @@ pub async fn scale(
     }
     write_queue(&txn, scale, procedure_id, &user_ids, &proposal_ids, now).await?;
     txn.commit().await.map_err(storage_error)?;
+    let planner = user_ids.first().copied().ok_or(AppError::Internal)?;
+    let budget = super::budget::for_load(db, SCALE_SLUG, planner, now - Duration::days(11)).await?;
     let bar = ProgressBar::new_spinner().with_message("statistics");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     app::backend::db::refresh_statistics(db)
@@ -234,6 +238,7 @@ pub async fn scale(
         first_proposal: first,
         second_proposal: proposal_ids.get(1).copied(),
         user_ids,
+        budget,
     })
 }
 

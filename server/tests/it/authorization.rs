@@ -150,6 +150,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             | "/paper-batches/{id}/confirm",
         )
         | ("get" | "delete", "/paper-batches/{id}") => Planners,
+        ("post", "/budgets/{id}/decisions") => Planners,
         ("put" | "delete", "/budgets/{id}/ballot") | ("post", "/budgets/{id}/ballot/submit") => {
             Contributors
         }
@@ -171,9 +172,15 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         // A budget's results page likewise: before voting has ended, the budget alone.
         ("fn", "budget_results_page") => Anyone,
         ("fn", "list_users") => Admins,
-        ("fn", "planner_procedures" | "procedure_editor_values" | "get_results_dashboard") => {
-            Planners
-        }
+        (
+            "fn",
+            "planner_procedures"
+            | "procedure_editor_values"
+            | "get_results_dashboard"
+            | "budget_overview"
+            | "budget_desk"
+            | "project_desk",
+        ) => Planners,
         _ => return None,
     })
 }
@@ -358,6 +365,10 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
         ("put", "/budgets/{id}/ballot") => json!({ "project_ids": [] }),
         ("post", "/budgets/{id}/paper-batches") => json!({ "label": format!("Stapel {n}") }),
         ("post", "/paper-batches/{id}/ballots") => json!({ "project_ids": [items.budgets[0].1] }),
+        ("post", "/budgets/{id}/decisions") => json!({
+            "project_id": items.budgets[0].1, "outcome": "fund",
+            "reason": "Der Rat hat das Projekt nachträglich priorisiert."
+        }),
         _ => json!({}),
     }
 }
@@ -684,6 +695,20 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("budget_results_page", "fn", "budget_results_page", "slug={slug}&id={budget}"),
     ("save_ballot", "put", "/budgets/{id}/ballot", "slug={slug}&budget={budget}&choice[{project}]=1&then=save"),
     ("withdraw_ballot", "delete", "/budgets/{id}/ballot", "slug={slug}&budget={budget}"),
+    ("budget_overview", "fn", "budget_overview", "slug={slug}"),
+    ("create_budget", "post", "/procedures/{slug}/budgets", "slug={slug}&form[title]=Budget+{n}&form[total]=1.000&form[rule]=approval&form[min_projects]=1&form[max_projects]=3&form[method]=greedy&form[reminder_days]=3"),
+    ("budget_desk", "fn", "budget_desk", "id={budget}"),
+    ("update_budget", "patch", "/budgets/{id}", "id={budget}&form[title]=Budget+{n}&form[total]=1.000&form[rule]=approval&form[min_projects]=1&form[max_projects]=3&form[method]=greedy&form[reminder_days]=3"),
+    ("create_project", "post", "/budgets/{id}/projects", "budget={budget}&form[title]=Projekt+{n}&form[cost]=500"),
+    ("project_desk", "fn", "project_desk", "id={project}"),
+    ("update_project", "patch", "/projects/{id}", "id={project}&form[title]=Projekt+{n}&form[cost]=500&form[feasibility]=feasible&form[selected]=on"),
+    ("withdraw_project", "patch", "/projects/{id}", "id={project}&confirm=on"),
+    ("start_paper_batch", "post", "/budgets/{id}/paper-batches", "budget={budget}&label=Stapel+{n}"),
+    ("batch_desk", "get", "/paper-batches/{id}", "id={paper}"),
+    ("enter_paper_ballot", "post", "/paper-batches/{id}/ballots", "batch={paper}&choice[{project}]=1"),
+    ("confirm_paper_batch", "post", "/paper-batches/{id}/confirm", "batch={paper}"),
+    ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
+    ("decide_result", "post", "/budgets/{id}/decisions", "slug={slug}&budget={budget}&form[project_id]={project}&form[outcome]=fund&form[reason]=Der+Rat+hat+das+Projekt+nachtr%C3%A4glich+priorisiert."),
 ];
 
 /// The states a server function's arguments can name, with the arguments for each.
@@ -709,7 +734,10 @@ fn fn_instances(args: &str, items: &Items, n: usize) -> Vec<(String, State)> {
         .map(|(id, state)| (args.replace("{id}", &id.to_string()), *state))
         .collect();
     }
-    if args.contains("{budget}") {
+    if ["{budget}", "{project}", "{paper}"]
+        .iter()
+        .any(|placeholder| args.contains(placeholder))
+    {
         // A budget of each procedure, under its procedure's address.
         let slugs = [items.open, items.draft.as_str(), items.finished];
         let states = [State::Open, State::DraftProcedure, State::FinishedProcedure];
@@ -717,11 +745,12 @@ fn fn_instances(args: &str, items: &Items, n: usize) -> Vec<(String, State)> {
             .budgets
             .iter()
             .zip(slugs.iter().zip(states))
-            .map(|(&(budget, project, _), (slug, state))| {
+            .map(|(&(budget, project, paper), (slug, state))| {
                 let args = args
                     .replace("{slug}", slug)
                     .replace("{budget}", &budget.to_string())
-                    .replace("{project}", &project.to_string());
+                    .replace("{project}", &project.to_string())
+                    .replace("{paper}", &paper.to_string());
                 (args, state)
             })
             .collect();

@@ -77,7 +77,7 @@ pub(crate) async fn move_voting(app: &TestApp, procedure_id: i64, starts: i64, e
     }
 }
 
-async fn create_budget(app: &TestApp, planner: &str, rule: Value, method: &str) -> i64 {
+pub(crate) async fn create_budget(app: &TestApp, planner: &str, rule: Value, method: &str) -> i64 {
     let created = app
         .json(
             "POST",
@@ -137,7 +137,11 @@ pub(crate) async fn put_ballot(
     .await
 }
 
-async fn submit(app: &TestApp, token: &str, budget: i64) -> crate::harness::TestResponse {
+pub(crate) async fn submit(
+    app: &TestApp,
+    token: &str,
+    budget: i64,
+) -> crate::harness::TestResponse {
     app.json(
         "POST",
         &format!("/api/v1/budgets/{budget}/ballot/submit"),

@@ -14,6 +14,8 @@ mod api;
 mod authorization;
 mod backup;
 mod budget;
+mod budget_decisions;
+mod budget_desk;
 mod budget_districts;
 mod budget_pages;
 mod caching;

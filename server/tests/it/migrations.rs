@@ -66,6 +66,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261203_000015_budget_one_district.rs",
         "ed574178a99b73488b5b2f88fa460c9ff720d667bbfd0529bfbc5bda44c8a1d8",
     ),
+    (
+        "m20261203_000016_budget_decisions.rs",
+        "4fddd12736cfbc7cc23ff4b90993d82df2cc5ead0b8203314eb4a1cd7e4959ad",
+    ),
 ];
 
 #[test]

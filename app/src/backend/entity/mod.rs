@@ -4,6 +4,7 @@ pub mod audit_event;
 pub mod budget;
 pub mod budget_ballot;
 pub mod budget_ballot_item;
+pub mod budget_decision;
 pub mod budget_paper_batch;
 pub mod budget_project;
 pub mod budget_project_exclusion;

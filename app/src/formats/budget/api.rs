@@ -104,7 +104,7 @@ pub async fn withdraw_ballot(slug: String, budget: i64) -> Result<Ballot, AppErr
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::formats::budget::model::{BallotInput, MAX_POINTS, MAX_PROJECTS_PER_BALLOT};
     use std::collections::BTreeMap;

@@ -9,6 +9,8 @@ pub mod api;
 pub(crate) mod hooks;
 pub mod model;
 pub mod pages;
+pub mod planning;
+pub mod planning_api;
 pub mod rule;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -95,6 +95,20 @@ string_enum! {
         DidNotFit = "did_not_fit",
         /// A project it excludes (or that excludes it) was funded first.
         Incompatible = "incompatible",
+        /// The count funded it; a planner decided otherwise, with a public reason.
+        Decided = "decided",
+    }
+}
+
+string_enum! {
+    /// A planner's decision on one project's result, after voting has ended.
+    pub enum DecisionOutcome {
+        /// Funded although the count did not fund it.
+        Fund = "fund",
+        /// Not funded although the count funded it.
+        Unfund = "unfund",
+        /// An earlier decision lifted: the count's result applies again.
+        Computed = "computed",
     }
 }
 
@@ -316,6 +330,34 @@ pub struct PaperBatchInput {
     pub label: String,
 }
 
+/// A planner's decision on the result, as it is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub project_id: i64,
+    pub outcome: DecisionOutcome,
+    /// Public, on the results page: why the result differs from the count (20 to 2,000
+    /// characters).
+    pub reason: String,
+}
+
+/// A planner's decision on the result, as everyone reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct ResultDecision {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_title: String,
+    pub outcome: DecisionOutcome,
+    pub reason: String,
+    pub decided_at: Timestamp,
+}
+
+/// The length of a decision's reason.
+pub const DECISION_REASON_MIN: usize = 20;
+pub const DECISION_REASON_MAX: usize = 2_000;
+
 /// One project's line in the results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -327,6 +369,8 @@ pub struct ProjectResult {
     pub votes: u64,
     pub funded: bool,
     pub unfunded: Option<Unfunded>,
+    /// The count's own verdict differs: a planner decided (see `BudgetResults.decisions`).
+    pub decided: bool,
 }
 
 /// A budget's results, computed from its submitted ballots by its published method.
@@ -347,6 +391,9 @@ pub struct BudgetResults {
     /// In the order of the method: funded ones in the order they were chosen, then the rest
     /// by votes.
     pub projects: Vec<ProjectResult>,
+    /// Every decision planners took on this result, newest first (the last one for a
+    /// project applies). Empty unless the count was overruled.
+    pub decisions: Vec<ResultDecision>,
 }
 
 /// Who is looking at a budget's page, as far as it needs to know to offer the ballot.
@@ -415,6 +462,8 @@ pub struct ResultsPage {
     pub budget: Budget,
     pub procedure_title: String,
     pub results: Option<BudgetResults>,
+    /// The visitor is a planner and voting has ended: they may decide on the result.
+    pub may_decide: bool,
 }
 
 /// Checks a budget's text fields and money; `Problems` collects every field at once.

@@ -5,10 +5,10 @@ use crate::rest::procedures::slug;
 use crate::rest::{ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::state::AppState;
 use app::formats::budget::model::{
-    Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, PaperBatch,
-    PaperBatchInput, Project, ProjectInput, ProjectPage, ProjectPatch,
+    Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, DecisionInput,
+    PaperBatch, PaperBatchInput, Project, ProjectInput, ProjectPage, ProjectPatch,
 };
-use app::formats::budget::service::{ballot, budget, paper, project, results};
+use app::formats::budget::service::{ballot, budget, decision, paper, project, results};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -243,6 +243,27 @@ pub fn api() -> Api {
                 .errors(&[404, 422]),
         )
         .op(
+            "post",
+            "/budgets/{id}/decisions",
+            post(decide),
+            Doc::new(
+                tag,
+                "Decide on the result for one project (planners, after voting has ended)",
+            )
+            .describe(
+                "Funds a project the count did not fund (`fund`), does not fund one it did \
+                 (`unfund`), or lifts such a decision (`computed`), with a public reason of \
+                 20 to 2,000 characters. Every decision is listed with the results, newest \
+                 first; the newest for a project applies. The ballot file and the count from \
+                 it stay as they are. A decision that changes nothing is refused (422, \
+                 `outcome`, `unchanged`).",
+            )
+            .signed_in()
+            .body::<DecisionInput>()
+            .ok::<BudgetResults>(201, "The results with the decision applied.")
+            .errors(&[403, 404]),
+        )
+        .op(
             "get",
             "/budgets/{id}/export.pb",
             get(export_pb),
@@ -436,6 +457,16 @@ async fn get_results(
 ) -> ApiResult<impl IntoResponse> {
     let counted = results::results(&state.db, id, viewer.as_ref(), Utc::now()).await?;
     Ok(axum::Json(counted.results))
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(body): Json<DecisionInput>,
+) -> ApiResult<impl IntoResponse> {
+    let results = decision::decide(&state.db, &user, id, body, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(results)))
 }
 
 async fn export_pb(

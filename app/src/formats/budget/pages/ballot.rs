@@ -88,7 +88,8 @@ fn BudgetView(
         let href = path::budget_results(&slug, budget.id);
         view! { <p><a href=href><T k=|t| t.budget_to_results /></a></p> }
     });
-    // Planners see how many ballots count and how many drafts do not (yet).
+    // Planners see how many ballots count and how many drafts do not (yet), and the way
+    // to the budget's desk.
     let counts = budget.ballots.map(|counts| {
         view! {
             <p class="field__hint">
@@ -96,6 +97,8 @@ fn BudgetView(
                     ("submitted", counts.submitted.into()),
                     ("drafts", counts.drafts.into()),
                 ])}
+                " "
+                <a href=path::budget_desk(budget.id)><T k=|t| t.desk_manage /></a>
             </p>
         }
     });

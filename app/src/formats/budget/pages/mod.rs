@@ -1,8 +1,13 @@
 //! The budget's pages: its section on the procedure's page, the budget with its ballot
-//! (`/verfahren/{slug}/budget/{id}`) and its results (`…/ergebnis`). The last two are lazy
-//! routes: their code loads when someone opens one.
+//! (`/verfahren/{slug}/budget/{id}`) and its results (`…/ergebnis`), and the planners'
+//! pages (`desk`, `project_desk`, `paper`). All but the section are lazy routes: their code
+//! loads when someone opens one.
 
 pub mod ballot;
+pub mod decisions;
+pub mod desk;
+pub mod paper;
+pub mod project_desk;
 pub mod projects;
 pub mod results;
 pub mod section;
@@ -126,6 +131,7 @@ pub fn unfunded_text(t: &Texts, why: Unfunded) -> &'static str {
         Unfunded::NoVotes => t.unfunded_no_votes,
         Unfunded::DidNotFit => t.unfunded_did_not_fit,
         Unfunded::Incompatible => t.unfunded_incompatible,
+        Unfunded::Decided => t.unfunded_decided,
     }
 }
 

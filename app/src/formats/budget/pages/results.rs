@@ -1,8 +1,10 @@
 //! A budget's results (`/verfahren/{slug}/budget/{id}/ergebnis`): which projects are funded
 //! and why the others are not, by the published method, with the ballot file and its
-//! SHA-256 so that anyone can recompute them. Before voting ends the page says when the
+//! SHA-256 so that anyone can recompute them, and the planners' decisions where the
+//! published result differs from the count. Before voting ends the page says when the
 //! result comes; planners see the count so far, marked as such.
 
+use super::decisions::{DecisionForm, Decisions};
 use super::{method_text, money, rule_lines, unfunded_text};
 use crate::components::error_view::ErrorPage;
 use crate::formats::budget::api::get_budget_results;
@@ -38,13 +40,14 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
         budget,
         procedure_title,
         results,
+        may_decide,
     } = data;
     let slug = budget.procedure.clone();
     let title = budget.title.clone();
     let back = path::budget(&slug, budget.id);
     let ends = budget.voting_ends_at;
     let body = match results {
-        Some(results) => view! { <Figures budget=budget.clone() results /> }.into_any(),
+        Some(results) => view! { <Figures budget=budget.clone() results may_decide /> }.into_any(),
         None => view! {
             <p class="alert alert--info" role="note">
                 {move || {
@@ -81,7 +84,7 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
 }
 
 #[component]
-fn Figures(budget: Budget, results: BudgetResults) -> impl IntoView {
+fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl IntoView {
     let i18n = use_i18n();
     let BudgetResults {
         method,
@@ -93,8 +96,12 @@ fn Figures(budget: Budget, results: BudgetResults) -> impl IntoView {
         tie_seed,
         ballot_file_sha256,
         projects,
+        decisions,
         ..
     } = results;
+    let decide = may_decide.then(|| {
+        view! { <DecisionForm slug=budget.procedure.clone() budget=budget.id projects=projects.clone() /> }
+    });
     let funded = projects.iter().filter(|p| p.funded).count();
     let points = matches!(rule, BallotRule::Cumulative { .. });
     let rules = move || {
@@ -154,6 +161,8 @@ fn Figures(budget: Budget, results: BudgetResults) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <Decisions decisions />
+        {decide}
         <section aria-labelledby="file-heading">
             <h2 id="file-heading"><T k=|t| t.results_downloads /></h2>
             <p><a download="" href=file><T k=|t| t.results_file /></a></p>
@@ -176,11 +185,13 @@ fn ResultRow(project: ProjectResult) -> impl IntoView {
         votes,
         funded,
         unfunded,
+        decided,
         ..
     } = project;
     let verdict = move || {
         let t = i18n.t();
         match (funded, unfunded) {
+            (true, _) if decided => t.results_funded_by_decision,
             (true, _) => t.results_funded,
             (false, Some(why)) => unfunded_text(t, why),
             (false, None) => t.unfunded_did_not_fit,

@@ -54,7 +54,8 @@ impl Hosted {
     }
 }
 
-fn stage_of(context: &Context, now: DateTime<Utc>) -> BudgetStage {
+/// Where a procedure's budgets stand by its vote phase.
+pub(crate) fn stage_of(context: &Context, now: DateTime<Utc>) -> BudgetStage {
     match context.vote_window {
         Some((_, ends)) if now >= ends => BudgetStage::Ended,
         Some((starts, _)) if now >= starts => BudgetStage::Voting,
@@ -167,6 +168,10 @@ async fn views(
             budget.ballots = ballots
                 .as_ref()
                 .map(|counts| counts.get(&id).copied().unwrap_or_default());
+            // A budget holding ballots stays locked (see `ensure_open_for_changes`).
+            if let Some(counts) = budget.ballots {
+                budget.locked |= counts.submitted + counts.drafts > 0;
+            }
             budget
         })
         .collect())
@@ -273,6 +278,32 @@ pub async fn list(
         })
         .collect();
     views(db, &hosted, viewer, now).await
+}
+
+/// Refuses a change to a budget's settings or projects once voting has started, and also
+/// once any ballot exists: a procedure's schedule moved back after voting started must not
+/// unlock costs, rules and projects that ballots were cast on (consul#5321).
+pub async fn ensure_open_for_changes(
+    db: &impl ConnectionTrait,
+    hosted: &Hosted,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let any_ballot: Option<i64> = if hosted.locked(now) {
+        None
+    } else {
+        budget_ballot::Entity::find()
+            .select_only()
+            .column(budget_ballot::Column::Id)
+            .filter(budget_ballot::Column::BudgetId.eq(hosted.row.id))
+            .into_tuple()
+            .one(db)
+            .await
+            .map_err(storage_error)?
+    };
+    if hosted.locked(now) || any_ballot.is_some() {
+        return Err(AppError::invalid("phase", "budget_locked"));
+    }
+    Ok(())
 }
 
 /// Whether the procedure at `slug` holds any budget, in one query (most hold none, and
@@ -388,9 +419,7 @@ pub async fn update(
         problems.check(check_reminder_days(days));
     }
     problems.finish()?;
-    if hosted.locked(now) {
-        return Err(AppError::invalid("phase", "budget_locked"));
-    }
+    ensure_open_for_changes(db, &hosted, now).await?;
     let mut model = hosted.row.clone().into_active_model();
     if let Some(title) = patch.title {
         model.title = Set(title.trim().to_owned());

@@ -3,8 +3,10 @@
 pub mod ballot;
 pub mod budget;
 pub mod count;
+pub mod decision;
 pub mod pabulib;
 pub mod page;
 pub mod paper;
+pub mod planning;
 pub mod project;
 pub mod results;

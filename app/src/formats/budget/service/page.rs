@@ -2,19 +2,16 @@
 //! ballot, its results once they are public, and the budgets a procedure's page lists.
 
 use super::budget::{self as budgets, Hosted, load};
-use super::project::{self, MAX_PROJECTS_PER_BUDGET};
+use super::project;
 use super::{ballot, results};
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::db::storage_error;
-use crate::backend::entity::budget_project;
 use crate::error::AppError;
 use crate::formats::budget::model::{
-    BallotViewer, BudgetLink, BudgetPage, BudgetStage, Feasibility, ResultsPage,
+    BallotViewer, BudgetLink, BudgetPage, BudgetStage, ResultsPage,
 };
 use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use sea_orm::{QueryOrder, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 /// The budget at `/verfahren/{slug}/budget/{id}`: another procedure's budget is not found
 /// under this address.
@@ -57,17 +54,7 @@ pub async fn page(
 ) -> Result<BudgetPage, AppError> {
     let hosted = hosted_at(db, slug, budget_id, viewer, now).await?;
     let budget = budgets::view(db, &hosted, viewer, now).await?;
-    let rows = budget_project::Entity::find()
-        .filter(budget_project::Column::BudgetId.eq(hosted.row.id))
-        .filter(budget_project::Column::Feasibility.eq(Feasibility::Feasible))
-        .filter(budget_project::Column::Selected.eq(true))
-        .filter(budget_project::Column::WithdrawnAt.is_null())
-        .order_by_asc(budget_project::Column::Id)
-        .limit(MAX_PROJECTS_PER_BUDGET)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
-    let projects = project::views(db, rows).await?;
+    let projects = project::on_the_ballot(db, hosted.row.id).await?;
     let (ballot, votes_in) = match viewer {
         Some(user) if budget.stage != BudgetStage::Preparing => {
             let elsewhere = match ballot::district_taken(db, &hosted.row, user.id).await? {
@@ -118,7 +105,8 @@ pub async fn results_page(
 ) -> Result<ResultsPage, AppError> {
     let hosted = hosted_at(db, slug, budget_id, viewer, now).await?;
     let budget = budgets::view(db, &hosted, viewer, now).await?;
-    let results = if results_public(budget.stage, viewer_of(viewer)) {
+    let seen_by = viewer_of(viewer);
+    let results = if results_public(budget.stage, seen_by) {
         Some(
             results::results(db, hosted.row.id, viewer, now)
                 .await?
@@ -128,6 +116,7 @@ pub async fn results_page(
         None
     };
     Ok(ResultsPage {
+        may_decide: seen_by.planner && budget.stage == BudgetStage::Ended,
         budget,
         procedure_title: hosted.summary.title.clone(),
         results,

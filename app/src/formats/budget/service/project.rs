@@ -120,6 +120,25 @@ pub async fn list(
     Ok(ProjectPage { items, next_cursor })
 }
 
+/// The projects residents can choose (feasible, selected, not withdrawn), in the order
+/// they were entered: all of them, as a budget holds at most [`MAX_PROJECTS_PER_BUDGET`].
+pub async fn on_the_ballot(
+    db: &impl ConnectionTrait,
+    budget_id: i64,
+) -> Result<Vec<Project>, AppError> {
+    let rows = budget_project::Entity::find()
+        .filter(budget_project::Column::BudgetId.eq(budget_id))
+        .filter(budget_project::Column::Feasibility.eq(Feasibility::Feasible))
+        .filter(budget_project::Column::Selected.eq(true))
+        .filter(budget_project::Column::WithdrawnAt.is_null())
+        .order_by_asc(budget_project::Column::Id)
+        .limit(MAX_PROJECTS_PER_BUDGET)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    views(db, rows).await
+}
+
 /// Projects as everyone sees them, with their exclusions.
 pub(crate) async fn views(
     db: &impl ConnectionTrait,
@@ -212,9 +231,7 @@ pub async fn create(
         problems.check(bounded("responsible_unit", unit, 0, UNIT_MAX));
     }
     problems.finish()?;
-    if hosted.locked(now) {
-        return Err(AppError::invalid("phase", "budget_locked"));
-    }
+    super::budget::ensure_open_for_changes(db, &hosted, now).await?;
     let count = budget_project::Entity::find()
         .filter(budget_project::Column::BudgetId.eq(hosted.row.id))
         .count(db)
@@ -304,8 +321,8 @@ where
         withdrawn: None,
         ..patch.clone()
     } == ProjectPatch::default();
-    if hosted.locked(now) && !only_withdrawal {
-        return Err(AppError::invalid("phase", "budget_locked"));
+    if !only_withdrawal {
+        super::budget::ensure_open_for_changes(db, &hosted, now).await?;
     }
     if patch.withdrawn == Some(false) && row.withdrawn_at.is_some() {
         return Err(AppError::invalid("withdrawn", "final"));

@@ -2,7 +2,9 @@
 //! ballots: the file (pabulib's `.pb` format: META, PROJECTS, VOTES) is what anyone can
 //! recompute the results from, and the results carry its SHA-256.
 //!
-//! Everyone sees them once voting has ended; planners at any time (a count so far).
+//! Everyone sees them once voting has ended; planners at any time (a count so far). The
+//! planners' decisions on the result (`decision`) are applied to the results, never to
+//! the file.
 
 use super::budget::{Hosted, load, rule_of};
 use super::count::{self, Candidate, Instance, Utility};
@@ -160,6 +162,7 @@ async fn count_budget(
         votes: instance.candidates[c].votes,
         funded,
         unfunded,
+        decided: false,
     };
     let mut lines: Vec<ProjectResult> = outcome
         .funded
@@ -172,7 +175,7 @@ async fn count_budget(
             .iter()
             .map(|&(c, why)| line(c, false, Some(why))),
     );
-    let results = BudgetResults {
+    let mut results = BudgetResults {
         budget_id: hosted.row.id,
         method: hosted.row.method,
         rule,
@@ -183,6 +186,8 @@ async fn count_budget(
         tie_seed: hosted.row.tie_seed.clone(),
         ballot_file_sha256: hex,
         projects: lines,
+        decisions: Vec::new(),
     };
+    super::decision::apply(db, &mut results).await?;
     Ok(Counted { results, file })
 }
