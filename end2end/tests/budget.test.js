@@ -29,6 +29,9 @@ after(async () => {
 const loggedIn = (email, options = {}) => signedIn(browser, server.baseUrl, email, { bypassCSP: true, ...options });
 
 async function assertAccessible(page, state) {
+  // Scanned as the person sees it once the page is live (mid-hydration, the head is
+  // being taken over).
+  await waitForHydration(page);
   assert.deepEqual(await axeViolations(page), [], `axe-core on ${state}`);
 }
 

@@ -269,6 +269,8 @@ describe('procedure images', () => {
     await page.click('button:has-text("Bild speichern")');
     await page.waitForURL(/status=image_saved/);
     await page.locator('text=Das Bild wurde gespeichert.').waitFor();
+    // Scanned once live: while a lazy page's code loads, the head is being taken over.
+    await waitForHydration(page);
     assert.deepEqual(await axeViolations(page), [], 'editor with an image');
     // The same editor in English, with the image's section in English too.
     await context.addCookies([{ name: 'mitreden_lang', value: 'en', url: server.baseUrl }]);
