@@ -288,22 +288,22 @@ pub async fn ensure_open_for_changes(
     hosted: &Hosted,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let any_ballot: Option<i64> = if hosted.locked(now) {
-        None
-    } else {
-        budget_ballot::Entity::find()
-            .select_only()
-            .column(budget_ballot::Column::Id)
-            .filter(budget_ballot::Column::BudgetId.eq(hosted.row.id))
-            .into_tuple()
-            .one(db)
-            .await
-            .map_err(storage_error)?
-    };
-    if hosted.locked(now) || any_ballot.is_some() {
-        return Err(AppError::invalid("phase", "budget_locked"));
+    let locked = AppError::invalid("phase", "budget_locked");
+    if hosted.locked(now) {
+        return Err(locked);
     }
-    Ok(())
+    let any_ballot: Option<i64> = budget_ballot::Entity::find()
+        .select_only()
+        .column(budget_ballot::Column::Id)
+        .filter(budget_ballot::Column::BudgetId.eq(hosted.row.id))
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(storage_error)?;
+    match any_ballot {
+        Some(_) => Err(locked),
+        None => Ok(()),
+    }
 }
 
 /// Whether the procedure at `slug` holds any budget, in one query (most hold none, and
