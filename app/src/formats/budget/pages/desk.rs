@@ -150,7 +150,7 @@ fn BudgetTable(budgets: Vec<Budget>) -> impl IntoView {
                 <tr>
                     <th scope="row"><a href=path::budget_desk(budget.id)>{budget.title.clone()}</a></th>
                     <td>{move || district.clone().unwrap_or_else(|| i18n.t().budget_whole_city.to_owned())}</td>
-                    <td>{move || money(i18n.t(), total)}</td>
+                    <td class="num money">{move || money(i18n.t(), total)}</td>
                     <td><span class=stage_class(stage)>{move || stage_label(i18n.t(), stage)}</span></td>
                     <td>{budget.projects_on_ballot}</td>
                     <td>{counts.submitted}</td>
@@ -167,7 +167,7 @@ fn BudgetTable(budgets: Vec<Budget>) -> impl IntoView {
                     <tr>
                         <th scope="col"><T k=|t| t.title_label /></th>
                         <th scope="col"><T k=|t| t.budget_district /></th>
-                        <th scope="col"><T k=|t| t.budget_total /></th>
+                        <th scope="col" class="num"><T k=|t| t.budget_total /></th>
                         <th scope="col"><T k=|t| t.status_label /></th>
                         <th scope="col"><T k=|t| t.desk_on_ballot /></th>
                         <th scope="col"><T k=|t| t.desk_submitted /></th>
@@ -345,11 +345,11 @@ fn Desk(desk: BudgetDesk) -> impl IntoView {
             " "
             <a href=path::budget_results(&desk.slug, budget.id)><T k=|t| t.budget_to_results /></a>
         </p>
-        <section id="einstellungen" aria-labelledby="settings-heading">
+        <section id="einstellungen" class="desk-section" aria-labelledby="settings-heading">
             <h2 id="settings-heading"><T k=|t| t.desk_settings /></h2>
             {settings}
         </section>
-        <section id="projekte" aria-labelledby="projects-heading">
+        <section id="projekte" class="desk-section" aria-labelledby="projects-heading">
             <h2 id="projects-heading"><T k=|t| t.projects_heading /></h2>
             <ProjectTable projects=desk.projects.clone() />
             {(!budget.locked).then(|| view! {
@@ -381,7 +381,7 @@ fn ProjectTable(projects: Vec<Project>) -> impl IntoView {
             view! {
                 <tr id=format!("projekt-{}", project.id)>
                     <th scope="row"><a href=path::project_desk(project.id)>{project.title.clone()}</a></th>
-                    <td>{move || money(i18n.t(), cost)}</td>
+                    <td class="num money">{move || money(i18n.t(), cost)}</td>
                     <td>{move || super::project_desk::feasibility_label(i18n.t(), feasibility)}</td>
                     <td>{move || ballot(i18n.t())}</td>
                 </tr>
@@ -395,7 +395,7 @@ fn ProjectTable(projects: Vec<Project>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col"><T k=|t| t.title_label /></th>
-                        <th scope="col"><T k=|t| t.project_cost /></th>
+                        <th scope="col" class="num"><T k=|t| t.project_cost /></th>
                         <th scope="col"><T k=|t| t.desk_feasibility /></th>
                         <th scope="col"><T k=|t| t.desk_on_ballot /></th>
                     </tr>
@@ -466,7 +466,7 @@ fn PaperSection(budget: i64, stage: BudgetStage, batches: Vec<PaperBatch>) -> im
         }
     });
     view! {
-        <section id="papier" aria-labelledby="paper-heading">
+        <section id="papier" class="desk-section" aria-labelledby="paper-heading">
             <h2 id="paper-heading"><T k=|t| t.desk_paper /></h2>
             <p><T k=|t| t.desk_paper_intro /></p>
             {list}

@@ -113,7 +113,7 @@ fn EntryForm(batch: i64, rule: BallotRule, total: i64, projects: Vec<Project>) -
                 <tr>
                     <td>{control}</td>
                     <th scope="row"><label for=id>{project.title.clone()}</label></th>
-                    <td>{move || money(i18n.t(), cost)}</td>
+                    <td class="num money">{move || money(i18n.t(), cost)}</td>
                 </tr>
             }
         })
@@ -144,7 +144,7 @@ fn EntryForm(batch: i64, rule: BallotRule, total: i64, projects: Vec<Project>) -
                             <tr>
                                 <th scope="col">{move || mark(i18n.t())}</th>
                                 <th scope="col"><T k=|t| t.results_project /></th>
-                                <th scope="col"><T k=|t| t.project_cost /></th>
+                                <th scope="col" class="num"><T k=|t| t.project_cost /></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
