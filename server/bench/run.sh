@@ -162,23 +162,33 @@ print(urllib.parse.quote(cursor or ""))
 PY
 }
 
-# ballots LINE: residents submit budget ballots, each a distinct resident (as many as there
-# are tokens, up to 5,000): save the ballot (PUT), then submit it (POST), 16 at a time. One
-# row: both requests' rate, p50 and p99; the label says ballots per minute.
+# ballots LINE PART RATE: residents submit budget ballots, each a distinct resident: save
+# the ballot (PUT), then submit it (POST), 16 at a time. PART is the first or second half of
+# the tokens (up to 5,000: each resident votes once); RATE is ballots a minute to pace them
+# at, 0 for as fast as the server takes them. One row: both requests' rate, p50 and p99;
+# the ballots a minute reached go to the lines above the table.
 ballots() {
-  local line=$1 out
-  out=$(python3 - "$base" "$work/tokens" "$line" "$CONNECTIONS" <<'PY'
+  local line=$1 part=$2 rate=$3 label out
+  out=$(python3 - "$base" "$work/tokens" "$line" "$CONNECTIONS" "$part" "$rate" <<'PY'
 import http.client, json, random, sys, threading, time
-base, tokens_file, line, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+base, tokens_file, line = sys.argv[1], sys.argv[2], sys.argv[3]
+workers, part, rate = int(sys.argv[4]), sys.argv[5], float(sys.argv[6])
 host, port = base.removeprefix("http://").split(":")
 budget = line.split()[1].rstrip(":")
 projects = [int(p) for p in line.split()[3].split(",")]
 tokens = open(tokens_file).read().split()
+half = len(tokens) // 2
+tokens = tokens[:half] if part == "first" else tokens[half:]
 latencies, errors, lock = [], [0], threading.Lock()
-def work(mine):
+begin = time.perf_counter()
+def work(index, mine):
     conn = http.client.HTTPConnection(host, int(port))
-    rng = random.Random(len(mine))
-    for token in mine:
+    rng = random.Random(index)
+    for k, token in enumerate(mine):
+        if rate > 0:
+            # The k-th resident of this worker is due at its share of the overall pace.
+            due = begin + (k * workers + index) * 60.0 / rate
+            time.sleep(max(0.0, due - time.perf_counter()))
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         choice = rng.sample(projects, rng.randint(1, 5))
         for method, path, body in (
@@ -194,11 +204,10 @@ def work(mine):
                 latencies.append(took)
                 if response.status >= 300:
                     errors[0] += 1
-threads = [threading.Thread(target=work, args=(tokens[i::workers],)) for i in range(workers)]
-start = time.perf_counter()
+threads = [threading.Thread(target=work, args=(i, tokens[i::workers])) for i in range(workers)]
 for t in threads: t.start()
 for t in threads: t.join()
-elapsed = time.perf_counter() - start
+elapsed = time.perf_counter() - begin
 latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 print(f"{len(tokens)} {len(latencies) / elapsed:.1f} {pick(0.5):.2f}ms {pick(0.99):.2f}ms {errors[0]} {len(tokens) / elapsed * 60:.0f}")
@@ -207,7 +216,9 @@ PY
   local residents rps p50 p99 errors per_minute ratio
   read -r residents rps p50 p99 errors per_minute <<<"$out"
   ratio=$(python3 -c "print(f'{float($rps) / float($static_rps) * 100:.1f} %')")
-  printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "ballots, ${residents} residents: ${per_minute}/min" "$backend" "$rps" "$p50" "$p99" "$errors" "$(rss_mb VmHWM)" "$ratio" >>"$table"
+  if [ "$rate" = 0 ]; then label="ballots, flat out"; else label="ballots, paced at ${rate}/min"; fi
+  printf '%-28s %s\n' "$label, $backend" "${residents} residents, ${per_minute} ballots a minute"
+  printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "$label" "$backend" "$rps" "$p50" "$p99" "$errors" "$(rss_mb VmHWM)" "$ratio" >>"$table"
 }
 
 run_backend() {
@@ -252,7 +263,8 @@ run_backend() {
     measure "votes, 2,000 residents" "/" "$vote_script"
   BENCH_TOKENS="$work/tokens" BENCH_TARGET=$discussion \
     measure "comment posting" "/" "$comment_script"
-  ballots "$budget_line"
+  ballots "$budget_line" first 0
+  ballots "$budget_line" second 5000
   printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "RSS at the end (target <= 150 MB)" "$backend" "" "" "" "" "$(rss_mb VmRSS)" "" >>"$table"
   stop_server
 
