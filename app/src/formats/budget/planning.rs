@@ -45,6 +45,8 @@ pub struct BudgetDesk {
     /// Published proposals of the procedure not yet a project here, most supported first
     /// (at most [`PROMOTABLE_SHOWN`]); empty once the budget is locked.
     pub promotable: Vec<Promotable>,
+    /// Paper ballots are taken now (voting runs in a published procedure).
+    pub takes_paper: bool,
 }
 
 /// One project for its planners, with the other projects of its budget it may exclude.
@@ -70,6 +72,9 @@ pub struct BatchDesk {
     pub slug: String,
     /// The projects on the ballot, in the order of the printed ballot.
     pub projects: Vec<Project>,
+    /// Ballots may still be entered, and the batch confirmed or discarded: it is not
+    /// confirmed, and voting runs.
+    pub open: bool,
     /// The person looking entered the batch (and so may not confirm it).
     pub entered_by_viewer: bool,
     /// Who entered it and who confirmed it, by display name.

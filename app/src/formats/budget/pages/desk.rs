@@ -356,7 +356,7 @@ fn Desk(desk: BudgetDesk) -> impl IntoView {
                 <NewProject budget=budget.id promotable=desk.promotable.clone() />
             })}
         </section>
-        <PaperSection budget=budget.id stage batches=desk.batches.clone() />
+        <PaperSection budget=budget.id takes_paper=desk.takes_paper batches=desk.batches.clone() />
     }
 }
 
@@ -409,11 +409,11 @@ fn ProjectTable(projects: Vec<Project>) -> impl IntoView {
 
 /// The batches of paper ballots, and a new one while voting runs.
 #[component]
-fn PaperSection(budget: i64, stage: BudgetStage, batches: Vec<PaperBatch>) -> impl IntoView {
+fn PaperSection(budget: i64, takes_paper: bool, batches: Vec<PaperBatch>) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error::<StartPaperBatch>();
-    let form = match stage {
-        BudgetStage::Voting => view! {
+    let form = if takes_paper {
+        view! {
             <ErrorAlert error fields=&["label"] prefix=Some("batch-".to_owned()) />
             <form method="post" action=StartPaperBatch::PATH class="editor">
                 <input type="hidden" name="budget" value=budget />
@@ -426,8 +426,9 @@ fn PaperSection(budget: i64, stage: BudgetStage, batches: Vec<PaperBatch>) -> im
                 <button type="submit"><T k=|t| t.desk_batch_start /></button>
             </form>
         }
-        .into_any(),
-        _ => view! { <p><T k=|t| t.desk_paper_when /></p> }.into_any(),
+        .into_any()
+    } else {
+        view! { <p><T k=|t| t.desk_paper_when /></p> }.into_any()
     };
     let list = (!batches.is_empty()).then(|| {
         let rows = batches

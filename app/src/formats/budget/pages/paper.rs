@@ -57,9 +57,7 @@ fn Batch(desk: BatchDesk) -> impl IntoView {
             None => t.batch_state_open.to_owned(),
         }
     };
-    let open =
-        !batch.confirmed && desk.budget.stage == crate::formats::budget::model::BudgetStage::Voting;
-    let work = open.then(|| {
+    let work = desk.open.then(|| {
         view! {
             <EntryForm batch=batch.id rule=desk.budget.rule total=desk.budget.total_cents
                 projects=desk.projects.clone() />
@@ -130,7 +128,7 @@ fn EntryForm(batch: i64, rule: BallotRule, total: i64, projects: Vec<Project>) -
         |t| t.batch_marked
     };
     view! {
-        <section id="stimmzettel" aria-labelledby="entry-heading">
+        <section id="stimmzettel" class="desk-section" aria-labelledby="entry-heading">
             <h2 id="entry-heading"><T k=|t| t.batch_enter_heading /></h2>
             <p><T k=|t| t.batch_enter_hint /></p>
             <ul>{rules}</ul>
@@ -174,7 +172,7 @@ fn Confirm(batch: i64, mine: bool, empty: bool) -> impl IntoView {
         .into_any()
     };
     view! {
-        <section aria-labelledby="confirm-heading">
+        <section class="desk-section" aria-labelledby="confirm-heading">
             <h2 id="confirm-heading"><T k=|t| t.batch_confirm_heading /></h2>
             // A refusal comes back here whoever may confirm now.
             <ErrorAlert error />
@@ -187,7 +185,7 @@ fn Confirm(batch: i64, mine: bool, empty: bool) -> impl IntoView {
 fn Discard(batch: i64) -> impl IntoView {
     let error = posted_error::<DiscardPaperBatch>();
     view! {
-        <section aria-labelledby="discard-heading">
+        <section class="desk-section" aria-labelledby="discard-heading">
             <h2 id="discard-heading"><T k=|t| t.batch_discard_heading /></h2>
             <p><T k=|t| t.batch_discard_hint /></p>
             <ErrorAlert error />

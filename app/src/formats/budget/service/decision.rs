@@ -51,10 +51,12 @@ pub async fn decide(
     if hosted.stage(now) != BudgetStage::Ended {
         return Err(AppError::invalid("phase", "not_ended"));
     }
-    let counted = results::results(db, budget_id, Some(user), now)
-        .await?
-        .results;
-    let line = counted
+    // One count: the result as it stands decides whether the decision changes anything,
+    // and the same count with the decision applied is returned.
+    let computed = results::count_budget(db, &hosted, now).await?.results;
+    let mut standing = computed.clone();
+    apply(db, &mut standing).await?;
+    let line = standing
         .projects
         .iter()
         .find(|line| line.project_id == input.project_id)
@@ -79,9 +81,9 @@ pub async fn decide(
     .insert(db)
     .await
     .map_err(storage_error)?;
-    Ok(results::results(db, budget_id, Some(user), now)
-        .await?
-        .results)
+    let mut decided = computed;
+    apply(db, &mut decided).await?;
+    Ok(decided)
 }
 
 /// The results with the planners' decisions applied: the newest decision for a project

@@ -23,7 +23,7 @@ use sea_orm::{
 /// Ballots one batch may hold (a stack of paper counted in one sitting).
 pub const MAX_BALLOTS_PER_BATCH: u64 = 2_000;
 
-async fn batch_view(
+pub(crate) async fn batch_view(
     db: &impl ConnectionTrait,
     row: budget_paper_batch::Model,
 ) -> Result<PaperBatch, AppError> {
@@ -45,7 +45,7 @@ async fn batch_view(
 }
 
 /// A batch and its budget, for staff.
-async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     batch_id: i64,
@@ -62,7 +62,7 @@ async fn find(
 }
 
 /// The batch may still change: not confirmed, and voting runs.
-fn open(
+pub(crate) fn open(
     row: &budget_paper_batch::Model,
     hosted: &Hosted,
     now: DateTime<Utc>,

@@ -83,6 +83,7 @@ pub async fn desk(
         projects,
         batches,
         promotable,
+        takes_paper: hosted.taking_ballots(now),
     })
 }
 
@@ -172,8 +173,9 @@ pub async fn batch_desk(
     batch_id: i64,
     now: DateTime<Utc>,
 ) -> Result<BatchDesk, AppError> {
-    let batch = paper::get_batch(db, user, batch_id, now).await?;
-    let hosted = load(db, batch.budget_id, Some(user), now).await?;
+    let (row, hosted) = paper::find(db, user, batch_id, now).await?;
+    let open = paper::open(&row, &hosted, now).is_ok();
+    let batch = paper::batch_view(db, row).await?;
     let budget = budgets::view(db, &hosted, Some(user), now).await?;
     let projects = project::on_the_ballot(db, hosted.row.id).await?;
     let people: Vec<i64> = [batch.entered_by, batch.confirmed_by]
@@ -192,6 +194,7 @@ pub async fn batch_desk(
         .collect();
     let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned().flatten());
     Ok(BatchDesk {
+        open,
         entered_by_viewer: batch.entered_by == Some(user.id),
         entered_by_name: name(batch.entered_by),
         confirmed_by_name: name(batch.confirmed_by),
@@ -210,8 +213,11 @@ pub async fn project_desk(
     now: DateTime<Utc>,
 ) -> Result<ProjectDesk, AppError> {
     user.require(Permission::Plan)?;
-    let project = project::get(db, project_id, Some(user), now).await?;
-    let hosted = load(db, project.budget_id, Some(user), now).await?;
+    let (row, hosted) = project::find(db, project_id, Some(user), now).await?;
+    let project = project::views(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
     let budget = budgets::view(db, &hosted, Some(user), now).await?;
     let others: Vec<(i64, String)> = budget_project::Entity::find()
         .select_only()

@@ -156,7 +156,7 @@ pub(crate) async fn views(
 }
 
 /// A project and its budget, as the viewer may see them.
-async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     project_id: i64,
     viewer: Option<&CurrentUser>,

@@ -45,7 +45,9 @@ pub async fn results(
     if !planner && hosted.stage(now) != BudgetStage::Ended {
         return Err(AppError::invalid("results", "not_yet_public"));
     }
-    count_budget(db, &hosted, now).await
+    let mut counted = count_budget(db, &hosted, now).await?;
+    super::decision::apply(db, &mut counted.results).await?;
+    Ok(counted)
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -55,7 +57,9 @@ struct ItemRow {
     points: i32,
 }
 
-async fn count_budget(
+/// The count of a budget's submitted ballots by its method, and the ballot file: the
+/// result before any planner's decision.
+pub(crate) async fn count_budget(
     db: &DatabaseConnection,
     hosted: &Hosted,
     now: DateTime<Utc>,
@@ -175,7 +179,7 @@ async fn count_budget(
             .iter()
             .map(|&(c, why)| line(c, false, Some(why))),
     );
-    let mut results = BudgetResults {
+    let results = BudgetResults {
         budget_id: hosted.row.id,
         method: hosted.row.method,
         rule,
@@ -188,6 +192,5 @@ async fn count_budget(
         projects: lines,
         decisions: Vec::new(),
     };
-    super::decision::apply(db, &mut results).await?;
     Ok(Counted { results, file })
 }
