@@ -23,10 +23,9 @@ use crate::pages::account::{
 };
 use crate::pages::{
     home::HomePage,
+    ledger::ModerationLedgerPage,
     legal::LegalText,
-    moderation::{
-        ModerationLedgerPage, ModerationQueuePage, ModerationSettingsPage, ModerationStatsPage,
-    },
+    moderation::{ModerationQueuePage, ModerationSettingsPage, ModerationStatsPage},
     not_found::NotFound,
     planning::{PlannerOverviewPage, ProcedureEditorPage},
     procedure::ProcedurePage,

@@ -314,11 +314,17 @@ describe('a resident votes in the Bürgerbudget', () => {
     await own.check('#decision-unfund');
     await own.fill('#decision-reason', 'Die Leitungen am Markt werden erst 2029 erneuert.');
     await own.click('button:has-text("Entscheidung veröffentlichen")');
-    await own.locator('text=Die Entscheidung ist veröffentlicht.').waitFor();
+    await own.locator('text=Die Entscheidung ist veröffentlicht:').waitFor();
     await own.locator('#entscheidungen li', { hasText: 'Die Leitungen am Markt werden erst 2029 erneuert.' }).waitFor();
     await own.locator('table.budget-results tr', { hasText: 'Trinkbrunnen am Markt' })
       .locator('text=Nicht gefördert: Entscheidung der Planung').waitFor();
     await assertAccessible(own, 'a result with a decision');
+    // The decision stands in the procedure's public moderation ledger too.
+    await own.click('#entscheidungen a:has-text("Moderationsprotokoll")');
+    const entry = own.locator('tr', { hasText: 'Die Leitungen am Markt werden erst 2029 erneuert.' });
+    await entry.locator('text=Projekt abweichend von der Auswertung nicht gefördert').waitFor();
+    await entry.locator('a:has-text("Bürgerbudget-Projekt „Trinkbrunnen am Markt“")').click();
+    await own.locator('#entscheidungen').waitFor();
     assert.deepEqual(colleague.problems, []);
     await colleague.context.close();
   });

@@ -3,6 +3,7 @@
 
 use app::backend::export::{self, Chunk, FileHash, Format, Job, Table};
 use app::backend::service::results;
+use app::formats::budget::service::report as budget_report;
 use app::i18n::Lang;
 use app::model::procedure::Slug;
 use sea_orm::DatabaseConnection;
@@ -28,6 +29,7 @@ pub async fn to_files(
     let scope = results::scope_with(db, &slug, true, now)
         .await
         .map_err(|e| anyhow::anyhow!("procedure {procedure}: {e}"))?;
+    let procedure_id = scope.procedure.id;
     let base = Job {
         scope,
         format: Format::Json,
@@ -37,6 +39,7 @@ pub async fn to_files(
         lang,
         hashes: Vec::new(),
         header: None,
+        sections: Vec::new(),
     };
     let targets: Vec<(Format, PathBuf)> = match format {
         "csv" => Table::ALL
@@ -68,7 +71,7 @@ pub async fn to_files(
     let mut written = Vec::new();
     let mut printed = Vec::new();
     for (format, path) in targets {
-        let job = export::with_hashes(
+        let mut job = export::with_hashes(
             db,
             Job {
                 format,
@@ -77,12 +80,24 @@ pub async fn to_files(
         )
         .await
         .map_err(failed)?;
+        budget_report::add_to_report(db, &mut job, now)
+            .await
+            .map_err(failed)?;
         printed.clone_from(&job.hashes);
         written.push(write_one(db, job, &path).await?);
     }
     // The manifest lists what was written and, for a report, the files whose hashes it prints.
     let mut listed = written.clone();
     for file in printed {
+        if !listed.iter().any(|w| w.sha256 == file.sha256) {
+            listed.push(file);
+        }
+    }
+    // The budgets' ballot files, which the report lists too.
+    for file in budget_report::files(db, procedure_id, now)
+        .await
+        .map_err(failed)?
+    {
         if !listed.iter().any(|w| w.sha256 == file.sha256) {
             listed.push(file);
         }

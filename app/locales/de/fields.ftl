@@ -112,6 +112,7 @@ feasibility_reason = Die Stellungnahme darf höchstens 5.000 Zeichen lang sein.
     .required = Ein nicht umsetzbares Projekt braucht die Stellungnahme der Fachverwaltung, warum.
 excludes = Ausschlüsse müssen andere Projekte desselben Budgets nennen (höchstens 50).
 withdrawn = Ein zurückgezogenes Projekt kann nicht auf den Stimmzettel zurück.
+    .after_end = Nach dem Ende der Abstimmung wird kein Projekt mehr zurückgezogen: Es würde Stimmzettel entwerten, die niemand mehr abgeben kann. Weichen Sie stattdessen beim Ergebnis mit einer begründeten Entscheidung ab.
 proposal_id = Im Verfahren gibt es keinen veröffentlichten Vorschlag mit dieser Nummer.
 project_ids = Wählen Sie nur Projekte dieses Stimmzettels, jedes einmal.
 points = Punkte gibt es nur bei der Punkteverteilung, für gewählte Projekte, je 1 bis 1.000.

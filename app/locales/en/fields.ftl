@@ -112,6 +112,7 @@ feasibility_reason = The statement may be at most 5,000 characters long.
     .required = A project that is not feasible needs the department's statement of why.
 excludes = Exclusions must name other projects of the same budget (at most 50).
 withdrawn = A withdrawn project cannot return to the ballot.
+    .after_end = After voting has ended no project is withdrawn: it would void ballots nobody can submit again. Depart from the result with a decision and its reason instead.
 proposal_id = The procedure has no published proposal with this number.
 project_ids = Choose only projects on this ballot, each once.
 points = Points are given only under the cumulative rule, to chosen projects, 1 to 1,000 each.

@@ -5,7 +5,8 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::done::Done;
-use crate::model::moderation::{Ledger, ModerationStats, QueueFilter, QueueView, SettingsView};
+use crate::model::ledger::Ledger;
+use crate::model::moderation::{ModerationStats, QueueFilter, QueueView, SettingsView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

@@ -71,6 +71,20 @@ mod coverage;
 mod message;
 pub use message::{Arg, Fmt, Key, Msg, Part, plural_category};
 
+#[cfg(feature = "ssr")]
+impl ServerTexts {
+    /// The paragraphs on method in the results report.
+    pub fn report_method_note(&self) -> [&'static str; 5] {
+        [
+            self.report_method_note_1,
+            self.report_method_note_2,
+            self.report_method_note_3,
+            self.report_method_note_4,
+            self.report_method_note_5,
+        ]
+    }
+}
+
 impl Texts {
     pub fn date(&self, at: Timestamp) -> String {
         self.calendar_date(at.local_date())
@@ -270,17 +284,6 @@ impl Texts {
             .fmt(&[("reference", reference.into()), ("title", title.into())])
     }
 
-    /// The paragraphs on method in the results report.
-    pub fn report_method_note(&self) -> [&'static str; 5] {
-        [
-            self.report_method_note_1,
-            self.report_method_note_2,
-            self.report_method_note_3,
-            self.report_method_note_4,
-            self.report_method_note_5,
-        ]
-    }
-
     pub fn outcome(&self, outcome: crate::model::results::CouncilOutcome) -> &'static str {
         use crate::model::results::CouncilOutcome as O;
         match outcome {
@@ -330,6 +333,9 @@ impl Texts {
             A::Block => self.act_block,
             A::Unblock => self.act_unblock,
             A::Uphold => self.act_uphold,
+            A::Fund => self.act_fund,
+            A::Unfund => self.act_unfund,
+            A::CountApplies => self.act_count_applies,
         }
     }
 
@@ -347,6 +353,9 @@ impl Texts {
             A::Block => self.done_block,
             A::Unblock => self.done_unblock,
             A::Uphold => self.done_uphold,
+            A::Fund => self.done_fund,
+            A::Unfund => self.done_unfund,
+            A::CountApplies => self.done_count_applies,
         }
     }
 

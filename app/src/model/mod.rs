@@ -7,6 +7,7 @@ pub mod account;
 pub mod done;
 pub mod idempotency;
 pub mod lang;
+pub mod ledger;
 pub mod legal;
 pub mod moderation;
 pub mod path;

@@ -26,11 +26,13 @@ string_enum! {
 }
 
 string_enum! {
-    /// What a ledger entry is about: a contribution, or a person (lifting a block).
+    /// What a ledger entry is about: a contribution, a person (lifting a block), or a
+    /// budget's project whose computed result planners overruled.
     pub enum LedgerTarget {
         Proposal = "proposal",
         Comment = "comment",
         User = "user",
+        Project = "project",
     }
 }
 
@@ -40,7 +42,7 @@ impl LedgerTarget {
         match self {
             Self::Proposal => Some(TargetKind::Proposal),
             Self::Comment => Some(TargetKind::Comment),
-            Self::User => None,
+            Self::User | Self::Project => None,
         }
     }
 }
@@ -112,6 +114,12 @@ string_enum! {
         Unblock = "unblock",
         /// The author's objection is rejected; the decision stands.
         Uphold = "uphold",
+        /// Planners fund a budget's project the count did not fund (with a public reason).
+        Fund = "fund",
+        /// Planners do not fund a project the count funded.
+        Unfund = "unfund",
+        /// Planners lift their decision: the count applies to the project again.
+        CountApplies = "count_applies",
     }
 }
 
@@ -395,33 +403,6 @@ pub struct QueueView {
     pub items: Vec<QueueItem>,
     pub next_cursor: Option<String>,
     pub procedures: Vec<ProcedureChoice>,
-}
-
-/// A decision as the public ledger shows it: never who took it, never the internal note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-pub struct LedgerEntry {
-    pub id: i64,
-    pub created_at: Timestamp,
-    pub action: ModerationActionKind,
-    pub reason: Option<ModerationReason>,
-    pub public_reason: String,
-    /// `None` for lifting a block (the person is not named).
-    pub target: Option<Target>,
-    pub proposal_id: Option<i64>,
-    pub procedure_slug: Option<String>,
-    pub procedure_title: Option<String>,
-    /// For blocks: until when (`None`: for good).
-    pub block_until: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
-pub struct Ledger {
-    /// `None` for the instance-wide ledger.
-    pub procedure: Option<ProcedureChoice>,
-    pub entries: Vec<LedgerEntry>,
-    pub next_cursor: Option<String>,
 }
 
 /// Counts of decisions of one kind.

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod home;
+pub mod ledger;
 pub mod legal;
 pub mod moderation;
 pub mod not_found;

@@ -6,8 +6,9 @@ use super::{ApiError, ApiResult, Authenticated, Json, PathId};
 use app::backend::service::moderation;
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::model::ledger::Ledger;
 use app::model::moderation::{
-    Decision, Ledger, ModerationActionKind, ModerationReason, ModerationSettings, ModerationStats,
+    Decision, ModerationActionKind, ModerationReason, ModerationSettings, ModerationStats,
     QueueFilter, QueueView, ReportInput, ReportOutcome, SettingsView, Target,
 };
 use axum::extract::{Query, State};

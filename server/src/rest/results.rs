@@ -9,6 +9,7 @@ use app::backend::service::oparl;
 use app::backend::service::results::{self, Scope};
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::formats::budget::service::report as budget_report;
 use app::i18n::Lang;
 use app::model::results::DecisionSource;
 use app::model::results::{CouncilPaper, OutcomeForm, ResultsView};
@@ -31,7 +32,7 @@ pub fn api() -> Api {
         .op("get", "/schemas/results-v1.json", get(schema), Doc::new(tag, "The JSON Schema of the results document (export.json)")
             .json_as("application/schema+json", "JSON Schema 2020-12."))
         .op("get", "/catalog", get(catalog), Doc::new("open data", "The open-data catalogue (DCAT-AP.de, JSON-LD)")
-            .describe("A dataset per published procedure; its distributions (results as JSON and CSV) once voting has ended.")
+            .describe("A dataset per published procedure; its distributions (results as JSON and CSV, each budget's ballot file) once voting has ended.")
             .json_as("application/ld+json", "A dcat:Catalog."))
         .op("get", "/procedures/{slug}/dataset", get(dataset), Doc::new("open data", "One procedure's DCAT-AP.de dataset (JSON-LD)")
             .json_as("application/ld+json", "A dcat:Dataset.")
@@ -41,7 +42,7 @@ pub fn api() -> Api {
             .query("lang", "Language of the labels.", lang.clone())
             .ok::<ResultsView>(200, "The results.")
             .errors(&[404, 422]))
-        .op("get", "/procedures/{slug}/export/manifest.json", get(manifest), Doc::new(tag, "The export manifest: time, procedure, counts and the SHA-256 of the CSV and JSON files")
+        .op("get", "/procedures/{slug}/export/manifest.json", get(manifest), Doc::new(tag, "The export manifest: time, procedure, counts and the SHA-256 of the CSV and JSON files and of each budget's ballot file (.pb)")
             .ok::<export::Manifest>(200, "The manifest.")
             .errors(&[404, 422]))
         .op("get", "/procedures/{slug}/{file}", get(export_file), Doc::new(tag, "An export: export.csv, export.json, export.xlsx, export.pdf or report.html")
@@ -166,6 +167,7 @@ fn job(state: &AppState, scope: Scope, format: Format, lang: Lang) -> Job {
         lang,
         hashes: Vec::new(),
         header: None,
+        sections: Vec::new(),
     }
 }
 
@@ -211,7 +213,8 @@ async fn export_file(
         _ => lang_of(&params, &headers),
     };
     let job = job(&state, scope, format, lang);
-    let job = export::with_hashes(&state.db, job).await?;
+    let mut job = export::with_hashes(&state.db, job).await?;
+    budget_report::add_to_report(&state.db, &mut job, Utc::now()).await?;
     let (rx, handle) = export::spawn(&state.db, job);
     let body = Body::from_stream(futures_util::stream::unfold(
         (rx, Some(handle)),
@@ -274,7 +277,8 @@ async fn manifest(
     let mut job = job(&state, scope, Format::Json, export::DATA_LANG);
     let header = job.header_in(&state.db, export::DATA_LANG).await?;
     job.header = Some(header.clone());
-    let hashes = export::reproducible_hashes(&state.db, &job).await?;
+    let mut hashes = export::reproducible_hashes(&state.db, &job).await?;
+    hashes.extend(budget_report::files(&state.db, job.scope.procedure.id, now).await?);
     Ok(axum::Json(export::manifest(&header, hashes, now)))
 }
 

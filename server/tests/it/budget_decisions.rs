@@ -47,6 +47,18 @@ async fn planners_overrule_the_count_only_after_the_end_and_with_a_public_reason
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
         assert_eq!(submit(&app, &resident, budget).await.status, StatusCode::OK);
     }
+    // While voting runs the planners' report prints the budget as a count so far; everyone
+    // else has no report yet.
+    let report_path = format!("/api/v1/procedures/{SLUG}/report.html");
+    let interim = app.get_as(&report_path, &planner).await;
+    assert_eq!(interim.status, StatusCode::OK);
+    assert!(interim.body.contains("Bürgerbudget: Stadtbezirk Mitte"));
+    assert!(
+        interim.body.contains("Zwischenstand vom"),
+        "{}",
+        interim.body
+    );
+    assert_ne!(app.get(&report_path).await.status, StatusCode::OK);
     let decide = |outcome: &str, project: i64, reason: &str| json!({ "project_id": project, "outcome": outcome, "reason": reason });
     let path = format!("/api/v1/budgets/{budget}/decisions");
 
@@ -113,6 +125,27 @@ async fn planners_overrule_the_count_only_after_the_end_and_with_a_public_reason
         );
     }
     assert_eq!(body(&app.get(&results_path).await)["decisions"], json!([]));
+
+    // Nor is a project withdrawn after the end: that would turn the ballots holding it
+    // into drafts nobody can submit again.
+    let late = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/projects/{fountain}"),
+            json!({ "withdrawn": true }),
+            Some(&planner),
+        )
+        .await;
+    assert_eq!(
+        problem(&late),
+        ("withdrawn".to_owned(), "after_end".to_owned())
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/budgets/{budget}/export.pb"))
+            .await
+            .body,
+        file
+    );
 
     // The fountain funded by decision: public, with its reason; the money follows; the
     // ballot file is the count's still.
@@ -182,4 +215,113 @@ async fn planners_overrule_the_count_only_after_the_end_and_with_a_public_reason
     assert_eq!(decisions.len(), 2);
     assert_eq!(decisions[0]["outcome"], "computed");
     assert_eq!(decisions[1]["outcome"], "fund");
+
+    // Both stand in the procedure's public moderation ledger, naming the project, never
+    // the planner.
+    let ledger = body(
+        &app.get(&format!("/api/v1/procedures/{SLUG}/moderation/ledger"))
+            .await,
+    );
+    let entries = ledger["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{ledger}");
+    assert_eq!(entries[0]["action"], "count_applies");
+    assert_eq!(entries[1]["action"], "fund");
+    assert_eq!(entries[1]["public_reason"], REASON);
+    assert_eq!(entries[1]["project"]["title"], "Trinkbrunnen");
+    assert_eq!(entries[1]["project"]["budget_id"], budget);
+    assert!(!ledger.to_string().contains("planung@example.org"));
+    let ledger_page = app.get(&format!("/verfahren/{SLUG}/moderation")).await;
+    assert!(
+        ledger_page
+            .body
+            .contains("Bürgerbudget-Projekt „Trinkbrunnen“")
+    );
+    assert!(
+        ledger_page
+            .body
+            .contains("Projekt abweichend von der Auswertung gefördert")
+    );
+    assert!(ledger_page.body.contains(&format!(
+        "href=\"/verfahren/{SLUG}/budget/{budget}/ergebnis\""
+    )));
+
+    // The council report carries the budget: the rule, every project with its verdict,
+    // the decisions with their reasons, the ballot file and its SHA-256.
+    let checksum = lifted["ballot_file_sha256"].as_str().unwrap();
+    let report = app.get(&report_path).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(!report.body.contains("Zwischenstand vom"));
+    let section = &report.body[report.body.find("Bürgerbudget: Stadtbezirk Mitte").unwrap()..];
+    for text in [
+        "Wählen Sie bis zu 2 Projekte.",
+        "<h3>Trinkbrunnen</h3>",
+        "Kosten: 60.000 € · Stimmen: 2 · Nicht gefördert: passte nicht mehr ins Budget",
+        "Kosten: 10.000 € · Stimmen: 1 · Gefördert",
+        "Entscheidungen der Planung",
+        "Die Förderung war ein Versehen der Planung.",
+        REASON,
+        checksum,
+    ] {
+        assert!(section.contains(text), "{text} missing from the report");
+    }
+    let listed = format!("budget-{budget}.pb</strong> ({} bytes)", file.len());
+    assert!(report.body.contains(&listed), "{listed} missing");
+    let english = app.get(&format!("{report_path}?lang=en")).await;
+    assert!(
+        english
+            .body
+            .contains("Participatory budget: Stadtbezirk Mitte")
+    );
+    assert!(english.body.contains("Cost: €60,000 · Votes: 2"));
+    let (status, pdf) = app
+        .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bericht.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "Bürgerbudget: Stadtbezirk Mitte",
+        "Trinkbrunnen",
+        "Nicht gefördert: passte nicht mehr ins Budget",
+        "Entscheidungen der Planung",
+        &format!("budget-{budget}.pb"),
+    ] {
+        assert!(text.contains(expected), "{expected} missing from the PDF");
+    }
+
+    // The manifest lists the ballot file with the hash the results publish.
+    let manifest = body(
+        &app.get(&format!("/api/v1/procedures/{SLUG}/export/manifest.json"))
+            .await,
+    );
+    let entry = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == format!("budget-{budget}.pb"))
+        .expect("the ballot file in the manifest");
+    assert_eq!(entry["sha256"], checksum);
+    assert_eq!(entry["bytes"], file.len());
+
+    // The open-data catalogue offers it as a distribution of the procedure's dataset.
+    let dataset = body(&app.get(&format!("/api/v1/procedures/{SLUG}/dataset")).await);
+    let distribution = dataset["dcat:distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["dcat:downloadURL"]["@id"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/api/v1/budgets/{budget}/export.pb")))
+        })
+        .expect("the ballot file in the catalogue");
+    assert_eq!(distribution["dcat:mediaType"], "text/plain");
 }

@@ -2,7 +2,7 @@
 //! instance's stylesheet (its print rules), readable without JavaScript. User text reaches
 //! HTML only through `sanitize` (Markdown) or escaping (everything else).
 
-use super::{Job, Sink, authors, report};
+use super::{Job, Section, Sink, authors, report};
 use crate::backend::sanitize::markdown_to_html;
 use crate::error::AppError;
 use crate::i18n::Texts;
@@ -40,6 +40,36 @@ fn pairs(out: &mut String, rows: &[(String, String)]) {
 }
 
 /// Horizontal bars with the values as a table, like the results page.
+/// A part a format adds (a budget and its result).
+fn sections(out: &mut String, section: &Section) {
+    let _ = write!(out, "<section><h2>{}</h2>", escape(&section.heading));
+    for paragraph in &section.paragraphs {
+        let _ = write!(out, "<p>{}</p>", escape(paragraph));
+    }
+    pairs(out, &section.rows);
+    for (title, meta) in &section.items {
+        let _ = write!(
+            out,
+            "<article class=\"card\"><h3>{}</h3><p class=\"proposal-card__meta\">{}</p></article>",
+            escape(title),
+            escape(meta)
+        );
+    }
+    if let Some((heading, notes)) = &section.notes {
+        let _ = write!(out, "<h3>{}</h3><ul>", escape(heading));
+        for (line, reason) in notes {
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong><p class=\"preserve-lines\">{}</p></li>",
+                escape(line),
+                escape(reason)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
+
 fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
     if bars.is_empty() {
         return;
@@ -101,8 +131,9 @@ fn timeline(out: &mut String, days: &[Day], t: &Texts) {
 pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
+    let s = job.lang.server_texts();
     let now = chrono::Utc::now();
-    let title = format!("{}: {}", t.report_title, header.title);
+    let title = format!("{}: {}", s.report_title, header.title);
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
@@ -140,7 +171,7 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
 
     // The summary goes here once the ranking has been read (it names the first proposal).
     let summary_at = out.len();
-    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_procedure));
+    let _ = write!(out, "<section><h2>{}</h2>", escape(s.report_procedure));
     pairs(&mut out, &report::procedure_rows(t, &header));
     let _ = write!(
         out,
@@ -192,9 +223,9 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
         }
         sink.batch_done(done, total).await?;
     }
-    let mut summary = format!("<section><h2>{}</h2>", escape(t.report_summary));
-    pairs(&mut summary, &report::summary_rows(t, &header));
-    for sentence in report::summary_sentences(t, &header, first.as_ref()) {
+    let mut summary = format!("<section><h2>{}</h2>", escape(s.report_summary));
+    pairs(&mut summary, &report::summary_rows(t, s, &header));
+    for sentence in report::summary_sentences(t, s, &header, first.as_ref()) {
         let _ = write!(summary, "<p>{}</p>", escape(&sentence));
     }
     summary.push_str("</section>");
@@ -209,26 +240,29 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
     );
     let _ = write!(
         out,
-        "<section><h2>{}</h2><p>{}</p>{ranked}</section><section><h2>{}</h2>",
-        escape(t.report_ranking),
-        escape(report::ranking_note(t, &header)),
-        escape(t.report_moderation)
+        "<section><h2>{}</h2><p>{}</p>{ranked}</section>",
+        escape(s.report_ranking),
+        escape(report::ranking_note(s, &header)),
     );
+    for section in &job.sections {
+        sections(&mut out, section);
+    }
+    let _ = write!(out, "<section><h2>{}</h2>", escape(s.report_moderation));
     pairs(
         &mut out,
-        &report::moderation_rows(db, t, &header, job.scope.procedure.id).await?,
+        &report::moderation_rows(db, t, s, &header, job.scope.procedure.id).await?,
     );
     out.push_str("</section>");
 
-    let _ = write!(out, "<section><h2>{}</h2>", escape(t.report_method));
-    for paragraph in t.report_method_note() {
+    let _ = write!(out, "<section><h2>{}</h2>", escape(s.report_method));
+    for paragraph in s.report_method_note() {
         let _ = write!(out, "<p>{}</p>", escape(paragraph));
     }
     let _ = write!(
         out,
         "</section><section><h2>{}</h2><p>{}</p><ul>",
-        escape(t.report_files),
-        escape(t.report_files_note)
+        escape(s.report_files),
+        escape(s.report_files_note)
     );
     for file in &job.hashes {
         let _ = write!(

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod pdf;
+mod pdf_font;
 pub mod report;
 pub mod xlsx;
 
@@ -536,6 +537,23 @@ pub struct Job {
     pub hashes: Vec<FileHash>,
     /// The header, when a caller has it already (it counts every vote of the procedure).
     pub header: Option<Arc<Header>>,
+    /// What the procedure's other formats add to the reports (PDF, HTML): a budget's result.
+    pub sections: Vec<Section>,
+}
+
+/// A part of the report that a participation format contributes (a budget and its
+/// result), already in the report's language: the report prints it after the proposals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    /// Labels and values, as the report's other tables.
+    pub rows: Vec<(String, String)>,
+    /// One entry per item (a project): its heading and a line of figures.
+    pub items: Vec<(String, String)>,
+    /// A heading and entries after the items (the decisions taken on a result), each a
+    /// line and the reason under it.
+    pub notes: Option<(String, Vec<(String, String)>)>,
 }
 
 impl Job {

@@ -13,6 +13,7 @@
 //! the language and the title, which viewers show instead of the file name; the XMP
 //! metadata says `pdfuaid:part 1`.
 
+use super::pdf_font::Font;
 use super::{Job, Sink, authors, report};
 use crate::backend::common::deflate;
 use crate::backend::logo::Logo;
@@ -34,64 +35,6 @@ const BOTTOM: f32 = 64.0;
 const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
 /// The bars' colour: the design system's primary blue.
 const BAR_RGB: &str = "0.09 0.34 0.60";
-
-/// One embedded font: its parsed tables and the glyphs the document uses.
-struct Font {
-    face: ttf_parser::Face<'static>,
-    name: &'static str,
-    scale: f32,
-    used: BTreeMap<u16, char>,
-}
-
-impl Font {
-    fn new(data: &'static [u8], name: &'static str) -> Result<Self, AppError> {
-        let face = ttf_parser::Face::parse(data, 0).map_err(|_| AppError::Internal)?;
-        let scale = 1000.0 / f32::from(face.units_per_em());
-        Ok(Self {
-            face,
-            name,
-            scale,
-            used: BTreeMap::new(),
-        })
-    }
-
-    fn glyph(&self, c: char) -> u16 {
-        self.face
-            .glyph_index(c)
-            .or_else(|| self.face.glyph_index('?'))
-            .map_or(0, |g| g.0)
-    }
-
-    /// Advance width in thousandths of the font size.
-    fn advance(&self, glyph: u16) -> f32 {
-        f32::from(
-            self.face
-                .glyph_hor_advance(ttf_parser::GlyphId(glyph))
-                .unwrap_or(0),
-        ) * self.scale
-    }
-
-    fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars()
-            .map(|c| self.advance(self.glyph(c)))
-            .sum::<f32>()
-            * size
-            / 1000.0
-    }
-
-    /// The text as a hex string of glyph ids, remembering each glyph's character.
-    fn encode(&mut self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() * 4 + 2);
-        out.push('<');
-        for c in text.chars() {
-            let glyph = self.glyph(c);
-            self.used.entry(glyph).or_insert(c);
-            let _ = write!(out, "{glyph:04X}");
-        }
-        out.push('>');
-        out
-    }
-}
 
 /// Characters a page cannot show: controls and the bidirectional marks.
 fn printable(text: &str) -> String {
@@ -557,6 +500,7 @@ fn plain(markdown: &str) -> String {
 pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Result<(), AppError> {
     let header = job.header_in(db, job.lang).await?;
     let t = job.lang.texts();
+    let s = job.lang.server_texts();
     let mut doc = Doc::new()?;
 
     // The ranking first, read in batches like every other export: the summary names its head.
@@ -587,7 +531,7 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
         doc.logo(logo);
     }
     doc.paragraph(&job.instance_name, Face::Bold, 11.0, 0.0);
-    doc.heading(&format!("{}: {}", t.report_title, header.title), 1);
+    doc.heading(&format!("{}: {}", s.report_title, header.title), 1);
     doc.paragraph(
         &t.as_of(&report::date(t, chrono::Utc::now())),
         Face::Regular,
@@ -602,12 +546,13 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
             0.0,
         );
     }
-    doc.heading(t.report_summary, 2);
+    doc.heading(s.report_summary, 2);
     doc.paragraph(&header.summary, Face::Regular, 10.5, 0.0);
     doc.gap(4.0);
-    doc.pairs(&report::summary_rows(t, &header));
+    doc.pairs(&report::summary_rows(t, s, &header));
     doc.gap(4.0);
-    for sentence in report::summary_sentences(t, &header, ranked.iter().find(|p| p.rank.is_some()))
+    for sentence in
+        report::summary_sentences(t, s, &header, ranked.iter().find(|p| p.rank.is_some()))
     {
         doc.paragraph(&sentence, Face::Regular, 10.5, 0.0);
         doc.gap(3.0);
@@ -615,7 +560,7 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
     doc.paragraph(&header.url, Face::Regular, 9.0, 0.0);
 
     doc.new_page();
-    doc.heading(t.report_procedure, 2);
+    doc.heading(s.report_procedure, 2);
     doc.pairs(&report::procedure_rows(t, &header));
     doc.heading(t.report_participation, 2);
     doc.pairs(&report::participation_rows(t, &header));
@@ -630,8 +575,8 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
     }
 
     doc.new_page();
-    doc.heading(t.report_ranking, 2);
-    doc.paragraph(report::ranking_note(t, &header), Face::Regular, 9.5, 0.0);
+    doc.heading(s.report_ranking, 2);
+    doc.paragraph(report::ranking_note(s, &header), Face::Regular, 9.5, 0.0);
     for p in &ranked {
         doc.heading(&report::proposal_heading(t, p), 3);
         doc.paragraph(
@@ -649,17 +594,39 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
         }
     }
 
-    doc.heading(t.report_moderation, 2);
-    doc.pairs(&report::moderation_rows(db, t, &header, job.scope.procedure.id).await?);
+    // What the procedure's other formats add: a budget and its result.
+    for section in &job.sections {
+        doc.heading(&section.heading, 2);
+        for paragraph in &section.paragraphs {
+            doc.paragraph(paragraph, Face::Regular, 10.0, 0.0);
+            doc.gap(2.0);
+        }
+        doc.pairs(&section.rows);
+        for (title, meta) in &section.items {
+            doc.heading(title, 3);
+            doc.paragraph(meta, Face::Regular, 9.0, 0.0);
+        }
+        if let Some((heading, notes)) = &section.notes {
+            doc.heading(heading, 3);
+            for (line, reason) in notes {
+                doc.paragraph(line, Face::Bold, 10.0, 0.0);
+                doc.paragraph(reason, Face::Regular, 10.0, 12.0);
+                doc.gap(3.0);
+            }
+        }
+    }
 
-    doc.heading(t.report_method, 2);
-    for paragraph in t.report_method_note() {
+    doc.heading(s.report_moderation, 2);
+    doc.pairs(&report::moderation_rows(db, t, s, &header, job.scope.procedure.id).await?);
+
+    doc.heading(s.report_method, 2);
+    for paragraph in s.report_method_note() {
         doc.paragraph(paragraph, Face::Regular, 9.5, 0.0);
         doc.gap(4.0);
     }
 
-    doc.heading(t.report_files, 2);
-    doc.paragraph(t.report_files_note, Face::Regular, 9.5, 0.0);
+    doc.heading(s.report_files, 2);
+    doc.paragraph(s.report_files_note, Face::Regular, 9.5, 0.0);
     for file in &job.hashes {
         doc.gap(3.0);
         doc.paragraph(

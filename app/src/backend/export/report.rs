@@ -4,7 +4,7 @@
 use super::{Header, ProposalRow};
 use crate::backend::service::results;
 use crate::error::AppError;
-use crate::i18n::Texts;
+use crate::i18n::{ServerTexts, Texts};
 use crate::model::phase::VoteRule;
 use crate::model::results::{Bar, with_minus};
 use crate::model::time::{LocalDate, Timestamp};
@@ -52,14 +52,14 @@ pub fn procedure_rows(t: &Texts, header: &Header) -> Vec<Row> {
 }
 
 /// The summary page's figures: the period and the main counts.
-pub fn summary_rows(t: &Texts, header: &Header) -> Vec<Row> {
+pub fn summary_rows(t: &Texts, s: &ServerTexts, header: &Header) -> Vec<Row> {
     let f = &header.figures;
     let mut rows = Vec::new();
     if let (Some((_, starts, _)), Some((_, _, ends))) =
         (header.phases.first(), header.phases.last())
     {
         rows.push((
-            t.summary_period.to_owned(),
+            s.summary_period.to_owned(),
             t.date_range.fmt(&[
                 ("from", date(t, *starts).as_str().into()),
                 ("to", last_day(t, *ends).as_str().into()),
@@ -80,7 +80,12 @@ pub fn summary_rows(t: &Texts, header: &Header) -> Vec<Row> {
 }
 
 /// The result in a few sentences: which proposal leads, and what the council decided.
-pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>) -> Vec<String> {
+pub fn summary_sentences(
+    t: &Texts,
+    s: &ServerTexts,
+    header: &Header,
+    first: Option<&ProposalRow>,
+) -> Vec<String> {
     let mut sentences = Vec::new();
     match first {
         Some(p) => {
@@ -94,14 +99,14 @@ pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>
                     t.supports(u32::try_from(p.support).unwrap_or(u32::MAX))
                 }
             };
-            sentences.push(t.summary_first.fmt(&[
+            sentences.push(s.summary_first.fmt(&[
                 ("id", p.id.into()),
                 ("title", p.title.as_str().into()),
                 ("unit", unit.as_str().into()),
                 ("figure", figure.as_str().into()),
             ]));
         }
-        None => sentences.push(t.summary_no_proposals.to_owned()),
+        None => sentences.push(s.summary_no_proposals.to_owned()),
     }
     let decided: Vec<String> = header
         .outcomes
@@ -110,7 +115,7 @@ pub fn summary_sentences(t: &Texts, header: &Header, first: Option<&ProposalRow>
         .map(|o| format!("{} {}", t.outcome(o.outcome), o.count))
         .collect();
     if decided.is_empty() {
-        sentences.push(t.summary_no_outcome.to_owned());
+        sentences.push(s.summary_no_outcome.to_owned());
     } else {
         sentences.push(format!(
             "{}: {}.",
@@ -142,6 +147,7 @@ pub fn participation_rows(t: &Texts, header: &Header) -> Vec<Row> {
 pub async fn moderation_rows(
     db: &impl ConnectionTrait,
     t: &Texts,
+    s: &ServerTexts,
     header: &Header,
     procedure_id: i64,
 ) -> Result<Vec<Row>, AppError> {
@@ -152,11 +158,11 @@ pub async fn moderation_rows(
             f.moderation_decisions.to_string(),
         ),
         (
-            t.fig_hidden_proposals.to_owned(),
+            s.fig_hidden_proposals.to_owned(),
             f.hidden_proposals.to_string(),
         ),
         (
-            t.fig_hidden_comments.to_owned(),
+            s.fig_hidden_comments.to_owned(),
             f.hidden_comments.to_string(),
         ),
     ];
@@ -168,10 +174,10 @@ pub async fn moderation_rows(
 }
 
 /// How the ranking was made.
-pub fn ranking_note<'a>(t: &'a Texts, header: &Header) -> &'a str {
+pub fn ranking_note(s: &ServerTexts, header: &Header) -> &'static str {
     match header.rule {
-        VoteRule::Rating => t.report_ranking_rating,
-        VoteRule::Support { .. } => t.report_ranking_support,
+        VoteRule::Rating => s.report_ranking_rating,
+        VoteRule::Support { .. } => s.report_ranking_support,
     }
 }
 

@@ -129,7 +129,10 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
             (t.results_address.to_owned(), header_data.url.clone()),
         ];
         lines.extend(report::participation_rows(t, &header_data));
-        lines.extend(report::moderation_rows(db, t, &header_data, procedure_id).await?);
+        lines.extend(
+            report::moderation_rows(db, t, job.lang.server_texts(), &header_data, procedure_id)
+                .await?,
+        );
         for (index, (label, value)) in lines.iter().enumerate() {
             let mut cells = row(sheet, u32::try_from(index + 1).unwrap_or(u32::MAX));
             cells.text(label)?;

@@ -1,18 +1,22 @@
 //! Open data: a DCAT-AP.de catalogue (JSON-LD) with one dataset per published procedure.
-//! A dataset's distributions, the results as JSON and CSV, appear once its voting phase
-//! has ended and the results are public.
+//! A dataset's distributions, the results as JSON and CSV and each budget's ballot file,
+//! appear once its voting phase has ended and the results are public.
 
 use super::results;
 use crate::backend::common::split_categories;
 use crate::backend::db::storage_error;
-use crate::backend::entity::procedure as procedure_entity;
+use crate::backend::entity::{budget as budget_entity, procedure as procedure_entity};
 use crate::backend::export::time;
 use crate::error::AppError;
+use crate::model::path;
 use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
+
+/// Budgets listed per dataset: as many as a procedure may hold.
+const MAX_BUDGETS: u64 = 50;
 
 /// The licence of the exports, as DCAT-AP.de names it.
 pub const LICENCE_URI: &str = "http://dcat-ap.de/def/licenses/dl-by-de/2.0";
@@ -40,7 +44,7 @@ async fn dataset(
 ) -> Result<Value, AppError> {
     let slug = Slug::parse(&row.slug)?;
     let scope = results::scope_with(db, &slug, true, now).await?;
-    let page = format!("{public_url}{}", crate::model::path::procedure(&row.slug));
+    let page = format!("{public_url}{}", path::procedure(&row.slug));
     let api = format!("{public_url}/api/v1/procedures/{}", row.slug);
     let licence = json!({ "@id": LICENCE_URI });
     let mut keywords = vec![Value::from("Bürgerbeteiligung")];
@@ -94,6 +98,32 @@ async fn dataset(
                 "dct:license": licence
             }
         ]);
+        // Each budget's ballot file, from which anyone can recompute its result.
+        let budgets = budget_entity::Entity::find()
+            .filter(budget_entity::Column::ProcedureId.eq(row.id))
+            .order_by_asc(budget_entity::Column::Id)
+            .limit(MAX_BUDGETS)
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        if let Some(distributions) = dataset["dcat:distribution"].as_array_mut() {
+            for budget in budgets {
+                let file = format!("{public_url}{}", path::budget_ballot_file(budget.id));
+                distributions.push(json!({
+                    "@id": file,
+                    "@type": "dcat:Distribution",
+                    "dct:title": format!("Stimmzettel des Bürgerbudgets „{}“ (pabulib, .pb)", budget.title),
+                    "dcat:accessURL": {
+                        "@id": format!("{public_url}{}", path::budget_results(&row.slug, budget.id))
+                    },
+                    "dcat:downloadURL": { "@id": file },
+                    "dcat:mediaType": "text/plain",
+                    "dct:format": { "@id": "http://publications.europa.eu/resource/authority/file-type/TXT" },
+                    "dct:conformsTo": { "@id": "https://pabulib.org/format" },
+                    "dct:license": licence
+                }));
+            }
+        }
     }
     Ok(dataset)
 }

@@ -14,3 +14,4 @@ pub mod planning_api;
 pub mod rule;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod wording;

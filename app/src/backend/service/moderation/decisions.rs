@@ -109,7 +109,11 @@ where
                 .await
                 .map_err(storage_error)?;
         }
-        ModerationActionKind::Unblock => return Err(AppError::invalid("action", "unknown")),
+        // Lifting a block has its own path; the others are planners' decisions on a budget.
+        ModerationActionKind::Unblock
+        | ModerationActionKind::Fund
+        | ModerationActionKind::Unfund
+        | ModerationActionKind::CountApplies => return Err(AppError::invalid("action", "unknown")),
     }
     moderation_action::ActiveModel {
         procedure_id: Set(Some(item.procedure_id)),

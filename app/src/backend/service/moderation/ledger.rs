@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::backend::common::{Cursor, after, page_of};
+use crate::backend::entity::budget_project;
+use crate::model::ledger::{Ledger, LedgerEntry, LedgerProject};
 
 // ---------- the public ledger ----------
 
@@ -66,6 +68,38 @@ pub async fn ledger(
         .into_iter()
         .map(|(id, slug, title)| (id, (slug, title)))
         .collect();
+    // The budget projects that planners' decisions name (no query for a page without).
+    let project_ids: HashSet<i64> = rows
+        .iter()
+        .filter(|r| r.target_kind == LedgerTarget::Project)
+        .map(|r| r.target_id)
+        .collect();
+    let projects: HashMap<i64, LedgerProject> = if project_ids.is_empty() {
+        HashMap::new()
+    } else {
+        budget_project::Entity::find()
+            .select_only()
+            .column(budget_project::Column::Id)
+            .column(budget_project::Column::BudgetId)
+            .column(budget_project::Column::Title)
+            .filter(budget_project::Column::Id.is_in(project_ids))
+            .into_tuple::<(i64, i64, String)>()
+            .all(db)
+            .await
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|(id, budget_id, title)| {
+                (
+                    id,
+                    LedgerProject {
+                        id,
+                        budget_id,
+                        title,
+                    },
+                )
+            })
+            .collect()
+    };
     let entries = rows
         .into_iter()
         .map(|row| {
@@ -85,6 +119,10 @@ pub async fn ledger(
                 procedure_slug: named.map(|(slug, _)| slug.clone()),
                 procedure_title: named.map(|(_, title)| title.clone()),
                 block_until: row.block_until.map(crate::backend::common::timestamp),
+                project: (row.target_kind == LedgerTarget::Project)
+                    .then(|| projects.get(&row.target_id).cloned())
+                    .flatten()
+                    .filter(|_| named.is_some()),
             }
         })
         .collect();

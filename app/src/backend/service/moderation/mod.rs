@@ -17,11 +17,10 @@ use crate::error::AppError;
 use crate::formats::proposals::model::validated_note;
 use crate::i18n::Lang;
 use crate::model::moderation::{
-    BlockedAuthor, CaseStatus, Decision, DecisionCount, Ledger, LedgerEntry, LedgerTarget,
-    ModerationActionKind, ModerationMark, ModerationMode, ModerationReason, ModerationSettings,
-    ModerationStats, ProcedureChoice, ProcedureDecisions, QueueFilter, QueueItem, QueueKind,
-    QueueView, ReportInput, ReportOutcome, ReportView, SettingsView, Target, TargetKind,
-    Visibility,
+    BlockedAuthor, CaseStatus, Decision, DecisionCount, LedgerTarget, ModerationActionKind,
+    ModerationMark, ModerationMode, ModerationReason, ModerationSettings, ModerationStats,
+    ProcedureChoice, ProcedureDecisions, QueueFilter, QueueItem, QueueKind, QueueView, ReportInput,
+    ReportOutcome, ReportView, SettingsView, Target, TargetKind, Visibility,
 };
 use crate::model::procedure::ProcedureStatus;
 use chrono::{DateTime, Duration, Utc};

@@ -293,6 +293,16 @@ pub async fn context_by_id_for(
     context(db, Key::Id(procedure_id), sees_drafts(viewer), now).await
 }
 
+/// The context of a procedure by its id, drafts too: for callers that have already decided
+/// who may see it (an export, whose scope did).
+pub async fn context_by_id(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(Context, ProcedureSummary), AppError> {
+    context(db, Key::Id(procedure_id), true, now).await
+}
+
 /// The id of a published procedure by its slug.
 pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
     find_row(db, Key::Slug(slug), false).await.map(|row| row.id)

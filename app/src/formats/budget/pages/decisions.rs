@@ -1,5 +1,6 @@
 //! The planners' decisions on a budget's result, on its results page: the public list
-//! (newest first, each with its reason) and, for planners once voting has ended, the form
+//! (newest first, each with its reason, and a link to the procedure's moderation ledger,
+//! which lists them too) and, for planners once voting has ended, the form
 //! that takes one.
 
 use crate::components::form::{ErrorAlert, Notice, posted_error, status, typed_before};
@@ -19,7 +20,11 @@ fn outcome_text(t: &Texts, outcome: DecisionOutcome) -> &'static str {
 }
 
 #[component]
-pub fn Decisions(decisions: Vec<ResultDecision>) -> impl IntoView {
+pub fn Decisions(
+    decisions: Vec<ResultDecision>,
+    /// The procedure's moderation ledger, where each decision is listed too.
+    ledger: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     if decisions.is_empty() {
         return ().into_any();
@@ -46,6 +51,7 @@ pub fn Decisions(decisions: Vec<ResultDecision>) -> impl IntoView {
             <h2 id="decisions-heading"><T k=|t| t.decisions_heading /></h2>
             <p><T k=|t| t.decisions_intro /></p>
             <ul class="decision-list">{items}</ul>
+            <p><a href=ledger><T k=|t| t.ledger_title /></a></p>
         </section>
     }
     .into_any()

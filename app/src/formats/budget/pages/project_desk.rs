@@ -7,7 +7,7 @@ use super::desk::{desk_frame, id_param};
 use super::money;
 use crate::components::form::{ErrorAlert, Notice, field_error, posted_error, status};
 use crate::error::AppError;
-use crate::formats::budget::model::{Feasibility, Project};
+use crate::formats::budget::model::{BudgetStage, Feasibility, Project};
 use crate::formats::budget::planning::{ProjectDesk, ProjectForm, Promotable};
 use crate::formats::budget::planning_api::{
     CreateProject, UpdateProject, WithdrawProject, get_project_desk,
@@ -140,7 +140,9 @@ fn ProjectView(desk: ProjectDesk) -> impl IntoView {
         |t| t.desk_on_ballot_no
     };
     let body = if desk.budget.locked {
-        view! { <LockedProject project=project.clone() /> }.into_any()
+        let results = (desk.budget.stage == BudgetStage::Ended)
+            .then(|| path::budget_results(&desk.slug, desk.budget.id));
+        view! { <LockedProject project=project.clone() results /> }.into_any()
     } else {
         view! { <ProjectEditor project=project.clone() others=desk.others.clone() /> }.into_any()
     };
@@ -226,14 +228,32 @@ fn ProjectEditor(project: Project, others: Vec<(i64, String)>) -> impl IntoView 
     }
 }
 
-/// A project once voting runs: read only, and withdrawn if it must be.
+/// A project once voting runs: read only, and withdrawn if it must be; after the end not
+/// even that (it would void ballots nobody can submit again): the results page takes a
+/// decision instead.
 #[component]
-fn LockedProject(project: Project) -> impl IntoView {
+fn LockedProject(
+    project: Project,
+    /// The budget's results, once voting has ended.
+    results: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error::<WithdrawProject>();
     let cost = project.cost_cents;
     let feasibility = project.feasibility;
-    let withdraw = (!project.withdrawn).then(|| {
+    let withdraw = match results {
+        _ if project.withdrawn => None,
+        Some(results) => Some(
+            view! {
+                <p>
+                    <T k=|t| t.desk_withdraw_ended />
+                    " "
+                    <a href=results><T k=|t| t.budget_to_results /></a>
+                </p>
+            }
+            .into_any(),
+        ),
+        None => Some(
         view! {
             <section aria-labelledby="withdraw-heading">
                 <h2 id="withdraw-heading"><T k=|t| t.desk_withdraw_heading /></h2>
@@ -249,7 +269,9 @@ fn LockedProject(project: Project) -> impl IntoView {
                 </form>
             </section>
         }
-    });
+        .into_any(),
+        ),
+    };
     // A change posted from a page opened before voting started comes back refused here.
     let refused = posted_error::<UpdateProject>();
     view! {

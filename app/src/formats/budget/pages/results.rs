@@ -115,6 +115,7 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
         .map(|project| view! { <ResultRow project /> })
         .collect_view();
     let file = path::budget_ballot_file(budget.id);
+    let ledger = path::procedure_ledger(&budget.procedure);
     view! {
         {(!final_result).then(|| view! {
             <p class="alert alert--info" role="note"><T k=|t| t.budget_results_interim /></p>
@@ -161,7 +162,7 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <Decisions decisions />
+        <Decisions decisions ledger />
         {decide}
         <section aria-labelledby="file-heading">
             <h2 id="file-heading"><T k=|t| t.results_downloads /></h2>

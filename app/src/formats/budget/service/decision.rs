@@ -3,23 +3,25 @@
 //! or lift such a decision), and only with a public reason. Every decision is kept and
 //! shown with the results, newest first; the newest for a project applies. The ballot file
 //! and the count from it stay as they are, so anyone can see where the published result
-//! differs from the computed one, and why.
+//! differs from the computed one, and why. Each decision is also a row of the public
+//! moderation ledger (`fund`, `unfund`, `count_applies` on the project).
 
 use super::budget::load;
 use super::results;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::timestamp;
 use crate::backend::db::storage_error;
-use crate::backend::entity::budget_decision;
+use crate::backend::entity::{budget_decision, moderation_action};
 use crate::error::AppError;
 use crate::formats::budget::model::{
     BudgetResults, BudgetStage, DECISION_REASON_MAX, DECISION_REASON_MIN, DecisionInput,
     DecisionOutcome, ResultDecision, Unfunded,
 };
+use crate::model::moderation::{LedgerTarget, ModerationActionKind};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -69,6 +71,8 @@ pub async fn decide(
     if !changes {
         return Err(AppError::invalid("outcome", "unchanged"));
     }
+    // The decision and its row in the public moderation ledger, together or not at all.
+    let txn = db.begin().await.map_err(storage_error)?;
     budget_decision::ActiveModel {
         budget_id: Set(hosted.row.id),
         project_id: Set(input.project_id),
@@ -78,9 +82,31 @@ pub async fn decide(
         decided_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(storage_error)?;
+    moderation_action::ActiveModel {
+        procedure_id: Set(Some(hosted.row.procedure_id)),
+        target_kind: Set(LedgerTarget::Project),
+        target_id: Set(input.project_id),
+        proposal_id: Set(None),
+        action: Set(match input.outcome {
+            DecisionOutcome::Fund => ModerationActionKind::Fund,
+            DecisionOutcome::Unfund => ModerationActionKind::Unfund,
+            DecisionOutcome::Computed => ModerationActionKind::CountApplies,
+        }),
+        reason_code: Set(None),
+        public_reason: Set(reason.to_owned()),
+        internal_note: Set(None),
+        moderator_id: Set(user.id),
+        block_until: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    txn.commit().await.map_err(storage_error)?;
     let mut decided = computed;
     apply(db, &mut decided).await?;
     Ok(decided)

@@ -9,4 +9,5 @@ pub mod page;
 pub mod paper;
 pub mod planning;
 pub mod project;
+pub mod report;
 pub mod results;

@@ -14,8 +14,8 @@ use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::{AppError, Problems};
 use crate::formats::budget::model::{
-    BallotStatus, DESCRIPTION_MAX, DISTRICT_MAX, Feasibility, Project, ProjectInput, ProjectPage,
-    ProjectPatch, REASON_MAX, TITLE_MAX, UNIT_MAX, bounded, check_cost,
+    BallotStatus, BudgetStage, DESCRIPTION_MAX, DISTRICT_MAX, Feasibility, Project, ProjectInput,
+    ProjectPage, ProjectPatch, REASON_MAX, TITLE_MAX, UNIT_MAX, bounded, check_cost,
 };
 use crate::formats::proposals::model::ProposalStatus;
 use crate::i18n::Lang;
@@ -326,6 +326,11 @@ where
     }
     if patch.withdrawn == Some(false) && row.withdrawn_at.is_some() {
         return Err(AppError::invalid("withdrawn", "final"));
+    }
+    // After the end a withdrawal would turn the ballots holding the project back into
+    // drafts that nobody can submit any more; planners depart from the result instead.
+    if withdraw && hosted.stage(now) == BudgetStage::Ended {
+        return Err(AppError::invalid("withdrawn", "after_end"));
     }
 
     let _gate = write_gate(db).await;
