@@ -325,6 +325,24 @@ describe('a resident votes in the Bürgerbudget', () => {
     await entry.locator('text=Projekt abweichend von der Auswertung nicht gefördert').waitFor();
     await entry.locator('a:has-text("Bürgerbudget-Projekt „Trinkbrunnen am Markt“")').click();
     await own.locator('#entscheidungen').waitFor();
+
+    // What becomes of the funded project: recorded on its page, public with the results.
+    await own.click('a:has-text("Zurück zum Stimmzettel")');
+    await own.click('a:has-text("Budget verwalten")');
+    await own.click('#projekte a:has-text("Sitzbänke am Fluss")');
+    await own.locator('h2:has-text("Umsetzung")').waitFor();
+    await assertAccessible(own, "a funded project's page after the vote");
+    await own.selectOption('#implementation-status', 'in_progress');
+    await own.fill('#implementation-note', 'Die Bänke sind bestellt und werden im Mai aufgestellt.');
+    await own.click('button:has-text("Stand veröffentlichen")');
+    await own.locator('text=Der neue Stand der Umsetzung ist veröffentlicht.').waitFor();
+    await own.locator('#umsetzung li', { hasText: 'Die Bänke sind bestellt' }).waitFor();
+    await assertAccessible(own, 'a recorded implementation');
+    await own.click('.card__kicker a:has-text("Ganze Stadt")');
+    await own.click('a:has-text("Zum Ergebnis")');
+    const implemented = own.locator('#umsetzung article', { hasText: 'Sitzbänke am Fluss' });
+    await implemented.locator('text=In Umsetzung').waitFor();
+    await implemented.locator('text=Die Bänke sind bestellt').waitFor();
     assert.deepEqual(colleague.problems, []);
     await colleague.context.close();
   });

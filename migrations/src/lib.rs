@@ -19,6 +19,7 @@ mod m20261202_000013_proposal_sort_indexes;
 mod m20261202_000014_create_budgets;
 mod m20261203_000015_budget_one_district;
 mod m20261203_000016_budget_decisions;
+mod m20261204_000017_implementation_updates;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_create_budgets::Migration),
             Box::new(m20261203_000015_budget_one_district::Migration),
             Box::new(m20261203_000016_budget_decisions::Migration),
+            Box::new(m20261204_000017_implementation_updates::Migration),
         ]
     }
 }

@@ -151,3 +151,35 @@ pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppEr
         .await,
     )
 }
+
+/// A planner's entry of an adopted proposal's implementation; back to the proposal, where
+/// it is listed (its followers are told).
+#[server(prefix = "/api", endpoint = "record_implementation", output = crate::api::JsonTextPost)]
+pub async fn record_implementation(
+    proposal_id: i64,
+    #[server(default)] form: crate::model::implementation::ImplementationInput,
+) -> Result<(), AppError> {
+    use crate::backend::service::implementation;
+    use crate::backend::state::app_state;
+    super::with_status(
+        async {
+            let state = app_state()?;
+            let user = super::account::ssr::require_user().await?;
+            user.require(crate::backend::auth::Permission::Plan)?;
+            implementation::record_for_proposal(
+                &state.db,
+                &state.site,
+                &user,
+                proposal_id,
+                &form,
+                chrono::Utc::now(),
+            )
+            .await?;
+            super::account::finish(
+                Done::ImplementationRecorded,
+                &format!("{}#umsetzung", crate::model::path::proposal(proposal_id)),
+            )
+        }
+        .await,
+    )
+}

@@ -3,6 +3,7 @@
 pub mod council;
 pub mod error_view;
 pub mod form;
+pub mod implementation;
 pub mod layout;
 pub mod live_form;
 pub mod moderation;

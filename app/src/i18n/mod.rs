@@ -73,6 +73,20 @@ pub use message::{Arg, Fmt, Key, Msg, Part, plural_category};
 
 #[cfg(feature = "ssr")]
 impl ServerTexts {
+    /// A proposal's implementation in a sentence, as its followers' mail states it.
+    pub fn implementation_sentence(
+        &self,
+        status: crate::model::implementation::ImplementationStatus,
+    ) -> &'static str {
+        use crate::model::implementation::ImplementationStatus as S;
+        match status {
+            S::Planned => self.implementation_sentence_planned,
+            S::InProgress => self.implementation_sentence_in_progress,
+            S::Done => self.implementation_sentence_done,
+            S::Dropped => self.implementation_sentence_dropped,
+        }
+    }
+
     /// The paragraphs on method in the results report.
     pub fn report_method_note(&self) -> [&'static str; 5] {
         [

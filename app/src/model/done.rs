@@ -47,6 +47,8 @@ pub enum Done {
     BatchDiscarded,
     /// A planner's decision on a budget's result.
     ResultDecided,
+    /// An entry of an adopted proposal's or a funded project's implementation.
+    ImplementationRecorded,
     // moderation
     Reported,
     AlreadyReported,
@@ -79,7 +81,7 @@ pub enum Done {
 }
 
 /// The outcomes without data, with their words.
-const WORDS: [(Done, &str); 43] = [
+const WORDS: [(Done, &str); 44] = [
     (Done::Sent, "sent"),
     (Done::LoggedOut, "logged_out"),
     (Done::Verified, "verified"),
@@ -109,6 +111,7 @@ const WORDS: [(Done, &str); 43] = [
     (Done::BatchConfirmed, "batch_confirmed"),
     (Done::BatchDiscarded, "batch_discarded"),
     (Done::ResultDecided, "result_decided"),
+    (Done::ImplementationRecorded, "implementation_recorded"),
     (Done::Reported, "reported"),
     (Done::AlreadyReported, "already_reported"),
     (Done::Objected, "objected"),

@@ -6,6 +6,7 @@ mod state;
 pub mod account;
 pub mod done;
 pub mod idempotency;
+pub mod implementation;
 pub mod lang;
 pub mod ledger;
 pub mod legal;

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod doc;
+mod implementation;
 pub mod limits;
 mod moderation;
 
@@ -34,6 +35,7 @@ pub fn api() -> doc::Api {
         .merge(crate::formats::proposals::api())
         .merge(moderation::api())
         .merge(results::api())
+        .merge(implementation::api())
         .merge(crate::formats::proposals::onsite_api())
         .merge(crate::formats::budget::api())
         // Served by `media::uploads()` (its own body limit), described here.

@@ -135,6 +135,8 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put", "/procedures/{slug}/council-paper")
         | ("post", "/procedures/{slug}/council-paper/import") => Planners,
         ("put" | "delete", "/proposals/{id}/outcome") => Planners,
+        ("get", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Anyone,
+        ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Planners,
         // The participatory budget.
         ("get", "/procedures/{slug}/budgets" | "/budgets/{id}" | "/budgets/{id}/projects") => {
             Anyone
@@ -354,6 +356,9 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
             "url": "https://rat.example/paper/1", "reference": "DS 1/2026", "title": "Vorlage"
         }),
         ("put", "/proposals/{id}/outcome") => json!({ "outcome": "adopted", "justification": "" }),
+        ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => json!({
+            "status": "in_progress", "note": "Die Arbeiten haben begonnen."
+        }),
         ("post", "/procedures/{slug}/budgets") => json!({
             "title": format!("Budget {n}"), "total_cents": 1_000_000,
             "rule": { "kind": "approval", "min_projects": 1, "max_projects": 3 }, "method": "greedy"
@@ -708,6 +713,8 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("enter_paper_ballot", "post", "/paper-batches/{id}/ballots", "batch={paper}&choice[{project}]=1"),
     ("confirm_paper_batch", "post", "/paper-batches/{id}/confirm", "batch={paper}"),
     ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
+    ("record_implementation", "post", "/proposals/{id}/implementation", "proposal_id={id}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
+    ("record_project_implementation", "post", "/projects/{id}/implementation", "id={project}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
     ("decide_result", "post", "/budgets/{id}/decisions", "slug={slug}&budget={budget}&form[project_id]={project}&form[outcome]=fund&form[reason]=Der+Rat+hat+das+Projekt+nachtr%C3%A4glich+priorisiert."),
 ];
 

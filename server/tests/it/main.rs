@@ -23,6 +23,7 @@ mod concurrency;
 mod config;
 mod escaping;
 mod health;
+mod implementation;
 mod listing_counts;
 mod mail;
 mod media;

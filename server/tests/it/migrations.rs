@@ -70,6 +70,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261203_000016_budget_decisions.rs",
         "4fddd12736cfbc7cc23ff4b90993d82df2cc5ead0b8203314eb4a1cd7e4959ad",
     ),
+    (
+        "m20261204_000017_implementation_updates.rs",
+        "07875db475394a2a01db8a671c428c1bd91c0646e8fd4b893862a7a8e50fe90f",
+    ),
 ];
 
 #[test]

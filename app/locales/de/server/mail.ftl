@@ -217,3 +217,8 @@ ballot_reminder_body =
     { $link }
 
     Diese Erinnerung erhalten Sie einmal, weil Sie auf { $instance } einen Stimmzettel begonnen haben.
+# The new state of a proposal (or of the project made from it) whose implementation moved on.
+implementation_sentence_planned = Die Umsetzung ist geplant.
+implementation_sentence_in_progress = Die Umsetzung hat begonnen.
+implementation_sentence_done = Er ist umgesetzt.
+implementation_sentence_dropped = Er wird nicht umgesetzt.

@@ -213,3 +213,8 @@ ballot_reminder_body =
     { $link }
 
     You receive this reminder once, because you started a ballot on { $instance }.
+# The new state of a proposal (or of the project made from it) whose implementation moved on.
+implementation_sentence_planned = Its implementation is planned.
+implementation_sentence_in_progress = Its implementation has begun.
+implementation_sentence_done = It has been implemented.
+implementation_sentence_dropped = It will not be implemented.

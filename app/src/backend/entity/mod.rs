@@ -13,6 +13,7 @@ pub mod council_decision;
 pub mod digest_item;
 pub mod email_token;
 pub mod follow;
+pub mod implementation_update;
 pub mod instance_setting;
 pub mod login_session;
 pub mod moderation_action;

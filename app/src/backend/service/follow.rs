@@ -11,6 +11,7 @@ use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::model::implementation::ImplementationStatus;
 use crate::model::results::CouncilOutcome;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -92,6 +93,11 @@ pub(crate) enum Event<'a> {
         outcome: CouncilOutcome,
         justification: &'a str,
     },
+    /// Its implementation (or that of the budget project made from it) moved on.
+    Implementation {
+        status: ImplementationStatus,
+        note: &'a str,
+    },
 }
 
 /// Tells the followers (and, for a reply, the author of the comment answered) about an
@@ -117,7 +123,9 @@ pub(crate) async fn notify(
         Event::Comment {
             parent_author_id, ..
         } => *parent_author_id,
-        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => None,
+        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } | Event::Implementation { .. } => {
+            None
+        }
     };
     recipients.extend(replied_to);
     recipients.sort_unstable();
@@ -139,7 +147,9 @@ pub(crate) async fn notify(
             .await?
             .remove(author_id)
             .unwrap_or_default(),
-        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } => String::new(),
+        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } | Event::Implementation { .. } => {
+            String::new()
+        }
     };
     let link = format!(
         "{}{}",
@@ -202,6 +212,14 @@ pub(crate) async fn notify(
                 vars.push(("note", justification));
                 Template::ProposalStatus
             }
+            Event::Implementation { status, note } => {
+                vars.push((
+                    "status",
+                    lang.server_texts().implementation_sentence(*status),
+                ));
+                vars.push(("note", note));
+                Template::ProposalStatus
+            }
         };
         mail::enqueue(db, email, template, lang, &vars, now).await?;
     }
@@ -225,6 +243,11 @@ fn digest_line(
             DigestKind::Status,
             "outcome",
             lang.texts().outcome_sentence(*outcome),
+        ),
+        (Event::Implementation { status, .. }, _) => (
+            DigestKind::Status,
+            "outcome",
+            lang.server_texts().implementation_sentence(*status),
         ),
     };
     let line = lang.server_texts().digest_line.fmt(&[

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod follow;
+pub mod implementation;
 pub mod legal;
 pub mod media;
 pub mod moderation;

@@ -464,6 +464,9 @@ pub struct ResultsPage {
     pub results: Option<BudgetResults>,
     /// The visitor is a planner and voting has ended: they may decide on the result.
     pub may_decide: bool,
+    /// Once voting has ended, what became of the funded projects that have entries, in the
+    /// order of the results: (project, title, implementation).
+    pub implementations: Vec<(i64, String, crate::model::implementation::Implementation)>,
 }
 
 /// Checks a budget's text fields and money; `Problems` collects every field at once.

@@ -57,6 +57,8 @@ pub struct ProjectDesk {
     pub slug: String,
     /// The budget's other projects (id, title), in the order they were entered.
     pub others: Vec<(i64, String)>,
+    /// Once voting has ended: what became of it (planners record it for funded ones).
+    pub implementation: crate::model::implementation::Implementation,
 }
 
 /// Batches a budget's page lists.

@@ -290,6 +290,35 @@ pub async fn decide_result(
     )
 }
 
+/// A planner's entry of a funded project's implementation; back to the project's page.
+#[server(prefix = "/api", endpoint = "record_project_implementation", output = crate::api::JsonTextPost)]
+pub async fn record_project_implementation(
+    id: i64,
+    #[server(default)] form: crate::model::implementation::ImplementationInput,
+) -> Result<(), AppError> {
+    use super::service::implementation;
+    use crate::backend::state::app_state;
+    use crate::model::{done::Done, path};
+    crate::api::with_status(
+        async {
+            let state = app_state()?;
+            let user = ssr::planner().await?;
+            implementation::record_for_project(
+                &state.db,
+                &state.site,
+                &user,
+                id,
+                &form,
+                chrono::Utc::now(),
+            )
+            .await?;
+            let back = format!("{}#umsetzung", path::project_desk(id));
+            crate::api::account::finish(Done::ImplementationRecorded, &back)
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::backend::auth::{CurrentUser, Permission};

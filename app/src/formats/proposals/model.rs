@@ -314,6 +314,8 @@ pub struct ProposalDetail {
     pub decisions: Vec<crate::model::moderation::ModerationActionKind>,
     /// What the city council decided about it, once recorded.
     pub outcome: Option<crate::model::results::OutcomeView>,
+    /// What became of it once the council adopted it.
+    pub implementation: crate::model::implementation::Implementation,
 }
 
 /// The fields of a proposal as a form sends them.

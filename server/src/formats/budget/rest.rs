@@ -8,7 +8,10 @@ use app::formats::budget::model::{
     Ballot, BallotInput, Budget, BudgetInput, BudgetPatch, BudgetResults, DecisionInput,
     PaperBatch, PaperBatchInput, Project, ProjectInput, ProjectPage, ProjectPatch,
 };
-use app::formats::budget::service::{ballot, budget, decision, paper, project, results};
+use app::formats::budget::service::{
+    ballot, budget, decision, implementation, paper, project, results,
+};
+use app::model::implementation::{Implementation, ImplementationInput};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -275,6 +278,46 @@ pub fn api() -> Api {
                 .file("text/plain", "export.pb")
                 .errors(&[404, 422]),
         )
+        .op(
+            "get",
+            "/projects/{id}/implementation",
+            get(project_implementation),
+            Doc::new(tag, "What became of a project: its implementation's status and entries, newest first")
+                .describe("Public where the project is. `may_record` tells a planner that voting has ended and the published result funds it.")
+                .ok::<Implementation>(200, "The implementation (before the first entry `status` is null).")
+                .errors(&[404]),
+        )
+        .op(
+            "post",
+            "/projects/{id}/implementation",
+            post(record_project_implementation),
+            Doc::new(tag, "Record an entry of a funded project's implementation (planners, once voting has ended); the followers of the proposal it came from are told")
+                .signed_in()
+                .body::<ImplementationInput>()
+                .ok::<Implementation>(201, "The implementation with the new entry.")
+                .errors(&[403, 404, 422]),
+        )
+}
+
+async fn project_implementation(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    let found = implementation::of_project(&state.db, id, viewer.as_ref(), Utc::now()).await?;
+    Ok(axum::Json(found))
+}
+
+async fn record_project_implementation(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(input): Json<ImplementationInput>,
+) -> ApiResult<impl IntoResponse> {
+    let recorded =
+        implementation::record_for_project(&state.db, &state.site, &user, id, &input, Utc::now())
+            .await?;
+    Ok((StatusCode::CREATED, axum::Json(recorded)))
 }
 
 async fn list_budgets(

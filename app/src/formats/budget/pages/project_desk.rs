@@ -6,11 +6,12 @@
 use super::desk::{desk_frame, id_param};
 use super::money;
 use crate::components::form::{ErrorAlert, Notice, field_error, posted_error, status};
+use crate::components::implementation::{ImplementationForm, ImplementationSection};
 use crate::error::AppError;
 use crate::formats::budget::model::{BudgetStage, Feasibility, Project};
 use crate::formats::budget::planning::{ProjectDesk, ProjectForm, Promotable};
 use crate::formats::budget::planning_api::{
-    CreateProject, UpdateProject, WithdrawProject, get_project_desk,
+    CreateProject, RecordProjectImplementation, UpdateProject, WithdrawProject, get_project_desk,
 };
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
@@ -139,6 +140,12 @@ fn ProjectView(desk: ProjectDesk) -> impl IntoView {
     } else {
         |t| t.desk_on_ballot_no
     };
+    let implementation_error = posted_error::<RecordProjectImplementation>();
+    let hidden = ("id", project.id);
+    let implementation_form = view! {
+        <ImplementationForm action=RecordProjectImplementation::PATH hidden error=implementation_error />
+    }
+    .into_any();
     let body = if desk.budget.locked {
         let results = (desk.budget.stage == BudgetStage::Ended)
             .then(|| path::budget_results(&desk.slug, desk.budget.id));
@@ -159,6 +166,7 @@ fn ProjectView(desk: ProjectDesk) -> impl IntoView {
             </a></p>
         })}
         {body}
+        <ImplementationSection implementation=desk.implementation.clone() form=implementation_form />
     }
 }
 

@@ -7,11 +7,13 @@
 use super::decisions::{DecisionForm, Decisions};
 use super::{method_text, money, rule_lines, unfunded_text};
 use crate::components::error_view::ErrorPage;
+use crate::components::implementation::{ImplementationBadge, ImplementationEntries};
 use crate::formats::budget::api::get_budget_results;
 use crate::formats::budget::model::{
     BallotRule, Budget, BudgetResults, ProjectResult, ResultsPage,
 };
 use crate::i18n::{T, use_i18n};
+use crate::model::implementation::Implementation;
 use crate::model::path;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,6 +43,7 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
         procedure_title,
         results,
         may_decide,
+        implementations,
     } = data;
     let slug = budget.procedure.clone();
     let title = budget.title.clone();
@@ -78,6 +81,7 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
                 </h1>
             </header>
             {body}
+            <Implementations implementations />
             <p><a href=back><T k=|t| t.results_back /></a></p>
         </article>
     }
@@ -206,4 +210,34 @@ fn ResultRow(project: ProjectResult) -> impl IntoView {
             <td>{verdict}</td>
         </tr>
     }
+}
+
+/// What became of the funded projects, each with its status and entries.
+#[component]
+fn Implementations(implementations: Vec<(i64, String, Implementation)>) -> impl IntoView {
+    if implementations.is_empty() {
+        return ().into_any();
+    }
+    let items = implementations
+        .into_iter()
+        .map(|(id, title, implementation)| {
+            let status = implementation
+                .status
+                .map(|status| view! { <ImplementationBadge status /> });
+            view! {
+                <article class="card" id=format!("projekt-{id}-umsetzung")>
+                    <h3>{title}" "{status}</h3>
+                    <ImplementationEntries entries=implementation.entries />
+                </article>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="umsetzung" aria-labelledby="implementation-heading">
+            <h2 id="implementation-heading"><T k=|t| t.implementation_projects_heading /></h2>
+            <p><T k=|t| t.implementation_projects_intro /></p>
+            {items}
+        </section>
+    }
+    .into_any()
 }

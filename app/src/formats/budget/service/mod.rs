@@ -4,6 +4,7 @@ pub mod ballot;
 pub mod budget;
 pub mod count;
 pub mod decision;
+pub mod implementation;
 pub mod pabulib;
 pub mod page;
 pub mod paper;

@@ -5,6 +5,7 @@ use super::budget::{self as budgets, Hosted, load};
 use super::project;
 use super::{ballot, results};
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::service::implementation;
 use crate::error::AppError;
 use crate::formats::budget::model::{
     BallotViewer, BudgetLink, BudgetPage, BudgetStage, ResultsPage,
@@ -115,7 +116,25 @@ pub async fn results_page(
     } else {
         None
     };
+    let implementations = match &results {
+        Some(results) if results.final_result => {
+            let funded: Vec<(i64, String)> = results
+                .projects
+                .iter()
+                .filter(|p| p.funded)
+                .map(|p| (p.project_id, p.title.clone()))
+                .collect();
+            let mut found =
+                implementation::of_projects(db, funded.iter().map(|(id, _)| *id).collect()).await?;
+            funded
+                .into_iter()
+                .filter_map(|(id, title)| Some((id, title, found.remove(&id)?)))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     Ok(ResultsPage {
+        implementations,
         may_decide: seen_by.planner && budget.stage == BudgetStage::Ended,
         budget,
         procedure_title: hosted.summary.title.clone(),

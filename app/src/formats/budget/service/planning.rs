@@ -11,12 +11,13 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{budget_ballot, budget_paper_batch, budget_project, proposal, user};
 use crate::backend::service::procedure;
 use crate::error::AppError;
-use crate::formats::budget::model::PaperBatch;
+use crate::formats::budget::model::{BudgetStage, PaperBatch};
 use crate::formats::budget::planning::{
     BATCHES_SHOWN, BatchDesk, BudgetDesk, BudgetsOverview, PROMOTABLE_SHOWN, ProjectDesk,
     Promotable,
 };
 use crate::formats::proposals::model::ProposalStatus;
+use crate::model::implementation::Implementation;
 use crate::model::moderation::Visibility;
 use crate::model::procedure::Slug;
 use chrono::{DateTime, Utc};
@@ -207,7 +208,7 @@ pub async fn batch_desk(
 
 /// One project with the other projects of its budget.
 pub async fn project_desk(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     user: &CurrentUser,
     project_id: i64,
     now: DateTime<Utc>,
@@ -230,10 +231,16 @@ pub async fn project_desk(
         .all(db)
         .await
         .map_err(storage_error)?;
+    let implementation = if budget.stage == BudgetStage::Ended {
+        super::implementation::of_project(db, project.id, Some(user), now).await?
+    } else {
+        Implementation::default()
+    };
     Ok(ProjectDesk {
         project,
         budget,
         slug: hosted.summary.slug.clone(),
         others,
+        implementation,
     })
 }

@@ -2,8 +2,10 @@
 
 use super::thread::{Comments, JustPosted};
 use crate::api::moderation::{Decide, Object, Report};
+use crate::api::results::RecordImplementation;
 use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
+use crate::components::implementation::{ImplementationForm, ImplementationSection};
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::formats::proposals::api::{EditProposal, Follow, Vote, WithdrawProposal, get_proposal};
 use crate::formats::proposals::model::{ProposalDetail, ProposalStatus, ThreadWindow};
@@ -173,6 +175,15 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </section>
         }
     });
+    let implementation_error = posted_error::<RecordImplementation>();
+    let hidden = ("proposal_id", id);
+    let implementation_form = view! {
+        <ImplementationForm action=RecordImplementation::PATH hidden error=implementation_error />
+    }
+    .into_any();
+    let implementation = view! {
+        <ImplementationSection implementation=detail.implementation.clone() form=implementation_form />
+    };
     let location = detail.location.clone().map(|place| {
         view! {
             <div>
@@ -244,6 +255,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                     <div class="prose" inner_html=detail.body_html.clone()></div>
                     {redacted}
                     <dl class="facts">{category}{location}</dl>
+                    {implementation}
                     {author_tools}
                     <div class="moderation-tools">{report}{decision}</div>
                 </div>

@@ -3,7 +3,10 @@
 
 use super::discussion::{ThreadView, part, thread};
 use super::*;
+use crate::backend::service::implementation::{self, Subject};
 use crate::formats::proposals::model::ThreadWindow;
+use crate::model::implementation::Implementation;
+use crate::model::results::CouncilOutcome;
 
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
 /// comments in thread order. Moderated items show their mark; what the public may not see
@@ -129,6 +132,29 @@ pub async fn load(
         row.body.clone()
     };
     let updated_at = Timestamp(row.updated_at.timestamp());
+    let outcome = if concealed {
+        None
+    } else {
+        crate::backend::service::results::outcome_of(db, row.id).await?
+    };
+    // Entries exist once the council has decided: a proposal without an outcome costs no
+    // query.
+    let implementation = match &outcome {
+        Some(decided) => {
+            let adopted = matches!(
+                decided.outcome,
+                CouncilOutcome::Adopted | CouncilOutcome::AdoptedInPart
+            );
+            let planner = viewer.is_some_and(|v| v.can(Permission::Plan));
+            implementation::implementation_of(
+                db,
+                Subject::Proposal(row.id),
+                adopted && planner && visible,
+            )
+            .await?
+        }
+        None => Implementation::default(),
+    };
     let mut card = card(row.clone(), &names, &my_votes);
     if concealed {
         card.title = String::new();
@@ -177,11 +203,8 @@ pub async fn load(
             category: row.category.clone(),
             location: row.location.clone(),
         }),
-        outcome: if concealed {
-            None
-        } else {
-            crate::backend::service::results::outcome_of(db, row.id).await?
-        },
+        outcome,
+        implementation,
         card,
     };
     Ok(Loaded {

@@ -1,0 +1,144 @@
+//! What became of an adopted proposal or a funded project: the current status and the
+//! entries, newest first; for planners, the form that records an entry. Shown on the
+//! proposal's page, on a budget's results and on the planners' project page.
+
+use crate::components::form::{ErrorAlert, Notice, status, typed_before};
+use crate::error::AppError;
+use crate::i18n::{T, Texts, use_i18n};
+use crate::model::done::Done;
+use crate::model::implementation::{
+    Implementation, ImplementationEntry, ImplementationStatus, NOTE_MAX, NOTE_MIN,
+};
+use crate::model::time::LocalDate;
+use leptos::prelude::*;
+
+pub fn status_text(t: &Texts, status: ImplementationStatus) -> &'static str {
+    match status {
+        ImplementationStatus::Planned => t.implementation_planned,
+        ImplementationStatus::InProgress => t.implementation_in_progress,
+        ImplementationStatus::Done => t.implementation_done,
+        ImplementationStatus::Dropped => t.implementation_dropped,
+    }
+}
+
+fn status_class(status: ImplementationStatus) -> &'static str {
+    match status {
+        ImplementationStatus::Planned => "badge badge--upcoming",
+        ImplementationStatus::InProgress => "badge badge--running",
+        ImplementationStatus::Done => "badge badge--finished",
+        ImplementationStatus::Dropped => "badge",
+    }
+}
+
+/// The status as a badge.
+#[component]
+pub fn ImplementationBadge(status: ImplementationStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class=status_class(status)>{move || status_text(i18n.t(), status)}</span> }
+}
+
+/// The entries, newest first, each with its day, status and note.
+#[component]
+pub fn ImplementationEntries(entries: Vec<ImplementationEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = entries
+        .into_iter()
+        .map(|entry| {
+            let day = LocalDate::parse_iso(&entry.happened_on);
+            let status = entry.status;
+            view! {
+                <li class="card">
+                    <p class="card__kicker">
+                        {move || day.map(|d| i18n.t().date(d.start_in_berlin())).unwrap_or_default()}
+                        " · "
+                        {move || status_text(i18n.t(), status)}
+                    </p>
+                    <p class="preserve-lines">{entry.note.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="implementation-list">{items}</ol> }
+}
+
+/// The section: heading, status, entries and, where the viewer may record, the form.
+/// `form` is the planners' form (with the server function that takes it), rendered by the
+/// page that knows which item it is for.
+#[component]
+pub fn ImplementationSection(implementation: Implementation, form: AnyView) -> impl IntoView {
+    let Implementation {
+        status,
+        entries,
+        may_record,
+    } = implementation;
+    if entries.is_empty() && !may_record {
+        return ().into_any();
+    }
+    let current = status.map(|status| {
+        view! {
+            <p><T k=|t| t.implementation_status />": " <ImplementationBadge status /></p>
+        }
+    });
+    let list = (!entries.is_empty()).then(|| view! { <ImplementationEntries entries /> });
+    view! {
+        <section id="umsetzung" aria-labelledby="implementation-heading">
+            <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
+            {current}
+            {list}
+            {may_record.then_some(form)}
+        </section>
+    }
+    .into_any()
+}
+
+/// The planners' form: status, day and note, posted to `action` with `hidden` (the field
+/// that names the item, and its value).
+#[component]
+pub fn ImplementationForm(
+    action: &'static str,
+    hidden: (&'static str, i64),
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = typed_before(error, "form[note]", None).unwrap_or_default();
+    let typed_day = typed_before(error, "form[happened_on]", None).unwrap_or_default();
+    let done = status();
+    let notice = move || {
+        (done.get() == Some(Done::ImplementationRecorded))
+            .then(|| view! { <Notice text=|t| t.implementation_recorded /> })
+    };
+    let options = ImplementationStatus::ALL
+        .into_iter()
+        .map(|status| {
+            view! { <option value=status.as_str()>{move || status_text(i18n.t(), status)}</option> }
+        })
+        .collect_view();
+    view! {
+        <h3 id="implementation-form-heading"><T k=|t| t.implementation_form_heading /></h3>
+        {notice}
+        <ErrorAlert error fields=&["status", "note", "happened_on"] prefix=Some("implementation-".to_owned()) />
+        <form method="post" action=action class="editor" aria-labelledby="implementation-form-heading">
+            <input type="hidden" name=hidden.0 value=hidden.1 />
+            <div class="field">
+                <label for="implementation-status"><T k=|t| t.implementation_status /></label>
+                <select id="implementation-status" name="form[status]">{options}</select>
+            </div>
+            <div class="field">
+                <label for="implementation-happened_on"><T k=|t| t.implementation_day /></label>
+                <p class="field__hint" id="implementation-day-hint"><T k=|t| t.implementation_day_hint /></p>
+                <input id="implementation-happened_on" type="date" name="form[happened_on]"
+                    value=typed_day aria-describedby="implementation-day-hint" />
+            </div>
+            <div class="field">
+                <label for="implementation-note"><T k=|t| t.implementation_note /></label>
+                <p class="field__hint" id="implementation-note-hint"><T k=|t| t.implementation_note_hint /></p>
+                <textarea id="implementation-note" name="form[note]" rows="4" required=true
+                    minlength=NOTE_MIN.to_string() maxlength=NOTE_MAX.to_string()
+                    aria-describedby="implementation-note-hint">
+                    {crate::components::raw_text::raw_text(typed)}
+                </textarea>
+            </div>
+            <button type="submit"><T k=|t| t.implementation_submit /></button>
+        </form>
+    }
+}
