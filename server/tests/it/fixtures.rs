@@ -11,6 +11,24 @@ use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
+/// Every phase and procedure of the database ended an hour ago: the participation is over
+/// and results are public.
+pub async fn end_voting(app: &TestApp) {
+    use app::backend::entity::{phase, procedure as procedure_entity};
+    use sea_orm::sea_query::Expr;
+    let past = Utc::now() - Duration::hours(1);
+    phase::Entity::update_many()
+        .col_expr(phase::Column::EndsAt, Expr::value(past))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    procedure_entity::Entity::update_many()
+        .col_expr(procedure_entity::Column::EndsAt, Expr::value(past))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
 /// A published procedure whose current phase is `phase` (running from yesterday for a
 /// week), with votes taken in `vote_phase`.
 pub async fn procedure(

@@ -7,33 +7,19 @@ use crate::budget::{
     SLUG as BUDGET_SLUG, ballot_project, budget_procedure, create_budget, move_voting, problem,
     put_ballot, submit,
 };
-use crate::fixtures::{body, procedure, propose};
+use crate::fixtures::{body, end_voting, procedure, propose};
 use crate::harness::TestApp;
-use app::backend::entity::{implementation_update, phase, procedure as procedure_entity};
+use app::backend::entity::implementation_update;
 use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use chrono::{Duration, Utc};
 use http::StatusCode;
-use sea_orm::{EntityTrait, PaginatorTrait, sea_query::Expr};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 const SLUG: &str = "umsetzen";
 const NOTE: &str = "Das Gartenamt hat die Pflanzung für den Herbst beauftragt.";
-
-async fn end_participation(app: &TestApp) {
-    let past = Utc::now() - Duration::hours(1);
-    phase::Entity::update_many()
-        .col_expr(phase::Column::EndsAt, Expr::value(past))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
-    procedure_entity::Entity::update_many()
-        .col_expr(procedure_entity::Column::EndsAt, Expr::value(past))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
-}
 
 fn entry(status: &str, note: &str, day: &str) -> Value {
     json!({ "status": status, "note": note, "happened_on": day })
@@ -81,7 +67,7 @@ async fn an_adopted_proposal_carries_its_implementation_and_followers_are_told()
         problem(&early),
         ("status".to_owned(), "not_adopted".to_owned())
     );
-    end_participation(&app).await;
+    end_voting(&app).await;
     let rejected = app
         .json(
             "PUT",

@@ -3,16 +3,16 @@
 //! state, hostile text left inert; the PDF report's text; council outcomes recorded by hand
 //! and taken from an OParl fixture server, shown to residents and mailed to followers.
 
-use crate::fixtures::{body, procedure, propose};
+use crate::fixtures::{body, end_voting, procedure, propose};
 use crate::harness::{TestApp, TestResponse, error_code};
-use app::backend::entity::{council_decision, phase, procedure as procedure_entity, vote};
+use app::backend::entity::{council_decision, procedure as procedure_entity, vote};
 use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use app::model::results::CouncilOutcome;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -144,21 +144,6 @@ async fn fixture_with(vars: &[(&str, &str)]) -> Fixture {
         hostile,
         hidden,
     }
-}
-
-/// Moves the end of every phase of the procedure into the past.
-async fn end_voting(app: &TestApp) {
-    let past = Utc::now() - Duration::hours(1);
-    phase::Entity::update_many()
-        .col_expr(phase::Column::EndsAt, Expr::value(past))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
-    procedure_entity::Entity::update_many()
-        .col_expr(procedure_entity::Column::EndsAt, Expr::value(past))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
 }
 
 fn sha256(bytes: &[u8]) -> String {
