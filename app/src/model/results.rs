@@ -28,6 +28,11 @@ string_enum! {
 }
 
 impl CouncilOutcome {
+    /// The council adopted the proposal, wholly or in part: its implementation is tracked.
+    pub fn adopted(self) -> bool {
+        matches!(self, Self::Adopted | Self::AdoptedInPart)
+    }
+
     /// Reads an OParl agenda item's `result` (free text in German council systems:
     /// "ungeändert beschlossen", "abgelehnt", "in den Ausschuss verwiesen", …).
     pub fn from_council_text(result: &str) -> Self {

@@ -15,7 +15,6 @@ use crate::model::implementation::{
     ENTRIES_SHOWN, Implementation, ImplementationEntry, ImplementationInput, ImplementationStatus,
 };
 use crate::model::moderation::Visibility;
-use crate::model::results::CouncilOutcome;
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -142,12 +141,7 @@ async fn adopted(db: &impl ConnectionTrait, proposal_id: i64) -> Result<bool, Ap
         .one(db)
         .await
         .map_err(storage_error)?
-        .is_some_and(|row| {
-            matches!(
-                row.outcome,
-                CouncilOutcome::Adopted | CouncilOutcome::AdoptedInPart
-            )
-        }))
+        .is_some_and(|row| row.outcome.adopted()))
 }
 
 /// A proposal's implementation, where the viewer may read the proposal (of a concealed

@@ -6,7 +6,6 @@ use super::*;
 use crate::backend::service::implementation::{self, Subject};
 use crate::formats::proposals::model::ThreadWindow;
 use crate::model::implementation::Implementation;
-use crate::model::results::CouncilOutcome;
 
 /// The proposal page: the text, the tally, the viewer's vote and what they may do, and the
 /// comments in thread order. Moderated items show their mark; what the public may not see
@@ -141,10 +140,7 @@ pub async fn load(
     // query.
     let implementation = match &outcome {
         Some(decided) => {
-            let adopted = matches!(
-                decided.outcome,
-                CouncilOutcome::Adopted | CouncilOutcome::AdoptedInPart
-            );
+            let adopted = decided.outcome.adopted();
             let planner = viewer.is_some_and(|v| v.can(Permission::Plan));
             implementation::implementation_of(
                 db,
