@@ -112,3 +112,59 @@ describe('reporting, hiding and telling the author', () => {
     });
   }
 });
+
+describe('merging a duplicate', () => {
+  test('a resident reports a duplicate; the moderator merges it from its page; both pages link each other', async () => {
+    const fatma = await loggedIn('fatma.yilmaz@mitreden.test');
+    await fatma.page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await waitForHydration(fatma.page);
+    const cards = fatma.page.locator('.proposal-card');
+    const keptHref = await cards.nth(1).locator('a').first().getAttribute('href');
+    const keptId = keptHref.match(/\/vorschlaege\/(\d+)/)[1];
+    const duplicateTitle = (await cards.nth(2).locator('a').first().innerText()).trim();
+    await cards.nth(2).locator('a').first().click();
+    await fatma.page.waitForURL(/\/vorschlaege\/\d+/);
+    await waitForHydration(fatma.page);
+    const duplicateId = fatma.page.url().match(/\/vorschlaege\/(\d+)/)[1];
+    const tools = fatma.page.locator('.moderation-tools');
+    await tools.locator('summary:has-text("Melden")').click();
+    await tools.locator('label:has-text("Doppelter Vorschlag")').click();
+    await tools.locator('button:has-text("Meldung absenden")').click();
+    await fatma.page.locator('text=Danke für Ihre Meldung').waitFor();
+    assert.deepEqual(fatma.problems, []);
+    await fatma.context.close();
+
+    const moderator = await loggedIn('moderation@mitreden.test', { bypassCSP: true });
+    const { page } = moderator;
+    await page.goto(`${server.baseUrl}/moderation`);
+    await waitForHydration(page);
+    const item = page.locator('.queue-item', { hasText: duplicateTitle });
+    await item.locator('text=Doppelter Vorschlag').first().waitFor();
+    await item.locator('a:has-text("Beitrag ansehen")').click();
+    await page.waitForURL(new RegExp(`/vorschlaege/${duplicateId}`));
+    await waitForHydration(page);
+    await page.locator('.moderation-tools summary:has-text("Moderieren")').click();
+    const form = page.locator('.decision-form');
+    await form.locator('select[name="form[action]"]').selectOption('merge');
+    await form.locator('label:has-text("Zusammenführen mit Vorschlag Nr.")').click();
+    await page.keyboard.type(keptId);
+    await form.locator('input[name="form[public_reason]"]').fill('Gleiches Anliegen wie der andere Vorschlag.');
+    await form.locator('button:has-text("Entscheidung speichern")').click();
+    await page.waitForURL(/status=decided_merge/);
+    await waitForHydration(page);
+    const notice = page.locator('.alert', { hasText: 'als doppelter Vorschlag zusammengeführt mit' });
+    await notice.locator('text=Gleiches Anliegen wie der andere Vorschlag.').waitFor();
+    assert.equal(await page.locator('input[name="form[merge_into]"]').count(), 0);
+    assert.deepEqual(await axeViolations(page), [], 'the merged proposal');
+
+    await notice.locator(`a[href="/vorschlaege/${keptId}"]`).click();
+    await page.waitForURL(new RegExp(`/vorschlaege/${keptId}$`));
+    await waitForHydration(page);
+    const from = page.locator('section.merged-from');
+    await from.locator('h2:has-text("Zusammengeführt aus")').waitFor();
+    await from.locator(`a[href="/vorschlaege/${duplicateId}"]`).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the kept proposal');
+    assert.deepEqual(moderator.problems, []);
+    await moderator.context.close();
+  });
+});

@@ -20,6 +20,7 @@ mod m20261202_000014_create_budgets;
 mod m20261203_000015_budget_one_district;
 mod m20261203_000016_budget_decisions;
 mod m20261204_000017_implementation_updates;
+mod m20261205_000018_proposal_merges;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_budget_one_district::Migration),
             Box::new(m20261203_000016_budget_decisions::Migration),
             Box::new(m20261204_000017_implementation_updates::Migration),
+            Box::new(m20261205_000018_proposal_merges::Migration),
         ]
     }
 }

@@ -117,6 +117,7 @@ pub struct DecisionFields {
     pub text: Option<String>,
     pub title: Option<String>,
     pub block_days: Option<String>,
+    pub merge_into: Option<String>,
     pub back: Option<String>,
 }
 
@@ -139,6 +140,18 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
                 ),
                 None => None,
             };
+            // Only a merge reads the number ("#12" or "12"); other decisions ignore the field.
+            let merge_into = match ssr::optional(form.merge_into)
+                .filter(|_| action == ModerationActionKind::Merge)
+            {
+                Some(number) => Some(
+                    number
+                        .trim_start_matches('#')
+                        .parse::<i64>()
+                        .map_err(|_| AppError::invalid("merge_into", "missing"))?,
+                ),
+                None => None,
+            };
             let decision = Decision {
                 target: ssr::target(&form.kind, form.id)?,
                 action,
@@ -149,6 +162,7 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
                 text: form.text.filter(|_| action == ModerationActionKind::Redact),
                 title: ssr::optional(form.title),
                 block_days,
+                merge_into,
             };
             moderation::decide(&state.db, &state.site, &user, decision, chrono::Utc::now()).await?;
             ssr::back(form.back, "/moderation", Done::Decided(action))
@@ -193,6 +207,7 @@ pub async fn decide_many(
                 text: None,
                 title: None,
                 block_days: None,
+                merge_into: None,
             };
             let (done, skipped) = moderation::decide_many(
                 &state.db,

@@ -153,6 +153,7 @@ pub fn DecisionForm(
     let prefix = format!("decide-{}-{id}", kind.as_str());
     let field = move |name: &str| format!("{prefix}-{name}");
     let chosen_action = kept("action");
+    let mergeable = actions.contains(&ModerationActionKind::Merge);
     let options = actions
         .into_iter()
         .map(|action| {
@@ -181,6 +182,20 @@ pub fn DecisionForm(
                 {text_state.view()}
                 <textarea id=field("text") name="form[text]" rows="4"
                     aria-invalid=text_state.invalid() aria-describedby=text_state.described()>{raw_text(text)}</textarea>
+            </div>
+        }
+    });
+    let merge = mergeable.then(|| {
+        let merge = state("merge_into", true);
+        let shown = merge.clone();
+        view! {
+            <div class="field" class:field--error=move || shown.shown()>
+                <label for=field("merge_into")><T k=|t| t.merge_into_label /></label>
+                {merge.view()}
+                <input id=field("merge_into") type="text" name="form[merge_into]" inputmode="numeric"
+                    value=kept("merge_into") size="8"
+                    aria-invalid=merge.invalid() aria-describedby=merge.described() />
+                <p class="field__hint" id=field("merge_into-hint")><T k=|t| t.merge_into_hint /></p>
             </div>
         }
     });
@@ -245,6 +260,7 @@ pub fn DecisionForm(
                         aria-invalid=days.invalid() aria-describedby=days.described() />
                     <p class="field__hint" id=field("block_days-hint")><T k=|t| t.block_days_hint /></p>
                 </div>
+                {merge}
                 {redact}
                 <button type="submit"><T k=|t| t.decide_submit /></button>
             </form>

@@ -70,6 +70,26 @@ pub(crate) async fn redact(
     }
 }
 
+/// Merges a duplicate into another item of its kind (proposals only): the duplicate stays
+/// readable and points there, its votes move (once per person), its followers are told.
+/// Returns the number and title of the item it now points to.
+pub(crate) async fn merge(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    item: &ContentItem,
+    into_id: i64,
+    note: &str,
+    actor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(i64, String), AppError> {
+    match item.target.kind {
+        TargetKind::Proposal | TargetKind::Comment => {
+            let into = proposals::merge(db, site, item, into_id, note, actor_id, now).await?;
+            Ok((into.id, into.title))
+        }
+    }
+}
+
 /// An item held back before publication ("pending") was approved: the format tells whoever
 /// would have heard of it at once.
 pub(crate) async fn published(

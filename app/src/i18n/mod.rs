@@ -228,6 +228,7 @@ impl Texts {
         match status {
             ProposalStatus::Published => self.status_published,
             ProposalStatus::Withdrawn => self.status_withdrawn,
+            ProposalStatus::Merged => self.status_merged,
         }
     }
 
@@ -329,6 +330,7 @@ impl Texts {
             R::Spam => self.reason_spam,
             R::PersonalData => self.reason_personal_data,
             R::OffTopic => self.reason_off_topic,
+            R::Duplicate => self.reason_duplicate,
             R::Other => self.reason_other,
         }
     }
@@ -350,6 +352,7 @@ impl Texts {
             A::Fund => self.act_fund,
             A::Unfund => self.act_unfund,
             A::CountApplies => self.act_count_applies,
+            A::Merge => self.act_merge,
         }
     }
 
@@ -370,6 +373,7 @@ impl Texts {
             A::Fund => self.done_fund,
             A::Unfund => self.done_unfund,
             A::CountApplies => self.done_count_applies,
+            A::Merge => self.done_merge,
         }
     }
 

@@ -80,6 +80,8 @@ string_enum! {
         Spam = "spam",
         PersonalData = "personal_data",
         OffTopic = "off_topic",
+        /// The same proposal exists already (a moderator may merge the two).
+        Duplicate = "duplicate",
         Other = "other",
     }
 }
@@ -120,6 +122,9 @@ string_enum! {
         Unfund = "unfund",
         /// Planners lift their decision: the count applies to the project again.
         CountApplies = "count_applies",
+        /// A duplicate proposal is merged into another: it stays readable, its votes move
+        /// there (once per person).
+        Merge = "merge",
     }
 }
 
@@ -197,6 +202,9 @@ pub struct Decision {
     /// Block: days, or none for good.
     #[serde(default)]
     pub block_days: Option<u32>,
+    /// Merge: the number of the proposal the item is merged into.
+    #[serde(default)]
+    pub merge_into: Option<i64>,
 }
 
 impl Decision {
@@ -236,6 +244,13 @@ impl Decision {
             .is_some_and(|d| d == 0 || d > Self::BLOCK_DAYS_MAX)
         {
             problems.note(AppError::invalid("block_days", "range"));
+        }
+        if self.action == ModerationActionKind::Merge {
+            // A merge is about a duplicate unless the moderator names another reason.
+            self.reason = self.reason.or(Some(ModerationReason::Duplicate));
+            if self.merge_into.is_none_or(|id| id <= 0) {
+                problems.note(AppError::invalid("merge_into", "missing"));
+            }
         }
         if self.action == ModerationActionKind::Redact && self.text.is_none() {
             problems.note(AppError::invalid("text", "missing"));
@@ -519,6 +534,7 @@ mod tests {
             text: None,
             title: None,
             block_days: None,
+            merge_into: None,
         }
     }
 

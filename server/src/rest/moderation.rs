@@ -163,6 +163,9 @@ struct DecisionBody {
     title: Option<String>,
     #[serde(default)]
     block_days: Option<u32>,
+    /// `merge`: the number of the proposal the target is merged into.
+    #[serde(default)]
+    merge_into: Option<i64>,
 }
 
 /// Moderators: 201 for one decision; for several, 200 with how many were decided.
@@ -181,6 +184,7 @@ async fn create_decision(
         text: body.text.clone(),
         title: body.title.clone(),
         block_days: body.block_days,
+        merge_into: body.merge_into,
     };
     match (body.target, body.targets.clone()) {
         (Some(target), None) => {

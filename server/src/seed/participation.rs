@@ -10,6 +10,9 @@ use app::formats::proposals::model::ProposalInput;
 use app::formats::proposals::service::comment::{self, NewComment};
 use app::formats::proposals::service::{proposal, vote};
 use app::model::account::Role;
+use app::model::moderation::{
+    Decision, ModerationActionKind, ModerationReason, Target, TargetKind,
+};
 use app::model::procedure::Slug;
 use app::model::results::DecisionSource;
 use chrono::{DateTime, Duration, Utc};
@@ -225,6 +228,24 @@ const MARKTPLATZ: &[DemoProposal] = &[
     },
 ];
 
+/// A duplicate of the first Marktplatz proposal, which a moderator merged into it: of its
+/// two supporters one had rated the other already and counts there once, the other's vote
+/// moves there.
+const DUPLICATE: DemoProposal = DemoProposal {
+    author: 4,
+    days_ago: 4,
+    title: "Schattenbäume über den ganzen Platz",
+    body: "Der Platz braucht Schatten. Statt Schirmen sollten überall Bäume gepflanzt werden, auch am Rand bei den Ständen.",
+    category: "Grün und Schatten",
+    location: None,
+    event: None,
+    votes: &[1, 2],
+    comments: &[],
+};
+
+/// The public reason of the demo's merge.
+const MERGE_REASON: &str = "Gleiches Anliegen wie „Mehr große Bäume statt Sonnenschirme“; die Diskussion geht dort weiter.";
+
 /// The authors of the demo: residents, Anna Beispiel, and the planner (in this order, as
 /// `seed` answers them).
 struct Cast {
@@ -269,13 +290,22 @@ pub async fn seed(
     };
     // The notifications the demo contributions cause are dropped: nobody asked for them.
     let site = super::quiet_site();
+    let mut first = 0;
     for (slug, proposals) in [
         ("radverkehr-2030", RADVERKEHR),
         ("marktplatz-neugestaltung", MARKTPLATZ),
     ] {
         let procedure_id = procedure::published_id(db, &Slug::parse(slug)?).await?;
-        for demo in proposals {
-            fill(db, &cast, &site, procedure_id, demo, today, today).await?;
+        for (n, demo) in proposals.iter().enumerate() {
+            let id = fill(db, &cast, &site, procedure_id, demo, today, today).await?;
+            if n == 0 {
+                first = id;
+            }
+        }
+        if slug == "marktplatz-neugestaltung" {
+            let duplicate = fill(db, &cast, &site, procedure_id, &DUPLICATE, today, today).await?;
+            let moderator = find(Role::Moderator)?;
+            merge(db, &site, &moderator, duplicate, first, today).await?;
         }
     }
     finished_procedure(db, &cast, &site, today).await?;
@@ -350,6 +380,32 @@ async fn fill(
         vote::cast(db, cast.person(index)?, id, value, voted_at).await?;
     }
     Ok(id)
+}
+
+/// A moderator merges a duplicate into the proposal it repeats.
+async fn merge(
+    db: &DatabaseConnection,
+    site: &SiteSettings,
+    moderator: &CurrentUser,
+    duplicate: i64,
+    into: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let decision = Decision {
+        target: Target {
+            kind: TargetKind::Proposal,
+            id: duplicate,
+        },
+        action: ModerationActionKind::Merge,
+        reason: Some(ModerationReason::Duplicate),
+        public_reason: MERGE_REASON.to_owned(),
+        internal_note: String::new(),
+        text: None,
+        title: None,
+        block_days: None,
+        merge_into: Some(into),
+    };
+    app::backend::service::moderation::decide(db, site, moderator, decision, now).await
 }
 
 /// The finished procedure: its proposals and votes at the time they were made, the council

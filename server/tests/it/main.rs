@@ -27,6 +27,7 @@ mod implementation;
 mod listing_counts;
 mod mail;
 mod media;
+mod merges;
 mod migrations;
 mod moderation;
 mod onsite_import;

@@ -74,6 +74,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261204_000017_implementation_updates.rs",
         "07875db475394a2a01db8a671c428c1bd91c0646e8fd4b893862a7a8e50fe90f",
     ),
+    (
+        "m20261205_000018_proposal_merges.rs",
+        "dce59b8d33691fb4665b7f6813a01c3ce1cd05810776a34b057a1789b51b4db4",
+    ),
 ];
 
 #[test]

@@ -125,6 +125,7 @@ moderation_decision_subject = Moderation: { $action ->
     [unlock] Die Diskussion zu Ihrem Vorschlag
     [warn] Eine Verwarnung
     [uphold] Ihr Widerspruch wurde geprüft
+    [merge] Ihr Vorschlag wurde zusammengeführt
    *[block] Ihr Konto ist gesperrt
 }
 # $action: the decision (block_permanent: a block without an end date);
@@ -141,6 +142,7 @@ moderation_decision_body =
         [unlock] die Moderation hat die Diskussion zu Ihrem Vorschlag wieder geöffnet.
         [warn] die Moderation verwarnt Sie wegen eines Ihrer Beiträge. Bitte beachten Sie die Regeln der Beteiligung; bei weiteren Verstößen kann Ihr Konto gesperrt werden.
         [uphold] die Moderation hat Ihren Widerspruch geprüft. Die Entscheidung bleibt bestehen.
+        [merge] die Moderation hat Ihren Vorschlag als doppelten Vorschlag zusammengeführt mit { $into }. Ihr Vorschlag bleibt mit seiner Nummer und seiner Diskussion lesbar und verweist dorthin. Seine Stimmen zählen jetzt beim anderen Vorschlag (wer beide unterstützt hatte, zählt einmal); neue Stimmen und Kommentare gehen dorthin.
         [block] die Moderation hat Ihr Konto bis zum { $until } gesperrt. Bis dahin können Sie alles lesen, aber nichts beitragen.
        *[block_permanent] die Moderation hat Ihr Konto dauerhaft gesperrt. Sie können weiterhin alles lesen, aber nichts beitragen.
     }
@@ -163,6 +165,7 @@ moderation_decision_body =
         [block_permanent] Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.
         [warn] Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.
         [uphold] Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.
+        [merge] Bei Fragen zu dieser Entscheidung antworten Sie auf diese E-Mail.
        *[other] Sie müssen nichts weiter tun.
     }
 
@@ -179,6 +182,10 @@ digest_line = { $event ->
 }
 # The new state of a withdrawn proposal, in the followers' mail.
 withdrawn_status = Die Verfasserin oder der Verfasser hat ihn zurückgezogen.
+# The new state of a proposal merged into another, in the followers' mail and digest.
+merged_status = Er wurde als doppelter Vorschlag mit Vorschlag Nr. { $id } „{ $title }“ zusammengeführt. Seine Stimmen zählen dort, und Sie folgen jetzt auch jenem Vorschlag.
+# The proposal a merged one now points to, in its author's mail.
+merged_into = Vorschlag Nr. { $id } „{ $title }“ ({ $link })
 
 ballot_receipt_subject = Ihr Stimmzettel ist abgegeben: { $budget }
 ballot_receipt_body =

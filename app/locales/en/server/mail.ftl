@@ -125,6 +125,7 @@ moderation_decision_subject = Moderation: { $action ->
     [unlock] The discussion of your proposal
     [warn] A warning
     [uphold] Your objection has been reviewed
+    [merge] Your proposal has been merged
    *[block] Your account is blocked
 }
 moderation_decision_body =
@@ -139,6 +140,7 @@ moderation_decision_body =
         [unlock] the moderators have reopened the discussion of your proposal.
         [warn] the moderators warn you about one of your contributions. Please keep to the rules of participation; further breaches can lead to your account being blocked.
         [uphold] the moderators have reviewed your objection. The decision stands.
+        [merge] the moderators have merged your proposal, as a duplicate, into { $into }. Your proposal stays readable under its number, with its discussion, and points there. Its votes now count for the other proposal (whoever supported both counts once); new votes and comments go there.
         [block] the moderators have blocked your account until { $until }. Until then you can read everything but not contribute.
        *[block_permanent] the moderators have blocked your account for good. You can still read everything but not contribute.
     }
@@ -161,6 +163,7 @@ moderation_decision_body =
         [block_permanent] If you have questions about this decision, reply to this e-mail.
         [warn] If you have questions about this decision, reply to this e-mail.
         [uphold] If you have questions about this decision, reply to this e-mail.
+        [merge] If you have questions about this decision, reply to this e-mail.
        *[other] There is nothing more you need to do.
     }
 
@@ -175,6 +178,10 @@ digest_line = { $event ->
    *[outcome] "{ $title }": { $outcome }
 }
 withdrawn_status = Its author has withdrawn it.
+# The new state of a proposal merged into another, in the followers' mail and digest.
+merged_status = It was merged, as a duplicate, into proposal no. { $id } "{ $title }". Its votes count there, and you now follow that proposal too.
+# The proposal a merged one now points to, in its author's mail.
+merged_into = proposal no. { $id } "{ $title }" ({ $link })
 
 ballot_receipt_subject = Your ballot has been cast: { $budget }
 ballot_receipt_body =

@@ -46,6 +46,9 @@ pub struct Model {
     /// The key of the form that wrote it: a repeated post with the same key is the same
     /// proposal.
     pub idempotency_key: Option<String>,
+    /// A duplicate merged into another proposal (status "merged"): that proposal's number.
+    pub merged_into_id: Option<i64>,
+    pub merged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -75,6 +75,7 @@ struct Proposal<'a> {
     source: &'static str,
     event: Option<&'a str>,
     status: &'a str,
+    merged_into: Option<i64>,
     author: Option<&'a str>,
     created_at: String,
     votes: Votes,
@@ -187,6 +188,7 @@ fn proposal(p: &ProposalRow) -> Proposal<'_> {
         source: source(p.onsite),
         event: p.event.as_deref(),
         status: p.status.as_str(),
+        merged_into: p.merged_into,
         author: p.author.as_deref(),
         created_at: time(p.created_at),
         votes: Votes {

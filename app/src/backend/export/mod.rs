@@ -151,6 +151,8 @@ pub struct ProposalRow {
     pub onsite: bool,
     pub event: Option<String>,
     pub status: ProposalStatus,
+    /// A merged duplicate: the proposal it was merged into.
+    pub merged_into: Option<i64>,
     /// The display name (when its owner chose to show it) or the pseudonym; `None` for
     /// on-site contributions.
     pub author: Option<String>,
@@ -258,6 +260,7 @@ struct ProposalQueryRow {
     source: Origin,
     event_name: Option<String>,
     status: ProposalStatus,
+    merged_into_id: Option<i64>,
     author_id: i64,
     created_at: DateTime<Utc>,
     support_count: i32,
@@ -267,8 +270,8 @@ struct ProposalQueryRow {
     comment_count: i32,
 }
 
-/// Reads the visible proposals in ranking order, a batch at a time. Withdrawn proposals
-/// come in their place by votes but take no rank.
+/// Reads the visible proposals in ranking order, a batch at a time. Withdrawn and merged
+/// proposals come in their place by votes but take no rank.
 pub struct Proposals<'a> {
     scope: &'a Scope,
     authors: &'a HashMap<i64, String>,
@@ -333,7 +336,8 @@ impl<'a> Proposals<'a> {
             None => String::new(),
         };
         let sql = format!(
-            "SELECT id, title, body, category, location, source, event_name, status, author_id, \
+            "SELECT id, title, body, category, location, source, event_name, status, \
+             merged_into_id, author_id, \
              created_at, support_count, up_count, down_count, score, comment_count \
              FROM proposals WHERE procedure_id = $1 AND visibility = $2 {after} \
              ORDER BY {column} DESC, id ASC LIMIT {BATCH}"
@@ -372,6 +376,7 @@ impl<'a> Proposals<'a> {
                 onsite,
                 event: row.event_name.map(|e| clean(&e)),
                 status: row.status,
+                merged_into: row.merged_into_id,
                 author: if onsite {
                     None
                 } else {

@@ -194,11 +194,13 @@ pub fn top_bar(header: &Header, p: &ProposalRow) -> Bar {
     }
 }
 
-/// "3." or "withdrawn", then the proposal's number and title.
+/// "3.", "withdrawn" or "merged into #12", then the proposal's number and title.
 pub fn proposal_heading(t: &Texts, p: &ProposalRow) -> String {
-    let rank = p
-        .rank
-        .map_or_else(|| t.withdrawn_short.to_owned(), |r| format!("{r}."));
+    let rank = match (p.rank, p.merged_into) {
+        (Some(rank), _) => format!("{rank}."),
+        (None, Some(into)) => t.merged_short.fmt(&[("id", into.into())]),
+        (None, None) => t.withdrawn_short.to_owned(),
+    };
     format!("{rank} #{} {}", p.id, p.title)
 }
 

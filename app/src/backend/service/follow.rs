@@ -88,6 +88,12 @@ pub(crate) enum Event<'a> {
     Withdrawn {
         note: &'a str,
     },
+    /// A moderator merged it, as a duplicate, into another proposal.
+    Merged {
+        into_id: i64,
+        into_title: &'a str,
+        note: &'a str,
+    },
     /// The city council decided about it.
     CouncilOutcome {
         outcome: CouncilOutcome,
@@ -123,9 +129,10 @@ pub(crate) async fn notify(
         Event::Comment {
             parent_author_id, ..
         } => *parent_author_id,
-        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } | Event::Implementation { .. } => {
-            None
-        }
+        Event::Withdrawn { .. }
+        | Event::Merged { .. }
+        | Event::CouncilOutcome { .. }
+        | Event::Implementation { .. } => None,
     };
     recipients.extend(replied_to);
     recipients.sort_unstable();
@@ -147,9 +154,10 @@ pub(crate) async fn notify(
             .await?
             .remove(author_id)
             .unwrap_or_default(),
-        Event::Withdrawn { .. } | Event::CouncilOutcome { .. } | Event::Implementation { .. } => {
-            String::new()
-        }
+        Event::Withdrawn { .. }
+        | Event::Merged { .. }
+        | Event::CouncilOutcome { .. }
+        | Event::Implementation { .. } => String::new(),
     };
     let link = format!(
         "{}{}",
@@ -187,7 +195,7 @@ pub(crate) async fn notify(
             ("title", target.title.as_str()),
             ("link", link.as_str()),
         ];
-        let start;
+        let (start, merged);
         let template = match &event {
             Event::Comment { body, .. } => {
                 start = excerpt(body, 300);
@@ -201,6 +209,16 @@ pub(crate) async fn notify(
             }
             Event::Withdrawn { note } => {
                 vars.push(("status", lang.server_texts().withdrawn_status));
+                vars.push(("note", note));
+                Template::ProposalStatus
+            }
+            Event::Merged {
+                into_id,
+                into_title,
+                note,
+            } => {
+                merged = merged_sentence(lang, *into_id, into_title);
+                vars.push(("status", merged.as_str()));
                 vars.push(("note", note));
                 Template::ProposalStatus
             }
@@ -239,6 +257,25 @@ fn digest_line(
         (Event::Comment { .. }, true) => (DigestKind::Reply, "reply", ""),
         (Event::Comment { .. }, false) => (DigestKind::Comment, "comment", ""),
         (Event::Withdrawn { .. }, _) => (DigestKind::Status, "withdrawn", ""),
+        (
+            Event::Merged {
+                into_id,
+                into_title,
+                ..
+            },
+            _,
+        ) => {
+            let line = lang.server_texts().digest_line.fmt(&[
+                ("event", "outcome".into()),
+                ("author", author.into()),
+                ("title", title.into()),
+                (
+                    "outcome",
+                    merged_sentence(lang, *into_id, into_title).as_str().into(),
+                ),
+            ]);
+            return (DigestKind::Status, line);
+        }
         (Event::CouncilOutcome { outcome, .. }, _) => (
             DigestKind::Status,
             "outcome",
@@ -338,4 +375,11 @@ where
         txn.commit().await.map_err(storage_error)?;
     }
     Ok(sent)
+}
+
+/// "It was merged with proposal #12 „…“.", in the recipient's language.
+fn merged_sentence(lang: Lang, into_id: i64, into_title: &str) -> String {
+    lang.server_texts()
+        .merged_status
+        .fmt(&[("id", into_id.into()), ("title", into_title.into())])
 }

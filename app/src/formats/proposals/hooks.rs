@@ -1,20 +1,20 @@
 //! What moderation needs of proposals and comments (see `formats::content`): loading one as
-//! a `ContentItem`, changing who sees it, closing its discussion, redacting its text, and
-//! telling followers of a comment approved late. Only storage, shared helpers and the
+//! a `ContentItem`, changing who sees it, closing its discussion, redacting its text,
+//! telling followers of a comment approved late, and merging a duplicate into another. Only storage, shared helpers and the
 //! features below moderation (follow) here, so that the format's services can use
 //! moderation.
 
 use super::model::{CommentStatus, ProposalInput, ProposalStatus, validated_comment};
-use crate::backend::common::find_proposal;
+use crate::backend::common::{find_proposal, statement};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{comment, proposal};
+use crate::backend::entity::{comment, council_decision, proposal};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::formats::item::ContentItem;
 use crate::model::moderation::{ModerationReason, Target, TargetKind, Visibility};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 pub(crate) fn item_of_proposal(row: &proposal::Model) -> ContentItem {
     ContentItem {
@@ -222,4 +222,148 @@ pub(crate) async fn published(
         now,
     )
     .await
+}
+
+/// The proposal a duplicate was merged into, for the author's mail.
+pub(crate) struct MergedInto {
+    pub id: i64,
+    pub title: String,
+}
+
+/// Merges a duplicate proposal into another of the same procedure. The duplicate keeps its
+/// number and its discussion, takes nothing new and points to the other. Each of its votes
+/// moves there, unless that person voted on the other already (then it goes: nobody counts
+/// twice, and the vote they spent is theirs again); its followers are told and follow the
+/// other from now on. Both rows are locked first, so a vote arriving meanwhile waits and
+/// then finds the duplicate closed.
+pub(crate) async fn merge(
+    db: &impl ConnectionTrait,
+    site: &SiteSettings,
+    item: &ContentItem,
+    into_id: i64,
+    note: &str,
+    actor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<MergedInto, AppError> {
+    if item.target.kind != TargetKind::Proposal {
+        return Err(AppError::invalid("action", "proposals_only"));
+    }
+    if into_id == item.target.id {
+        return Err(AppError::invalid("merge_into", "same"));
+    }
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.is_in([item.target.id, into_id]))
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    let row = find_proposal(db, item.target.id).await?;
+    match row.status {
+        ProposalStatus::Published => {}
+        ProposalStatus::Merged => return Err(AppError::invalid("action", "already_merged")),
+        ProposalStatus::Withdrawn => return Err(AppError::invalid("action", "withdrawn")),
+    }
+    if row.visibility != Visibility::Visible {
+        return Err(AppError::invalid("action", "not_visible"));
+    }
+    let into = match find_proposal(db, into_id).await {
+        Err(AppError::NotFound) => return Err(AppError::invalid("merge_into", "not_found")),
+        other => other?,
+    };
+    if into.procedure_id != row.procedure_id {
+        return Err(AppError::invalid("merge_into", "other_procedure"));
+    }
+    if into.status != ProposalStatus::Published || into.visibility != Visibility::Visible {
+        return Err(AppError::invalid("merge_into", "not_open"));
+    }
+    // What the council decided about a proposal stays with its number.
+    let decided = council_decision::Entity::find()
+        .filter(council_decision::Column::ProposalId.eq(row.id))
+        .count(db)
+        .await
+        .map_err(storage_error)?;
+    if decided > 0 {
+        return Err(AppError::invalid("action", "decided"));
+    }
+    let (from, to) = (row.id, into.id);
+    run(
+        db,
+        "INSERT INTO votes (user_id, proposal_id, procedure_id, value, created_at, updated_at) \
+         SELECT v.user_id, $2, v.procedure_id, v.value, v.created_at, $3 FROM votes v \
+         WHERE v.proposal_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM votes w WHERE w.proposal_id = $2 AND w.user_id = v.user_id)",
+        vec![from.into(), to.into(), now.into()],
+    )
+    .await?;
+    run(
+        db,
+        "DELETE FROM votes WHERE proposal_id = $1",
+        vec![from.into()],
+    )
+    .await?;
+    // The kept proposal's counters, counted afresh from its votes under the lock.
+    run(
+        db,
+        "UPDATE proposals SET \
+         up_count = (SELECT COUNT(*) FROM votes WHERE proposal_id = $1 AND value = 1), \
+         support_count = (SELECT COUNT(*) FROM votes WHERE proposal_id = $1 AND value = 1), \
+         down_count = (SELECT COUNT(*) FROM votes WHERE proposal_id = $1 AND value = -1), \
+         score = (SELECT COALESCE(SUM(value), 0) FROM votes WHERE proposal_id = $1), \
+         engaged_at = COALESCE(engaged_at, $2) \
+         WHERE id = $1",
+        vec![to.into(), now.into()],
+    )
+    .await?;
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Status,
+            Expr::value(ProposalStatus::Merged),
+        )
+        .col_expr(proposal::Column::MergedIntoId, Expr::value(into.id))
+        .col_expr(proposal::Column::MergedAt, Expr::value(now))
+        .col_expr(proposal::Column::SupportCount, Expr::value(0))
+        .col_expr(proposal::Column::UpCount, Expr::value(0))
+        .col_expr(proposal::Column::DownCount, Expr::value(0))
+        .col_expr(proposal::Column::Score, Expr::value(0))
+        .filter(proposal::Column::Id.eq(row.id))
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    crate::backend::service::follow::notify(
+        db,
+        site,
+        &row,
+        crate::backend::service::follow::Event::Merged {
+            into_id: into.id,
+            into_title: &into.title,
+            note,
+        },
+        actor_id,
+        now,
+    )
+    .await?;
+    run(
+        db,
+        "INSERT INTO follows (user_id, proposal_id, created_at) \
+         SELECT user_id, $2, $3 FROM follows WHERE proposal_id = $1 \
+         ON CONFLICT (user_id, proposal_id) DO NOTHING",
+        vec![from.into(), to.into(), now.into()],
+    )
+    .await?;
+    Ok(MergedInto {
+        id: into.id,
+        title: into.title,
+    })
+}
+
+/// One statement with its values.
+async fn run(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<(), AppError> {
+    db.execute_raw(statement(db, sql, values))
+        .await
+        .map_err(storage_error)?;
+    Ok(())
 }

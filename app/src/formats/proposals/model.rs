@@ -10,11 +10,11 @@ use crate::model::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 impl Allowed {
-    /// A withdrawn proposal takes no more votes or comments.
+    /// A withdrawn or merged proposal takes no more votes or comments.
     pub fn for_status(self, status: ProposalStatus) -> Self {
         match status {
             ProposalStatus::Published => self,
-            ProposalStatus::Withdrawn => Self {
+            ProposalStatus::Withdrawn | ProposalStatus::Merged => Self {
                 vote: false,
                 comment: false,
                 ..self
@@ -72,6 +72,8 @@ string_enum! {
     pub enum ProposalStatus {
         Published = "published",
         Withdrawn = "withdrawn",
+        /// A duplicate merged into another proposal: readable, closed, its votes moved.
+        Merged = "merged",
     }
 }
 
@@ -316,6 +318,31 @@ pub struct ProposalDetail {
     pub outcome: Option<crate::model::results::OutcomeView>,
     /// What became of it once the council adopted it.
     pub implementation: crate::model::implementation::Implementation,
+    /// Merged as a duplicate: where it points now, when, and the public reason.
+    pub merged: Option<MergeNotice>,
+    /// The duplicates merged into it (at most [`MERGED_SHOWN`]), by number.
+    pub merged_from: Vec<ProposalLink>,
+}
+
+/// How many duplicates merged into a proposal its page lists.
+pub const MERGED_SHOWN: u64 = 50;
+
+/// A proposal named by number and title, as a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct ProposalLink {
+    pub id: i64,
+    pub title: String,
+}
+
+/// What a merged proposal's page says of its merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct MergeNotice {
+    pub into: ProposalLink,
+    pub at: Timestamp,
+    pub reason: Option<crate::model::moderation::ModerationReason>,
+    pub note: String,
 }
 
 /// The fields of a proposal as a form sends them.

@@ -1,8 +1,8 @@
 //! The format's REST v1 resources: a proposal, a page of proposals, a comment, a thread.
 
 use app::formats::proposals::model::{
-    CommentView, Origin, ProposalCard, ProposalListing, ProposalSort, ProposalStatus, Source,
-    Tally, ThreadPage, VoteBudget,
+    CommentView, MergeNotice, Origin, ProposalCard, ProposalLink, ProposalListing, ProposalSort,
+    ProposalStatus, Source, Tally, ThreadPage, VoteBudget,
 };
 use app::formats::proposals::service::proposal::Loaded;
 use app::model::moderation::ModerationMark;
@@ -121,6 +121,11 @@ pub struct Proposal {
     pub status: ProposalStatus,
     /// The author's note when withdrawing.
     pub withdrawal_note: Option<String>,
+    /// Status `merged`: the proposal this duplicate was merged into (its votes moved there),
+    /// when, and the moderator's public reason.
+    pub merged: Option<MergeNotice>,
+    /// The duplicates merged into this proposal (the first 50, by number).
+    pub merged_from: Vec<ProposalLink>,
     pub votes: Votes,
     pub comment_count: u32,
     /// Pending, held or hidden: what the viewer is told about it; `null` when visible.
@@ -156,6 +161,8 @@ impl Proposal {
             author: Author::of(card.author, &card.source),
             status: card.status,
             withdrawal_note: detail.withdrawal_note,
+            merged: detail.merged,
+            merged_from: detail.merged_from,
             votes: Votes::of(card.tally, card.my_vote),
             comment_count: card.comment_count,
             moderation: detail.moderation,

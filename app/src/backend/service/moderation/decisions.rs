@@ -33,6 +33,7 @@ where
     }
     let public = (decision.reason, decision.public_reason.clone());
     let mut block_until = None;
+    let mut merged_into = None;
     let mut tell_author = true;
     match decision.action {
         ModerationActionKind::Approve => {
@@ -88,6 +89,23 @@ where
             let lock = decision.action == ModerationActionKind::Lock;
             crate::formats::content::set_locked(&txn, &item, lock, now).await?;
         }
+        ModerationActionKind::Merge => {
+            let into_id = decision
+                .merge_into
+                .ok_or_else(|| AppError::invalid("merge_into", "missing"))?;
+            let into = crate::formats::content::merge(
+                &txn,
+                site,
+                &item,
+                into_id,
+                &decision.public_reason,
+                user.id,
+                now,
+            )
+            .await?;
+            merged_into = Some(into);
+            close_entry(&txn, item.target, now).await?;
+        }
         ModerationActionKind::Warn => {}
         ModerationActionKind::Block => {
             let author = user::Entity::find_by_id(item.author_id)
@@ -133,7 +151,11 @@ where
     .await
     .map_err(storage_error)?;
     if tell_author && item.author_id != user.id {
-        tell(&txn, site, &item, &decision, block_until, now).await?;
+        let told = Told {
+            block_until,
+            merged_into,
+        };
+        tell(&txn, site, &item, &decision, told, now).await?;
     }
     txn.commit().await.map_err(storage_error)?;
     // Final results kept in memory (here and on other instances) may show this item.
@@ -237,13 +259,20 @@ where
     txn.commit().await.map_err(storage_error)
 }
 
+/// What a decision's mail says beyond the decision itself.
+struct Told {
+    block_until: Option<DateTime<Utc>>,
+    /// A merge: the number and title of the proposal the item now points to.
+    merged_into: Option<(i64, String)>,
+}
+
 /// The author's mail about a decision, written to the outbox in the decision's transaction.
 async fn tell(
     db: &impl ConnectionTrait,
     site: &SiteSettings,
     item: &Item,
     decision: &Decision,
-    block_until: Option<DateTime<Utc>>,
+    told: Told,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(author) = user::Entity::find_by_id(item.author_id)
@@ -259,8 +288,9 @@ async fn tell(
     let lang = Lang::parse(&author.lang).unwrap_or_default();
     // The mail's prose, with a variant per decision, is in `server/mail.ftl`; here only the
     // words that choose the variants and the values.
-    let until =
-        block_until.map(|until| lang.texts().date(crate::backend::common::timestamp(until)));
+    let until = told
+        .block_until
+        .map(|until| lang.texts().date(crate::backend::common::timestamp(until)));
     let action = match (decision.action, &until) {
         (ModerationActionKind::Block, None) => "block_permanent",
         (action, _) => action.as_str(),
@@ -276,6 +306,17 @@ async fn tell(
         (true, true) => "none",
     };
     let link = format!("{}{}", site.public_url, item.path());
+    let into = told
+        .merged_into
+        .map(|(id, title)| {
+            let link = format!("{}{}", site.public_url, crate::model::path::proposal(id));
+            lang.server_texts().merged_into.fmt(&[
+                ("id", id.into()),
+                ("title", title.as_str().into()),
+                ("link", link.as_str().into()),
+            ])
+        })
+        .unwrap_or_default();
     let vars = [
         ("name", name.as_str()),
         ("instance", site.instance_name.as_str()),
@@ -286,6 +327,7 @@ async fn tell(
         ("reason", reason),
         ("reason_shape", reason_shape),
         ("note", decision.public_reason.as_str()),
+        ("into", into.as_str()),
         ("link", link.as_str()),
     ];
     mail::enqueue(db, email, Template::ModerationDecision, lang, &vars, now).await

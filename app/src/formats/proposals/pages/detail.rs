@@ -1,5 +1,6 @@
 //! `/vorschlaege/{id}`: a proposal with its tally, the author's tools, and the discussion.
 
+use super::merges::{MergedFrom, MergedNotice};
 use super::thread::{Comments, JustPosted};
 use crate::api::moderation::{Decide, Object, Report};
 use crate::api::results::RecordImplementation;
@@ -158,6 +159,11 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </div>
         }
     });
+    let merged = detail
+        .merged
+        .clone()
+        .map(|notice| view! { <MergedNotice notice /> });
+    let merged_from = view! { <MergedFrom links=detail.merged_from.clone() /> };
     let outcome = detail.outcome.clone().map(|o| {
         let outcome = o.outcome;
         let date = o
@@ -249,12 +255,14 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             <ErrorAlert error />
             {mark}
             {withdrawn}
+            {merged}
             {outcome}
             <div class="procedure__layout">
                 <div>
                     <div class="prose" inner_html=detail.body_html.clone()></div>
                     {redacted}
                     <dl class="facts">{category}{location}</dl>
+                    {merged_from}
                     {implementation}
                     {author_tools}
                     <div class="moderation-tools">{report}{decision}</div>

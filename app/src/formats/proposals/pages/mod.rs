@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod list;
+mod merges;
 pub mod onsite_import;
 mod thread;
 pub mod vote_box;

@@ -73,7 +73,7 @@ where
         return Err(AppError::invalid("phase", "closed"));
     }
     if target.status != ProposalStatus::Published {
-        return Err(AppError::invalid("proposal", "withdrawn"));
+        return Err(AppError::invalid("proposal", target.status.as_str()));
     }
     if target.visibility != Visibility::Visible {
         return Err(AppError::invalid("proposal", "hidden"));

@@ -74,7 +74,7 @@ where
         return Err(AppError::invalid("phase", "closed"));
     }
     if row.status != ProposalStatus::Published {
-        return Err(AppError::invalid("proposal", "withdrawn"));
+        return Err(AppError::invalid("proposal", row.status.as_str()));
     }
     if row.visibility != crate::model::moderation::Visibility::Visible {
         return Err(AppError::invalid("proposal", "hidden"));

@@ -33,6 +33,7 @@ use std::collections::{HashMap, HashSet};
 
 mod discussion;
 mod listing;
+mod merges;
 mod page;
 
 pub use listing::list;
@@ -191,7 +192,7 @@ where
         return Err(AppError::Forbidden);
     }
     if row.status != ProposalStatus::Published {
-        return Err(AppError::invalid("proposal", "withdrawn"));
+        return Err(AppError::invalid("proposal", row.status.as_str()));
     }
     if row.engaged_at.is_some() {
         return Err(AppError::invalid("proposal", "locked"));
@@ -259,7 +260,7 @@ where
         return Err(AppError::Forbidden);
     }
     if row.status != ProposalStatus::Published {
-        return Err(AppError::invalid("proposal", "withdrawn"));
+        return Err(AppError::invalid("proposal", row.status.as_str()));
     }
     proposal::Entity::update_many()
         .col_expr(

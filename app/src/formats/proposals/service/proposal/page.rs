@@ -151,6 +151,11 @@ pub async fn load(
         }
         None => Implementation::default(),
     };
+    let (merged, merged_from) = if concealed {
+        (None, Vec::new())
+    } else {
+        super::merges::of(db, &row).await?
+    };
     let mut card = card(row.clone(), &names, &my_votes);
     if concealed {
         card.title = String::new();
@@ -189,7 +194,18 @@ pub async fn load(
             && matches!(visibility, Visibility::Visible | Visibility::Held),
         reported: reported_proposal,
         decisions: if moderator {
-            ModerationActionKind::fitting(TargetKind::Proposal, Some(visibility), locked, true)
+            let mut fitting =
+                ModerationActionKind::fitting(TargetKind::Proposal, Some(visibility), locked, true);
+            // A duplicate is merged while it is open and shown; the choice comes before the
+            // decisions about its author.
+            if published && visible {
+                let at = fitting
+                    .iter()
+                    .position(|a| *a == ModerationActionKind::Warn)
+                    .unwrap_or(fitting.len());
+                fitting.insert(at, ModerationActionKind::Merge);
+            }
+            fitting
         } else {
             Vec::new()
         },
@@ -201,6 +217,8 @@ pub async fn load(
         }),
         outcome,
         implementation,
+        merged,
+        merged_from,
         card,
     };
     Ok(Loaded {
