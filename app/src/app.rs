@@ -9,7 +9,10 @@ use crate::formats::budget::pages::{
     results::BudgetResultsPage,
 };
 use crate::formats::proposals::pages::{
-    detail::ProposalPage, list::NewProposalPage, onsite_import::OnsiteImportRoutePage,
+    detail::ProposalPage,
+    list::NewProposalPage,
+    onsite_import::OnsiteImportRoutePage,
+    opinion_desk::{OpinionDeskPage, OpinionListPage},
 };
 use crate::i18n::{I18n, Lang, T};
 use crate::model::legal::LegalPage;
@@ -212,6 +215,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("stellungnahmen"))
+                        view={Lazy::<OpinionListRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("stellungnahmen"), ParamSegment("id"))
+                        view={Lazy::<OpinionDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
                         view={Lazy::<UsersRoute>::new()}
                         ssr=SsrMode::Async
@@ -283,6 +296,8 @@ lazy_page! {
     BudgetDeskRoute => BudgetDeskPage,
     ProjectDeskRoute => ProjectDeskPage,
     BatchDeskRoute => BatchDeskPage,
+    OpinionDeskRoute => OpinionDeskPage,
+    OpinionListRoute => OpinionListPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

@@ -21,6 +21,7 @@ mod m20261203_000015_budget_one_district;
 mod m20261203_000016_budget_decisions;
 mod m20261204_000017_implementation_updates;
 mod m20261205_000018_proposal_merges;
+mod m20261205_000019_expert_opinions;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_budget_decisions::Migration),
             Box::new(m20261204_000017_implementation_updates::Migration),
             Box::new(m20261205_000018_proposal_merges::Migration),
+            Box::new(m20261205_000019_expert_opinions::Migration),
         ]
     }
 }

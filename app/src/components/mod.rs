@@ -1,6 +1,7 @@
 //! Reusable views.
 
 pub mod council;
+pub mod desk;
 pub mod error_view;
 pub mod form;
 pub mod implementation;

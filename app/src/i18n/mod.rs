@@ -232,6 +232,16 @@ impl Texts {
         }
     }
 
+    /// What the administration concluded in its opinion on a proposal.
+    pub fn verdict(&self, verdict: crate::formats::proposals::opinion::Verdict) -> &'static str {
+        use crate::formats::proposals::opinion::Verdict;
+        match verdict {
+            Verdict::Feasible => self.verdict_feasible,
+            Verdict::PartlyFeasible => self.verdict_partly_feasible,
+            Verdict::NotFeasible => self.verdict_not_feasible,
+        }
+    }
+
     /// "1 Kommentar", "12 Kommentare".
     pub fn comments_count(&self, count: u32) -> String {
         self.comments_count.fmt(&[("count", count.into())])

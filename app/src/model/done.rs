@@ -49,6 +49,9 @@ pub enum Done {
     ResultDecided,
     /// An entry of an adopted proposal's or a funded project's implementation.
     ImplementationRecorded,
+    /// An expert opinion asked for, or its answer entered.
+    OpinionRequested,
+    OpinionAnswered,
     // moderation
     Reported,
     AlreadyReported,
@@ -81,7 +84,7 @@ pub enum Done {
 }
 
 /// The outcomes without data, with their words.
-const WORDS: [(Done, &str); 44] = [
+const WORDS: [(Done, &str); 46] = [
     (Done::Sent, "sent"),
     (Done::LoggedOut, "logged_out"),
     (Done::Verified, "verified"),
@@ -112,6 +115,8 @@ const WORDS: [(Done, &str); 44] = [
     (Done::BatchDiscarded, "batch_discarded"),
     (Done::ResultDecided, "result_decided"),
     (Done::ImplementationRecorded, "implementation_recorded"),
+    (Done::OpinionRequested, "opinion_requested"),
+    (Done::OpinionAnswered, "opinion_answered"),
     (Done::Reported, "reported"),
     (Done::AlreadyReported, "already_reported"),
     (Done::Objected, "objected"),

@@ -118,6 +118,16 @@ pub fn procedure_image(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/bild")
 }
 
+/// Planners: one proposal's expert opinion (ask for it, enter the answer).
+pub fn opinion_desk(proposal_id: i64) -> String {
+    format!("/verwaltung/stellungnahmen/{proposal_id}")
+}
+
+/// Planners: a procedure's expert opinions, open ones by due date.
+pub fn opinions(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/stellungnahmen")
+}
+
 /// Planners: a procedure's results dashboard (figures, council paper, outcomes).
 pub fn results_dashboard(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/ergebnisse")

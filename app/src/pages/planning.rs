@@ -133,6 +133,10 @@ fn Overview(page: PlannerPage, paged: bool) -> impl IntoView {
                         <a href=path::budgets_desk(&slug)>
                             <T k=|t| t.budgets_heading />
                         </a>
+                        " "
+                        <a href=path::opinions(&slug)>
+                            <T k=|t| t.opinions_link />
+                        </a>
                         {published.then(|| view! {
                             " "
                             <a href=path::onsite_import(&slug)>

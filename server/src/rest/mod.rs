@@ -37,6 +37,7 @@ pub fn api() -> doc::Api {
         .merge(results::api())
         .merge(implementation::api())
         .merge(crate::formats::proposals::onsite_api())
+        .merge(crate::formats::proposals::opinion_api())
         .merge(crate::formats::budget::api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")

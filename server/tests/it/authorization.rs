@@ -137,6 +137,10 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put" | "delete", "/proposals/{id}/outcome") => Planners,
         ("get", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Anyone,
         ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Planners,
+        // The administration's opinions: public where the proposal is, written by planners.
+        ("get", "/proposals/{id}/opinion") => Anyone,
+        ("put", "/proposals/{id}/opinion/request" | "/proposals/{id}/opinion") => Planners,
+        ("get", "/procedures/{slug}/opinions") => Planners,
         // The participatory budget.
         ("get", "/procedures/{slug}/budgets" | "/budgets/{id}" | "/budgets/{id}/projects") => {
             Anyone
@@ -181,7 +185,9 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             | "get_results_dashboard"
             | "budget_overview"
             | "budget_desk"
-            | "project_desk",
+            | "project_desk"
+            | "get_opinion_desk"
+            | "list_opinions",
         ) => Planners,
         _ => return None,
     })
@@ -358,6 +364,12 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
         ("put", "/proposals/{id}/outcome") => json!({ "outcome": "adopted", "justification": "" }),
         ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => json!({
             "status": "in_progress", "note": "Die Arbeiten haben begonnen."
+        }),
+        ("put", "/proposals/{id}/opinion/request") => {
+            json!({ "unit": "Tiefbauamt", "due_on": "2099-01-01" })
+        }
+        ("put", "/proposals/{id}/opinion") => json!({
+            "verdict": "feasible", "text": "Die Fachverwaltung hält den Vorschlag für umsetzbar."
         }),
         ("post", "/procedures/{slug}/budgets") => json!({
             "title": format!("Budget {n}"), "total_cents": 1_000_000,
@@ -715,6 +727,10 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
     ("record_implementation", "post", "/proposals/{id}/implementation", "proposal_id={id}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
     ("record_project_implementation", "post", "/projects/{id}/implementation", "id={project}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
+    ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),
+    ("list_opinions", "fn", "list_opinions", "slug={slug}&page=0"),
+    ("request_opinion", "put", "/proposals/{id}/opinion/request", "proposal_id={id}&form[unit]=Tiefbauamt&form[due_on]=2099-01-01"),
+    ("answer_opinion", "put", "/proposals/{id}/opinion", "proposal_id={id}&form[verdict]=feasible&form[text]=Die+Fachverwaltung+h%C3%A4lt+ihn+f%C3%BCr+umsetzbar."),
     ("decide_result", "post", "/budgets/{id}/decisions", "slug={slug}&budget={budget}&form[project_id]={project}&form[outcome]=fund&form[reason]=Der+Rat+hat+das+Projekt+nachtr%C3%A4glich+priorisiert."),
 ];
 

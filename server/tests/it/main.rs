@@ -31,6 +31,7 @@ mod merges;
 mod migrations;
 mod moderation;
 mod onsite_import;
+mod opinions;
 mod pages;
 mod participation;
 mod planning;

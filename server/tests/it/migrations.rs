@@ -78,6 +78,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261205_000018_proposal_merges.rs",
         "dce59b8d33691fb4665b7f6813a01c3ce1cd05810776a34b057a1789b51b4db4",
     ),
+    (
+        "m20261205_000019_expert_opinions.rs",
+        "dbc02f8f6ddd27add1bae2de5559cae252889967f532b20ccb82c3330c4ff9cd",
+    ),
 ];
 
 #[test]

@@ -85,13 +85,14 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         // in two walks: from the visitor's starting point, then round from the beginning.
         // One more asks whether the procedure holds budgets (it holds none).
         ("procedure page", "/verfahren/zaehlen".to_owned(), None, 10),
-        // One of them reads the duplicates merged into it (a proposal with reactions).
-        ("proposal page", format!("/vorschlaege/{id}"), None, 8),
+        // One reads the duplicates merged into it (a proposal with reactions), one the
+        // administration's opinion on it.
+        ("proposal page", format!("/vorschlaege/{id}"), None, 9),
         (
             "proposal page, signed in",
             format!("/vorschlaege/{id}"),
             Some(resident.as_str()),
-            13,
+            14,
         ),
         (
             "moderation queue",

@@ -37,6 +37,7 @@ sheet_proposals = Vorschläge
 sheet_comments = Kommentare
 sheet_moderation = Moderation
 # The council report's section for each budget of the procedure.
+report_opinion = Stellungnahme der Fachverwaltung ({ $unit }): { $verdict }
 report_budget_heading = Bürgerbudget: { $title }
 report_budget_interim = Zwischenstand vom { $date }: Die Abstimmung läuft noch, dieses Ergebnis ist nicht endgültig.
 report_budget_project = Kosten: { $cost } · { $unit }: { $votes } · { $verdict }

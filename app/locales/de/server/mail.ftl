@@ -184,6 +184,8 @@ digest_line = { $event ->
 withdrawn_status = Die Verfasserin oder der Verfasser hat ihn zurückgezogen.
 # The new state of a proposal merged into another, in the followers' mail and digest.
 merged_status = Er wurde als doppelter Vorschlag mit Vorschlag Nr. { $id } „{ $title }“ zusammengeführt. Seine Stimmen zählen dort, und Sie folgen jetzt auch jenem Vorschlag.
+# The new state of a proposal the administration gave its opinion on.
+opinion_status = Die Stelle „{ $unit }“ hat Stellung genommen: { $verdict }.
 # The proposal a merged one now points to, in its author's mail.
 merged_into = Vorschlag Nr. { $id } „{ $title }“ ({ $link })
 

@@ -37,6 +37,7 @@ sheet_proposals = Proposals
 sheet_comments = Comments
 sheet_moderation = Moderation
 # The council report's section for each budget of the procedure.
+report_opinion = The administration's opinion ({ $unit }): { $verdict }
 report_budget_heading = Participatory budget: { $title }
 report_budget_interim = Count as of { $date }: voting is still open, this result is not final.
 report_budget_project = Cost: { $cost } · { $unit }: { $votes } · { $verdict }

@@ -180,6 +180,8 @@ digest_line = { $event ->
 withdrawn_status = Its author has withdrawn it.
 # The new state of a proposal merged into another, in the followers' mail and digest.
 merged_status = It was merged, as a duplicate, into proposal no. { $id } "{ $title }". Its votes count there, and you now follow that proposal too.
+# The new state of a proposal the administration gave its opinion on.
+opinion_status = "{ $unit }" has given its opinion: { $verdict }.
 # The proposal a merged one now points to, in its author's mail.
 merged_into = proposal no. { $id } "{ $title }" ({ $link })
 

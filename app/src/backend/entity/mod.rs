@@ -12,6 +12,7 @@ pub mod comment;
 pub mod council_decision;
 pub mod digest_item;
 pub mod email_token;
+pub mod expert_opinion;
 pub mod follow;
 pub mod implementation_update;
 pub mod instance_setting;

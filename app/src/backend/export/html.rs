@@ -211,6 +211,14 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
                 escape(&report::proposal_meta(t, &header, p)),
                 markdown_to_html(&p.body),
             );
+            if let Some((line, text)) = report::opinion_line(t, s, p) {
+                let _ = write!(
+                    ranked,
+                    "<p><strong>{}</strong></p><p class=\"preserve-lines\">{}</p>",
+                    escape(&line),
+                    escape(&text)
+                );
+            }
             if let Some((line, justification)) = report::outcome_line(t, p) {
                 let _ = write!(
                     ranked,

@@ -81,6 +81,14 @@ struct Proposal<'a> {
     votes: Votes,
     comments: i64,
     outcome: Option<Outcome<'a>>,
+    opinion: Option<Opinion<'a>>,
+}
+
+#[derive(Serialize)]
+struct Opinion<'a> {
+    unit: &'a str,
+    verdict: &'static str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -202,6 +210,11 @@ fn proposal(p: &ProposalRow) -> Proposal<'_> {
             outcome: o.outcome.as_str(),
             justification: &o.justification,
             meeting_date: o.meeting_date.as_deref(),
+        }),
+        opinion: p.opinion.as_ref().map(|o| Opinion {
+            unit: &o.unit,
+            verdict: o.verdict.as_str(),
+            text: &o.text,
         }),
     }
 }

@@ -587,6 +587,11 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
         );
         doc.gap(2.0);
         doc.paragraph(&plain(&p.body), Face::Regular, 10.0, 0.0);
+        if let Some((line, text)) = report::opinion_line(t, s, p) {
+            doc.gap(2.0);
+            doc.paragraph(&line, Face::Bold, 10.0, 12.0);
+            doc.paragraph(&text, Face::Regular, 10.0, 12.0);
+        }
         if let Some((line, justification)) = report::outcome_line(t, p) {
             doc.gap(2.0);
             doc.paragraph(&line, Face::Bold, 10.0, 12.0);

@@ -240,6 +240,18 @@ pub fn proposal_meta(t: &Texts, header: &Header, p: &ProposalRow) -> String {
     meta.join(" · ")
 }
 
+/// "The administration's opinion (Tiefbauamt): Feasible", with its text, once answered.
+pub fn opinion_line(t: &Texts, s: &ServerTexts, p: &ProposalRow) -> Option<(String, String)> {
+    let opinion = p.opinion.as_ref()?;
+    Some((
+        s.report_opinion.fmt(&[
+            ("unit", opinion.unit.as_str().into()),
+            ("verdict", t.verdict(opinion.verdict).into()),
+        ]),
+        opinion.text.clone(),
+    ))
+}
+
 /// "Council decision: Adopted 3 December 2026", if the council has decided.
 pub fn outcome_line(t: &Texts, p: &ProposalRow) -> Option<(String, String)> {
     let outcome = p.outcome.as_ref()?;

@@ -10,6 +10,7 @@ use crate::backend::entity::{digest_item, follow, proposal, user};
 use crate::backend::mail::{self, Template};
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::formats::proposals::opinion::Verdict;
 use crate::i18n::Lang;
 use crate::model::implementation::ImplementationStatus;
 use crate::model::results::CouncilOutcome;
@@ -99,6 +100,12 @@ pub(crate) enum Event<'a> {
         outcome: CouncilOutcome,
         justification: &'a str,
     },
+    /// The administration gave its opinion on it.
+    Opinion {
+        unit: &'a str,
+        verdict: Verdict,
+        text: &'a str,
+    },
     /// Its implementation (or that of the budget project made from it) moved on.
     Implementation {
         status: ImplementationStatus,
@@ -131,6 +138,7 @@ pub(crate) async fn notify(
         } => *parent_author_id,
         Event::Withdrawn { .. }
         | Event::Merged { .. }
+        | Event::Opinion { .. }
         | Event::CouncilOutcome { .. }
         | Event::Implementation { .. } => None,
     };
@@ -138,6 +146,10 @@ pub(crate) async fn notify(
     recipients.sort_unstable();
     recipients.dedup();
     recipients.retain(|id| *id != actor_id);
+    // A merged proposal's author has the moderators' mail about it.
+    if matches!(event, Event::Merged { .. }) {
+        recipients.retain(|id| *id != target.author_id);
+    }
     if recipients.is_empty() {
         return Ok(());
     }
@@ -156,6 +168,7 @@ pub(crate) async fn notify(
             .unwrap_or_default(),
         Event::Withdrawn { .. }
         | Event::Merged { .. }
+        | Event::Opinion { .. }
         | Event::CouncilOutcome { .. }
         | Event::Implementation { .. } => String::new(),
     };
@@ -195,7 +208,7 @@ pub(crate) async fn notify(
             ("title", target.title.as_str()),
             ("link", link.as_str()),
         ];
-        let (start, merged);
+        let (start, sentence);
         let template = match &event {
             Event::Comment { body, .. } => {
                 start = excerpt(body, 300);
@@ -217,8 +230,8 @@ pub(crate) async fn notify(
                 into_title,
                 note,
             } => {
-                merged = merged_sentence(lang, *into_id, into_title);
-                vars.push(("status", merged.as_str()));
+                sentence = merged_sentence(lang, *into_id, into_title);
+                vars.push(("status", sentence.as_str()));
                 vars.push(("note", note));
                 Template::ProposalStatus
             }
@@ -236,6 +249,16 @@ pub(crate) async fn notify(
                     lang.server_texts().implementation_sentence(*status),
                 ));
                 vars.push(("note", note));
+                Template::ProposalStatus
+            }
+            Event::Opinion {
+                unit,
+                verdict,
+                text,
+            } => {
+                sentence = opinion_sentence(lang, unit, *verdict);
+                vars.push(("status", sentence.as_str()));
+                vars.push(("note", text));
                 Template::ProposalStatus
             }
         };
@@ -272,6 +295,18 @@ fn digest_line(
                 (
                     "outcome",
                     merged_sentence(lang, *into_id, into_title).as_str().into(),
+                ),
+            ]);
+            return (DigestKind::Status, line);
+        }
+        (Event::Opinion { unit, verdict, .. }, _) => {
+            let line = lang.server_texts().digest_line.fmt(&[
+                ("event", "outcome".into()),
+                ("author", author.into()),
+                ("title", title.into()),
+                (
+                    "outcome",
+                    opinion_sentence(lang, unit, *verdict).as_str().into(),
                 ),
             ]);
             return (DigestKind::Status, line);
@@ -382,4 +417,12 @@ fn merged_sentence(lang: Lang, into_id: i64, into_title: &str) -> String {
     lang.server_texts()
         .merged_status
         .fmt(&[("id", into_id.into()), ("title", into_title.into())])
+}
+
+/// "The Tiefbauamt has given its opinion: feasible.", in the recipient's language.
+fn opinion_sentence(lang: Lang, unit: &str, verdict: Verdict) -> String {
+    lang.server_texts().opinion_status.fmt(&[
+        ("unit", unit.into()),
+        ("verdict", lang.texts().verdict(verdict).into()),
+    ])
 }

@@ -10,6 +10,8 @@ pub(crate) mod hooks;
 pub mod model;
 pub mod onsite_api;
 pub mod onsite_model;
+pub mod opinion;
+pub mod opinion_api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

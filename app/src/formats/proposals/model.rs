@@ -322,6 +322,8 @@ pub struct ProposalDetail {
     pub merged: Option<MergeNotice>,
     /// The duplicates merged into it (at most [`MERGED_SHOWN`]), by number.
     pub merged_from: Vec<ProposalLink>,
+    /// The administration's opinion on it, once asked for.
+    pub opinion: super::opinion::OpinionView,
 }
 
 /// How many duplicates merged into a proposal its page lists.

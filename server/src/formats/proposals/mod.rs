@@ -3,8 +3,10 @@
 
 mod onsite_rest;
 pub mod onsite_upload;
+mod opinion_rest;
 pub mod resource;
 mod rest;
 
 pub use onsite_rest::api as onsite_api;
+pub use opinion_rest::api as opinion_api;
 pub use rest::api;

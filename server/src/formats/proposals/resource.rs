@@ -4,6 +4,7 @@ use app::formats::proposals::model::{
     CommentView, MergeNotice, Origin, ProposalCard, ProposalLink, ProposalListing, ProposalSort,
     ProposalStatus, Source, Tally, ThreadPage, VoteBudget,
 };
+use app::formats::proposals::opinion::ExpertOpinion;
 use app::formats::proposals::service::proposal::Loaded;
 use app::model::moderation::ModerationMark;
 use app::model::procedure::ProcedureSummary;
@@ -126,6 +127,8 @@ pub struct Proposal {
     pub merged: Option<MergeNotice>,
     /// The duplicates merged into this proposal (the first 50, by number).
     pub merged_from: Vec<ProposalLink>,
+    /// The administration's opinion (Stellungnahme der Fachverwaltung), once asked for.
+    pub opinion: Option<ExpertOpinion>,
     pub votes: Votes,
     pub comment_count: u32,
     /// Pending, held or hidden: what the viewer is told about it; `null` when visible.
@@ -163,6 +166,7 @@ impl Proposal {
             withdrawal_note: detail.withdrawal_note,
             merged: detail.merged,
             merged_from: detail.merged_from,
+            opinion: detail.opinion.opinion,
             votes: Votes::of(card.tally, card.my_vote),
             comment_count: card.comment_count,
             moderation: detail.moderation,

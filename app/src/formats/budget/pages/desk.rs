@@ -4,8 +4,8 @@
 //! voting runs. Lazy routes; every form is a plain HTML form.
 
 use super::{method_text, money, rule_lines, stage_class, stage_label};
-use crate::components::error_view::ErrorNotice;
-use crate::components::form::{ErrorAlert, LoginPrompt, Notice, posted_error, status};
+use crate::components::desk::{desk_frame, id_param};
+use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::error::AppError;
 use crate::formats::budget::model::{BallotRuleKind, Budget, BudgetStage, PaperBatch, Project};
 use crate::formats::budget::pages::project_desk::NewProject;
@@ -13,13 +13,12 @@ use crate::formats::budget::planning::{BudgetDesk, BudgetForm, BudgetsOverview};
 use crate::formats::budget::planning_api::{
     CreateBudget, StartPaperBatch, UpdateBudget, get_budget_desk, get_budget_overview,
 };
-use crate::i18n::{T, Texts, page_title, use_i18n};
+use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
 use crate::model::path;
 use crate::pages::planning::EditorField;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The fields of the budget form that an error can be linked to.
@@ -37,45 +36,6 @@ const BUDGET_FIELDS: &[&str] = &[
     "reminder_days",
     "one_district",
 ];
-
-/// The number in a planner's page address (`…/{id}`); 0, which is never found, when it is
-/// not a number.
-pub(super) fn id_param() -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    }
-}
-
-/// A planner's page: its title, and what `show` makes of its data once loaded; a visitor
-/// is asked to sign in, anyone else refused is told why.
-pub(super) fn desk_frame<D>(
-    title: fn(&'static Texts) -> &'static str,
-    data: Resource<Result<D, AppError>>,
-    show: fn(D) -> AnyView,
-) -> impl IntoView
-where
-    D: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    view! {
-        <Title text=page_title(title) />
-        <div class="container form-page form-page--wide">
-            <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => show(value),
-                        Err(AppError::Unauthenticated) => view! { <LoginPrompt /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
-    }
-}
 
 /// `/verwaltung/verfahren/{slug}/budgets`
 #[component]

@@ -2,8 +2,8 @@
 //! ballot as it is, one form per ballot, checked by the budget's rule; a second person
 //! confirms the batch, and only then do its ballots count. An open batch can be discarded.
 
-use super::desk::{desk_frame, id_param};
 use super::{money, rule_lines};
+use crate::components::desk::{desk_frame, id_param};
 use crate::components::form::{ErrorAlert, Notice, posted_error, status};
 use crate::formats::budget::model::{BallotRule, Project};
 use crate::formats::budget::planning::BatchDesk;

@@ -3,8 +3,8 @@
 //! where the department's statement is entered and the project is put on the ballot,
 //! or, once voting runs, withdrawn.
 
-use super::desk::{desk_frame, id_param};
 use super::money;
+use crate::components::desk::{desk_frame, id_param};
 use crate::components::form::{ErrorAlert, Notice, field_error, posted_error, status};
 use crate::components::implementation::{ImplementationForm, ImplementationSection};
 use crate::error::AppError;

@@ -1,6 +1,7 @@
 //! `/vorschlaege/{id}`: a proposal with its tally, the author's tools, and the discussion.
 
 use super::merges::{MergedFrom, MergedNotice};
+use super::opinion::OpinionSection;
 use super::thread::{Comments, JustPosted};
 use crate::api::moderation::{Decide, Object, Report};
 use crate::api::results::RecordImplementation;
@@ -164,6 +165,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
         .clone()
         .map(|notice| view! { <MergedNotice notice /> });
     let merged_from = view! { <MergedFrom links=detail.merged_from.clone() /> };
+    let opinion = view! { <OpinionSection view=detail.opinion.clone() proposal_id=id /> };
     let outcome = detail.outcome.clone().map(|o| {
         let outcome = o.outcome;
         let date = o
@@ -263,6 +265,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                     {redacted}
                     <dl class="facts">{category}{location}</dl>
                     {merged_from}
+                    {opinion}
                     {implementation}
                     {author_tools}
                     <div class="moderation-tools">{report}{decision}</div>

@@ -5,5 +5,7 @@ pub mod detail;
 pub mod list;
 mod merges;
 pub mod onsite_import;
+pub mod opinion;
+pub mod opinion_desk;
 mod thread;
 pub mod vote_box;

@@ -156,6 +156,11 @@ pub async fn load(
     } else {
         super::merges::of(db, &row).await?
     };
+    let opinion = if concealed {
+        Default::default()
+    } else {
+        crate::formats::proposals::service::opinion::view_of(db, &row, viewer, now).await?
+    };
     let mut card = card(row.clone(), &names, &my_votes);
     if concealed {
         card.title = String::new();
@@ -219,6 +224,7 @@ pub async fn load(
         implementation,
         merged,
         merged_from,
+        opinion,
         card,
     };
     Ok(Loaded {
