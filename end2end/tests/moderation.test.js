@@ -143,12 +143,14 @@ describe('merging a duplicate', () => {
     await item.locator('a:has-text("Beitrag ansehen")').click();
     await page.waitForURL(new RegExp(`/vorschlaege/${duplicateId}`));
     await waitForHydration(page);
-    await page.locator('.moderation-tools summary:has-text("Moderieren")').click();
-    const form = page.locator('.decision-form');
-    await form.locator('select[name="form[action]"]').selectOption('merge');
+    // The proposal's own decision form (each comment has one too).
+    const field = (name) => page.locator(`#decide-proposal-${duplicateId}-${name}`);
+    const form = page.locator('form.decision-form', { has: field('action') });
+    await page.locator('details.decision', { has: field('action') }).locator('summary').click();
+    await field('action').selectOption('merge');
     await form.locator('label:has-text("Zusammenführen mit Vorschlag Nr.")').click();
     await page.keyboard.type(keptId);
-    await form.locator('input[name="form[public_reason]"]').fill('Gleiches Anliegen wie der andere Vorschlag.');
+    await field('public_reason').fill('Gleiches Anliegen wie der andere Vorschlag.');
     await form.locator('button:has-text("Entscheidung speichern")').click();
     await page.waitForURL(/status=decided_merge/);
     await waitForHydration(page);

@@ -296,3 +296,71 @@ describe('procedure images', () => {
     }
   });
 });
+
+describe("the administration's opinion", () => {
+  test('a planner asks a unit, enters its answer, and readers find it on the proposal', async () => {
+    const planner = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    const { page } = planner;
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await waitForHydration(page);
+    const card = page.locator('.proposal-card').nth(3);
+    const title = (await card.locator('.proposal-card__title a').innerText()).trim();
+    await card.locator('.proposal-card__title a').click();
+    await page.waitForURL(/\/vorschlaege\/\d+/);
+    const proposalUrl = page.url().split('?')[0].split('#')[0];
+    await waitForHydration(page);
+    await page.locator('#stellungnahme a:has-text("Stellungnahme anfragen")').click();
+    await page.waitForURL(/\/verwaltung\/stellungnahmen\/\d+$/);
+    await waitForHydration(page);
+    await page.locator('h1:has-text("Stellungnahme der Fachverwaltung")').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the opinion page before a request');
+    const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#opinion-unit', 'Amt für Mobilität');
+    await page.fill('#opinion-due_on', due);
+    await page.click('button:has-text("Anfrage speichern")');
+    await page.waitForURL(/status=opinion_requested/);
+    await waitForHydration(page);
+    await page.locator('text=Die Anfrage ist gespeichert.').waitFor();
+    await page.locator('text=um eine Stellungnahme gebeten').waitFor();
+    await page.selectOption('#opinion-verdict', 'partly_feasible');
+    const text = 'Umsetzbar auf dem Abschnitt bis zur Schillerstraße; danach fehlt der Platz.';
+    await page.fill('#opinion-opinion', text);
+    await page.click('button:has-text("Stellungnahme veröffentlichen")');
+    await page.waitForURL(/status=opinion_answered/);
+    await waitForHydration(page);
+    await page.locator('text=Die Stellungnahme ist veröffentlicht.').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the opinion page with its answer');
+
+    // The procedure's list, then back to the proposal through its row.
+    await page.locator('.card__kicker a').first().click();
+    await page.waitForURL(/\/verwaltung\/verfahren\/radverkehr-2030\/stellungnahmen$/);
+    await waitForHydration(page);
+    const row = page.locator('tr', { hasText: title });
+    await row.locator('text=Teilweise umsetzbar').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the list of opinions');
+    await row.locator('a').first().click();
+    await page.waitForURL(/\/verwaltung\/stellungnahmen\/\d+/);
+    await waitForHydration(page);
+    await page.locator(`a:has-text("${title}")`).first().click();
+    await page.waitForURL((url) => url.href.startsWith(proposalUrl));
+    await waitForHydration(page);
+    await page.locator(`#stellungnahme:has-text("${text}")`).waitFor();
+    assert.deepEqual(planner.problems, []);
+    await planner.context.close();
+
+    // Residents read it without JavaScript too.
+    for (const javaScriptEnabled of [true, false]) {
+      const visitor = await newPage(browser, server.baseUrl, { javaScriptEnabled, bypassCSP: true });
+      await visitor.page.goto(proposalUrl);
+      const section = visitor.page.locator('#stellungnahme');
+      await section.locator('text=Teilweise umsetzbar').waitFor();
+      await section.locator('text=Amt für Mobilität, Stellungnahme vom').waitFor();
+      assert.equal(await section.locator('a').count(), 0, 'no planner link for residents');
+      if (javaScriptEnabled) {
+        await waitForHydration(visitor.page);
+        assert.deepEqual(await axeViolations(visitor.page), [], 'the proposal with its opinion');
+      }
+      await visitor.context.close();
+    }
+  });
+});

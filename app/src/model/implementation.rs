@@ -114,16 +114,6 @@ mod tests {
         }
     }
 
-    fn fields(error: AppError) -> Vec<(String, String)> {
-        match error {
-            AppError::InvalidFields { errors } => {
-                errors.into_iter().map(|p| (p.field, p.problem)).collect()
-            }
-            AppError::InvalidInput { field, problem } => vec![(field, problem)],
-            other => panic!("{other:?}"),
-        }
-    }
-
     #[test]
     fn an_entry_needs_a_status_a_note_and_a_day_not_in_the_future() {
         let today = LocalDate::parse_iso("2027-05-10").unwrap();
@@ -138,26 +128,24 @@ mod tests {
             .unwrap();
         assert_eq!(earlier.2.iso(), "2027-05-03");
         assert_eq!(
-            fields(
-                input("finished", "kurz", "2027-05-11")
-                    .validated(today)
-                    .unwrap_err()
-            ),
+            input("finished", "kurz", "2027-05-11")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
             vec![
-                ("status".to_owned(), "unknown".to_owned()),
-                ("note".to_owned(), "implementation_length".to_owned()),
-                ("happened_on".to_owned(), "in_future".to_owned()),
+                ("status", "unknown"),
+                ("note", "implementation_length"),
+                ("happened_on", "in_future"),
             ]
         );
         assert_eq!(
-            fields(
-                input("done", "Fertig\u{202e} gestellt.", "10.05.2027")
-                    .validated(today)
-                    .unwrap_err()
-            ),
+            input("done", "Fertig\u{202e} gestellt.", "10.05.2027")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
             vec![
-                ("note".to_owned(), "control_characters".to_owned()),
-                ("happened_on".to_owned(), "not_a_date".to_owned()),
+                ("note", "control_characters"),
+                ("happened_on", "not_a_date"),
             ]
         );
     }

@@ -7,8 +7,9 @@ use app::backend::service::procedure;
 use app::backend::state::SiteSettings;
 use app::error::AppError;
 use app::formats::proposals::model::ProposalInput;
+use app::formats::proposals::opinion::{OpinionInput, OpinionRequest};
 use app::formats::proposals::service::comment::{self, NewComment};
-use app::formats::proposals::service::{proposal, vote};
+use app::formats::proposals::service::{opinion, proposal, vote};
 use app::model::account::Role;
 use app::model::moderation::{
     Decision, ModerationActionKind, ModerationReason, Target, TargetKind,
@@ -290,22 +291,22 @@ pub async fn seed(
     };
     // The notifications the demo contributions cause are dropped: nobody asked for them.
     let site = super::quiet_site();
-    let mut first = 0;
     for (slug, proposals) in [
         ("radverkehr-2030", RADVERKEHR),
         ("marktplatz-neugestaltung", MARKTPLATZ),
     ] {
         let procedure_id = procedure::published_id(db, &Slug::parse(slug)?).await?;
-        for (n, demo) in proposals.iter().enumerate() {
-            let id = fill(db, &cast, &site, procedure_id, demo, today, today).await?;
-            if n == 0 {
-                first = id;
-            }
+        let mut ids = Vec::new();
+        for demo in proposals {
+            ids.push(fill(db, &cast, &site, procedure_id, demo, today, today).await?);
         }
-        if slug == "marktplatz-neugestaltung" {
+        if let [trees, fountain, ..] = ids[..]
+            && slug == "marktplatz-neugestaltung"
+        {
             let duplicate = fill(db, &cast, &site, procedure_id, &DUPLICATE, today, today).await?;
             let moderator = find(Role::Moderator)?;
-            merge(db, &site, &moderator, duplicate, first, today).await?;
+            merge(db, &site, &moderator, duplicate, trees, today).await?;
+            opinions(db, &site, &find(Role::Planner)?, trees, fountain, today).await?;
         }
     }
     finished_procedure(db, &cast, &site, today).await?;
@@ -406,6 +407,42 @@ async fn merge(
         merge_into: Some(into),
     };
     app::backend::service::moderation::decide(db, site, moderator, decision, now).await
+}
+
+/// The administration's opinions in the Marktplatz procedure: one answered, one asked for.
+async fn opinions(
+    db: &DatabaseConnection,
+    site: &SiteSettings,
+    planner: &CurrentUser,
+    answered: i64,
+    asked: i64,
+    today: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let due = |days: i64| {
+        (today + Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    for (id, unit, days) in [
+        (answered, "Grünflächenamt", 7),
+        (asked, "Tiefbauamt, Abteilung Wasser", 10),
+    ] {
+        let request = OpinionRequest {
+            unit: unit.to_owned(),
+            due_on: due(days),
+        };
+        opinion::request(db, planner, id, &request, today).await?;
+    }
+    let answer = OpinionInput {
+        verdict: "partly_feasible".to_owned(),
+        text: "Große Bäume sind auf der Nord- und Westseite möglich: Dort liegen keine Leitungen, \
+               und die Wurzelkammern von Entwurf B passen unter das Pflaster. Auf der Südseite \
+               liegt die Fernwärmeleitung; dort schlagen wir Pflanzkübel und Sonnensegel vor. \
+               Kosten für zwölf Bäume mit Wurzelkammern: rund 240.000 Euro."
+            .to_owned(),
+    };
+    opinion::answer(db, site, planner, answered, &answer, today).await?;
+    Ok(())
 }
 
 /// The finished procedure: its proposals and votes at the time they were made, the council

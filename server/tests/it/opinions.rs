@@ -4,12 +4,10 @@
 //! export; the planners' list shows what is open and overdue.
 
 use crate::budget::problem;
-use crate::fixtures::{body, end_voting, procedure, propose};
+use crate::fixtures::{body, end_voting, open_procedure, propose};
 use crate::harness::TestApp;
 use app::backend::entity::expert_opinion;
-use app::formats::proposals::model::VoteRule;
 use app::model::account::Role;
-use app::model::procedure::PhaseKind;
 use chrono::{Duration, Utc};
 use http::StatusCode;
 use sea_orm::sea_query::Expr;
@@ -37,14 +35,7 @@ fn named(response: &crate::harness::TestResponse) -> Vec<String> {
 #[tokio::test]
 async fn planners_ask_the_administration_and_everyone_reads_its_opinion() {
     let app = TestApp::new().await;
-    procedure(
-        &app,
-        SLUG,
-        PhaseKind::Proposals,
-        VoteRule::Support { cap: None },
-        PhaseKind::Proposals,
-    )
-    .await;
+    open_procedure(&app, SLUG).await;
     let planner = app.with_role("planung@example.org", Role::Planner).await;
     let anna = app.resident("anna@example.org").await;
     let bert = app.resident("bert@example.org").await;
@@ -224,14 +215,7 @@ async fn planners_ask_the_administration_and_everyone_reads_its_opinion() {
 #[tokio::test]
 async fn the_planners_pages_ask_and_answer_without_javascript() {
     let app = TestApp::new().await;
-    procedure(
-        &app,
-        SLUG,
-        PhaseKind::Proposals,
-        VoteRule::Support { cap: None },
-        PhaseKind::Proposals,
-    )
-    .await;
+    open_procedure(&app, SLUG).await;
     let planner = app.with_role("planung@example.org", Role::Planner).await;
     let anna = app.resident("anna@example.org").await;
     let id = propose(&app, SLUG, &anna, "Mehr Bänke im Stadtpark").await;

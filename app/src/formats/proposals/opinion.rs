@@ -177,16 +177,6 @@ impl OpinionInput {
 mod tests {
     use super::*;
 
-    fn fields(error: AppError) -> Vec<(String, String)> {
-        match error {
-            AppError::InvalidFields { errors } => {
-                errors.into_iter().map(|p| (p.field, p.problem)).collect()
-            }
-            AppError::InvalidInput { field, problem } => vec![(field, problem)],
-            other => panic!("{other:?}"),
-        }
-    }
-
     fn request(unit: &str, due: &str) -> OpinionRequest {
         OpinionRequest {
             unit: unit.to_owned(),
@@ -204,30 +194,25 @@ mod tests {
         assert_eq!(due, today, "due today is allowed");
         assert!(request("Amt", "2028-03-10").validated(today).is_ok());
         assert_eq!(
-            fields(request("A", "2027-03-09").validated(today).unwrap_err()),
-            vec![
-                ("unit".to_owned(), "length".to_owned()),
-                ("due_on".to_owned(), "in_past".to_owned()),
-            ]
+            request("A", "2027-03-09")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
+            vec![("unit", "length"), ("due_on", "in_past")]
         );
         assert_eq!(
-            fields(
-                request("Gartenamt", "2028-03-12")
-                    .validated(today)
-                    .unwrap_err()
-            ),
-            vec![("due_on".to_owned(), "too_far".to_owned())]
+            request("Gartenamt", "2028-03-12")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
+            vec![("due_on", "too_far")]
         );
         assert_eq!(
-            fields(
-                request("Garten\u{202e}amt", "10.03.2027")
-                    .validated(today)
-                    .unwrap_err()
-            ),
-            vec![
-                ("unit".to_owned(), "control_characters".to_owned()),
-                ("due_on".to_owned(), "not_a_date".to_owned()),
-            ]
+            request("Garten\u{202e}amt", "10.03.2027")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
+            vec![("unit", "control_characters"), ("due_on", "not_a_date")]
         );
     }
 
@@ -246,11 +231,11 @@ mod tests {
         assert_eq!(verdict, Verdict::PartlyFeasible);
         assert_eq!(text, "Umsetzbar, aber nur an zwei der vier Standorte.");
         assert_eq!(
-            fields(input("maybe", "zu kurz").validated().unwrap_err()),
-            vec![
-                ("verdict".to_owned(), "unknown".to_owned()),
-                ("opinion".to_owned(), "length".to_owned()),
-            ]
+            input("maybe", "zu kurz")
+                .validated()
+                .unwrap_err()
+                .field_problems(),
+            vec![("verdict", "unknown"), ("opinion", "length")]
         );
     }
 }

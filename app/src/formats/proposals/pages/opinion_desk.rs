@@ -102,7 +102,7 @@ fn OpinionForms(
         .map(|a| a.verdict);
     let request = (!answered).then(|| {
         view! {
-            <h3 id="opinion-request-heading"><T k=|t| t.opinion_request_heading /></h3>
+            <h2 id="opinion-request-heading"><T k=|t| t.opinion_request_heading /></h2>
             <ErrorAlert error=request_error fields=&["unit", "due_on"] prefix=Some("opinion-".to_owned()) />
             <form method="post" action=RequestOpinion::PATH class="editor" aria-labelledby="opinion-request-heading">
                 <input type="hidden" name="proposal_id" value=proposal_id />
@@ -131,7 +131,7 @@ fn OpinionForms(
             })
             .collect_view();
         view! {
-            <h3 id="opinion-answer-heading"><T k=|t| t.opinion_answer_heading /></h3>
+            <h2 id="opinion-answer-heading"><T k=|t| t.opinion_answer_heading /></h2>
             <ErrorAlert error=answer_error fields=&["verdict", "opinion"] prefix=Some("opinion-".to_owned()) />
             <form method="post" action=AnswerOpinion::PATH class="editor" aria-labelledby="opinion-answer-heading">
                 <input type="hidden" name="proposal_id" value=proposal_id />
