@@ -21,8 +21,8 @@ use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -174,7 +174,9 @@ where
                 .map_err(storage_error)?;
         }
         None => {
-            expert_opinion::ActiveModel {
+            // Two planners asking at the same instant: the first request stands, the
+            // second changes nothing (and fails no one).
+            expert_opinion::Entity::insert(expert_opinion::ActiveModel {
                 proposal_id: Set(proposal_id),
                 procedure_id: Set(row.procedure_id),
                 unit: Set(unit),
@@ -184,8 +186,9 @@ where
                 verdict: Set(None),
                 opinion: Set(None),
                 answered_at: Set(None),
-            }
-            .insert(&txn)
+            })
+            .on_conflict_do_nothing()
+            .exec(&txn)
             .await
             .map_err(storage_error)?;
         }
