@@ -277,9 +277,9 @@ fn digest_line(
     title: &str,
 ) -> (DigestKind, String) {
     let (kind, word, outcome) = match (event, is_reply) {
-        (Event::Comment { .. }, true) => (DigestKind::Reply, "reply", ""),
-        (Event::Comment { .. }, false) => (DigestKind::Comment, "comment", ""),
-        (Event::Withdrawn { .. }, _) => (DigestKind::Status, "withdrawn", ""),
+        (Event::Comment { .. }, true) => (DigestKind::Reply, "reply", String::new()),
+        (Event::Comment { .. }, false) => (DigestKind::Comment, "comment", String::new()),
+        (Event::Withdrawn { .. }, _) => (DigestKind::Status, "withdrawn", String::new()),
         (
             Event::Merged {
                 into_id,
@@ -287,46 +287,34 @@ fn digest_line(
                 ..
             },
             _,
-        ) => {
-            let line = lang.server_texts().digest_line.fmt(&[
-                ("event", "outcome".into()),
-                ("author", author.into()),
-                ("title", title.into()),
-                (
-                    "outcome",
-                    merged_sentence(lang, *into_id, into_title).as_str().into(),
-                ),
-            ]);
-            return (DigestKind::Status, line);
-        }
-        (Event::Opinion { unit, verdict, .. }, _) => {
-            let line = lang.server_texts().digest_line.fmt(&[
-                ("event", "outcome".into()),
-                ("author", author.into()),
-                ("title", title.into()),
-                (
-                    "outcome",
-                    opinion_sentence(lang, unit, *verdict).as_str().into(),
-                ),
-            ]);
-            return (DigestKind::Status, line);
-        }
+        ) => (
+            DigestKind::Status,
+            "outcome",
+            merged_sentence(lang, *into_id, into_title),
+        ),
+        (Event::Opinion { unit, verdict, .. }, _) => (
+            DigestKind::Status,
+            "outcome",
+            opinion_sentence(lang, unit, *verdict),
+        ),
         (Event::CouncilOutcome { outcome, .. }, _) => (
             DigestKind::Status,
             "outcome",
-            lang.texts().outcome_sentence(*outcome),
+            lang.texts().outcome_sentence(*outcome).to_owned(),
         ),
         (Event::Implementation { status, .. }, _) => (
             DigestKind::Status,
             "outcome",
-            lang.server_texts().implementation_sentence(*status),
+            lang.server_texts()
+                .implementation_sentence(*status)
+                .to_owned(),
         ),
     };
     let line = lang.server_texts().digest_line.fmt(&[
         ("event", word.into()),
         ("author", author.into()),
         ("title", title.into()),
-        ("outcome", outcome.into()),
+        ("outcome", outcome.as_str().into()),
     ]);
     (kind, line)
 }
