@@ -118,11 +118,13 @@ describe('merging a duplicate', () => {
     const fatma = await loggedIn('fatma.yilmaz@mitreden.test');
     await fatma.page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
     await waitForHydration(fatma.page);
-    const cards = fatma.page.locator('.proposal-card');
-    const keptHref = await cards.nth(1).locator('a').first().getAttribute('href');
+    // The procedure is collecting proposals, so the list is in random order: pick the two
+    // cards by title (neither written by Fatma, who may not report her own).
+    const card = (title) => fatma.page.locator('.proposal-card', { hasText: title }).locator('a').first();
+    const keptHref = await card('Grüner Pfeil für Radfahrende').getAttribute('href');
     const keptId = keptHref.match(/\/vorschlaege\/(\d+)/)[1];
-    const duplicateTitle = (await cards.nth(2).locator('a').first().innerText()).trim();
-    await cards.nth(2).locator('a').first().click();
+    const duplicateTitle = 'Fahrradstraße durch die Altstadt';
+    await card(duplicateTitle).click();
     await fatma.page.waitForURL(/\/vorschlaege\/\d+/);
     await waitForHydration(fatma.page);
     const duplicateId = fatma.page.url().match(/\/vorschlaege\/(\d+)/)[1];

@@ -303,7 +303,8 @@ describe("the administration's opinion", () => {
     const { page } = planner;
     await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
     await waitForHydration(page);
-    const card = page.locator('.proposal-card').nth(3);
+    // The list is in random order while proposals are collected: pick the card by title.
+    const card = page.locator('.proposal-card', { hasText: 'Reparaturstationen an den Hauptrouten' });
     const title = (await card.locator('.proposal-card__title a').innerText()).trim();
     await card.locator('.proposal-card__title a').click();
     await page.waitForURL(/\/vorschlaege\/\d+/);
