@@ -25,6 +25,7 @@ use crate::pages::account::{
     users::UsersPage,
 };
 use crate::pages::{
+    districts::DistrictsPage,
     home::HomePage,
     ledger::ModerationLedgerPage,
     legal::LegalText,
@@ -225,6 +226,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("stadtteile"))
+                        view={Lazy::<DistrictsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("benutzer"))
                         view={Lazy::<UsersRoute>::new()}
                         ssr=SsrMode::Async
@@ -298,6 +304,7 @@ lazy_page! {
     BatchDeskRoute => BatchDeskPage,
     OpinionDeskRoute => OpinionDeskPage,
     OpinionListRoute => OpinionListPage,
+    DistrictsRoute => DistrictsPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

@@ -22,6 +22,7 @@ mod m20261203_000016_budget_decisions;
 mod m20261204_000017_implementation_updates;
 mod m20261205_000018_proposal_merges;
 mod m20261205_000019_expert_opinions;
+mod m20261206_000020_places;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_implementation_updates::Migration),
             Box::new(m20261205_000018_proposal_merges::Migration),
             Box::new(m20261205_000019_expert_opinions::Migration),
+            Box::new(m20261206_000020_places::Migration),
         ]
     }
 }

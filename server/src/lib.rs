@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod config;
 mod data_dir;
+pub mod districts;
 mod forms;
 pub use data_dir::{jwt_secret, prepare_data_dir};
 pub mod export;
@@ -179,6 +180,12 @@ fn router(
         .route_layer(track.clone())
         .route_layer(writes_guard.clone())
         .layer(RequestBodyLimitLayer::new(media::MAX_UPLOAD_BYTES));
+    // District files are larger still (boundaries of a whole city).
+    let district_uploads = rest::places::uploads()
+        .route_layer(track.clone())
+        .route_layer(writes_guard.clone())
+        .layer(axum::middleware::from_fn(rest::localize_errors))
+        .layer(RequestBodyLimitLayer::new(rest::places::MAX_REQUEST_BYTES));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -218,6 +225,7 @@ fn router(
         .fallback_service(fallback)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        .merge(district_uploads)
         .layer(axum::Extension(metrics))
         .layer(axum::middleware::map_response(retry_after_unavailable))
         .layer(

@@ -71,6 +71,11 @@ enum Command {
         /// The pabulib file to read.
         file: std::path::PathBuf,
     },
+    /// The city's districts.
+    Districts {
+        #[command(subcommand)]
+        what: DistrictCommand,
+    },
     /// Check the mail configuration.
     Mail {
         #[command(subcommand)]
@@ -90,6 +95,28 @@ enum UserCommand {
         /// The name shown for the account (default: the part of the address before the @).
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DistrictCommand {
+    /// Import the districts from a GeoJSON FeatureCollection of Polygons and MultiPolygons
+    /// (WGS84): districts are matched by key, known ones updated, new ones added, missing
+    /// ones removed, and every located contribution assigned again. A bad file changes
+    /// nothing; each problem is printed with the feature's number and name.
+    Import {
+        /// The GeoJSON file.
+        file: std::path::PathBuf,
+        /// Origin and licence of the boundaries, shown with them.
+        #[arg(long, default_value = "")]
+        source: String,
+        /// The property holding each district's name (default: name, Name, bezeichnung, …).
+        #[arg(long)]
+        name_property: Option<String>,
+        /// The property holding each district's key (default: key, id, nummer, …, else the
+        /// feature's id, else its number in the file).
+        #[arg(long)]
+        key_property: Option<String>,
     },
 }
 
@@ -177,6 +204,31 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     )
                 })?;
             server::serve(app, config, listener).await
+        }
+        Command::Districts {
+            what:
+                DistrictCommand::Import {
+                    file,
+                    source,
+                    name_property,
+                    key_property,
+                },
+        } => {
+            let options = app::backend::service::district::ImportOptions {
+                name_property,
+                key_property,
+                source,
+            };
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let summary = server::districts::import_cli(&db, &bytes, &options).await?;
+            println!(
+                "districts imported: {} new, {} updated, {} removed; {} contributions reassigned",
+                summary.created, summary.updated, summary.removed, summary.reassigned
+            );
+            Ok(())
         }
         Command::Migrate => {
             server::prepare_data_dir(&config.data_dir)?;

@@ -3,6 +3,7 @@
 pub mod account;
 mod codec;
 pub mod moderation;
+pub mod places;
 pub mod procedures;
 pub mod results;
 pub mod site;

@@ -9,5 +9,6 @@ pub mod layout;
 pub mod live_form;
 pub mod moderation;
 pub mod pager;
+pub mod place;
 pub mod procedure_card;
 pub mod raw_text;

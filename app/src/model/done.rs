@@ -81,6 +81,12 @@ pub enum Done {
         unchanged: u32,
         unmatched: u32,
     },
+    /// The city's districts imported: how many are new, changed and gone.
+    DistrictsImported {
+        created: u32,
+        updated: u32,
+        removed: u32,
+    },
 }
 
 /// The outcomes without data, with their words.
@@ -144,6 +150,11 @@ impl Done {
                 unchanged,
                 unmatched,
             } => format!("imported_{recorded}_{unchanged}_{unmatched}"),
+            Self::DistrictsImported {
+                created,
+                updated,
+                removed,
+            } => format!("districts_{created}_{updated}_{removed}"),
             simple => WORDS
                 .iter()
                 .find(|(done, _)| *done == simple)
@@ -172,6 +183,16 @@ impl Done {
                 recorded: next()?,
                 unchanged: next()?,
                 unmatched: next()?,
+            };
+            return parts.next().is_none().then_some(found);
+        }
+        if let Some(counts) = word.strip_prefix("districts_") {
+            let mut parts = counts.split('_');
+            let mut next = || parts.next().and_then(|n| n.parse().ok());
+            let found = Self::DistrictsImported {
+                created: next()?,
+                updated: next()?,
+                removed: next()?,
             };
             return parts.next().is_none().then_some(found);
         }
@@ -220,6 +241,11 @@ mod tests {
             recorded: 3,
             unchanged: 1,
             unmatched: 0,
+        });
+        samples.push(Done::DistrictsImported {
+            created: 12,
+            updated: 0,
+            removed: 2,
         });
         for done in samples {
             assert_eq!(Done::parse(&done.word()), Some(done), "{done:?}");

@@ -13,6 +13,7 @@ pub mod legal;
 pub mod moderation;
 pub mod path;
 pub mod phase;
+pub mod place;
 pub mod procedure;
 pub mod results;
 pub mod text;

@@ -11,6 +11,9 @@ pub const RETURN_PARAM: &str = "zurueck";
 /// The planners' overview of every procedure.
 pub const PLANNER_OVERVIEW: &str = "/verwaltung/verfahren";
 
+/// The city's districts: the planners' list and the import form's target.
+pub const DISTRICTS: &str = "/verwaltung/stadtteile";
+
 /// Longer return addresses are dropped rather than cut (a cut one could lead elsewhere).
 const MAX_LEN: usize = 1000;
 

@@ -313,6 +313,18 @@ pub enum ResultsAnswer {
     Pending(PendingResults),
 }
 
+/// One district's share of a procedure: the visible proposals placed in it and the votes
+/// they got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct DistrictCount {
+    pub key: String,
+    pub name: String,
+    pub proposals: i64,
+    /// Supports, or up and down votes under the rating rule.
+    pub votes: i64,
+}
+
 /// The results page (public after the voting phase) and the planners' dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -325,6 +337,10 @@ pub struct ResultsView {
     pub figures: Figures,
     pub timeline: Vec<Day>,
     pub categories: Vec<Bar>,
+    /// Proposals and votes by district (every district, by name), when any proposal of
+    /// the procedure is placed in one; empty otherwise.
+    #[serde(default)]
+    pub districts: Vec<DistrictCount>,
     /// The ranking's head (the whole ranking is in the downloads).
     pub ranking: Vec<RankedProposal>,
     /// Proposals in the ranking in all.

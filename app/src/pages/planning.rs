@@ -50,6 +50,7 @@ pub fn PlannerOverviewPage() -> impl IntoView {
                 <h1><T k=|t| t.planning_title /></h1>
                 <a class="button" href="/verwaltung/verfahren/neu"><T k=|t| t.new_procedure /></a>
             </header>
+            <p><a href=path::DISTRICTS><T k=|t| t.districts_title /></a></p>
             {notice}
             <ErrorAlert error=publish_error />
             <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>

@@ -175,6 +175,7 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
         <TimelineChart days=view.timeline.clone() />
         <BarChart id="chart-top" title=|t| t.chart_top bars=top />
         <BarChart id="chart-categories" title=|t| t.chart_categories bars=view.categories.clone() />
+        <DistrictTable districts=view.districts.clone() />
         <section aria-labelledby="ranking-heading">
             <h2 id="ranking-heading"><T k=|t| t.results_ranking /></h2>
             <div class="table-scroll">
@@ -546,4 +547,42 @@ fn OutcomeEntry(
             <button type="submit"><T k=|t| t.save_outcome /></button>
         </form>
     }
+}
+
+/// Proposals and votes by district, when the procedure's proposals are placed.
+#[component]
+fn DistrictTable(districts: Vec<crate::model::results::DistrictCount>) -> impl IntoView {
+    if districts.is_empty() {
+        return ().into_any();
+    }
+    let rows = districts
+        .into_iter()
+        .map(|d| {
+            view! {
+                <tr>
+                    <th scope="row">{d.name}</th>
+                    <td class="num">{d.proposals}</td>
+                    <td class="num">{d.votes}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="districts-heading">
+            <h2 id="districts-heading"><T k=|t| t.results_districts /></h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col"><T k=|t| t.district_label /></th>
+                            <th scope="col" class="num"><T k=|t| t.fig_proposals /></th>
+                            <th scope="col" class="num"><T k=|t| t.results_votes /></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
 }

@@ -8,6 +8,7 @@ pub mod doc;
 mod implementation;
 pub mod limits;
 mod moderation;
+pub mod places;
 
 pub(crate) mod procedures;
 pub mod resource;
@@ -38,6 +39,8 @@ pub fn api() -> doc::Api {
         .merge(implementation::api())
         .merge(crate::formats::proposals::onsite_api())
         .merge(crate::formats::proposals::opinion_api())
+        .merge(crate::formats::proposals::geo_api())
+        .merge(places::api())
         .merge(crate::formats::budget::api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")

@@ -102,7 +102,10 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         (_, "/procedures/{slug}/image") => Planners,
         ("put", "/procedures/{slug}/start-notice") => Contributors,
         ("delete", "/procedures/{slug}/start-notice") => SignedIn,
-        ("get", "/procedures/{slug}/proposals") => Anyone,
+        ("get", "/procedures/{slug}/proposals" | "/procedures/{slug}/proposals.geojson") => Anyone,
+        // The city's districts: open data; imported by planners.
+        ("get", "/districts") => Anyone,
+        ("put", "/districts") => Planners,
         ("post", "/procedures/{slug}/proposals") => Contributors,
         ("post", "/procedures/{slug}/onsite-imports") => Planners,
         ("get", "/procedures/{slug}/onsite-imports/{id}")
@@ -168,7 +171,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             }
         }
         // Server functions without a REST twin.
-        ("fn", "who_am_i" | "set_language" | "get_legal_page") => Anyone,
+        ("fn", "who_am_i" | "set_language" | "get_legal_page" | "list_districts") => Anyone,
         // Signing out without a session only clears the cookie: a page whose session ran
         // out still signs out without an error.
         ("fn", "logout") => Anyone,
@@ -187,7 +190,8 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             | "budget_desk"
             | "project_desk"
             | "get_opinion_desk"
-            | "list_opinions",
+            | "list_opinions"
+            | "district_overview",
         ) => Planners,
         _ => return None,
     })
@@ -727,6 +731,8 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
     ("record_implementation", "post", "/proposals/{id}/implementation", "proposal_id={id}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
     ("record_project_implementation", "post", "/projects/{id}/implementation", "id={project}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
+    ("list_districts", "fn", "list_districts", ""),
+    ("district_overview", "fn", "district_overview", ""),
     ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),
     ("list_opinions", "fn", "list_opinions", "slug={slug}&page=0"),
     ("request_opinion", "put", "/proposals/{id}/opinion/request", "proposal_id={id}&form[unit]=Tiefbauamt&form[due_on]=2099-01-01"),

@@ -96,6 +96,7 @@ async fn listing_totals_follow_submission_withdrawal_moderation_and_category_cha
         body: "Eine ausführliche Begründung des Vorschlags.".to_owned(),
         category: Some("Spielplätze".to_owned()),
         location: None,
+        ..ProposalInput::default()
     };
     proposal::edit(&app.state.db, &user, plain, input, chrono::Utc::now())
         .await

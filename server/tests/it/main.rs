@@ -34,6 +34,7 @@ mod onsite_import;
 mod opinions;
 mod pages;
 mod participation;
+mod places;
 mod planning;
 mod plans;
 mod procedures;

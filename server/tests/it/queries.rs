@@ -83,8 +83,9 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         ("start page", "/".to_owned(), None, 5),
         // The shuffled order (the default while proposals are collected) may read its page
         // in two walks: from the visitor's starting point, then round from the beginning.
-        // One more asks whether the procedure holds budgets (it holds none).
-        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 10),
+        // One more asks whether the procedure holds budgets (it holds none), one reads
+        // the districts the list filters by.
+        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 11),
         // One reads the duplicates merged into it (a proposal with reactions), one the
         // administration's opinion on it.
         ("proposal page", format!("/vorschlaege/{id}"), None, 9),

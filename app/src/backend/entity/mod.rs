@@ -11,6 +11,7 @@ pub mod budget_project_exclusion;
 pub mod comment;
 pub mod council_decision;
 pub mod digest_item;
+pub mod district;
 pub mod email_token;
 pub mod expert_opinion;
 pub mod follow;

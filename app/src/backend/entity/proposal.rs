@@ -1,8 +1,9 @@
 use crate::formats::proposals::model::{Origin, ProposalStatus};
 use crate::model::moderation::{ModerationReason, Visibility};
+use crate::model::place::Precision;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "proposals")]
 pub struct Model {
     /// Also the proposal's public number: "Vorschlag #123", `/vorschlaege/123`.
@@ -49,6 +50,14 @@ pub struct Model {
     /// A duplicate merged into another proposal (status "merged"): that proposal's number.
     pub merged_into_id: Option<i64>,
     pub merged_at: Option<DateTimeUtc>,
+    /// Where it is: a GeoJSON geometry (WGS84, longitude first), see `model::place`.
+    pub geometry: Option<String>,
+    pub place_precision: Option<Precision>,
+    /// The geometry's anchor: where its marker stands.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The district the server assigned from the geometry, or the one the author chose.
+    pub district_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

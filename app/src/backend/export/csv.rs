@@ -45,6 +45,8 @@ pub async fn write(
                     t.column_outcome,
                     t.column_outcome_justification,
                     t.column_outcome_meeting_date,
+                    t.column_district_key,
+                    t.column_district,
                 ],
             );
             let authors = authors(db, procedure_id).await?;
@@ -88,6 +90,9 @@ pub async fn write(
                             .and_then(|o| o.meeting_date.as_deref())
                             .unwrap_or_default(),
                     );
+                    let district = p.district.as_ref();
+                    row.text(district.map(|d| d.key.as_str()).unwrap_or_default());
+                    row.text(district.map(|d| d.name.as_str()).unwrap_or_default());
                     row.end();
                 }
                 done += batch.len() as u64;

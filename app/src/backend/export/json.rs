@@ -72,6 +72,7 @@ struct Proposal<'a> {
     body: &'a str,
     category: Option<&'a str>,
     location: Option<&'a str>,
+    district: Option<District<'a>>,
     source: &'static str,
     event: Option<&'a str>,
     status: &'a str,
@@ -82,6 +83,12 @@ struct Proposal<'a> {
     comments: i64,
     outcome: Option<Outcome<'a>>,
     opinion: Option<Opinion<'a>>,
+}
+
+#[derive(Serialize)]
+struct District<'a> {
+    key: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -193,6 +200,10 @@ fn proposal(p: &ProposalRow) -> Proposal<'_> {
         body: &p.body,
         category: p.category.as_deref(),
         location: p.location.as_deref(),
+        district: p.district.as_ref().map(|d| District {
+            key: &d.key,
+            name: &d.name,
+        }),
         source: source(p.onsite),
         event: p.event.as_deref(),
         status: p.status.as_str(),

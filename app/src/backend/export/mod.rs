@@ -151,6 +151,8 @@ pub struct ProposalRow {
     pub body: String,
     pub category: Option<String>,
     pub location: Option<String>,
+    /// The district it lies in.
+    pub district: Option<crate::model::place::DistrictRef>,
     pub onsite: bool,
     pub event: Option<String>,
     pub status: ProposalStatus,

@@ -2,6 +2,7 @@
 //! outcomes and the administration's answered opinions.
 
 use super::*;
+use crate::model::place::DistrictRef;
 
 #[derive(FromQueryResult)]
 struct ProposalQueryRow {
@@ -10,6 +11,7 @@ struct ProposalQueryRow {
     body: String,
     category: Option<String>,
     location: Option<String>,
+    district_id: Option<i64>,
     source: Origin,
     event_name: Option<String>,
     status: ProposalStatus,
@@ -30,6 +32,7 @@ pub struct Proposals<'a> {
     authors: &'a HashMap<i64, String>,
     outcomes: HashMap<i64, OutcomeRow>,
     opinions: HashMap<i64, OpinionRow>,
+    districts: HashMap<i64, DistrictRef>,
     public_url: &'a str,
     last: Option<(i64, i64)>,
     ranked: u64,
@@ -81,11 +84,17 @@ impl<'a> Proposals<'a> {
             })
             .collect();
         let total = results::count_visible_proposals(db, scope.procedure.id).await?;
+        let districts = crate::backend::service::district::all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
         Ok(Self {
             scope,
             authors,
             outcomes,
             opinions,
+            districts,
             public_url,
             last: None,
             ranked: 0,
@@ -110,7 +119,7 @@ impl<'a> Proposals<'a> {
             None => String::new(),
         };
         let sql = format!(
-            "SELECT id, title, body, category, location, source, event_name, status, \
+            "SELECT id, title, body, category, location, district_id, source, event_name, status, \
              merged_into_id, author_id, \
              created_at, support_count, up_count, down_count, score, comment_count \
              FROM proposals WHERE procedure_id = $1 AND visibility = $2 {after} \
@@ -147,6 +156,10 @@ impl<'a> Proposals<'a> {
                 body: clean(&row.body),
                 category: row.category.map(|c| clean(&c)),
                 location: row.location.map(|l| clean(&l)),
+                district: row
+                    .district_id
+                    .and_then(|id| self.districts.get(&id))
+                    .cloned(),
                 onsite,
                 event: row.event_name.map(|e| clean(&e)),
                 status: row.status,

@@ -41,6 +41,8 @@ fn labels(t: &'static ServerTexts) -> [Vec<&'static str>; 4] {
             t.column_outcome_justification,
             t.column_outcome_meeting_date,
             t.column_url,
+            t.column_district_key,
+            t.column_district,
         ],
         super::csv::comment_columns(t).to_vec(),
         super::csv::decision_columns(t).to_vec(),
@@ -197,6 +199,9 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
                         .unwrap_or_default(),
                 )?;
                 cells.text(&p.url)?;
+                let district = p.district.as_ref();
+                cells.text(district.map(|d| d.key.as_str()).unwrap_or_default())?;
+                cells.text(district.map(|d| d.name.as_str()).unwrap_or_default())?;
             }
             sink.batch_done(u64::from(line), total).await?;
         }

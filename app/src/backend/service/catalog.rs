@@ -96,6 +96,17 @@ async fn dataset(
                 "dcat:mediaType": "text/csv",
                 "dct:format": { "@id": "http://publications.europa.eu/resource/authority/file-type/CSV" },
                 "dct:license": licence
+            },
+            {
+                "@id": format!("{api}/proposals.geojson"),
+                "@type": "dcat:Distribution",
+                "dct:title": "Verortete Vorschläge (GeoJSON)",
+                "dcat:accessURL": { "@id": format!("{page}/ergebnisse") },
+                "dcat:downloadURL": { "@id": format!("{api}/proposals.geojson") },
+                "dcat:mediaType": "application/geo+json",
+                "dct:format": { "@id": "http://publications.europa.eu/resource/authority/file-type/GEOJSON" },
+                "dct:conformsTo": { "@id": "https://www.rfc-editor.org/rfc/rfc7946" },
+                "dct:license": licence
             }
         ]);
         // Each budget's ballot file, from which anyone can recompute its result.

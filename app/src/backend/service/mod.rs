@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod district;
 pub mod follow;
 pub mod implementation;
 pub mod legal;

@@ -115,6 +115,9 @@ mod new_proposal {
         body: String,
         category: Option<String>,
         location: Option<String>,
+        district: Option<String>,
+        geometry: Option<String>,
+        precision: Option<String>,
         event: Option<String>,
         idempotency_key: Option<String>,
         next: Option<String>,
@@ -137,6 +140,9 @@ mod new_proposal {
                     body,
                     category,
                     location,
+                    district,
+                    geometry,
+                    precision: crate::model::place::Precision::from_form(precision.as_deref())?,
                 };
                 let id = proposal::create(
                     &state.db,
@@ -166,32 +172,50 @@ mod new_proposal {
     }
 }
 
-#[server(prefix = "/api", endpoint = "edit_proposal", output = crate::api::JsonTextPost)]
-pub async fn edit_proposal(
-    id: i64,
-    title: String,
-    body: String,
-    category: Option<String>,
-    location: Option<String>,
-) -> Result<(), AppError> {
-    use super::service::proposal;
-    use crate::backend::state::app_state;
-    use crate::formats::proposals::model::ProposalInput;
-    crate::api::with_status(
-        async {
-            let state = app_state()?;
-            let user = crate::api::account::ssr::require_user().await?;
-            let input = ProposalInput {
-                title,
-                body,
-                category,
-                location,
-            };
-            proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
-            crate::api::account::finish(Done::Saved, &crate::model::path::proposal(id))
-        }
-        .await,
-    )
+pub use edit::{EditProposal, edit_proposal};
+
+mod edit {
+    // One argument per field of the form that posts here (see `new_proposal`).
+    #![allow(clippy::too_many_arguments)]
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    #[server(prefix = "/api", endpoint = "edit_proposal", output = crate::api::JsonTextPost)]
+    pub async fn edit_proposal(
+        id: i64,
+        title: String,
+        body: String,
+        category: Option<String>,
+        location: Option<String>,
+        district: Option<String>,
+        geometry: Option<String>,
+        precision: Option<String>,
+    ) -> Result<(), AppError> {
+        use crate::backend::state::app_state;
+        use crate::formats::proposals::model::ProposalInput;
+        use crate::formats::proposals::service::proposal;
+        crate::api::with_status(
+            async {
+                let state = app_state()?;
+                let user = crate::api::account::ssr::require_user().await?;
+                let input = ProposalInput {
+                    title,
+                    body,
+                    category,
+                    location,
+                    district,
+                    geometry,
+                    precision: crate::model::place::Precision::from_form(precision.as_deref())?,
+                };
+                proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
+                crate::api::account::finish(
+                    crate::model::done::Done::Saved,
+                    &crate::model::path::proposal(id),
+                )
+            }
+            .await,
+        )
+    }
 }
 
 #[server(prefix = "/api", endpoint = "withdraw_proposal", output = crate::api::JsonTextPost)]

@@ -170,6 +170,7 @@ pub(crate) async fn redact(
         body: text,
         category: row.category,
         location: row.location,
+        ..ProposalInput::default()
     }
     .validated(&categories)?;
     proposal::Entity::update_many()

@@ -118,6 +118,9 @@ pub struct ProposalQuery {
     /// `None`: the default for the current phase.
     pub sort: Option<ProposalSort>,
     pub category: Option<String>,
+    /// A district's key.
+    #[serde(default)]
+    pub district: Option<String>,
     pub status: Option<ProposalStatus>,
     pub q: Option<String>,
     pub cursor: Option<String>,
@@ -136,6 +139,7 @@ impl ProposalQuery {
         Self {
             sort: non_empty("sort").and_then(|s| ProposalSort::parse(&s)),
             category: non_empty("category"),
+            district: non_empty("district").map(|d| d.chars().take(64).collect()),
             status: non_empty("status").and_then(|s| ProposalStatus::parse(&s)),
             q: non_empty("q").map(|q| q.chars().take(Self::MAX_SEARCH_LEN).collect()),
             cursor: non_empty("cursor"),
@@ -147,6 +151,9 @@ impl ProposalQuery {
         let mut pairs = vec![("sort", sort.as_str().to_owned())];
         if let Some(category) = &self.category {
             pairs.push(("category", category.clone()));
+        }
+        if let Some(district) = &self.district {
+            pairs.push(("district", district.clone()));
         }
         if let Some(status) = self.status {
             pairs.push(("status", status.as_str().to_owned()));
@@ -183,6 +190,8 @@ pub struct ProposalCard {
     /// Plain text, the start of the body.
     pub excerpt: String,
     pub category: Option<String>,
+    /// The name of the district it is in.
+    pub district: Option<String>,
     /// `None` once the author deleted their account.
     pub author: Option<String>,
     pub source: Source,
@@ -206,6 +215,8 @@ pub struct VoteBudget {
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProposalListing {
     pub procedure: ProcedureSummary,
+    /// The instance's districts, for the filter (empty: no filter offered).
+    pub districts: Vec<crate::model::place::DistrictRef>,
     pub rule: VoteRule,
     pub allowed: Allowed,
     pub categories: Vec<String>,
@@ -284,6 +295,14 @@ pub struct ProposalDetail {
     pub categories: Vec<String>,
     pub body_html: String,
     pub location: Option<String>,
+    /// The district it is in (assigned from its point, or named by its author).
+    pub district: Option<crate::model::place::DistrictRef>,
+    /// How exact its place is, when it has one.
+    pub precision: Option<crate::model::place::Precision>,
+    /// Where exactly: a GeoJSON geometry as text (WGS84, longitude first).
+    pub geometry: Option<String>,
+    /// The instance's districts, for the author's edit form (empty otherwise).
+    pub districts: Vec<crate::model::place::DistrictRef>,
     pub withdrawal_note: Option<String>,
     /// The viewer is the author and nobody has voted or commented yet.
     pub editable: bool,
@@ -354,7 +373,18 @@ pub struct ProposalInput {
     pub title: String,
     pub body: String,
     pub category: Option<String>,
+    /// The place in words ("Marktplatz, vor dem Rathaus").
     pub location: Option<String>,
+    /// The key of the district it is in, when the author names only the district.
+    #[serde(default)]
+    pub district: Option<String>,
+    /// Where exactly: a GeoJSON geometry as text (WGS84, longitude first), from the API or
+    /// the map. Its district is assigned by the server and wins over `district`.
+    #[serde(default)]
+    pub geometry: Option<String>,
+    /// How exact the geometry is (default: exact).
+    #[serde(default)]
+    pub precision: Option<crate::model::place::Precision>,
 }
 
 impl ProposalInput {
@@ -399,10 +429,28 @@ impl ProposalInput {
         {
             problems.note(AppError::invalid("location", "too_long"));
         }
+        let district = self
+            .district
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty());
+        if district.as_deref().is_some_and(|d| chars(d) > 64) {
+            problems.note(AppError::invalid("district", "unknown"));
+        }
+        let geometry = match self.geometry.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match crate::model::place::Geometry::parse(text) {
+                Ok(geometry) => Some(geometry.to_text()),
+                Err(problem) => {
+                    problems.note(AppError::invalid("geometry", problem.code()));
+                    None
+                }
+            },
+        };
         for (field, text) in [
             ("title", Some(&title)),
             ("body", Some(&body)),
             ("location", location.as_ref()),
+            ("district", district.as_ref()),
         ] {
             if text.is_some_and(|text| text.chars().any(crate::model::text::forbidden_in_text)) {
                 problems.note(AppError::invalid(field, "control_characters"));
@@ -414,6 +462,9 @@ impl ProposalInput {
             body,
             category,
             location,
+            district,
+            precision: self.precision.filter(|_| geometry.is_some()),
+            geometry,
         })
     }
 }
@@ -519,9 +570,12 @@ mod tests {
             body: "Ein durchgehender, geschützter Radweg.".into(),
             category: Some("Radwege".into()),
             location: Some("  ".into()),
+            precision: Some(crate::model::place::Precision::Street),
+            ..ProposalInput::default()
         }
         .validated(&categories)
         .unwrap();
+        assert_eq!(ok.precision, None, "no precision without a geometry");
         assert_eq!(ok.title, "Radweg an der Ringstraße");
         assert_eq!(ok.location, None);
         let unknown = ProposalInput {
@@ -553,6 +607,26 @@ mod tests {
                 .map(|(f, _)| f.to_owned())
                 .collect::<Vec<_>>()),
             Err(vec!["title".to_owned(), "location".to_owned()])
+        );
+        let placed = ProposalInput {
+            geometry: Some(r#" {"type":"Point","coordinates":[9.17750001,48.7758]} "#.into()),
+            district: Some("  ".into()),
+            ..ok.clone()
+        }
+        .validated(&categories)
+        .unwrap();
+        assert_eq!(
+            placed.geometry.as_deref(),
+            Some(r#"{"coordinates":[9.1775,48.7758],"type":"Point"}"#)
+        );
+        assert_eq!(placed.district, None);
+        let swapped = ProposalInput {
+            geometry: Some(r#"{"type":"Point","coordinates":[48.7,170.2]}"#.into()),
+            ..ok.clone()
+        };
+        assert_eq!(
+            swapped.validated(&categories),
+            Err(AppError::invalid("geometry", "geometry_out_of_range"))
         );
         let long = ProposalInput {
             title: "x".repeat(201),

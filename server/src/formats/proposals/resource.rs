@@ -7,6 +7,7 @@ use app::formats::proposals::model::{
 use app::formats::proposals::opinion::ExpertOpinion;
 use app::formats::proposals::service::proposal::Loaded;
 use app::model::moderation::ModerationMark;
+use app::model::place::{DistrictRef, Precision};
 use app::model::procedure::ProcedureSummary;
 use app::model::results::OutcomeView;
 use app::model::time::Timestamp;
@@ -117,7 +118,15 @@ pub struct Proposal {
     /// The body rendered and sanitized; empty while concealed.
     pub body_html: String,
     pub category: Option<String>,
+    /// The place in words.
     pub location: Option<String>,
+    /// Where exactly: a GeoJSON geometry (RFC 7946: WGS84, longitude first), if given.
+    pub geometry: Option<serde_json::Value>,
+    /// How exact `geometry` is (`exact`, `street`), or `district` when only the district is
+    /// known.
+    pub precision: Option<Precision>,
+    /// The district it lies in (assigned by the server from the geometry) or was named for.
+    pub district: Option<DistrictRef>,
     pub author: Author,
     pub status: ProposalStatus,
     /// The author's note when withdrawing.
@@ -161,6 +170,12 @@ impl Proposal {
             body_html: detail.body_html,
             category: card.category,
             location: detail.location,
+            geometry: detail
+                .geometry
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok()),
+            precision: detail.precision,
+            district: detail.district,
             author: Author::of(card.author, &card.source),
             status: card.status,
             withdrawal_note: detail.withdrawal_note,
@@ -187,6 +202,8 @@ pub struct ProposalItem {
     /// Plain text, the start of the body.
     pub excerpt: String,
     pub category: Option<String>,
+    /// The name of the district it lies in.
+    pub district: Option<String>,
     pub author: Author,
     pub status: ProposalStatus,
     pub votes: Votes,
@@ -203,6 +220,7 @@ impl ProposalItem {
             title: card.title,
             excerpt: card.excerpt,
             category: card.category,
+            district: card.district,
             author: Author::of(card.author, &card.source),
             status: card.status,
             votes: Votes::of(card.tally, card.my_vote),

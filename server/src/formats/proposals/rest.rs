@@ -12,6 +12,7 @@ use app::formats::proposals::service::comment::{self, NewComment};
 use app::formats::proposals::service::vote::VoteState;
 use app::formats::proposals::service::{proposal, vote};
 use app::model::idempotency::IdempotencyKey;
+use app::model::place::Precision;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -42,6 +43,11 @@ pub fn api() -> Api {
                 .query(
                     "category",
                     "One of the procedure's categories.",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "district",
+                    "A district's key (see `/districts`).",
                     json!({ "type": "string" }),
                 )
                 .query(
@@ -265,6 +271,16 @@ struct ProposalBody {
     category: Option<String>,
     #[serde(default)]
     location: Option<String>,
+    /// The key of the district it is in, when only the district is known.
+    #[serde(default)]
+    district: Option<String>,
+    /// Where exactly: a GeoJSON geometry (Point, LineString or Polygon; WGS84, longitude
+    /// first). Its district is assigned by the server.
+    #[serde(default)]
+    geometry: Option<serde_json::Value>,
+    /// How exact the geometry is: `exact` (default) or `street`.
+    #[serde(default)]
+    precision: Option<Precision>,
     /// Planners only: the on-site event the proposal was collected at.
     #[serde(default)]
     event: Option<String>,
@@ -298,6 +314,9 @@ async fn create_proposal(
         body: body.body,
         category: body.category,
         location: body.location,
+        district: body.district,
+        geometry: body.geometry.map(|g| g.to_string()),
+        precision: body.precision,
     };
     let now = Utc::now();
     let id = proposal::create(
@@ -342,6 +361,16 @@ struct EditBody {
     category: Option<String>,
     #[serde(default)]
     location: Option<String>,
+    /// The key of the district it is in, when only the district is known.
+    #[serde(default)]
+    district: Option<String>,
+    /// Where exactly: a GeoJSON geometry (Point, LineString or Polygon; WGS84, longitude
+    /// first). Its district is assigned by the server.
+    #[serde(default)]
+    geometry: Option<serde_json::Value>,
+    /// How exact the geometry is: `exact` (default) or `street`.
+    #[serde(default)]
+    precision: Option<Precision>,
 }
 
 async fn edit_proposal(
@@ -355,6 +384,9 @@ async fn edit_proposal(
         body: body.body,
         category: body.category,
         location: body.location,
+        district: body.district,
+        geometry: body.geometry.map(|g| g.to_string()),
+        precision: body.precision,
     };
     let now = Utc::now();
     proposal::edit(&state.db, &user, id, input, now).await?;

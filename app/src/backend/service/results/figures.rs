@@ -218,6 +218,50 @@ pub async fn categories(
     Ok(bars)
 }
 
+/// Visible proposals and their votes by district: every district, by name, when at least
+/// one proposal of the procedure is placed; none otherwise.
+pub async fn districts(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+) -> Result<Vec<DistrictCount>, AppError> {
+    let rows: Vec<(Option<i64>, i64, Option<i64>)> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::DistrictId)
+        .column_as(Expr::col(proposal::Column::Id).count(), "n")
+        .column_as(
+            Expr::cust("CAST(SUM(support_count + up_count + down_count) AS BIGINT)"),
+            "votes",
+        )
+        .filter(proposal::Column::ProcedureId.eq(procedure_id))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
+        .filter(proposal::Column::DistrictId.is_not_null())
+        .group_by(proposal::Column::DistrictId)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: HashMap<i64, (i64, i64)> = rows
+        .into_iter()
+        .filter_map(|(id, n, votes)| Some((id?, (n, votes.unwrap_or(0)))))
+        .collect();
+    Ok(crate::backend::service::district::all(db)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let (proposals, votes) = counts.get(&d.id).copied().unwrap_or((0, 0));
+            DistrictCount {
+                key: d.key,
+                name: d.name,
+                proposals,
+                votes,
+            }
+        })
+        .collect())
+}
+
 /// Visible proposals of a procedure (withdrawn included): the rows an export writes.
 pub async fn count_visible_proposals(
     db: &impl ConnectionTrait,

@@ -16,8 +16,8 @@ use crate::model::procedure::ProcedureStatus;
 use crate::model::procedure::Slug;
 use crate::model::results::DecisionSource;
 use crate::model::results::{
-    Bar, CouncilPaper, Day, Figures, OUTCOME_PAGE_SIZE, OutcomeForm, OutcomeView, PendingResults,
-    RankedProposal, ResultsDashboard, ResultsView,
+    Bar, CouncilPaper, Day, DistrictCount, Figures, OUTCOME_PAGE_SIZE, OutcomeForm, OutcomeView,
+    PendingResults, RankedProposal, ResultsDashboard, ResultsView,
 };
 use crate::model::time::Timestamp;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,7 +36,9 @@ mod kept;
 pub use council::{
     clear_outcome, outcome_of, outcome_view, outcomes_of, record_outcome, set_council_paper,
 };
-pub use figures::{categories, count_visible_proposals, decision_counts, figures, timeline};
+pub use figures::{
+    categories, count_visible_proposals, decision_counts, districts, figures, timeline,
+};
 pub use kept::{FINAL_REFRESH, LIVE_REFRESH, QUICK, view_cached};
 
 /// Visibility of content everyone sees; anything else (pending, held, hidden) is withheld
@@ -250,6 +252,7 @@ pub async fn view(
         figures: figures(db, id).await?,
         timeline: timeline(db, id).await?,
         categories: categories(db, &scope.procedure, uncategorised).await?,
+        districts: figures::districts(db, id).await?,
         ranking,
         ranked_total,
         outcomes: super::procedure::outcome_counts(db, id).await?,

@@ -9,6 +9,7 @@ use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
 use crate::components::implementation::{ImplementationForm, ImplementationSection};
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
+use crate::components::place::DistrictField;
 use crate::formats::proposals::api::{EditProposal, Follow, Vote, WithdrawProposal, get_proposal};
 use crate::formats::proposals::model::{ProposalDetail, ProposalStatus, ThreadWindow};
 use crate::formats::proposals::pages::list::Byline;
@@ -17,6 +18,7 @@ use crate::i18n::{T, Texts, page_title, use_i18n};
 use crate::model::done::Done;
 use crate::model::moderation::TargetKind;
 use crate::model::path;
+use crate::model::place::Precision;
 use crate::model::text::encode_component;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -200,6 +202,20 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </div>
         }
     });
+    let district = detail.district.clone().map(|district| {
+        let precision = detail.precision;
+        view! {
+            <div>
+                <dt><T k=|t| t.district_label /></dt>
+                <dd>
+                    {district.name}
+                    {precision.filter(|p| *p == Precision::District).map(|_| view! {
+                        " " <span class="field__hint">{move || i18n.t().district_only}</span>
+                    })}
+                </dd>
+            </div>
+        }
+    });
     let category = card.category.clone().map(|category| {
         view! {
             <div>
@@ -263,7 +279,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                 <div>
                     <div class="prose" inner_html=detail.body_html.clone()></div>
                     {redacted}
-                    <dl class="facts">{category}{location}</dl>
+                    <dl class="facts">{category}{location}{district}</dl>
                     {merged_from}
                     {opinion}
                     {implementation}
@@ -391,6 +407,12 @@ fn author_tools(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
                         </select>
                     </div>
                     <Field name="location" label=|t| t.location_label error required=false value=source.location.clone().unwrap_or_default() />
+                    <DistrictField districts=detail.districts.clone() selected=source.district.clone() error />
+                    // A point placed through the API or the map stays where it is.
+                    {source.geometry.clone().map(|geometry| view! {
+                        <input type="hidden" name="geometry" value=geometry />
+                        <input type="hidden" name="precision" value=source.precision.map(|p| p.as_str()) />
+                    })}
                     <button type="submit"><T k=|t| t.save /></button>
                 </form>
             </details>

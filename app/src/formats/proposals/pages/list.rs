@@ -6,6 +6,7 @@ use crate::components::error_view::{ErrorNotice, ErrorPage, Shown};
 use crate::components::form::{
     ErrorAlert, Field, IdempotencyField, LoginPrompt, TextArea, posted_error, status,
 };
+use crate::components::place::DistrictField;
 use crate::formats::proposals::api::{CreateProposal, Vote, list_proposals};
 use crate::formats::proposals::model::{
     ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
@@ -100,7 +101,10 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
     let viewer = listing.viewer;
     let budget = listing.budget;
     let body = if listing.items.is_empty() {
-        let searching = query.q.is_some() || query.category.is_some() || query.cursor.is_some();
+        let searching = query.q.is_some()
+            || query.category.is_some()
+            || query.district.is_some()
+            || query.cursor.is_some();
         view! {
             <div class="empty-state">
                 <p class="empty-state__title">
@@ -180,6 +184,27 @@ fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView +
             view! { <option value=c selected=selected>{label}</option> }
         })
         .collect_view();
+    // Offered once the instance has districts.
+    let district = query.district.clone().unwrap_or_default();
+    let district_filter = (!listing.districts.is_empty()).then(|| {
+        let options = listing
+            .districts
+            .iter()
+            .map(|d| {
+                let selected = d.key == district;
+                view! { <option value=d.key.clone() selected=selected>{d.name.clone()}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="filter-district"><T k=|t| t.district_label /></label>
+                <select id="filter-district" name="district">
+                    <option value="">{move || i18n.t().all_districts}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    });
     let status = query.status.unwrap_or(ProposalStatus::Published);
     let rule = listing.rule;
     let sort_options = ProposalSort::ALL
@@ -211,6 +236,7 @@ fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView +
                     {category_options}
                 </select>
             </div>
+            {district_filter}
             <div class="field">
                 <label for="filter-status"><T k=|t| t.status_label /></label>
                 <select id="filter-status" name="status">{status_options}</select>
@@ -245,6 +271,7 @@ fn ProposalItem(
                 <p class="card__kicker">
                     {move || i18n.t().proposal_number.fmt(&[("id", card.id.into())])}
                     {card.category.clone().map(|c| view! { " · " <span>{c}</span> })}
+                    {card.district.clone().map(|d| view! { " · " <span class="place">{d}</span> })}
                 </p>
                 <h3 class="proposal-card__title" id=heading_id>
                     <a href=href>{card.title.clone()}</a>
@@ -289,13 +316,18 @@ pub fn NewProposalPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let detail = Resource::new(move || slug.get(), get_procedure);
     let me = Resource::new(|| (), |_| crate::api::account::who_am_i());
+    let districts = Resource::new(|| (), |_| crate::api::places::list_districts());
     view! {
         <Title text=page_title(|t| t.new_proposal) />
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
-                match (detail.await, me.await) {
-                    (Ok(detail), Ok(me)) => view! { <NewProposalForm detail me /> }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error /> }.into_any(),
+                match (detail.await, me.await, districts.await) {
+                    (Ok(detail), Ok(me), Ok(districts)) => {
+                        view! { <NewProposalForm detail me districts /> }.into_any()
+                    }
+                    (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+                        view! { <ErrorPage error /> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -306,6 +338,7 @@ pub fn NewProposalPage() -> impl IntoView {
 fn NewProposalForm(
     detail: ProcedureDetail,
     me: Option<crate::model::account::Me>,
+    districts: Vec<crate::model::place::DistrictRef>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error::<CreateProposal>();
@@ -385,7 +418,7 @@ fn NewProposalForm(
             {heading}
             {unverified}
             {saved}
-            <ErrorAlert error fields=&["title", "body", "category", "location", "event"] />
+            <ErrorAlert error fields=&["title", "body", "category", "location", "district", "event"] />
             <form method="post" action=CreateProposal::PATH>
                 <input type="hidden" name="slug" value=slug />
                 <IdempotencyField />
@@ -399,6 +432,7 @@ fn NewProposalForm(
                     </select>
                 </div>
                 <Field name="location" label=|t| t.location_label error required=false hint=|t| t.location_hint />
+                <DistrictField districts selected=None error />
                 {onsite}
                 <div class="form-actions">
                     <button type="submit"><T k=|t| t.submit_proposal /></button>

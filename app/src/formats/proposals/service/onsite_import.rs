@@ -396,6 +396,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<RawRow>, Vec<FieldProblem>> {
                 body: cell(ImportColumn::Body),
                 category: optional(ImportColumn::Category),
                 location: optional(ImportColumn::Location),
+                ..ProposalInput::default()
             },
             problems,
         });

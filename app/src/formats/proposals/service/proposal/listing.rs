@@ -24,6 +24,19 @@ pub async fn list(
     if let Some(category) = &query.category {
         select = select.filter(proposal::Column::Category.eq(category.as_str()));
     }
+    if let Some(key) = &query.district {
+        use crate::backend::entity::district;
+        use sea_orm::sea_query::Query;
+        select = select.filter(
+            proposal::Column::DistrictId.in_subquery(
+                Query::select()
+                    .column(district::Column::Id)
+                    .from(district::Entity)
+                    .and_where(district::Column::Key.eq(key.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
     let search = query
         .q
         .as_deref()
@@ -35,6 +48,12 @@ pub async fn list(
             select = select.filter(search.condition(capped));
             (matches.min(SEARCH_COUNT_LIMIT), capped)
         }
+        // The counters table knows no districts: a district's proposals are counted on
+        // the (procedure, district) index.
+        None if query.district.is_some() => (
+            select.clone().count(db).await.map_err(storage_error)?,
+            false,
+        ),
         None => (
             counted(db, procedure_id, status, query.category.as_deref()).await?,
             false,
@@ -65,7 +84,11 @@ pub async fn list(
     let viewer_id = viewer.map(|v| v.id);
     let votes = my_votes(db, viewer_id, &ids).await?;
     let budget = budget(db, viewer_id, &context).await?;
+    let districts = crate::backend::service::district::all(db).await?;
+    let district_names: HashMap<i64, String> =
+        districts.iter().map(|d| (d.id, d.name.clone())).collect();
     Ok(ProposalListing {
+        districts,
         procedure: procedure_summary,
         rule: context.rule,
         // Every card of a listing has the status it filters by.
@@ -77,7 +100,7 @@ pub async fn list(
         total_capped,
         items: rows
             .into_iter()
-            .map(|row| card(row, &names, &votes))
+            .map(|row| card(row, &names, &votes, &district_names))
             .collect(),
         next_cursor,
         viewer: viewer_of(viewer),

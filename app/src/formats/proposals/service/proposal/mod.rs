@@ -32,6 +32,7 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 
 mod discussion;
+pub mod geo;
 mod listing;
 mod merges;
 mod page;
@@ -108,7 +109,13 @@ pub(crate) async fn insert(
         &format!("{}\n{}", input.title, input.body),
     )
     .await?;
+    let place = located(txn, &input).await?;
     let inserted = proposal::ActiveModel {
+        geometry: Set(place.geometry),
+        place_precision: Set(place.precision),
+        lon: Set(place.lon),
+        lat: Set(place.lat),
+        district_id: Set(place.district_id),
         procedure_id: Set(context.id),
         author_id: Set(user.id),
         title: Set(input.title),
@@ -147,6 +154,27 @@ pub(crate) async fn insert(
         follow::insert(txn, user.id, inserted.id, now).await?;
     }
     Ok(inserted.id)
+}
+
+/// Where a checked proposal is: its geometry with the district it lies in, or only the
+/// district its author named.
+async fn located(
+    db: &impl ConnectionTrait,
+    input: &ProposalInput,
+) -> Result<crate::backend::service::district::Located, AppError> {
+    let geometry = input
+        .geometry
+        .as_deref()
+        .map(crate::model::place::Geometry::parse)
+        .transpose()
+        .map_err(|problem| AppError::invalid("geometry", problem.code()))?;
+    crate::backend::service::district::locate(
+        db,
+        geometry.as_ref(),
+        input.district.as_deref(),
+        input.precision,
+    )
+    .await
 }
 
 /// The on-site event a contribution is entered for, checked: planners only. A blank
@@ -221,8 +249,17 @@ where
         now,
     )
     .await?;
+    let place = located(&txn, &input).await?;
     // The condition repeats the check: a vote that arrived meanwhile wins.
     let updated = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Geometry, Expr::value(place.geometry))
+        .col_expr(
+            proposal::Column::PlacePrecision,
+            Expr::value(place.precision.map(|p| p.as_str().to_owned())),
+        )
+        .col_expr(proposal::Column::Lon, Expr::value(place.lon))
+        .col_expr(proposal::Column::Lat, Expr::value(place.lat))
+        .col_expr(proposal::Column::DistrictId, Expr::value(place.district_id))
         .col_expr(proposal::Column::Title, Expr::value(input.title))
         .col_expr(proposal::Column::Body, Expr::value(input.body))
         .col_expr(proposal::Column::Category, Expr::value(input.category))
@@ -300,6 +337,7 @@ fn card(
     row: proposal::Model,
     names: &HashMap<i64, String>,
     my_votes: &HashMap<i64, i8>,
+    district_names: &HashMap<i64, String>,
 ) -> ProposalCard {
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
     let status = status_of(&row);
@@ -314,6 +352,9 @@ fn card(
         id: row.id,
         excerpt: excerpt(&row.body, 180),
         category: row.category,
+        district: row
+            .district_id
+            .and_then(|id| district_names.get(&id).cloned()),
         author,
         source,
         status,

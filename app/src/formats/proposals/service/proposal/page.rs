@@ -84,12 +84,26 @@ pub async fn load(
         && published
         && row.engaged_at.is_none()
         && matches!(visibility, Visibility::Visible | Visibility::Pending);
-    let edit_source = editable.then(|| ProposalInput {
+    let district = match row.district_id.filter(|_| !concealed) {
+        Some(id) => crate::backend::service::district::by_id(db, id).await?,
+        None => None,
+    };
+    let source = || ProposalInput {
         title: row.title.clone(),
         body: row.body.clone(),
         category: row.category.clone(),
         location: row.location.clone(),
-    });
+        district: district.as_ref().map(|d| d.key.clone()),
+        geometry: row.geometry.clone(),
+        precision: row.place_precision,
+    };
+    let edit_source = editable.then(source);
+    // The edit form offers the districts.
+    let districts = if editable {
+        crate::backend::service::district::all(db).await?
+    } else {
+        Vec::new()
+    };
     let proposal_target = Target {
         kind: TargetKind::Proposal,
         id: row.id,
@@ -161,7 +175,9 @@ pub async fn load(
     } else {
         crate::formats::proposals::service::opinion::view_of(db, &row, viewer, now).await?
     };
-    let mut card = card(row.clone(), &names, &my_votes);
+    let district_names: HashMap<i64, String> =
+        district.iter().map(|d| (d.id, d.name.clone())).collect();
+    let mut card = card(row.clone(), &names, &my_votes, &district_names);
     if concealed {
         card.title = String::new();
         card.excerpt = String::new();
@@ -214,12 +230,11 @@ pub async fn load(
         } else {
             Vec::new()
         },
-        moderator_source: moderator.then(|| ProposalInput {
-            title: row.title.clone(),
-            body: row.body.clone(),
-            category: row.category.clone(),
-            location: row.location.clone(),
-        }),
+        moderator_source: moderator.then(source),
+        district,
+        precision: row.place_precision.filter(|_| !concealed),
+        geometry: row.geometry.clone().filter(|_| !concealed),
+        districts,
         outcome,
         implementation,
         merged,

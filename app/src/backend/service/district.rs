@@ -1,0 +1,661 @@
+//! The city's districts: imported from a GeoJSON FeatureCollection (the command line and
+//! the planners' page), listed, and used to place contributions: the server assigns each
+//! located contribution the district its anchor lies in, by point-in-polygon after a first
+//! test on the bounding boxes. A bad file is refused whole, each problem naming the
+//! feature (`features[3]`, as in the file, counted from 0) and nothing is imported.
+
+use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::db::storage_error;
+use crate::backend::entity::{district, proposal};
+use crate::error::{AppError, FieldProblem};
+use crate::model::place::{
+    DistrictRef, DistrictSummary, GeoProblem, Geometry, ImportSummary, Position, Precision,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+
+/// The most districts an instance has (a city of a million has a few hundred at most).
+pub const MAX_DISTRICTS: usize = 500;
+/// The largest district file the import reads.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+/// The longest key and name.
+const KEY_MAX: usize = 64;
+const NAME_MAX: usize = 200;
+const SOURCE_MAX: usize = 500;
+/// Problems reported at most, so a broken file of 500 features does not answer with 500.
+const PROBLEMS_SHOWN: usize = 20;
+/// The properties a district's name and key are read from when the import names none
+/// (German open-data files often use these).
+const NAME_PROPERTIES: [&str; 6] = [
+    "name",
+    "Name",
+    "NAME",
+    "bezeichnung",
+    "Bezeichnung",
+    "STT_NAME",
+];
+const KEY_PROPERTIES: [&str; 7] = [
+    "key",
+    "id",
+    "nummer",
+    "Nummer",
+    "schluessel",
+    "Schluessel",
+    "STT_NR",
+];
+
+/// How a file names its districts' names and keys, and where it comes from.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The property holding the name; `None`: the first of [`NAME_PROPERTIES`] present.
+    pub name_property: Option<String>,
+    /// The property holding the key; `None`: the first of [`KEY_PROPERTIES`] present, else
+    /// the feature's `id`, else its number in the file (from 1).
+    pub key_property: Option<String>,
+    /// The source and licence ("Stadt Musterstadt, Datenlizenz Deutschland – Namensnennung
+    /// 2.0"), shown wherever the boundaries are.
+    pub source: String,
+}
+
+/// One district read from the file, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDistrict {
+    pub key: String,
+    pub name: String,
+    pub geometry: Geometry,
+}
+
+fn property(feature: &Value, names: &[&str]) -> Option<String> {
+    let properties = feature.get("properties")?;
+    names.iter().find_map(|name| match properties.get(*name)? {
+        Value::String(text) => Some(text.trim().to_owned()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    })
+}
+
+fn feature_problem(index: usize, problem: &str) -> FieldProblem {
+    FieldProblem {
+        field: format!("features[{index}]"),
+        problem: problem.to_owned(),
+    }
+}
+
+/// Reads and checks a FeatureCollection of districts: every feature an area with a name
+/// and a key of its own. All problems are reported (up to [`PROBLEMS_SHOWN`]).
+pub fn read_collection(
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<Vec<NewDistrict>, AppError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(AppError::invalid("districts", "too_large"));
+    }
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|_| AppError::invalid("districts", "not_geojson"))?;
+    if value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(AppError::invalid("districts", "not_feature_collection"));
+    }
+    let features = value
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or(AppError::invalid("districts", "not_feature_collection"))?;
+    if features.is_empty() {
+        return Err(AppError::invalid("districts", "no_features"));
+    }
+    if features.len() > MAX_DISTRICTS {
+        return Err(AppError::invalid("districts", "too_many_features"));
+    }
+    let name_names: Vec<&str> = match &options.name_property {
+        Some(name) => vec![name.as_str()],
+        None => NAME_PROPERTIES.to_vec(),
+    };
+    let key_names: Vec<&str> = match &options.key_property {
+        Some(key) => vec![key.as_str()],
+        None => KEY_PROPERTIES.to_vec(),
+    };
+    let mut problems = Vec::new();
+    let mut districts = Vec::with_capacity(features.len());
+    let mut keys = HashSet::new();
+    for (index, feature) in features.iter().enumerate() {
+        let mut problem = |code: &str| problems.push(feature_problem(index, code));
+        if feature.get("type").and_then(Value::as_str) != Some("Feature") {
+            problem("feature_not_a_feature");
+            continue;
+        }
+        let geometry = match feature.get("geometry").map(Geometry::from_geojson) {
+            Some(Ok(geometry)) if geometry.is_area() => Some(geometry),
+            Some(Ok(_)) => {
+                problem(GeoProblem::Kind.code());
+                None
+            }
+            Some(Err(geo)) => {
+                problem(geo.code());
+                None
+            }
+            None => {
+                problem(GeoProblem::Shape.code());
+                None
+            }
+        };
+        let name = property(feature, &name_names).filter(|n| !n.is_empty());
+        let key = property(feature, &key_names)
+            .or_else(|| {
+                options
+                    .key_property
+                    .is_none()
+                    .then(|| feature_id(feature))
+                    .flatten()
+            })
+            .or_else(|| {
+                options
+                    .key_property
+                    .is_none()
+                    .then(|| (index + 1).to_string())
+            })
+            .filter(|k| !k.is_empty());
+        let Some(name) = name else {
+            problem("feature_name_missing");
+            continue;
+        };
+        let Some(key) = key else {
+            problem("feature_key_missing");
+            continue;
+        };
+        if name.chars().count() > NAME_MAX || key.chars().count() > KEY_MAX {
+            problem("feature_too_long");
+            continue;
+        }
+        if [&name, &key]
+            .iter()
+            .any(|text| text.chars().any(crate::model::text::forbidden_in_text))
+        {
+            problem("control_characters");
+            continue;
+        }
+        if !keys.insert(key.clone()) {
+            problem("feature_key_duplicate");
+            continue;
+        }
+        if let Some(geometry) = geometry {
+            districts.push(NewDistrict {
+                key,
+                name,
+                geometry,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        problems.truncate(PROBLEMS_SHOWN);
+        return Err(AppError::InvalidFields { errors: problems });
+    }
+    Ok(districts)
+}
+
+fn feature_id(feature: &Value) -> Option<String> {
+    match feature.get("id")? {
+        Value::String(text) => Some(text.trim().to_owned()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn checked_source(source: &str) -> Result<String, AppError> {
+    let source = source.trim();
+    if source.chars().count() > SOURCE_MAX {
+        return Err(AppError::invalid("source", "too_long"));
+    }
+    if source.chars().any(crate::model::text::forbidden_in_text) {
+        return Err(AppError::invalid("source", "control_characters"));
+    }
+    Ok(source.to_owned())
+}
+
+/// A planner imports a district file (the page and the API).
+pub async fn import_file<C>(
+    db: &C,
+    user: &CurrentUser,
+    bytes: &[u8],
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    let source = checked_source(&options.source)?;
+    let districts = read_collection(bytes, options)?;
+    replace(db, districts, &source, now).await
+}
+
+/// Makes `districts` the instance's districts, in one transaction: the ones with a known
+/// key are updated (their contributions keep them), new keys added, missing ones removed;
+/// then every located contribution is assigned its district again.
+pub async fn replace<C>(
+    db: &C,
+    districts: Vec<NewDistrict>,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::backend::db::begin_write(db).await?;
+    let existing: HashMap<String, i64> = district::Entity::find()
+        .limit(MAX_DISTRICTS as u64 + 1)
+        .all(&txn)
+        .await
+        .map_err(storage_error)?
+        .into_iter()
+        .map(|row| (row.key, row.id))
+        .collect();
+    let mut summary = ImportSummary::default();
+    let mut kept = HashSet::new();
+    for new in districts {
+        let (west, south, east, north) = new.geometry.bbox();
+        let mut row = district::ActiveModel {
+            key: Set(new.key.clone()),
+            name: Set(new.name),
+            geometry: Set(new.geometry.to_text()),
+            west: Set(west),
+            south: Set(south),
+            east: Set(east),
+            north: Set(north),
+            source: Set(source.to_owned()),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        match existing.get(&new.key) {
+            Some(id) => {
+                row.id = Set(*id);
+                row.update(&txn).await.map_err(storage_error)?;
+                kept.insert(*id);
+                summary.updated += 1;
+            }
+            None => {
+                row.created_at = Set(now);
+                row.insert(&txn).await.map_err(storage_error)?;
+                summary.created += 1;
+            }
+        }
+    }
+    let removed: Vec<i64> = existing
+        .values()
+        .copied()
+        .filter(|id| !kept.contains(id))
+        .collect();
+    if !removed.is_empty() {
+        proposal::Entity::update_many()
+            .col_expr(
+                proposal::Column::DistrictId,
+                Expr::value(Option::<i64>::None),
+            )
+            .filter(proposal::Column::DistrictId.is_in(removed.iter().copied()))
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
+        district::Entity::delete_many()
+            .filter(district::Column::Id.is_in(removed.iter().copied()))
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
+        summary.removed = removed.len() as u32;
+    }
+    summary.reassigned = reassign(&txn).await?;
+    txn.commit().await.map_err(storage_error)?;
+    tracing::info!(
+        created = summary.created,
+        updated = summary.updated,
+        removed = summary.removed,
+        reassigned = summary.reassigned,
+        "districts imported"
+    );
+    Ok(summary)
+}
+
+/// Every district in memory, for assigning many contributions at once.
+struct Atlas(Vec<(i64, Geometry)>);
+
+impl Atlas {
+    async fn load(db: &impl ConnectionTrait) -> Result<Self, AppError> {
+        let rows = district::Entity::find()
+            .order_by_asc(district::Column::Key)
+            .limit(MAX_DISTRICTS as u64)
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        Ok(Self(
+            rows.into_iter()
+                .filter_map(|row| Some((row.id, Geometry::parse(&row.geometry).ok()?)))
+                .collect(),
+        ))
+    }
+
+    /// The district holding `p`: on a shared edge, the one with the first key.
+    fn find(&self, p: Position) -> Option<i64> {
+        self.0
+            .iter()
+            .find(|(_, area)| {
+                let (w, s, e, n) = area.bbox();
+                (w..=e).contains(&p.lon) && (s..=n).contains(&p.lat) && area.contains(p)
+            })
+            .map(|(id, _)| *id)
+    }
+}
+
+/// A contribution's number, anchor (longitude, latitude) and district.
+type Anchored = (i64, Option<f64>, Option<f64>, Option<i64>);
+
+/// Assigns every contribution with a position its district again (after an import), by
+/// pages of a thousand; returns how many changed.
+async fn reassign(db: &impl ConnectionTrait) -> Result<u32, AppError> {
+    let atlas = Atlas::load(db).await?;
+    let mut changed = 0;
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<Anchored> = proposal::Entity::find()
+            .select_only()
+            .column(proposal::Column::Id)
+            .column(proposal::Column::Lon)
+            .column(proposal::Column::Lat)
+            .column(proposal::Column::DistrictId)
+            .filter(proposal::Column::Id.gt(after))
+            .filter(proposal::Column::Lon.is_not_null())
+            .order_by_asc(proposal::Column::Id)
+            .limit(1_000)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.0;
+        for (id, lon, lat, current) in rows {
+            let (Some(lon), Some(lat)) = (lon, lat) else {
+                continue;
+            };
+            let found = atlas.find(Position { lon, lat });
+            if found != current {
+                proposal::Entity::update_many()
+                    .col_expr(proposal::Column::DistrictId, Expr::value(found))
+                    .filter(proposal::Column::Id.eq(id))
+                    .exec(db)
+                    .await
+                    .map_err(storage_error)?;
+                changed += 1;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// The district holding a position, if any (bounding boxes first, then the boundaries).
+pub async fn containing(db: &impl ConnectionTrait, p: Position) -> Result<Option<i64>, AppError> {
+    let candidates = district::Entity::find()
+        .filter(district::Column::West.lte(p.lon))
+        .filter(district::Column::East.gte(p.lon))
+        .filter(district::Column::South.lte(p.lat))
+        .filter(district::Column::North.gte(p.lat))
+        .order_by_asc(district::Column::Key)
+        .limit(MAX_DISTRICTS as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(candidates
+        .into_iter()
+        .find(|row| Geometry::parse(&row.geometry).is_ok_and(|area| area.contains(p)))
+        .map(|row| row.id))
+}
+
+/// Where a contribution is, as its columns store it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Located {
+    pub geometry: Option<String>,
+    pub precision: Option<Precision>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub district_id: Option<i64>,
+}
+
+/// Places a contribution from what its author gave: a geometry (checked already; its
+/// district is assigned here and wins over a named one) or only a district's key (which
+/// must exist), or nothing.
+pub async fn locate(
+    db: &impl ConnectionTrait,
+    geometry: Option<&Geometry>,
+    district_key: Option<&str>,
+    precision: Option<Precision>,
+) -> Result<Located, AppError> {
+    if let Some(geometry) = geometry {
+        let anchor = geometry.anchor();
+        return Ok(Located {
+            geometry: Some(geometry.to_text()),
+            precision: Some(precision.unwrap_or(Precision::Exact)),
+            lon: Some(anchor.lon),
+            lat: Some(anchor.lat),
+            district_id: containing(db, anchor).await?,
+        });
+    }
+    let Some(key) = district_key else {
+        return Ok(Located::default());
+    };
+    let id = district::Entity::find()
+        .filter(district::Column::Key.eq(key))
+        .select_only()
+        .column(district::Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::invalid("district", "unknown"))?;
+    Ok(Located {
+        precision: Some(Precision::District),
+        district_id: Some(id),
+        ..Located::default()
+    })
+}
+
+/// Every district, by key: what forms offer and filters name.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<DistrictRef>, AppError> {
+    let rows: Vec<(i64, String, String)> = district::Entity::find()
+        .select_only()
+        .column(district::Column::Id)
+        .column(district::Column::Key)
+        .column(district::Column::Name)
+        .order_by_asc(district::Column::Name)
+        .limit(MAX_DISTRICTS as u64)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, key, name)| DistrictRef { id, key, name })
+        .collect())
+}
+
+/// One district by its id.
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<DistrictRef>, AppError> {
+    Ok(district::Entity::find_by_id(id)
+        .select_only()
+        .column(district::Column::Id)
+        .column(district::Column::Key)
+        .column(district::Column::Name)
+        .into_tuple::<(i64, String, String)>()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .map(|(id, key, name)| DistrictRef { id, key, name }))
+}
+
+/// The districts with their source and how many published contributions each holds: the
+/// planners' page.
+pub async fn summaries(db: &impl ConnectionTrait) -> Result<Vec<DistrictSummary>, AppError> {
+    let districts = all(db).await?;
+    let counts: HashMap<i64, i64> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::DistrictId)
+        .column_as(Expr::col(proposal::Column::Id).count(), "count")
+        .filter(proposal::Column::DistrictId.is_not_null())
+        .group_by(proposal::Column::DistrictId)
+        .into_tuple::<(Option<i64>, i64)>()
+        .all(db)
+        .await
+        .map_err(storage_error)?
+        .into_iter()
+        .filter_map(|(id, count)| Some((id?, count)))
+        .collect();
+    let source = district::Entity::find()
+        .select_only()
+        .column(district::Column::Source)
+        .into_tuple::<String>()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .unwrap_or_default();
+    Ok(districts
+        .into_iter()
+        .map(|district| DistrictSummary {
+            contributions: counts
+                .get(&district.id)
+                .copied()
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0),
+            source: source.clone(),
+            district,
+        })
+        .collect())
+}
+
+/// The districts as a GeoJSON FeatureCollection (`GET /api/v1/districts`).
+pub async fn feature_collection(db: &impl ConnectionTrait) -> Result<Value, AppError> {
+    let rows = district::Entity::find()
+        .order_by_asc(district::Column::Key)
+        .limit(MAX_DISTRICTS as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let features: Vec<Value> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let geometry = Geometry::parse(&row.geometry).ok()?;
+            Some(json!({
+                "type": "Feature",
+                "id": row.id,
+                "geometry": geometry.to_geojson(),
+                "properties": {"key": row.key, "name": row.name, "source": row.source},
+            }))
+        })
+        .collect();
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collection(features: Value) -> Vec<u8> {
+        json!({"type": "FeatureCollection", "features": features})
+            .to_string()
+            .into_bytes()
+    }
+
+    fn square(offset: f64) -> Value {
+        json!({"type": "Polygon", "coordinates": [[
+            [offset, 0.0], [offset + 1.0, 0.0], [offset + 1.0, 1.0], [offset, 1.0], [offset, 0.0]
+        ]]})
+    }
+
+    #[test]
+    fn a_good_file_reads_with_names_and_keys_from_common_properties() {
+        let bytes = collection(json!([
+            {"type": "Feature", "geometry": square(0.0), "properties": {"Name": "Mitte", "STT_NR": 1}},
+            {"type": "Feature", "id": "n", "geometry": square(1.0), "properties": {"bezeichnung": "Nord"}},
+        ]));
+        let districts = read_collection(&bytes, &ImportOptions::default()).expect("valid");
+        let named: Vec<(&str, &str)> = districts
+            .iter()
+            .map(|d| (d.key.as_str(), d.name.as_str()))
+            .collect();
+        assert_eq!(named, [("1", "Mitte"), ("n", "Nord")]);
+    }
+
+    #[test]
+    fn every_bad_feature_is_named_and_nothing_is_read() {
+        let bytes = collection(json!([
+            {"type": "Feature", "geometry": square(0.0), "properties": {"name": "Mitte", "key": "01"}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]}, "properties": {"name": "Punkt", "key": "02"}},
+            {"type": "Feature", "geometry": square(2.0), "properties": {"key": "03"}},
+            {"type": "Feature", "geometry": square(3.0), "properties": {"name": "Doppelt", "key": "01"}},
+            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}, "properties": {"name": "Offen", "key": "05"}},
+        ]));
+        let error = read_collection(&bytes, &ImportOptions::default()).expect_err("refused");
+        assert_eq!(
+            error.field_problems(),
+            [
+                ("features[1]", "geometry_kind"),
+                ("features[2]", "feature_name_missing"),
+                ("features[3]", "feature_key_duplicate"),
+                ("features[4]", "geometry_ring_not_closed"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_no_feature_collection_is_refused_as_a_whole() {
+        let options = ImportOptions::default();
+        let refused = |bytes: &[u8]| read_collection(bytes, &options).expect_err("refused");
+        assert_eq!(
+            refused(b"<xml/>").field_problems(),
+            [("districts", "not_geojson")]
+        );
+        assert_eq!(
+            refused(br#"{"type":"Feature"}"#).field_problems(),
+            [("districts", "not_feature_collection")]
+        );
+        assert_eq!(
+            refused(&collection(json!([]))).field_problems(),
+            [("districts", "no_features")]
+        );
+        let many: Vec<Value> = (0..=MAX_DISTRICTS)
+            .map(|i| json!({"type": "Feature", "geometry": square(0.0), "properties": {"name": i.to_string()}}))
+            .collect();
+        assert_eq!(
+            refused(&collection(Value::Array(many))).field_problems(),
+            [("districts", "too_many_features")]
+        );
+    }
+
+    #[test]
+    fn a_named_property_is_the_only_one_read() {
+        let bytes = collection(json!([
+            {"type": "Feature", "geometry": square(0.0), "properties": {"name": "Mitte", "STADTTEIL": "Altstadt", "NR": "7"}},
+        ]));
+        let options = ImportOptions {
+            name_property: Some("STADTTEIL".into()),
+            key_property: Some("NR".into()),
+            source: String::new(),
+        };
+        let districts = read_collection(&bytes, &options).expect("valid");
+        assert_eq!(
+            (districts[0].key.as_str(), districts[0].name.as_str()),
+            ("7", "Altstadt")
+        );
+        let missing = ImportOptions {
+            key_property: Some("ABSENT".into()),
+            ..options
+        };
+        assert_eq!(
+            read_collection(&bytes, &missing)
+                .expect_err("no key")
+                .field_problems(),
+            [("features[0]", "feature_key_missing")]
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! A procedure's located proposals as GeoJSON (`GET …/proposals.geojson`): open data and
+//! the map's source. Only visible proposals with a geometry, filtered like the list, by
+//! number, a page of at most [`GEO_PAGE_MAX`] features at a time.
+
+use super::*;
+use crate::model::place::Geometry;
+use serde_json::{Value, json};
+
+/// The most features one GeoJSON page holds.
+pub const GEO_PAGE_MAX: u64 = 5_000;
+
+/// Which features: those after number `after`, at most `limit` of them.
+#[derive(Debug, Clone, Copy)]
+pub struct GeoWindow {
+    pub after: i64,
+    pub limit: u64,
+}
+
+/// One page of features: the FeatureCollection's features and the number to go on after.
+pub struct GeoPage {
+    pub features: Vec<Value>,
+    pub next_after: Option<i64>,
+}
+
+/// The located proposals of a procedure in `window`, as GeoJSON features whose
+/// properties name the proposal, its counts, district and page.
+pub async fn features(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    slug: &Slug,
+    query: &ProposalQuery,
+    window: GeoWindow,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<GeoPage, AppError> {
+    let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
+    let limit = window.limit.clamp(1, GEO_PAGE_MAX);
+    let mut select = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(context.id))
+        .filter(proposal::Column::Status.eq(query.status.unwrap_or(ProposalStatus::Published)))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
+        .filter(proposal::Column::Geometry.is_not_null())
+        .filter(proposal::Column::Id.gt(window.after));
+    if let Some(category) = &query.category {
+        select = select.filter(proposal::Column::Category.eq(category.as_str()));
+    }
+    let districts = crate::backend::service::district::all(db).await?;
+    if let Some(key) = &query.district {
+        let id = districts
+            .iter()
+            .find(|d| &d.key == key)
+            .map_or(-1, |d| d.id);
+        select = select.filter(proposal::Column::DistrictId.eq(id));
+    }
+    let rows = select
+        .order_by_asc(proposal::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let (rows, more) = if rows.len() as u64 > limit {
+        (&rows[..limit as usize], true)
+    } else {
+        (&rows[..], false)
+    };
+    let by_id: HashMap<i64, &crate::model::place::DistrictRef> =
+        districts.iter().map(|d| (d.id, d)).collect();
+    let features = rows
+        .iter()
+        .filter_map(|row| {
+            let geometry = Geometry::parse(row.geometry.as_deref()?).ok()?;
+            let district = row
+                .district_id
+                .and_then(|id| by_id.get(&id))
+                .map(|d| json!({"key": d.key, "name": d.name}));
+            Some(json!({
+                "type": "Feature",
+                "id": row.id,
+                "geometry": geometry.to_geojson(),
+                "properties": {
+                    "title": row.title,
+                    "category": row.category,
+                    "location": row.location,
+                    "precision": row.place_precision,
+                    "district": district,
+                    "status": row.status,
+                    "supports": row.support_count,
+                    "score": row.score,
+                    "comments": row.comment_count,
+                    "url": format!("{public_url}{}", crate::model::path::proposal(row.id)),
+                },
+            }))
+        })
+        .collect();
+    Ok(GeoPage {
+        features,
+        next_after: more.then(|| rows.last().map(|r| r.id)).flatten(),
+    })
+}

@@ -1,0 +1,111 @@
+// Places in the browser: a resident names the district of a proposal and finds it again
+// through the list's district filter; a planner opens the districts page from the planners'
+// overview and a broken district file is refused feature by feature, changing nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { axeViolations, launchBrowser, signedIn, startServer, waitForHydration } from './support.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const loggedIn = (email, options = {}) => signedIn(browser, server.baseUrl, email, options);
+const TITLE = 'Sitzbänke am Oststadtplatz';
+
+describe('districts', () => {
+  test('a resident places a proposal in a district and finds it through the filter', async () => {
+    const { context, page, problems } = await loggedIn('bewohnerin@mitreden.test', { bypassCSP: true });
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await waitForHydration(page);
+    await page.click('a:has-text("Vorschlag einreichen")');
+    await page.waitForURL(/\/vorschlag-neu$/);
+    await page.fill('#field-title', TITLE);
+    await page.fill('#field-body', 'Am Oststadtplatz fehlen Bänke im Schatten, auf denen ältere Menschen ausruhen können.');
+    await page.selectOption('#field-district', { label: 'Oststadt' });
+    await page.click('main button[type="submit"]');
+    await page.waitForURL(/\/vorschlaege\/\d+/);
+    await waitForHydration(page);
+    const facts = page.locator('dl.facts');
+    await facts.locator('dt:has-text("Stadtteil")').waitFor();
+    await facts.locator('dd:has-text("Oststadt")').waitFor();
+    assert.match(await facts.innerText(), /nur der Stadtteil ist angegeben/);
+    assert.deepEqual(await axeViolations(page), [], 'the proposal with its district');
+
+    await page.locator('.page-intro .card__kicker a').click();
+    await page.waitForURL(/\/verfahren\/radverkehr-2030$/);
+    await waitForHydration(page);
+    await page.selectOption('#filter-district', { label: 'Oststadt' });
+    await page.click('form.filters button:has-text("Anwenden")');
+    await page.waitForURL(/district=03/);
+    const list = page.locator('.proposal-list');
+    await list.locator(`a:has-text("${TITLE}")`).waitFor();
+    await list.locator('a:has-text("Grüner Pfeil für Radfahrende")').waitFor();
+    assert.equal(await list.locator('a:has-text("Fahrradbügel am Marktplatz")').count(), 0);
+    assert.equal(await page.locator('#filter-district').inputValue(), '03');
+    assert.match(await list.locator('.proposal-card', { hasText: TITLE }).innerText(), /Oststadt/);
+    assert.deepEqual(await axeViolations(page), [], 'the filtered list');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a planner opens the districts and a broken file changes nothing', async () => {
+    const { context, page, problems } = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await waitForHydration(page);
+    await page.click('main a:has-text("Stadtteile")');
+    await page.waitForURL(/\/verwaltung\/stadtteile$/);
+    await waitForHydration(page);
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 6);
+    await rows.locator('th:has-text("Altstadt")').waitFor();
+    await page.locator('text=Für die Demo gezeichnet').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the districts page');
+
+    const broken = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { key: '01', name: 'Altstadt' },
+          geometry: { type: 'Polygon', coordinates: [[[9.1, 48.7], [9.2, 48.7], [9.2, 48.8], [9.1, 48.7]]] } },
+        { type: 'Feature', properties: { key: '02', name: 'Nordstadt' },
+          geometry: { type: 'Point', coordinates: [9.1, 48.7] } },
+      ],
+    };
+    await page.setInputFiles('#field-districts', {
+      name: 'stadtteile.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(broken)),
+    });
+    await page.fill('#field-source', 'Eigene Zeichnung');
+    await page.click('main button:has-text("Stadtteile importieren")');
+    const summary = page.locator('.error-summary');
+    await summary.locator('text=Objekt 2: Ein Stadtteil muss eine Fläche sein').waitFor();
+    assert.equal(await page.locator('#field-source').inputValue(), 'Eigene Zeichnung');
+    assert.equal(await rows.count(), 6, 'nothing imported');
+    assert.deepEqual(await axeViolations(page), [], 'the refused import');
+    assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
+    await context.close();
+  });
+
+  for (const lang of ['de', 'en']) {
+    test(`the districts page passes axe (${lang})`, async () => {
+      const { context, page } = await loggedIn('planung@mitreden.test', {
+        bypassCSP: true,
+        locale: lang === 'de' ? 'de-DE' : 'en-GB',
+      });
+      await page.context().addCookies([{ name: 'mitreden_lang', value: lang, url: server.baseUrl }]);
+      await page.goto(`${server.baseUrl}/verwaltung/stadtteile`);
+      await waitForHydration(page);
+      await page.locator('h1').waitFor();
+      assert.deepEqual(await axeViolations(page), [], lang);
+      await context.close();
+    });
+  }
+});
