@@ -81,6 +81,11 @@ pub enum Done {
         unchanged: u32,
         unmatched: u32,
     },
+    /// Proposals selected for the administration's opinion: how many, how many newly asked.
+    OpinionsSelected {
+        selected: u32,
+        requested: u32,
+    },
     /// The city's districts imported: how many are new, changed and gone.
     DistrictsImported {
         created: u32,
@@ -155,6 +160,10 @@ impl Done {
                 updated,
                 removed,
             } => format!("districts_{created}_{updated}_{removed}"),
+            Self::OpinionsSelected {
+                selected,
+                requested,
+            } => format!("selected_{selected}_{requested}"),
             simple => WORDS
                 .iter()
                 .find(|(done, _)| *done == simple)
@@ -185,6 +194,13 @@ impl Done {
                 unmatched: next()?,
             };
             return parts.next().is_none().then_some(found);
+        }
+        if let Some(counts) = word.strip_prefix("selected_") {
+            let (selected, requested) = counts.split_once('_')?;
+            return Some(Self::OpinionsSelected {
+                selected: selected.parse().ok()?,
+                requested: requested.parse().ok()?,
+            });
         }
         if let Some(counts) = word.strip_prefix("districts_") {
             let mut parts = counts.split('_');
@@ -241,6 +257,10 @@ mod tests {
             recorded: 3,
             unchanged: 1,
             unmatched: 0,
+        });
+        samples.push(Done::OpinionsSelected {
+            selected: 23,
+            requested: 20,
         });
         samples.push(Done::DistrictsImported {
             created: 12,

@@ -144,6 +144,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("get", "/proposals/{id}/opinion") => Anyone,
         ("put", "/proposals/{id}/opinion/request" | "/proposals/{id}/opinion") => Planners,
         ("get", "/procedures/{slug}/opinions") => Planners,
+        ("post", "/procedures/{slug}/opinions/selection") => Planners,
         // The participatory budget.
         ("get", "/procedures/{slug}/budgets" | "/budgets/{id}" | "/budgets/{id}/projects") => {
             Anyone
@@ -372,6 +373,9 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
         ("put", "/proposals/{id}/opinion/request") => {
             json!({ "unit": "Tiefbauamt", "due_on": "2099-01-01" })
         }
+        ("post", "/procedures/{slug}/opinions/selection") => json!({
+            "top": 2, "per_district": 1, "unit": "Kämmerei", "due_on": "2099-01-01"
+        }),
         ("put", "/proposals/{id}/opinion") => json!({
             "verdict": "feasible", "text": "Die Fachverwaltung hält den Vorschlag für umsetzbar."
         }),
@@ -731,6 +735,7 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
     ("record_implementation", "post", "/proposals/{id}/implementation", "proposal_id={id}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
     ("record_project_implementation", "post", "/projects/{id}/implementation", "id={project}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
+    ("select_for_opinion", "post", "/procedures/{slug}/opinions/selection", "slug={slug}&form[top]=2&form[per_district]=1&form[unit]=K%C3%A4mmerei&form[due_on]=2099-01-01"),
     ("list_districts", "fn", "list_districts", ""),
     ("district_overview", "fn", "district_overview", ""),
     ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),

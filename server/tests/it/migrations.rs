@@ -82,6 +82,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261205_000019_expert_opinions.rs",
         "dbc02f8f6ddd27add1bae2de5559cae252889967f532b20ccb82c3330c4ff9cd",
     ),
+    (
+        "m20261206_000020_places.rs",
+        "cc88bfc729423f09e6154b107edbe83040d78d3e9842459513a7c1e8ca753afa",
+    ),
 ];
 
 #[test]

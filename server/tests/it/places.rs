@@ -332,8 +332,8 @@ async fn a_proposal_gets_the_district_its_point_lies_in() {
 
     // Moving the boundaries assigns every located proposal again.
     let moved = json!({ "type": "FeatureCollection", "features": [
-        square("01", "Mitte", 9.1, 48.7, 0.05),
-        square("02", "Ost", 9.15, 48.7, 0.15),
+        square("01", "Mitte", 9.1, 48.7, 0.04),
+        square("02", "Ost", 9.14, 48.7, 0.15),
     ] });
     let summary = body(&import(&app, &planner, &moved, "").await);
     assert!(summary["reassigned"].as_u64().unwrap() >= 2, "{summary}");
@@ -500,11 +500,13 @@ async fn results_and_exports_count_by_district() {
         .await;
     let header = csv.body.lines().next().unwrap();
     assert!(
-        header.ends_with("Stadtteil-Schlüssel;Stadtteil"),
+        header.ends_with(r#""Stadtteil-Schlüssel";"Stadtteil""#),
         "{header}"
     );
     assert!(
-        csv.body.lines().any(|line| line.ends_with(";01;Mitte")),
+        csv.body
+            .lines()
+            .any(|line| line.ends_with(r#";"01";"Mitte""#)),
         "{}",
         csv.body
     );
@@ -612,12 +614,17 @@ async fn the_proposal_form_offers_the_districts_without_javascript() {
         let cookie = cookie.clone();
         let app = &app;
         async move {
-            app.post_form("/api/create_proposal", &body, &[("cookie", &cookie)])
-                .await
+            let form = format!("http://127.0.0.1:3000/verfahren/{SLUG}/vorschlag-neu");
+            app.post_form(
+                "/api/create_proposal",
+                &body,
+                &[("cookie", &cookie), ("referer", &form)],
+            )
+            .await
         }
     };
     let refused = post("99").await;
-    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(refused.status.is_redirection(), "{}", refused.body);
     let back = app
         .get_with(refused.header("location"), &[("cookie", &cookie)])
         .await;
@@ -625,11 +632,106 @@ async fn the_proposal_form_offers_the_districts_without_javascript() {
         back.body
             .contains("Bitte wählen Sie einen der angebotenen Stadtteile."),
         "{}",
-        back.body
+        &back.body[back.body.find("<main").unwrap_or(0)..]
     );
     let created = post("02").await;
     let location = created.header("location").to_owned();
     assert!(location.starts_with("/vorschlaege/"), "{location}");
     let page = app.get(&location).await;
     assert!(page.body.contains("Ost") && page.body.contains("nur der Stadtteil ist angegeben"));
+}
+
+#[tokio::test]
+async fn the_best_overall_and_of_each_district_are_asked_for_an_opinion() {
+    let app = TestApp::new().await;
+    open_procedure(&app, SLUG).await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    import(&app, &planner, &city(), "").await;
+    let anna = app.resident("anna@example.org").await;
+    let mut voters = Vec::new();
+    for n in 0..4 {
+        voters.push(app.resident(&format!("waehler{n}@example.org")).await);
+    }
+    let mut ids = Vec::new();
+    for (title, place, supports) in [
+        ("Bänke in Mitte", json!({"district": "01"}), 3),
+        ("Bäume in Mitte", json!({"district": "01"}), 2),
+        (
+            "Brunnen im Osten",
+            json!({"geometry": point(9.22, 48.72)}),
+            1,
+        ),
+        ("Beete im Osten", json!({"district": "02"}), 0),
+        ("Busse für alle", json!({}), 4),
+    ] {
+        let id = body(&propose_at(&app, &anna, title, place).await)["id"]
+            .as_i64()
+            .unwrap();
+        for voter in &voters[..supports] {
+            support(&app, id, voter).await;
+        }
+        ids.push(id);
+    }
+    let path = format!("/api/v1/procedures/{SLUG}/opinions/selection");
+    let selection = |top: u32, per_district: u32| {
+        json!({"top": top, "per_district": per_district, "unit": "Kämmerei",
+               "due_on": (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string()})
+    };
+    assert_eq!(
+        app.json("POST", &path, selection(1, 1), Some(&anna))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = app
+        .json("POST", &path, selection(0, 0), Some(&planner))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&refused)[0],
+        ("top".to_owned(), "nothing_selected".to_owned())
+    );
+
+    // The best overall (without a district), then the best of Mitte and of Ost.
+    let first = body(
+        &app.json("POST", &path, selection(1, 1), Some(&planner))
+            .await,
+    );
+    assert_eq!(first["proposal_ids"], json!([ids[4], ids[0], ids[2]]));
+    assert_eq!(first["requested"], 3);
+    // Two overall take Mitte's best, so Mitte's next one comes in; only it is asked now.
+    let second = body(
+        &app.json("POST", &path, selection(2, 1), Some(&planner))
+            .await,
+    );
+    assert_eq!(
+        second["proposal_ids"],
+        json!([ids[4], ids[0], ids[1], ids[2]])
+    );
+    assert_eq!(second["requested"], 1);
+    let list = body(
+        &app.get_as(&format!("/api/v1/procedures/{SLUG}/opinions"), &planner)
+            .await,
+    );
+    assert_eq!(list["open"], 4);
+    assert_eq!(list["rows"][0]["opinion"]["unit"], "Kämmerei");
+
+    // The planners' page: the form, and the outcome after it.
+    let cookie = format!("mitreden_session={planner}");
+    let due = (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d");
+    let posted = app
+        .post_form(
+            "/api/select_for_opinion",
+            &format!("slug={SLUG}&form[top]=5&form[per_district]=0&form[unit]=K%C3%A4mmerei&form[due_on]={due}"),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(posted.status.is_redirection(), "{}", posted.body);
+    let back = posted.header("location").to_owned();
+    assert!(back.contains("status=selected_5_1"), "{back}");
+    let page = app.get_with(&back, &[("cookie", &cookie)]).await;
+    assert!(
+        page.body
+            .contains("5 Vorschläge ausgewählt, für 1 davon die Stellungnahme angefragt.")
+    );
 }

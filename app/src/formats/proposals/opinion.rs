@@ -82,6 +82,66 @@ pub struct OpinionInput {
     pub text: String,
 }
 
+/// The most proposals a selection takes by overall rank, and from each district.
+pub const SELECT_TOP_MAX: u32 = 500;
+pub const SELECT_PER_DISTRICT_MAX: u32 = 50;
+/// The most proposals one selection asks opinions for.
+pub const SELECT_MAX: usize = 2_000;
+
+/// A planner's selection for the administration's review (the Bürgerhaushalt's rule "the
+/// best N overall plus the best k of each district"): the `top` proposals of the
+/// procedure by votes, and from each district its best `per_district` not already among
+/// them. Every selected proposal without an opinion is asked for one from `unit` by
+/// `due_on`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpinionSelection {
+    /// The best proposals overall (0 to 500).
+    #[serde(default)]
+    pub top: u32,
+    /// The best proposals of each district beyond those (0 to 50).
+    #[serde(default)]
+    pub per_district: u32,
+    /// The unit asked (3 to 200 characters).
+    pub unit: String,
+    /// `YYYY-MM-DD`, from today to a year ahead.
+    pub due_on: String,
+}
+
+impl OpinionSelection {
+    /// The request it makes of each proposal, and the two numbers, checked.
+    pub fn validated(&self, today: LocalDate) -> Result<(String, LocalDate), AppError> {
+        let mut problems = crate::error::Problems::default();
+        if self.top > SELECT_TOP_MAX {
+            problems.note(AppError::invalid("top", "too_many"));
+        }
+        if self.per_district > SELECT_PER_DISTRICT_MAX {
+            problems.note(AppError::invalid("per_district", "too_many"));
+        }
+        if self.top == 0 && self.per_district == 0 {
+            problems.note(AppError::invalid("top", "nothing_selected"));
+        }
+        let request = OpinionRequest {
+            unit: self.unit.clone(),
+            due_on: self.due_on.clone(),
+        };
+        let checked = problems.check(request.validated(today));
+        problems.finish()?;
+        checked.ok_or(AppError::Internal)
+    }
+}
+
+/// What a selection did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct SelectionOutcome {
+    /// The selected proposals' numbers: the overall best first, then by district.
+    pub proposal_ids: Vec<i64>,
+    /// How many of them were asked for an opinion now (the others had one already).
+    pub requested: u32,
+}
+
 /// A planner's page of one proposal's opinion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
@@ -213,6 +273,33 @@ mod tests {
                 .unwrap_err()
                 .field_problems(),
             vec![("unit", "control_characters"), ("due_on", "not_a_date")]
+        );
+    }
+
+    #[test]
+    fn a_selection_takes_something_and_not_too_much() {
+        let today = LocalDate::parse_iso("2027-03-10").unwrap();
+        let selection = |top, per_district, unit: &str| OpinionSelection {
+            top,
+            per_district,
+            unit: unit.to_owned(),
+            due_on: "2027-04-01".to_owned(),
+        };
+        assert!(selection(20, 3, "Kämmerei").validated(today).is_ok());
+        assert!(selection(0, 3, "Kämmerei").validated(today).is_ok());
+        assert_eq!(
+            selection(0, 0, "A")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
+            vec![("top", "nothing_selected"), ("unit", "length")]
+        );
+        assert_eq!(
+            selection(501, 51, "Kämmerei")
+                .validated(today)
+                .unwrap_err()
+                .field_problems(),
+            vec![("top", "too_many"), ("per_district", "too_many")]
         );
     }
 

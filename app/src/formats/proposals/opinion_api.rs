@@ -81,3 +81,32 @@ pub async fn answer_opinion(
         .await,
     )
 }
+
+/// A planner selects the best proposals overall and of each district for the
+/// administration's opinion; back to the list with how many.
+#[server(prefix = "/api", endpoint = "select_for_opinion", output = crate::api::JsonTextPost)]
+pub async fn select_for_opinion(
+    slug: String,
+    #[server(default)] form: crate::formats::proposals::opinion::OpinionSelection,
+) -> Result<(), AppError> {
+    use super::service::opinion;
+    use crate::backend::state::app_state;
+    crate::api::with_status(
+        async {
+            let state = app_state()?;
+            let user = crate::api::account::ssr::require_user().await?;
+            let slug =
+                crate::model::procedure::Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+            let outcome =
+                opinion::select(&state.db, &user, &slug, &form, chrono::Utc::now()).await?;
+            crate::api::account::finish(
+                Done::OpinionsSelected {
+                    selected: u32::try_from(outcome.proposal_ids.len()).unwrap_or(u32::MAX),
+                    requested: outcome.requested,
+                },
+                &crate::model::path::opinions(slug.as_str()),
+            )
+        }
+        .await,
+    )
+}

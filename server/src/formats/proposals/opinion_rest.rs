@@ -5,11 +5,13 @@ use crate::rest::doc::{Api, Doc};
 use crate::rest::{ApiError, ApiResult, Authenticated, Json, MaybeAuthenticated, PathId};
 use app::backend::state::AppState;
 use app::error::AppError;
-use app::formats::proposals::opinion::{OpinionInput, OpinionList, OpinionRequest, OpinionView};
+use app::formats::proposals::opinion::{
+    OpinionInput, OpinionList, OpinionRequest, OpinionSelection, OpinionView, SelectionOutcome,
+};
 use app::formats::proposals::service::opinion;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use chrono::Utc;
 use std::collections::HashMap;
 
@@ -55,6 +57,28 @@ pub fn api() -> Api {
                 .ok::<OpinionList>(200, "One page of the list.")
                 .errors(&[403, 404, 422]),
         )
+        .op(
+            "post",
+            "/procedures/{slug}/opinions/selection",
+            post(select),
+            Doc::new(tag, "Select the best proposals overall and of each district for the administration's opinion, and ask for it (planners)")
+                .signed_in()
+                .describe("The best `top` visible, open proposals by votes (supports, or the net score under the rating rule; ties by number), then each district's best `per_district` not among them. Every selected proposal without an opinion is asked for one from `unit` by `due_on`; those asked before keep theirs. At most 2,000 proposals in one selection.")
+                .body::<OpinionSelection>()
+                .ok::<SelectionOutcome>(200, "The selected proposals and how many were asked now.")
+                .errors(&[403, 404, 422]),
+        )
+}
+
+async fn select(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug): Path<String>,
+    Json(input): Json<OpinionSelection>,
+) -> ApiResult<impl IntoResponse> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    let outcome = opinion::select(&state.db, &user, &slug, &input, Utc::now()).await?;
+    Ok(axum::Json(outcome))
 }
 
 async fn of_proposal(

@@ -223,15 +223,17 @@ pub async fn categories(
 pub async fn districts(
     db: &impl ConnectionTrait,
     procedure_id: i64,
+    rule: VoteRule,
 ) -> Result<Vec<DistrictCount>, AppError> {
+    let votes = match rule {
+        VoteRule::Support { .. } => "CAST(SUM(support_count) AS BIGINT)",
+        VoteRule::Rating => "CAST(SUM(up_count + down_count) AS BIGINT)",
+    };
     let rows: Vec<(Option<i64>, i64, Option<i64>)> = proposal::Entity::find()
         .select_only()
         .column(proposal::Column::DistrictId)
         .column_as(Expr::col(proposal::Column::Id).count(), "n")
-        .column_as(
-            Expr::cust("CAST(SUM(support_count + up_count + down_count) AS BIGINT)"),
-            "votes",
-        )
+        .column_as(Expr::cust(votes), "votes")
         .filter(proposal::Column::ProcedureId.eq(procedure_id))
         .filter(proposal::Column::Visibility.eq(Visibility::Visible))
         .filter(proposal::Column::DistrictId.is_not_null())

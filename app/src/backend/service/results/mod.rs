@@ -252,7 +252,7 @@ pub async fn view(
         figures: figures(db, id).await?,
         timeline: timeline(db, id).await?,
         categories: categories(db, &scope.procedure, uncategorised).await?,
-        districts: figures::districts(db, id).await?,
+        districts: figures::districts(db, id, scope.rule).await?,
         ranking,
         ranked_total,
         outcomes: super::procedure::outcome_counts(db, id).await?,

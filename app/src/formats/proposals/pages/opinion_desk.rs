@@ -7,10 +7,11 @@ use super::opinion::{OpinionText, day_text};
 use crate::components::desk::{desk_frame, id_param};
 use crate::components::form::{ErrorAlert, Notice, posted_error, status, typed_before};
 use crate::formats::proposals::opinion::{
-    ExpertOpinion, OpinionDesk, OpinionList, TEXT_MAX, TEXT_MIN, UNIT_MAX, UNIT_MIN, Verdict,
+    ExpertOpinion, OpinionDesk, OpinionList, SELECT_PER_DISTRICT_MAX, SELECT_TOP_MAX, TEXT_MAX,
+    TEXT_MIN, UNIT_MAX, UNIT_MIN, Verdict,
 };
 use crate::formats::proposals::opinion_api::{
-    AnswerOpinion, RequestOpinion, get_opinion_desk, list_opinions,
+    AnswerOpinion, RequestOpinion, SelectForOpinion, get_opinion_desk, list_opinions,
 };
 use crate::i18n::{T, use_i18n};
 use crate::model::done::Done;
@@ -264,5 +265,72 @@ fn List(list: OpinionList) -> impl IntoView {
             .into_any()
         }}
         {next}
+        <SelectionForm slug=slug.clone() />
+    }
+}
+
+/// The rule of a consultative Bürgerhaushalt: the best proposals overall and of each
+/// district go to the administration for its opinion, all asked at once.
+#[component]
+fn SelectionForm(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error::<SelectForOpinion>();
+    let done = status();
+    let notice = move || match done.get() {
+        Some(Done::OpinionsSelected {
+            selected,
+            requested,
+        }) => Some(view! {
+            <p class="alert alert--success" role="status">
+                {move || {
+                    i18n.t()
+                        .opinions_selected
+                        .fmt(&[("selected", selected.into()), ("requested", requested.into())])
+                }}
+            </p>
+        }),
+        _ => None,
+    };
+    let kept = |name: &str, default: &str| {
+        typed_before(error, name, None).unwrap_or_else(|| default.to_owned())
+    };
+    let (top, per_district, unit, due) = (
+        kept("form[top]", "20"),
+        kept("form[per_district]", "3"),
+        kept("form[unit]", ""),
+        kept("form[due_on]", ""),
+    );
+    view! {
+        <section id="auswahl" aria-labelledby="selection-heading">
+            <h2 id="selection-heading"><T k=|t| t.selection_heading /></h2>
+            <p><T k=|t| t.selection_intro /></p>
+            {notice}
+            <ErrorAlert error fields=&["top", "per_district", "unit", "due_on"] prefix=Some("selection-".to_owned()) />
+            <form method="post" action=SelectForOpinion::PATH class="editor" aria-labelledby="selection-heading">
+                <input type="hidden" name="slug" value=slug />
+                <div class="field">
+                    <label for="selection-top"><T k=|t| t.selection_top /></label>
+                    <input id="selection-top" type="number" name="form[top]" min="0"
+                        max=SELECT_TOP_MAX.to_string() required=true value=top />
+                </div>
+                <div class="field">
+                    <label for="selection-per_district"><T k=|t| t.selection_per_district /></label>
+                    <p class="field__hint" id="selection-per_district-hint"><T k=|t| t.selection_per_district_hint /></p>
+                    <input id="selection-per_district" type="number" name="form[per_district]" min="0"
+                        max=SELECT_PER_DISTRICT_MAX.to_string() required=true value=per_district
+                        aria-describedby="selection-per_district-hint" />
+                </div>
+                <div class="field">
+                    <label for="selection-unit"><T k=|t| t.opinion_unit /></label>
+                    <input id="selection-unit" type="text" name="form[unit]" required=true value=unit
+                        minlength=UNIT_MIN.to_string() maxlength=UNIT_MAX.to_string() />
+                </div>
+                <div class="field">
+                    <label for="selection-due_on"><T k=|t| t.opinion_due /></label>
+                    <input id="selection-due_on" type="date" name="form[due_on]" required=true value=due />
+                </div>
+                <button type="submit"><T k=|t| t.selection_submit /></button>
+            </form>
+        </section>
     }
 }

@@ -3,7 +3,7 @@
 //! the proposal's followers (its author among them) hear of the answer.
 
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{Sight, find_proposal, sight, timestamp};
+use crate::backend::common::{Sight, find_proposal, sight, statement, timestamp};
 use crate::backend::db::{begin_write, storage_error};
 use crate::backend::entity::{expert_opinion, proposal};
 use crate::backend::service::follow::{self, Event};
@@ -13,9 +13,10 @@ use crate::error::AppError;
 use crate::formats::proposals::model::{ProposalLink, ProposalStatus};
 use crate::formats::proposals::opinion::{
     ExpertOpinion, LIST_PAGE, OpinionAnswer, OpinionDesk, OpinionInput, OpinionList,
-    OpinionRequest, OpinionRow, OpinionView,
+    OpinionRequest, OpinionRow, OpinionSelection, OpinionView, SELECT_MAX, SelectionOutcome,
 };
 use crate::model::moderation::Visibility;
+use crate::model::phase::VoteRule;
 use crate::model::procedure::Slug;
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -318,5 +319,112 @@ pub async fn list(
         answered,
         rows,
         next_page: more.then_some(page + 1),
+    })
+}
+
+/// A planner's selection for the administration's review (see `OpinionSelection`): the
+/// best `top` visible, open proposals of the procedure by votes (supports, or the net
+/// score under the rating rule; ties by number), then each district's best `per_district`
+/// not among them. Each selected proposal without an opinion is asked for one; the ones
+/// asked before keep theirs.
+pub async fn select<C>(
+    db: &C,
+    user: &CurrentUser,
+    slug: &Slug,
+    input: &OpinionSelection,
+    now: DateTime<Utc>,
+) -> Result<SelectionOutcome, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    user.require(Permission::Plan)?;
+    let (unit, due) = input.validated(today(now))?;
+    let due = naive(due)?;
+    let (context, _) = procedure::context_for(db, slug, Some(user), now).await?;
+    let column = match context.rule {
+        VoteRule::Support { .. } => "support_count",
+        VoteRule::Rating => "score",
+    };
+    let open = "procedure_id = $1 AND status = $2 AND visibility = $3";
+    let values = || -> Vec<sea_orm::Value> {
+        vec![
+            context.id.into(),
+            ProposalStatus::Published.as_str().into(),
+            Visibility::Visible.as_str().into(),
+            i64::from(input.top).into(),
+        ]
+    };
+    let ids = |sql: String, values: Vec<sea_orm::Value>| async move {
+        let rows = db
+            .query_all_raw(statement(db, &sql, values))
+            .await
+            .map_err(storage_error)?;
+        rows.iter()
+            .map(|row| row.try_get_by_index::<i64>(0).map_err(storage_error))
+            .collect::<Result<Vec<i64>, AppError>>()
+    };
+    let top =
+        format!("SELECT id FROM proposals WHERE {open} ORDER BY {column} DESC, id ASC LIMIT $4");
+    let mut selected = ids(top.clone(), values()).await?;
+    if input.per_district > 0 {
+        let mut values = values();
+        values.push(i64::from(input.per_district).into());
+        let districts = format!(
+            "SELECT id FROM (SELECT id, district_id, ROW_NUMBER() OVER \
+             (PARTITION BY district_id ORDER BY {column} DESC, id ASC) AS n FROM proposals \
+             WHERE {open} AND district_id IS NOT NULL AND id NOT IN ({top})) ranked \
+             WHERE n <= $5 ORDER BY district_id, n LIMIT {}",
+            SELECT_MAX + 1
+        );
+        selected.extend(ids(districts, values).await?);
+    }
+    if selected.len() > SELECT_MAX {
+        return Err(AppError::invalid("per_district", "too_many"));
+    }
+    let txn = begin_write(db).await?;
+    let asked: std::collections::HashSet<i64> = expert_opinion::Entity::find()
+        .select_only()
+        .column(expert_opinion::Column::ProposalId)
+        .filter(expert_opinion::Column::ProposalId.is_in(selected.iter().copied()))
+        .into_tuple::<i64>()
+        .all(&txn)
+        .await
+        .map_err(storage_error)?
+        .into_iter()
+        .collect();
+    let missing: Vec<i64> = selected
+        .iter()
+        .copied()
+        .filter(|id| !asked.contains(id))
+        .collect();
+    for chunk in missing.chunks(200) {
+        let rows = chunk.iter().map(|id| expert_opinion::ActiveModel {
+            proposal_id: Set(*id),
+            procedure_id: Set(context.id),
+            unit: Set(unit.clone()),
+            due_on: Set(due),
+            requested_by: Set(Some(user.id)),
+            requested_at: Set(now),
+            verdict: Set(None),
+            opinion: Set(None),
+            answered_at: Set(None),
+        });
+        // A planner asking for one of them at the same instant: theirs stands.
+        expert_opinion::Entity::insert_many(rows)
+            .on_conflict_do_nothing()
+            .exec(&txn)
+            .await
+            .map_err(storage_error)?;
+    }
+    txn.commit().await.map_err(storage_error)?;
+    tracing::info!(
+        procedure = context.id,
+        selected = selected.len(),
+        requested = missing.len(),
+        "proposals selected for the administration's opinion"
+    );
+    Ok(SelectionOutcome {
+        requested: u32::try_from(missing.len()).unwrap_or(u32::MAX),
+        proposal_ids: selected,
     })
 }
