@@ -12,6 +12,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 mod budget;
 mod participation;
+mod places;
 pub mod scale;
 
 #[derive(Debug, PartialEq, Eq)]

@@ -1217,7 +1217,10 @@ async fn the_open_data_catalogue_lists_published_procedures_with_their_results()
         .iter()
         .map(|d| d["dcat:mediaType"].as_str().unwrap())
         .collect();
-    assert_eq!(media, ["application/json", "text/csv"]);
+    assert_eq!(
+        media,
+        ["application/json", "text/csv", "application/geo+json"]
+    );
     // Every download the catalogue names answers.
     for distribution in distributions {
         let url = distribution["dcat:downloadURL"]["@id"].as_str().unwrap();

@@ -7,6 +7,7 @@ pub mod api;
 pub mod discussion;
 #[cfg(feature = "ssr")]
 pub(crate) mod hooks;
+pub mod input;
 pub mod model;
 pub mod onsite_api;
 pub mod onsite_model;
