@@ -1217,6 +1217,7 @@ async fn proposals_and_comments_have_the_documented_fields() {
             "category",
             "comment_count",
             "created_at",
+            "district",
             "excerpt",
             "id",
             "links",
