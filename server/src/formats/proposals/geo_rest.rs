@@ -65,18 +65,18 @@ async fn proposals_geojson(
     Path(slug_param): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    let number = |key: &str, default: i64, max: i64| -> Result<i64, ApiError> {
+    let number = |key: &str, default: i64, range: std::ops::RangeInclusive<i64>| {
         match params.get(key) {
             None => Ok(default),
             Some(text) => text
                 .parse::<i64>()
                 .ok()
-                .filter(|n| (0..=max).contains(n))
+                .filter(|n| range.contains(n))
                 .ok_or_else(|| ApiError(AppError::invalid(key, "invalid"))),
         }
     };
-    let after = number("after", 0, i64::MAX)?;
-    let limit = number("limit", 1_000, GEO_PAGE_MAX as i64)?.max(1) as u64;
+    let after = number("after", 0, 0..=i64::MAX)?;
+    let limit = number("limit", 1_000, 1..=GEO_PAGE_MAX as i64)?.unsigned_abs();
     if params
         .get("status")
         .is_some_and(|s| ProposalStatus::parse(s).is_none())
