@@ -443,7 +443,13 @@ async fn the_list_filters_by_district_and_the_geojson_shows_located_proposals() 
         rest["features"][0]["properties"]["title"],
         "Spielplatz im Osten"
     );
-    for bad in ["?limit=0x", "?limit=0", "?after=-1", "?status=lost", "?limit=5001"] {
+    for bad in [
+        "?limit=0x",
+        "?limit=0",
+        "?after=-1",
+        "?status=lost",
+        "?limit=5001",
+    ] {
         let refused = app
             .get(&format!("/api/v1/procedures/{SLUG}/proposals.geojson{bad}"))
             .await;

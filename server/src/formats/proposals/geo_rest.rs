@@ -65,16 +65,15 @@ async fn proposals_geojson(
     Path(slug_param): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    let number = |key: &str, default: i64, range: std::ops::RangeInclusive<i64>| {
-        match params.get(key) {
+    let number =
+        |key: &str, default: i64, range: std::ops::RangeInclusive<i64>| match params.get(key) {
             None => Ok(default),
             Some(text) => text
                 .parse::<i64>()
                 .ok()
                 .filter(|n| range.contains(n))
                 .ok_or_else(|| ApiError(AppError::invalid(key, "invalid"))),
-        }
-    };
+        };
     let after = number("after", 0, 0..=i64::MAX)?;
     let limit = number("limit", 1_000, 1..=GEO_PAGE_MAX as i64)?.unsigned_abs();
     if params
