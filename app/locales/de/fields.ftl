@@ -206,3 +206,5 @@ top = Bitte geben Sie eine Anzahl von 0 bis 500 an.
     .nothing_selected = Bitte wählen Sie mindestens einen Vorschlag aus: insgesamt oder je Stadtteil.
 per_district = Bitte geben Sie eine Anzahl von 0 bis 50 an.
     .too_many = Höchstens 50 je Stadtteil und 2.000 Vorschläge in einer Auswahl.
+after = Die Nummer muss eine ganze Zahl ab 0 sein.
+limit = Die Anzahl muss eine ganze Zahl von 1 bis 5.000 sein.

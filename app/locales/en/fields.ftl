@@ -206,3 +206,5 @@ top = Please give a number from 0 to 500.
     .nothing_selected = Please select at least one proposal: overall or per district.
 per_district = Please give a number from 0 to 50.
     .too_many = At most 50 per district and 2,000 proposals in one selection.
+after = The number must be a whole number from 0.
+limit = The number must be a whole number from 1 to 5,000.

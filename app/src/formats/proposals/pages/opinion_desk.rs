@@ -107,15 +107,7 @@ fn OpinionForms(
             <ErrorAlert error=request_error fields=&["unit", "due_on"] prefix=Some("opinion-".to_owned()) />
             <form method="post" action=RequestOpinion::PATH class="editor" aria-labelledby="opinion-request-heading">
                 <input type="hidden" name="proposal_id" value=proposal_id />
-                <div class="field">
-                    <label for="opinion-unit"><T k=|t| t.opinion_unit /></label>
-                    <input id="opinion-unit" type="text" name="form[unit]" required=true value=unit
-                        minlength=UNIT_MIN.to_string() maxlength=UNIT_MAX.to_string() />
-                </div>
-                <div class="field">
-                    <label for="opinion-due_on"><T k=|t| t.opinion_due /></label>
-                    <input id="opinion-due_on" type="date" name="form[due_on]" required=true value=due />
-                </div>
+                {unit_and_due("opinion", unit, due)}
                 <button type="submit"><T k=|t| t.opinion_request_submit /></button>
             </form>
         }
@@ -320,17 +312,26 @@ fn SelectionForm(slug: String) -> impl IntoView {
                         max=SELECT_PER_DISTRICT_MAX.to_string() required=true value=per_district
                         aria-describedby="selection-per_district-hint" />
                 </div>
-                <div class="field">
-                    <label for="selection-unit"><T k=|t| t.opinion_unit /></label>
-                    <input id="selection-unit" type="text" name="form[unit]" required=true value=unit
-                        minlength=UNIT_MIN.to_string() maxlength=UNIT_MAX.to_string() />
-                </div>
-                <div class="field">
-                    <label for="selection-due_on"><T k=|t| t.opinion_due /></label>
-                    <input id="selection-due_on" type="date" name="form[due_on]" required=true value=due />
-                </div>
+                {unit_and_due("selection", unit, due)}
                 <button type="submit"><T k=|t| t.selection_submit /></button>
             </form>
         </section>
+    }
+}
+
+/// The unit asked and the day it is due, as a request and a selection name them; `form`
+/// is the start of the fields' ids.
+fn unit_and_due(form: &str, unit: String, due: String) -> impl IntoView + use<> {
+    let (unit_id, due_id) = (format!("{form}-unit"), format!("{form}-due_on"));
+    view! {
+        <div class="field">
+            <label for=unit_id.clone()><T k=|t| t.opinion_unit /></label>
+            <input id=unit_id type="text" name="form[unit]" required=true value=unit
+                minlength=UNIT_MIN.to_string() maxlength=UNIT_MAX.to_string() />
+        </div>
+        <div class="field">
+            <label for=due_id.clone()><T k=|t| t.opinion_due /></label>
+            <input id=due_id type="date" name="form[due_on]" required=true value=due />
+        </div>
     }
 }
