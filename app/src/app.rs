@@ -25,6 +25,7 @@ use crate::pages::account::{
     users::UsersPage,
 };
 use crate::pages::{
+    area::AreaPage,
     districts::DistrictsPage,
     home::HomePage,
     ledger::ModerationLedgerPage,
@@ -221,6 +222,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("verwaltung"), StaticSegment("verfahren"), ParamSegment("slug"), StaticSegment("gebiet"))
+                        view={Lazy::<AreaRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("stellungnahmen"), ParamSegment("id"))
                         view={Lazy::<OpinionDeskRoute>::new()}
                         ssr=SsrMode::Async
@@ -305,6 +311,7 @@ lazy_page! {
     OpinionDeskRoute => OpinionDeskPage,
     OpinionListRoute => OpinionListPage,
     DistrictsRoute => DistrictsPage,
+    AreaRoute => AreaPage,
 }
 
 /// On the server: from the instance settings and the request. In the browser: from the

@@ -1,6 +1,8 @@
 // Places in the browser: a resident names the district of a proposal and finds it again
 // through the list's district filter; a planner opens the districts page from the planners'
-// overview and a broken district file is refused feature by feature, changing nothing.
+// overview and a broken district file is refused feature by feature, changing nothing; a
+// planner gives a procedure an area, residents choose among its districts and see the
+// place on a map the server draws, and no request leaves the instance.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations, launchBrowser, signedIn, startServer, waitForHydration } from './support.js';
@@ -94,17 +96,83 @@ describe('districts', () => {
     await context.close();
   });
 
+  test('a planner sets an area; residents choose among its districts and see a map', async () => {
+    const loaded = (img) => img.evaluate((el) => el.complete && el.naturalWidth > 0);
+    const planner = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    let page = planner.page;
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
+    await waitForHydration(page);
+    await page.locator('tr', { hasText: 'Radverkehrskonzept 2030' }).locator('a:text-is("Gebiet")').click();
+    await page.waitForURL(/\/verwaltung\/verfahren\/radverkehr-2030\/gebiet$/);
+    await waitForHydration(page);
+    await page.locator('text=Dieses Verfahren hat kein Gebiet').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the area page without an area');
+    await page.check('label:text-is("Altstadt")');
+    await page.check('label:text-is("Oststadt")');
+    await page.click('main button:has-text("Gebiet aus diesen Stadtteilen festlegen")');
+    await page.locator('text=Das Gebiet ist festgelegt.').waitFor();
+    await page.locator('dd:text-is("Altstadt, Oststadt")').waitFor();
+    const areaMap = page.locator('figure.place-map img');
+    await areaMap.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('figure.place-map img')?.naturalWidth > 0);
+    assert.ok(await loaded(areaMap), 'the area is drawn');
+    assert.deepEqual(await axeViolations(page), [], 'the area page with its area');
+    await page.locator('.card__kicker a:has-text("Radverkehrskonzept 2030")').click();
+    await page.waitForURL(/\/verfahren\/radverkehr-2030$/);
+    await waitForHydration(page);
+    await page.locator('dd:text-is("Altstadt, Oststadt")').waitFor();
+    assert.deepEqual(planner.problems, []);
+    assert.deepEqual(planner.foreignRequests, []);
+    await planner.context.close();
+
+    const resident = await loggedIn('bewohnerin@mitreden.test', { bypassCSP: true });
+    page = resident.page;
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await waitForHydration(page);
+    await page.click('a:has-text("Vorschlag einreichen")');
+    await page.waitForURL(/\/vorschlag-neu$/);
+    await waitForHydration(page);
+    const offered = await page.locator('#field-district option').allInnerTexts();
+    assert.deepEqual(offered.slice(1).sort(), ['Altstadt', 'Oststadt'], 'only the area\'s districts');
+    await page.fill('#field-title', 'Trinkbrunnen in der Altstadt');
+    await page.fill('#field-body', 'Im Sommer fehlt in der Altstadt Trinkwasser für alle, die zu Fuß oder mit dem Rad unterwegs sind.');
+    await page.selectOption('#field-district', { label: 'Altstadt' });
+    await page.click('main button[type="submit"]');
+    await page.waitForURL(/\/vorschlaege\/\d+/);
+    await waitForHydration(page);
+    const placeMap = page.locator('figure.place-map img');
+    await placeMap.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('figure.place-map img')?.naturalWidth > 0);
+    assert.ok(await loaded(placeMap), 'the place is drawn');
+    assert.deepEqual(await axeViolations(page), [], 'the proposal with its map');
+    assert.deepEqual(resident.problems, []);
+    assert.deepEqual(resident.foreignRequests, []);
+    await resident.context.close();
+
+    // The planner removes the area again, by the page's button.
+    const again = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    page = again.page;
+    await page.goto(`${server.baseUrl}/verwaltung/verfahren/radverkehr-2030/gebiet`);
+    await waitForHydration(page);
+    await page.click('main button:has-text("Gebiet entfernen")');
+    await page.locator('text=Das Gebiet ist entfernt').waitFor();
+    assert.deepEqual(again.problems, []);
+    await again.context.close();
+  });
+
   for (const lang of ['de', 'en']) {
-    test(`the districts page passes axe (${lang})`, async () => {
+    test(`the districts and area pages pass axe (${lang})`, async () => {
       const { context, page } = await loggedIn('planung@mitreden.test', {
         bypassCSP: true,
         locale: lang === 'de' ? 'de-DE' : 'en-GB',
       });
       await page.context().addCookies([{ name: 'mitreden_lang', value: lang, url: server.baseUrl }]);
-      await page.goto(`${server.baseUrl}/verwaltung/stadtteile`);
-      await waitForHydration(page);
-      await page.locator('h1').waitFor();
-      assert.deepEqual(await axeViolations(page), [], lang);
+      for (const address of ['/verwaltung/stadtteile', '/verwaltung/verfahren/radverkehr-2030/gebiet']) {
+        await page.goto(`${server.baseUrl}${address}`);
+        await waitForHydration(page);
+        await page.locator('h1').waitFor();
+        assert.deepEqual(await axeViolations(page), [], `${address} (${lang})`);
+      }
       await context.close();
     });
   }

@@ -23,6 +23,7 @@ mod m20261204_000017_implementation_updates;
 mod m20261205_000018_proposal_merges;
 mod m20261205_000019_expert_opinions;
 mod m20261206_000020_places;
+mod m20261207_000021_procedure_areas;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_proposal_merges::Migration),
             Box::new(m20261205_000019_expert_opinions::Migration),
             Box::new(m20261206_000020_places::Migration),
+            Box::new(m20261207_000021_procedure_areas::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub use data_dir::{jwt_secret, prepare_data_dir};
 pub mod export;
 pub mod formats;
 pub mod health;
+pub mod maps;
 pub mod media;
 pub mod metrics;
 pub mod page_cache;
@@ -202,6 +203,7 @@ fn router(
                 .layer(axum::middleware::from_fn(rest::localize_errors)),
         )
         .merge(media::serving())
+        .merge(maps::routes())
         .merge(formats::proposals::onsite_upload::routes())
         .leptos_routes_with_context(&state, routes, context, move || {
             app::app::shell(shell_options.clone())

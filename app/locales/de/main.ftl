@@ -899,3 +899,49 @@ selection_per_district = Dazu die besten je Stadtteil (Anzahl)
 selection_per_district_hint = Aus jedem Stadtteil die besten, die nicht schon unter den besten insgesamt sind. Zählt nur Vorschläge mit Stadtteil.
 selection_submit = Auswählen und anfragen
 opinions_selected = { $selected } Vorschläge ausgewählt, für { $requested } davon die Stellungnahme angefragt.
+
+# A procedure's area.
+area_fact = Gebiet
+area_link = Gebiet
+area_title = Gebiet des Verfahrens
+area_intro = Das Gebiet ist der Teil der Stadt, um den es im Verfahren geht. Beiträge mit einem Ort außerhalb des Gebiets werden abgelehnt, und wer nur einen Stadtteil angibt, kann nur die Stadtteile des Gebiets wählen. Bewohnerinnen und Bewohner sehen das Gebiet auf der Seite des Verfahrens.
+area_current = Aktuelles Gebiet
+area_none = Dieses Verfahren hat kein Gebiet: Beiträge können überall in der Stadt liegen.
+area_label = Bezeichnung
+area_label_hint = Wie das Gebiet auf der Seite des Verfahrens heißt, etwa „Sanierungsgebiet Nordbahnhof“. Leer lassen, wenn die Datei ein Objekt mit der Eigenschaft „name“ enthält.
+area_origin = Herkunft
+area_from_districts = aus Stadtteilen zusammengesetzt
+area_from_file = aus einer GeoJSON-Datei
+area_covers = Stadtteile im Gebiet
+area_updated = Festgelegt am
+area_outside = { $count ->
+    [one] Ein Beitrag, der vor dem Festlegen eingegangen ist, liegt außerhalb des Gebiets. Er bleibt erhalten.
+   *[other] { $count } Beiträge, die vor dem Festlegen eingegangen sind, liegen außerhalb des Gebiets. Sie bleiben erhalten.
+}
+area_clear = Gebiet entfernen
+area_saved = Das Gebiet ist festgelegt.
+area_cleared = Das Gebiet ist entfernt: Beiträge können wieder überall in der Stadt liegen.
+area_districts_heading = Aus Stadtteilen festlegen
+area_districts_legend = Stadtteile des Gebiets
+area_districts_submit = Gebiet aus diesen Stadtteilen festlegen
+area_no_districts = Die Stadt hat noch keine Stadtteile. Importieren Sie sie zuerst:
+area_file_heading = Aus einer Datei festlegen
+area_file_hint = Eine GeoJSON-Datei mit einer Fläche (Polygon oder MultiPolygon) in WGS84, als Geometrie, Feature oder FeatureCollection, höchstens 4 MB. Mehrere Flächen gelten zusammen als Gebiet.
+area_file = GeoJSON-Datei
+area_file_submit = Gebiet aus der Datei festlegen
+
+# Maps drawn by the server.
+map_place = Karte: Lage von „{ $title }“
+map_place_in = Karte: Lage von „{ $title }“ im Stadtteil { $district }
+map_area = Karte: Gebiet „{ $label }“ mit den Stadtteilen
+map_results = Karte: Vorschläge je Stadtteil in „{ $title }“
+map_place_alt = Karte mit der Lage des Vorschlags zwischen den Stadtteilen
+map_area_alt = Karte mit dem Gebiet des Verfahrens zwischen den Stadtteilen
+map_results_alt = Karte der Stadtteile, je dunkler, desto mehr Vorschläge; die Zahlen stehen in der Tabelle darunter
+
+# A moderator publishes a place less precisely.
+redact_precision_label = Ort ungenauer veröffentlichen
+redact_precision_keep = Ort unverändert lassen
+redact_precision_street = nur die Straße (auf etwa 100 m gerundet)
+redact_precision_district = nur den Stadtteil
+redact_precision_hint = Zum Schutz von Personen, etwa wenn der Ort ein Wohnhaus zeigt. Gilt für Seite, Karte, Exporte und offene Daten; genauer lässt er sich nicht mehr machen.

@@ -899,3 +899,49 @@ selection_per_district = And the best of each district (number)
 selection_per_district_hint = From each district its best that are not among the best overall already. Counts only proposals with a district.
 selection_submit = Select and ask
 opinions_selected = { $selected } proposals selected, the opinion asked for { $requested } of them.
+
+# A procedure's area.
+area_fact = Area
+area_link = Area
+area_title = The procedure's area
+area_intro = The area is the part of the city the procedure is about. Contributions placed outside it are refused, and whoever names only a district can choose only the area's districts. Residents see the area on the procedure's page.
+area_current = Current area
+area_none = This procedure has no area: contributions may lie anywhere in the city.
+area_label = Name
+area_label_hint = What the area is called on the procedure's page, such as “Nordbahnhof renewal area”. Leave it empty when the file holds one feature with a “name” property.
+area_origin = Origin
+area_from_districts = made of districts
+area_from_file = from a GeoJSON file
+area_covers = Districts in the area
+area_updated = Set on
+area_outside = { $count ->
+    [one] One contribution made before the area was set lies outside it. It stays.
+   *[other] { $count } contributions made before the area was set lie outside it. They stay.
+}
+area_clear = Remove the area
+area_saved = The area is set.
+area_cleared = The area is removed: contributions may lie anywhere in the city again.
+area_districts_heading = Set from districts
+area_districts_legend = The area's districts
+area_districts_submit = Set the area from these districts
+area_no_districts = The city has no districts yet. Import them first:
+area_file_heading = Set from a file
+area_file_hint = A GeoJSON file with an area (Polygon or MultiPolygon) in WGS84, as a geometry, a Feature or a FeatureCollection, at most 4 MB. Several areas together make the area.
+area_file = GeoJSON file
+area_file_submit = Set the area from the file
+
+# Maps drawn by the server.
+map_place = Map: where “{ $title }” is
+map_place_in = Map: where “{ $title }” is, in the district { $district }
+map_area = Map: the area “{ $label }” among the districts
+map_results = Map: proposals by district in “{ $title }”
+map_place_alt = Map showing where the proposal is among the districts
+map_area_alt = Map showing the procedure's area among the districts
+map_results_alt = Map of the districts, darker for more proposals; the figures are in the table below
+
+# A moderator publishes a place less precisely.
+redact_precision_label = Publish the place less precisely
+redact_precision_keep = Leave the place as it is
+redact_precision_street = the street only (rounded to about 100 m)
+redact_precision_district = the district only
+redact_precision_hint = To protect people, say when the place shows a home. Applies to the page, the map, exports and open data; it cannot be made precise again.

@@ -118,6 +118,8 @@ pub struct DecisionFields {
     pub title: Option<String>,
     pub block_days: Option<String>,
     pub merge_into: Option<String>,
+    /// A redaction's coarser place: "street" or "district" (empty: the place stays).
+    pub precision: Option<String>,
     pub back: Option<String>,
 }
 
@@ -163,6 +165,8 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
                 title: ssr::optional(form.title),
                 block_days,
                 merge_into,
+                precision: crate::model::place::Precision::from_form(form.precision.as_deref())?
+                    .filter(|_| action == ModerationActionKind::Redact),
             };
             moderation::decide(&state.db, &state.site, &user, decision, chrono::Utc::now()).await?;
             ssr::back(form.back, "/moderation", Done::Decided(action))
@@ -208,6 +212,7 @@ pub async fn decide_many(
                 title: None,
                 block_days: None,
                 merge_into: None,
+                precision: None,
             };
             let (done, skipped) = moderation::decide_many(
                 &state.db,

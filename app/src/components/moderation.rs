@@ -8,6 +8,7 @@ use crate::i18n::{T, use_i18n};
 use crate::model::moderation::{
     ModerationActionKind, ModerationMark, ModerationReason, TargetKind, Visibility,
 };
+use crate::model::place::Precision;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -142,6 +143,10 @@ pub fn DecisionForm(
     /// The raw text (and, for a proposal, title) to redact from.
     #[prop(optional)]
     source: Option<(Option<String>, String)>,
+    /// How precisely the item's place is published, if it has one: a redaction can make
+    /// it coarser.
+    #[prop(optional_no_strip)]
+    placed: Option<Precision>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error_for::<Decide>(vec![
@@ -185,6 +190,37 @@ pub fn DecisionForm(
             </div>
         }
     });
+    let coarser = placed
+        .filter(|p| *p != Precision::District)
+        .map(|current| {
+            let kept = kept("precision");
+            let choice = move |value: Precision| {
+                let selected = kept.as_deref() == Some(value.as_str());
+                view! {
+                    <option value=value.as_str() selected=selected>{move || {
+                        let t = i18n.t();
+                        if value == Precision::Street { t.redact_precision_street } else { t.redact_precision_district }
+                    }}</option>
+                }
+            };
+            let street = (current == Precision::Exact).then(|| choice(Precision::Street));
+            let district = choice(Precision::District);
+            let place = state("precision", true);
+            let shown = place.clone();
+            view! {
+                <div class="field" class:field--error=move || shown.shown()>
+                    <label for=field("precision")><T k=|t| t.redact_precision_label /></label>
+                    {place.view()}
+                    <select id=field("precision") name="form[precision]"
+                        aria-invalid=place.invalid() aria-describedby=place.described()>
+                        <option value="">{move || i18n.t().redact_precision_keep}</option>
+                        {street}
+                        {district}
+                    </select>
+                    <p class="field__hint" id=field("precision-hint")><T k=|t| t.redact_precision_hint /></p>
+                </div>
+            }
+        });
     let merge = mergeable.then(|| {
         let merge = state("merge_into", true);
         let shown = merge.clone();
@@ -262,6 +298,7 @@ pub fn DecisionForm(
                 </div>
                 {merge}
                 {redact}
+                {coarser}
                 <button type="submit"><T k=|t| t.decide_submit /></button>
             </form>
         </details>

@@ -11,6 +11,7 @@ use super::proposals::hooks as proposals;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::model::moderation::{ModerationReason, Target, TargetKind, Visibility};
+use crate::model::place::Precision;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
@@ -55,17 +56,19 @@ pub(crate) async fn set_locked(
 }
 
 /// Replaces an item's text (and title, where it has one), checked by the format's own
-/// rules; the item shows that moderation edited it.
+/// rules, and publishes its place less precisely (`precision`); the item shows that
+/// moderation edited it.
 pub(crate) async fn redact(
     db: &impl ConnectionTrait,
     item: &ContentItem,
     title: Option<String>,
-    text: String,
+    text: Option<String>,
+    precision: Option<Precision>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     match item.target.kind {
         TargetKind::Proposal | TargetKind::Comment => {
-            proposals::redact(db, item, title, text, now).await
+            proposals::redact(db, item, title, text, precision, now).await
         }
     }
 }

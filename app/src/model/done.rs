@@ -75,6 +75,9 @@ pub enum Done {
     Imported,
     PaperSaved,
     OutcomeSaved,
+    /// A procedure's area set (from districts or a file), or removed.
+    AreaSet,
+    AreaCleared,
     /// Council outcomes read from the council information system.
     OparlImported {
         recorded: u32,
@@ -95,7 +98,7 @@ pub enum Done {
 }
 
 /// The outcomes without data, with their words.
-const WORDS: [(Done, &str); 46] = [
+const WORDS: [(Done, &str); 48] = [
     (Done::Sent, "sent"),
     (Done::LoggedOut, "logged_out"),
     (Done::Verified, "verified"),
@@ -142,6 +145,8 @@ const WORDS: [(Done, &str); 46] = [
     (Done::Imported, "imported"),
     (Done::PaperSaved, "paper_saved"),
     (Done::OutcomeSaved, "outcome_saved"),
+    (Done::AreaSet, "area_set"),
+    (Done::AreaCleared, "area_cleared"),
 ];
 
 impl Done {

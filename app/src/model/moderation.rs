@@ -205,6 +205,10 @@ pub struct Decision {
     /// Merge: the number of the proposal the item is merged into.
     #[serde(default)]
     pub merge_into: Option<i64>,
+    /// Redact (proposals with a place): publish the place only this precisely: `street`
+    /// (coordinates rounded to about 100 m) or `district` (the district alone).
+    #[serde(default)]
+    pub precision: Option<super::place::Precision>,
 }
 
 impl Decision {
@@ -252,8 +256,14 @@ impl Decision {
                 problems.note(AppError::invalid("merge_into", "missing"));
             }
         }
-        if self.action == ModerationActionKind::Redact && self.text.is_none() {
+        if self.action == ModerationActionKind::Redact
+            && self.text.is_none()
+            && self.precision.is_none()
+        {
             problems.note(AppError::invalid("text", "missing"));
+        }
+        if self.precision == Some(super::place::Precision::Exact) {
+            problems.note(AppError::invalid("precision", "not_coarser"));
         }
         problems.finish()?;
         Ok(self)
@@ -535,6 +545,7 @@ mod tests {
             title: None,
             block_days: None,
             merge_into: None,
+            precision: None,
         }
     }
 

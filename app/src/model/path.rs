@@ -131,6 +131,26 @@ pub fn opinions(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/stellungnahmen")
 }
 
+/// Planners: a procedure's area (from districts or a file); the file form's target.
+pub fn procedure_area(slug: &str) -> String {
+    format!("/verwaltung/verfahren/{slug}/gebiet")
+}
+
+/// A contribution's place drawn as a map (SVG, by the server).
+pub fn place_map(proposal_id: i64) -> String {
+    format!("/karten/vorschlaege/{proposal_id}")
+}
+
+/// A procedure's area drawn as a map (SVG, by the server).
+pub fn area_map(slug: &str) -> String {
+    format!("/karten/verfahren/{slug}/gebiet")
+}
+
+/// A procedure's contributions by district, drawn as a map (SVG, by the server).
+pub fn results_map(slug: &str) -> String {
+    format!("/karten/verfahren/{slug}/ergebnis")
+}
+
 /// Planners: a procedure's results dashboard (figures, council paper, outcomes).
 pub fn results_dashboard(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/ergebnisse")

@@ -290,6 +290,85 @@ impl Geometry {
             Self::MultiPolygon(polygons) => area_anchor(self, &polygons[0][0]),
         }
     }
+
+    /// The same shape with every position rounded to a thousandth of a degree (about
+    /// 100 m north–south, 70 m east–west here): what "street" precision publishes.
+    pub fn coarsened(&self) -> Geometry {
+        let round = |p: &Position| Position {
+            lon: (p.lon * 1e3).round() / 1e3,
+            lat: (p.lat * 1e3).round() / 1e3,
+        };
+        let ring = |ring: &Vec<Position>| ring.iter().map(round).collect::<Vec<_>>();
+        match self {
+            Self::Point(p) => Self::Point(round(p)),
+            Self::LineString(line) => Self::LineString(ring(line)),
+            Self::Polygon(rings) => Self::Polygon(rings.iter().map(ring).collect()),
+            Self::MultiPolygon(polygons) => Self::MultiPolygon(
+                polygons
+                    .iter()
+                    .map(|rings| rings.iter().map(ring).collect())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// How many positions it has (a closed ring counts its first position twice).
+    pub fn position_count(&self) -> usize {
+        self.all_positions().count()
+    }
+
+    /// Whether every position lies in `area` (its boundary counts as inside): what a
+    /// procedure's area asks of a contribution.
+    pub fn within(&self, area: &Geometry) -> bool {
+        self.all_positions().all(|p| area.contains(*p))
+    }
+
+    /// Whether two areas share ground, not merely a boundary: their boxes meet and a
+    /// vertex or the anchor of one lies strictly inside the other. (Two areas crossing like
+    /// a plus sign, with no vertex inside the other, are missed; city districts and the
+    /// areas made of them do not lie so.)
+    pub fn overlaps(&self, other: &Geometry) -> bool {
+        let ((w1, s1, e1, n1), (w2, s2, e2, n2)) = (self.bbox(), other.bbox());
+        if w1 > e2 || w2 > e1 || s1 > n2 || s2 > n1 {
+            return false;
+        }
+        let inside = |a: &Geometry, b: &Geometry| {
+            std::iter::once(a.anchor())
+                .chain(a.all_positions().copied())
+                .any(|p| b.contains(p) && !b.on_boundary(p))
+        };
+        self.is_area() && other.is_area() && (inside(self, other) || inside(other, self))
+    }
+
+    fn on_boundary(&self, p: Position) -> bool {
+        let rings: Vec<&Vec<Position>> = match self {
+            Self::Polygon(rings) => rings.iter().collect(),
+            Self::MultiPolygon(polygons) => polygons.iter().flatten().collect(),
+            Self::Point(_) | Self::LineString(_) => return false,
+        };
+        rings
+            .iter()
+            .any(|ring| ring.windows(2).any(|edge| on_segment(edge[0], edge[1], p)))
+    }
+
+    /// Areas as one MultiPolygon: the rings stay as they are (no union is computed), and a
+    /// position lies in it when it lies in any of them. `None` for no areas; lines and
+    /// points are left out.
+    pub fn merged(areas: &[Geometry]) -> Option<Geometry> {
+        let polygons: Vec<Vec<Vec<Position>>> = areas
+            .iter()
+            .flat_map(|area| match area {
+                Self::Polygon(rings) => vec![rings.clone()],
+                Self::MultiPolygon(polygons) => polygons.clone(),
+                Self::Point(_) | Self::LineString(_) => Vec::new(),
+            })
+            .collect();
+        match polygons.len() {
+            0 => None,
+            1 => polygons.into_iter().next().map(Self::Polygon),
+            _ => Some(Self::MultiPolygon(polygons)),
+        }
+    }
 }
 
 fn area_anchor(area: &Geometry, outer: &[Position]) -> Position {
@@ -348,6 +427,38 @@ mod tests {
             .into_iter()
             .map(|(lon, lat)| Position { lon, lat })
             .collect()
+    }
+
+    #[test]
+    fn areas_hold_contributions_and_overlap_districts() {
+        let west = Geometry::Polygon(vec![square(0.0, 0.0, 1.0, 1.0)]);
+        let east = Geometry::Polygon(vec![square(1.0, 0.0, 2.0, 1.0)]);
+        let far = Geometry::Polygon(vec![square(5.0, 5.0, 6.0, 6.0)]);
+        let area = Geometry::merged(&[west.clone(), east.clone()]).unwrap();
+        assert!(matches!(area, Geometry::MultiPolygon(ref p) if p.len() == 2));
+        assert_eq!(Geometry::merged(&[]), None);
+        assert_eq!(
+            Geometry::merged(std::slice::from_ref(&west)),
+            Some(west.clone())
+        );
+        let point = |lon, lat| Geometry::Point(Position { lon, lat });
+        assert!(point(1.5, 0.5).within(&area));
+        assert!(point(2.0, 0.5).within(&area), "the boundary is inside");
+        assert!(!point(2.5, 0.5).within(&area));
+        let line = Geometry::LineString(vec![
+            Position { lon: 0.5, lat: 0.5 },
+            Position { lon: 3.0, lat: 0.5 },
+        ]);
+        assert!(!line.within(&area), "a line leaving the area is outside");
+        // Sharing only an edge is no overlap; the same ground, or a part of it, is.
+        assert!(!west.overlaps(&east));
+        assert!(west.overlaps(&area));
+        assert!(area.overlaps(&east));
+        assert!(!far.overlaps(&area));
+        let middle = Geometry::Polygon(vec![square(0.5, 0.2, 1.5, 0.8)]);
+        assert!(middle.overlaps(&west) && middle.overlaps(&east));
+        assert!(!point(0.5, 0.5).overlaps(&west), "only areas overlap");
+        assert_eq!(west.position_count(), 5);
     }
 
     #[test]

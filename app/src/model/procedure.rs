@@ -166,6 +166,9 @@ pub struct ProcedureDetail {
     /// starts. `None` otherwise.
     #[serde(default)]
     pub start_notice: Option<bool>,
+    /// The part of the city the procedure is about (its area's label), if it has one.
+    #[serde(default)]
+    pub area: Option<String>,
 }
 
 /// A procedure as the planners' form edits it. Dates are calendar days in Berlin; a phase

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod account;
+pub mod area;
 pub mod districts;
 pub mod home;
 pub mod ledger;

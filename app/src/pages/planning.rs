@@ -138,6 +138,10 @@ fn Overview(page: PlannerPage, paged: bool) -> impl IntoView {
                         <a href=path::opinions(&slug)>
                             <T k=|t| t.opinions_link />
                         </a>
+                        " "
+                        <a href=path::procedure_area(&slug)>
+                            <T k=|t| t.area_link />
+                        </a>
                         {published.then(|| view! {
                             " "
                             <a href=path::onsite_import(&slug)>

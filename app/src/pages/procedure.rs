@@ -130,6 +130,10 @@ fn Detail(
     let pre_moderated = detail.moderation == crate::model::moderation::ModerationMode::Pre;
     let ledger_href = crate::model::path::procedure_ledger(&summary.slug);
     let results_href = crate::model::path::results(&summary.slug);
+    let area_map = detail
+        .area
+        .is_some()
+        .then(|| crate::model::path::area_map(&summary.slug));
     let results_public = detail.results_public;
     let has_budgets = !budgets.is_empty();
     let start_notice = (summary.state == ProcedureState::Upcoming && !draft)
@@ -175,7 +179,19 @@ fn Detail(
                                 <dt><T k=|t| t.responsible /></dt>
                                 <dd>{summary.department.clone()}</dd>
                             </div>
+                            {detail.area.clone().map(|area| view! {
+                                <div>
+                                    <dt><T k=|t| t.area_fact /></dt>
+                                    <dd>{area}</dd>
+                                </div>
+                            })}
                         </dl>
+                        {area_map.map(|src| view! {
+                            <figure class="place-map">
+                                <img src=src alt=move || i18n.t().map_area_alt
+                                    width="640" loading="lazy" decoding="async" />
+                            </figure>
+                        })}
                         <p class="procedure__contact">{detail.contact}</p>
                         {pre_moderated.then(|| view! { <p class="field__hint"><T k=|t| t.mode_pre_notice /></p> })}
                         <p><a href=ledger_href><T k=|t| t.ledger_title /></a></p>

@@ -175,7 +175,7 @@ fn Results(view: ResultsView, heading: bool) -> impl IntoView {
         <TimelineChart days=view.timeline.clone() />
         <BarChart id="chart-top" title=|t| t.chart_top bars=top />
         <BarChart id="chart-categories" title=|t| t.chart_categories bars=view.categories.clone() />
-        <DistrictTable districts=view.districts.clone() />
+        <DistrictTable slug=view.slug.clone() districts=view.districts.clone() />
         <section aria-labelledby="ranking-heading">
             <h2 id="ranking-heading"><T k=|t| t.results_ranking /></h2>
             <div class="table-scroll">
@@ -551,10 +551,14 @@ fn OutcomeEntry(
 
 /// Proposals and votes by district, when the procedure's proposals are placed.
 #[component]
-fn DistrictTable(districts: Vec<crate::model::results::DistrictCount>) -> impl IntoView {
+fn DistrictTable(
+    slug: String,
+    districts: Vec<crate::model::results::DistrictCount>,
+) -> impl IntoView {
     if districts.is_empty() {
         return ().into_any();
     }
+    let i18n = use_i18n();
     let rows = districts
         .into_iter()
         .map(|d| {
@@ -570,6 +574,11 @@ fn DistrictTable(districts: Vec<crate::model::results::DistrictCount>) -> impl I
     view! {
         <section aria-labelledby="districts-heading">
             <h2 id="districts-heading"><T k=|t| t.results_districts /></h2>
+            // The same counts as the table below, as a map (drawn by the server).
+            <figure class="place-map">
+                <img src=crate::model::path::results_map(&slug) alt=move || i18n.t().map_results_alt
+                    width="640" loading="lazy" decoding="async" />
+            </figure>
             <div class="table-scroll">
                 <table class="table">
                     <thead>

@@ -166,6 +166,10 @@ struct DecisionBody {
     /// `merge`: the number of the proposal the target is merged into.
     #[serde(default)]
     merge_into: Option<i64>,
+    /// `redact` on a proposal with a place: publish it only this precisely (`street`:
+    /// rounded to about 100 m; `district`: the district alone).
+    #[serde(default)]
+    precision: Option<app::model::place::Precision>,
 }
 
 /// Moderators: 201 for one decision; for several, 200 with how many were decided.
@@ -185,6 +189,7 @@ async fn create_decision(
         title: body.title.clone(),
         block_days: body.block_days,
         merge_into: body.merge_into,
+        precision: body.precision,
     };
     match (body.target, body.targets.clone()) {
         (Some(target), None) => {

@@ -1,24 +1,28 @@
-//! The city's districts over HTTP: `GET /api/v1/districts` (a GeoJSON FeatureCollection),
-//! and the import, which takes a file of up to 8 MB and so has routes of its own with
-//! their own body limit: `PUT /api/v1/districts` (the FeatureCollection as the body) and
-//! the planners' page form `POST /verwaltung/stadtteile` (multipart, redirects back, works
-//! without JavaScript).
+//! The city's districts and a procedure's area over HTTP: `GET /api/v1/districts` (a
+//! GeoJSON FeatureCollection), `GET` and `DELETE /api/v1/procedures/{slug}/area`; and the
+//! uploads, which take files of several megabytes and so have routes of their own with
+//! their own body limit: `PUT /api/v1/districts` (the FeatureCollection as the body),
+//! `PUT /api/v1/procedures/{slug}/area` (GeoJSON, or `?districts=` keys), and the
+//! planners' page forms `POST /verwaltung/stadtteile` and `POST
+//! /verwaltung/verfahren/{slug}/gebiet` (multipart, redirect back, work without JavaScript).
 
 use crate::media::{multipart_failed, multipart_rejected, refused_form};
 use crate::rest::doc::{Api, Doc};
 use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated};
 use app::backend::service::district::{self, ImportOptions, MAX_FILE_BYTES};
+use app::backend::service::procedure::area;
 use app::backend::state::AppState;
 use app::error::AppError;
+use app::model::area::AREA_FORM;
 use app::model::done::Done;
 use app::model::place::{DISTRICT_FORM, ImportSummary};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use chrono::Utc;
 use serde_json::json;
 use std::collections::HashMap;
@@ -75,6 +79,57 @@ pub fn api() -> Api {
                 .ok::<ImportSummary>(200, "What the import did.")
                 .errors(&[403]),
         )
+        .op(
+            "get",
+            "/procedures/{slug}/area",
+            get(get_area),
+            Doc::new("open data", "A procedure's area as GeoJSON")
+                .describe(
+                    "A Feature (RFC 7946) whose geometry is the part of the city the \
+                     procedure is about; `properties` carry its `label`, the keys of the \
+                     `districts` it covers and `updated_at`. 404 when it has none.",
+                )
+                .json_as("application/geo+json", "A GeoJSON Feature.")
+                .errors(&[404]),
+        )
+        .op(
+            "delete",
+            "/procedures/{slug}/area",
+            delete(delete_area),
+            Doc::new("procedures", "Remove a procedure's area (planners)")
+                .signed_in()
+                .empty(204, "Removed (or there was none).")
+                .errors(&[403, 404]),
+        )
+        // Served by `uploads()` (its own body limit), described here.
+        .external(
+            "put",
+            "/procedures/{slug}/area",
+            Doc::new("procedures", "Set a procedure's area (planners)")
+                .describe(
+                    "Either `?districts=01,03` (keys of the city's districts; the body is \
+                     ignored) or a GeoJSON body of at most 4 MB: a Polygon or MultiPolygon, \
+                     as a geometry, a Feature or a FeatureCollection (its areas together). \
+                     `label` names it for residents (else the single feature's `name`, or \
+                     the districts' names). From then on a contribution placed outside it is \
+                     refused (`geometry`: `outside_area`), and one naming only a district \
+                     must name one the area covers (`district`: `outside_area`).",
+                )
+                .signed_in()
+                .query(
+                    "districts",
+                    "Comma-separated keys of the districts that make the area.",
+                    json!({ "type": "string", "maxLength": 20000 }),
+                )
+                .query(
+                    "label",
+                    "What the area is called on the procedure's page.",
+                    json!({ "type": "string", "maxLength": 200 }),
+                )
+                .body_as("application/geo+json")
+                .empty(204, "Set.")
+                .errors(&[403, 404, 415, 422]),
+        )
 }
 
 /// The import routes, with their own body limit.
@@ -82,6 +137,8 @@ pub fn uploads() -> Router<AppState> {
     Router::new()
         .route("/api/v1/districts", put(put_districts))
         .route(app::model::path::DISTRICTS, post(form_upload))
+        .route("/api/v1/procedures/{slug}/area", put(put_area))
+        .route("/verwaltung/verfahren/{slug}/gebiet", post(area_form))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
 }
 
@@ -209,6 +266,107 @@ async fn form_upload(
                 ],
                 "#importieren",
             )
+        }
+    }
+}
+
+async fn get_area(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    let feature = area::feature(&state.db, &slug, viewer.as_ref(), Utc::now()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        feature.to_string(),
+    ))
+}
+
+async fn delete_area(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    area::clear(&state.db, &user, &slug, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn put_area(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    Path(slug): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    let now = Utc::now();
+    if let Some(keys) = params.get("districts") {
+        let keys: Vec<String> = keys.split(',').map(str::to_owned).collect();
+        area::set_from_districts(&state.db, &user, &slug, &keys, now).await?;
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/geo+json") || v.starts_with("application/json")
+        });
+    if !json {
+        return Err(ApiError(AppError::UnsupportedMediaType));
+    }
+    let label = params.get("label").map(String::as_str);
+    area::set_from_file(&state.db, &user, &slug, &body, label, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The area page's file form: `area` (the file) and `area_label`.
+async fn area_form(
+    State(state): State<AppState>,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Ok(slug) = crate::rest::path_slug(&slug) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let page = app::model::path::procedure_area(slug.as_str());
+    let mut label = String::new();
+    let result = async {
+        let user = user.ok_or(AppError::Unauthenticated)?;
+        let mut multipart = multipart.map_err(multipart_rejected)?;
+        let mut file = Vec::new();
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
+                if bytes.len() + chunk.len() > area::MAX_AREA_BYTES {
+                    return Err(AppError::invalid("area", "too_large"));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            match name.as_str() {
+                "area" => file = bytes,
+                "area_label" => label = String::from_utf8_lossy(&bytes).into_owned(),
+                _ => {}
+            }
+        }
+        if file.is_empty() {
+            return Err(AppError::invalid("area", "missing"));
+        }
+        area::set_from_file(&state.db, &user, &slug, &file, Some(&label), Utc::now()).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&Done::AreaSet.on(&page)).into_response(),
+        Err(AppError::Unauthenticated) => {
+            Redirect::to(&app::model::path::with_return("/anmelden", &page)).into_response()
+        }
+        Err(error) => {
+            let label: String = label.chars().take(200).collect();
+            refused_form(AREA_FORM, &page, error, &[("area_label", &label)], "#datei")
         }
     }
 }

@@ -131,13 +131,27 @@ pub struct Procedure {
     /// The council paper the results went to, and how many proposals got each outcome.
     pub council: Option<CouncilPaper>,
     pub outcomes: Vec<OutcomeCount>,
+    /// The part of the city it is about, if it has one.
+    pub area: Option<AreaRef>,
     pub links: ProcedureLinks,
+}
+
+/// A procedure's area: what residents read, and its boundary.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AreaRef {
+    pub label: String,
+    /// The boundary as a GeoJSON Feature.
+    pub geojson: String,
 }
 
 impl Procedure {
     pub fn of(detail: ProcedureDetail, base: &str) -> Self {
         let summary = detail.summary;
         Self {
+            area: detail.area.map(|label| AreaRef {
+                label,
+                geojson: format!("{base}/api/v1/procedures/{}/area", summary.slug),
+            }),
             links: ProcedureLinks::of(base, &summary.slug),
             slug: summary.slug,
             title: summary.title,

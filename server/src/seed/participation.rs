@@ -409,6 +409,7 @@ async fn merge(
         title: None,
         block_days: None,
         merge_into: Some(into),
+        precision: None,
     };
     app::backend::service::moderation::decide(db, site, moderator, decision, now).await
 }

@@ -106,6 +106,9 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         // The city's districts: open data; imported by planners.
         ("get", "/districts") => Anyone,
         ("put", "/districts") => Planners,
+        // A procedure's area: open data with the procedure; set by planners.
+        ("get", "/procedures/{slug}/area") => Anyone,
+        ("put" | "delete", "/procedures/{slug}/area") => Planners,
         ("post", "/procedures/{slug}/proposals") => Contributors,
         ("post", "/procedures/{slug}/onsite-imports") => Planners,
         ("get", "/procedures/{slug}/onsite-imports/{id}")
@@ -192,7 +195,8 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             | "project_desk"
             | "get_opinion_desk"
             | "list_opinions"
-            | "district_overview",
+            | "district_overview"
+            | "area_page",
         ) => Planners,
         _ => return None,
     })
@@ -738,6 +742,9 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("select_for_opinion", "post", "/procedures/{slug}/opinions/selection", "slug={slug}&form[top]=2&form[per_district]=1&form[unit]=K%C3%A4mmerei&form[due_on]=2099-01-01"),
     ("list_districts", "fn", "list_districts", ""),
     ("district_overview", "fn", "district_overview", ""),
+    ("area_page", "fn", "area_page", "slug={slug}"),
+    ("set_area_districts", "put", "/procedures/{slug}/area", "slug={slug}&district[0]=01"),
+    ("clear_area", "delete", "/procedures/{slug}/area", "slug={slug}"),
     ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),
     ("list_opinions", "fn", "list_opinions", "slug={slug}&page=0"),
     ("request_opinion", "put", "/proposals/{id}/opinion/request", "proposal_id={id}&form[unit]=Tiefbauamt&form[due_on]=2099-01-01"),

@@ -11,6 +11,7 @@ mod smtp;
 mod account_pages;
 mod accounts;
 mod api;
+mod areas;
 mod authorization;
 mod backup;
 mod budget;

@@ -86,6 +86,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261206_000020_places.rs",
         "cc88bfc729423f09e6154b107edbe83040d78d3e9842459513a7c1e8ca753afa",
     ),
+    (
+        "m20261207_000021_procedure_areas.rs",
+        "d9e84213f284b3a640b67d467264b6233604e10b910c25869a6dd461b70482ac",
+    ),
 ];
 
 #[test]

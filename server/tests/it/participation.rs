@@ -1282,6 +1282,7 @@ async fn procedures_have_the_documented_fields() {
         keys(&procedure),
         [
             "allowed",
+            "area",
             "categories",
             "contact",
             "council",

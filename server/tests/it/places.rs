@@ -11,10 +11,10 @@ use http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-const SLUG: &str = "stadtteile";
+pub(crate) const SLUG: &str = "stadtteile";
 
 /// A square district from (west, south), `size` degrees wide.
-fn square(key: &str, name: &str, west: f64, south: f64, size: f64) -> Value {
+pub(crate) fn square(key: &str, name: &str, west: f64, south: f64, size: f64) -> Value {
     let (east, north) = (west + size, south + size);
     json!({
         "type": "Feature",
@@ -27,7 +27,7 @@ fn square(key: &str, name: &str, west: f64, south: f64, size: f64) -> Value {
 
 /// Two districts side by side, Mitte west of 9.2, Ost east of it, with a hole in Ost (a
 /// lake: part of no district).
-fn city() -> Value {
+pub(crate) fn city() -> Value {
     let mut ost = square("02", "Ost", 9.2, 48.7, 0.1);
     ost["geometry"]["coordinates"]
         .as_array_mut()
@@ -45,7 +45,7 @@ fn city() -> Value {
     ] })
 }
 
-async fn import(
+pub(crate) async fn import(
     app: &TestApp,
     token: &str,
     collection: &Value,
@@ -60,11 +60,11 @@ async fn import(
     .await
 }
 
-fn point(lon: f64, lat: f64) -> Value {
+pub(crate) fn point(lon: f64, lat: f64) -> Value {
     json!({ "type": "Point", "coordinates": [lon, lat] })
 }
 
-async fn propose_at(
+pub(crate) async fn propose_at(
     app: &TestApp,
     token: &str,
     title: &str,
@@ -84,7 +84,7 @@ async fn propose_at(
     .await
 }
 
-fn fields(response: &crate::harness::TestResponse) -> Vec<(String, String)> {
+pub(crate) fn fields(response: &crate::harness::TestResponse) -> Vec<(String, String)> {
     body(response)["errors"]
         .as_array()
         .unwrap_or(&Vec::new())

@@ -84,16 +84,18 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         // The shuffled order (the default while proposals are collected) may read its page
         // in two walks: from the visitor's starting point, then round from the beginning.
         // One more asks whether the procedure holds budgets (it holds none), one reads
-        // the districts the list filters by.
-        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 11),
+        // the districts the list filters by, two the procedure's area (its label among the
+        // facts, its districts narrowing the filter).
+        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 13),
         // One reads the duplicates merged into it (a proposal with reactions), one the
         // administration's opinion on it.
         ("proposal page", format!("/vorschlaege/{id}"), None, 9),
+        // The author's edit form reads the procedure's area to offer only its districts.
         (
             "proposal page, signed in",
             format!("/vorschlaege/{id}"),
             Some(resident.as_str()),
-            14,
+            15,
         ),
         (
             "moderation queue",

@@ -24,6 +24,7 @@ pub mod onsite_import;
 pub mod outbox_email;
 pub mod phase;
 pub mod procedure;
+pub mod procedure_area;
 pub mod proposal;
 pub mod report;
 pub mod start_notice;

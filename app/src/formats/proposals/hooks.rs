@@ -12,6 +12,7 @@ use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::formats::item::ContentItem;
 use crate::model::moderation::{ModerationReason, Target, TargetKind, Visibility};
+use crate::model::place::{Geometry, Precision};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -148,10 +149,15 @@ pub(crate) async fn redact(
     db: &impl ConnectionTrait,
     item: &ContentItem,
     title: Option<String>,
-    text: String,
+    text: Option<String>,
+    precision: Option<Precision>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if item.target.kind == TargetKind::Comment {
+        if precision.is_some() {
+            return Err(AppError::invalid("precision", "not_placed"));
+        }
+        let text = text.ok_or(AppError::invalid("text", "missing"))?;
         let body = validated_comment(&text).map_err(|_| AppError::invalid("text", "length"))?;
         comment::Entity::update_many()
             .col_expr(comment::Column::Body, Expr::value(body))
@@ -163,25 +169,69 @@ pub(crate) async fn redact(
         return Ok(());
     }
     let row = find_proposal(db, item.target.id).await?;
-    // The category stays as it is, whatever the procedure's list says now.
-    let categories: Vec<String> = row.category.iter().cloned().collect();
-    let input = ProposalInput {
-        title: title.unwrap_or(row.title),
-        body: text,
-        category: row.category,
-        location: row.location,
-        ..ProposalInput::default()
+    let mut update =
+        proposal::Entity::update_many().col_expr(proposal::Column::RedactedAt, Expr::value(now));
+    if let Some(precision) = precision {
+        let coarse = coarsened(&row, precision)?;
+        let anchor = coarse.as_ref().map(Geometry::anchor);
+        let (geometry, lon, lat) = (
+            coarse.as_ref().map(Geometry::to_text),
+            anchor.map(|a| a.lon),
+            anchor.map(|a| a.lat),
+        );
+        update = update
+            .col_expr(proposal::Column::Geometry, Expr::value(geometry))
+            .col_expr(proposal::Column::Lon, Expr::value(lon))
+            .col_expr(proposal::Column::Lat, Expr::value(lat))
+            .col_expr(
+                proposal::Column::PlacePrecision,
+                Expr::value(precision.as_str().to_owned()),
+            );
     }
-    .validated(&categories)?;
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::Title, Expr::value(input.title))
-        .col_expr(proposal::Column::Body, Expr::value(input.body))
-        .col_expr(proposal::Column::RedactedAt, Expr::value(now))
+    if let Some(text) = text {
+        // The category stays as it is, whatever the procedure's list says now.
+        let categories: Vec<String> = row.category.iter().cloned().collect();
+        let input = ProposalInput {
+            title: title.unwrap_or(row.title),
+            body: text,
+            category: row.category,
+            location: row.location,
+            ..ProposalInput::default()
+        }
+        .validated(&categories)?;
+        update = update
+            .col_expr(proposal::Column::Title, Expr::value(input.title))
+            .col_expr(proposal::Column::Body, Expr::value(input.body));
+    }
+    update
         .filter(proposal::Column::Id.eq(item.target.id))
         .exec(db)
         .await
         .map_err(storage_error)?;
     Ok(())
+}
+
+/// A proposal's place published less precisely. Street: every position rounded to about
+/// 100 m; district: no geometry (`None`), the district stays. Only ever coarser than what
+/// is published.
+fn coarsened(row: &proposal::Model, precision: Precision) -> Result<Option<Geometry>, AppError> {
+    let rank = |p: Precision| match p {
+        Precision::Exact => 0,
+        Precision::Street => 1,
+        Precision::District => 2,
+    };
+    let current = row
+        .place_precision
+        .ok_or(AppError::invalid("precision", "not_placed"))?;
+    if rank(precision) <= rank(current) {
+        return Err(AppError::invalid("precision", "not_coarser"));
+    }
+    let geometry = row.geometry.as_deref().map(Geometry::parse);
+    match (precision, geometry) {
+        (Precision::Street, Some(Ok(geometry))) => Ok(Some(geometry.coarsened())),
+        (Precision::District, _) => Ok(None),
+        _ => Err(AppError::invalid("precision", "not_placed")),
+    }
 }
 
 /// A pending item was approved: followers hear of a comment now, as they would have at once.

@@ -6,7 +6,7 @@
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{district, proposal};
+use crate::backend::entity::{district, procedure_area, proposal};
 use crate::error::AppError;
 use crate::model::place::{
     DistrictRef, DistrictSummary, Geometry, ImportSummary, Position, Precision,
@@ -20,6 +20,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
+pub mod map;
 mod read;
 
 use read::checked_source;
@@ -116,6 +117,7 @@ where
         summary.removed = removed.len() as u32;
     }
     summary.reassigned = reassign(&txn).await?;
+    cover_areas(&txn).await?;
     txn.commit().await.map_err(storage_error)?;
     tracing::info!(
         created = summary.created,
@@ -232,16 +234,130 @@ pub struct Located {
     pub district_id: Option<i64>,
 }
 
+/// The part of the city a procedure is about (kept by `procedure::area`): contributions
+/// must lie in it, and may name only a district it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    pub geometry: Geometry,
+    /// The keys of the districts it shares ground with.
+    pub covers: Vec<String>,
+}
+
+/// The districts a contribution may name: those of `area`, or every one.
+pub async fn offered(
+    db: &impl ConnectionTrait,
+    area: Option<&Area>,
+) -> Result<Vec<DistrictRef>, AppError> {
+    Ok(narrowed(all(db).await?, area))
+}
+
+/// Of `districts` (all of them, as `all` gives them), the ones a contribution may name.
+pub fn narrowed(mut districts: Vec<DistrictRef>, area: Option<&Area>) -> Vec<DistrictRef> {
+    if let Some(area) = area {
+        districts.retain(|district| area.covers.contains(&district.key));
+    }
+    districts
+}
+
+/// The keys of the districts sharing ground with `area` (boxes first, then the shapes).
+pub async fn overlapping(
+    db: &impl ConnectionTrait,
+    area: &Geometry,
+) -> Result<Vec<String>, AppError> {
+    let (west, south, east, north) = area.bbox();
+    let candidates = district::Entity::find()
+        .filter(district::Column::West.lte(east))
+        .filter(district::Column::East.gte(west))
+        .filter(district::Column::South.lte(north))
+        .filter(district::Column::North.gte(south))
+        .order_by_asc(district::Column::Key)
+        .limit(MAX_DISTRICTS as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(candidates
+        .into_iter()
+        .filter(|row| Geometry::parse(&row.geometry).is_ok_and(|d| d.overlaps(area)))
+        .map(|row| row.key)
+        .collect())
+}
+
+/// The districts with these keys, in the order given; an unknown key is a problem of the
+/// `area_districts` field (the area form's).
+pub async fn by_keys(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<Vec<(DistrictRef, Geometry)>, AppError> {
+    let rows = district::Entity::find()
+        .filter(district::Column::Key.is_in(keys.iter().cloned()))
+        .limit(MAX_DISTRICTS as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    keys.iter()
+        .map(|key| {
+            let row = rows
+                .iter()
+                .find(|row| &row.key == key)
+                .ok_or(AppError::invalid("area_districts", "unknown"))?;
+            let geometry = Geometry::parse(&row.geometry)
+                .map_err(|problem| AppError::invalid("area_districts", problem.code()))?;
+            let district = DistrictRef {
+                id: row.id,
+                key: row.key.clone(),
+                name: row.name.clone(),
+            };
+            Ok((district, geometry))
+        })
+        .collect()
+}
+
+/// After new boundaries: which districts each drawn procedure area covers, again (an area
+/// built from districts keeps the chosen keys).
+async fn cover_areas(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    let areas: Vec<(i64, String)> = procedure_area::Entity::find()
+        .select_only()
+        .column(procedure_area::Column::ProcedureId)
+        .column(procedure_area::Column::Geometry)
+        .filter(procedure_area::Column::FromDistricts.eq(false))
+        .limit(MAX_AREAS)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    for (procedure_id, geometry) in areas {
+        let Ok(geometry) = Geometry::parse(&geometry) else {
+            continue;
+        };
+        let covers = overlapping(db, &geometry).await?.join(",");
+        procedure_area::Entity::update_many()
+            .col_expr(procedure_area::Column::DistrictKeys, Expr::value(covers))
+            .filter(procedure_area::Column::ProcedureId.eq(procedure_id))
+            .exec(db)
+            .await
+            .map_err(storage_error)?;
+    }
+    Ok(())
+}
+
+/// The most procedure areas whose districts an import looks at again.
+const MAX_AREAS: u64 = 10_000;
+
 /// Places a contribution from what its author gave: a geometry (checked already; its
 /// district is assigned here and wins over a named one) or only a district's key (which
-/// must exist), or nothing.
+/// must exist), or nothing. With an `area`, a geometry must lie in it and a named
+/// district must be one it covers.
 pub async fn locate(
     db: &impl ConnectionTrait,
     geometry: Option<&Geometry>,
     district_key: Option<&str>,
     precision: Option<Precision>,
+    area: Option<&Area>,
 ) -> Result<Located, AppError> {
     if let Some(geometry) = geometry {
+        if area.is_some_and(|area| !geometry.within(&area.geometry)) {
+            return Err(AppError::invalid("geometry", "outside_area"));
+        }
         let anchor = geometry.anchor();
         return Ok(Located {
             geometry: Some(geometry.to_text()),
@@ -254,6 +370,9 @@ pub async fn locate(
     let Some(key) = district_key else {
         return Ok(Located::default());
     };
+    if area.is_some_and(|area| !area.covers.iter().any(|covered| covered == key)) {
+        return Err(AppError::invalid("district", "outside_area"));
+    }
     let id = district::Entity::find()
         .filter(district::Column::Key.eq(key))
         .select_only()

@@ -80,7 +80,8 @@ where
                 &txn,
                 &item,
                 decision.title.clone(),
-                decision.text.clone().unwrap_or_default(),
+                decision.text.clone(),
+                decision.precision,
                 now,
             )
             .await?;

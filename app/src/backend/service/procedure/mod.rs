@@ -23,6 +23,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+pub mod area;
 mod editor;
 mod overview;
 
@@ -178,7 +179,9 @@ async fn detail_of(
     let results_public = !draft && public_from(vote_end, row.ends_at) <= now;
     let council = council_paper(&row);
     let outcomes = outcome_counts(db, row.id).await?;
+    let area = area::label(db, row.id).await?;
     Ok(ProcedureDetail {
+        area,
         results_public,
         council,
         outcomes,

@@ -143,8 +143,9 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             .clone()
             .map(|s| (Some(s.title), s.body));
         let actions = detail.decisions.clone();
+        let placed = detail.precision;
         view! {
-            <DecisionForm kind=TargetKind::Proposal id actions back=back.clone() source=source.unwrap_or_default() />
+            <DecisionForm kind=TargetKind::Proposal id actions back=back.clone() source=source.unwrap_or_default() placed />
         }
     });
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
@@ -216,6 +217,17 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </div>
         }
     });
+    // The place drawn by the server; only for what everyone sees (the picture is public).
+    let place_map = ((detail.geometry.is_some() || detail.district.is_some())
+        && detail.moderation.is_none())
+    .then(|| {
+        view! {
+            <figure class="place-map">
+                <img src=path::place_map(id) alt=move || i18n.t().map_place_alt width="640"
+                    loading="lazy" decoding="async" />
+            </figure>
+        }
+    });
     let category = card.category.clone().map(|category| {
         view! {
             <div>
@@ -280,6 +292,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                     <div class="prose" inner_html=detail.body_html.clone()></div>
                     {redacted}
                     <dl class="facts">{category}{location}{district}</dl>
+                    {place_map}
                     {merged_from}
                     {opinion}
                     {implementation}

@@ -316,7 +316,10 @@ pub fn NewProposalPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let detail = Resource::new(move || slug.get(), get_procedure);
     let me = Resource::new(|| (), |_| crate::api::account::who_am_i());
-    let districts = Resource::new(|| (), |_| crate::api::places::list_districts());
+    let districts = Resource::new(
+        move || slug.get(),
+        |slug| crate::api::places::list_districts(Some(slug)),
+    );
     view! {
         <Title text=page_title(|t| t.new_proposal) />
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>

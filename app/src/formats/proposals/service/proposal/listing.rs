@@ -84,9 +84,14 @@ pub async fn list(
     let viewer_id = viewer.map(|v| v.id);
     let votes = my_votes(db, viewer_id, &ids).await?;
     let budget = budget(db, viewer_id, &context).await?;
-    let districts = crate::backend::service::district::all(db).await?;
-    let district_names: HashMap<i64, String> =
-        districts.iter().map(|d| (d.id, d.name.clone())).collect();
+    let all_districts = crate::backend::service::district::all(db).await?;
+    let district_names: HashMap<i64, String> = all_districts
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    // The filter and the form offer the districts of the procedure's area.
+    let area = procedure::area::of(db, context.id).await?;
+    let districts = crate::backend::service::district::narrowed(all_districts, area.as_ref());
     Ok(ProposalListing {
         districts,
         procedure: procedure_summary,

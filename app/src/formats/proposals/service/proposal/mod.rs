@@ -109,7 +109,7 @@ pub(crate) async fn insert(
         &format!("{}\n{}", input.title, input.body),
     )
     .await?;
-    let place = located(txn, &input).await?;
+    let place = located(txn, context.id, &input).await?;
     let inserted = proposal::ActiveModel {
         geometry: Set(place.geometry),
         place_precision: Set(place.precision),
@@ -157,11 +157,13 @@ pub(crate) async fn insert(
 }
 
 /// Where a checked proposal is: its geometry with the district it lies in, or only the
-/// district its author named.
+/// district its author named; within the procedure's area, if it has one.
 async fn located(
     db: &impl ConnectionTrait,
+    procedure_id: i64,
     input: &ProposalInput,
 ) -> Result<crate::backend::service::district::Located, AppError> {
+    let area = procedure::area::of(db, procedure_id).await?;
     let geometry = input
         .geometry
         .as_deref()
@@ -173,6 +175,7 @@ async fn located(
         geometry.as_ref(),
         input.district.as_deref(),
         input.precision,
+        area.as_ref(),
     )
     .await
 }
@@ -249,7 +252,7 @@ where
         now,
     )
     .await?;
-    let place = located(&txn, &input).await?;
+    let place = located(&txn, row.procedure_id, &input).await?;
     // The condition repeats the check: a vote that arrived meanwhile wins.
     let updated = proposal::Entity::update_many()
         .col_expr(proposal::Column::Geometry, Expr::value(place.geometry))

@@ -100,7 +100,7 @@ pub async fn load(
     let edit_source = editable.then(source);
     // The edit form offers the districts.
     let districts = if editable {
-        crate::backend::service::district::all(db).await?
+        procedure::area::districts_offered(db, row.procedure_id).await?
     } else {
         Vec::new()
     };

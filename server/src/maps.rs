@@ -1,0 +1,115 @@
+//! Maps drawn by the server (SVG, see `service::district::map`), for pages without
+//! JavaScript and for print; nothing is loaded from another origin:
+//! - `GET /karten/vorschlaege/{id}`: a published contribution's place among the districts;
+//! - `GET /karten/verfahren/{slug}/gebiet`: a procedure's area;
+//! - `GET /karten/verfahren/{slug}/ergebnis`: contributions by district, once the results
+//!   are public (planners: always).
+//!
+//! The picture's title is in the visitor's language; the pages that show it carry the
+//! same facts as text.
+
+use crate::rest::{ApiError, ApiResult, MaybeAuthenticated};
+use app::backend::service::district::map;
+use app::backend::service::{procedure, results};
+use app::backend::state::AppState;
+use app::error::AppError;
+use app::i18n::Lang;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/karten/vorschlaege/{id}", get(place))
+        .route("/karten/verfahren/{slug}/gebiet", get(area))
+        .route("/karten/verfahren/{slug}/ergebnis", get(by_district))
+}
+
+fn lang(headers: &HeaderMap) -> Lang {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+}
+
+/// An SVG answer: kept a minute (a moderator's decision shows within it), by shared caches
+/// too unless it was drawn for a signed-in viewer; nothing in it runs.
+fn svg(body: String, signed_in: bool) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if signed_in {
+            "private, max-age=60"
+        } else {
+            "public, max-age=60"
+        }),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept-language, cookie"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    response
+}
+
+async fn place(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
+    let drawn = map::place_map(&state.db, id, lang(&headers).texts()).await?;
+    Ok(svg(drawn, false))
+}
+
+async fn area(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    let (context, _) =
+        procedure::context_for(&state.db, &slug, viewer.as_ref(), Utc::now()).await?;
+    let label = procedure::area::label(&state.db, context.id)
+        .await?
+        .ok_or(ApiError(AppError::NotFound))?;
+    let drawn = map::area_map(&state.db, context.id, &label, lang(&headers).texts()).await?;
+    Ok(svg(drawn, viewer.is_some()))
+}
+
+async fn by_district(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
+    // Results not yet public are not found here (the results page says when they will be).
+    let scope = match results::scope(&state.db, &slug, viewer.as_ref(), Utc::now()).await {
+        Ok(scope) => scope,
+        Err(error) if !error.field_problems().is_empty() => {
+            return Err(ApiError(AppError::NotFound));
+        }
+        Err(error) => return Err(ApiError(error)),
+    };
+    let counts = results::districts(&state.db, scope.procedure.id, scope.rule).await?;
+    if counts.is_empty() {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let t = lang(&headers).texts();
+    let title = t
+        .map_results
+        .fmt(&[("title", scope.procedure.title.as_str().into())]);
+    let drawn = map::choropleth(&state.db, &counts, &title).await?;
+    Ok(svg(drawn, viewer.is_some()))
+}
