@@ -13,7 +13,7 @@ use crate::model::moderation::Visibility;
 use crate::model::place::{Geometry, Position};
 use crate::model::procedure::ProcedureStatus;
 use crate::model::results::DistrictCount;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
 use std::fmt::Write;
 
 /// What a map shows, bottom to top.
@@ -234,18 +234,9 @@ pub fn class_of(value: i64, max: i64) -> usize {
 /// The districts whose boxes meet `frame`, with their shapes.
 async fn districts_in(
     db: &impl ConnectionTrait,
-    (west, south, east, north): Bbox,
+    frame: Bbox,
 ) -> Result<Vec<(district::Model, Geometry)>, AppError> {
-    let rows = district::Entity::find()
-        .filter(district::Column::West.lte(east))
-        .filter(district::Column::East.gte(west))
-        .filter(district::Column::South.lte(north))
-        .filter(district::Column::North.gte(south))
-        .order_by_asc(district::Column::Key)
-        .limit(super::MAX_DISTRICTS as u64)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
+    let rows = super::meeting(db, frame).await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {

@@ -206,18 +206,26 @@ async fn reassign(db: &impl ConnectionTrait) -> Result<u32, AppError> {
     Ok(changed)
 }
 
-/// The district holding a position, if any (bounding boxes first, then the boundaries).
-pub async fn containing(db: &impl ConnectionTrait, p: Position) -> Result<Option<i64>, AppError> {
-    let candidates = district::Entity::find()
-        .filter(district::Column::West.lte(p.lon))
-        .filter(district::Column::East.gte(p.lon))
-        .filter(district::Column::South.lte(p.lat))
-        .filter(district::Column::North.gte(p.lat))
+/// The districts whose bounding boxes meet the box (west, south, east, north), by key.
+pub(crate) async fn meeting(
+    db: &impl ConnectionTrait,
+    (west, south, east, north): (f64, f64, f64, f64),
+) -> Result<Vec<district::Model>, AppError> {
+    district::Entity::find()
+        .filter(district::Column::West.lte(east))
+        .filter(district::Column::East.gte(west))
+        .filter(district::Column::South.lte(north))
+        .filter(district::Column::North.gte(south))
         .order_by_asc(district::Column::Key)
         .limit(MAX_DISTRICTS as u64)
         .all(db)
         .await
-        .map_err(storage_error)?;
+        .map_err(storage_error)
+}
+
+/// The district holding a position, if any (bounding boxes first, then the boundaries).
+pub async fn containing(db: &impl ConnectionTrait, p: Position) -> Result<Option<i64>, AppError> {
+    let candidates = meeting(db, (p.lon, p.lat, p.lon, p.lat)).await?;
     Ok(candidates
         .into_iter()
         .find(|row| Geometry::parse(&row.geometry).is_ok_and(|area| area.contains(p)))
@@ -264,17 +272,7 @@ pub async fn overlapping(
     db: &impl ConnectionTrait,
     area: &Geometry,
 ) -> Result<Vec<String>, AppError> {
-    let (west, south, east, north) = area.bbox();
-    let candidates = district::Entity::find()
-        .filter(district::Column::West.lte(east))
-        .filter(district::Column::East.gte(west))
-        .filter(district::Column::South.lte(north))
-        .filter(district::Column::North.gte(south))
-        .order_by_asc(district::Column::Key)
-        .limit(MAX_DISTRICTS as u64)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
+    let candidates = meeting(db, area.bbox()).await?;
     Ok(candidates
         .into_iter()
         .filter(|row| Geometry::parse(&row.geometry).is_ok_and(|d| d.overlaps(area)))
