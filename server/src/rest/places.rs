@@ -119,7 +119,8 @@ pub fn api() -> Api {
                 .query(
                     "districts",
                     "Comma-separated keys of the districts that make the area.",
-                    json!({ "type": "string", "maxLength": 20000 }),
+                    // Encoded, it stays well under the 64 KB a request line may have.
+                    json!({ "type": "string", "maxLength": 4000 }),
                 )
                 .query(
                     "label",
