@@ -133,6 +133,21 @@ pub fn api() -> Api {
         )
 }
 
+/// A GeoJSON body must say so (`application/geo+json`, or plain `application/json`).
+fn require_geojson(headers: &HeaderMap) -> Result<(), ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/geo+json") || v.starts_with("application/json")
+        });
+    if json {
+        Ok(())
+    } else {
+        Err(ApiError(AppError::UnsupportedMediaType))
+    }
+}
+
 /// The import routes, with their own body limit.
 pub fn uploads() -> Router<AppState> {
     Router::new()
@@ -172,15 +187,7 @@ async fn put_districts(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.starts_with("application/geo+json") || v.starts_with("application/json")
-        });
-    if !json {
-        return Err(ApiError(AppError::UnsupportedMediaType));
-    }
+    require_geojson(&headers)?;
     let summary =
         district::import_file(&state.db, &user, &body, &options(&params), Utc::now()).await?;
     Ok(axum::Json(summary))
@@ -309,15 +316,7 @@ async fn put_area(
         area::set_from_districts(&state.db, &user, &slug, &keys, now).await?;
         return Ok(StatusCode::NO_CONTENT);
     }
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.starts_with("application/geo+json") || v.starts_with("application/json")
-        });
-    if !json {
-        return Err(ApiError(AppError::UnsupportedMediaType));
-    }
+    require_geojson(&headers)?;
     let label = params.get("label").map(String::as_str);
     area::set_from_file(&state.db, &user, &slug, &body, label, now).await?;
     Ok(StatusCode::NO_CONTENT)
