@@ -338,8 +338,18 @@ describe('a resident votes in the Bürgerbudget', () => {
     await own.locator('text=Der neue Stand der Umsetzung ist veröffentlicht.').waitFor();
     await own.locator('#umsetzung li', { hasText: 'Die Bänke sind bestellt' }).waitFor();
     await assertAccessible(own, 'a recorded implementation');
+    // What the council decided about it: entered on the same page, shown with the results.
+    await own.selectOption('#project-outcome-outcome', 'adopted');
+    await own.fill('#project-outcome-justification', 'Der Rat bestätigt das Ergebnis des Bürgerbudgets.');
+    await own.click('#rat button[type="submit"]');
+    await own.locator('text=Der Beschluss des Rats ist gespeichert').waitFor();
+    assert.equal(await own.inputValue('#project-outcome-outcome'), 'adopted');
+    await assertAccessible(own, "a project's council outcome");
     await own.click('.card__kicker a:has-text("Ganze Stadt")');
     await own.click('a:has-text("Zum Ergebnis")');
+    const decided = own.locator('table.budget-results tr', { hasText: 'Sitzbänke am Fluss' });
+    await decided.locator('text=Beschlossen').waitFor();
+    await decided.locator('text=Der Rat bestätigt das Ergebnis des Bürgerbudgets.').waitFor();
     const implemented = own.locator('#umsetzung article', { hasText: 'Sitzbänke am Fluss' });
     await implemented.locator('.badge:has-text("In Umsetzung")').waitFor();
     await implemented.locator('text=Die Bänke sind bestellt').waitFor();

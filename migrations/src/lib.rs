@@ -24,6 +24,7 @@ mod m20261205_000018_proposal_merges;
 mod m20261205_000019_expert_opinions;
 mod m20261206_000020_places;
 mod m20261207_000021_procedure_areas;
+mod m20261208_000022_project_council;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_expert_opinions::Migration),
             Box::new(m20261206_000020_places::Migration),
             Box::new(m20261207_000021_procedure_areas::Migration),
+            Box::new(m20261208_000022_project_council::Migration),
         ]
     }
 }

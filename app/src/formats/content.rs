@@ -117,3 +117,20 @@ pub(crate) async fn timed_work(
 ) -> Result<usize, AppError> {
     budget::timed_work(db, site, now).await
 }
+
+/// An agenda item of the council information system, read by the OParl import: each
+/// format records the outcome it states for the items of the procedure it names in its
+/// own way (the budget: projects as "P-12"; the proposals are named as "#123" and recorded
+/// by the import itself). Returns (named, recorded, unchanged).
+pub(crate) async fn council_item(
+    db: &sea_orm::DatabaseConnection,
+    site: &SiteSettings,
+    user: &crate::backend::auth::CurrentUser,
+    procedure_id: i64,
+    item_name: &str,
+    form: &crate::model::results::OutcomeForm,
+    now: DateTime<Utc>,
+) -> Result<(u32, u32, u32), AppError> {
+    let done = budget::council_item(db, site, user, procedure_id, item_name, form, now).await?;
+    Ok((done.matched, done.recorded, done.unchanged))
+}

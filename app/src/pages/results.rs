@@ -6,18 +6,16 @@
 use crate::api::results::{
     ImportOparl, RecordOutcome, SaveCouncilPaper, get_results, get_results_dashboard,
 };
-use crate::components::council::CouncilSummary;
+use crate::components::council::{CouncilSummary, OutcomeFields};
 use crate::components::error_view::ErrorPage;
-use crate::components::form::{
-    ErrorAlert, Field, FieldState, posted_error, posted_error_for, status, typed_before,
-};
+use crate::components::form::{ErrorAlert, Field, posted_error, posted_error_for, status};
 use crate::error::AppError;
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
 use crate::model::path;
 use crate::model::results::{
-    Bar, BarScale, CouncilOutcome, Day, PendingResults, RankedProposal, ResultsAnswer,
-    ResultsDashboard, ResultsView,
+    Bar, BarScale, Day, PendingResults, RankedProposal, ResultsAnswer, ResultsDashboard,
+    ResultsView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -473,77 +471,14 @@ fn OutcomeEntry(
     page: u32,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let id = p.id;
-    let current = p.outcome.clone();
-    // What was typed before a refusal, else what is recorded.
-    let kept = |name: &str, recorded: Option<String>| {
-        typed_before(error, &format!("form[{name}]"), recorded).unwrap_or_default()
-    };
-    let chosen = kept(
-        "outcome",
-        current.as_ref().map(|o| o.outcome.as_str().to_owned()),
-    );
-    let selected = CouncilOutcome::parse(&chosen);
-    let date = kept(
-        "meeting_date",
-        current.as_ref().and_then(|o| o.meeting_date.clone()),
-    );
-    let justification = kept("justification", current.map(|o| o.justification));
-    let options = CouncilOutcome::ALL
-        .into_iter()
-        .map(|outcome| {
-            view! {
-                <option value=outcome.as_str() selected=selected == Some(outcome)>
-                    {move || i18n.t().outcome(outcome)}
-                </option>
-            }
-        })
-        .collect_view();
-    let field = move |name: &str| format!("outcome-{id}-{name}");
-    let outcome_state = FieldState::new(error, "outcome", &field("outcome"), false);
-    let date_state = FieldState::new(error, "meeting_date", &field("meeting_date"), false);
-    let text_state = FieldState::new(error, "justification", &field("justification"), false);
-    let (o, d, j) = (
-        outcome_state.clone(),
-        date_state.clone(),
-        text_state.clone(),
-    );
     view! {
         <form method="post" action=RecordOutcome::PATH class="card outcome-form" id=format!("vorschlag-{id}")>
             <h3>{p.rank}". "<a href=path::proposal(id)>"#"{id}" "{p.title.clone()}</a></h3>
             <input type="hidden" name="slug" value=slug />
             <input type="hidden" name="proposal_id" value=id />
             <input type="hidden" name="page" value=page />
-            <div class="field" class:field--error=move || o.shown()>
-                <label for=field("outcome")><T k=|t| t.outcome_label /></label>
-                {outcome_state.view()}
-                <select id=field("outcome") name="form[outcome]" required
-                    aria-invalid=outcome_state.invalid() aria-describedby=outcome_state.described()>
-                    <option value="" selected=selected.is_none()><T k=|t| t.outcome_none /></option>
-                    {options}
-                </select>
-            </div>
-            <div class="field" class:field--error=move || d.shown()>
-                <label for=field("meeting_date")><T k=|t| t.meeting_date_label /></label>
-                {date_state.view()}
-                <input
-                    id=field("meeting_date")
-                    name="form[meeting_date]"
-                    type="date"
-                    value=date
-                    aria-invalid=date_state.invalid()
-                    aria-describedby=date_state.described()
-                />
-            </div>
-            <div class="field" class:field--error=move || j.shown()>
-                <label for=field("justification")><T k=|t| t.justification_label /></label>
-                {text_state.view()}
-                <textarea id=field("justification") name="form[justification]" rows="3" maxlength="5000"
-                    aria-invalid=text_state.invalid() aria-describedby=text_state.described()>
-                    {crate::components::raw_text::raw_text(justification)}
-                </textarea>
-            </div>
+            <OutcomeFields prefix=format!("outcome-{id}-") current=p.outcome.clone() error />
             <button type="submit"><T k=|t| t.save_outcome /></button>
         </form>
     }

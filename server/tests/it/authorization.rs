@@ -140,7 +140,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         }
         ("put", "/procedures/{slug}/council-paper")
         | ("post", "/procedures/{slug}/council-paper/import") => Planners,
-        ("put" | "delete", "/proposals/{id}/outcome") => Planners,
+        ("put" | "delete", "/proposals/{id}/outcome" | "/projects/{id}/outcome") => Planners,
         ("get", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Anyone,
         ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => Planners,
         // The administration's opinions: public where the proposal is, written by planners.
@@ -370,7 +370,9 @@ fn body(method: &str, path: &str, items: &Items, n: usize) -> Value {
         ("put", "/procedures/{slug}/council-paper") => json!({
             "url": "https://rat.example/paper/1", "reference": "DS 1/2026", "title": "Vorlage"
         }),
-        ("put", "/proposals/{id}/outcome") => json!({ "outcome": "adopted", "justification": "" }),
+        ("put", "/proposals/{id}/outcome" | "/projects/{id}/outcome") => {
+            json!({ "outcome": "adopted", "justification": "" })
+        }
         ("post", "/proposals/{id}/implementation" | "/projects/{id}/implementation") => json!({
             "status": "in_progress", "note": "Die Arbeiten haben begonnen."
         }),
@@ -739,6 +741,7 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("discard_paper_batch", "delete", "/paper-batches/{id}", "batch={paper}&confirm=on"),
     ("record_implementation", "post", "/proposals/{id}/implementation", "proposal_id={id}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
     ("record_project_implementation", "post", "/projects/{id}/implementation", "id={project}&form[status]=in_progress&form[note]=Die+Arbeiten+haben+begonnen."),
+    ("record_project_outcome", "put", "/projects/{id}/outcome", "id={project}&form[outcome]=adopted&form[justification]="),
     ("select_for_opinion", "post", "/procedures/{slug}/opinions/selection", "slug={slug}&form[top]=2&form[per_district]=1&form[unit]=K%C3%A4mmerei&form[due_on]=2099-01-01"),
     ("list_districts", "fn", "list_districts", ""),
     ("district_overview", "fn", "district_overview", ""),

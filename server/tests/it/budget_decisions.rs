@@ -252,9 +252,11 @@ async fn planners_overrule_the_count_only_after_the_end_and_with_a_public_reason
     assert_eq!(report.status, StatusCode::OK);
     assert!(!report.body.contains("Zwischenstand vom"));
     let section = &report.body[report.body.find("Bürgerbudget: Stadtbezirk Mitte").unwrap()..];
+    // Each project under the number the council's agenda names it by.
+    let heading = format!("<h3>P-{fountain} Trinkbrunnen</h3>");
     for text in [
         "Wählen Sie bis zu 2 Projekte.",
-        "<h3>Trinkbrunnen</h3>",
+        heading.as_str(),
         "Kosten: 60.000 € · Stimmen: 2 · Nicht gefördert: passte nicht mehr ins Budget",
         "Kosten: 10.000 € · Stimmen: 1 · Gefördert",
         "Entscheidungen der Planung",

@@ -15,6 +15,7 @@ mod areas;
 mod authorization;
 mod backup;
 mod budget;
+mod budget_council;
 mod budget_decisions;
 mod budget_desk;
 mod budget_districts;

@@ -90,6 +90,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261207_000021_procedure_areas.rs",
         "d9e84213f284b3a640b67d467264b6233604e10b910c25869a6dd461b70482ac",
     ),
+    (
+        "m20261208_000022_project_council.rs",
+        "715b554aab3ccd4c91118c0dfef8ce5449c019ee4955f061d4b2d03c5616bdf3",
+    ),
 ];
 
 #[test]

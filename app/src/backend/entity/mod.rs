@@ -7,6 +7,7 @@ pub mod budget_ballot_item;
 pub mod budget_decision;
 pub mod budget_paper_batch;
 pub mod budget_project;
+pub mod budget_project_council;
 pub mod budget_project_exclusion;
 pub mod comment;
 pub mod council_decision;

@@ -2,8 +2,9 @@
 //! council information systems): the `Paper` the results went to, its consultations, their
 //! agenda items (whose `result` says what the council decided) and meetings (the date).
 //!
-//! Agenda items name the proposals they decide by their public number, "#123", as the
-//! report prints it; an item without such a number is reported back, not guessed.
+//! Agenda items name the proposals they decide by their public number, "#123", and a
+//! budget's projects by theirs, "P-12", as the report prints them; an item naming neither
+//! is reported back, not guessed.
 
 use super::results;
 use crate::backend::auth::{CurrentUser, Permission};
@@ -12,12 +13,13 @@ use crate::backend::entity::{procedure, proposal};
 use crate::backend::proxies::Networks;
 use crate::backend::state::SiteSettings;
 use crate::error::AppError;
+use crate::formats::content;
 use crate::model::moderation::Visibility;
 use crate::model::procedure::Slug;
 use crate::model::results::DecisionSource;
 use crate::model::results::{CouncilOutcome, CouncilPaper, OutcomeForm};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr};
@@ -42,17 +44,14 @@ pub struct ImportReport {
 
 /// Reads the paper at `paper_url` (or the one the procedure is linked to), links the
 /// procedure to it and records the outcome of every proposal an agenda item names.
-pub async fn import<C>(
-    db: &C,
+pub async fn import(
+    db: &DatabaseConnection,
     site: &SiteSettings,
     user: &CurrentUser,
     slug: &Slug,
     paper_url: Option<String>,
     now: DateTime<Utc>,
-) -> Result<ImportReport, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
+) -> Result<ImportReport, AppError> {
     user.require(Permission::Plan)?;
     let row = procedure::Entity::find()
         .filter(procedure::Column::Slug.eq(slug.as_str()))
@@ -89,36 +88,11 @@ where
         };
         let item = fetch(item_url, allowed).await?;
         let name = text(&item, "name");
-        let numbers = proposal_numbers(&name);
-        let matched = proposals_in(db, row.id, &numbers).await?;
-        if matched.is_empty() {
-            report.unmatched.push(name);
-            continue;
-        }
-        let meeting_url = item
-            .get("meeting")
-            .or_else(|| consultation.get("meeting"))
-            .and_then(Value::as_str);
-        let meeting_date = match meeting_url {
-            Some(url) => date_of(&fetch(url, allowed).await?),
-            None => String::new(),
-        };
-        let result = text(&item, "result");
-        let resolution = text(&item, "resolutionText");
-        let form = OutcomeForm {
-            outcome: CouncilOutcome::from_council_text(&result)
-                .as_str()
-                .to_owned(),
-            justification: if resolution.is_empty() {
-                result
-            } else {
-                resolution
-            },
-            meeting_date,
-        };
-        for id in matched {
+        let matched = proposals_in(db, row.id, &proposal_numbers(&name)).await?;
+        let form = outcome_form(&item, &consultation, allowed).await?;
+        for id in &matched {
             let changed =
-                results::record_outcome(db, site, user, id, &form, DecisionSource::Oparl, now)
+                results::record_outcome(db, site, user, *id, &form, DecisionSource::Oparl, now)
                     .await?;
             if changed {
                 report.recorded += 1;
@@ -126,8 +100,45 @@ where
                 report.unchanged += 1;
             }
         }
+        // The formats' items it names (a budget's projects).
+        let (named, recorded, unchanged) =
+            content::council_item(db, site, user, row.id, &name, &form, now).await?;
+        report.recorded += recorded;
+        report.unchanged += unchanged;
+        if matched.is_empty() && named == 0 {
+            report.unmatched.push(name);
+        }
     }
     Ok(report)
+}
+
+/// The outcome an agenda item states, with the date of its meeting.
+async fn outcome_form(
+    item: &Value,
+    consultation: &Value,
+    allowed: &Networks,
+) -> Result<OutcomeForm, AppError> {
+    let meeting_url = item
+        .get("meeting")
+        .or_else(|| consultation.get("meeting"))
+        .and_then(Value::as_str);
+    let meeting_date = match meeting_url {
+        Some(url) => date_of(&fetch(url, allowed).await?),
+        None => String::new(),
+    };
+    let result = text(item, "result");
+    let resolution = text(item, "resolutionText");
+    Ok(OutcomeForm {
+        outcome: CouncilOutcome::from_council_text(&result)
+            .as_str()
+            .to_owned(),
+        justification: if resolution.is_empty() {
+            result
+        } else {
+            resolution
+        },
+        meeting_date,
+    })
 }
 
 /// The proposal numbers an agenda item names: every `#` followed by digits.

@@ -1,5 +1,6 @@
 //! What the shared parts need of the budget (see `formats::content`): the timed work the
-//! server's job loop runs, which reminds holders of a draft ballot before voting ends.
+//! server's job loop runs, which reminds holders of a draft ballot before voting ends,
+//! and the outcomes the council states for its projects, read by the OParl import.
 
 use super::service::ballot;
 use crate::backend::state::SiteSettings;
@@ -14,4 +15,18 @@ pub(crate) async fn timed_work(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     ballot::remind_drafts(db, site, now).await
+}
+
+/// The outcome an agenda item of the council states for the projects it names (see
+/// `council::record_named`).
+pub(crate) async fn council_item(
+    db: &DatabaseConnection,
+    site: &SiteSettings,
+    user: &crate::backend::auth::CurrentUser,
+    procedure_id: i64,
+    item_name: &str,
+    form: &crate::model::results::OutcomeForm,
+    now: DateTime<Utc>,
+) -> Result<super::service::council::Recorded, AppError> {
+    super::service::council::record_named(db, site, user, procedure_id, item_name, form, now).await
 }

@@ -371,6 +371,24 @@ pub struct ProjectResult {
     pub unfunded: Option<Unfunded>,
     /// The count's own verdict differs: a planner decided (see `BudgetResults.decisions`).
     pub decided: bool,
+    /// What the city council decided about it, once recorded.
+    #[serde(default)]
+    pub council: Option<crate::model::results::OutcomeView>,
+}
+
+impl ProjectResult {
+    /// How the results page, the report and the council's agenda name it: "P-12".
+    pub fn number(&self) -> String {
+        format!("P-{}", self.project_id)
+    }
+}
+
+/// The council's outcome for a project, as its planners' page shows and records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilDesk {
+    pub outcome: Option<crate::model::results::OutcomeView>,
+    /// How the council's agenda names it ("P-12").
+    pub number: String,
 }
 
 /// A budget's results, computed from its submitted ballots by its published method.

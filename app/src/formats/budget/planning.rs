@@ -57,8 +57,10 @@ pub struct ProjectDesk {
     pub slug: String,
     /// The budget's other projects (id, title), in the order they were entered.
     pub others: Vec<(i64, String)>,
-    /// Once voting has ended: what became of it (planners record it for funded ones).
+    /// Once voting has ended: what became of it (planners record it for funded ones), and
+    /// what the council decided about it (planners record that for every one on the ballot).
     pub implementation: crate::model::implementation::Implementation,
+    pub council: Option<super::model::CouncilDesk>,
 }
 
 /// Batches a budget's page lists.

@@ -319,6 +319,30 @@ pub async fn record_project_implementation(
     )
 }
 
+/// A planner's entry of the council's outcome for a project (once voting has ended); back
+/// to the project's page.
+#[server(prefix = "/api", endpoint = "record_project_outcome", output = crate::api::JsonTextPost)]
+pub async fn record_project_outcome(
+    id: i64,
+    #[server(default)] form: crate::model::results::OutcomeForm,
+) -> Result<(), AppError> {
+    use super::service::council;
+    use crate::backend::state::app_state;
+    use crate::model::{done::Done, path, results::DecisionSource};
+    crate::api::with_status(
+        async {
+            let state = app_state()?;
+            let user = ssr::planner().await?;
+            let now = chrono::Utc::now();
+            let source = DecisionSource::Manual;
+            council::record(&state.db, &state.site, &user, id, &form, source, now).await?;
+            let back = format!("{}#rat", path::project_desk(id));
+            crate::api::account::finish(Done::OutcomeSaved, &back)
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::backend::auth::{CurrentUser, Permission};

@@ -9,9 +9,10 @@ use app::formats::budget::model::{
     PaperBatch, PaperBatchInput, Project, ProjectInput, ProjectPage, ProjectPatch,
 };
 use app::formats::budget::service::{
-    ballot, budget, decision, implementation, paper, project, results,
+    ballot, budget, council, decision, implementation, paper, project, results,
 };
 use app::model::implementation::{Implementation, ImplementationInput};
+use app::model::results::{DecisionSource, OutcomeForm, OutcomeView};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -297,6 +298,46 @@ pub fn api() -> Api {
                 .ok::<Implementation>(201, "The implementation with the new entry.")
                 .errors(&[403, 404, 422]),
         )
+        .op(
+            "put",
+            "/projects/{id}/outcome",
+            axum::routing::put(record_project_outcome),
+            Doc::new(tag, "Record the council's outcome for a project (planners, once voting has ended); the followers of the proposal it came from are mailed")
+                .describe("The results and the report show it; the OParl import records it for agenda items naming the project as `P-{id}`. While voting runs, a 422 (`outcome`, `participation_running`); a withdrawn project, 409.")
+                .signed_in()
+                .body::<OutcomeForm>()
+                .ok::<Option<OutcomeView>>(200, "The recorded outcome.")
+                .errors(&[403, 404, 409, 422]),
+        )
+        .op(
+            "delete",
+            "/projects/{id}/outcome",
+            axum::routing::delete(clear_project_outcome),
+            Doc::new(tag, "Remove a project's recorded outcome (planners); nobody is mailed")
+                .signed_in()
+                .empty(204, "Removed.")
+                .errors(&[403, 404]),
+        )
+}
+
+async fn record_project_outcome(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+    Json(form): Json<OutcomeForm>,
+) -> ApiResult<impl IntoResponse> {
+    let source = DecisionSource::Manual;
+    council::record(&state.db, &state.site, &user, id, &form, source, Utc::now()).await?;
+    Ok(axum::Json(council::outcome_of(&state.db, id).await?))
+}
+
+async fn clear_project_outcome(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(id): PathId,
+) -> ApiResult<impl IntoResponse> {
+    council::clear(&state.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn project_implementation(

@@ -2,6 +2,7 @@
 //! entered by planners or read from the council information system.
 
 use super::*;
+use crate::model::results::CouncilOutcome;
 
 /// Council outcomes by proposal id.
 pub async fn outcomes_of(
@@ -63,6 +64,24 @@ async fn planner_procedure(
         .ok_or(AppError::NotFound)
 }
 
+/// A planner's entry of an outcome as stored: every field checked, and the meeting not
+/// later than today (in Berlin): the council answers at a meeting that has taken place.
+pub(crate) fn checked(
+    form: &OutcomeForm,
+    now: DateTime<Utc>,
+) -> Result<(CouncilOutcome, String, Option<NaiveDate>), AppError> {
+    let (outcome, justification, date) = form.validated()?;
+    let Some(date) = date else {
+        return Ok((outcome, justification, None));
+    };
+    if date > crate::model::time::Timestamp(now.timestamp()).local_date() {
+        return Err(AppError::invalid("meeting_date", "in_future"));
+    }
+    let day = NaiveDate::from_ymd_opt(i32::try_from(date.year).unwrap_or(0), date.month, date.day)
+        .ok_or_else(|| AppError::invalid("meeting_date", "not_a_date"))?;
+    Ok((outcome, justification, Some(day)))
+}
+
 /// Records (or changes) the council's outcome for a proposal and tells its followers, in
 /// one transaction. Recording the same outcome again changes nothing and sends nothing.
 pub async fn record_outcome<C>(
@@ -78,14 +97,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     user.require(Permission::Plan)?;
-    let (outcome, justification, date) = form.validated()?;
-    let meeting_date = match date {
-        Some(d) => Some(
-            NaiveDate::from_ymd_opt(i32::try_from(d.year).unwrap_or(0), d.month, d.day)
-                .ok_or_else(|| AppError::invalid("meeting_date", "not_a_date"))?,
-        ),
-        None => None,
-    };
+    let (outcome, justification, meeting_date) = checked(form, now)?;
     let txn = crate::backend::db::begin_write(db).await?;
     let target = proposal::Entity::find_by_id(proposal_id)
         .one(&txn)
@@ -95,13 +107,9 @@ where
     if target.visibility != Visibility::Visible {
         return Err(AppError::Conflict);
     }
-    // The council answers what the participation produced: not while it still runs, and
-    // not for a meeting that has not taken place.
+    // The council answers what the participation produced: not while it still runs.
     if now < participation_end(&txn, target.procedure_id).await? {
         return Err(AppError::invalid("outcome", "participation_running"));
-    }
-    if date.is_some_and(|d| d > crate::model::time::Timestamp(now.timestamp()).local_date()) {
-        return Err(AppError::invalid("meeting_date", "in_future"));
     }
     let existing = council_decision::Entity::find_by_id(proposal_id)
         .one(&txn)

@@ -33,6 +33,7 @@ mod council;
 mod figures;
 mod kept;
 
+pub(crate) use council::checked as checked_outcome;
 pub use council::{
     clear_outcome, outcome_of, outcome_view, outcomes_of, record_outcome, set_council_paper,
 };

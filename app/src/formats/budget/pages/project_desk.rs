@@ -4,14 +4,16 @@
 //! or, once voting runs, withdrawn.
 
 use super::money;
+use crate::components::council::OutcomeFields;
 use crate::components::desk::{desk_frame, id_param};
 use crate::components::form::{ErrorAlert, Notice, field_error, posted_error, status};
 use crate::components::implementation::{ImplementationForm, ImplementationSection};
 use crate::error::AppError;
-use crate::formats::budget::model::{BudgetStage, Feasibility, Project};
+use crate::formats::budget::model::{BudgetStage, CouncilDesk, Feasibility, Project};
 use crate::formats::budget::planning::{ProjectDesk, ProjectForm, Promotable};
 use crate::formats::budget::planning_api::{
-    CreateProject, RecordProjectImplementation, UpdateProject, WithdrawProject, get_project_desk,
+    CreateProject, RecordProjectImplementation, RecordProjectOutcome, UpdateProject,
+    WithdrawProject, get_project_desk,
 };
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
@@ -166,7 +168,35 @@ fn ProjectView(desk: ProjectDesk) -> impl IntoView {
             </a></p>
         })}
         {body}
+        {desk.council.clone().map(|council| view! { <ProjectCouncil id=project.id council /> })}
         <ImplementationSection implementation=desk.implementation.clone() form=implementation_form />
+    }
+}
+
+/// What the council decided about the project, once voting has ended: the form records
+/// it (the council information system's import does the same for agenda items naming it).
+#[component]
+fn ProjectCouncil(id: i64, council: CouncilDesk) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = posted_error::<RecordProjectOutcome>();
+    let saved = status();
+    let number = council.number;
+    view! {
+        <section id="rat" class="card" aria-labelledby="council-heading">
+            <h2 id="council-heading"><T k=|t| t.results_outcomes_title /></h2>
+            {move || (saved.get() == Some(Done::OutcomeSaved))
+                .then(|| view! { <Notice text=|t| t.project_outcome_saved /> })}
+            <p class="field__hint">
+                {move || i18n.t().project_council_hint.fmt(&[("number", number.as_str().into())])}
+            </p>
+            <ErrorAlert error fields=&["outcome", "meeting_date", "justification"]
+                prefix=Some("project-outcome-".to_owned()) />
+            <form method="post" action=RecordProjectOutcome::PATH class="outcome-form">
+                <input type="hidden" name="id" value=id />
+                <OutcomeFields prefix="project-outcome-".to_owned() current=council.outcome error />
+                <button type="submit"><T k=|t| t.save_outcome /></button>
+            </form>
+        </section>
     }
 }
 

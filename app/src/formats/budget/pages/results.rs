@@ -15,6 +15,7 @@ use crate::formats::budget::model::{
 use crate::i18n::{T, use_i18n};
 use crate::model::implementation::Implementation;
 use crate::model::path;
+use crate::model::results::OutcomeView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -107,6 +108,8 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
         view! { <DecisionForm slug=budget.procedure.clone() budget=budget.id projects=projects.clone() /> }
     });
     let funded = projects.iter().filter(|p| p.funded).count();
+    // The council's column once it has decided about any project.
+    let council = projects.iter().any(|p| p.council.is_some());
     let points = matches!(rule, BallotRule::Cumulative { .. });
     let rules = move || {
         rule_lines(i18n.t(), rule, total_cents)
@@ -116,7 +119,7 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
     };
     let rows = projects
         .into_iter()
-        .map(|project| view! { <ResultRow project /> })
+        .map(|project| view! { <ResultRow project council /> })
         .collect_view();
     let file = path::budget_ballot_file(budget.id);
     let ledger = path::procedure_ledger(&budget.procedure);
@@ -161,6 +164,7 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
                             {move || if points { i18n.t().results_points } else { i18n.t().results_votes }}
                         </th>
                         <th scope="col"><T k=|t| t.results_verdict /></th>
+                        {council.then(|| view! { <th scope="col"><T k=|t| t.outcome_label /></th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -181,9 +185,12 @@ fn Figures(budget: Budget, results: BudgetResults, may_decide: bool) -> impl Int
     }
 }
 
+/// One project's line; `council` adds the council's outcome.
 #[component]
-fn ResultRow(project: ProjectResult) -> impl IntoView {
+fn ResultRow(project: ProjectResult, council: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let number = project.number();
+    let outcome = project.council.clone();
     let ProjectResult {
         title,
         cost_cents,
@@ -204,12 +211,41 @@ fn ResultRow(project: ProjectResult) -> impl IntoView {
     };
     view! {
         <tr class:budget-results__funded=funded>
-            <th scope="row">{title}</th>
+            <th scope="row">{format!("{number} {title}")}</th>
             <td class="num">{move || money(i18n.t(), cost_cents)}</td>
             <td class="num">{votes}</td>
             <td>{verdict}</td>
+            {council.then(|| view! { <td><CouncilCell outcome /></td> })}
         </tr>
     }
+}
+
+/// The council's outcome, with its date and reasoning where recorded.
+#[component]
+fn CouncilCell(outcome: Option<OutcomeView>) -> impl IntoView {
+    let i18n = use_i18n();
+    outcome.map(|o| {
+        let kind = o.outcome;
+        let date = o
+            .meeting_date
+            .as_deref()
+            .and_then(crate::model::time::LocalDate::parse_iso)
+            .map(|d| d.start_in_berlin());
+        let date = date.map(|d| {
+            move || {
+                let t = i18n.t();
+                t.outcome_meeting
+                    .fmt(&[("date", t.date(d).as_str().into())])
+            }
+        });
+        let reasoning = (!o.justification.is_empty())
+            .then(|| view! { <p class="field__hint preserve-lines">{o.justification}</p> });
+        view! {
+            <strong>{move || i18n.t().outcome(kind)}</strong>
+            {date.map(|d| view! { <p class="field__hint">{d}</p> })}
+            {reasoning}
+        }
+    })
 }
 
 /// What became of the funded projects, each with its status and entries.

@@ -2,6 +2,7 @@
 
 pub mod ballot;
 pub mod budget;
+pub mod council;
 pub mod count;
 pub mod decision;
 pub mod implementation;

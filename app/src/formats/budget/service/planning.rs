@@ -11,7 +11,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{budget_ballot, budget_paper_batch, budget_project, proposal, user};
 use crate::backend::service::procedure;
 use crate::error::AppError;
-use crate::formats::budget::model::{BudgetStage, PaperBatch};
+use crate::formats::budget::model::{BudgetStage, CouncilDesk, PaperBatch};
 use crate::formats::budget::planning::{
     BATCHES_SHOWN, BatchDesk, BudgetDesk, BudgetsOverview, PROMOTABLE_SHOWN, ProjectDesk,
     Promotable,
@@ -231,10 +231,19 @@ pub async fn project_desk(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let implementation = if budget.stage == BudgetStage::Ended {
+    let ended = budget.stage == BudgetStage::Ended;
+    let implementation = if ended {
         super::implementation::of_project(db, project.id, Some(user), now).await?
     } else {
         Implementation::default()
+    };
+    let council = if ended && !project.withdrawn {
+        Some(CouncilDesk {
+            outcome: super::council::outcome_of(db, project.id).await?,
+            number: format!("P-{}", project.id),
+        })
+    } else {
+        None
     };
     Ok(ProjectDesk {
         project,
@@ -242,5 +251,6 @@ pub async fn project_desk(
         slug: hosted.summary.slug.clone(),
         others,
         implementation,
+        council,
     })
 }

@@ -20,7 +20,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
-/// A procedure's budgets, counted, with the planners' decisions applied.
+/// A procedure's budgets, counted, with the planners' decisions and the council's outcomes
+/// applied.
 async fn counted(
     db: &DatabaseConnection,
     procedure_id: i64,
@@ -46,6 +47,7 @@ async fn counted(
         };
         let mut counted = count_budget(db, &hosted, now).await?;
         super::decision::apply(db, &mut counted.results).await?;
+        super::council::apply(db, &mut counted.results).await?;
         budgets.push((hosted.row, counted));
     }
     Ok(budgets)
@@ -132,7 +134,10 @@ fn section(
     let items = results
         .projects
         .iter()
-        .map(|line| (line.title.clone(), project_line(t, s, results.rule, line)))
+        .map(|line| {
+            let title = format!("{} {}", line.number(), line.title);
+            (title, project_line(t, s, results.rule, line))
+        })
         .collect();
     let notes = (!results.decisions.is_empty()).then(|| {
         let entries = results
@@ -163,7 +168,7 @@ fn section(
     }
 }
 
-/// "Kosten: 12.000 € · Stimmen: 48 · Gefördert".
+/// "Kosten: 12.000 € · Stimmen: 48 · Gefördert", and the council's outcome once recorded.
 fn project_line(t: &Texts, s: &ServerTexts, rule: BallotRule, line: &ProjectResult) -> String {
     let unit = match rule {
         BallotRule::Cumulative { .. } => t.results_points,
@@ -175,10 +180,18 @@ fn project_line(t: &Texts, s: &ServerTexts, rule: BallotRule, line: &ProjectResu
         (false, Some(why)) => unfunded_text(t, why),
         (false, None) => t.decision_not_funded,
     };
-    s.report_budget_project.fmt(&[
+    let text = s.report_budget_project.fmt(&[
         ("cost", money(t, line.cost_cents).as_str().into()),
         ("unit", unit.into()),
         ("votes", line.votes.into()),
         ("verdict", verdict.into()),
-    ])
+    ]);
+    match &line.council {
+        Some(council) => format!(
+            "{text} · {}: {}",
+            t.outcome_label,
+            t.outcome(council.outcome)
+        ),
+        None => text,
+    }
 }

@@ -47,6 +47,7 @@ pub async fn results(
     }
     let mut counted = count_budget(db, &hosted, now).await?;
     super::decision::apply(db, &mut counted.results).await?;
+    super::council::apply(db, &mut counted.results).await?;
     Ok(counted)
 }
 
@@ -199,6 +200,7 @@ async fn count_now(
         funded,
         unfunded,
         decided: false,
+        council: None,
     };
     let mut lines: Vec<ProjectResult> = outcome
         .funded
