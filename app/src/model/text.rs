@@ -75,9 +75,43 @@ pub fn form_value(form: &str, key: &str) -> Option<String> {
     })
 }
 
+/// The numbers a text names after `marker` ("#123", "P-12"), each once, in order. With
+/// `word_start` the marker must begin a word ("P-12" names 12, "APP-12" nothing).
+pub fn numbers_after(text: &str, marker: &str, word_start: bool) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    for (index, _) in text.match_indices(marker) {
+        let in_word = text[..index]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if word_start && in_word {
+            continue;
+        }
+        let digits: String = text[index + marker.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(n) = digits.parse::<i64>()
+            && !numbers.contains(&n)
+        {
+            numbers.push(n);
+        }
+    }
+    numbers
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_after_their_marker() {
+        assert_eq!(numbers_after("#12, #7 und #12", "#", false), [12, 7]);
+        assert_eq!(numbers_after("Vorschlag#3 #x", "#", false), [3]);
+        let agenda = "P-4 und (P-5), nicht APP-6, nicht ÜP-7, P-";
+        assert_eq!(numbers_after(agenda, "P-", true), [4, 5]);
+        assert_eq!(numbers_after("P-99999999999999999999", "P-", true), [0_i64; 0]);
+    }
 
     #[test]
     fn form_values_decode_as_browsers_encode_them() {

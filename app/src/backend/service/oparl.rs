@@ -143,19 +143,7 @@ async fn outcome_form(
 
 /// The proposal numbers an agenda item names: every `#` followed by digits.
 pub fn proposal_numbers(text: &str) -> Vec<i64> {
-    let mut numbers = Vec::new();
-    for (index, _) in text.match_indices('#') {
-        let digits: String = text[index + 1..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Ok(n) = digits.parse::<i64>()
-            && !numbers.contains(&n)
-        {
-            numbers.push(n);
-        }
-    }
-    numbers
+    crate::model::text::numbers_after(text, "#", false)
 }
 
 /// Of these numbers, the visible proposals of the procedure.

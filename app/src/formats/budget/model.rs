@@ -376,10 +376,14 @@ pub struct ProjectResult {
     pub council: Option<crate::model::results::OutcomeView>,
 }
 
+/// How the results page, the report and the council's agenda name a project: "P-12".
+pub fn project_number(project_id: i64) -> String {
+    format!("P-{project_id}")
+}
+
 impl ProjectResult {
-    /// How the results page, the report and the council's agenda name it: "P-12".
     pub fn number(&self) -> String {
-        format!("P-{}", self.project_id)
+        project_number(self.project_id)
     }
 }
 

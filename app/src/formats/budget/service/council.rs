@@ -23,29 +23,10 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// The project numbers a text names (see `ProjectResult::number`): every "P-" (either
-/// case) followed by digits.
+/// The project numbers a text names (see `model::project_number`): "P-" beginning a word,
+/// followed by digits.
 pub fn project_numbers(text: &str) -> Vec<i64> {
-    let mut numbers = Vec::new();
-    let bytes = text.as_bytes();
-    for (index, _) in text.match_indices('-') {
-        let named = index > 0 && matches!(bytes[index - 1], b'P' | b'p');
-        // "P-12" but not "APP-12": the letter starts a word.
-        let word_start = index < 2 || !bytes[index - 2].is_ascii_alphanumeric();
-        if !(named && word_start) {
-            continue;
-        }
-        let digits: String = text[index + 1..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Ok(n) = digits.parse::<i64>()
-            && !numbers.contains(&n)
-        {
-            numbers.push(n);
-        }
-    }
-    numbers
+    crate::model::text::numbers_after(text, "P-", true)
 }
 
 fn view(row: &budget_project_council::Model) -> OutcomeView {

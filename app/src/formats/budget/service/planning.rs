@@ -11,7 +11,7 @@ use crate::backend::db::storage_error;
 use crate::backend::entity::{budget_ballot, budget_paper_batch, budget_project, proposal, user};
 use crate::backend::service::procedure;
 use crate::error::AppError;
-use crate::formats::budget::model::{BudgetStage, CouncilDesk, PaperBatch};
+use crate::formats::budget::model::{BudgetStage, CouncilDesk, PaperBatch, project_number};
 use crate::formats::budget::planning::{
     BATCHES_SHOWN, BatchDesk, BudgetDesk, BudgetsOverview, PROMOTABLE_SHOWN, ProjectDesk,
     Promotable,
@@ -240,7 +240,7 @@ pub async fn project_desk(
     let council = if ended && !project.withdrawn {
         Some(CouncilDesk {
             outcome: super::council::outcome_of(db, project.id).await?,
-            number: format!("P-{}", project.id),
+            number: project_number(project.id),
         })
     } else {
         None
