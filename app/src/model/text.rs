@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(numbers_after("Vorschlag#3 #x", "#", false), [3]);
         let agenda = "P-4 und (P-5), nicht APP-6, nicht ÜP-7, P-";
         assert_eq!(numbers_after(agenda, "P-", true), [4, 5]);
-        assert_eq!(numbers_after("P-99999999999999999999", "P-", true), [0_i64; 0]);
+        assert_eq!(
+            numbers_after("P-99999999999999999999", "P-", true),
+            [0_i64; 0]
+        );
     }
 
     #[test]
