@@ -18,9 +18,8 @@ use crate::formats::budget::model::{BudgetResults, BudgetStage};
 use crate::model::moderation::Visibility;
 use crate::model::results::{DecisionSource, OutcomeForm, OutcomeView};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 
 /// The project numbers a text names (see `model::project_number`): "P-" beginning a word,
@@ -119,14 +118,23 @@ pub async fn record(
         recorded_by: Set(Some(user.id)),
         recorded_at: Set(now),
     };
-    if existing.is_some() {
-        entry.update(&txn).await.map_err(storage_error)?;
-    } else {
-        budget_project_council::Entity::insert(entry)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(storage_error)?;
-    }
+    // One row per project, also when two planners record the first outcome at once.
+    use budget_project_council::Column as C;
+    let replace = OnConflict::column(C::ProjectId)
+        .update_columns([
+            C::Outcome,
+            C::Justification,
+            C::MeetingDate,
+            C::Source,
+            C::RecordedBy,
+            C::RecordedAt,
+        ])
+        .to_owned();
+    budget_project_council::Entity::insert(entry)
+        .on_conflict(replace)
+        .exec_without_returning(&txn)
+        .await
+        .map_err(storage_error)?;
     if let Some(target) = &told {
         let event = Event::CouncilOutcome {
             outcome,
