@@ -75,11 +75,18 @@ pub fn form_value(form: &str, key: &str) -> Option<String> {
     })
 }
 
-/// The numbers a text names after `marker` ("#123", "P-12"), each once, in order. With
-/// `word_start` the marker must begin a word ("P-12" names 12, "APP-12" nothing).
+/// The most numbers [`numbers_after`] reads from one text (an agenda item names a few).
+pub const MAX_NUMBERS_NAMED: usize = 200;
+
+/// The numbers a text names after `marker` ("#123", "P-12"), each once, in order, at most
+/// [`MAX_NUMBERS_NAMED`]. With `word_start` the marker must begin a word ("P-12" names 12,
+/// "APP-12" nothing).
 pub fn numbers_after(text: &str, marker: &str, word_start: bool) -> Vec<i64> {
     let mut numbers = Vec::new();
     for (index, _) in text.match_indices(marker) {
+        if numbers.len() == MAX_NUMBERS_NAMED {
+            break;
+        }
         let in_word = text[..index]
             .chars()
             .next_back()
@@ -108,6 +115,8 @@ mod tests {
     fn numbers_are_read_after_their_marker() {
         assert_eq!(numbers_after("#12, #7 und #12", "#", false), [12, 7]);
         assert_eq!(numbers_after("Vorschlag#3 #x", "#", false), [3]);
+        let many: String = (0..1000).map(|n| format!("#{n} ")).collect();
+        assert_eq!(numbers_after(&many, "#", false).len(), MAX_NUMBERS_NAMED);
         let agenda = "P-4 und (P-5), nicht APP-6, nicht ÜP-7, P-";
         assert_eq!(numbers_after(agenda, "P-", true), [4, 5]);
         assert_eq!(
