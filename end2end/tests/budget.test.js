@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  axeViolations, launchBrowser, newPage, signedIn, startServer, startSmtpSink, waitForHydration,
+  axeViolations, gradientPng, launchBrowser, newPage, signedIn, startServer, startSmtpSink,
+  waitForHydration,
 } from './support.js';
 
 let sink;
@@ -338,6 +339,14 @@ describe('a resident votes in the Bürgerbudget', () => {
     await own.locator('text=Der neue Stand der Umsetzung ist veröffentlicht.').waitFor();
     await own.locator('#umsetzung li', { hasText: 'Die Bänke sind bestellt' }).waitFor();
     await assertAccessible(own, 'a recorded implementation');
+    // A photo of it, added to the entry by the entry's own form.
+    await own.click('#umsetzung summary:has-text("Foto zu diesem Eintrag")');
+    await own.setInputFiles('#umsetzung input[type="file"]', { name: 'baenke.png', mimeType: 'image/png', buffer: gradientPng(320, 180) });
+    await own.fill('#umsetzung input[name="alt"]', 'Die neuen Sitzbänke am Flussufer');
+    await own.click('#umsetzung button:has-text("Bild speichern")');
+    await own.locator('text=Das Bild wurde gespeichert.').waitFor();
+    await own.locator('#umsetzung img[alt="Die neuen Sitzbänke am Flussufer"]').waitFor();
+    await assertAccessible(own, 'an implementation entry with a photo');
     // What the council decided about it: entered on the same page, shown with the results.
     await own.selectOption('#project-outcome-outcome', 'adopted');
     await own.fill('#project-outcome-justification', 'Der Rat bestätigt das Ergebnis des Bürgerbudgets.');
@@ -353,6 +362,7 @@ describe('a resident votes in the Bürgerbudget', () => {
     const implemented = own.locator('#umsetzung article', { hasText: 'Sitzbänke am Fluss' });
     await implemented.locator('.badge:has-text("In Umsetzung")').waitFor();
     await implemented.locator('text=Die Bänke sind bestellt').waitFor();
+    await implemented.locator('img[alt="Die neuen Sitzbänke am Flussufer"]').waitFor();
     await assertAccessible(own, "the funded projects' implementation with the results");
     assert.deepEqual(colleague.problems, []);
     await colleague.context.close();

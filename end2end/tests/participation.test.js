@@ -2,10 +2,10 @@
 // a fourth votes with JavaScript (in place, no reload) and a fifth without; the counts
 // shown match. Plus the accessibility of every participation page in both languages.
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, axeViolations, launchBrowser, newPage, signedIn, startServer, waitForHydration,
+  DEMO_PASSWORD, axeViolations, gradientPng, launchBrowser, newPage, signedIn, startServer,
+  waitForHydration,
 } from './support.js';
 
 let server;
@@ -227,36 +227,6 @@ describe('planning', () => {
     }
   });
 });
-
-/// A real PNG (decodable by the browser): a gradient, with a text chunk naming a person
-/// that the server must strip.
-function gradientPng(width, height) {
-  const chunk = (type, data) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) row.set([Math.floor((x / width) * 255), 120, Math.floor((y / height) * 255)], 1 + x * 3);
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('tEXt', Buffer.from('Author\0Erika Mustermann', 'latin1')),
-    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('procedure images', () => {
   test('a planner adds an image with a text alternative; visitors see it', async () => {

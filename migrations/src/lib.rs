@@ -25,6 +25,7 @@ mod m20261205_000019_expert_opinions;
 mod m20261206_000020_places;
 mod m20261207_000021_procedure_areas;
 mod m20261208_000022_project_council;
+mod m20261208_000023_implementation_photos;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_places::Migration),
             Box::new(m20261207_000021_procedure_areas::Migration),
             Box::new(m20261208_000022_project_council::Migration),
+            Box::new(m20261208_000023_implementation_photos::Migration),
         ]
     }
 }

@@ -1,12 +1,14 @@
-//! Procedure images over HTTP: serving stored files, the editor's upload form (a plain
-//! multipart form post that redirects back, so it works without JavaScript) and the REST
-//! endpoints. Uploads get their own, larger body limit; everything else keeps 1 MiB.
+//! Images over HTTP: serving stored files, the upload forms (plain multipart form posts
+//! that redirect back, so they work without JavaScript: a procedure's image in its editor,
+//! an implementation entry's photo) and the REST endpoints. Uploads get their own, larger body limit; everything else keeps 1 MiB.
 
-use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated, path_slug};
+use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated, PathId, path_slug};
+use app::backend::service::implementation::{self, Subject};
 use app::backend::service::media::{self, MAX_IMAGE_BYTES};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::model::done::Done;
+use app::model::implementation::PHOTO_FORM;
 use app::model::procedure::IMAGE_FORM;
 use axum::Router;
 use axum::body::Body;
@@ -28,13 +30,18 @@ pub fn serving() -> Router<AppState> {
     Router::new().route("/medien/{name}", get(serve))
 }
 
-/// The routes that take images: the editor's form and the REST API's image resource.
+/// The routes that take images: the forms and the REST API's image resources.
 pub fn uploads() -> Router<AppState> {
     Router::new()
         .route("/verwaltung/verfahren/{slug}/bild", post(editor_form))
         .route(
             "/api/v1/procedures/{slug}/image",
             put(put_image).patch(patch_image).delete(delete_image),
+        )
+        .route("/verwaltung/umsetzung/{id}/foto", post(photo_form))
+        .route(
+            "/api/v1/implementation-entries/{id}/photo",
+            put(put_photo).delete(delete_photo),
         )
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
@@ -254,5 +261,70 @@ async fn delete_image(
     let slug = path_slug(&raw_slug)?;
     media::remove_procedure_image(&state.db, &user, &state.site.data_dir, &slug, Utc::now())
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /verwaltung/umsetzung/{id}/foto`: saves, replaces or removes an implementation
+/// entry's photo (or changes its text alternative), then returns to the page the entry is
+/// recorded on (the proposal's, or the project's planners' page) with a status, or with
+/// the error that page shows above the implementation.
+async fn photo_form(
+    State(state): State<AppState>,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(raw_id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Ok(entry_id) = raw_id.parse::<i64>() else {
+        return ApiError(AppError::NotFound).into_response();
+    };
+    let page = match implementation::entry_subject(&state.db, entry_id).await {
+        Ok((_, Subject::Proposal(id))) => app::model::path::proposal(id),
+        Ok((_, Subject::Project(id))) => app::model::path::project_desk(id),
+        Err(error) => return ApiError(error).into_response(),
+    };
+    let result = async {
+        let user = user.ok_or(AppError::Unauthenticated)?;
+        let upload = read_upload(multipart).await?;
+        let data_dir = &state.site.data_dir;
+        if upload.remove {
+            implementation::remove_photo(&state.db, &user, data_dir, entry_id).await?;
+            return Ok(Done::ImageRemoved);
+        }
+        let alt = upload.alt.unwrap_or_default();
+        let bytes = upload.image.as_deref();
+        implementation::set_photo(&state.db, &user, data_dir, entry_id, bytes, &alt).await?;
+        Ok(Done::ImageSaved)
+    }
+    .await;
+    match result {
+        Ok(outcome) => Redirect::to(&outcome.on(&format!("{page}#umsetzung"))).into_response(),
+        Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
+        Err(error) => refused_form(PHOTO_FORM, &page, error, &[], "#umsetzung"),
+    }
+}
+
+/// `PUT /api/v1/implementation-entries/{id}/photo`: a multipart body with `image` and
+/// `alt` (without `image`, only the text alternative of the photo it has changes).
+async fn put_photo(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(entry_id): PathId,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<impl IntoResponse> {
+    let upload = read_upload(multipart).await?;
+    let alt = upload.alt.unwrap_or_default();
+    let data_dir = &state.site.data_dir;
+    let bytes = upload.image.as_deref();
+    let photo =
+        implementation::set_photo(&state.db, &user, data_dir, entry_id, bytes, &alt).await?;
+    Ok(axum::Json(photo))
+}
+
+async fn delete_photo(
+    State(state): State<AppState>,
+    Authenticated(user): Authenticated,
+    PathId(entry_id): PathId,
+) -> ApiResult<StatusCode> {
+    implementation::remove_photo(&state.db, &user, &state.site.data_dir, entry_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -834,6 +834,7 @@ implementation_note = Was ist geschehen?
 implementation_note_hint = Öffentlich, 10 bis 5.000 Zeichen. Wer dem Vorschlag folgt, erhält eine Nachricht.
 implementation_submit = Stand veröffentlichen
 implementation_recorded = Der neue Stand der Umsetzung ist veröffentlicht.
+implementation_photo = Foto zu diesem Eintrag
 implementation_projects_heading = Umsetzung der geförderten Projekte
 implementation_projects_intro = Was aus den geförderten Projekten geworden ist, wie die Verwaltung es einträgt.
 opinion_heading = Stellungnahme der Fachverwaltung

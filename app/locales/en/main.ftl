@@ -834,6 +834,7 @@ implementation_note = What happened?
 implementation_note_hint = Public, 10 to 5,000 characters. People following the proposal are told.
 implementation_submit = Publish the progress
 implementation_recorded = The implementation's progress is published.
+implementation_photo = Photo for this entry
 implementation_projects_heading = Implementation of the funded projects
 implementation_projects_intro = What became of the funded projects, as the administration records it.
 opinion_heading = The administration's opinion

@@ -1,14 +1,17 @@
 //! What became of an adopted proposal or a funded project: the current status and the
-//! entries, newest first; for planners, the form that records an entry. Shown on the
-//! proposal's page, on a budget's results and on the planners' project page.
+//! entries, newest first, with their photos; for planners, the form that records an entry
+//! and each entry's photo form. Shown on the proposal's page, on a budget's results and on
+//! the planners' project page.
 
-use crate::components::form::{ErrorAlert, Notice, status, typed_before};
+use crate::components::form::{ErrorAlert, Notice, posted_error_named, status, typed_before};
 use crate::error::AppError;
 use crate::i18n::{T, Texts, use_i18n};
 use crate::model::done::Done;
 use crate::model::implementation::{
-    Implementation, ImplementationEntry, ImplementationStatus, NOTE_MAX, NOTE_MIN,
+    Implementation, ImplementationEntry, ImplementationStatus, NOTE_MAX, NOTE_MIN, PHOTO_FORM,
 };
+use crate::model::path;
+use crate::model::procedure::ProcedureImage;
 use crate::model::time::LocalDate;
 use leptos::prelude::*;
 
@@ -37,15 +40,26 @@ pub fn ImplementationBadge(status: ImplementationStatus) -> impl IntoView {
     view! { <span class=status_class(status)>{move || status_text(i18n.t(), status)}</span> }
 }
 
-/// The entries, newest first, each with its day, status and note.
+/// The entries, newest first, each with its day, status, note and photo; with
+/// `photo_forms` (planners), each with the form that adds, replaces or removes its photo.
 #[component]
-pub fn ImplementationEntries(entries: Vec<ImplementationEntry>) -> impl IntoView {
+pub fn ImplementationEntries(
+    entries: Vec<ImplementationEntry>,
+    #[prop(optional)] photo_forms: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let items = entries
         .into_iter()
         .map(|entry| {
             let day = LocalDate::parse_iso(&entry.happened_on);
             let status = entry.status;
+            let photo = entry.photo.clone().map(|p| {
+                view! {
+                    <img class="implementation__photo" src=p.url alt=p.alt width=p.width
+                        height=p.height loading="lazy" decoding="async" />
+                }
+            });
+            let form = photo_forms.then(|| view! { <PhotoForm id=entry.id photo=entry.photo /> });
             view! {
                 <li class="card">
                     <p class="card__kicker">
@@ -54,11 +68,49 @@ pub fn ImplementationEntries(entries: Vec<ImplementationEntry>) -> impl IntoView
                         {move || status_text(i18n.t(), status)}
                     </p>
                     <p class="preserve-lines">{entry.note.clone()}</p>
+                    {photo}
+                    {form}
                 </li>
             }
         })
         .collect_view();
     view! { <ol class="implementation-list">{items}</ol> }
+}
+
+/// A planner's form for an entry's photo: a multipart form the server takes (files cannot
+/// travel in a server function's form encoding), folded away until opened.
+#[component]
+fn PhotoForm(id: i64, photo: Option<ProcedureImage>) -> impl IntoView {
+    let field = move |name: &str| format!("photo-{id}-{name}");
+    let has_photo = photo.is_some();
+    let alt = photo.map(|p| p.alt).unwrap_or_default();
+    view! {
+        <details class="disclosure implementation__photo-form">
+            <summary><T k=|t| t.implementation_photo /></summary>
+            <form method="post" action=path::implementation_photo(id) enctype="multipart/form-data">
+                <div class="field">
+                    <label for=field("file")><T k=|t| t.image_file_label /></label>
+                    <p class="field__hint" id=field("file-hint")><T k=|t| t.image_file_hint /></p>
+                    <input id=field("file") type="file" name="image" required=!has_photo
+                        accept="image/jpeg,image/png,image/webp" aria-describedby=field("file-hint") />
+                </div>
+                <div class="field">
+                    <label for=field("alt")><T k=|t| t.image_alt_label /></label>
+                    <p class="field__hint" id=field("alt-hint")><T k=|t| t.image_alt_hint /></p>
+                    <input id=field("alt") type="text" name="alt" value=alt required maxlength="300"
+                        aria-describedby=field("alt-hint") />
+                </div>
+                <button type="submit" name="action" value="save"><T k=|t| t.image_save /></button>
+                {has_photo.then(|| view! {
+                    " "
+                    <button type="submit" name="action" value="remove" class="button--quiet"
+                        formnovalidate=true>
+                        <T k=|t| t.image_remove />
+                    </button>
+                })}
+            </form>
+        </details>
+    }
 }
 
 /// The section: heading, status, entries and, where the viewer may record, the form.
@@ -79,11 +131,25 @@ pub fn ImplementationSection(implementation: Implementation, form: AnyView) -> i
             <p><T k=|t| t.implementation_status />": " <ImplementationBadge status /></p>
         }
     });
-    let list = (!entries.is_empty()).then(|| view! { <ImplementationEntries entries /> });
+    let list = (!entries.is_empty())
+        .then(|| view! { <ImplementationEntries entries photo_forms=may_record /> });
+    // What the photo form (posted to the server, not a server function) came back with.
+    let photo_error = posted_error_named(PHOTO_FORM);
+    let done = crate::components::form::status();
+    let photo_notice = move || {
+        let text: fn(&'static Texts) -> &'static str = match done.get() {
+            Some(Done::ImageSaved) => |t| t.image_saved,
+            Some(Done::ImageRemoved) => |t| t.image_removed,
+            _ => return None,
+        };
+        Some(view! { <Notice text /> })
+    };
     view! {
         <section id="umsetzung" aria-labelledby="implementation-heading">
             <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
             {current}
+            {photo_notice}
+            <ErrorAlert error=photo_error />
             {list}
             {may_record.then_some(form)}
         </section>

@@ -26,7 +26,14 @@ pub struct ImplementationEntry {
     /// The day it happened, `YYYY-MM-DD` (Europe/Berlin).
     pub happened_on: String,
     pub recorded_at: Timestamp,
+    /// A photo of what it shows, with its text alternative.
+    #[serde(default)]
+    pub photo: Option<crate::model::procedure::ProcedureImage>,
 }
+
+/// The name refusals of an entry's photo form come back under (a multipart form the
+/// server takes, not a server function).
+pub const PHOTO_FORM: &str = "implementation_photo";
 
 /// The implementation of one proposal or project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -121,6 +121,11 @@ pub fn procedure_image(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/bild")
 }
 
+/// Where the photo form of an implementation entry posts to.
+pub fn implementation_photo(entry_id: i64) -> String {
+    format!("/verwaltung/umsetzung/{entry_id}/foto")
+}
+
 /// Planners: one proposal's expert opinion (ask for it, enter the answer).
 pub fn opinion_desk(proposal_id: i64) -> String {
     format!("/verwaltung/stellungnahmen/{proposal_id}")

@@ -58,6 +58,16 @@ pub fn api() -> doc::Api {
             .signed_in()
             .empty(204, "Removed.")
             .errors(&[403, 404]))
+        .external("put", "/implementation-entries/{id}/photo", doc::Doc::new("results", "Set the photo of an implementation entry (planners)")
+            .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB; metadata such as the location is removed) and `alt` (its text alternative, required). Without `image`, only the text alternative of the photo it has changes. The entry's `photo` in the implementation carries it.")
+            .signed_in()
+            .body_as("multipart/form-data")
+            .ok::<app::model::procedure::ProcedureImage>(200, "The stored photo.")
+            .errors(&[403, 404]))
+        .external("delete", "/implementation-entries/{id}/photo", doc::Doc::new("results", "Remove the photo of an implementation entry (planners)")
+            .signed_in()
+            .empty(204, "Removed (also when it had none).")
+            .errors(&[403, 404]))
 }
 
 /// The API's router, its OpenAPI description at `/openapi.json` and the documentation

@@ -99,7 +99,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("patch" | "put", "/procedures/{slug}") | ("put", "/procedures/{slug}/publication") => {
             Planners
         }
-        (_, "/procedures/{slug}/image") => Planners,
+        (_, "/procedures/{slug}/image" | "/implementation-entries/{id}/photo") => Planners,
         ("put", "/procedures/{slug}/start-notice") => Contributors,
         ("delete", "/procedures/{slug}/start-notice") => SignedIn,
         ("get", "/procedures/{slug}/proposals" | "/procedures/{slug}/proposals.geojson") => Anyone,

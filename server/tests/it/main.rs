@@ -26,6 +26,7 @@ mod config;
 mod escaping;
 mod health;
 mod implementation;
+mod implementation_photos;
 mod listing_counts;
 mod mail;
 mod media;

@@ -94,6 +94,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261208_000022_project_council.rs",
         "715b554aab3ccd4c91118c0dfef8ce5449c019ee4955f061d4b2d03c5616bdf3",
     ),
+    (
+        "m20261208_000023_implementation_photos.rs",
+        "96b1bd58e0f7832497b37899e20e13a5b105f6c041f174432f41398ebe4a6b84",
+    ),
 ];
 
 #[test]

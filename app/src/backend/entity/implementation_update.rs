@@ -17,6 +17,12 @@ pub struct Model {
     /// None once the planner's account is deleted.
     pub recorded_by: Option<i64>,
     pub recorded_at: DateTimeUtc,
+    /// An optional photo: its file in the data directory's `media/` (`<sha256>.<ext>`),
+    /// its text alternative (required with a photo) and its size as displayed.
+    pub photo_file: Option<String>,
+    pub photo_alt: String,
+    pub photo_width: Option<i32>,
+    pub photo_height: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,11 @@
 //! What became of an idea after the vote (see `model::implementation`): the entries
 //! planners record, read newest first, for a proposal the council adopted (here) and for a
 //! budget's funded project (the budget's service, through [`Subject`]). Each entry tells
-//! the followers of the proposal, in the transaction that records it.
+//! the followers of the proposal, in the transaction that records it. An entry may carry a
+//! photo (cleaned and stored as `media` stores a procedure's image).
 
 use super::follow::{self, Event};
+use super::media::{self, MEDIA_PREFIX};
 use super::procedure;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{Sight, find_proposal, sight, timestamp};
@@ -15,12 +17,15 @@ use crate::model::implementation::{
     ENTRIES_SHOWN, Implementation, ImplementationEntry, ImplementationInput, ImplementationStatus,
 };
 use crate::model::moderation::Visibility;
+use crate::model::procedure::ProcedureImage;
 use crate::model::time::{LocalDate, Timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionSession, TransactionTrait,
 };
+use std::path::Path;
 
 /// What an implementation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,11 +46,131 @@ pub fn check(input: &ImplementationInput, now: DateTime<Utc>) -> Result<Checked,
 fn entry(row: implementation_update::Model) -> ImplementationEntry {
     ImplementationEntry {
         id: row.id,
+        photo: photo_of(&row),
         status: row.status,
         note: row.note,
         happened_on: row.happened_on.format("%Y-%m-%d").to_string(),
         recorded_at: timestamp(row.recorded_at),
     }
+}
+
+fn photo_of(row: &implementation_update::Model) -> Option<ProcedureImage> {
+    let file = row.photo_file.as_ref()?;
+    Some(ProcedureImage {
+        url: format!("{MEDIA_PREFIX}{file}"),
+        alt: row.photo_alt.clone(),
+        width: u32::try_from(row.photo_width.unwrap_or(0)).unwrap_or(0),
+        height: u32::try_from(row.photo_height.unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+/// The entry `entry_id` and what it belongs to.
+pub async fn entry_subject(
+    db: &impl ConnectionTrait,
+    entry_id: i64,
+) -> Result<(implementation_update::Model, Subject), AppError> {
+    let row = implementation_update::Entity::find_by_id(entry_id)
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let subject = match (row.proposal_id, row.project_id) {
+        (Some(id), _) => Subject::Proposal(id),
+        (None, Some(id)) => Subject::Project(id),
+        (None, None) => return Err(AppError::Internal),
+    };
+    Ok((row, subject))
+}
+
+/// Sets (or replaces) the photo of an entry, cleaned of its metadata (location included),
+/// with its text alternative; or, without new bytes, changes only the text alternative of
+/// the photo it has. Planners only. A replaced file is removed once nothing uses it.
+pub async fn set_photo(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    data_dir: &Path,
+    entry_id: i64,
+    bytes: Option<&[u8]>,
+    alt: &str,
+) -> Result<ProcedureImage, AppError> {
+    user.require(Permission::Plan)?;
+    let alt = media::check_alt(alt)?;
+    let (mut row, _) = entry_subject(db, entry_id).await?;
+    let previous = row.photo_file.clone();
+    let update = implementation_update::Entity::update_many()
+        .col_expr(
+            implementation_update::Column::PhotoAlt,
+            Expr::value(alt.clone()),
+        )
+        .filter(implementation_update::Column::Id.eq(row.id));
+    let update = match bytes {
+        Some(bytes) => {
+            let image = media::clean(bytes)?;
+            let name = media::file_name(&image);
+            media::write_file(data_dir, &name, &image.bytes).await?;
+            let side =
+                |n: u32| i32::try_from(n).map_err(|_| AppError::invalid("image", "dimensions"));
+            let (width, height) = (side(image.width)?, side(image.height)?);
+            row.photo_file = Some(name.clone());
+            row.photo_width = Some(width);
+            row.photo_height = Some(height);
+            update
+                .col_expr(implementation_update::Column::PhotoFile, Expr::value(name))
+                .col_expr(
+                    implementation_update::Column::PhotoWidth,
+                    Expr::value(width),
+                )
+                .col_expr(
+                    implementation_update::Column::PhotoHeight,
+                    Expr::value(height),
+                )
+        }
+        None if previous.is_none() => return Err(AppError::invalid("image", "missing")),
+        None => update,
+    };
+    update.exec(db).await.map_err(storage_error)?;
+    if let Some(previous) = previous.filter(|p| Some(p) != row.photo_file.as_ref()) {
+        media::remove_if_unused(db, data_dir, &previous).await;
+    }
+    row.photo_alt = alt;
+    photo_of(&row).ok_or(AppError::Internal)
+}
+
+/// Removes an entry's photo (the file too, unless something else uses it). Planners only.
+pub async fn remove_photo(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    data_dir: &Path,
+    entry_id: i64,
+) -> Result<(), AppError> {
+    user.require(Permission::Plan)?;
+    let (row, _) = entry_subject(db, entry_id).await?;
+    let Some(previous) = row.photo_file else {
+        return Ok(());
+    };
+    implementation_update::Entity::update_many()
+        .col_expr(
+            implementation_update::Column::PhotoFile,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            implementation_update::Column::PhotoAlt,
+            Expr::value(String::new()),
+        )
+        .col_expr(
+            implementation_update::Column::PhotoWidth,
+            Expr::value(None::<i32>),
+        )
+        .col_expr(
+            implementation_update::Column::PhotoHeight,
+            Expr::value(None::<i32>),
+        )
+        .filter(implementation_update::Column::Id.eq(row.id))
+        .exec(db)
+        .await
+        .map_err(storage_error)?;
+    media::remove_if_unused(db, data_dir, &previous).await;
+    Ok(())
 }
 
 /// The entries of a subject, newest first (by the day, then as recorded).

@@ -1,5 +1,6 @@
-//! Procedure images: checked, cleaned and stored in the data directory, named by their
-//! content's SHA-256 so a file never changes under its name (served as immutable).
+//! Images (a procedure's, an implementation entry's photo): checked, cleaned and stored in
+//! the data directory, named by their content's SHA-256 so a file never changes under its
+//! name (served as immutable).
 //!
 //! Only JPEG, PNG and WebP are taken, recognised by their bytes, not by what the client
 //! claims. Metadata that can carry personal data (Exif with camera serials and GPS, XMP,
@@ -8,7 +9,7 @@
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
-use crate::backend::entity::procedure;
+use crate::backend::entity::{implementation_update, procedure};
 use crate::error::AppError;
 use crate::model::procedure::{ProcedureImage, Slug};
 use chrono::{DateTime, Utc};
@@ -256,7 +257,7 @@ async fn find(db: &impl ConnectionTrait, slug: &Slug) -> Result<procedure::Model
 
 /// Writes the file under a temporary name and renames it, so a reader never sees half a
 /// file; an existing file with the name already has these bytes.
-async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), AppError> {
+pub(crate) async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), AppError> {
     let dir = media_dir(data_dir);
     let path = dir.join(name);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
@@ -281,14 +282,18 @@ async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), App
     Ok(())
 }
 
-/// Deletes a stored file no procedure refers to any more. Failures are logged: a stray
-/// file costs disk space, not correctness.
-async fn remove_if_unused(db: &impl ConnectionTrait, data_dir: &Path, name: &str) {
-    let users = procedure::Entity::find()
+/// Deletes a stored file no procedure and no implementation entry refers to any more.
+/// Failures are logged: a stray file costs disk space, not correctness.
+pub(crate) async fn remove_if_unused(db: &impl ConnectionTrait, data_dir: &Path, name: &str) {
+    let procedures = procedure::Entity::find()
         .filter(procedure::Column::ImageFile.eq(name))
         .count(db)
         .await;
-    if !matches!(users, Ok(0)) {
+    let entries = implementation_update::Entity::find()
+        .filter(implementation_update::Column::PhotoFile.eq(name))
+        .count(db)
+        .await;
+    if !matches!((procedures, entries), (Ok(0), Ok(0))) {
         return;
     }
     if let Some((path, _)) = stored_file(data_dir, name)
