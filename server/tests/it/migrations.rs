@@ -96,7 +96,7 @@ const FROZEN: &[(&str, &str)] = &[
     ),
     (
         "m20261208_000023_implementation_photos.rs",
-        "96b1bd58e0f7832497b37899e20e13a5b105f6c041f174432f41398ebe4a6b84",
+        "12bcd4651222dee259e34209bac7062ac7b2d0bf4544466bb2bb32512f1c1085",
     ),
 ];
 
