@@ -18,15 +18,18 @@
 // planners' texts for districts and the opinion selection, about 6 KB); and to 532/615 KB
 // for procedure areas and server-drawn maps (the texts of the area page and the maps in
 // both languages, the area fact and map figures, the moderators' precision choice, about
-// 5 KB; the way back is the same: texts and staff forms out of the main bundle).
+// 5 KB; the way back is the same: texts and staff forms out of the main bundle); and to
+// 535/618 KB for photos on implementation entries (their display, and each entry's photo
+// form for planners on the proposal page, about 3 KB: 532/615 measured, at the ceiling;
+// the way back: the planners' implementation and photo forms on a lazy page of their own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, waitForHydration, repoRoot } from './support.js';
 
-const CEILING_KB = 532;
-const BALLOT_CEILING_KB = 615;
+const CEILING_KB = 535;
+const BALLOT_CEILING_KB = 618;
 const pkg = join(repoRoot, 'target', 'site', 'pkg');
 
 let server;
