@@ -105,12 +105,11 @@ pub async fn set_photo(
         .filter(implementation_update::Column::Id.eq(row.id));
     let update = match bytes {
         Some(bytes) => {
-            let image = media::clean(bytes)?;
-            let name = media::file_name(&image);
-            media::write_file(data_dir, &name, &image.bytes).await?;
-            let side =
-                |n: u32| i32::try_from(n).map_err(|_| AppError::invalid("image", "dimensions"));
-            let (width, height) = (side(image.width)?, side(image.height)?);
+            let media::Stored {
+                name,
+                width,
+                height,
+            } = media::store(data_dir, bytes).await?;
             row.photo_file = Some(name.clone());
             row.photo_width = Some(width);
             row.photo_height = Some(height);

@@ -167,12 +167,11 @@ pub async fn set_procedure_image(
     user.require(Permission::Plan)?;
     let alt = check_alt(alt)?;
     let row = find(db, slug).await?;
-    let image = clean(bytes)?;
-    let name = file_name(&image);
-    write_file(data_dir, &name, &image.bytes).await?;
-    let width = i32::try_from(image.width).map_err(|_| AppError::invalid("image", "dimensions"))?;
-    let height =
-        i32::try_from(image.height).map_err(|_| AppError::invalid("image", "dimensions"))?;
+    let Stored {
+        name,
+        width,
+        height,
+    } = store(data_dir, bytes).await?;
     procedure::Entity::update_many()
         .col_expr(procedure::Column::ImageFile, Expr::value(name.clone()))
         .col_expr(procedure::Column::ImageAlt, Expr::value(alt.clone()))
@@ -189,8 +188,8 @@ pub async fn set_procedure_image(
     Ok(ProcedureImage {
         url: format!("{MEDIA_PREFIX}{name}"),
         alt,
-        width: image.width,
-        height: image.height,
+        width: width.unsigned_abs(),
+        height: height.unsigned_abs(),
     })
 }
 
@@ -255,9 +254,29 @@ async fn find(db: &impl ConnectionTrait, slug: &Slug) -> Result<procedure::Model
         .ok_or(AppError::NotFound)
 }
 
+/// A cleaned image in the media directory: its file name and its size as displayed.
+pub(crate) struct Stored {
+    pub name: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Cleans an upload (see [`clean`]) and writes it under its content's name.
+pub(crate) async fn store(data_dir: &Path, bytes: &[u8]) -> Result<Stored, AppError> {
+    let image = clean(bytes)?;
+    let name = file_name(&image);
+    write_file(data_dir, &name, &image.bytes).await?;
+    let side = |n: u32| i32::try_from(n).map_err(|_| AppError::invalid("image", "dimensions"));
+    Ok(Stored {
+        width: side(image.width)?,
+        height: side(image.height)?,
+        name,
+    })
+}
+
 /// Writes the file under a temporary name and renames it, so a reader never sees half a
 /// file; an existing file with the name already has these bytes.
-pub(crate) async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), AppError> {
+async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), AppError> {
     let dir = media_dir(data_dir);
     let path = dir.join(name);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
