@@ -277,29 +277,36 @@ async fn photo_form(
     let Ok(entry_id) = raw_id.parse::<i64>() else {
         return ApiError(AppError::NotFound).into_response();
     };
-    let page = match implementation::entry_subject(&state.db, entry_id).await {
-        Ok((_, Subject::Proposal(id))) => app::model::path::proposal(id),
-        Ok((_, Subject::Project(id))) => app::model::path::project_desk(id),
-        Err(error) => return ApiError(error).into_response(),
+    let page = |subject| match subject {
+        Subject::Proposal(id) => app::model::path::proposal(id),
+        Subject::Project(id) => app::model::path::project_desk(id),
     };
     let result = async {
         let user = user.ok_or(AppError::Unauthenticated)?;
         let upload = read_upload(multipart).await?;
         let data_dir = &state.site.data_dir;
         if upload.remove {
-            implementation::remove_photo(&state.db, &user, data_dir, entry_id).await?;
-            return Ok(Done::ImageRemoved);
+            let subject =
+                implementation::remove_photo(&state.db, &user, data_dir, entry_id).await?;
+            return Ok((subject, Done::ImageRemoved));
         }
         let alt = upload.alt.unwrap_or_default();
         let bytes = upload.image.as_deref();
-        implementation::set_photo(&state.db, &user, data_dir, entry_id, bytes, &alt).await?;
-        Ok(Done::ImageSaved)
+        let (subject, _) =
+            implementation::set_photo(&state.db, &user, data_dir, entry_id, bytes, &alt).await?;
+        Ok((subject, Done::ImageSaved))
     }
     .await;
     match result {
-        Ok(outcome) => Redirect::to(&outcome.on(&format!("{page}#umsetzung"))).into_response(),
+        Ok((subject, outcome)) => {
+            Redirect::to(&outcome.on(&format!("{}#umsetzung", page(subject)))).into_response()
+        }
         Err(AppError::Unauthenticated) => Redirect::to("/anmelden").into_response(),
-        Err(error) => refused_form(PHOTO_FORM, &page, error, &[], "#umsetzung"),
+        // Back to the page the entry is shown on, if there is such an entry.
+        Err(error) => match implementation::entry_subject(&state.db, entry_id).await {
+            Ok((_, subject)) => refused_form(PHOTO_FORM, &page(subject), error, &[], "#umsetzung"),
+            Err(missing) => ApiError(missing).into_response(),
+        },
     }
 }
 
@@ -315,7 +322,7 @@ async fn put_photo(
     let alt = upload.alt.unwrap_or_default();
     let data_dir = &state.site.data_dir;
     let bytes = upload.image.as_deref();
-    let photo =
+    let (_, photo) =
         implementation::set_photo(&state.db, &user, data_dir, entry_id, bytes, &alt).await?;
     Ok(axum::Json(photo))
 }

@@ -118,6 +118,12 @@ pub(crate) async fn timed_work(
     budget::timed_work(db, site, now).await
 }
 
+/// Whether an agenda item names items of a format by their numbers (the budget's "P-12"),
+/// so that the OParl import reads the rest of it.
+pub(crate) fn names_council_items(item_name: &str) -> bool {
+    budget::names_council_items(item_name)
+}
+
 /// An agenda item of the council information system, read by the OParl import: each
 /// format records the outcome it states for the items of the procedure it names in its
 /// own way (the budget: projects as "P-12"; the proposals are named as "#123" and recorded

@@ -68,6 +68,16 @@ pub struct OutcomeView {
     pub meeting_date: Option<String>,
 }
 
+impl OutcomeView {
+    /// The start of the meeting's day in Berlin, to show as a date.
+    pub fn meeting_day(&self) -> Option<Timestamp> {
+        self.meeting_date
+            .as_deref()
+            .and_then(LocalDate::parse_iso)
+            .map(|d| d.start_in_berlin())
+    }
+}
+
 /// The council paper (OParl `Paper`) a procedure's results went to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]

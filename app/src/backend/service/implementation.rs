@@ -85,6 +85,7 @@ pub async fn entry_subject(
 /// Sets (or replaces) the photo of an entry, cleaned of its metadata (location included),
 /// with its text alternative; or, without new bytes, changes only the text alternative of
 /// the photo it has. Planners only. A replaced file is removed once nothing uses it.
+/// Returns what the entry belongs to, with the photo.
 pub async fn set_photo(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
@@ -92,10 +93,10 @@ pub async fn set_photo(
     entry_id: i64,
     bytes: Option<&[u8]>,
     alt: &str,
-) -> Result<ProcedureImage, AppError> {
+) -> Result<(Subject, ProcedureImage), AppError> {
     user.require(Permission::Plan)?;
     let alt = media::check_alt(alt)?;
-    let (mut row, _) = entry_subject(db, entry_id).await?;
+    let (mut row, subject) = entry_subject(db, entry_id).await?;
     let previous = row.photo_file.clone();
     let update = implementation_update::Entity::update_many()
         .col_expr(
@@ -132,20 +133,21 @@ pub async fn set_photo(
         media::remove_if_unused(db, data_dir, &previous).await;
     }
     row.photo_alt = alt;
-    photo_of(&row).ok_or(AppError::Internal)
+    Ok((subject, photo_of(&row).ok_or(AppError::Internal)?))
 }
 
 /// Removes an entry's photo (the file too, unless something else uses it). Planners only.
+/// Returns what the entry belongs to.
 pub async fn remove_photo(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     data_dir: &Path,
     entry_id: i64,
-) -> Result<(), AppError> {
+) -> Result<Subject, AppError> {
     user.require(Permission::Plan)?;
-    let (row, _) = entry_subject(db, entry_id).await?;
+    let (row, subject) = entry_subject(db, entry_id).await?;
     let Some(previous) = row.photo_file else {
-        return Ok(());
+        return Ok(subject);
     };
     implementation_update::Entity::update_many()
         .col_expr(
@@ -169,7 +171,7 @@ pub async fn remove_photo(
         .await
         .map_err(storage_error)?;
     media::remove_if_unused(db, data_dir, &previous).await;
-    Ok(())
+    Ok(subject)
 }
 
 /// The entries of a subject, newest first (by the day, then as recorded).

@@ -89,6 +89,11 @@ pub async fn import(
         let item = fetch(item_url, allowed).await?;
         let name = text(&item, "name");
         let matched = proposals_in(db, row.id, &proposal_numbers(&name)).await?;
+        // An item naming nothing of ours is reported without reading its meeting.
+        if matched.is_empty() && !content::names_council_items(&name) {
+            report.unmatched.push(name);
+            continue;
+        }
         let form = outcome_form(&item, &consultation, allowed).await?;
         for id in &matched {
             let changed =

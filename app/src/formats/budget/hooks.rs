@@ -17,6 +17,11 @@ pub(crate) async fn timed_work(
     ballot::remind_drafts(db, site, now).await
 }
 
+/// Whether an agenda item names projects ("P-12").
+pub(crate) fn names_council_items(item_name: &str) -> bool {
+    !super::service::council::project_numbers(item_name).is_empty()
+}
+
 /// The outcome an agenda item of the council states for the projects it names (see
 /// `council::record_named`).
 pub(crate) async fn council_item(

@@ -226,11 +226,7 @@ fn CouncilCell(outcome: Option<OutcomeView>) -> impl IntoView {
     let i18n = use_i18n();
     outcome.map(|o| {
         let kind = o.outcome;
-        let date = o
-            .meeting_date
-            .as_deref()
-            .and_then(crate::model::time::LocalDate::parse_iso)
-            .map(|d| d.start_in_berlin());
+        let date = o.meeting_day();
         let date = date.map(|d| {
             move || {
                 let t = i18n.t();

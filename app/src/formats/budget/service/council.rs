@@ -4,7 +4,6 @@
 //! number the results page and the report print ("P-12"). Only once voting has ended; the
 //! followers of the proposal a project came from are told.
 
-use super::budget::load;
 use super::project::find;
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::find_proposal;
@@ -201,26 +200,23 @@ pub(crate) async fn record_named(
         .all(db)
         .await
         .map_err(storage_error)?;
-    let named: Vec<(i64, i64)> = budget_project::Entity::find()
+    let named: Vec<i64> = budget_project::Entity::find()
         .select_only()
-        .columns([budget_project::Column::Id, budget_project::Column::BudgetId])
+        .column(budget_project::Column::Id)
         .filter(budget_project::Column::Id.is_in(numbers))
         .filter(budget_project::Column::BudgetId.is_in(budgets))
         .into_tuple()
         .all(db)
         .await
         .map_err(storage_error)?;
-    for (project_id, budget_id) in named {
+    for project_id in named {
         done.matched += 1;
-        let hosted = load(db, budget_id, Some(user), now).await?;
-        if hosted.stage(now) != BudgetStage::Ended {
-            continue;
-        }
         match record(db, site, user, project_id, form, DecisionSource::Oparl, now).await {
             Ok(true) => done.recorded += 1,
             Ok(false) => done.unchanged += 1,
-            // A withdrawn project keeps no outcome.
+            // A budget still voting, a withdrawn project: named, but no outcome kept.
             Err(AppError::Conflict) => {}
+            Err(AppError::InvalidInput { problem, .. }) if problem == "participation_running" => {}
             Err(other) => return Err(other),
         }
     }

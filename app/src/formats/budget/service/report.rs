@@ -46,8 +46,7 @@ async fn counted(
             summary: summary.clone(),
         };
         let mut counted = count_budget(db, &hosted, now).await?;
-        super::decision::apply(db, &mut counted.results).await?;
-        super::council::apply(db, &mut counted.results).await?;
+        super::results::published(db, &mut counted.results).await?;
         budgets.push((hosted.row, counted));
     }
     Ok(budgets)

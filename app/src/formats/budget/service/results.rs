@@ -46,9 +46,17 @@ pub async fn results(
         return Err(AppError::invalid("results", "not_yet_public"));
     }
     let mut counted = count_budget(db, &hosted, now).await?;
-    super::decision::apply(db, &mut counted.results).await?;
-    super::council::apply(db, &mut counted.results).await?;
+    published(db, &mut counted.results).await?;
     Ok(counted)
+}
+
+/// The count as published: with the planners' decisions and the council's outcomes.
+pub(crate) async fn published(
+    db: &DatabaseConnection,
+    results: &mut BudgetResults,
+) -> Result<(), AppError> {
+    super::decision::apply(db, results).await?;
+    super::council::apply(db, results).await
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -171,11 +171,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
     let opinion = view! { <OpinionSection view=detail.opinion.clone() proposal_id=id /> };
     let outcome = detail.outcome.clone().map(|o| {
         let outcome = o.outcome;
-        let date = o
-            .meeting_date
-            .as_deref()
-            .and_then(crate::model::time::LocalDate::parse_iso)
-            .map(|d| d.start_in_berlin());
+        let date = o.meeting_day();
         view! {
             <section class="alert alert--info outcome" aria-labelledby="outcome-heading">
                 <h2 id="outcome-heading">
