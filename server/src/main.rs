@@ -241,7 +241,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         } => {
             server::prepare_data_dir(&config.data_dir)?;
             let db = server::open_database(&config.database_url).await?;
-            match server::seed::demo(&db, chrono::Utc::now(), if_empty).await {
+            match server::seed::demo(&db, &config.data_dir, chrono::Utc::now(), if_empty).await {
                 Ok(server::seed::SeedOutcome::Seeded { procedures }) => {
                     println!("demo content created: {procedures} procedures");
                 }

@@ -127,6 +127,27 @@ const DEMO: &[DemoProcedure] = &[
         categories: &[],
     },
     DemoProcedure {
+        slug: budget::FINISHED_SLUG,
+        title: "Bürgerbudget 2025",
+        summary: "Fünf Projekte werden gebaut: Sehen Sie das Ergebnis der Abstimmung, was der Stadtrat beschlossen hat und wie weit die Umsetzung ist.",
+        description: "## Das Ergebnis\n\n\
+            120.000 Euro standen für Projekte aus der ganzen Stadt bereit. Jede Person konnte bis zu \
+            drei Projekte wählen; gefördert wurde nach Stimmen, solange das Geld reichte.\n\n\
+            Der Stadtrat hat das Ergebnis bestätigt. Wie weit die Projekte gebaut sind, lesen Sie \
+            bei jedem Projekt unter „Umsetzung“.",
+        department: "Kämmerei, Team Bürgerbudget",
+        contact: "buergerbudget@musterstadt.example, Telefon 01234 567-230",
+        phases: &[
+            (PhaseKind::Information, -430, -410),
+            (PhaseKind::Voting, -410, -390),
+            (PhaseKind::Evaluation, -390, -340),
+            (PhaseKind::Closed, -340, -339),
+        ],
+        rule: VoteRule::Support { cap: Some(5) },
+        vote_phase: PhaseKind::Voting,
+        categories: &[],
+    },
+    DemoProcedure {
         slug: "spielplaetze-nord",
         title: "Spielplätze im Stadtteil Nord",
         summary: "Kinder und Eltern haben mitbestimmt, wie die vier Spielplätze im Norden erneuert werden.",
@@ -177,10 +198,11 @@ pub const DEMO_ACCOUNTS_NOTE: &str = "demo accounts (password Mitreden-Demo-2026
   planung@mitreden.test      planner
   admin@mitreden.test        admin";
 
-/// Creates the demo procedures and accounts. With `if_empty`, does nothing when any
+/// Creates the demo procedures and accounts; a demo photo is stored in `data_dir`. With `if_empty`, does nothing when any
 /// procedure exists, so `make run` can call it every time.
 pub async fn demo(
     db: &DatabaseConnection,
+    data_dir: &std::path::Path,
     now: DateTime<Utc>,
     if_empty: bool,
 ) -> Result<SeedOutcome, AppError> {
@@ -245,6 +267,7 @@ pub async fn demo(
     let people = participation::seed(db, &accounts, today).await?;
     let planner = people.last().ok_or(AppError::Internal)?;
     budget::seed(db, &people, planner, today).await?;
+    budget::seed_finished(db, data_dir, &people, planner, today).await?;
     // The mail the demo contributions caused (receipts, notifications): nobody asked for it.
     use app::backend::entity::outbox_email;
     use sea_orm::{ColumnTrait, QueryFilter};

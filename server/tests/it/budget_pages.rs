@@ -387,3 +387,72 @@ async fn after_the_end_residents_see_whether_their_ballot_counted_and_everyone_t
     assert!(results.body.contains("Gefördert"));
     assert_eq!(results.body.matches("<th scope=\"row\">").count(), 6);
 }
+
+#[tokio::test]
+async fn the_demos_finished_budget_shows_its_result_the_councils_outcomes_and_a_photo() {
+    let app = TestApp::new().await.with_demo().await;
+    let finished = budget::Entity::find()
+        .filter(budget::Column::Title.eq("Bürgerbudget 2025"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let results: serde_json::Value = serde_json::from_str(
+        &app.get(&format!("/api/v1/budgets/{}/results", finished.id))
+            .await
+            .body,
+    )
+    .unwrap();
+    let line = |title: &str| {
+        results["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .cloned()
+            .unwrap()
+    };
+    // Greedy by votes: the skate park (3 votes, 85,000 €) no longer fits after the three
+    // projects ahead of it; the cheaper ones behind it still do.
+    let skate = line("Skateanlage am Sportzentrum");
+    assert_eq!(skate["funded"], false, "{skate}");
+    assert_eq!(skate["council"]["outcome"], "referred", "{skate}");
+    for title in [
+        "Sitzgruppe mit Tisch am Stadtteilplatz West",
+        "Blühwiese statt Rasen an der Ringstraße",
+        "Beleuchteter Fußweg zum Bahnhof West",
+        "Tischtennisplatte im Hofgarten",
+        "Nistkästen für Mauersegler am Rathaus",
+    ] {
+        let funded = line(title);
+        assert_eq!(funded["funded"], true, "{funded}");
+        assert_eq!(funded["council"]["outcome"], "adopted", "{funded}");
+    }
+
+    let page = app
+        .get(&format!(
+            "/verfahren/buergerbudget-2025/budget/{}/ergebnis",
+            finished.id
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Verwiesen",
+        "Sportstättenplan 2027",
+        "Die Sitzgruppe steht.",
+        "acht von zwölf Leuchten",
+        "alt=\"Die neue Sitzgruppe am Stadtteilplatz West",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    // The photo is served from the instance, as the JPEG it was stored as.
+    let src = page
+        .body
+        .split("src=\"/medien/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let photo = app.get(&format!("/medien/{src}")).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.headers["content-type"], "image/jpeg");
+}

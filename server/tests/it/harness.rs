@@ -112,9 +112,14 @@ impl TestApp {
 
     /// The demo procedures, laid relative to now.
     pub async fn with_demo(self) -> Self {
-        server::seed::demo(&self.state.db, chrono::Utc::now(), false)
-            .await
-            .unwrap();
+        server::seed::demo(
+            &self.state.db,
+            self.data_dir.path(),
+            chrono::Utc::now(),
+            false,
+        )
+        .await
+        .unwrap();
         self
     }
 

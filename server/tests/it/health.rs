@@ -83,7 +83,7 @@ async fn migrations_run_again_without_changing_anything() {
     let app = TestApp::new().await.with_demo().await;
     server::open_database(&database_url_of(&app)).await.unwrap();
     let listing = app.get("/?status=all").await;
-    assert_eq!(listing.body.matches("procedure-card").count(), 5);
+    assert_eq!(listing.body.matches("procedure-card").count(), 6);
 }
 
 fn database_url_of(app: &TestApp) -> String {

@@ -40,7 +40,7 @@ async fn the_listing_sorts_procedures_into_their_states_with_counts() {
         .unwrap();
     assert_eq!(running.counts.running, 3);
     assert_eq!(running.counts.upcoming, 1);
-    assert_eq!(running.counts.finished, 1);
+    assert_eq!(running.counts.finished, 2);
     // Ending soonest first: the Bürgerbudget's schedule ends 15 days before the Marktplatz
     // one, which ends 20 days before the Radverkehr one.
     let slugs: Vec<_> = running.items.iter().map(|p| p.slug.as_str()).collect();
@@ -65,7 +65,7 @@ async fn the_listing_sorts_procedures_into_their_states_with_counts() {
     let all = list_published(&app.state.db, ProcedureFilter::All, None, now)
         .await
         .unwrap();
-    assert_eq!(all.items.len(), 5);
+    assert_eq!(all.items.len(), 6);
 }
 
 #[tokio::test]
