@@ -26,6 +26,7 @@ mod m20261206_000020_places;
 mod m20261207_000021_procedure_areas;
 mod m20261208_000022_project_council;
 mod m20261208_000023_implementation_photos;
+mod m20261209_000024_addresses;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_procedure_areas::Migration),
             Box::new(m20261208_000022_project_council::Migration),
             Box::new(m20261208_000023_implementation_photos::Migration),
+            Box::new(m20261209_000024_addresses::Migration),
         ]
     }
 }

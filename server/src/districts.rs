@@ -1,7 +1,9 @@
-//! The districts from the command line (`mitreden districts import`) and for the demo: a
-//! refused file is reported feature by feature, with the number and the name each has in
-//! the file.
+//! The districts and the address list from the command line (`mitreden districts import`,
+//! `mitreden addresses import`) and for the demo: a refused district file is reported
+//! feature by feature, with the number and the name each has in the file; a refused address
+//! list line by line.
 
+use app::backend::service::address;
 use app::backend::service::district::{self, ImportOptions};
 use app::error::AppError;
 use app::i18n::Lang;
@@ -66,5 +68,53 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
     };
     let districts = district::read_collection(DEMO_FILE, &options)?;
     district::replace(db, districts, DEMO_SOURCE, chrono::Utc::now()).await?;
+    Ok(())
+}
+
+/// The demo city's address list, drawn for the demo along its streets (no official data).
+const DEMO_ADDRESSES: &[u8] = include_bytes!("seed/addresses.csv");
+const DEMO_ADDRESS_SOURCE: &str = "Für die Demo gezeichnet, keine amtlichen Adressen (CC0 1.0)";
+
+/// Imports an address list, or says what is wrong with it, line by line.
+pub async fn import_addresses_cli(
+    db: &DatabaseConnection,
+    bytes: &[u8],
+    source: &str,
+) -> anyhow::Result<app::model::address::AddressImportSummary> {
+    let read = address::checked_source(source).and_then(|_| address::read_csv(bytes));
+    let addresses = match read {
+        Ok(addresses) => addresses,
+        Err(error) => {
+            let texts = Lang::En.texts();
+            let problems = error.field_problems();
+            let lines: Vec<String> = if problems.is_empty() {
+                vec![format!("  {error}")]
+            } else {
+                problems
+                    .into_iter()
+                    .map(|(field, problem)| match field.strip_prefix("lines[") {
+                        Some(line) => format!(
+                            "  line {}: {} ({problem})",
+                            line.trim_end_matches(']'),
+                            texts.invalid_input("address_line", problem)
+                        ),
+                        None => format!(
+                            "  {}: {} ({problem})",
+                            field,
+                            texts.invalid_input(field, problem)
+                        ),
+                    })
+                    .collect()
+            };
+            anyhow::bail!("the file was not imported:\n{}", lines.join("\n"))
+        }
+    };
+    Ok(address::replace(db, &addresses, source.trim(), chrono::Utc::now()).await?)
+}
+
+/// The demo address list.
+pub async fn seed_demo_addresses(db: &DatabaseConnection) -> Result<(), AppError> {
+    let addresses = address::read_csv(DEMO_ADDRESSES)?;
+    address::replace(db, &addresses, DEMO_ADDRESS_SOURCE, chrono::Utc::now()).await?;
     Ok(())
 }

@@ -187,6 +187,14 @@ fn router(
         .route_layer(writes_guard.clone())
         .layer(axum::middleware::from_fn(rest::localize_errors))
         .layer(RequestBodyLimitLayer::new(rest::places::MAX_REQUEST_BYTES));
+    // Address lists are the largest files of all (every address of a city).
+    let address_uploads = rest::addresses::uploads()
+        .route_layer(track.clone())
+        .route_layer(writes_guard.clone())
+        .layer(axum::middleware::from_fn(rest::localize_errors))
+        .layer(RequestBodyLimitLayer::new(
+            rest::addresses::MAX_REQUEST_BYTES,
+        ));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -228,6 +236,7 @@ fn router(
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(district_uploads)
+        .merge(address_uploads)
         .layer(axum::Extension(metrics))
         .layer(axum::middleware::map_response(retry_after_unavailable))
         .layer(

@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         what: DistrictCommand,
     },
+    /// The city's address list, which forms look addresses up in.
+    Addresses {
+        #[command(subcommand)]
+        what: AddressCommand,
+    },
     /// Check the mail configuration.
     Mail {
         #[command(subcommand)]
@@ -117,6 +122,21 @@ enum DistrictCommand {
         /// feature's id, else its number in the file).
         #[arg(long)]
         key_property: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AddressCommand {
+    /// Import the address list from a CSV file whose header names the columns street,
+    /// number, postcode, lon and lat (WGS84; German names such as Straße, Hausnummer, PLZ,
+    /// Länge, Breite work too), separated by semicolon, comma or tab. It replaces the list;
+    /// a bad file changes nothing, and each problem is printed with its line.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Origin and licence of the list.
+        #[arg(long, default_value = "")]
+        source: String,
     },
 }
 
@@ -204,6 +224,20 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     )
                 })?;
             server::serve(app, config, listener).await
+        }
+        Command::Addresses {
+            what: AddressCommand::Import { file, source },
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            server::prepare_data_dir(&config.data_dir)?;
+            let db = server::open_database(&config.database_url).await?;
+            let summary = server::districts::import_addresses_cli(&db, &bytes, &source).await?;
+            println!(
+                "address list imported: {} addresses in {} streets",
+                summary.addresses, summary.streets
+            );
+            Ok(())
         }
         Command::Districts {
             what:

@@ -223,3 +223,20 @@ area_label = Die Bezeichnung darf höchstens 200 Zeichen lang sein.
 area_districts = Bitte wählen Sie mindestens einen Stadtteil.
     .unknown = Einer der gewählten Stadtteile ist nicht mehr vorhanden. Laden Sie die Seite neu.
     .geometry_too_many_positions = Die gewählten Stadtteile haben zusammen mehr als 100.000 Punkte. Wählen Sie weniger oder vereinfachen Sie die Grenzen.
+
+# The city's address list.
+address = Diese Adresse steht nicht im Adressverzeichnis der Stadt.
+    .not_found = Diese Adresse steht nicht im Adressverzeichnis der Stadt. Prüfen Sie die Schreibweise, wählen Sie einen der Vorschläge oder lassen Sie das Feld leer und beschreiben Sie den Ort in Worten.
+    .too_long = Die Adresse darf höchstens 200 Zeichen lang sein.
+    .outside_area = Die Adresse liegt außerhalb des Gebiets dieses Verfahrens.
+address_file = Bitte wählen Sie eine CSV-Datei mit dem Adressverzeichnis.
+    .not_utf8 = Die Datei ist nicht in UTF-8 gespeichert. Speichern Sie sie als „CSV UTF-8“.
+    .unreadable = Die Datei lässt sich nicht als CSV lesen. Prüfen Sie, ob ein Anführungszeichen offen geblieben ist.
+    .missing_columns = Die erste Zeile muss mindestens die Spalten Straße, Länge und Breite nennen (etwa „Straße;Hausnummer;PLZ;Länge;Breite“).
+    .no_rows = Die Datei enthält unter der Kopfzeile keine Adressen.
+    .too_many_rows = Ein Adressverzeichnis hat höchstens 500.000 Adressen.
+address_line = Diese Zeile hat einen Fehler.
+    .street_missing = Die Straße fehlt.
+    .coordinates = Länge und Breite müssen Dezimalgrad in WGS84 sein (Länge von −180 bis 180, Breite von −90 bis 90).
+    .too_long = Straße (200), Hausnummer (20) oder Postleitzahl (10 Zeichen) ist zu lang.
+    .control_characters = Die Zeile enthält Steuerzeichen.

@@ -894,6 +894,24 @@ districts_properties_hint = Leer lassen, wenn die Datei die üblichen Namen verw
 districts_name_property = Eigenschaft mit dem Namen
 districts_key_property = Eigenschaft mit dem Schlüssel
 districts_import_submit = Stadtteile importieren
+
+# The city's address list: the field in forms, and the planners' import.
+address_label = Adresse
+address_hint = Optional: Straße und Hausnummer, etwa „Parkstraße 12“. Wir suchen die Adresse im Adressverzeichnis der Stadt und setzen den Ort auf die Karte; ohne Hausnummer gilt die Mitte der Straße.
+address_did_you_mean = Meinten Sie eine dieser Adressen? Wählen Sie eine aus und senden Sie das Formular noch einmal ab.
+addresses_heading = Adressverzeichnis
+addresses_intro = Mit dem Adressverzeichnis geben Bürgerinnen und Bürger einen Ort als Adresse an, auch ohne JavaScript und ohne externen Dienst: Der Server sucht die Adresse im Verzeichnis, setzt den Punkt und schlägt bei Tippfehlern ähnliche Adressen vor.
+addresses_count = { $addresses } Adressen in { $streets } Straßen, importiert am { $date }.
+addresses_none = Noch kein Adressverzeichnis. Ohne Verzeichnis bieten die Formulare kein Adressfeld an.
+addresses_source = Quelle des Verzeichnisses:
+addresses_imported = Adressverzeichnis übernommen: { $addresses } Adressen in { $streets } Straßen.
+addresses_import = Adressverzeichnis importieren
+addresses_import_hint = Eine neue Datei ersetzt das bisherige Verzeichnis; Beiträge behalten ihren Ort. Hat die Datei einen Fehler, ändert sich nichts.
+addresses_file = CSV-Datei
+addresses_file_hint = Eine Kopfzeile mit den Spalten Straße, Hausnummer, PLZ, Länge und Breite (WGS84, Dezimalgrad; auch „street;number;postcode;lon;lat“), getrennt durch Semikolon, Komma oder Tabulator; UTF-8, höchstens 32 MB.
+addresses_source_hint = Etwa „Stadt Musterstadt, amtliche Hauskoordinaten, Datenlizenz Deutschland – Namensnennung 2.0“.
+addresses_import_submit = Adressverzeichnis importieren
+address_line_number = Zeile { $number }
 results_districts = Vorschläge nach Stadtteilen
 selection_heading = Auswahl zur Stellungnahme
 selection_intro = Wie im Bürgerhaushalt üblich: Die nach den bisherigen Stimmen besten Vorschläge des Verfahrens und dazu die besten jedes Stadtteils gehen an die Fachverwaltung. Für jeden ausgewählten Vorschlag ohne Stellungnahme wird sie bei der genannten Stelle angefragt; schon angefragte behalten ihre.

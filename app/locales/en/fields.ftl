@@ -223,3 +223,20 @@ area_label = The name may be at most 200 characters long.
 area_districts = Please choose at least one district.
     .unknown = One of the chosen districts no longer exists. Reload the page.
     .geometry_too_many_positions = The chosen districts have more than 100,000 points together. Choose fewer or simplify the boundaries.
+
+# The city's address list.
+address = This address is not in the city's address list.
+    .not_found = This address is not in the city's address list. Check the spelling, choose one of the suggestions, or leave the field empty and describe the place in words.
+    .too_long = The address may be at most 200 characters long.
+    .outside_area = The address lies outside this procedure's area.
+address_file = Please choose a CSV file with the address list.
+    .not_utf8 = The file is not saved in UTF-8. Save it as “CSV UTF-8”.
+    .unreadable = The file cannot be read as CSV. Check whether a quotation mark was left open.
+    .missing_columns = The first line must name at least the columns street, lon and lat (for example “street;number;postcode;lon;lat”).
+    .no_rows = The file has no addresses below its header line.
+    .too_many_rows = An address list holds at most 500,000 addresses.
+address_line = This line has a mistake.
+    .street_missing = The street is missing.
+    .coordinates = Longitude and latitude must be decimal degrees in WGS84 (longitude from −180 to 180, latitude from −90 to 90).
+    .too_long = Street (200), house number (20) or postcode (10 characters) is too long.
+    .control_characters = The line contains control characters.

@@ -894,6 +894,24 @@ districts_properties_hint = Leave empty when the file uses the usual names (name
 districts_name_property = Property holding the name
 districts_key_property = Property holding the key
 districts_import_submit = Import districts
+
+# The city's address list: the field in forms, and the planners' import.
+address_label = Address
+address_hint = Optional: street and house number, for example “Parkstraße 12”. We look the address up in the city's address list and put the place on the map; without a number, the middle of the street counts.
+address_did_you_mean = Did you mean one of these addresses? Choose one and send the form again.
+addresses_heading = Address list
+addresses_intro = With the address list, residents give a place as an address, without JavaScript and without an external service: the server looks the address up, sets the point, and suggests similar addresses for typos.
+addresses_count = { $addresses } addresses in { $streets } streets, imported on { $date }.
+addresses_none = No address list yet. Without one, forms offer no address field.
+addresses_source = Source of the list:
+addresses_imported = Address list imported: { $addresses } addresses in { $streets } streets.
+addresses_import = Import the address list
+addresses_import_hint = A new file replaces the list; contributions keep their place. If the file has a mistake, nothing changes.
+addresses_file = CSV file
+addresses_file_hint = A header line naming the columns street, number, postcode, lon and lat (WGS84, decimal degrees; also “Straße;Hausnummer;PLZ;Länge;Breite”), separated by semicolon, comma or tab; UTF-8, at most 32 MB.
+addresses_source_hint = For example “City of Musterstadt, official house coordinates, Data licence Germany – attribution 2.0”.
+addresses_import_submit = Import the address list
+address_line_number = Line { $number }
 results_districts = Proposals by district
 selection_heading = Selection for the administration's opinion
 selection_intro = As a participatory budget does it: the procedure's best proposals by the votes so far, and with them the best of each district, go to the administration. For every selected proposal without an opinion, the unit named is asked for one; those asked before keep theirs.

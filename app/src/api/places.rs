@@ -1,7 +1,7 @@
 //! The city's districts: what forms and filters offer, and the planners' page.
 
 use crate::error::AppError;
-use crate::model::place::{DistrictRef, DistrictSummary};
+use crate::model::place::{DistrictRef, PlacesOverview};
 use leptos::prelude::*;
 
 /// Every district, by name (empty when the instance has none); with a procedure's `slug`,
@@ -29,17 +29,44 @@ pub async fn list_districts(
     )
 }
 
-/// The planners' page: each district with its contributions and source.
+/// What a contribution's form offers for an address: the field, if the city has an address
+/// list, and after a refused address (`typed`) what may have been meant.
+#[server(prefix = "/api", endpoint = "address_field", output = crate::api::JsonTextPost)]
+pub async fn address_field(
+    #[server(default)] typed: Option<String>,
+) -> Result<crate::model::address::AddressFieldState, AppError> {
+    use crate::backend::{service::address, state::app_state};
+    super::with_status(
+        async {
+            let db = &app_state()?.db;
+            let available = address::available(db).await?;
+            let lookup = match typed.filter(|t| available && !t.trim().is_empty()) {
+                // An address too long to look up has its own message at the field.
+                Some(typed) => address::lookup(db, &typed).await.ok(),
+                None => None,
+            };
+            Ok(crate::model::address::AddressFieldState { available, lookup })
+        }
+        .await,
+    )
+}
+
+/// The planners' page: each district with its contributions and source, and the address
+/// list.
 #[server(prefix = "/api", endpoint = "district_overview", output = crate::api::JsonTextPost)]
-pub async fn district_overview() -> Result<Vec<DistrictSummary>, AppError> {
+pub async fn district_overview() -> Result<PlacesOverview, AppError> {
     use crate::backend::auth::Permission;
-    use crate::backend::{service::district, state::app_state};
+    use crate::backend::service::{address, district};
+    use crate::backend::state::app_state;
     super::with_status(
         async {
             let state = app_state()?;
             let user = super::account::ssr::require_user().await?;
             user.require(Permission::Plan)?;
-            district::summaries(&state.db).await
+            Ok(PlacesOverview {
+                districts: district::summaries(&state.db).await?,
+                addresses: address::overview(&state.db).await?,
+            })
         }
         .await,
     )

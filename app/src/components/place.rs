@@ -1,6 +1,6 @@
-//! Places in forms and on pages: the district a contribution is in.
+//! Places in forms and on pages: the district a contribution is in, and its address.
 
-use crate::components::form::{described_by, field_error, typed_before};
+use crate::components::form::{Field, described_by, field_error, typed_before};
 use crate::error::AppError;
 use crate::i18n::{T, use_i18n};
 use crate::model::place::DistrictRef;
@@ -46,6 +46,57 @@ pub fn DistrictField(
                 {options}
             </select>
         </div>
+    }
+    .into_any()
+}
+
+/// The address field of a contribution's form, shown only when the city has an address
+/// list. After a refused address, what may have been meant is offered as choices
+/// (`address_choice`, which wins over the field): a plain form, no JavaScript needed.
+#[component]
+pub fn AddressField(
+    state: crate::model::address::AddressFieldState,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if !state.available {
+        return ().into_any();
+    }
+    let suggestions = state
+        .lookup
+        .map(|lookup| lookup.suggestions)
+        .unwrap_or_default();
+    let choices = (!suggestions.is_empty()).then(|| {
+        let items = suggestions
+            .into_iter()
+            .enumerate()
+            .map(|(i, suggestion)| {
+                let id = format!("address-choice-{i}");
+                view! {
+                    <div class="choice">
+                        <input type="radio" id=id.clone() name="address_choice" value=suggestion.label.clone() />
+                        <label for=id>{suggestion.label}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="choices address-choices">
+                <legend>{move || i18n.t().address_did_you_mean}</legend>
+                {items}
+            </fieldset>
+        }
+    });
+    view! {
+        <Field
+            name="address"
+            label=|t| t.address_label
+            error
+            required=false
+            hint=|t| t.address_hint
+            autocomplete="street-address"
+        />
+        {choices}
     }
     .into_any()
 }

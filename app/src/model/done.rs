@@ -95,6 +95,11 @@ pub enum Done {
         updated: u32,
         removed: u32,
     },
+    /// The city's address list imported: its addresses and streets.
+    AddressesImported {
+        addresses: u64,
+        streets: u64,
+    },
 }
 
 /// The outcomes without data, with their words.
@@ -165,6 +170,9 @@ impl Done {
                 updated,
                 removed,
             } => format!("districts_{created}_{updated}_{removed}"),
+            Self::AddressesImported { addresses, streets } => {
+                format!("addresses_{addresses}_{streets}")
+            }
             Self::OpinionsSelected {
                 selected,
                 requested,
@@ -216,6 +224,15 @@ impl Done {
                 removed: next()?,
             };
             return parts.next().is_none().then_some(found);
+        }
+        if let Some((addresses, streets)) = word
+            .strip_prefix("addresses_")
+            .and_then(|counts| counts.split_once('_'))
+        {
+            return Some(Self::AddressesImported {
+                addresses: addresses.parse().ok()?,
+                streets: streets.parse().ok()?,
+            });
         }
         WORDS
             .iter()
@@ -271,6 +288,10 @@ mod tests {
             created: 12,
             updated: 0,
             removed: 2,
+        });
+        samples.push(Done::AddressesImported {
+            addresses: 61_204,
+            streets: 1_830,
         });
         for done in samples {
             assert_eq!(Done::parse(&done.word()), Some(done), "{done:?}");

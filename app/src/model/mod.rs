@@ -4,6 +4,7 @@
 mod state;
 
 pub mod account;
+pub mod address;
 pub mod area;
 pub mod done;
 pub mod idempotency;

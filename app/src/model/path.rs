@@ -13,6 +13,8 @@ pub const PLANNER_OVERVIEW: &str = "/verwaltung/verfahren";
 
 /// The city's districts: the planners' list and the import form's target.
 pub const DISTRICTS: &str = "/verwaltung/stadtteile";
+/// Where the planners' page posts the address list (a multipart form).
+pub const ADDRESSES: &str = "/verwaltung/adressen";
 
 /// Longer return addresses are dropped rather than cut (a cut one could lead elsewhere).
 const MAX_LEN: usize = 1000;

@@ -56,6 +56,13 @@ pub struct DistrictSummary {
     pub source: String,
 }
 
+/// The planners' page of places: the districts and the address list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacesOverview {
+    pub districts: Vec<DistrictSummary>,
+    pub addresses: crate::model::address::AddressList,
+}
+
 /// What an import of districts did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]

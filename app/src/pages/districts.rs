@@ -2,7 +2,7 @@
 //! contributions lie in it and where the boundaries come from, and the import of a new
 //! GeoJSON file (a multipart form the server takes, see `server::rest::places`), which
 //! works without JavaScript. A refused file is listed problem by problem, each naming the
-//! feature by its number in the file.
+//! feature by its number in the file. The address list follows (`address_list`).
 
 use crate::api::places::district_overview;
 use crate::components::desk::desk_frame;
@@ -21,7 +21,13 @@ pub fn DistrictsPage() -> impl IntoView {
     desk_frame(
         |t| t.districts_title,
         data,
-        |districts| view! { <Districts districts /> }.into_any(),
+        |overview| {
+            view! {
+                <Districts districts=overview.districts />
+                <super::address_list::AddressListSection list=overview.addresses />
+            }
+            .into_any()
+        },
     )
 }
 

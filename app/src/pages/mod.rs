@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod account;
+pub mod address_list;
 pub mod area;
 pub mod districts;
 pub mod home;

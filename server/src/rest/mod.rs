@@ -4,6 +4,7 @@
 //! `message` is the sentence the pages would show, in the request's language.
 
 mod accounts;
+pub mod addresses;
 pub mod doc;
 mod implementation;
 pub mod limits;
@@ -41,6 +42,7 @@ pub fn api() -> doc::Api {
         .merge(crate::formats::proposals::opinion_api())
         .merge(crate::formats::proposals::geo_api())
         .merge(places::api())
+        .merge(addresses::api())
         .merge(crate::formats::budget::api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")

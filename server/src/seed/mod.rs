@@ -264,6 +264,7 @@ pub async fn demo(
         accounts.push((id, role));
     }
     crate::districts::seed_demo(db).await?;
+    crate::districts::seed_demo_addresses(db).await?;
     let people = participation::seed(db, &accounts, today).await?;
     let planner = people.last().ok_or(AppError::Internal)?;
     budget::seed(db, &people, planner, today).await?;

@@ -337,6 +337,7 @@ async fn fill(
             district,
             geometry,
             precision,
+            address: None,
         },
         demo.event.map(str::to_owned),
         None,

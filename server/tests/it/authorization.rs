@@ -106,6 +106,9 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         // The city's districts: open data; imported by planners.
         ("get", "/districts") => Anyone,
         ("put", "/districts") => Planners,
+        // The city's address list: looked up by anyone; imported by planners.
+        ("get", "/addresses" | "/addresses/lookup") => Anyone,
+        ("put", "/addresses") => Planners,
         // A procedure's area: open data with the procedure; set by planners.
         ("get", "/procedures/{slug}/area") => Anyone,
         ("put" | "delete", "/procedures/{slug}/area") => Planners,
@@ -175,7 +178,10 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             }
         }
         // Server functions without a REST twin.
-        ("fn", "who_am_i" | "set_language" | "get_legal_page" | "list_districts") => Anyone,
+        (
+            "fn",
+            "who_am_i" | "set_language" | "get_legal_page" | "list_districts" | "address_field",
+        ) => Anyone,
         // Signing out without a session only clears the cookie: a page whose session ran
         // out still signs out without an error.
         ("fn", "logout") => Anyone,
@@ -744,6 +750,7 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("record_project_outcome", "put", "/projects/{id}/outcome", "id={project}&form[outcome]=adopted&form[justification]="),
     ("select_for_opinion", "post", "/procedures/{slug}/opinions/selection", "slug={slug}&form[top]=2&form[per_district]=1&form[unit]=K%C3%A4mmerei&form[due_on]=2099-01-01"),
     ("list_districts", "fn", "list_districts", ""),
+    ("address_field", "fn", "address_field", "typed=Parkstra%C3%9Fe+1"),
     ("district_overview", "fn", "district_overview", ""),
     ("area_page", "fn", "area_page", "slug={slug}"),
     ("set_area_districts", "put", "/procedures/{slug}/area", "slug={slug}&district[0]=01"),

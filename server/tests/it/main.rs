@@ -10,6 +10,7 @@ mod smtp;
 
 mod account_pages;
 mod accounts;
+mod addresses;
 mod api;
 mod areas;
 mod authorization;

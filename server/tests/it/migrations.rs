@@ -98,6 +98,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261208_000023_implementation_photos.rs",
         "12bcd4651222dee259e34209bac7062ac7b2d0bf4544466bb2bb32512f1c1085",
     ),
+    (
+        "m20261209_000024_addresses.rs",
+        "1ce38b9fe5510262a46ce10620444a59eed62adb9ca89a274fa9b22be9d23d34",
+    ),
 ];
 
 #[test]

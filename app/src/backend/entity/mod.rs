@@ -1,5 +1,7 @@
 //! sea-orm entities: one file per table. The schema itself comes only from `migrations`.
 
+pub mod address;
+pub mod address_list;
 pub mod audit_event;
 pub mod budget;
 pub mod budget_ballot;

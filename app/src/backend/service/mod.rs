@@ -2,6 +2,7 @@
 //! inside or outside a transaction, and returns `AppError` for the faces to pass on.
 
 pub mod account;
+pub mod address;
 pub mod catalog;
 pub mod district;
 pub mod follow;

@@ -118,6 +118,8 @@ mod new_proposal {
         district: Option<String>,
         geometry: Option<String>,
         precision: Option<String>,
+        address: Option<String>,
+        address_choice: Option<String>,
         event: Option<String>,
         idempotency_key: Option<String>,
         next: Option<String>,
@@ -143,6 +145,8 @@ mod new_proposal {
                     district,
                     geometry,
                     precision: crate::model::place::Precision::from_form(precision.as_deref())?,
+                    // A "did you mean" suggestion the author picked wins over what they typed.
+                    address: address_choice.filter(|c| !c.trim().is_empty()).or(address),
                 };
                 let id = proposal::create(
                     &state.db,
@@ -206,6 +210,7 @@ mod edit {
                     district,
                     geometry,
                     precision: crate::model::place::Precision::from_form(precision.as_deref())?,
+                    address: None,
                 };
                 proposal::edit(&state.db, &user, id, input, chrono::Utc::now()).await?;
                 crate::api::account::finish(

@@ -23,6 +23,10 @@ pub struct ProposalInput {
     /// How exact the geometry is (default: exact).
     #[serde(default)]
     pub precision: Option<crate::model::place::Precision>,
+    /// An address of the city's list ("Parkstraße 12"), placed at its point when no
+    /// geometry is given; unknown to the list, it is refused (`address not_found`).
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 impl ProposalInput {
@@ -84,11 +88,22 @@ impl ProposalInput {
                 }
             },
         };
+        let address = self
+            .address
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
+        if address
+            .as_deref()
+            .is_some_and(|a| chars(a) > crate::model::address::ADDRESS_MAX_CHARS)
+        {
+            problems.note(AppError::invalid("address", "too_long"));
+        }
         for (field, text) in [
             ("title", Some(&title)),
             ("body", Some(&body)),
             ("location", location.as_ref()),
             ("district", district.as_ref()),
+            ("address", address.as_ref()),
         ] {
             if text.is_some_and(|text| text.chars().any(crate::model::text::forbidden_in_text)) {
                 problems.note(AppError::invalid(field, "control_characters"));
@@ -103,6 +118,7 @@ impl ProposalInput {
             district,
             precision: self.precision.filter(|_| geometry.is_some()),
             geometry,
+            address,
         })
     }
 }

@@ -281,6 +281,11 @@ struct ProposalBody {
     /// How exact the geometry is: `exact` (default) or `street`.
     #[serde(default)]
     precision: Option<Precision>,
+    /// An address of the city's list ("Parkstraße 12", see `GET /api/v1/addresses/lookup`),
+    /// placed at its point when no geometry is given; an address the list lacks is refused
+    /// (`address not_found`).
+    #[serde(default)]
+    address: Option<String>,
     /// Planners only: the on-site event the proposal was collected at.
     #[serde(default)]
     event: Option<String>,
@@ -317,6 +322,7 @@ async fn create_proposal(
         district: body.district,
         geometry: body.geometry.map(|g| g.to_string()),
         precision: body.precision,
+        address: body.address,
     };
     let now = Utc::now();
     let id = proposal::create(
@@ -371,6 +377,11 @@ struct EditBody {
     /// How exact the geometry is: `exact` (default) or `street`.
     #[serde(default)]
     precision: Option<Precision>,
+    /// An address of the city's list ("Parkstraße 12", see `GET /api/v1/addresses/lookup`),
+    /// placed at its point when no geometry is given; an address the list lacks is refused
+    /// (`address not_found`).
+    #[serde(default)]
+    address: Option<String>,
 }
 
 async fn edit_proposal(
@@ -387,6 +398,7 @@ async fn edit_proposal(
         district: body.district,
         geometry: body.geometry.map(|g| g.to_string()),
         precision: body.precision,
+        address: body.address,
     };
     let now = Utc::now();
     proposal::edit(&state.db, &user, id, input, now).await?;

@@ -6,7 +6,7 @@ use crate::components::error_view::{ErrorNotice, ErrorPage, Shown};
 use crate::components::form::{
     ErrorAlert, Field, IdempotencyField, LoginPrompt, TextArea, posted_error, status,
 };
-use crate::components::place::DistrictField;
+use crate::components::place::{AddressField, DistrictField};
 use crate::formats::proposals::api::{CreateProposal, Vote, list_proposals};
 use crate::formats::proposals::model::{
     ProposalCard, ProposalListing, ProposalQuery, ProposalSort, ProposalStatus, Source,
@@ -320,17 +320,28 @@ pub fn NewProposalPage() -> impl IntoView {
         move || slug.get(),
         |slug| crate::api::places::list_districts(Some(slug)),
     );
+    // After a refused address: what was typed, to offer what may have been meant.
+    let error = posted_error::<CreateProposal>();
+    let refused = error.with_untracked(|e| {
+        e.as_ref()
+            .is_some_and(|e| e.field_problems().iter().any(|(f, _)| *f == "address"))
+    });
+    let typed = refused
+        .then(|| crate::components::form::typed_before(error, "address", None))
+        .flatten();
+    let address = Resource::new(move || typed.clone(), crate::api::places::address_field);
     view! {
         <Title text=page_title(|t| t.new_proposal) />
         <Transition fallback=move || view! { <p class="container loading"><T k=|t| t.loading /></p> }>
             {move || Suspend::new(async move {
-                match (detail.await, me.await, districts.await) {
-                    (Ok(detail), Ok(me), Ok(districts)) => {
-                        view! { <NewProposalForm detail me districts /> }.into_any()
+                match (detail.await, me.await, districts.await, address.await) {
+                    (Ok(detail), Ok(me), Ok(districts), Ok(address)) => {
+                        view! { <NewProposalForm detail me districts address /> }.into_any()
                     }
-                    (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
-                        view! { <ErrorPage error /> }.into_any()
-                    }
+                    (Err(error), _, _, _)
+                    | (_, Err(error), _, _)
+                    | (_, _, Err(error), _)
+                    | (_, _, _, Err(error)) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Transition>
@@ -342,6 +353,7 @@ fn NewProposalForm(
     detail: ProcedureDetail,
     me: Option<crate::model::account::Me>,
     districts: Vec<crate::model::place::DistrictRef>,
+    address: crate::model::address::AddressFieldState,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = posted_error::<CreateProposal>();
@@ -421,7 +433,7 @@ fn NewProposalForm(
             {heading}
             {unverified}
             {saved}
-            <ErrorAlert error fields=&["title", "body", "category", "location", "district", "event"] />
+            <ErrorAlert error fields=&["title", "body", "category", "location", "address", "district", "event"] />
             <form method="post" action=CreateProposal::PATH>
                 <input type="hidden" name="slug" value=slug />
                 <IdempotencyField />
@@ -435,6 +447,7 @@ fn NewProposalForm(
                     </select>
                 </div>
                 <Field name="location" label=|t| t.location_label error required=false hint=|t| t.location_hint />
+                <AddressField state=address error />
                 <DistrictField districts selected=None error />
                 {onsite}
                 <div class="form-actions">

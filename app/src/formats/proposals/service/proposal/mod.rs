@@ -109,7 +109,7 @@ pub(crate) async fn insert(
         &format!("{}\n{}", input.title, input.body),
     )
     .await?;
-    let place = located(txn, context.id, &input).await?;
+    let (place, address) = located(txn, context.id, &input).await?;
     let inserted = proposal::ActiveModel {
         geometry: Set(place.geometry),
         place_precision: Set(place.precision),
@@ -121,7 +121,7 @@ pub(crate) async fn insert(
         title: Set(input.title),
         body: Set(input.body),
         category: Set(input.category),
-        location: Set(input.location),
+        location: Set(input.location.or(address)),
         source: Set(source_column(&event)),
         event_name: Set(event),
         status: Set(ProposalStatus::Published),
@@ -156,13 +156,15 @@ pub(crate) async fn insert(
     Ok(inserted.id)
 }
 
-/// Where a checked proposal is: its geometry with the district it lies in, or only the
-/// district its author named; within the procedure's area, if it has one.
+/// Where a checked proposal is: its geometry (or the address it was given, looked up in
+/// the city's list) with the district it lies in, or only the district its author named;
+/// within the procedure's area, if it has one. With it, the label of the address found:
+/// the place in words when the author gave none.
 async fn located(
     db: &impl ConnectionTrait,
     procedure_id: i64,
     input: &ProposalInput,
-) -> Result<crate::backend::service::district::Located, AppError> {
+) -> Result<(crate::backend::service::district::Located, Option<String>), AppError> {
     let area = procedure::area::of(db, procedure_id).await?;
     let geometry = input
         .geometry
@@ -170,14 +172,30 @@ async fn located(
         .map(crate::model::place::Geometry::parse)
         .transpose()
         .map_err(|problem| AppError::invalid("geometry", problem.code()))?;
-    crate::backend::service::district::locate(
+    let (geometry, precision, label) = match (geometry, input.address.as_deref()) {
+        (None, Some(address)) => {
+            let (geometry, precision, label) =
+                crate::backend::service::address::resolve(db, address).await?;
+            (Some(geometry), Some(precision), Some(label))
+        }
+        (geometry, _) => (geometry, input.precision, None),
+    };
+    let located = crate::backend::service::district::locate(
         db,
         geometry.as_ref(),
         input.district.as_deref(),
-        input.precision,
+        precision,
         area.as_ref(),
     )
     .await
+    .map_err(|error| match (error, &label) {
+        // The address was found, but lies outside the area: say so at the address.
+        (AppError::InvalidInput { field, .. }, Some(_)) if field == "geometry" => {
+            AppError::invalid("address", "outside_area")
+        }
+        (error, _) => error,
+    })?;
+    Ok((located, label))
 }
 
 /// The on-site event a contribution is entered for, checked: planners only. A blank
@@ -252,7 +270,7 @@ where
         now,
     )
     .await?;
-    let place = located(&txn, row.procedure_id, &input).await?;
+    let (place, address) = located(&txn, row.procedure_id, &input).await?;
     // The condition repeats the check: a vote that arrived meanwhile wins.
     let updated = proposal::Entity::update_many()
         .col_expr(proposal::Column::Geometry, Expr::value(place.geometry))
@@ -266,7 +284,10 @@ where
         .col_expr(proposal::Column::Title, Expr::value(input.title))
         .col_expr(proposal::Column::Body, Expr::value(input.body))
         .col_expr(proposal::Column::Category, Expr::value(input.category))
-        .col_expr(proposal::Column::Location, Expr::value(input.location))
+        .col_expr(
+            proposal::Column::Location,
+            Expr::value(input.location.or(address)),
+        )
         .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
         .filter(proposal::Column::Id.eq(proposal_id))
         .filter(proposal::Column::EngagedAt.is_null())

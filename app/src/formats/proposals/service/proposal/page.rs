@@ -96,6 +96,7 @@ pub async fn load(
         district: district.as_ref().map(|d| d.key.clone()),
         geometry: row.geometry.clone(),
         precision: row.place_precision,
+        address: None,
     };
     let edit_source = editable.then(source);
     // The edit form offers the districts.
