@@ -1,5 +1,6 @@
 // Places in the browser: a resident names the district of a proposal and finds it again
-// through the list's district filter; a planner opens the districts page from the planners'
+// through the list's district filter; without JavaScript, a resident places a proposal by
+// its address and picks what was meant after a typo; a planner opens the districts page from the planners'
 // overview and a broken district file is refused feature by feature, changing nothing; a
 // planner gives a procedure an area, residents choose among its districts and see the
 // place on a map the server draws, and no request leaves the instance.
@@ -59,6 +60,43 @@ describe('districts', () => {
     await context.close();
   });
 
+  test('without JavaScript, a resident gives an address and picks what was meant', async () => {
+    const { context, page, problems } = await loggedIn('bewohnerin@mitreden.test', {
+      javaScriptEnabled: false, bypassCSP: true,
+    });
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await page.click('a:has-text("Vorschlag einreichen")');
+    await page.waitForURL(/\/vorschlag-neu$/);
+    await page.fill('#field-title', 'Radbügel an der Parkstraße');
+    await page.fill('#field-body', 'Vor dem Haus Parkstraße 12 stehen die Räder auf dem Gehweg, weil Bügel fehlen.');
+    await page.fill('#field-address', 'Parkstrase 12');
+    await page.click('main button[type="submit"]');
+    const choices = page.locator('fieldset.address-choices');
+    await choices.waitFor();
+    assert.match(await page.locator('#field-address-error').innerText(), /nicht im Adressverzeichnis/);
+    assert.equal(await page.locator('#field-address').inputValue(), 'Parkstrase 12');
+    assert.equal(await page.locator('#field-title').inputValue(), 'Radbügel an der Parkstraße');
+    const suggestions = page.url();
+    await choices.locator('label:has-text("Parkstraße 12, 12342")').click();
+    await page.click('main button[type="submit"]');
+    await page.waitForURL(/\/vorschlaege\/\d+/);
+    const facts = page.locator('dl.facts');
+    await facts.locator('dd:has-text("Parkstraße 12, 12342")').waitFor();
+    await facts.locator('dd:has-text("Nordstadt")').waitFor();
+    assert.equal(await page.locator('img[src^="/karten/vorschlaege/"]').count(), 1, 'the map of the place');
+    assert.deepEqual(problems, []);
+    // axe runs as a script: both states again in a browser that runs it.
+    const checked = await loggedIn('bewohnerin@mitreden.test', { bypassCSP: true });
+    for (const [url, state] of [[suggestions, 'the suggestions'], [page.url(), 'the placed proposal']]) {
+      await checked.page.goto(url);
+      await waitForHydration(checked.page);
+      assert.deepEqual(await axeViolations(checked.page), [], state);
+    }
+    assert.deepEqual(checked.problems, []);
+    await checked.context.close();
+    await context.close();
+  });
+
   test('a planner opens the districts and a broken file changes nothing', async () => {
     const { context, page, problems } = await loggedIn('planung@mitreden.test', { bypassCSP: true });
     await page.goto(`${server.baseUrl}/verwaltung/verfahren`);
@@ -70,7 +108,8 @@ describe('districts', () => {
     await rows.first().waitFor();
     assert.equal(await rows.count(), 6);
     await rows.locator('th:has-text("Altstadt")').waitFor();
-    await page.locator('text=Für die Demo gezeichnet').waitFor();
+    await page.locator('text=Für die Demo gezeichnet, keine amtlichen Grenzen').waitFor();
+    await page.locator('#adressen >> text=1440 Adressen in 33 Straßen').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'the districts page');
 
     const broken = {
