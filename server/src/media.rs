@@ -106,6 +106,38 @@ pub(crate) fn multipart_failed(error: axum::extract::multipart::MultipartError) 
     }
 }
 
+/// A multipart form's parts by name (a later part of a name replaces an earlier one), each
+/// read by chunks and refused with `too_large()` as soon as it passes `max` bytes, whatever
+/// the body limit around it.
+pub(crate) async fn form_parts(
+    multipart: Result<Multipart, MultipartRejection>,
+    max: usize,
+    too_large: impl Fn() -> AppError,
+) -> Result<std::collections::HashMap<String, Vec<u8>>, AppError> {
+    let mut multipart = multipart.map_err(multipart_rejected)?;
+    let mut parts = std::collections::HashMap::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
+            if bytes.len() + chunk.len() > max {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        parts.insert(name, bytes);
+    }
+    Ok(parts)
+}
+
+/// A form part as text (empty when the form lacks it).
+pub(crate) fn part_text(parts: &std::collections::HashMap<String, Vec<u8>>, name: &str) -> String {
+    parts
+        .get(name)
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap_or_default()
+}
+
 /// Where a refused form post goes back to: `page` with the error in the same encoding a
 /// server function's form uses (so the page's error display reads it the same way), the
 /// fields to fill in again (`kept`, as name and value; the page reads them as it reads

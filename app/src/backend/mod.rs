@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod common;
+pub(crate) mod csv_table;
 pub mod db;
 pub mod entity;
 pub mod export;

@@ -5,7 +5,7 @@
 //! the planners' page form `POST /verwaltung/adressen` (multipart, redirects back, works
 //! without JavaScript).
 
-use crate::media::{multipart_failed, multipart_rejected, refused_form};
+use crate::media::{form_parts, part_text, refused_form};
 use crate::rest::doc::{Api, Doc};
 use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated};
 use app::backend::service::address::{self, MAX_FILE_BYTES};
@@ -125,25 +125,9 @@ async fn put_addresses(
 async fn read_form(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(Vec<u8>, String), AppError> {
-    let mut multipart = multipart.map_err(multipart_rejected)?;
-    let mut file = Vec::new();
-    let mut source = String::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
-            if bytes.len() + chunk.len() > MAX_FILE_BYTES {
-                return Err(AppError::PayloadTooLarge);
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "addresses" => file = bytes,
-            "source" => source = String::from_utf8_lossy(&bytes).chars().take(500).collect(),
-            _ => {}
-        }
-    }
-    Ok((file, source))
+    let mut parts = form_parts(multipart, MAX_FILE_BYTES, || AppError::PayloadTooLarge).await?;
+    let source = part_text(&parts, "source").chars().take(500).collect();
+    Ok((parts.remove("addresses").unwrap_or_default(), source))
 }
 
 async fn form_upload(

@@ -6,7 +6,7 @@
 //! planners' page forms `POST /verwaltung/stadtteile` and `POST
 //! /verwaltung/verfahren/{slug}/gebiet` (multipart, redirect back, work without JavaScript).
 
-use crate::media::{multipart_failed, multipart_rejected, refused_form};
+use crate::media::{form_parts, part_text, refused_form};
 use crate::rest::doc::{Api, Doc};
 use crate::rest::{ApiError, ApiResult, Authenticated, MaybeAuthenticated};
 use app::backend::service::district::{self, ImportOptions, MAX_FILE_BYTES};
@@ -198,27 +198,17 @@ async fn put_districts(
 async fn read_form(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(Vec<u8>, HashMap<String, String>), AppError> {
-    let mut multipart = multipart.map_err(multipart_rejected)?;
-    let mut file = Vec::new();
-    let mut fields = HashMap::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
-            if bytes.len() + chunk.len() > MAX_FILE_BYTES {
-                return Err(AppError::invalid("districts", "too_large"));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "districts" => file = bytes,
-            "text" if file.is_empty() => file = bytes,
-            "source" | "name_property" | "key_property" => {
-                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-            }
-            _ => {}
-        }
-    }
+    let too_large = || AppError::invalid("districts", "too_large");
+    let mut parts = form_parts(multipart, MAX_FILE_BYTES, too_large).await?;
+    let fields = ["source", "name_property", "key_property"]
+        .into_iter()
+        .filter(|name| parts.contains_key(*name))
+        .map(|name| (name.to_owned(), part_text(&parts, name)))
+        .collect();
+    let file = match parts.remove("districts").filter(|file| !file.is_empty()) {
+        Some(file) => file,
+        None => parts.remove("text").unwrap_or_default(),
+    };
     Ok((file, fields))
 }
 
@@ -336,23 +326,10 @@ async fn area_form(
     let mut label = String::new();
     let result = async {
         let user = user.ok_or(AppError::Unauthenticated)?;
-        let mut multipart = multipart.map_err(multipart_rejected)?;
-        let mut file = Vec::new();
-        while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
-            let name = field.name().unwrap_or_default().to_owned();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
-                if bytes.len() + chunk.len() > area::MAX_AREA_BYTES {
-                    return Err(AppError::invalid("area", "too_large"));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            match name.as_str() {
-                "area" => file = bytes,
-                "area_label" => label = String::from_utf8_lossy(&bytes).into_owned(),
-                _ => {}
-            }
-        }
+        let too_large = || AppError::invalid("area", "too_large");
+        let mut parts = form_parts(multipart, area::MAX_AREA_BYTES, too_large).await?;
+        label = part_text(&parts, "area_label");
+        let file = parts.remove("area").unwrap_or_default();
         if file.is_empty() {
             return Err(AppError::invalid("area", "missing"));
         }

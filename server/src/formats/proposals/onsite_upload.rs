@@ -3,7 +3,7 @@
 //! to its preview, so it works without JavaScript. The preview and the import are the
 //! page's server functions.
 
-use crate::media::{multipart_failed, multipart_rejected, refused_form};
+use crate::media::{form_parts, part_text, refused_form};
 use crate::rest::{MaybeAuthenticated, path_slug};
 use app::backend::state::AppState;
 use app::error::AppError;
@@ -31,27 +31,13 @@ struct Batch {
 }
 
 async fn read_batch(multipart: Result<Multipart, MultipartRejection>) -> Result<Batch, AppError> {
-    let mut multipart = multipart.map_err(multipart_rejected)?;
-    let mut batch = Batch::default();
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_failed)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        // Read by chunks: a part past the limit is refused as soon as it is, whatever
-        // the body limit around it.
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(multipart_failed)? {
-            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-                return Err(AppError::invalid("file", "too_large"));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "event" => batch.event = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => batch.file = bytes,
-            "text" => batch.pasted = String::from_utf8_lossy(&bytes).into_owned(),
-            _ => {}
-        }
-    }
-    Ok(batch)
+    let too_large = || AppError::invalid("file", "too_large");
+    let mut parts = form_parts(multipart, MAX_IMPORT_BYTES, too_large).await?;
+    Ok(Batch {
+        event: part_text(&parts, "event"),
+        pasted: part_text(&parts, "text"),
+        file: parts.remove("file").unwrap_or_default(),
+    })
 }
 
 async fn upload(

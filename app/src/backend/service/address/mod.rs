@@ -25,14 +25,13 @@ use std::collections::HashSet;
 
 mod read;
 
+pub use crate::backend::service::district::checked_source;
 pub use read::{MAX_ADDRESSES, MAX_FILE_BYTES, NewAddress, read_csv};
 
 /// Rows written per statement (eight values each, far below SQLite's limit).
 const BATCH: usize = 500;
 /// The most numbers of one street, or streets with one initial, a lookup compares.
 const CANDIDATES: u64 = 5_000;
-/// The longest source text.
-const SOURCE_MAX: usize = 500;
 
 /// A planner imports an address list (the page and the API): it replaces the list.
 pub async fn import_file<C>(
@@ -49,18 +48,6 @@ where
     let source = checked_source(source)?;
     let addresses = read_csv(bytes)?;
     replace(db, &addresses, &source, now).await
-}
-
-/// The source as given, trimmed and checked.
-pub fn checked_source(source: &str) -> Result<String, AppError> {
-    let source = source.trim();
-    if source.chars().count() > SOURCE_MAX {
-        return Err(AppError::invalid("source", "too_long"));
-    }
-    if source.chars().any(crate::model::text::forbidden_in_text) {
-        return Err(AppError::invalid("source", "control_characters"));
-    }
-    Ok(source.to_owned())
 }
 
 /// Makes `addresses` the city's list, in one transaction.

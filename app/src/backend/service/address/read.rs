@@ -1,6 +1,7 @@
 //! The address list's CSV file, read and checked: the columns by their header names, one
 //! address per row, problems by line.
 
+use crate::backend::csv_table::CsvHeader;
 use crate::error::{AppError, Problems};
 use crate::model::address::{number_key, street_key};
 use crate::model::place::Position;
@@ -82,28 +83,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<NewAddress>, AppError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|_| file("not_utf8"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let separator = [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|s| header_line.bytes().filter(|b| b == s).count())
-        .unwrap_or(b';');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|_| file("unreadable"))?.clone();
-    let mut positions: Vec<(Column, usize)> = Vec::new();
-    for (index, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        if let Some((column, _)) = COLUMNS.iter().find(|(_, names)| names.contains(&&*name))
-            && !positions.iter().any(|(c, _)| c == column)
-        {
-            positions.push((*column, index));
-        }
-    }
-    let has = |column| positions.iter().any(|(c, _)| *c == column);
-    if !(has(Column::Street) && has(Column::Lon) && has(Column::Lat)) {
+    let Some((mut reader, table)) = CsvHeader::open(text, &COLUMNS) else {
+        return Err(file("unreadable"));
+    };
+    if !(table.has(Column::Street) && table.has(Column::Lon) && table.has(Column::Lat)) {
         return Err(file("missing_columns"));
     }
     let mut problems = Problems::default();
@@ -124,15 +107,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<NewAddress>, AppError> {
         if addresses.len() == MAX_ADDRESSES {
             return Err(file("too_many_rows"));
         }
-        let cell = |column| {
-            positions
-                .iter()
-                .find(|(c, _)| *c == column)
-                .and_then(|(_, index)| record.get(*index))
-                .unwrap_or("")
-                .trim()
-        };
-        match read_row(cell, separator != b',') {
+        let cell = |column| table.cell(&record, column).trim();
+        match read_row(cell, table.separator != b',') {
             Ok(address) => {
                 let key = (
                     street_key(&address.street),

@@ -23,8 +23,9 @@ use std::collections::{HashMap, HashSet};
 pub mod map;
 mod read;
 
-use read::checked_source;
-pub use read::{ImportOptions, MAX_DISTRICTS, MAX_FILE_BYTES, NewDistrict, read_collection};
+pub use read::{
+    ImportOptions, MAX_DISTRICTS, MAX_FILE_BYTES, NewDistrict, checked_source, read_collection,
+};
 
 /// A planner imports a district file (the page and the API).
 pub async fn import_file<C>(

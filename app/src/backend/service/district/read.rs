@@ -192,7 +192,9 @@ fn feature_id(feature: &Value) -> Option<String> {
     }
 }
 
-pub(super) fn checked_source(source: &str) -> Result<String, AppError> {
+/// The source and licence of imported place data (districts, the address list), trimmed
+/// and checked.
+pub fn checked_source(source: &str) -> Result<String, AppError> {
     let source = source.trim();
     if source.chars().count() > SOURCE_MAX {
         return Err(AppError::invalid("source", "too_long"));

@@ -338,30 +338,11 @@ pub(crate) fn parse(text: &str) -> Result<Vec<RawRow>, Vec<FieldProblem>> {
             problem: problem.to_owned(),
         }]
     };
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let separator = [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|s| header_line.bytes().filter(|b| b == s).count())
-        .unwrap_or(b';');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|_| file("unreadable"))?.clone();
-    let mut positions: Vec<(ImportColumn, usize)> = Vec::new();
-    for (index, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        if let Some((column, _)) = COLUMNS
-            .iter()
-            .find(|(_, names)| names.contains(&name.as_str()))
-            && !positions.iter().any(|(c, _)| c == column)
-        {
-            positions.push((*column, index));
-        }
-    }
-    let has = |column| positions.iter().any(|(c, _)| *c == column);
-    if !has(ImportColumn::Title) || !has(ImportColumn::Body) {
+    let Some((mut reader, table)) = crate::backend::csv_table::CsvHeader::open(text, &COLUMNS)
+    else {
+        return Err(file("unreadable"));
+    };
+    if !table.has(ImportColumn::Title) || !table.has(ImportColumn::Body) {
         return Err(file("missing_columns"));
     }
     let mut rows = Vec::new();
@@ -373,19 +354,12 @@ pub(crate) fn parse(text: &str) -> Result<Vec<RawRow>, Vec<FieldProblem>> {
         if rows.len() == MAX_IMPORT_ROWS {
             return Err(file("too_many_rows"));
         }
-        let cell = |column| {
-            positions
-                .iter()
-                .find(|(c, _)| *c == column)
-                .and_then(|(_, index)| record.get(*index))
-                .unwrap_or("")
-                .to_owned()
-        };
+        let cell = |column| table.cell(&record, column).to_owned();
         let optional = |column| Some(cell(column)).filter(|v: &String| !v.trim().is_empty());
         let mut problems = Vec::new();
         // More cells than the header names: a separator inside an unquoted cell has
         // shifted the row, and its cells would land in the wrong fields.
-        if record.len() > header.len() {
+        if record.len() > table.width {
             problems.push(row_problem("extra_cells"));
         }
         let line = record.position().map_or(0, |p| line_at(text, p.byte()));
