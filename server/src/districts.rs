@@ -81,9 +81,10 @@ pub async fn import_addresses_cli(
     bytes: &[u8],
     source: &str,
 ) -> anyhow::Result<app::model::address::AddressImportSummary> {
-    let read = address::checked_source(source).and_then(|_| address::read_csv(bytes));
-    let addresses = match read {
-        Ok(addresses) => addresses,
+    let read =
+        address::checked_source(source).and_then(|source| Ok((source, address::read_csv(bytes)?)));
+    let (source, addresses) = match read {
+        Ok(read) => read,
         Err(error) => {
             let texts = Lang::En.texts();
             let problems = error.field_problems();
@@ -109,7 +110,7 @@ pub async fn import_addresses_cli(
             anyhow::bail!("the file was not imported:\n{}", lines.join("\n"))
         }
     };
-    Ok(address::replace(db, &addresses, source.trim(), chrono::Utc::now()).await?)
+    Ok(address::replace(db, &addresses, &source, chrono::Utc::now()).await?)
 }
 
 /// The demo address list.

@@ -141,7 +141,8 @@ pub(crate) fn part_text(parts: &std::collections::HashMap<String, Vec<u8>>, name
 /// Where a refused form post goes back to: `page` with the error in the same encoding a
 /// server function's form uses (so the page's error display reads it the same way), the
 /// fields to fill in again (`kept`, as name and value; the page reads them as it reads
-/// what `keep_form_values` keeps), and `fragment`.
+/// what `keep_form_values` keeps), and `fragment`. A post without a session goes to sign
+/// in instead, and back to `page` afterwards.
 pub(crate) fn refused_form(
     form: &str,
     page: &str,
@@ -149,6 +150,9 @@ pub(crate) fn refused_form(
     kept: &[(&str, &str)],
     fragment: &str,
 ) -> Response {
+    if matches!(error, AppError::Unauthenticated) {
+        return Redirect::to(&app::model::path::with_return("/anmelden", page)).into_response();
+    }
     let encode = app::model::text::encode_component;
     let kept: Vec<String> = kept
         .iter()

@@ -37,17 +37,7 @@ pub async fn address_field(
 ) -> Result<crate::model::address::AddressFieldState, AppError> {
     use crate::backend::{service::address, state::app_state};
     super::with_status(
-        async {
-            let db = &app_state()?.db;
-            let available = address::available(db).await?;
-            let lookup = match typed.filter(|t| available && !t.trim().is_empty()) {
-                // An address too long to look up has its own message at the field.
-                Some(typed) => address::lookup(db, &typed).await.ok(),
-                None => None,
-            };
-            Ok(crate::model::address::AddressFieldState { available, lookup })
-        }
-        .await,
+        async { address::form_state(&app_state()?.db, typed.as_deref()).await }.await,
     )
 }
 

@@ -157,9 +157,6 @@ async fn form_upload(
             .on(page)
         ))
         .into_response(),
-        Err(AppError::Unauthenticated) => {
-            Redirect::to(&app::model::path::with_return("/anmelden", page)).into_response()
-        }
         Err(error) => refused_form(ADDRESS_FORM, page, error, &[("source", &kept)], "#adressen"),
     }
 }

@@ -239,9 +239,6 @@ async fn form_upload(
             .on(page),
         )
         .into_response(),
-        Err(AppError::Unauthenticated) => {
-            Redirect::to(&app::model::path::with_return("/anmelden", page)).into_response()
-        }
         Err(error) => {
             let typed = |key: &str| -> String {
                 kept.get(key)
@@ -338,9 +335,6 @@ async fn area_form(
     .await;
     match result {
         Ok(()) => Redirect::to(&Done::AreaSet.on(&page)).into_response(),
-        Err(AppError::Unauthenticated) => {
-            Redirect::to(&app::model::path::with_return("/anmelden", &page)).into_response()
-        }
         Err(error) => {
             let label: String = label.chars().take(200).collect();
             refused_form(AREA_FORM, &page, error, &[("area_label", &label)], "#datei")

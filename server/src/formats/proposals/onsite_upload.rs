@@ -65,9 +65,6 @@ async fn upload(
     .await;
     match result {
         Ok(id) => Redirect::to(&format!("{page}?stapel={id}#vorschau")).into_response(),
-        Err(AppError::Unauthenticated) => {
-            Redirect::to(&app::model::path::with_return("/anmelden", &page)).into_response()
-        }
         Err(error) => {
             let typed: String = event.chars().take(200).collect();
             refused_form(

@@ -11,15 +11,15 @@ use crate::backend::db::{begin_write, storage_error};
 use crate::backend::entity::{address, address_list};
 use crate::error::AppError;
 use crate::model::address::{
-    ADDRESS_MAX_CHARS, AddressImportSummary, AddressList, AddressLookup, AddressMatch, SUGGESTIONS,
-    TypedAddress, distance, label, number_key, street_key,
+    ADDRESS_MAX_CHARS, AddressFieldState, AddressImportSummary, AddressList, AddressLookup,
+    AddressMatch, SUGGESTIONS, TypedAddress, distance, label, number_key, street_key,
 };
 use crate::model::place::{Geometry, Position, Precision};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionSession, TransactionTrait,
 };
 use std::collections::HashSet;
 
@@ -358,10 +358,17 @@ pub async fn resolve(
     Ok((Geometry::Point(position), precision, found.label))
 }
 
-/// How many addresses the list holds (for the demo and tests).
-pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
-    address::Entity::find()
-        .count(db)
-        .await
-        .map_err(storage_error)
+/// What a contribution's form offers for an address: the field, if the city has a list,
+/// and after a refused address (`typed`) what may have been meant. An address too long to
+/// look up has its own message at the field, so it gets no suggestions.
+pub async fn form_state(
+    db: &impl ConnectionTrait,
+    typed: Option<&str>,
+) -> Result<AddressFieldState, AppError> {
+    let available = available(db).await?;
+    let lookup = match typed.filter(|t| available && !t.trim().is_empty()) {
+        Some(typed) => lookup(db, typed).await.ok(),
+        None => None,
+    };
+    Ok(AddressFieldState { available, lookup })
 }
