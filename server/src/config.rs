@@ -43,6 +43,11 @@ pub struct Config {
     /// How long a page rendered for anonymous visitors is served again from memory, unless
     /// something changes first (`MITREDEN_PAGE_MEMORY_MS`; 0: never).
     pub page_memory: std::time::Duration,
+    /// Map tiles: an MBTiles file (relative to the data directory, or absolute) or an
+    /// upstream's address with `{z}`, `{x}` and `{y}` (`MITREDEN_TILES`); opened at start.
+    pub tiles: Option<String>,
+    /// The line the tiles' licence asks for (`MITREDEN_TILES_ATTRIBUTION`).
+    pub tiles_attribution: Option<String>,
 }
 
 /// Requests per minute an address may send to the API by default: a school or an office
@@ -101,6 +106,8 @@ struct FileConfig {
     mitreden_rate_limit: Option<String>,
     mitreden_rate_limit_account: Option<String>,
     mitreden_page_memory_ms: Option<String>,
+    mitreden_tiles: Option<String>,
+    mitreden_tiles_attribution: Option<String>,
 }
 
 impl FileConfig {
@@ -118,6 +125,8 @@ impl FileConfig {
             "MITREDEN_LOGO" => self.mitreden_logo.as_ref(),
             "MITREDEN_TRUSTED_PROXIES" => self.mitreden_trusted_proxies.as_ref(),
             "MITREDEN_OPARL_ALLOW" => self.mitreden_oparl_allow.as_ref(),
+            "MITREDEN_TILES" => self.mitreden_tiles.as_ref(),
+            "MITREDEN_TILES_ATTRIBUTION" => self.mitreden_tiles_attribution.as_ref(),
             "MITREDEN_LOG_FORMAT" => self.mitreden_log_format.as_ref(),
             "MITREDEN_RATE_LIMIT" => self.mitreden_rate_limit.as_ref(),
             "MITREDEN_RATE_LIMIT_ACCOUNT" => self.mitreden_rate_limit_account.as_ref(),
@@ -342,6 +351,8 @@ impl Config {
             trusted_proxies,
             oparl_allowed,
             log_format,
+            tiles: get("MITREDEN_TILES").filter(|v| !v.trim().is_empty()),
+            tiles_attribution: get("MITREDEN_TILES_ATTRIBUTION"),
         })
     }
 

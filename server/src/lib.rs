@@ -90,6 +90,7 @@ pub async fn build_observed_app(
             public_url: config.public_url.clone(),
             logo: config.logo.clone(),
             oparl_allowed: config.oparl_allowed.clone(),
+            tiles: open_tiles(config).await?,
         }),
         jwt_secret: jwt_secret.into(),
         login_throttle: Arc::default(),
@@ -105,6 +106,27 @@ pub async fn build_observed_app(
     let memory = page_cache::PageMemory::new(config.page_memory);
     let router = router(state.clone(), limits, metrics, memory);
     Ok(Mitreden { router, state })
+}
+
+/// The map tiles of `MITREDEN_TILES`, if set: an upstream's address, or an MBTiles file
+/// (a relative path is in the data directory). A file that cannot be used stops the start.
+async fn open_tiles(config: &Config) -> anyhow::Result<Option<Arc<app::backend::tiles::Tiles>>> {
+    use app::backend::tiles::Tiles;
+    let Some(setting) = config.tiles.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    let attribution = config.tiles_attribution.as_deref();
+    let tiles = if setting.contains("://") {
+        Tiles::upstream(
+            setting,
+            attribution.unwrap_or(""),
+            config.data_dir.join("tiles"),
+        )
+    } else {
+        Tiles::file(&config.data_dir.join(setting), attribution).await
+    }
+    .map_err(|problem| anyhow::anyhow!("invalid configuration: MITREDEN_TILES: {problem}"))?;
+    Ok(Some(Arc::new(tiles)))
 }
 
 /// Opens the database and brings its schema up to date.

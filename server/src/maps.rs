@@ -2,8 +2,10 @@
 //! JavaScript and for print; nothing is loaded from another origin:
 //! - `GET /karten/vorschlaege/{id}`: a published contribution's place among the districts;
 //! - `GET /karten/verfahren/{slug}/gebiet`: a procedure's area;
-//! - `GET /karten/verfahren/{slug}/ergebnis`: contributions by district, once the results
-//!   are public (planners: always).
+//! - `GET /karten/verfahren/{slug}/ergebnis`: contributions by district (`?nach=stimmen`:
+//!   votes by district), once the results are public (planners: always).
+//!
+//! - `GET /karten/kacheln/{z}/{x}/{y}`: a map tile of the instance's (`backend::tiles`).
 //!
 //! The picture's title is in the visitor's language; the pages that show it carry the
 //! same facts as text.
@@ -15,7 +17,7 @@ use app::backend::state::AppState;
 use app::error::AppError;
 use app::i18n::Lang;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/karten/vorschlaege/{id}", get(place))
         .route("/karten/verfahren/{slug}/gebiet", get(area))
         .route("/karten/verfahren/{slug}/ergebnis", get(by_district))
+        .route("/karten/kacheln/{z}/{x}/{y}", get(tile))
 }
 
 fn lang(headers: &HeaderMap) -> Lang {
@@ -56,7 +59,8 @@ fn svg(body: String, signed_in: bool) -> Response {
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
+        // The tiles under a map are data: addresses inside the picture.
+        HeaderValue::from_static("default-src 'none'; img-src data:; sandbox"),
     );
     response
 }
@@ -67,7 +71,8 @@ async fn place(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
-    let drawn = map::place_map(&state.db, id, lang(&headers).texts()).await?;
+    let tiles = state.site.tiles.as_deref();
+    let drawn = map::place_map(&state.db, id, lang(&headers).texts(), tiles).await?;
     Ok(svg(drawn, false))
 }
 
@@ -83,16 +88,28 @@ async fn area(
     let label = procedure::area::label(&state.db, context.id)
         .await?
         .ok_or(ApiError(AppError::NotFound))?;
-    let drawn = map::area_map(&state.db, context.id, &label, lang(&headers).texts()).await?;
+    let tiles = state.site.tiles.as_deref();
+    let drawn = map::area_map(&state.db, context.id, &label, lang(&headers).texts(), tiles).await?;
     Ok(svg(drawn, viewer.is_some()))
+}
+
+/// `?nach=stimmen` shades the districts by votes; anything else by contributions.
+#[derive(serde::Deserialize)]
+struct ByDistrict {
+    nach: Option<String>,
 }
 
 async fn by_district(
     State(state): State<AppState>,
     MaybeAuthenticated(viewer): MaybeAuthenticated,
     Path(slug): Path<String>,
+    Query(query): Query<ByDistrict>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let measure = match query.nach.as_deref() {
+        Some("stimmen") => map::Measure::Votes,
+        _ => map::Measure::Proposals,
+    };
     let slug = crate::rest::path_slug(&slug).map_err(ApiError)?;
     // Results not yet public are not found here (the results page says when they will be).
     let scope = match results::scope(&state.db, &slug, viewer.as_ref(), Utc::now()).await {
@@ -106,10 +123,43 @@ async fn by_district(
     if counts.is_empty() {
         return Err(ApiError(AppError::NotFound));
     }
-    let t = lang(&headers).texts();
-    let title = t
-        .map_results
-        .fmt(&[("title", scope.procedure.title.as_str().into())]);
-    let drawn = map::choropleth(&state.db, &counts, &title).await?;
+    let lang = lang(&headers);
+    let title = [("title", scope.procedure.title.as_str().into())];
+    let title = match measure {
+        map::Measure::Proposals => lang.texts().map_results.fmt(&title),
+        // A server text: the page does not name this picture's title itself.
+        map::Measure::Votes => lang.server_texts().map_results_votes.fmt(&title),
+    };
+    let drawn = map::choropleth(&state.db, &counts, measure, &title).await?;
     Ok(svg(drawn, viewer.is_some()))
+}
+
+/// A tile, kept a day by browsers and shared caches (tiles change rarely; a new file or
+/// upstream shows within a day). Not found without tiles, for a place outside the world,
+/// and where the source has none.
+async fn tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let not_found = || ApiError(AppError::NotFound);
+    let (Ok(z), Ok(x), Ok(y)) = (z.parse::<u8>(), x.parse::<u32>(), y.parse::<u32>()) else {
+        return Err(not_found());
+    };
+    let tiles = state.site.tiles.as_deref().ok_or_else(not_found)?;
+    let tile = tiles.tile(z, x, y).await?.ok_or_else(not_found)?;
+    let mut response = tile.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(tile.format.content_type()),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
 }

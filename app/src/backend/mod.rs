@@ -17,3 +17,4 @@ pub mod sanitize;
 pub mod service;
 pub mod state;
 pub mod throttle;
+pub mod tiles;

@@ -21,6 +21,8 @@ pub struct SiteSettings {
     /// Networks besides the public internet the OParl import may read from (a council
     /// information system inside the city's network; `MITREDEN_OPARL_ALLOW`).
     pub oparl_allowed: crate::backend::proxies::Networks,
+    /// The map tiles the instance serves, when it has any (`MITREDEN_TILES`).
+    pub tiles: Option<Arc<crate::backend::tiles::Tiles>>,
 }
 
 impl SiteSettings {

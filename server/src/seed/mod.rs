@@ -171,6 +171,7 @@ const DEMO: &[DemoProcedure] = &[
 /// mail is dropped at the end of the seed).
 fn quiet_site() -> app::backend::state::SiteSettings {
     app::backend::state::SiteSettings {
+        tiles: None,
         instance_name: String::new(),
         data_dir: std::path::PathBuf::new(),
         public_url: String::new(),

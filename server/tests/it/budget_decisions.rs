@@ -279,16 +279,7 @@ async fn planners_overrule_the_count_only_after_the_end_and_with_a_public_reason
         .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bericht.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = crate::fixtures::pdf_text(&pdf);
     for expected in [
         "Bürgerbudget: Stadtbezirk Mitte",
         "Trinkbrunnen",

@@ -247,6 +247,25 @@ pub fn png(width: u32, height: u32, color_type: u8, chunks: &[(&[u8; 4], &[u8])]
     bytes
 }
 
+/// The text of a PDF as `pdftotext` reads it back (UTF-8, the page's reading order).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bericht.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// A value for a URL's query or a form body, percent-encoded.
 pub fn urlencode(value: &str) -> String {
     value

@@ -47,3 +47,4 @@ mod results;
 mod server_fns;
 mod start_notices;
 mod structure;
+mod tiles;

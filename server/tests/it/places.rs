@@ -476,6 +476,8 @@ async fn results_and_exports_count_by_district() {
     );
     let id = placed["id"].as_i64().unwrap();
     support(&app, id, &bert).await;
+    let cara = app.resident("cara@example.org").await;
+    support(&app, id, &cara).await;
     propose(&app, SLUG, &anna, "Ohne Ort").await;
     end_voting(&app).await;
 
@@ -483,7 +485,7 @@ async fn results_and_exports_count_by_district() {
     assert_eq!(
         results["districts"],
         json!([
-            {"key": "01", "name": "Mitte", "proposals": 1, "votes": 1},
+            {"key": "01", "name": "Mitte", "proposals": 1, "votes": 2},
             {"key": "02", "name": "Ost", "proposals": 0, "votes": 0},
         ])
     );
@@ -516,6 +518,43 @@ async fn results_and_exports_count_by_district() {
         "{}",
         csv.body
     );
+
+    // The votes by district as a map too, and both maps in the council's report.
+    let votes = app
+        .get(&format!("/karten/verfahren/{SLUG}/ergebnis?nach=stimmen"))
+        .await;
+    assert_eq!(votes.status, StatusCode::OK);
+    assert!(
+        votes.body.contains("Stimmen je Stadtteil"),
+        "{}",
+        votes.body
+    );
+    assert!(votes.body.contains(">Mitte (2)</text>") && votes.body.contains(">Ost (0)</text>"));
+    let (status, pdf) = app
+        .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = crate::fixtures::pdf_text(&pdf);
+    let proposals_map = text.find("Vorschläge je Stadtteil").expect(&text);
+    let votes_map = text.find("Stimmen je Stadtteil").expect(&text);
+    assert!(proposals_map < votes_map);
+    assert!(
+        text[proposals_map..votes_map].contains("Mitte (1)"),
+        "{text}"
+    );
+    assert!(text[votes_map..].contains("Mitte (2)") && text[votes_map..].contains("Ost (0)"));
+    let report = app
+        .get(&format!("/api/v1/procedures/{SLUG}/report.html"))
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+    for expected in [
+        r#"<h2 id="map-votes">Stimmen je Stadtteil</h2>"#,
+        r#"<title id="map-votes-title">Stimmen je Stadtteil</title>"#,
+        r#"<title id="map-proposals-title">Vorschläge je Stadtteil</title>"#,
+        r#"<tr><th scope="row">Mitte</th><td class="num">2</td></tr>"#,
+    ] {
+        assert!(report.body.contains(expected), "{expected}");
+    }
 }
 
 #[tokio::test]

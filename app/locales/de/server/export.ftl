@@ -43,6 +43,11 @@ report_opinion = Stellungnahme der Fachverwaltung ({ $unit }): { $verdict }
 report_budget_heading = Bürgerbudget: { $title }
 report_budget_interim = Zwischenstand vom { $date }: Die Abstimmung läuft noch, dieses Ergebnis ist nicht endgültig.
 report_budget_project = Kosten: { $cost } · { $unit }: { $votes } · { $verdict }
+# The council report's maps of the districts (PDF and HTML) and the votes map's title.
+report_map_proposals = Vorschläge je Stadtteil
+report_map_votes = Stimmen je Stadtteil
+report_map_legend = Je dunkler ein Stadtteil, desto höher seine Zahl; in Klammern steht sie hinter dem Namen.
+map_results_votes = Karte: Stimmen je Stadtteil in „{ $title }“
 # The council report (PDF and HTML): headings, sentences and notes.
 fig_hidden_proposals = Ausgeblendete oder ungeprüfte Vorschläge (nicht veröffentlicht)
 fig_hidden_comments = Ausgeblendete oder ungeprüfte Kommentare (nicht veröffentlicht)

@@ -43,6 +43,11 @@ report_opinion = The administration's opinion ({ $unit }): { $verdict }
 report_budget_heading = Participatory budget: { $title }
 report_budget_interim = Count as of { $date }: voting is still open, this result is not final.
 report_budget_project = Cost: { $cost } · { $unit }: { $votes } · { $verdict }
+# The council report's maps of the districts (PDF and HTML) and the votes map's title.
+report_map_proposals = Proposals by district
+report_map_votes = Votes by district
+report_map_legend = The darker a district, the higher its figure, which follows its name in brackets.
+map_results_votes = Map: votes by district in “{ $title }”
 # The council report (PDF and HTML): headings, sentences and notes.
 fig_hidden_proposals = Hidden or unreviewed proposals (not published)
 fig_hidden_comments = Hidden or unreviewed comments (not published)

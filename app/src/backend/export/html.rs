@@ -4,8 +4,10 @@
 
 use super::{Job, Section, Sink, authors, report};
 use crate::backend::sanitize::markdown_to_html;
+use crate::backend::service::district::map::{self, Measure, choropleth_sketch};
+use crate::backend::service::results;
 use crate::error::AppError;
-use crate::i18n::Texts;
+use crate::i18n::{ServerTexts, Texts};
 use crate::model::results::{Bar, BarScale, Day};
 use sea_orm::DatabaseConnection;
 use std::fmt::Write as _;
@@ -115,6 +117,49 @@ fn bar_chart(out: &mut String, id: &str, title: &str, bars: &[Bar], t: &Texts) {
         );
     }
     out.push_str("</tbody></table></details></section>");
+}
+
+/// Proposals and votes by district as maps (the SVG of the results page), each with its
+/// figures as a table, when the procedure's proposals are placed.
+async fn district_maps(
+    out: &mut String,
+    db: &DatabaseConnection,
+    job: &Job,
+    t: &Texts,
+    s: &ServerTexts,
+) -> Result<(), AppError> {
+    let districts = results::districts(db, job.scope.procedure.id, job.scope.rule).await?;
+    if districts.is_empty() {
+        return Ok(());
+    }
+    for (measure, title, id) in [
+        (Measure::Proposals, s.report_map_proposals, "map-proposals"),
+        (Measure::Votes, s.report_map_votes, "map-votes"),
+    ] {
+        let Some((sketch, _)) = choropleth_sketch(db, &districts, measure).await? else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "<section class=\"chart\" aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\
+             <figure class=\"place-map\">{}</figure><p>{}</p>\
+             <details class=\"chart__data\"><summary>{}</summary><table class=\"table\"><tbody>",
+            escape(title),
+            map::svg_of(title, &format!("{id}-title"), &sketch),
+            escape(s.report_map_legend),
+            escape(t.chart_table)
+        );
+        for district in &districts {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
+                escape(&district.name),
+                measure.of(district)
+            );
+        }
+        out.push_str("</tbody></table></details></section>");
+    }
+    Ok(())
 }
 
 fn timeline(out: &mut String, days: &[Day], t: &Texts) {
@@ -246,6 +291,7 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
         &header.categories,
         t,
     );
+    district_maps(&mut out, db, job, t, s).await?;
     let _ = write!(
         out,
         "<section><h2>{}</h2><p>{}</p>{ranked}</section>",

@@ -1,5 +1,5 @@
 //! The report for the city council as PDF: procedure, phases, participation figures, three
-//! charts, the proposals ranked by the procedure's rule with their texts and council
+//! charts and (for placed proposals) two maps of the districts, the proposals ranked by the procedure's rule with their texts and council
 //! outcomes, moderation figures, a method note and the SHA-256 of the CSV and JSON files.
 //!
 //! Written directly (PDF 1.7, A4): the instance's embedded DejaVu Sans as CIDFontType2 with
@@ -13,10 +13,14 @@
 //! the language and the title, which viewers show instead of the file name; the XMP
 //! metadata says `pdfuaid:part 1`.
 
+mod map;
+
 use super::pdf_font::Font;
 use super::{Job, Sink, authors, report};
 use crate::backend::common::deflate;
 use crate::backend::logo::Logo;
+use crate::backend::service::district::map::{Measure, choropleth_sketch};
+use crate::backend::service::results;
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::model::results::{Bar, BarScale, Day};
@@ -572,6 +576,18 @@ pub async fn write(db: &DatabaseConnection, job: &Job, sink: &mut Sink) -> Resul
     }
     if !header.categories.is_empty() {
         doc.bar_chart(t.chart_categories, &header.categories);
+    }
+    // Where the proposals came from and where the votes went, when they are placed.
+    let districts = results::districts(db, job.scope.procedure.id, job.scope.rule).await?;
+    if !districts.is_empty() {
+        for (measure, title) in [
+            (Measure::Proposals, s.report_map_proposals),
+            (Measure::Votes, s.report_map_votes),
+        ] {
+            if let Some((sketch, max)) = choropleth_sketch(db, &districts, measure).await? {
+                doc.choropleth(title, &sketch, max, s.report_map_legend);
+            }
+        }
     }
 
     doc.new_page();
