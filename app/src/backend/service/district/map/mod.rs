@@ -1,7 +1,8 @@
 //! Maps drawn on the server as SVG, for pages that must work without JavaScript and for
 //! print: a contribution's place among the districts, a procedure's area, and districts
-//! shaded by a count (a choropleth). No tiles and no other origin: the districts, the area
-//! and the place on a plain background. Colours are presentation attributes, not a style
+//! shaded by a count (a choropleth). The districts, the area and the place lie on the
+//! instance's own tiles when it has them, else on a plain background; nothing is loaded
+//! from another origin. Colours are presentation attributes, not a style
 //! sheet, so the instance's content security policy (no inline styles) holds for the
 //! image too. The pages carry the same facts as text; the picture adds, it never replaces.
 
@@ -12,9 +13,15 @@ use crate::i18n::Texts;
 use crate::model::moderation::Visibility;
 use crate::model::place::{Geometry, Position};
 use crate::model::procedure::ProcedureStatus;
-use crate::model::results::DistrictCount;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
-use std::fmt::Write;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+mod choropleth;
+mod svg;
+mod tiles;
+
+pub use choropleth::{Measure, choropleth, choropleth_sketch, class_of, class_range};
+pub use svg::{colours, dark, render, render_on_tiles, svg_of};
+pub use tiles::{Backdrop, TileSpot, backdrop, tile_spots};
 
 /// What a map shows, bottom to top.
 pub struct Layer<'a> {
@@ -168,260 +175,6 @@ pub fn sketch(frame: Bbox, layers: &[Layer<'_>]) -> Sketch {
     }
 }
 
-/// A map tile under a sketch: which tile, and where it goes in the picture.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TileSpot {
-    pub z: u8,
-    pub x: u32,
-    pub y: u32,
-    pub left: f64,
-    pub top: f64,
-    pub size: f64,
-}
-
-/// The tiles that cover `sketch`, at the first zoom level whose tiles are at least as
-/// sharp as the picture (within `zooms`, lowest and highest).
-pub fn tile_spots(sketch: &Sketch, (min_zoom, max_zoom): (u8, u8)) -> Vec<TileSpot> {
-    use std::f64::consts::PI;
-    let p = &sketch.projection;
-    // Tile pixels per radian of longitude at zoom z: 256 * 2^z / 2π.
-    let wanted = (p.scale * 2.0 * PI / 256.0).log2().ceil();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let z = (wanted.max(0.0) as u8).clamp(min_zoom, max_zoom.max(min_zoom));
-    let per_radian = 256.0 * f64::from(1u32 << z.min(30)) / (2.0 * PI);
-    let size = 256.0 / per_radian * p.scale;
-    // The picture's corners in the tiles' world pixels.
-    let world_x = |px: f64| ((px / p.scale) + (p.west + 180.0).to_radians()) * per_radian;
-    let world_y = |py: f64| (PI - p.top + py / p.scale) * per_radian;
-    let count = 1i64 << z.min(30);
-    #[allow(clippy::cast_possible_truncation)]
-    let range = |low: f64, high: f64| {
-        let first = ((low / 256.0).floor() as i64).clamp(0, count - 1);
-        let last = ((high / 256.0).floor() as i64).clamp(0, count - 1);
-        first..=last
-    };
-    let mut spots = Vec::new();
-    for ty in range(world_y(0.0), world_y(p.height)) {
-        for tx in range(world_x(0.0), world_x(p.width)) {
-            #[allow(clippy::cast_precision_loss)]
-            let (left, top) = (
-                (256.0 * tx as f64 / per_radian - (p.west + 180.0).to_radians()) * p.scale,
-                (256.0 * ty as f64 / per_radian - PI + p.top) * p.scale,
-            );
-            if let (Ok(x), Ok(y)) = (u32::try_from(tx), u32::try_from(ty)) {
-                spots.push(TileSpot {
-                    z,
-                    x,
-                    y,
-                    left,
-                    top,
-                    size,
-                });
-            }
-        }
-    }
-    spots
-}
-
-/// What lies under a map drawn on tiles: the tiles' images and the line their licence asks
-/// for.
-pub struct Backdrop {
-    pub tiles: Vec<(TileSpot, &'static str, Vec<u8>)>,
-    pub attribution: String,
-}
-
-/// The tiles under `sketch` from the instance's tiles; None without tiles, or when none
-/// could be had (the map keeps its plain background).
-pub async fn backdrop(
-    tiles: Option<&crate::backend::tiles::Tiles>,
-    sketch: &Sketch,
-) -> Result<Option<Backdrop>, AppError> {
-    let Some(tiles) = tiles else {
-        return Ok(None);
-    };
-    let mut images = Vec::new();
-    // At most 5 x 4 tiles cover a picture; bounded anyway.
-    for spot in tile_spots(sketch, tiles.zooms()).into_iter().take(40) {
-        if let Some(tile) = tiles.tile(spot.z, spot.x, spot.y).await? {
-            images.push((spot, tile.format.content_type(), tile.bytes));
-        }
-    }
-    Ok((!images.is_empty()).then(|| Backdrop {
-        tiles: images,
-        attribution: tiles.attribution().to_owned(),
-    }))
-}
-
-fn path_of(rings: &[Vec<(f64, f64)>], close: bool) -> String {
-    let mut d = String::new();
-    for ring in rings {
-        for (i, (x, y)) in ring.iter().enumerate() {
-            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
-        }
-        if close {
-            d.push('Z');
-        }
-    }
-    d
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Fill, outline and further attributes of a style, as SVG colours.
-pub fn colours(style: Style) -> (&'static str, &'static str, &'static str) {
-    match style {
-        Style::District => ("#f0efe9", "#9a998f", ""),
-        Style::Shaded(class) => (SHADES[class.min(SHADES.len() - 1)], "#5f5e57", ""),
-        Style::Highlighted => ("#e3ecf7", "#0b5cad", " stroke-width=\"2\""),
-        Style::Area => (
-            "#0b5cad",
-            "#0b5cad",
-            " fill-opacity=\"0.06\" stroke-width=\"2.5\" stroke-dasharray=\"8 5\"",
-        ),
-        Style::Place => (
-            "#c2410c",
-            "#7c2d12",
-            " fill-opacity=\"0.35\" stroke-width=\"3\"",
-        ),
-    }
-}
-
-/// A label's ink is white on the darkest two shades of a choropleth.
-pub fn dark(style: Style) -> bool {
-    matches!(style, Style::Shaded(class) if class >= 3)
-}
-
-/// The SVG document: `title` is its accessible name; `frame` what it shows.
-pub fn render(title: &str, frame: Bbox, layers: &[Layer<'_>]) -> String {
-    svg_of(title, "t", &sketch(frame, layers))
-}
-
-/// [`render`] on tiles, when there are any.
-pub async fn render_on_tiles(
-    title: &str,
-    frame: Bbox,
-    layers: &[Layer<'_>],
-    tiles: Option<&crate::backend::tiles::Tiles>,
-) -> Result<String, AppError> {
-    let sketch = sketch(frame, layers);
-    let backdrop = backdrop(tiles, &sketch).await?;
-    Ok(svg_on(title, "t", &sketch, backdrop.as_ref()))
-}
-
-/// A sketch as SVG, named by `title` (in a `<title>` with the given `id`, unique within
-/// the page that embeds the picture).
-pub fn svg_of(title: &str, id: &str, sketch: &Sketch) -> String {
-    svg_on(title, id, sketch, None)
-}
-
-/// [`svg_of`] over the tiles of `backdrop`, embedded as `data:` addresses (a picture
-/// loads nothing), with their attribution at the bottom right. On tiles, districts are
-/// outlines with a light wash, so the streets show through.
-fn svg_on(title: &str, id: &str, sketch: &Sketch, backdrop: Option<&Backdrop>) -> String {
-    use base64::Engine as _;
-    let (width, height) = (sketch.width, sketch.height);
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-         viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-labelledby=\"{id}\">\
-         <title id=\"{id}\">{}</title>\
-         <rect width=\"100%\" height=\"100%\" fill=\"#fbfaf7\"/>",
-        escape(title)
-    );
-    for (spot, content_type, bytes) in backdrop.iter().flat_map(|b| &b.tiles) {
-        let _ = write!(
-            svg,
-            "<image href=\"data:{content_type};base64,{}\" x=\"{:.2}\" y=\"{:.2}\" \
-             width=\"{:.2}\" height=\"{:.2}\" preserveAspectRatio=\"none\"/>",
-            base64::engine::general_purpose::STANDARD.encode(bytes),
-            spot.left,
-            spot.top,
-            spot.size + 0.3,
-            spot.size + 0.3
-        );
-    }
-    let mut labels = String::new();
-    for item in &sketch.items {
-        let (fill, stroke, extra) = colours(item.style);
-        let extra = match (backdrop, item.style) {
-            (Some(_), Style::District) => " fill-opacity=\"0.35\"",
-            (Some(_), Style::Highlighted) => " fill-opacity=\"0.35\" stroke-width=\"2\"",
-            _ => extra,
-        };
-        match &item.shape {
-            Shape::Pin((x, y)) => {
-                // A pin: a circle on a short stem, its tip at the point.
-                let _ = write!(
-                    svg,
-                    "<path d=\"M{x:.1} {y:.1}l-7 -14a8 8 0 1 1 14 0z\" fill=\"#c2410c\" \
-                     stroke=\"#ffffff\" stroke-width=\"1.5\"/>\
-                     <circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#ffffff\"/>",
-                    y - 19.0
-                );
-            }
-            Shape::Line(line) => {
-                let d = path_of(std::slice::from_ref(line), false);
-                let _ = write!(
-                    svg,
-                    "<path d=\"{d}\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"7\" \
-                     stroke-linecap=\"round\" stroke-linejoin=\"round\"/>\
-                     <path d=\"{d}\" fill=\"none\" stroke=\"{fill}\" stroke-width=\"4\" \
-                     stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
-                );
-            }
-            Shape::Area(rings) => {
-                let d = path_of(rings, true);
-                let _ = write!(
-                    svg,
-                    "<path d=\"{d}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"{stroke}\"{extra}/>"
-                );
-            }
-        }
-        if let Some((label, (x, y))) = &item.label {
-            let (ink, halo) = if dark(item.style) {
-                ("#ffffff", "#08306b")
-            } else {
-                ("#26251f", "#ffffff")
-            };
-            let _ = write!(
-                labels,
-                "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-family=\"sans-serif\" \
-                 font-size=\"13\" fill=\"{ink}\" stroke=\"{halo}\" stroke-width=\"3\" \
-                 paint-order=\"stroke\">{}</text>",
-                escape(label)
-            );
-        }
-    }
-    svg.push_str(&labels);
-    if let Some(backdrop) = backdrop {
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-family=\"sans-serif\" \
-             font-size=\"11\" fill=\"#26251f\" stroke=\"#ffffff\" stroke-width=\"3\" \
-             paint-order=\"stroke\">{}</text>",
-            sketch.width - 6.0,
-            sketch.height - 6.0,
-            escape(&backdrop.attribution)
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// The class of `value` among five, from 0 to `max` (equal steps, rounded up; 0 only for
-/// none, the darkest always for the fullest).
-pub fn class_of(value: i64, max: i64) -> usize {
-    if value <= 0 || max <= 0 {
-        return 0;
-    }
-    let steps = (SHADES.len() - 1) as i64;
-    ((value.min(max) * steps + max - 1) / max).clamp(1, steps) as usize
-}
-
 /// The districts whose boxes meet `frame`, with their shapes.
 async fn districts_in(
     db: &impl ConnectionTrait,
@@ -557,95 +310,6 @@ pub async fn area_map(
     });
     let title = t.map_area.fmt(&[("label", label.into())]);
     render_on_tiles(&title, frame, &layers, tiles).await
-}
-
-/// What a choropleth counts per district.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    Proposals,
-    /// Supports, or up and down votes under the rating rule.
-    Votes,
-}
-
-impl Measure {
-    pub fn of(self, count: &DistrictCount) -> i64 {
-        match self {
-            Self::Proposals => count.proposals,
-            Self::Votes => count.votes,
-        }
-    }
-}
-
-/// The districts shaded by `measure`, each labelled with its name and figure, and the
-/// highest figure (for a legend). None without districts.
-pub async fn choropleth_sketch(
-    db: &impl ConnectionTrait,
-    counts: &[DistrictCount],
-    measure: Measure,
-) -> Result<Option<(Sketch, i64)>, AppError> {
-    let rows = district::Entity::find()
-        .order_by_asc(district::Column::Key)
-        .limit(super::MAX_DISTRICTS as u64)
-        .all(db)
-        .await
-        .map_err(storage_error)?;
-    let max = counts.iter().map(|c| measure.of(c)).max().unwrap_or(0);
-    let shapes: Vec<(Geometry, String, usize)> = rows
-        .into_iter()
-        .filter_map(|row| {
-            let geometry = Geometry::parse(&row.geometry).ok()?;
-            let count = counts
-                .iter()
-                .find(|c| c.key == row.key)
-                .map_or(0, |c| measure.of(c));
-            Some((
-                geometry,
-                format!("{} ({count})", row.name),
-                class_of(count, max),
-            ))
-        })
-        .collect();
-    let boxes: Vec<Bbox> = shapes.iter().map(|(g, _, _)| g.bbox()).collect();
-    let Some(frame) = frame(&boxes, 0.01) else {
-        return Ok(None);
-    };
-    let layers: Vec<Layer<'_>> = shapes
-        .iter()
-        .map(|(geometry, label, class)| Layer {
-            geometry,
-            style: Style::Shaded(*class),
-            label: Some(label),
-        })
-        .collect();
-    Ok(Some((sketch(frame, &layers), max)))
-}
-
-/// The districts shaded by how many contributions (or votes) each holds, labelled with
-/// the figure (the results page; the table beside it has the same figures).
-pub async fn choropleth(
-    db: &impl ConnectionTrait,
-    counts: &[DistrictCount],
-    measure: Measure,
-    title: &str,
-) -> Result<String, AppError> {
-    let (sketch, _) = choropleth_sketch(db, counts, measure)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(svg_of(title, "t", &sketch))
-}
-
-/// The figures a class of a choropleth stands for, lowest and highest, when `max` is the
-/// fullest: the inverse of [`class_of`], for legends. None for a class no figure falls in.
-pub fn class_range(class: usize, max: i64) -> Option<(i64, i64)> {
-    if class == 0 {
-        return Some((0, 0));
-    }
-    let steps = (SHADES.len() - 1) as i64;
-    let class = i64::try_from(class).ok().filter(|c| *c <= steps)?;
-    // class_of(v) = ceil(v * steps / max): v in ((class - 1) * max / steps, class * max / steps].
-    let low = (class - 1) * max / steps + 1;
-    let high = class * max / steps;
-    (max > 0 && low <= high).then_some((low, high))
 }
 
 #[cfg(test)]
