@@ -10,6 +10,7 @@
 //! The picture's title is in the visitor's language; the pages that show it carry the
 //! same facts as text.
 
+use crate::media::{IMAGE_POLICY, image_headers};
 use crate::rest::{ApiError, ApiResult, MaybeAuthenticated};
 use app::backend::service::district::map;
 use app::backend::service::{procedure, results};
@@ -41,26 +42,20 @@ fn lang(headers: &HeaderMap) -> Lang {
 fn svg(body: String, signed_in: bool) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(if signed_in {
+    image_headers(
+        headers,
+        "image/svg+xml; charset=utf-8",
+        if signed_in {
             "private, max-age=60"
         } else {
             "public, max-age=60"
-        }),
+        },
+        // The tiles under a map are data: addresses inside the picture.
+        "default-src 'none'; img-src data:; sandbox",
     );
     headers.insert(
         header::VARY,
         HeaderValue::from_static("accept-language, cookie"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        // The tiles under a map are data: addresses inside the picture.
-        HeaderValue::from_static("default-src 'none'; img-src data:; sandbox"),
     );
     response
 }
@@ -148,18 +143,11 @@ async fn tile(
     let tiles = state.site.tiles.as_deref().ok_or_else(not_found)?;
     let tile = tiles.tile(z, x, y).await?.ok_or_else(not_found)?;
     let mut response = tile.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(tile.format.content_type()),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
+    image_headers(
+        response.headers_mut(),
+        tile.format.content_type(),
+        "public, max-age=86400",
+        IMAGE_POLICY,
     );
     Ok(response)
 }

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
 use chrono::Utc;
@@ -60,21 +60,36 @@ async fn serve(
     if response.status() == StatusCode::NOT_FOUND {
         return ApiError(AppError::NotFound).into_response();
     }
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
     // The name is the content's hash: it never changes.
+    image_headers(
+        response.headers_mut(),
+        format.content_type(),
+        "public, max-age=31536000, immutable",
+        IMAGE_POLICY,
+    );
+    response.map(Body::new)
+}
+
+/// The content security policy of an image: nothing in it loads or runs.
+pub const IMAGE_POLICY: &str = "default-src 'none'; sandbox";
+
+/// The headers of a picture the instance serves: its type, how long it may be kept, and
+/// the policy it is shown under (so a picture opened on its own address runs nothing).
+pub fn image_headers(
+    headers: &mut HeaderMap,
+    content_type: &'static str,
+    cache_control: &'static str,
+    policy: &'static str,
+) {
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static(cache_control),
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
+        HeaderValue::from_static(policy),
     );
-    response.map(Body::new)
 }
 
 /// What an upload form carries.

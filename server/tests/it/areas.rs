@@ -3,7 +3,7 @@
 //! narrowed to it, removed again; a drawn area's districts worked out again after new
 //! boundaries.
 
-use crate::fixtures::{body, open_procedure};
+use crate::fixtures::{body, open_procedure, set_visibility};
 use crate::harness::{TestApp, multipart_body, send_multipart};
 use crate::places::{SLUG, city, fields, import, point, propose_at, square};
 use app::backend::entity::proposal;
@@ -385,24 +385,12 @@ async fn maps_of_a_place_an_area_and_the_results_are_drawn_by_the_server() {
         );
     }
     // Hidden: no picture either.
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, QueryFilter};
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::Visibility, Expr::value("hidden"))
-        .filter(proposal::Column::Id.eq(id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    set_visibility(&app, id, "hidden").await;
     assert_eq!(
         app.get(&format!("/karten/vorschlaege/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::Visibility, Expr::value("visible"))
-        .filter(proposal::Column::Id.eq(id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    set_visibility(&app, id, "visible").await;
 
     put_area(&app, &planner, "?districts=01", json!({})).await;
     let area = app.get(&format!("/karten/verfahren/{SLUG}/gebiet")).await;

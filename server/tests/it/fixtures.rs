@@ -247,23 +247,46 @@ pub fn png(width: u32, height: u32, color_type: u8, chunks: &[(&[u8; 4], &[u8])]
     bytes
 }
 
-/// The text of a PDF as `pdftotext` reads it back (UTF-8, the page's reading order).
-pub fn pdf_text(pdf: &[u8]) -> String {
+/// Sets a proposal's visibility directly, as moderation would have ("visible", "hidden").
+pub async fn set_visibility(app: &TestApp, id: i64, visibility: &str) {
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Visibility,
+            sea_orm::sea_query::Expr::value(visibility),
+        )
+        .filter(proposal::Column::Id.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// What a poppler tool (`pdftotext`, `pdfinfo`, `pdfimages`) prints about `pdf`, run as
+/// `command` followed by the file (and `-`, standard output, for `pdftotext`).
+pub fn poppler(command: &[&str], pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bericht.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+    let output = std::process::Command::new(command[0])
+        .args(&command[1..])
         .arg(&path)
-        .arg("-")
+        .args(if command[0] == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
-        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
+        .expect("poppler-utils is installed by `make system-packages`");
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of a PDF as `pdftotext` reads it back (UTF-8, the page's reading order).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    poppler(&["pdftotext", "-enc", "UTF-8"], pdf)
 }
 
 /// A value for a URL's query or a form body, percent-encoded.

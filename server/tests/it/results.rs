@@ -3,7 +3,7 @@
 //! state, hostile text left inert; the PDF report's text; council outcomes recorded by hand
 //! and taken from an OParl fixture server, shown to residents and mailed to followers.
 
-use crate::fixtures::{body, end_voting, procedure, propose};
+use crate::fixtures::{body, end_voting, pdf_text, poppler, procedure, propose};
 use crate::harness::{TestApp, TestResponse, error_code};
 use app::backend::entity::{council_decision, procedure as procedure_entity, vote};
 use app::formats::proposals::model::VoteRule;
@@ -435,21 +435,7 @@ async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(pdf.starts_with(b"%PDF-1.7"));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bericht.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by `make system-packages`");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = pdf_text(&pdf);
     for expected in [
         "Ergebnisbericht: Grünflächen im Quartier",
         "Grünflächenamt",
@@ -471,7 +457,7 @@ async fn pdf_report_reads_back_with_figures_umlauts_and_hashes() {
         "{text}"
     );
     assert!(text.contains("Zeitraum"));
-    assert_tagged_without_overlaps(&path);
+    assert_tagged_without_overlaps(&pdf);
     let json = f
         .app
         .get(&format!("/api/v1/procedures/{SLUG}/export.json"))
@@ -563,14 +549,7 @@ async fn the_instance_logo_heads_the_report() {
         .send_raw_get(&format!("/api/v1/procedures/{SLUG}/export.pdf"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
-    let path = dir.path().join("bericht.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let images = std::process::Command::new("pdfimages")
-        .arg("-list")
-        .arg(&path)
-        .output()
-        .expect("pdfimages (poppler-utils) is installed by `make system-packages`");
-    let list = String::from_utf8(images.stdout).unwrap();
+    let list = poppler(&["pdfimages", "-list"], &pdf);
     let rows: Vec<&str> = list.lines().skip(2).collect();
     assert_eq!(rows.len(), 2, "the logo and its mask:\n{list}");
     assert_eq!(
@@ -583,7 +562,7 @@ async fn the_instance_logo_heads_the_report() {
         "{list}"
     );
     assert!(rows[1].contains("smask"), "{list}");
-    assert_tagged_without_overlaps(&path);
+    assert_tagged_without_overlaps(&pdf);
 
     // A file that is no image stops the start with the variable's name.
     let broken = dir.path().join("logo.gif");
@@ -600,25 +579,8 @@ async fn the_instance_logo_heads_the_report() {
 /// The report is a tagged PDF (PDF/UA-1): `pdfinfo` says so and names its title, the
 /// structure tree holds the document's headings, tables and figures in reading order, and
 /// no two words on a page overlap.
-fn assert_tagged_without_overlaps(path: &std::path::Path) {
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(args[0])
-            .args(&args[1..])
-            .arg(path)
-            .args(if args[0] == "pdftotext" {
-                &["-"][..]
-            } else {
-                &[][..]
-            })
-            .output()
-            .expect("poppler-utils is installed by `make system-packages`");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    };
+fn assert_tagged_without_overlaps(pdf: &[u8]) {
+    let run = |command: &[&str]| poppler(command, pdf);
     let info = run(&["pdfinfo"]);
     assert!(
         info.lines()

@@ -3,14 +3,12 @@
 //! the server-drawn maps lie on them with their attribution, and nothing reaches the
 //! browser from another origin.
 
-use crate::fixtures::{body, open_procedure, png};
+use crate::fixtures::{body, open_procedure, png, set_visibility};
 use crate::harness::{TestApp, test_config};
 use crate::places::{SLUG, city, import, point, propose_at};
-use app::backend::entity::proposal;
 use app::model::account::Role;
 use http::StatusCode;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, Database};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -91,12 +89,7 @@ async fn placed_proposal(app: &TestApp) -> i64 {
         .await,
     );
     let id = created["id"].as_i64().unwrap();
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::Visibility, Expr::value("visible"))
-        .filter(proposal::Column::Id.eq(id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    set_visibility(app, id, "visible").await;
     id
 }
 
