@@ -20,7 +20,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=2
 case "$SCALE" in
   madrid) seed_args=(--madrid) ;;
-  small) seed_args=(--users 2000 --proposals 1000 --votes 20000 --comments 2000 --discussion 300 --queue 1000) ;;
+  small) seed_args=(--users 2000 --proposals 1000 --votes 20000 --comments 2000 --discussion 300 --queue 1000 --places) ;;
   *) echo "BENCH_SCALE is madrid or small" >&2; exit 2 ;;
 esac
 
@@ -253,6 +253,9 @@ run_backend() {
   measure "list, page 1,000 by cursor" "/verfahren/lasttest?sort=newest&cursor=$deep"
   measure "list, search \"Bäume\"" "/verfahren/lasttest?q=B%C3%A4ume"
   measure "proposals API, first page" "/api/v1/procedures/lasttest/proposals"
+  measure "map data, GeoJSON (first 1,000)" "/api/v1/procedures/lasttest/proposals.geojson"
+  measure "map of a proposal (SVG)" "/karten/vorschlaege/$discussion"
+  measure "map by district (planner, SVG)" "/karten/verfahren/lasttest/ergebnis" "" "Cookie: mitreden_session=$planner"
   measure "proposal page, 300 comments" "/vorschlaege/$discussion"
   measure "proposal page, 250,000 comments" "/vorschlaege/$long"
   measure "comments API, 250,000 comments" "/api/v1/proposals/$long/comments"

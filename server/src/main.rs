@@ -174,6 +174,9 @@ enum Seed {
         /// Open items in the moderation queue (reported proposals).
         #[arg(long, default_value_t = 0)]
         queue: usize,
+        /// Place every proposal in a district (the demo city's when there are none).
+        #[arg(long)]
+        places: bool,
         /// The size of Decide Madrid instead: 500,000 accounts, 30,000 proposals,
         /// 5,000,000 votes, 250,000 comments, 5,000 open queue items.
         #[arg(long)]
@@ -296,6 +299,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     comments,
                     discussion,
                     queue,
+                    places,
                     madrid,
                     tokens,
                 },
@@ -313,6 +317,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                     comments,
                     discussion,
                     queue,
+                    places,
                 }
             };
             let outcome = server::seed::scale::scale(&db, scale, now)

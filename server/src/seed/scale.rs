@@ -3,21 +3,24 @@
 //! minutes. Rows go in as multi-row inserts as large as the bind-variable limits allow; on
 //! PostgreSQL the votes, most of the data, go through `COPY`. Every counter is computed
 //! from the rows written, so tallies equal their votes. On a terminal a progress bar shows
-//! each kind of row; afterwards the planner's statistics are brought up to date.
+//! each kind of row; afterwards the planner's statistics are brought up to date. Asked
+//! to, it places every proposal in one of the districts.
 
 use app::backend::db::storage_error;
-use app::backend::entity::{comment, moderation_queue, proposal, report, user, vote};
+use app::backend::entity::{comment, district, moderation_queue, proposal, report, user, vote};
 use app::backend::service::procedure::{NewPhase, NewProcedure, create};
 use app::error::AppError;
 use app::formats::proposals::model::VoteRule;
 use app::formats::proposals::model::{CommentStatus, Origin, ProposalStatus};
 use app::model::account::Role;
 use app::model::moderation::{CaseStatus, ModerationReason, TargetKind};
+use app::model::place::{Geometry, Position, Precision};
 use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Set, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QuerySelect, Set,
+    TransactionTrait,
 };
 
 pub const SCALE_SLUG: &str = "lasttest";
@@ -33,6 +36,9 @@ pub struct Scale {
     pub discussion: usize,
     /// Open items in the moderation queue: the first proposals, reported once each.
     pub queue: usize,
+    /// Every proposal placed in one of the districts (the demo city's, imported when the
+    /// database has none): the map scenarios of `make bench`.
+    pub places: bool,
 }
 
 impl Scale {
@@ -45,6 +51,7 @@ impl Scale {
         comments: 250_000,
         discussion: 300,
         queue: 5_000,
+        places: true,
     };
 }
 
@@ -116,6 +123,15 @@ pub async fn scale(
     )
     .await?;
 
+    // A place in a district for every proposal, when asked: the map scenarios measure a
+    // procedure whose every proposal is located. Read (and, without districts, imported)
+    // before the rows go in within one transaction.
+    let districts = if scale.places {
+        Districts::load(db).await?
+    } else {
+        Districts(Vec::new())
+    };
+
     let txn = db.begin().await.map_err(storage_error)?;
     let mut user_ids = Vec::with_capacity(scale.users);
     let bar = progress("accounts", scale.users);
@@ -159,9 +175,10 @@ pub async fn scale(
     let bar = progress("proposals", scale.proposals);
     for chunk in (0..scale.proposals)
         .collect::<Vec<_>>()
-        .chunks(rows_per_statement(20))
+        .chunks(rows_per_statement(25))
     {
         let rows = chunk.iter().map(|n| {
+            let place = districts.place(*n);
             let supports = i32::try_from(per_proposal[*n]).unwrap_or(i32::MAX);
             let comments = match n {
                 0 => i32::try_from(scale.comments).unwrap_or(i32::MAX),
@@ -177,6 +194,13 @@ pub async fn scale(
                 )),
                 category: Set(Some(categories[n % categories.len()].to_owned())),
                 location: Set(None),
+                geometry: Set(place.map(|(lon, lat, _)| {
+                    format!(r#"{{"type":"Point","coordinates":[{lon:.6},{lat:.6}]}}"#)
+                })),
+                place_precision: Set(place.map(|_| Precision::Exact)),
+                lon: Set(place.map(|p| p.0)),
+                lat: Set(place.map(|p| p.1)),
+                district_id: Set(place.map(|p| p.2)),
                 source: Set(Origin::Online),
                 event_name: Set(None),
                 status: Set(ProposalStatus::Published),
@@ -240,6 +264,62 @@ pub async fn scale(
         user_ids,
         budget,
     })
+}
+
+/// The districts, to place proposals in.
+struct Districts(Vec<(i64, Geometry)>);
+
+impl Districts {
+    /// The instance's districts; the demo city's, imported first, when it has none.
+    async fn load(db: &DatabaseConnection) -> Result<Self, AppError> {
+        if district::Entity::find()
+            .one(db)
+            .await
+            .map_err(storage_error)?
+            .is_none()
+        {
+            crate::districts::seed_demo(db).await?;
+        }
+        let rows = district::Entity::find()
+            .limit(app::backend::service::district::MAX_DISTRICTS as u64)
+            .all(db)
+            .await
+            .map_err(storage_error)?;
+        Ok(Self(
+            rows.into_iter()
+                .filter_map(|row| Some((row.id, Geometry::parse(&row.geometry).ok()?)))
+                .collect(),
+        ))
+    }
+
+    /// A point for the n-th proposal, spread over the city (a fixed sequence, so runs
+    /// compare), with the district it lies in; None if a few tries find none.
+    fn place(&self, n: usize) -> Option<(f64, f64, i64)> {
+        let (w, s, e, north) = self
+            .0
+            .iter()
+            .map(|(_, g)| g.bbox())
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))?;
+        let mut state = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            #[allow(clippy::cast_precision_loss)]
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            unit
+        };
+        for _ in 0..8 {
+            let position = Position {
+                lon: w + next() * (e - w),
+                lat: s + next() * (north - s),
+            };
+            if let Some((id, _)) = self.0.iter().find(|(_, g)| g.contains(position)) {
+                return Some((position.lon, position.lat, *id));
+            }
+        }
+        None
+    }
 }
 
 /// Votes spread unevenly: proposal p gets votes from a run of consecutive users, more for

@@ -122,6 +122,7 @@ async fn a_search_stops_counting_at_a_thousand_matches() {
             comments: 0,
             discussion: 0,
             queue: 0,
+            places: false,
         },
         chrono::Utc::now(),
     )

@@ -180,6 +180,7 @@ async fn listing_queries_read_large_tables_through_indexes() {
             comments: 400,
             discussion: 40,
             queue: 60,
+            places: false,
         },
         chrono::Utc::now(),
     )
