@@ -959,6 +959,7 @@ map_results = Karte: Vorschläge je Stadtteil in „{ $title }“
 map_place_alt = Karte mit der Lage des Vorschlags zwischen den Stadtteilen
 map_area_alt = Karte mit dem Gebiet des Verfahrens zwischen den Stadtteilen
 map_results_alt = Karte der Stadtteile, je dunkler, desto mehr Vorschläge; die Zahlen stehen in der Tabelle darunter
+map_results_votes_alt = Karte der Stadtteile, je dunkler, desto mehr Stimmen; die Zahlen stehen in der Tabelle darunter
 
 # A moderator publishes a place less precisely.
 redact_precision_label = Ort ungenauer veröffentlichen

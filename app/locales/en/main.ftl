@@ -959,6 +959,7 @@ map_results = Map: proposals by district in “{ $title }”
 map_place_alt = Map showing where the proposal is among the districts
 map_area_alt = Map showing the procedure's area among the districts
 map_results_alt = Map of the districts, darker for more proposals; the figures are in the table below
+map_results_votes_alt = Map of the districts, darker for more votes; the figures are in the table below
 
 # A moderator publishes a place less precisely.
 redact_precision_label = Publish the place less precisely

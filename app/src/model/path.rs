@@ -158,6 +158,11 @@ pub fn results_map(slug: &str) -> String {
     format!("/karten/verfahren/{slug}/ergebnis")
 }
 
+/// A procedure's votes by district, drawn as a map (SVG, by the server).
+pub fn results_votes_map(slug: &str) -> String {
+    format!("/karten/verfahren/{slug}/ergebnis?nach=stimmen")
+}
+
 /// Planners: a procedure's results dashboard (figures, council paper, outcomes).
 pub fn results_dashboard(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/ergebnisse")

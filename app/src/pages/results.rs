@@ -509,11 +509,19 @@ fn DistrictTable(
     view! {
         <section aria-labelledby="districts-heading">
             <h2 id="districts-heading"><T k=|t| t.results_districts /></h2>
-            // The same counts as the table below, as a map (drawn by the server).
-            <figure class="place-map">
-                <img src=crate::model::path::results_map(&slug) alt=move || i18n.t().map_results_alt
-                    width="640" loading="lazy" decoding="async" />
-            </figure>
+            // The same counts as the table below, as two maps (drawn by the server).
+            <div class="map-pair">
+                <figure class="place-map">
+                    <img src=path::results_map(&slug) alt=move || i18n.t().map_results_alt
+                        width="640" loading="lazy" decoding="async" />
+                    <figcaption><T k=|t| t.fig_proposals /></figcaption>
+                </figure>
+                <figure class="place-map">
+                    <img src=path::results_votes_map(&slug) alt=move || i18n.t().map_results_votes_alt
+                        width="640" loading="lazy" decoding="async" />
+                    <figcaption><T k=|t| t.results_votes /></figcaption>
+                </figure>
+            </div>
             <div class="table-scroll">
                 <table class="table">
                     <thead>

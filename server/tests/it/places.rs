@@ -494,6 +494,16 @@ async fn results_and_exports_count_by_district() {
         page.body.contains("Vorschläge nach Stadtteilen"),
         "the results page's table"
     );
+    // Beside it two maps, proposals and votes, each named for those who cannot see it.
+    assert!(
+        page.body.contains(&format!(
+            r#"src="/karten/verfahren/{SLUG}/ergebnis" alt="Karte der Stadtteile, je dunkler, desto mehr Vorschläge"#
+        )) && page.body.contains(&format!(
+            r#"src="/karten/verfahren/{SLUG}/ergebnis?nach=stimmen" alt="Karte der Stadtteile, je dunkler, desto mehr Stimmen"#
+        )),
+        "{}",
+        page.body
+    );
 
     let exported = body(
         &app.get_as(&format!("/api/v1/procedures/{SLUG}/export.json"), &planner)
