@@ -254,6 +254,7 @@ run_backend() {
   measure "list, search \"Bäume\"" "/verfahren/lasttest?q=B%C3%A4ume"
   measure "proposals API, first page" "/api/v1/procedures/lasttest/proposals"
   measure "map data, GeoJSON (first 1,000)" "/api/v1/procedures/lasttest/proposals.geojson"
+  measure "map clusters, whole city (zoom 12)" "/api/v1/procedures/lasttest/proposals/clusters?zoom=12"
   measure "map of a proposal (SVG)" "/karten/vorschlaege/$discussion"
   measure "map by district (planner, SVG)" "/karten/verfahren/lasttest/ergebnis" "" "Cookie: mitreden_session=$planner"
   measure "proposal page, 300 comments" "/vorschlaege/$discussion"

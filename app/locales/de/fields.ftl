@@ -212,6 +212,8 @@ per_district = Bitte geben Sie eine Anzahl von 0 bis 50 an.
     .too_many = Höchstens 50 je Stadtteil und 2.000 Vorschläge in einer Auswahl.
 after = Die Nummer muss eine ganze Zahl ab 0 sein.
 limit = Die Anzahl muss eine ganze Zahl von 1 bis 5.000 sein.
+zoom = Die Zoomstufe muss eine ganze Zahl von 0 bis 22 sein.
+bbox = Der Ausschnitt muss West, Süd, Ost, Nord in Grad sein, durch Kommas getrennt.
 
 # A procedure's area.
 area = Bitte wählen Sie eine GeoJSON-Datei mit einer Fläche.

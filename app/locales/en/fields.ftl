@@ -212,6 +212,8 @@ per_district = Please give a number from 0 to 50.
     .too_many = At most 50 per district and 2,000 proposals in one selection.
 after = The number must be a whole number from 0.
 limit = The number must be a whole number from 1 to 5,000.
+zoom = The zoom level must be a whole number from 0 to 22.
+bbox = The view must be west, south, east, north in degrees, separated by commas.
 
 # A procedure's area.
 area = Please choose a GeoJSON file with an area.

@@ -102,7 +102,12 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         (_, "/procedures/{slug}/image" | "/implementation-entries/{id}/photo") => Planners,
         ("put", "/procedures/{slug}/start-notice") => Contributors,
         ("delete", "/procedures/{slug}/start-notice") => SignedIn,
-        ("get", "/procedures/{slug}/proposals" | "/procedures/{slug}/proposals.geojson") => Anyone,
+        (
+            "get",
+            "/procedures/{slug}/proposals"
+            | "/procedures/{slug}/proposals.geojson"
+            | "/procedures/{slug}/proposals/clusters",
+        ) => Anyone,
         // The city's districts: open data; imported by planners.
         ("get", "/districts") => Anyone,
         ("put", "/districts") => Planners,

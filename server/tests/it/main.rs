@@ -22,6 +22,7 @@ mod budget_desk;
 mod budget_districts;
 mod budget_pages;
 mod caching;
+mod clusters;
 mod concurrency;
 mod config;
 mod escaping;

@@ -1,5 +1,6 @@
 //! `GET /api/v1/procedures/{slug}/proposals.geojson`: the located proposals as a GeoJSON
-//! FeatureCollection (RFC 7946), open data and the map's source.
+//! FeatureCollection (RFC 7946), open data and the map's source; and
+//! `GET …/proposals/clusters`: the same proposals gathered for a map at a zoom level.
 
 use crate::rest::doc::{Api, Doc};
 use crate::rest::procedures::slug;
@@ -7,6 +8,7 @@ use crate::rest::{ApiError, ApiResult, MaybeAuthenticated};
 use app::backend::state::AppState;
 use app::error::AppError;
 use app::formats::proposals::model::{ProposalQuery, ProposalStatus};
+use app::formats::proposals::service::proposal::clusters::{self, MAX_ZOOM};
 use app::formats::proposals::service::proposal::geo::{self, GEO_PAGE_MAX, GeoWindow};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -17,17 +19,75 @@ use serde_json::json;
 use std::collections::HashMap;
 
 pub fn api() -> Api {
-    Api::default().op(
-        "get",
-        "/procedures/{slug}/proposals.geojson",
-        get(proposals_geojson),
-        Doc::new("open data", "A procedure's located proposals as GeoJSON")
-            .describe(
-                "A FeatureCollection (RFC 7946: WGS84, longitude first) of the visible \
+    Api::default()
+        .op(
+            "get",
+            "/procedures/{slug}/proposals.geojson",
+            get(proposals_geojson),
+            Doc::new("open data", "A procedure's located proposals as GeoJSON")
+                .describe(
+                    "A FeatureCollection (RFC 7946: WGS84, longitude first) of the visible \
                  proposals that have a geometry, by number, filtered like the list. Each \
                  feature's `properties` name the proposal (title, category, place in words, \
                  precision, district, status, supports, score, comments, url). When more \
                  follow, the collection carries `next` (the address of the next page).",
+                )
+                .query(
+                    "category",
+                    "One of the procedure's categories.",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "district",
+                    "A district's key (see `/districts`).",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "status",
+                    "published (default), withdrawn or merged.",
+                    json!({ "type": "string" }),
+                )
+                .query(
+                    "after",
+                    "Only proposals with a higher number (from `next`).",
+                    json!({ "type": "integer", "minimum": 0 }),
+                )
+                .query(
+                    "limit",
+                    "Features per page, 1 to 5000 (default 1000).",
+                    json!({ "type": "integer", "minimum": 1, "maximum": GEO_PAGE_MAX }),
+                )
+                .json_as("application/geo+json", "A GeoJSON FeatureCollection.")
+                .errors(&[404, 422]),
+        )
+        .op(
+            "get",
+            "/procedures/{slug}/proposals/clusters",
+            get(proposals_clusters),
+            Doc::new(
+                "open data",
+                "A procedure's located proposals gathered for a map",
+            )
+            .describe(
+                "The visible located proposals (filtered like the list) whose markers lie in \
+                 `bbox`, gathered into clusters for a map at `zoom`: squares of 64 pixels on \
+                 the usual Web Mercator tile grid. A FeatureCollection of points, each at the \
+                 mean of its members, with `properties.count`, `properties.bbox` (west, \
+                 south, east, north) and `properties.proposals` (up to 20 of its numbers, \
+                 lowest first; with them a cluster whose proposals share one position opens \
+                 as a list); a single proposal also carries its `url`. `complete` is false \
+                 when more than 100,000 proposals lie in the view and only those were read.",
+            )
+            .query(
+                "zoom",
+                "The map's zoom level, 0 to 22.",
+                json!({ "type": "integer", "minimum": 0, "maximum": MAX_ZOOM }),
+            )
+            .query(
+                "bbox",
+                "The view: west,south,east,north in degrees (WGS84); the whole procedure \
+                 when left out.",
+                json!({ "type": "string", "example": "9.1,48.7,9.3,48.8" }),
             )
             .query(
                 "category",
@@ -44,19 +104,105 @@ pub fn api() -> Api {
                 "published (default), withdrawn or merged.",
                 json!({ "type": "string" }),
             )
-            .query(
-                "after",
-                "Only proposals with a higher number (from `next`).",
-                json!({ "type": "integer", "minimum": 0 }),
+            .json_as(
+                "application/geo+json",
+                "A GeoJSON FeatureCollection of clusters.",
             )
-            .query(
-                "limit",
-                "Features per page, 1 to 5000 (default 1000).",
-                json!({ "type": "integer", "minimum": 1, "maximum": GEO_PAGE_MAX }),
-            )
-            .json_as("application/geo+json", "A GeoJSON FeatureCollection.")
             .errors(&[404, 422]),
+        )
+}
+
+/// `west,south,east,north`, each a finite number of degrees, west of east and south of
+/// north.
+fn bbox_of(text: &str) -> Option<clusters::Bbox> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|part| part.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+        .collect::<Option<_>>()?;
+    let [west, south, east, north] = numbers[..] else {
+        return None;
+    };
+    let lon = -180.0..=180.0;
+    let lat = -90.0..=90.0;
+    (lon.contains(&west)
+        && lon.contains(&east)
+        && lat.contains(&south)
+        && lat.contains(&north)
+        && west < east
+        && south < north)
+        .then_some((west, south, east, north))
+}
+
+fn checked_status(params: &HashMap<String, String>) -> Result<(), ApiError> {
+    if params
+        .get("status")
+        .is_some_and(|s| ProposalStatus::parse(s).is_none())
+    {
+        return Err(ApiError(AppError::invalid("status", "unknown")));
+    }
+    Ok(())
+}
+
+async fn proposals_clusters(
+    State(state): State<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    Path(slug_param): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    let zoom = params
+        .get("zoom")
+        .and_then(|z| z.parse::<u8>().ok())
+        .filter(|z| *z <= MAX_ZOOM)
+        .ok_or_else(|| ApiError(AppError::invalid("zoom", "invalid")))?;
+    let bbox = match params.get("bbox") {
+        None => None,
+        Some(text) => {
+            Some(bbox_of(text).ok_or_else(|| ApiError(AppError::invalid("bbox", "invalid")))?)
+        }
+    };
+    checked_status(&params)?;
+    let query = ProposalQuery::from_params(|key| params.get(key).cloned());
+    let slug = slug(&slug_param)?;
+    let found = clusters::clusters(
+        &state.db,
+        viewer.as_ref(),
+        &slug,
+        &query,
+        bbox,
+        zoom,
+        Utc::now(),
     )
+    .await?;
+    let base = &state.site.public_url;
+    let features: Vec<_> = found
+        .clusters
+        .iter()
+        .map(|c| {
+            let mut properties = json!({
+                "count": c.count,
+                "bbox": [c.bbox.0, c.bbox.1, c.bbox.2, c.bbox.3],
+                "proposals": c.members,
+            });
+            if let (1, Some(id)) = (c.count, c.members.first()) {
+                properties["url"] = json!(format!("{base}{}", app::model::path::proposal(*id)));
+            }
+            json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": properties,
+            })
+        })
+        .collect();
+    let collection = json!({
+        "type": "FeatureCollection",
+        "zoom": zoom,
+        "complete": found.complete,
+        "features": features,
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        collection.to_string(),
+    ))
 }
 
 async fn proposals_geojson(
@@ -76,12 +222,7 @@ async fn proposals_geojson(
         };
     let after = number("after", 0, 0..=i64::MAX)?;
     let limit = number("limit", 1_000, 1..=GEO_PAGE_MAX as i64)?.unsigned_abs();
-    if params
-        .get("status")
-        .is_some_and(|s| ProposalStatus::parse(s).is_none())
-    {
-        return Err(ApiError(AppError::invalid("status", "unknown")));
-    }
+    checked_status(&params)?;
     let query = ProposalQuery::from_params(|key| params.get(key).cloned());
     let slug = slug(&slug_param)?;
     let base = &state.site.public_url;

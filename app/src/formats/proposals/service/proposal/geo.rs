@@ -35,24 +35,9 @@ pub async fn features(
 ) -> Result<GeoPage, AppError> {
     let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
     let limit = window.limit.clamp(1, GEO_PAGE_MAX);
-    let mut select = proposal::Entity::find()
-        .filter(proposal::Column::ProcedureId.eq(context.id))
-        .filter(proposal::Column::Status.eq(query.status.unwrap_or(ProposalStatus::Published)))
-        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
-        .filter(proposal::Column::Geometry.is_not_null())
-        .filter(proposal::Column::Id.gt(window.after));
-    if let Some(category) = &query.category {
-        select = select.filter(proposal::Column::Category.eq(category.as_str()));
-    }
     let districts = crate::backend::service::district::all(db).await?;
-    if let Some(key) = &query.district {
-        let id = districts
-            .iter()
-            .find(|d| &d.key == key)
-            .map_or(-1, |d| d.id);
-        select = select.filter(proposal::Column::DistrictId.eq(id));
-    }
-    let rows = select
+    let rows = located_in(context.id, query, &districts)
+        .filter(proposal::Column::Id.gt(window.after))
         .order_by_asc(proposal::Column::Id)
         .limit(limit + 1)
         .all(db)
@@ -96,4 +81,39 @@ pub async fn features(
         features,
         next_after: more.then(|| rows.last().map(|r| r.id)).flatten(),
     })
+}
+
+/// A procedure's visible located proposals, filtered like the list (status, category,
+/// district).
+pub async fn located(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    query: &ProposalQuery,
+) -> Result<Select<proposal::Entity>, AppError> {
+    let districts = crate::backend::service::district::all(db).await?;
+    Ok(located_in(procedure_id, query, &districts))
+}
+
+fn located_in(
+    procedure_id: i64,
+    query: &ProposalQuery,
+    districts: &[crate::model::place::DistrictRef],
+) -> Select<proposal::Entity> {
+    let mut select = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureId.eq(procedure_id))
+        .filter(proposal::Column::Status.eq(query.status.unwrap_or(ProposalStatus::Published)))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible))
+        .filter(proposal::Column::Geometry.is_not_null());
+    if let Some(category) = &query.category {
+        select = select.filter(proposal::Column::Category.eq(category.as_str()));
+    }
+    if let Some(key) = &query.district {
+        // An unknown district matches nothing.
+        let id = districts
+            .iter()
+            .find(|d| &d.key == key)
+            .map_or(-1, |d| d.id);
+        select = select.filter(proposal::Column::DistrictId.eq(id));
+    }
+    select
 }

@@ -31,6 +31,7 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
+pub mod clusters;
 mod discussion;
 pub mod geo;
 mod listing;

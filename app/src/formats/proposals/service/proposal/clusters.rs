@@ -1,0 +1,204 @@
+//! A procedure's located proposals gathered into clusters for a map at a zoom level
+//! (`GET …/proposals/clusters`): computed on the server, so a map of 30,000 proposals
+//! receives a few hundred points, not 30,000. Cells are squares of [`CELL_PIXELS`] on the
+//! usual Web Mercator tile grid (256 pixels a tile, 2^zoom tiles across); each cluster
+//! stands at the mean of its members' anchors and names its first members, so a cluster
+//! whose proposals share one position can open as a list.
+
+use super::*;
+
+/// West, south, east, north (degrees).
+pub type Bbox = (f64, f64, f64, f64);
+
+/// A cell's side in map pixels at the requested zoom.
+pub const CELL_PIXELS: f64 = 64.0;
+/// The deepest zoom a map asks for.
+pub const MAX_ZOOM: u8 = 22;
+/// Members a cluster names (the lowest numbers); the count says how many there are.
+pub const NAMED_MEMBERS: usize = 20;
+/// The most anchors one request reads: well above the largest procedures in use (Decide
+/// Madrid: 30,620 proposals). Beyond it the answer says it is incomplete.
+pub const MAX_ANCHORS: u64 = 100_000;
+
+/// Proposals near each other at a zoom level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Where the cluster is drawn: the mean of its members' anchors.
+    pub lon: f64,
+    pub lat: f64,
+    pub count: u64,
+    /// The box around its members: west, south, east, north.
+    pub bbox: Bbox,
+    /// Up to [`NAMED_MEMBERS`] of its proposals' numbers, lowest first.
+    pub members: Vec<i64>,
+}
+
+/// The clusters of a view, and whether every located proposal in it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clusters {
+    pub clusters: Vec<Cluster>,
+    pub complete: bool,
+}
+
+/// A position's map pixel at `zoom` (Web Mercator, 256 pixels a tile).
+fn pixel(lon: f64, lat: f64, zoom: u8) -> (f64, f64) {
+    use std::f64::consts::PI;
+    let size = 256.0 * f64::from(1u32 << zoom.min(MAX_ZOOM));
+    // Web Mercator stops short of the poles.
+    let lat = lat.clamp(-85.051_128, 85.051_128).to_radians();
+    let x = (lon + 180.0) / 360.0 * size;
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0 * size;
+    (x, y)
+}
+
+/// The cell a position falls in at `zoom`.
+#[allow(clippy::cast_possible_truncation)]
+fn cell(lon: f64, lat: f64, zoom: u8) -> (i64, i64) {
+    let (x, y) = pixel(lon, lat, zoom);
+    (
+        (x / CELL_PIXELS).floor() as i64,
+        (y / CELL_PIXELS).floor() as i64,
+    )
+}
+
+/// Gathers anchors (number, longitude, latitude; lowest numbers first) into clusters, in
+/// the order of their cells (north to south, west to east).
+pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
+    let mut cells: std::collections::BTreeMap<(i64, i64), (Cluster, f64, f64)> =
+        std::collections::BTreeMap::new();
+    for &(id, lon, lat) in anchors {
+        let (cx, cy) = cell(lon, lat, zoom);
+        let (cluster, sum_lon, sum_lat) = cells.entry((cy, cx)).or_insert_with(|| {
+            (
+                Cluster {
+                    lon,
+                    lat,
+                    count: 0,
+                    bbox: (lon, lat, lon, lat),
+                    members: Vec::new(),
+                },
+                0.0,
+                0.0,
+            )
+        });
+        cluster.count += 1;
+        *sum_lon += lon;
+        *sum_lat += lat;
+        let b = &mut cluster.bbox;
+        *b = (b.0.min(lon), b.1.min(lat), b.2.max(lon), b.3.max(lat));
+        if cluster.members.len() < NAMED_MEMBERS {
+            cluster.members.push(id);
+        }
+    }
+    cells
+        .into_values()
+        .map(|(mut cluster, sum_lon, sum_lat)| {
+            #[allow(clippy::cast_precision_loss)]
+            let n = cluster.count as f64;
+            cluster.lon = sum_lon / n;
+            cluster.lat = sum_lat / n;
+            cluster
+        })
+        .collect()
+}
+
+/// The clusters of a procedure's visible located proposals (filtered like the list) whose
+/// anchors lie in `bbox`, at `zoom`.
+pub async fn clusters(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    slug: &Slug,
+    query: &ProposalQuery,
+    bbox: Option<Bbox>,
+    zoom: u8,
+    now: DateTime<Utc>,
+) -> Result<Clusters, AppError> {
+    let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
+    let mut select = super::geo::located(db, context.id, query).await?;
+    if let Some((west, south, east, north)) = bbox {
+        select = select
+            .filter(proposal::Column::Lon.between(west, east))
+            .filter(proposal::Column::Lat.between(south, north));
+    }
+    let rows: Vec<(i64, Option<f64>, Option<f64>)> = select
+        .select_only()
+        .columns([
+            proposal::Column::Id,
+            proposal::Column::Lon,
+            proposal::Column::Lat,
+        ])
+        .order_by_asc(proposal::Column::Id)
+        .limit(MAX_ANCHORS + 1)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let complete = rows.len() as u64 <= MAX_ANCHORS;
+    let anchors: Vec<(i64, f64, f64)> = rows
+        .into_iter()
+        .take(MAX_ANCHORS as usize)
+        .filter_map(|(id, lon, lat)| Some((id, lon?, lat?)))
+        .collect();
+    Ok(Clusters {
+        clusters: gather(&anchors, zoom.min(MAX_ZOOM)),
+        complete,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tile_grid_is_the_usual_one() {
+        // Stuttgart's centre lies in tile 8/134/88 (the usual slippy-map formula).
+        let (x, y) = pixel(9.18, 48.78, 8);
+        assert_eq!(((x / 256.0).floor(), (y / 256.0).floor()), (134.0, 88.0));
+        // The world's corners.
+        assert_eq!(pixel(-180.0, 85.051_128, 0).0, 0.0);
+        assert!((pixel(180.0, -85.051_128, 0).1 - 256.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn near_anchors_cluster_and_far_ones_stay_apart() {
+        let anchors = [
+            (1, 9.180, 48.780),
+            (2, 9.181, 48.781),
+            (3, 9.260, 48.700),
+            (4, 9.180, 48.780),
+        ];
+        // Zoomed out, all in one cell; its position is their mean and its box holds them.
+        let one = gather(&anchors, 3);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].count, 4);
+        assert_eq!(one[0].members, vec![1, 2, 3, 4]);
+        assert!((one[0].lon - 9.20025).abs() < 1e-9);
+        assert_eq!(one[0].bbox, (9.180, 48.700, 9.260, 48.781));
+        // Zoomed in, the far one apart; the two at one position stay together at any zoom.
+        let apart = gather(&anchors, 14);
+        assert_eq!(apart.iter().map(|c| c.count).sum::<u64>(), 4);
+        assert!(apart.iter().any(|c| c.members == vec![3]));
+        let deepest = gather(&anchors, MAX_ZOOM);
+        assert!(
+            deepest
+                .iter()
+                .any(|c| c.members == vec![1, 4] && c.count == 2)
+        );
+        // Every member counted once, at every zoom.
+        for zoom in 0..=MAX_ZOOM {
+            let clusters = gather(&anchors, zoom);
+            let mut ids: Vec<i64> = clusters.iter().flat_map(|c| c.members.clone()).collect();
+            ids.sort_unstable();
+            assert_eq!(ids, vec![1, 2, 3, 4], "zoom {zoom}");
+        }
+    }
+
+    #[test]
+    fn a_cluster_names_at_most_twenty_members() {
+        let anchors: Vec<(i64, f64, f64)> = (1..=50).map(|id| (id, 9.18, 48.78)).collect();
+        let clusters = gather(&anchors, 10);
+        assert_eq!(clusters.len(), 1);
+        assert_eq!(clusters[0].count, 50);
+        assert_eq!(clusters[0].members, (1..=20).collect::<Vec<_>>());
+    }
+}
