@@ -82,6 +82,22 @@ impl Doc {
         self
     }
 
+    /// The filters a procedure's proposals share in every form (list, GeoJSON, clusters):
+    /// category, district and status (`statuses` says which).
+    pub fn proposal_filters(self, statuses: &'static str) -> Self {
+        self.query(
+            "category",
+            "One of the procedure's categories.",
+            json!({ "type": "string" }),
+        )
+        .query(
+            "district",
+            "A district's key (see `/districts`).",
+            json!({ "type": "string" }),
+        )
+        .query("status", statuses, json!({ "type": "string" }))
+    }
+
     /// A create that takes an `Idempotency-Key` header: sent again with the same key, it
     /// answers with what the first request created and creates nothing new.
     pub fn idempotent(mut self) -> Self {

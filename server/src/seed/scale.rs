@@ -19,8 +19,7 @@ use app::model::procedure::{PhaseKind, Slug};
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QuerySelect, Set,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Set, TransactionTrait,
 };
 
 pub const SCALE_SLUG: &str = "lasttest";
@@ -280,16 +279,7 @@ impl Districts {
         {
             crate::districts::seed_demo(db).await?;
         }
-        let rows = district::Entity::find()
-            .limit(app::backend::service::district::MAX_DISTRICTS as u64)
-            .all(db)
-            .await
-            .map_err(storage_error)?;
-        Ok(Self(
-            rows.into_iter()
-                .filter_map(|row| Some((row.id, Geometry::parse(&row.geometry).ok()?)))
-                .collect(),
-        ))
+        Ok(Self(app::backend::service::district::shapes(db).await?))
     }
 
     /// A point for the n-th proposal, spread over the city (a fixed sequence, so runs

@@ -32,21 +32,7 @@ pub fn api() -> Api {
                  precision, district, status, supports, score, comments, url). When more \
                  follow, the collection carries `next` (the address of the next page).",
                 )
-                .query(
-                    "category",
-                    "One of the procedure's categories.",
-                    json!({ "type": "string" }),
-                )
-                .query(
-                    "district",
-                    "A district's key (see `/districts`).",
-                    json!({ "type": "string" }),
-                )
-                .query(
-                    "status",
-                    "published (default), withdrawn or merged.",
-                    json!({ "type": "string" }),
-                )
+                .proposal_filters("published (default), withdrawn or merged.")
                 .query(
                     "after",
                     "Only proposals with a higher number (from `next`).",
@@ -89,21 +75,7 @@ pub fn api() -> Api {
                  when left out.",
                 json!({ "type": "string", "example": "9.1,48.7,9.3,48.8" }),
             )
-            .query(
-                "category",
-                "One of the procedure's categories.",
-                json!({ "type": "string" }),
-            )
-            .query(
-                "district",
-                "A district's key (see `/districts`).",
-                json!({ "type": "string" }),
-            )
-            .query(
-                "status",
-                "published (default), withdrawn or merged.",
-                json!({ "type": "string" }),
-            )
+            .proposal_filters("published (default), withdrawn or merged.")
             .json_as(
                 "application/geo+json",
                 "A GeoJSON FeatureCollection of clusters.",

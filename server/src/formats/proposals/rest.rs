@@ -40,21 +40,7 @@ pub fn api() -> Api {
                     json!({ "type": "string" }),
                 )
                 .query("q", "Full-text search.", json!({ "type": "string" }))
-                .query(
-                    "category",
-                    "One of the procedure's categories.",
-                    json!({ "type": "string" }),
-                )
-                .query(
-                    "district",
-                    "A district's key (see `/districts`).",
-                    json!({ "type": "string" }),
-                )
-                .query(
-                    "status",
-                    "published (default) or withdrawn.",
-                    json!({ "type": "string" }),
-                )
+                .proposal_filters("published (default) or withdrawn.")
                 .query(
                     "cursor",
                     "From `next_cursor` of the previous page.",

@@ -130,22 +130,26 @@ where
     Ok(summary)
 }
 
+/// Every district's number and shape, by key.
+pub async fn shapes(db: &impl ConnectionTrait) -> Result<Vec<(i64, Geometry)>, AppError> {
+    let rows = district::Entity::find()
+        .order_by_asc(district::Column::Key)
+        .limit(MAX_DISTRICTS as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Some((row.id, Geometry::parse(&row.geometry).ok()?)))
+        .collect())
+}
+
 /// Every district in memory, for assigning many contributions at once.
 struct Atlas(Vec<(i64, Geometry)>);
 
 impl Atlas {
     async fn load(db: &impl ConnectionTrait) -> Result<Self, AppError> {
-        let rows = district::Entity::find()
-            .order_by_asc(district::Column::Key)
-            .limit(MAX_DISTRICTS as u64)
-            .all(db)
-            .await
-            .map_err(storage_error)?;
-        Ok(Self(
-            rows.into_iter()
-                .filter_map(|row| Some((row.id, Geometry::parse(&row.geometry).ok()?)))
-                .collect(),
-        ))
+        Ok(Self(shapes(db).await?))
     }
 
     /// The district holding `p`: on a shared edge, the one with the first key.
