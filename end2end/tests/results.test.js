@@ -81,6 +81,13 @@ describe('results, the council report and the council outcome', () => {
       if (javaScriptEnabled) await waitForHydration(page);
       await page.locator('h1:has-text("Ergebnisse")').waitFor();
       assert.ok(await page.locator('svg.chart__svg').count() >= 2, 'the charts are drawn');
+      // Proposals and votes by district, each as a map drawn by the server.
+      const maps = page.locator('.map-pair figure.place-map img');
+      assert.equal(await maps.count(), 2, 'two district maps');
+      await maps.nth(1).scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => [...document.querySelectorAll('.map-pair img')]
+        .every((img) => img.complete && img.naturalWidth > 0));
+      assert.match(await maps.nth(1).getAttribute('alt'), /desto mehr Stimmen/);
       await page.locator('text=Was der Rat entschieden hat').waitFor();
       await page.locator('a:has-text("Wasserspielplatz am Nordpark")').first().click();
       await page.waitForURL(/\/vorschlaege\/\d+/);
