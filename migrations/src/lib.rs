@@ -27,6 +27,7 @@ mod m20261207_000021_procedure_areas;
 mod m20261208_000022_project_council;
 mod m20261208_000023_implementation_photos;
 mod m20261209_000024_addresses;
+mod m20261210_000025_proposal_map_index;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000022_project_council::Migration),
             Box::new(m20261208_000023_implementation_photos::Migration),
             Box::new(m20261209_000024_addresses::Migration),
+            Box::new(m20261210_000025_proposal_map_index::Migration),
         ]
     }
 }

@@ -310,12 +310,14 @@ pub fn content_changed() {
 }
 
 type KeptEntries<K, V> = std::sync::Mutex<HashMap<(i64, K), (std::time::Instant, u64, V)>>;
+type Turns<K> = std::sync::Mutex<HashMap<(i64, K), std::sync::Arc<tokio::sync::Mutex<()>>>>;
 
 /// Values of expensive work per procedure (and a key of the caller's), served from memory
 /// for `ttl` unless the procedure's results changed since they were computed.
 pub(crate) struct Kept<K, V> {
     ttl: std::time::Duration,
     entries: std::sync::OnceLock<KeptEntries<K, V>>,
+    turns: std::sync::OnceLock<Turns<K>>,
 }
 
 impl<K: Eq + std::hash::Hash, V: Clone> Kept<K, V> {
@@ -323,7 +325,22 @@ impl<K: Eq + std::hash::Hash, V: Clone> Kept<K, V> {
         Self {
             ttl,
             entries: std::sync::OnceLock::new(),
+            turns: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The turn to compute the value under this key: whoever holds it computes, the
+    /// others wait and then find the value kept, rather than compute the same again.
+    pub(crate) fn turn(&self, procedure_id: i64, key: K) -> std::sync::Arc<tokio::sync::Mutex<()>>
+    where
+        K: Clone,
+    {
+        let Ok(mut turns) = self.turns.get_or_init(Default::default).lock() else {
+            return std::sync::Arc::default();
+        };
+        // Turns nobody holds or waits for go.
+        turns.retain(|_, turn| std::sync::Arc::strong_count(turn) > 1);
+        turns.entry((procedure_id, key)).or_default().clone()
     }
 
     fn entries(&self) -> &KeptEntries<K, V> {

@@ -112,6 +112,7 @@ pub async fn etag(request: Request, next: Next) -> Response {
                 "application/json",
                 "application/schema+json",
                 "application/ld+json",
+                "application/geo+json",
             ]
             .iter()
             .any(|json| v.starts_with(json))

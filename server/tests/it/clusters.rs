@@ -185,3 +185,120 @@ async fn a_map_gets_its_proposals_gathered_by_zoom_view_and_filter() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A large procedure's map data is kept in memory (`clusters::KEEP_FROM` located
+/// proposals and more): a map being panned asks again without reading the proposals
+/// again. A moderation decision still shows on the map and in the GeoJSON at once.
+#[tokio::test]
+async fn a_large_map_is_kept_but_a_decision_shows_at_once() {
+    use app::formats::proposals::service::proposal::clusters::KEEP_FROM;
+    let app = TestApp::new().await;
+    // A procedure id of this test only: what is kept is kept process-wide, by procedure.
+    let shift = if crate::harness::on_postgres() {
+        "SELECT setval(pg_get_serial_sequence('procedures', 'id'), 7100000)"
+    } else {
+        "INSERT INTO sqlite_sequence (name, seq) VALUES ('procedures', 7100000)"
+    };
+    sea_orm::ConnectionTrait::execute_unprepared(&app.state.db, shift)
+        .await
+        .unwrap();
+    let proposals = KEEP_FROM + 50;
+    let seeded = server::seed::scale::scale(
+        &app.state.db,
+        server::seed::scale::Scale {
+            users: 100,
+            proposals,
+            votes: 100,
+            comments: 0,
+            discussion: 0,
+            queue: 0,
+            places: true,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(seeded.procedure_id > 7_100_000);
+    let first = seeded.first_proposal;
+    let map = |query: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .get(&format!(
+                    "/api/v1/procedures/lasttest/proposals/clusters{query}"
+                ))
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            let collection = body(&response);
+            let features = collection["features"].as_array().unwrap().clone();
+            let count: u64 = features
+                .iter()
+                .map(|f| f["properties"]["count"].as_u64().unwrap())
+                .sum();
+            let named: Vec<i64> = features
+                .iter()
+                .flat_map(|f| f["properties"]["proposals"].as_array().unwrap().clone())
+                .map(|id| id.as_i64().unwrap())
+                .collect();
+            (count, named)
+        }
+    };
+    let geojson_ids = || {
+        let app = &app;
+        async move {
+            let response = app
+                .get("/api/v1/procedures/lasttest/proposals.geojson?limit=5000")
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            body(&response)["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    let (count, named) = map("?zoom=22").await;
+    assert_eq!(count, proposals as u64);
+    assert!(named.contains(&first));
+    assert_eq!(geojson_ids().await.len(), proposals);
+    // Asked again (another zoom, a view): answered from what is kept, with the same
+    // proposals, and without reading them.
+    let before = crate::fixtures::queries_so_far(&app).await;
+    let (count, _) = map("?zoom=3").await;
+    let (inside, _) = map("?zoom=12&bbox=-180,-85,180,85").await;
+    let ids = geojson_ids().await;
+    let sent = crate::fixtures::queries_so_far(&app).await - before;
+    assert_eq!((count, inside), (proposals as u64, proposals as u64));
+    assert_eq!(ids.len(), proposals);
+    // Each request still looks its procedure up (two statements); read afresh, the three
+    // send a dozen.
+    assert!(sent <= 7, "{sent} statements for three kept answers");
+
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let decision = json!({
+        "target": { "kind": "proposal", "id": first }, "action": "hide",
+        "reason": "spam", "public_reason": "Werbung"
+    });
+    let hidden = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            decision,
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::CREATED, "{}", hidden.body);
+    let (count, named) = map("?zoom=22").await;
+    assert_eq!(count, proposals as u64 - 1, "hidden: off the map at once");
+    assert!(!named.contains(&first));
+    let ids = geojson_ids().await;
+    assert_eq!(ids.len(), proposals - 1);
+    assert!(
+        !ids.contains(&first),
+        "hidden: out of the open data at once"
+    );
+}

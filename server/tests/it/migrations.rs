@@ -102,6 +102,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261209_000024_addresses.rs",
         "1ce38b9fe5510262a46ce10620444a59eed62adb9ca89a274fa9b22be9d23d34",
     ),
+    (
+        "m20261210_000025_proposal_map_index.rs",
+        "3b8e753ba28e17e78af67bab382779da97a6d04db5645e06b14be738ffd62e51",
+    ),
 ];
 
 #[test]

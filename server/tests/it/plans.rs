@@ -1,10 +1,10 @@
 //! Query plans: every statement the listing pages send reads the large tables through an
 //! index. The statements are taken as the driver sends them while the real pages render
 //! (the procedure list, each sort, a search, a deep cursor, a discussion, the moderation
-//! queue and ledger, the planners' results, the API's lists), then explained by the
-//! database they ran on. SQLite must not `SCAN` a large table; PostgreSQL, told to avoid
-//! sequential scans wherever an index can serve, must not `Seq Scan` one. A page of
-//! proposals must not sort them either: each order has its index.
+//! queue and ledger, the planners' results, the API's lists, the map's data), then
+//! explained by the database they ran on. SQLite must not `SCAN` a large table;
+//! PostgreSQL, told to avoid sequential scans wherever an index can serve, must not `Seq
+//! Scan` one. A page of proposals must not sort them either: each order has its index.
 
 use crate::fixtures::{body, urlencode};
 use crate::harness::{TestApp, on_postgres};
@@ -180,7 +180,8 @@ async fn listing_queries_read_large_tables_through_indexes() {
             comments: 400,
             discussion: 40,
             queue: 60,
-            places: false,
+            // The map's statements too: every proposal placed in a district.
+            places: true,
         },
         chrono::Utc::now(),
     )
@@ -259,6 +260,15 @@ async fn listing_queries_read_large_tables_through_indexes() {
         ),
         ("/moderation".into(), Some(moderator.as_str())),
         ("/moderation/protokoll".into(), None),
+        ("/api/v1/procedures/lasttest/proposals.geojson".into(), None),
+        (
+            format!("/api/v1/procedures/lasttest/proposals.geojson?after={first}&limit=50"),
+            None,
+        ),
+        (
+            "/api/v1/procedures/lasttest/proposals/clusters?zoom=12&bbox=9.0,48.6,9.4,48.9".into(),
+            None,
+        ),
         (
             "/verwaltung/verfahren/lasttest/ergebnisse".into(),
             Some(planner.as_str()),

@@ -208,8 +208,7 @@ async fn proposals_geojson(
         Utc::now(),
     )
     .await?;
-    let mut collection = json!({"type": "FeatureCollection", "features": page.features});
-    if let Some(last) = page.next_after {
+    let next = page.next_after.map(|last| {
         let mut next = format!(
             "{base}/api/v1/procedures/{}/proposals.geojson?after={last}&limit={limit}",
             slug.as_str()
@@ -222,10 +221,23 @@ async fn proposals_geojson(
                 ));
             }
         }
-        collection["next"] = json!(next);
-    }
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        collection.to_string(),
-    ))
+        next
+    });
+    let collection = FeatureCollection {
+        kind: "FeatureCollection",
+        features: &page.features,
+        next,
+    };
+    let body = serde_json::to_string(&collection).map_err(|_| ApiError(AppError::Internal))?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
+}
+
+/// A page of features as sent (the features are kept, and written without a copy).
+#[derive(serde::Serialize)]
+struct FeatureCollection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: &'a [serde_json::Value],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
 }

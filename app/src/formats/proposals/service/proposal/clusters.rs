@@ -6,6 +6,8 @@
 //! whose proposals share one position can open as a list.
 
 use super::*;
+use crate::backend::common::{Kept, results_generation};
+use std::sync::Arc;
 
 /// West, south, east, north (degrees).
 pub type Bbox = (f64, f64, f64, f64);
@@ -102,25 +104,61 @@ pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
         .collect()
 }
 
-/// The clusters of a procedure's visible located proposals (filtered like the list) whose
-/// anchors lie in `bbox`, at `zoom`.
-pub async fn clusters(
-    db: &impl ConnectionTrait,
-    viewer: Option<&CurrentUser>,
-    slug: &Slug,
-    query: &ProposalQuery,
-    bbox: Option<Bbox>,
-    zoom: u8,
-    now: DateTime<Utc>,
-) -> Result<Clusters, AppError> {
-    let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
-    let mut select = super::geo::located(db, context.id, query).await?;
-    if let Some((west, south, east, north)) = bbox {
-        select = select
-            .filter(proposal::Column::Lon.between(west, east))
-            .filter(proposal::Column::Lat.between(south, north));
+/// From this many located proposals on (under one filter), a procedure's anchors are
+/// kept in memory: reading them takes longer than clustering them, and a map being panned
+/// and zoomed asks again and again. Below it they are read on every request.
+pub const KEEP_FROM: usize = 2_000;
+/// How long kept anchors serve before they are read again: a new proposal in a large
+/// procedure appears on its map at most this much later. A moderation decision or an
+/// outcome (`results_changed`) makes them stale at once, here and on the other instances.
+pub const ANCHORS_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A procedure's located proposals under one filter: (number, longitude, latitude), lowest
+/// numbers first, at most [`MAX_ANCHORS`] of them.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    pub anchors: Vec<(i64, f64, f64)>,
+    /// Whether every located proposal was read.
+    pub complete: bool,
+}
+
+impl Anchors {
+    /// Whether these are kept in memory (and what is built from them may be too).
+    pub fn kept(&self) -> bool {
+        self.anchors.len() >= KEEP_FROM
     }
-    let rows: Vec<(i64, Option<f64>, Option<f64>)> = select
+}
+
+/// The filter anchors are kept under: status, category, district.
+type AnchorKey = (ProposalStatus, Option<String>, Option<String>);
+
+static ANCHORS: Kept<AnchorKey, Arc<Anchors>> = Kept::new(ANCHORS_FRESH);
+
+/// The anchors of a procedure's visible located proposals, filtered like the list: from
+/// memory where they are kept (see [`KEEP_FROM`]), else read. Requests that find nothing
+/// kept read them once between them, not each for itself.
+pub async fn anchors(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    query: &ProposalQuery,
+) -> Result<Arc<Anchors>, AppError> {
+    let key: AnchorKey = (
+        query.status.unwrap_or(ProposalStatus::Published),
+        query.category.clone(),
+        query.district.clone(),
+    );
+    if let Some(kept) = ANCHORS.get(procedure_id, key.clone()) {
+        return Ok(kept);
+    }
+    let turn = ANCHORS.turn(procedure_id, key.clone());
+    let _mine = turn.lock().await;
+    if let Some(kept) = ANCHORS.get(procedure_id, key.clone()) {
+        return Ok(kept);
+    }
+    // Read before reading: a change committed meanwhile makes what is read stale.
+    let generation = results_generation(procedure_id);
+    let rows: Vec<(i64, Option<f64>, Option<f64>)> = super::geo::located(db, procedure_id, query)
+        .await?
         .select_only()
         .columns([
             proposal::Column::Id,
@@ -134,14 +172,50 @@ pub async fn clusters(
         .await
         .map_err(storage_error)?;
     let complete = rows.len() as u64 <= MAX_ANCHORS;
-    let anchors: Vec<(i64, f64, f64)> = rows
-        .into_iter()
-        .take(MAX_ANCHORS as usize)
-        .filter_map(|(id, lon, lat)| Some((id, lon?, lat?)))
-        .collect();
-    Ok(Clusters {
-        clusters: gather(&anchors, zoom.min(MAX_ZOOM)),
+    let read = Arc::new(Anchors {
+        anchors: rows
+            .into_iter()
+            .take(MAX_ANCHORS as usize)
+            .filter_map(|(id, lon, lat)| Some((id, lon?, lat?)))
+            .collect(),
         complete,
+    });
+    if read.kept() {
+        ANCHORS.put(procedure_id, key, generation, read.clone());
+    }
+    Ok(read)
+}
+
+/// The clusters of a procedure's visible located proposals (filtered like the list) whose
+/// anchors lie in `bbox`, at `zoom`.
+pub async fn clusters(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    slug: &Slug,
+    query: &ProposalQuery,
+    bbox: Option<Bbox>,
+    zoom: u8,
+    now: DateTime<Utc>,
+) -> Result<Clusters, AppError> {
+    let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
+    let read = anchors(db, context.id, query).await?;
+    let clusters = match bbox {
+        Some((west, south, east, north)) => {
+            let inside: Vec<(i64, f64, f64)> = read
+                .anchors
+                .iter()
+                .copied()
+                .filter(|&(_, lon, lat)| {
+                    (west..=east).contains(&lon) && (south..=north).contains(&lat)
+                })
+                .collect();
+            gather(&inside, zoom.min(MAX_ZOOM))
+        }
+        None => gather(&read.anchors, zoom.min(MAX_ZOOM)),
+    };
+    Ok(Clusters {
+        clusters,
+        complete: read.complete,
     })
 }
 

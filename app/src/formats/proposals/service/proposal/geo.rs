@@ -3,8 +3,10 @@
 //! number, a page of at most [`GEO_PAGE_MAX`] features at a time.
 
 use super::*;
+use crate::backend::common::{Kept, results_generation};
 use crate::model::place::Geometry;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// The most features one GeoJSON page holds.
 pub const GEO_PAGE_MAX: u64 = 5_000;
@@ -22,6 +24,21 @@ pub struct GeoPage {
     pub next_after: Option<i64>,
 }
 
+/// Pages of large procedures (those whose anchors are kept, see
+/// [`super::clusters::KEEP_FROM`]) as they were built a moment ago, by filter and window:
+/// open-data clients and maps fetch the same pages again and again. Their counts show at
+/// most [`super::clusters::ANCHORS_FRESH`] late; a moderation decision or an outcome makes
+/// them stale at once.
+type PageKey = (
+    Option<ProposalStatus>,
+    Option<String>,
+    Option<String>,
+    i64,
+    u64,
+);
+
+static PAGES: Kept<PageKey, Arc<GeoPage>> = Kept::new(super::clusters::ANCHORS_FRESH);
+
 /// The located proposals of a procedure in `window`, as GeoJSON features whose
 /// properties name the proposal, its counts, district and page.
 pub async fn features(
@@ -32,12 +49,50 @@ pub async fn features(
     window: GeoWindow,
     public_url: &str,
     now: DateTime<Utc>,
-) -> Result<GeoPage, AppError> {
+) -> Result<Arc<GeoPage>, AppError> {
     let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
     let limit = window.limit.clamp(1, GEO_PAGE_MAX);
+    if !super::clusters::anchors(db, context.id, query)
+        .await?
+        .kept()
+    {
+        return build(db, context.id, query, window.after, limit, public_url)
+            .await
+            .map(Arc::new);
+    }
+    let key: PageKey = (
+        query.status,
+        query.category.clone(),
+        query.district.clone(),
+        window.after,
+        limit,
+    );
+    if let Some(kept) = PAGES.get(context.id, key.clone()) {
+        return Ok(kept);
+    }
+    let turn = PAGES.turn(context.id, key.clone());
+    let _mine = turn.lock().await;
+    if let Some(kept) = PAGES.get(context.id, key.clone()) {
+        return Ok(kept);
+    }
+    let generation = results_generation(context.id);
+    let page = Arc::new(build(db, context.id, query, window.after, limit, public_url).await?);
+    PAGES.put(context.id, key, generation, page.clone());
+    Ok(page)
+}
+
+/// Reads and builds one page of features (see [`features`]).
+async fn build(
+    db: &impl ConnectionTrait,
+    procedure_id: i64,
+    query: &ProposalQuery,
+    after: i64,
+    limit: u64,
+    public_url: &str,
+) -> Result<GeoPage, AppError> {
     let districts = crate::backend::service::district::all(db).await?;
-    let rows = located_in(context.id, query, &districts)
-        .filter(proposal::Column::Id.gt(window.after))
+    let rows = located_in(procedure_id, query, &districts)
+        .filter(proposal::Column::Id.gt(after))
         .order_by_asc(proposal::Column::Id)
         .limit(limit + 1)
         .all(db)
@@ -103,7 +158,7 @@ fn located_in(
         .filter(proposal::Column::ProcedureId.eq(procedure_id))
         .filter(proposal::Column::Status.eq(query.status.unwrap_or(ProposalStatus::Published)))
         .filter(proposal::Column::Visibility.eq(Visibility::Visible))
-        .filter(proposal::Column::Geometry.is_not_null());
+        .filter(proposal::Column::Lon.is_not_null());
     if let Some(category) = &query.category {
         select = select.filter(proposal::Column::Category.eq(category.as_str()));
     }
