@@ -30,7 +30,10 @@ pub fn api() -> Api {
                  proposals that have a geometry, by number, filtered like the list. Each \
                  feature's `properties` name the proposal (title, category, place in words, \
                  precision, district, status, supports, score, comments, url). When more \
-                 follow, the collection carries `next` (the address of the next page).",
+                 follow, the collection carries `next` (the address of the next page). In \
+                 a procedure with 2,000 located proposals or more, pages are served from \
+                 memory and may be up to five seconds old (a moderation decision shows at \
+                 once); each answer carries an `ETag` for revalidation.",
                 )
                 .proposal_filters("published (default), withdrawn or merged.")
                 .query(
@@ -62,7 +65,10 @@ pub fn api() -> Api {
                  south, east, north) and `properties.proposals` (up to 20 of its numbers, \
                  lowest first; with them a cluster whose proposals share one position opens \
                  as a list); a single proposal also carries its `url`. `complete` is false \
-                 when more than 100,000 proposals lie in the view and only those were read.",
+                 when more than 100,000 proposals lie in the view and only those were read. \
+                 In a procedure with 2,000 located proposals or more, the positions are \
+                 kept in memory and a new proposal may appear up to five seconds later (a \
+                 moderation decision shows at once).",
             )
             .query(
                 "zoom",
@@ -105,6 +111,23 @@ fn bbox_of(text: &str) -> Option<clusters::Bbox> {
         .then_some((west, south, east, north))
 }
 
+/// A number parameter within `range`: `default` when left out (required without one),
+/// else a 422 naming the parameter.
+fn number<T: std::str::FromStr + PartialOrd>(
+    params: &HashMap<String, String>,
+    key: &'static str,
+    default: Option<T>,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ApiError> {
+    match (params.get(key), default) {
+        (None, Some(default)) => Ok(default),
+        (text, _) => text
+            .and_then(|text| text.parse::<T>().ok())
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| ApiError(AppError::invalid(key, "invalid"))),
+    }
+}
+
 fn checked_status(params: &HashMap<String, String>) -> Result<(), ApiError> {
     if params
         .get("status")
@@ -121,11 +144,7 @@ async fn proposals_clusters(
     Path(slug_param): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    let zoom = params
-        .get("zoom")
-        .and_then(|z| z.parse::<u8>().ok())
-        .filter(|z| *z <= MAX_ZOOM)
-        .ok_or_else(|| ApiError(AppError::invalid("zoom", "invalid")))?;
+    let zoom = number(&params, "zoom", None, 0..=MAX_ZOOM)?;
     let bbox = match params.get("bbox") {
         None => None,
         Some(text) => {
@@ -183,17 +202,8 @@ async fn proposals_geojson(
     Path(slug_param): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
-    let number =
-        |key: &str, default: i64, range: std::ops::RangeInclusive<i64>| match params.get(key) {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<i64>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| ApiError(AppError::invalid(key, "invalid"))),
-        };
-    let after = number("after", 0, 0..=i64::MAX)?;
-    let limit = number("limit", 1_000, 1..=GEO_PAGE_MAX as i64)?.unsigned_abs();
+    let after = number(&params, "after", Some(0), 0..=i64::MAX)?;
+    let limit = number(&params, "limit", Some(1_000), 1..=GEO_PAGE_MAX)?;
     checked_status(&params)?;
     let query = ProposalQuery::from_params(|key| params.get(key).cloned());
     let slug = slug(&slug_param)?;

@@ -1,6 +1,7 @@
 //! A procedure's located proposals as GeoJSON (`GET …/proposals.geojson`): open data and
 //! the map's source. Only visible proposals with a geometry, filtered like the list, by
-//! number, a page of at most [`GEO_PAGE_MAX`] features at a time.
+//! number, a page of at most [`GEO_PAGE_MAX`] features at a time. A large procedure's
+//! pages are kept for a moment ([`PAGES`]).
 
 use super::*;
 use crate::backend::common::{Kept, results_generation};
@@ -29,13 +30,7 @@ pub struct GeoPage {
 /// open-data clients and maps fetch the same pages again and again. Their counts show at
 /// most [`super::clusters::ANCHORS_FRESH`] late; a moderation decision or an outcome makes
 /// them stale at once.
-type PageKey = (
-    Option<ProposalStatus>,
-    Option<String>,
-    Option<String>,
-    i64,
-    u64,
-);
+type PageKey = (ProposalStatus, Option<String>, Option<String>, i64, u64);
 
 static PAGES: Kept<PageKey, Arc<GeoPage>> = Kept::new(super::clusters::ANCHORS_FRESH);
 
@@ -61,7 +56,7 @@ pub async fn features(
             .map(Arc::new);
     }
     let key: PageKey = (
-        query.status,
+        query.status.unwrap_or(ProposalStatus::Published),
         query.category.clone(),
         query.district.clone(),
         window.after,
