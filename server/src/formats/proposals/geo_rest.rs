@@ -65,7 +65,8 @@ pub fn api() -> Api {
                  south, east, north) and `properties.proposals` (up to 20 of its numbers, \
                  lowest first; with them a cluster whose proposals share one position opens \
                  as a list); a single proposal also carries its `url`. `complete` is false \
-                 when more than 100,000 proposals lie in the view and only those were read. \
+                 when the procedure has more than 100,000 located proposals under the \
+                 filters: only the first 100,000 by number are gathered. \
                  In a procedure with 2,000 located proposals or more, the positions are \
                  kept in memory and a new proposal may appear up to five seconds later (a \
                  moderation decision shows at once).",

@@ -155,7 +155,7 @@ pub async fn anchors(
     if let Some(kept) = ANCHORS.get(procedure_id, key.clone()) {
         return Ok(kept);
     }
-    // Read before reading: a change committed meanwhile makes what is read stale.
+    // The generation before the rows: a change committed meanwhile makes them stale.
     let generation = results_generation(procedure_id);
     let rows: Vec<(i64, Option<f64>, Option<f64>)> = super::geo::located(db, procedure_id, query)
         .await?
