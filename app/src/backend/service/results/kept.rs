@@ -28,8 +28,6 @@ use crate::error::AppError;
 use crate::model::results::ResultsView;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A count quicker than this is not kept while voting runs.
@@ -59,14 +57,8 @@ fn kept(key: &Key) -> Option<(Count, Duration)> {
 
 /// Each key's turn to count: one count of the same results at a time (in this process),
 /// while other procedures count beside it.
-fn turn_of(key: &Key) -> Arc<tokio::sync::Mutex<()>> {
-    static TURNS: OnceLock<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let Ok(mut turns) = TURNS.get_or_init(Default::default).lock() else {
-        return Arc::default();
-    };
-    // Turns nobody holds or waits for go.
-    turns.retain(|_, turn| Arc::strong_count(turn) > 1);
-    turns.entry(key.clone()).or_default().clone()
+fn turn_of(key: &Key) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    COUNTS.turn(key.0, (key.1, key.2.clone()))
 }
 
 /// What to do with a kept count of the current generation.
