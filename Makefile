@@ -17,6 +17,9 @@ export CARGO_TERM_COLOR := never
 # only there: the test and clippy builds keep their own artifacts).
 RELEASE_RUSTFLAGS := --cfg erase_components
 
+# The map pages' Leaflet (npm, see end2end/package.json).
+LEAFLET := end2end/node_modules/leaflet
+
 PG_SERVER ?= postgres://postgres@127.0.0.1:5432
 PG_URL ?= $(PG_SERVER)/postgres
 RELEASE_BIN := target/release/mitreden
@@ -70,8 +73,13 @@ system-packages:
 
 build: setup
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release --split
+	@# Leaflet for the map pages (beside style/public/map/map.js), with its licence.
+	mkdir -p target/site/map
+	cp $(LEAFLET)/dist/leaflet.js $(LEAFLET)/dist/leaflet.css target/site/map/
+	cp $(LEAFLET)/LICENSE target/site/map/leaflet-LICENSE.txt
 	@# Precompressed siblings: the server sends them as they are (no per-request gzip).
-	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css
+	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
+		target/site/map/*.js target/site/map/*.css
 
 run: build
 	$(RELEASE_BIN) seed demo --if-empty

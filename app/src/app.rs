@@ -10,6 +10,7 @@ use crate::formats::budget::pages::{
 };
 use crate::formats::proposals::pages::{
     detail::ProposalPage,
+    implementation_desk::ImplementationDeskPage,
     list::NewProposalPage,
     onsite_import::OnsiteImportRoutePage,
     opinion_desk::{OpinionDeskPage, OpinionListPage},
@@ -232,6 +233,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(
+                            StaticSegment("verwaltung"),
+                            StaticSegment("vorschlaege"),
+                            ParamSegment("id"),
+                            StaticSegment("umsetzung"),
+                        )
+                        view={Lazy::<ImplementationDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("verwaltung"), StaticSegment("stadtteile"))
                         view={Lazy::<DistrictsRoute>::new()}
                         ssr=SsrMode::Async
@@ -309,6 +320,7 @@ lazy_page! {
     ProjectDeskRoute => ProjectDeskPage,
     BatchDeskRoute => BatchDeskPage,
     OpinionDeskRoute => OpinionDeskPage,
+    ImplementationDeskRoute => ImplementationDeskPage,
     OpinionListRoute => OpinionListPage,
     DistrictsRoute => DistrictsPage,
     AreaRoute => AreaPage,

@@ -22,13 +22,15 @@
 // 535/618 KB for photos on implementation entries (their display, and each entry's photo
 // form for planners on the proposal page, about 3 KB: 532/615 measured, at the ceiling;
 // the way back: the planners' implementation and photo forms on a lazy page of their own).
+// Lowered on 2026-12-05 to 534 KB: those forms left for their lazy page (533 KB measured
+// with the proposals' map view, whose map code loads only on that view).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, waitForHydration, repoRoot } from './support.js';
 
-const CEILING_KB = 535;
+const CEILING_KB = 534;
 const BALLOT_CEILING_KB = 618;
 const pkg = join(repoRoot, 'target', 'site', 'pkg');
 

@@ -1,6 +1,7 @@
 // Results in the browser: a planner downloads the council report from the dashboard and
-// records an outcome; a resident sees the council's outcome on the proposal and the
-// public results page with its charts, without JavaScript too. Plus accessibility.
+// records an outcome, and what became of an adopted proposal on the planners' page of its
+// implementation; a resident sees the council's outcome on the proposal and the public
+// results page with its charts, without JavaScript too. Plus accessibility.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -97,6 +98,36 @@ describe('results, the council report and the council outcome', () => {
       assert.deepEqual(visitor.problems, []);
       await visitor.context.close();
     }
+  });
+
+  test('a planner records what became of an adopted proposal on a page of its own', async () => {
+    const planner = await loggedIn('planung@mitreden.test', { bypassCSP: true });
+    const { page } = planner;
+    await page.goto(`${server.baseUrl}/verfahren/${FINISHED}`);
+    await waitForHydration(page);
+    await page.locator('.proposal-list a:has-text("Wasserspielplatz am Nordpark")').click();
+    await page.waitForURL(/\/vorschlaege\/\d+$/);
+    const implementation = page.locator('#umsetzung');
+    assert.equal(await implementation.locator('form').count(), 0, 'the proposal page carries no planners\' forms');
+    await implementation.locator('a:has-text("Neuen Stand der Umsetzung eintragen")').click();
+    await page.waitForURL(/\/verwaltung\/vorschlaege\/\d+\/umsetzung$/);
+    await page.locator('h1:has-text("Neuen Stand der Umsetzung eintragen")').waitFor();
+    assert.deepEqual(await axeViolations(page), [], "the planners' page of an implementation");
+    await page.selectOption('#implementation-status', 'in_progress');
+    await page.fill('#implementation-note', 'Die Pumpe ist bestellt, der Bau beginnt im März.');
+    await page.click('form.editor button:has-text("Stand veröffentlichen")');
+    await page.waitForURL(/status=implementation_recorded/);
+    await waitForHydration(page);
+    await page.locator('text=Der neue Stand der Umsetzung ist veröffentlicht.').waitFor();
+    const entry = page.locator('.implementation-list li', { hasText: 'Die Pumpe ist bestellt' });
+    await entry.locator('summary:has-text("Foto zu diesem Eintrag")').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the recorded entry with its photo form');
+    await page.locator('main a:has-text("Wasserspielplatz am Nordpark")').click();
+    await page.waitForURL(/\/vorschlaege\/\d+#umsetzung$/);
+    await implementation.locator('li:has-text("Die Pumpe ist bestellt")').waitFor();
+    await implementation.locator('text=In Umsetzung').first().waitFor();
+    assert.deepEqual(planner.problems, []);
+    await planner.context.close();
   });
 
   for (const lang of ['de', 'en']) {

@@ -5,7 +5,10 @@
 //! - `GET /karten/verfahren/{slug}/ergebnis`: contributions by district (`?nach=stimmen`:
 //!   votes by district), once the results are public (planners: always).
 //!
-//! - `GET /karten/kacheln/{z}/{x}/{y}`: a map tile of the instance's (`backend::tiles`).
+//! - `GET /karten/kacheln/{z}/{x}/{y}`: a map tile of the instance's (`backend::tiles`);
+//! - `GET /karten/kacheln.json`: what the browser's map needs to show them (TileJSON 3.0:
+//!   the tiles' address, zoom levels and attribution); an empty `tiles` list when the
+//!   instance has none (the maps then keep their plain background).
 //!
 //! The picture's title is in the visitor's language; the pages that show it carry the
 //! same facts as text.
@@ -30,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/karten/verfahren/{slug}/gebiet", get(area))
         .route("/karten/verfahren/{slug}/ergebnis", get(by_district))
         .route("/karten/kacheln/{z}/{x}/{y}", get(tile))
+        .route("/karten/kacheln.json", get(tilejson))
 }
 
 fn lang(headers: &HeaderMap) -> Lang {
@@ -150,4 +154,33 @@ async fn tile(
         IMAGE_POLICY,
     );
     Ok(response)
+}
+
+/// The tiles as TileJSON 3.0 (<https://github.com/mapbox/tilejson-spec>), for the
+/// browser's map (`style/public/map/map.js`). The attribution is text, not markup.
+async fn tilejson(State(state): State<AppState>) -> Response {
+    let body = match state.site.tiles.as_deref() {
+        Some(tiles) => {
+            let (min_zoom, max_zoom) = tiles.zooms();
+            serde_json::json!({
+                "tilejson": "3.0.0",
+                "tiles": ["/karten/kacheln/{z}/{x}/{y}"],
+                "minzoom": min_zoom,
+                "maxzoom": max_zoom,
+                "attribution": tiles.attribution(),
+            })
+        }
+        None => serde_json::json!({ "tilejson": "3.0.0", "tiles": [] }),
+    };
+    let mut response = body.to_string().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
 }

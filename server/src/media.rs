@@ -317,8 +317,8 @@ async fn delete_image(
 
 /// `POST /verwaltung/umsetzung/{id}/foto`: saves, replaces or removes an implementation
 /// entry's photo (or changes its text alternative), then returns to the page the entry is
-/// recorded on (the proposal's, or the project's planners' page) with a status, or with
-/// the error that page shows above the implementation.
+/// recorded on (the planners' page of the proposal's or the project's implementation) with
+/// a status, or with the error that page shows above the implementation.
 async fn photo_form(
     State(state): State<AppState>,
     MaybeAuthenticated(user): MaybeAuthenticated,
@@ -329,7 +329,7 @@ async fn photo_form(
         return ApiError(AppError::NotFound).into_response();
     };
     let page = |subject| match subject {
-        Subject::Proposal(id) => app::model::path::proposal(id),
+        Subject::Proposal(id) => app::model::path::implementation_desk(id),
         Subject::Project(id) => app::model::path::project_desk(id),
     };
     let result = async {

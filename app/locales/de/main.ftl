@@ -174,6 +174,10 @@ more_proposals = Weitere Vorschläge
 more_procedures = Weitere Verfahren
 procedure_pages_label = Seiten der Verfahrensliste
 pages_label = Seiten der Vorschlagsliste
+view_label = Ansicht der Vorschläge
+view_list = Liste
+view_map = Karte
+map_without_script = Die Karte braucht JavaScript. Die Liste zeigt dieselben Vorschläge, jeder mit Ort und Stadtteil; die Seite eines Vorschlags zeigt ihn auf einer Karte.
 comments_count = { $count ->
     [one] { $count } Kommentar
    *[other] { $count } Kommentare

@@ -174,6 +174,10 @@ more_proposals = More proposals
 more_procedures = More procedures
 procedure_pages_label = Pages of the procedure list
 pages_label = Pages of the proposal list
+view_label = View of the proposals
+view_list = List
+view_map = Map
+map_without_script = The map needs JavaScript. The list shows the same proposals, each with its place and district; a proposal's page shows it on a map.
 comments_count = { $count ->
     [one] { $count } comment
    *[other] { $count } comments

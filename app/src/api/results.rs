@@ -152,8 +152,20 @@ pub async fn import_oparl(slug: String, url: Option<String>) -> Result<(), AppEr
     )
 }
 
-/// A planner's entry of an adopted proposal's implementation; back to the proposal, where
-/// it is listed (its followers are told).
+/// A planner's page of an adopted proposal's implementation.
+#[server(prefix = "/api", endpoint = "get_implementation_desk", output = crate::api::JsonTextPost)]
+pub async fn get_implementation_desk(
+    proposal_id: i64,
+) -> Result<crate::model::implementation::ProposalImplementationDesk, AppError> {
+    use crate::backend::service::implementation;
+    use crate::backend::state::app_state;
+    let state = app_state()?;
+    let user = super::account::ssr::require_user().await?;
+    implementation::proposal_desk(&state.db, &user, proposal_id, chrono::Utc::now()).await
+}
+
+/// A planner's entry of an adopted proposal's implementation; back to the planner's page
+/// of it, whose entries the proposal's page shows (its followers are told).
 #[server(prefix = "/api", endpoint = "record_implementation", output = crate::api::JsonTextPost)]
 pub async fn record_implementation(
     proposal_id: i64,
@@ -177,7 +189,10 @@ pub async fn record_implementation(
             .await?;
             super::account::finish(
                 Done::ImplementationRecorded,
-                &format!("{}#umsetzung", crate::model::path::proposal(proposal_id)),
+                &format!(
+                    "{}#umsetzung",
+                    crate::model::path::implementation_desk(proposal_id)
+                ),
             )
         }
         .await,

@@ -1,7 +1,7 @@
 //! What became of an adopted proposal or a funded project: the current status and the
-//! entries, newest first, with their photos; for planners, the form that records an entry
-//! and each entry's photo form. Shown on the proposal's page, on a budget's results and on
-//! the planners' project page.
+//! entries, newest first, with their photos (on the proposal's page and a budget's
+//! results); on the planners' pages of a proposal's or a project's implementation, also the
+//! form that records an entry and each entry's photo form.
 
 use crate::components::form::{ErrorAlert, Notice, posted_error_named, status, typed_before};
 use crate::error::AppError;
@@ -40,12 +40,24 @@ pub fn ImplementationBadge(status: ImplementationStatus) -> impl IntoView {
     view! { <span class=status_class(status)>{move || status_text(i18n.t(), status)}</span> }
 }
 
-/// The entries, newest first, each with its day, status, note and photo; with
-/// `photo_forms` (planners), each with the form that adds, replaces or removes its photo.
+/// The entries, newest first, each with its day, status, note and photo.
 #[component]
-pub fn ImplementationEntries(
+pub fn ImplementationEntries(entries: Vec<ImplementationEntry>) -> impl IntoView {
+    entry_list(entries, |_| ().into_any())
+}
+
+/// The entries as the planners' pages show them, each with the form that adds, replaces or
+/// removes its photo.
+#[component]
+fn EditableEntries(entries: Vec<ImplementationEntry>) -> impl IntoView {
+    entry_list(entries, |entry| {
+        view! { <PhotoForm id=entry.id photo=entry.photo.clone() /> }.into_any()
+    })
+}
+
+fn entry_list(
     entries: Vec<ImplementationEntry>,
-    #[prop(optional)] photo_forms: bool,
+    extra: fn(&ImplementationEntry) -> AnyView,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let items = entries
@@ -59,7 +71,7 @@ pub fn ImplementationEntries(
                         height=p.height loading="lazy" decoding="async" />
                 }
             });
-            let form = photo_forms.then(|| view! { <PhotoForm id=entry.id photo=entry.photo /> });
+            let extra = extra(&entry);
             view! {
                 <li class="card">
                     <p class="card__kicker">
@@ -69,7 +81,7 @@ pub fn ImplementationEntries(
                     </p>
                     <p class="preserve-lines">{entry.note.clone()}</p>
                     {photo}
-                    {form}
+                    {extra}
                 </li>
             }
         })
@@ -113,11 +125,18 @@ fn PhotoForm(id: i64, photo: Option<ProcedureImage>) -> impl IntoView {
     }
 }
 
-/// The section: heading, status, entries and, where the viewer may record, the form.
-/// `form` is the planners' form (with the server function that takes it), rendered by the
-/// page that knows which item it is for.
+fn current_status(status: Option<ImplementationStatus>) -> impl IntoView {
+    status.map(|status| {
+        view! {
+            <p><T k=|t| t.implementation_status />": " <ImplementationBadge status /></p>
+        }
+    })
+}
+
+/// The section as everyone sees it: heading, status and entries; where the viewer may
+/// record, `staff` too (the way to the planners' page, whose code only they download).
 #[component]
-pub fn ImplementationSection(implementation: Implementation, form: AnyView) -> impl IntoView {
+pub fn ImplementationSection(implementation: Implementation, staff: AnyView) -> impl IntoView {
     let Implementation {
         status,
         entries,
@@ -126,13 +145,32 @@ pub fn ImplementationSection(implementation: Implementation, form: AnyView) -> i
     if entries.is_empty() && !may_record {
         return ().into_any();
     }
-    let current = status.map(|status| {
-        view! {
-            <p><T k=|t| t.implementation_status />": " <ImplementationBadge status /></p>
-        }
-    });
-    let list = (!entries.is_empty())
-        .then(|| view! { <ImplementationEntries entries photo_forms=may_record /> });
+    let list = (!entries.is_empty()).then(|| view! { <ImplementationEntries entries /> });
+    view! {
+        <section id="umsetzung" aria-labelledby="implementation-heading">
+            <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
+            {current_status(status)}
+            {list}
+            {may_record.then_some(staff)}
+        </section>
+    }
+    .into_any()
+}
+
+/// The section on a planners' page: the entries with their photo forms, what a photo form
+/// came back with, and `form` (the planners' form with the server function that takes it,
+/// rendered by the page that knows which item it is for).
+#[component]
+pub fn ImplementationDesk(implementation: Implementation, form: AnyView) -> impl IntoView {
+    let Implementation {
+        status,
+        entries,
+        may_record,
+    } = implementation;
+    if entries.is_empty() && !may_record {
+        return ().into_any();
+    }
+    let list = (!entries.is_empty()).then(|| view! { <EditableEntries entries /> });
     // What the photo form (posted to the server, not a server function) came back with.
     let photo_error = posted_error_named(PHOTO_FORM);
     let done = crate::components::form::status();
@@ -147,7 +185,7 @@ pub fn ImplementationSection(implementation: Implementation, form: AnyView) -> i
     view! {
         <section id="umsetzung" aria-labelledby="implementation-heading">
             <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
-            {current}
+            {current_status(status)}
             {photo_notice}
             <ErrorAlert error=photo_error />
             {list}

@@ -49,6 +49,18 @@ pub struct Implementation {
     pub may_record: bool,
 }
 
+/// A planner's page of one proposal's implementation
+/// (`/verwaltung/vorschlaege/{id}/umsetzung`): the entries with their photo forms, and
+/// the form for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub struct ProposalImplementationDesk {
+    pub proposal_id: i64,
+    pub title: String,
+    pub procedure: crate::model::procedure::ProcedureSummary,
+    pub implementation: Implementation,
+}
+
 /// An entry as a planner sends it (the form's fields, and the REST body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]

@@ -123,6 +123,11 @@ pub fn procedure_image(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/bild")
 }
 
+/// Planners: one adopted proposal's implementation (record its entries and their photos).
+pub fn implementation_desk(proposal_id: i64) -> String {
+    format!("/verwaltung/vorschlaege/{proposal_id}/umsetzung")
+}
+
 /// Where the photo form of an implementation entry posts to.
 pub fn implementation_photo(entry_id: i64) -> String {
     format!("/verwaltung/umsetzung/{entry_id}/foto")

@@ -160,20 +160,41 @@ async fn an_adopted_proposal_carries_its_implementation_and_followers_are_told()
     assert_eq!(public["entries"][1]["happened_on"], "2026-11-20");
     assert_eq!(body(&app.get_as(&path, &planner).await)["may_record"], true);
 
-    // The proposal's page shows it to everyone, the form to planners only.
+    // The proposal's page shows it to everyone; planners find the way to their page of
+    // it, which has the form, and which no one else may open.
     let page = app.get(&format!("/vorschlaege/{id}")).await;
     for text in ["Umsetzung", "In Umsetzung", NOTE, "20. November 2026"] {
         assert!(page.body.contains(text), "{text} missing");
     }
+    let desk = format!("/verwaltung/vorschlaege/{id}/umsetzung");
+    assert!(!page.body.contains(&desk));
     assert!(!page.body.contains("Stand veröffentlichen"));
     let cookie = format!("mitreden_session={planner}");
     let own = app
         .get_with(&format!("/vorschlaege/{id}"), &[("cookie", &cookie)])
         .await;
-    assert!(own.body.contains("Stand veröffentlichen"));
+    assert!(own.body.contains(&format!("href=\"{desk}\"")));
+    assert!(!own.body.contains("Stand veröffentlichen"));
+    let form = app.get_with(&desk, &[("cookie", &cookie)]).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for text in ["Stand veröffentlichen", NOTE, "multipart/form-data"] {
+        assert!(
+            form.body.contains(text),
+            "{text} missing on the planners' page"
+        );
+    }
+    let resident = app.resident("neugierig@example.org").await;
+    let refused = app
+        .get_with(
+            &desk,
+            &[("cookie", &format!("mitreden_session={resident}"))],
+        )
+        .await;
+    assert!(!refused.body.contains("Stand veröffentlichen"));
+    assert!(!app.get(&desk).await.body.contains("Stand veröffentlichen"));
 
-    // The planners' form, as a browser without JavaScript posts it.
-    let referer = format!("http://127.0.0.1:3000/vorschlaege/{id}");
+    // The planners' form, as a browser without JavaScript posts it: back to their page.
+    let referer = format!("http://127.0.0.1:3000{desk}");
     let posted = app
         .post_form(
             "/api/record_implementation",
@@ -186,7 +207,7 @@ async fn an_adopted_proposal_carries_its_implementation_and_followers_are_told()
     assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
     assert_eq!(
         posted.header("location"),
-        format!("/vorschlaege/{id}?status=implementation_recorded#umsetzung")
+        format!("{desk}?status=implementation_recorded#umsetzung")
     );
     assert_eq!(body(&app.get(&path).await)["status"], "done");
     assert_eq!(entries(&app).await, 3);

@@ -176,7 +176,13 @@ async fn planners_add_a_photo_by_rest_that_is_shown_without_its_metadata() {
 async fn the_entry_form_adds_a_photo_without_javascript_and_shows_refusals() {
     let (app, planner, id, entry) = adopted_with_entry().await;
     let cookie = format!("mitreden_session={planner}");
-    let page = format!("/vorschlaege/{id}");
+    // On the planners' page of the proposal's implementation (the proposal's own page
+    // carries no forms for planners).
+    let page = format!("/verwaltung/vorschlaege/{id}/umsetzung");
+    let proposal = app
+        .get_with(&format!("/vorschlaege/{id}"), &[("cookie", &cookie)])
+        .await;
+    assert!(!proposal.body.contains("multipart/form-data"));
     let shown = app.get_with(&page, &[("cookie", &cookie)]).await;
     let action = format!("action=\"/verwaltung/umsetzung/{entry}/foto\"");
     assert!(shown.body.contains(&action), "{}", shown.body);
@@ -196,7 +202,7 @@ async fn the_entry_form_adds_a_photo_without_javascript_and_shows_refusals() {
         )
     };
 
-    // A refusal returns to the proposal with the problem, and nothing is stored.
+    // A refusal returns to that page with the problem, and nothing is stored.
     let refused = post(&[("alt", "x"), ("action", "save")], Some(&png(1))).await;
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     let back = refused.header("location").to_owned();

@@ -133,6 +133,20 @@ async fn tiles_from_a_file_are_served_and_lie_under_the_drawn_maps() {
         assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 
+    // The browser's map learns where the tiles are, their zooms and their attribution
+    // (as text) from TileJSON; an instance without tiles lists none.
+    let tilejson = app.get("/karten/kacheln.json").await;
+    assert_eq!(tilejson.status, StatusCode::OK);
+    let described: serde_json::Value = serde_json::from_str(&tilejson.body).unwrap();
+    assert_eq!(described["tiles"][0], "/karten/kacheln/{z}/{x}/{y}");
+    assert_eq!(described["attribution"], "© Vermessungsamt");
+    assert_eq!(described["maxzoom"], 16);
+    let bare = TestApp::new().await;
+    let none = bare.get("/karten/kacheln.json").await;
+    assert_eq!(none.status, StatusCode::OK);
+    let none: serde_json::Value = serde_json::from_str(&none.body).unwrap();
+    assert_eq!(none["tiles"], serde_json::json!([]));
+
     // A proposal's map lies on the tiles, embedded, with the file's attribution as text.
     let id = placed_proposal(&app).await;
     let map = app.get(&format!("/karten/vorschlaege/{id}")).await;

@@ -15,6 +15,7 @@ use crate::backend::state::SiteSettings;
 use crate::error::AppError;
 use crate::model::implementation::{
     ENTRIES_SHOWN, Implementation, ImplementationEntry, ImplementationInput, ImplementationStatus,
+    ProposalImplementationDesk,
 };
 use crate::model::moderation::Visibility;
 use crate::model::procedure::ProcedureImage;
@@ -287,6 +288,33 @@ pub async fn of_proposal(
         && target.visibility == Visibility::Visible
         && adopted(db, proposal_id).await?;
     implementation_of(db, Subject::Proposal(proposal_id), may_record).await
+}
+
+/// A planner's page of a proposal's implementation: only for a shown proposal the council
+/// adopted (anything else has no implementation to record).
+pub async fn proposal_desk(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    proposal_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ProposalImplementationDesk, AppError> {
+    user.require(Permission::Plan)?;
+    let target = find_proposal(db, proposal_id).await?;
+    if target.visibility != Visibility::Visible {
+        return Err(AppError::NotFound);
+    }
+    let (_, procedure) =
+        procedure::context_by_id_for(db, target.procedure_id, Some(user), now).await?;
+    if !adopted(db, proposal_id).await? {
+        return Err(AppError::invalid("status", "not_adopted"));
+    }
+    let implementation = implementation_of(db, Subject::Proposal(proposal_id), true).await?;
+    Ok(ProposalImplementationDesk {
+        proposal_id,
+        title: target.title,
+        procedure,
+        implementation,
+    })
 }
 
 /// Records an entry for a proposal the council adopted; its followers are told.

@@ -58,18 +58,20 @@ pub fn api() -> Api {
                 "A procedure's located proposals gathered for a map",
             )
             .describe(
-                "The visible located proposals (filtered like the list) whose markers lie in \
-                 `bbox`, gathered into clusters for a map at `zoom`: squares of 64 pixels on \
-                 the usual Web Mercator tile grid. A FeatureCollection of points, each at the \
-                 mean of its members, with `properties.count`, `properties.bbox` (west, \
+                "The visible located proposals (filtered like the list), gathered into \
+                 clusters for a map at `zoom`: squares of 64 pixels on the usual Web \
+                 Mercator tile grid, of the whole procedure; those whose point lies in `bbox` \
+                 are sent (a cluster counts all its members, also any just outside the view, \
+                 so clusters stay the same while a map is panned). A FeatureCollection of \
+                 points, each at the mean of its members, with `properties.count`, `properties.bbox` (west, \
                  south, east, north) and `properties.proposals` (up to 20 of its numbers, \
                  lowest first; with them a cluster whose proposals share one position opens \
                  as a list); a single proposal also carries its `url`. `complete` is false \
                  when the procedure has more than 100,000 located proposals under the \
                  filters: only the first 100,000 by number are gathered. \
-                 In a procedure with 2,000 located proposals or more, the positions are \
-                 kept in memory and a new proposal may appear up to five seconds later (a \
-                 moderation decision shows at once).",
+                 In a procedure with 2,000 located proposals or more, the positions (and \
+                 each zoom's clusters) are kept in memory and a new proposal may appear up \
+                 to five seconds later (a moderation decision shows at once).",
             )
             .query(
                 "zoom",

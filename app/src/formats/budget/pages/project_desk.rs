@@ -7,7 +7,7 @@ use super::money;
 use crate::components::council::OutcomeFields;
 use crate::components::desk::{desk_frame, id_param};
 use crate::components::form::{ErrorAlert, Notice, field_error, posted_error, status};
-use crate::components::implementation::{ImplementationForm, ImplementationSection};
+use crate::components::implementation::{ImplementationDesk, ImplementationForm};
 use crate::error::AppError;
 use crate::formats::budget::model::{BudgetStage, CouncilDesk, Feasibility, Project};
 use crate::formats::budget::planning::{ProjectDesk, ProjectForm, Promotable};
@@ -169,7 +169,7 @@ fn ProjectView(desk: ProjectDesk) -> impl IntoView {
         })}
         {body}
         {desk.council.clone().map(|council| view! { <ProjectCouncil id=project.id council /> })}
-        <ImplementationSection implementation=desk.implementation.clone() form=implementation_form />
+        <ImplementationDesk implementation=desk.implementation.clone() form=implementation_form />
     }
 }
 

@@ -4,10 +4,9 @@ use super::merges::{MergedFrom, MergedNotice};
 use super::opinion::OpinionSection;
 use super::thread::{Comments, JustPosted};
 use crate::api::moderation::{Decide, Object, Report};
-use crate::api::results::RecordImplementation;
 use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
-use crate::components::implementation::{ImplementationForm, ImplementationSection};
+use crate::components::implementation::ImplementationSection;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
 use crate::components::place::DistrictField;
 use crate::formats::proposals::api::{EditProposal, Follow, Vote, WithdrawProposal, get_proposal};
@@ -182,14 +181,14 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </section>
         }
     });
-    let implementation_error = posted_error::<RecordImplementation>();
-    let hidden = ("proposal_id", id);
-    let implementation_form = view! {
-        <ImplementationForm action=RecordImplementation::PATH hidden error=implementation_error />
+    // Planners record entries on a page of their own: its forms are not in every
+    // resident's download.
+    let record = view! {
+        <p><a class="button" href=path::implementation_desk(id)><T k=|t| t.implementation_form_heading /></a></p>
     }
     .into_any();
     let implementation = view! {
-        <ImplementationSection implementation=detail.implementation.clone() form=implementation_form />
+        <ImplementationSection implementation=detail.implementation.clone() staff=record />
     };
     let location = detail.location.clone().map(|place| {
         view! {

@@ -48,15 +48,19 @@ pub fn ProposalsSection(
 ) -> impl IntoView {
     let done = Callback::new(move |()| listing.refetch());
     let shown = Shown::new();
+    // The view is not part of the listing's query: switching it draws the same data anew.
+    let query_map = use_query_map();
+    let map = Memo::new(move |_| query_map.read().get("view").as_deref() == Some("map"));
     view! {
         <section class="proposals" aria-labelledby="proposals-heading">
             <Transition fallback=move || view! { <p class="loading"><T k=|t| t.loading /></p> }>
                 {move || {
                     let slug = slug.clone();
+                    let map = map.get();
                     Suspend::new(async move {
                         shown.view(
                             listing.await,
-                            |listing| view! { <Listing listing slug done /> },
+                            |listing| view! { <Listing listing slug done map /> },
                             |error| view! { <ErrorNotice error /> }.into_any(),
                         )
                     })
@@ -67,7 +71,7 @@ pub fn ProposalsSection(
 }
 
 #[component]
-fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl IntoView {
+fn Listing(listing: ProposalListing, slug: String, done: Callback<()>, map: bool) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let vote_error = posted_error::<Vote>();
@@ -89,7 +93,33 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
             </a>
         }
     });
-    let filters = filter_form(&listing, sort);
+    // The map beside the list (`?view=map`), once the city has districts to place
+    // proposals in: drawn by a script of its own (`style/public/map/map.js`), which only
+    // the map's page loads. Without it the list is all there is, and says so.
+    let map = map && !listing.districts.is_empty();
+    let view_param = if map { "&view=map" } else { "" };
+    let views = (!listing.districts.is_empty()).then(|| {
+        let list = format!("?{}#vorschlaege", query.to_params(sort, None));
+        let on_map = format!("?{}&view=map#vorschlaege", query.to_params(sort, None));
+        let current = |on: bool| on.then_some("page");
+        view! {
+            <nav class="tabs" aria-label=move || i18n.t().view_label>
+                <ul>
+                    <li><a class="tabs__tab" href=list aria-current=current(!map)><T k=|t| t.view_list /></a></li>
+                    <li><a class="tabs__tab" href=on_map aria-current=current(map)><T k=|t| t.view_map /></a></li>
+                </ul>
+            </nav>
+        }
+    });
+    let proposal_map = map.then(|| {
+        view! {
+            <div class="proposal-map" data-slug=slug.clone()>
+                <p class="proposal-map__fallback"><T k=|t| t.map_without_script /></p>
+            </div>
+            <script type="module" src="/map/map.js"></script>
+        }
+    });
+    let filters = filter_form(&listing, sort, map);
     // A search stops counting at a thousand matches: "1000+".
     let total = format!(
         "{}{}",
@@ -131,11 +161,14 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
         view! { <ol class="proposal-list">{cards}</ol> }.into_any()
     };
     let first_page = query.cursor.is_some().then(|| {
-        let href = format!("?{}#vorschlaege", query.to_params(sort, None));
+        let href = format!("?{}{view_param}#vorschlaege", query.to_params(sort, None));
         view! { <a href=href><T k=|t| t.first_page /></a> }
     });
     let next_page = listing.next_cursor.map(|cursor| {
-        let href = format!("?{}#vorschlaege", query.to_params(sort, Some(&cursor)));
+        let href = format!(
+            "?{}{view_param}#vorschlaege",
+            query.to_params(sort, Some(&cursor))
+        );
         view! { <a class="button button--quiet" href=href rel="next"><T k=|t| t.more_proposals /></a> }
     });
     let notice = move || {
@@ -160,7 +193,9 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
         <BudgetNote budget />
         {notice}
         <ErrorAlert error=vote_error />
+        {views}
         {filters}
+        {proposal_map}
         <div aria-live="polite">{body}</div>
         <nav class="pager" aria-label=move || i18n.t().pages_label>
             {first_page}
@@ -170,8 +205,8 @@ fn Listing(listing: ProposalListing, slug: String, done: Callback<()>) -> impl I
     .into_any()
 }
 
-/// Search, category, status and order, as a GET form.
-fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView + use<> {
+/// Search, category, status and order, as a GET form (which keeps the map view).
+fn filter_form(listing: &ProposalListing, sort: ProposalSort, map: bool) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let query = listing.query.clone();
     let categories = listing.categories.clone();
@@ -245,6 +280,7 @@ fn filter_form(listing: &ProposalListing, sort: ProposalSort) -> impl IntoView +
                 <label for="filter-sort"><T k=|t| t.sort_label /></label>
                 <select id="filter-sort" name="sort">{sort_options}</select>
             </div>
+            {map.then(|| view! { <input type="hidden" name="view" value="map" /> })}
             <button type="submit" class="button--quiet"><T k=|t| t.apply_filters /></button>
         </form>
     }
@@ -428,12 +464,22 @@ fn NewProposalForm(
             </button>
         }
     });
+    // Once the city has districts: a map to set the exact place on (and the device's
+    // location, on request), drawn by the maps' script, which only this page loads. Without
+    // it the address field does the same.
+    let area = detail.area.is_some().then_some("");
+    let picker = (!districts.is_empty()).then(|| {
+        view! {
+            <div class="place-picker" data-slug=slug.clone() data-area=area></div>
+            <script type="module" src="/map/map.js"></script>
+        }
+    });
     view! {
         <div class="container form-page form-page--wide">
             {heading}
             {unverified}
             {saved}
-            <ErrorAlert error fields=&["title", "body", "category", "location", "address", "district", "event"] />
+            <ErrorAlert error fields=&["title", "body", "category", "location", "address", "geometry", "district", "event"] />
             <form method="post" action=CreateProposal::PATH>
                 <input type="hidden" name="slug" value=slug />
                 <IdempotencyField />
@@ -448,6 +494,7 @@ fn NewProposalForm(
                 </div>
                 <Field name="location" label=|t| t.location_label error required=false hint=|t| t.location_hint />
                 <AddressField state=address error />
+                {picker}
                 <DistrictField districts selected=None error />
                 {onsite}
                 <div class="form-actions">

@@ -2,6 +2,7 @@
 //! box both use.
 
 pub mod detail;
+pub mod implementation_desk;
 pub mod list;
 mod merges;
 pub mod onsite_import;

@@ -53,25 +53,63 @@ fn pixel(lon: f64, lat: f64, zoom: u8) -> (f64, f64) {
     (x, y)
 }
 
-/// The cell a position falls in at `zoom`.
+/// A position on the Web Mercator square (0 to 1 across from the west, down from the
+/// north): projected once per anchor, then each zoom's cell is a multiplication.
+fn unit(lon: f64, lat: f64) -> (f64, f64) {
+    let (x, y) = pixel(lon, lat, 0);
+    (x / 256.0, y / 256.0)
+}
+
+/// Cells across the world at `zoom`.
+fn cells_across(zoom: u8) -> f64 {
+    256.0 * f64::from(1u32 << zoom.min(MAX_ZOOM)) / CELL_PIXELS
+}
+
+/// The cell (column, row) a projected position falls in.
 #[allow(clippy::cast_possible_truncation)]
-fn cell(lon: f64, lat: f64, zoom: u8) -> (i64, i64) {
-    let (x, y) = pixel(lon, lat, zoom);
-    (
-        (x / CELL_PIXELS).floor() as i64,
-        (y / CELL_PIXELS).floor() as i64,
-    )
+fn cell_of((x, y): (f64, f64), across: f64) -> (i64, i64) {
+    ((x * across).floor() as i64, (y * across).floor() as i64)
+}
+
+/// The cells (columns, rows) a view touches at `zoom`: every anchor in one of them
+/// belongs to a cluster that may stand in the view.
+type CellRange = (std::ops::RangeInclusive<i64>, std::ops::RangeInclusive<i64>);
+
+fn cells_of(bbox: Bbox, zoom: u8) -> CellRange {
+    let across = cells_across(zoom);
+    let (west, north) = cell_of(unit(bbox.0, bbox.3), across);
+    let (east, south) = cell_of(unit(bbox.2, bbox.1), across);
+    (west..=east, north..=south)
 }
 
 /// Gathers anchors (number, longitude, latitude; lowest numbers first) into clusters, in
 /// the order of their cells (north to south, west to east).
 pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
-    let mut cells: std::collections::BTreeMap<(i64, i64), (Cluster, f64, f64)> =
-        std::collections::BTreeMap::new();
-    for &(id, lon, lat) in anchors {
-        let (cx, cy) = cell(lon, lat, zoom);
-        let (cluster, sum_lon, sum_lat) = cells.entry((cy, cx)).or_insert_with(|| {
-            (
+    let units: Vec<(f64, f64)> = anchors
+        .iter()
+        .map(|&(_, lon, lat)| unit(lon, lat))
+        .collect();
+    gather_projected(anchors, &units, zoom, None)
+}
+
+/// [`gather`] with the anchors' projected positions, only of those in `cells` if given.
+fn gather_projected(
+    anchors: &[(i64, f64, f64)],
+    units: &[(f64, f64)],
+    zoom: u8,
+    cells: Option<&CellRange>,
+) -> Vec<Cluster> {
+    let across = cells_across(zoom);
+    let mut index: std::collections::HashMap<(i64, i64), usize> = Default::default();
+    let mut found: Vec<((i64, i64), Cluster, f64, f64)> = Vec::new();
+    for (&(id, lon, lat), &projected) in anchors.iter().zip(units) {
+        let (cx, cy) = cell_of(projected, across);
+        if cells.is_some_and(|(xs, ys)| !xs.contains(&cx) || !ys.contains(&cy)) {
+            continue;
+        }
+        let at = *index.entry((cy, cx)).or_insert_with(|| {
+            found.push((
+                (cy, cx),
                 Cluster {
                     lon,
                     lat,
@@ -81,8 +119,10 @@ pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
                 },
                 0.0,
                 0.0,
-            )
+            ));
+            found.len() - 1
         });
+        let (_, cluster, sum_lon, sum_lat) = &mut found[at];
         cluster.count += 1;
         *sum_lon += lon;
         *sum_lat += lat;
@@ -92,9 +132,10 @@ pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
             cluster.members.push(id);
         }
     }
-    cells
-        .into_values()
-        .map(|(mut cluster, sum_lon, sum_lat)| {
+    found.sort_unstable_by_key(|(key, ..)| *key);
+    found
+        .into_iter()
+        .map(|(_, mut cluster, sum_lon, sum_lat)| {
             #[allow(clippy::cast_precision_loss)]
             let n = cluster.count as f64;
             cluster.lon = sum_lon / n;
@@ -103,6 +144,11 @@ pub fn gather(anchors: &[(i64, f64, f64)], zoom: u8) -> Vec<Cluster> {
         })
         .collect()
 }
+
+/// The most clusters of a whole procedure kept for one zoom: zoomed out there are a few
+/// hundred; zoomed in nearly one per proposal, and a view then holds few of them, so those
+/// are gathered for each view instead of kept (30,000 kept clusters weigh about 4 MB).
+const KEEP_CLUSTERS_MAX: usize = 5_000;
 
 /// From this many located proposals on (under one filter), a procedure's anchors are
 /// kept in memory: reading them takes longer than clustering them, and a map being panned
@@ -120,12 +166,63 @@ pub struct Anchors {
     pub anchors: Vec<(i64, f64, f64)>,
     /// Whether every located proposal was read.
     pub complete: bool,
+    /// Each anchor's position on the Web Mercator square, in the same order.
+    units: Vec<(f64, f64)>,
+    /// Each zoom's clusters of all the anchors, gathered when first asked for (None where
+    /// there are more than [`KEEP_CLUSTERS_MAX`]); only while the anchors are kept.
+    by_zoom: [std::sync::OnceLock<Option<Arc<Vec<Cluster>>>>; MAX_ZOOM as usize + 1],
 }
 
 impl Anchors {
+    pub fn new(anchors: Vec<(i64, f64, f64)>, complete: bool) -> Self {
+        let units = anchors
+            .iter()
+            .map(|&(_, lon, lat)| unit(lon, lat))
+            .collect();
+        Self {
+            anchors,
+            complete,
+            units,
+            by_zoom: Default::default(),
+        }
+    }
+
     /// Whether these are kept in memory (and what is built from them may be too).
     pub fn kept(&self) -> bool {
         self.anchors.len() >= KEEP_FROM
+    }
+
+    /// The clusters at `zoom` that stand in `bbox` (all of them without one). A cluster is
+    /// a cell of the whole procedure's grid: it counts all its members, also those just
+    /// outside the view, so clusters stay the same while the map is panned.
+    pub fn clusters(&self, bbox: Option<Bbox>, zoom: u8) -> Vec<Cluster> {
+        let zoom = zoom.min(MAX_ZOOM);
+        let whole = if self.kept() {
+            self.by_zoom[usize::from(zoom)]
+                .get_or_init(|| {
+                    let all = gather_projected(&self.anchors, &self.units, zoom, None);
+                    (all.len() <= KEEP_CLUSTERS_MAX).then(|| Arc::new(all))
+                })
+                .clone()
+        } else {
+            None
+        };
+        let stands_in = |c: &Cluster| {
+            bbox.is_none_or(|(west, south, east, north)| {
+                (west..=east).contains(&c.lon) && (south..=north).contains(&c.lat)
+            })
+        };
+        match (whole, bbox) {
+            (Some(all), _) => all.iter().filter(|c| stands_in(c)).cloned().collect(),
+            (None, None) => gather_projected(&self.anchors, &self.units, zoom, None),
+            (None, Some(view)) => {
+                let cells = cells_of(view, zoom);
+                gather_projected(&self.anchors, &self.units, zoom, Some(&cells))
+                    .into_iter()
+                    .filter(|c| stands_in(c))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -172,22 +269,21 @@ pub async fn anchors(
         .await
         .map_err(storage_error)?;
     let complete = rows.len() as u64 <= MAX_ANCHORS;
-    let read = Arc::new(Anchors {
-        anchors: rows
-            .into_iter()
+    let read = Arc::new(Anchors::new(
+        rows.into_iter()
             .take(MAX_ANCHORS as usize)
             .filter_map(|(id, lon, lat)| Some((id, lon?, lat?)))
             .collect(),
         complete,
-    });
+    ));
     if read.kept() {
         ANCHORS.put(procedure_id, key, generation, read.clone());
     }
     Ok(read)
 }
 
-/// The clusters of a procedure's visible located proposals (filtered like the list) whose
-/// anchors lie in `bbox`, at `zoom`.
+/// The clusters of a procedure's visible located proposals (filtered like the list) at
+/// `zoom` that stand in `bbox` (see [`Anchors::clusters`]).
 pub async fn clusters(
     db: &impl ConnectionTrait,
     viewer: Option<&CurrentUser>,
@@ -199,20 +295,7 @@ pub async fn clusters(
 ) -> Result<Clusters, AppError> {
     let (context, _) = procedure::context_for(db, slug, viewer, now).await?;
     let read = anchors(db, context.id, query).await?;
-    let clusters = match bbox {
-        Some((west, south, east, north)) => {
-            let inside: Vec<(i64, f64, f64)> = read
-                .anchors
-                .iter()
-                .copied()
-                .filter(|&(_, lon, lat)| {
-                    (west..=east).contains(&lon) && (south..=north).contains(&lat)
-                })
-                .collect();
-            gather(&inside, zoom.min(MAX_ZOOM))
-        }
-        None => gather(&read.anchors, zoom.min(MAX_ZOOM)),
-    };
+    let clusters = read.clusters(bbox, zoom);
     Ok(Clusters {
         clusters,
         complete: read.complete,
@@ -264,6 +347,35 @@ mod tests {
             let mut ids: Vec<i64> = clusters.iter().flat_map(|c| c.members.clone()).collect();
             ids.sort_unstable();
             assert_eq!(ids, vec![1, 2, 3, 4], "zoom {zoom}");
+        }
+    }
+
+    #[test]
+    fn a_view_shows_the_whole_grids_clusters_that_stand_in_it() {
+        // A city's worth of anchors on a spread of positions, some sharing one.
+        let spread = |n: i64, step: i64| {
+            (1..=n)
+                .map(|id| {
+                    #[allow(clippy::cast_precision_loss)]
+                    let (a, b) = (((id * step) % 997) as f64, ((id * 7) % 991) as f64);
+                    (id, 9.10 + a * 0.000_15, 48.70 + b * 0.000_1)
+                })
+                .collect::<Vec<_>>()
+        };
+        let view = (9.13, 48.72, 9.19, 48.76);
+        let stands_in =
+            |c: &Cluster| (view.0..=view.2).contains(&c.lon) && (view.1..=view.3).contains(&c.lat);
+        // Small (read each time) and large (kept, each zoom gathered once) alike.
+        for anchors in [spread(300, 13), spread(KEEP_FROM as i64 + 500, 31)] {
+            let read = Anchors::new(anchors.clone(), true);
+            for zoom in [3, 10, 13, 16, MAX_ZOOM] {
+                let whole = gather(&anchors, zoom);
+                assert_eq!(read.clusters(None, zoom), whole, "zoom {zoom}");
+                let expected: Vec<Cluster> = whole.into_iter().filter(stands_in).collect();
+                assert_eq!(read.clusters(Some(view), zoom), expected, "zoom {zoom}");
+                // Asked again (kept: from memory), the same.
+                assert_eq!(read.clusters(Some(view), zoom), expected, "zoom {zoom}");
+            }
         }
     }
 
