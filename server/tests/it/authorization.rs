@@ -205,6 +205,7 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
             | "budget_desk"
             | "project_desk"
             | "get_opinion_desk"
+            | "get_implementation_desk"
             | "list_opinions"
             | "district_overview"
             | "area_page",
@@ -761,6 +762,7 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("set_area_districts", "put", "/procedures/{slug}/area", "slug={slug}&district[0]=01"),
     ("clear_area", "delete", "/procedures/{slug}/area", "slug={slug}"),
     ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),
+    ("get_implementation_desk", "fn", "get_implementation_desk", "proposal_id={id}"),
     ("list_opinions", "fn", "list_opinions", "slug={slug}&page=0"),
     ("request_opinion", "put", "/proposals/{id}/opinion/request", "proposal_id={id}&form[unit]=Tiefbauamt&form[due_on]=2099-01-01"),
     ("answer_opinion", "put", "/proposals/{id}/opinion", "proposal_id={id}&form[verdict]=feasible&form[text]=Die+Fachverwaltung+h%C3%A4lt+ihn+f%C3%BCr+umsetzbar."),
