@@ -333,6 +333,9 @@ async function mountList(container) {
   }
 
   function draw(collection) {
+    // The list is drawn anew for each view; a button that had the focus keeps it (the
+    // same markers' new button, else the map).
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     markers.clearLayers();
     list.replaceChildren();
     let shown = 0;
@@ -355,6 +358,10 @@ async function mountList(container) {
       const item = element('li');
       item.append(button);
       list.append(item);
+    }
+    if (focused) {
+      const again = [...list.querySelectorAll('button')].find((b) => b.dataset.key === focused);
+      (again ?? canvas).focus();
     }
     const parts = [collection.features.length ? t.view(map.getZoom(), shown) : t.empty];
     if (collection.complete === false) parts.push(t.incomplete);
