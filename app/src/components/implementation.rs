@@ -125,36 +125,37 @@ fn PhotoForm(id: i64, photo: Option<ProcedureImage>) -> impl IntoView {
     }
 }
 
-fn current_status(status: Option<ImplementationStatus>) -> impl IntoView {
-    status.map(|status| {
+/// The section both kinds share: heading and current status above `body`.
+fn section(status: Option<ImplementationStatus>, body: impl IntoView) -> AnyView {
+    let current = status.map(|status| {
         view! {
             <p><T k=|t| t.implementation_status />": " <ImplementationBadge status /></p>
         }
-    })
+    });
+    view! {
+        <section id="umsetzung" aria-labelledby="implementation-heading">
+            <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
+            {current}
+            {body}
+        </section>
+    }
+    .into_any()
 }
 
 /// The section as everyone sees it: heading, status and entries; where the viewer may
 /// record, `staff` too (the way to the planners' page, whose code only they download).
 #[component]
 pub fn ImplementationSection(implementation: Implementation, staff: AnyView) -> impl IntoView {
+    if !implementation.shown() {
+        return ().into_any();
+    }
     let Implementation {
         status,
         entries,
         may_record,
     } = implementation;
-    if entries.is_empty() && !may_record {
-        return ().into_any();
-    }
     let list = (!entries.is_empty()).then(|| view! { <ImplementationEntries entries /> });
-    view! {
-        <section id="umsetzung" aria-labelledby="implementation-heading">
-            <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
-            {current_status(status)}
-            {list}
-            {may_record.then_some(staff)}
-        </section>
-    }
-    .into_any()
+    section(status, view! { {list} {may_record.then_some(staff)} })
 }
 
 /// The section on a planners' page: the entries with their photo forms, what a photo form
@@ -162,14 +163,14 @@ pub fn ImplementationSection(implementation: Implementation, staff: AnyView) -> 
 /// rendered by the page that knows which item it is for).
 #[component]
 pub fn ImplementationDesk(implementation: Implementation, form: AnyView) -> impl IntoView {
+    if !implementation.shown() {
+        return ().into_any();
+    }
     let Implementation {
         status,
         entries,
         may_record,
     } = implementation;
-    if entries.is_empty() && !may_record {
-        return ().into_any();
-    }
     let list = (!entries.is_empty()).then(|| view! { <EditableEntries entries /> });
     // What the photo form (posted to the server, not a server function) came back with.
     let photo_error = posted_error_named(PHOTO_FORM);
@@ -182,17 +183,15 @@ pub fn ImplementationDesk(implementation: Implementation, form: AnyView) -> impl
         };
         Some(view! { <Notice text /> })
     };
-    view! {
-        <section id="umsetzung" aria-labelledby="implementation-heading">
-            <h2 id="implementation-heading"><T k=|t| t.implementation_heading /></h2>
-            {current_status(status)}
+    section(
+        status,
+        view! {
             {photo_notice}
             <ErrorAlert error=photo_error />
             {list}
             {may_record.then_some(form)}
-        </section>
-    }
-    .into_any()
+        },
+    )
 }
 
 /// The planners' form: status, day and note, posted to `action` with `hidden` (the field

@@ -61,6 +61,13 @@ pub struct ProposalImplementationDesk {
     pub implementation: Implementation,
 }
 
+impl Implementation {
+    /// Whether a page shows it at all: it has entries, or the viewer may record the first.
+    pub fn shown(&self) -> bool {
+        !self.entries.is_empty() || self.may_record
+    }
+}
+
 /// An entry as a planner sends it (the form's fields, and the REST body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]

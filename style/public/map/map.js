@@ -175,17 +175,15 @@ async function clusterPopup(slug, cluster, t) {
   const box = element('div', { class: 'map-popup' });
   box.append(element('p', { class: 'map-popup__kicker' }, t.cluster(cluster.count)));
   const ids = cluster.proposals.slice(0, LISTED);
-  const found = await Promise.all(ids.map((id) => proposalFeature(slug, id)));
+  const found = (await Promise.all(ids.map((id) => proposalFeature(slug, id)))).filter(Boolean);
   const list = element('ul', { class: 'map-popup__list' });
-  for (const feature of found.filter(Boolean)) {
+  for (const feature of found) {
     const item = element('li');
     item.append(proposalLink(feature, t));
     list.append(item);
   }
   box.append(list);
-  if (cluster.count > found.filter(Boolean).length) {
-    box.append(element('p', {}, t.more(cluster.count - found.filter(Boolean).length)));
-  }
+  if (cluster.count > found.length) box.append(element('p', {}, t.more(cluster.count - found.length)));
   return box;
 }
 
@@ -312,12 +310,17 @@ async function mountList(container) {
     if (from) content.querySelector('a')?.focus();
   }
 
+  // A cluster opens as a list where zooming cannot part it: its proposals share one
+  // position, or the map is at its deepest zoom.
+  function opensAsList({ bbox: [west, south, east, north] }) {
+    return (west === east && south === north) || map.getZoom() >= map.getMaxZoom();
+  }
+
   function activate(cluster, from) {
     const [west, south, east, north] = cluster.properties.bbox;
     const latlng = L.latLng(cluster.geometry.coordinates[1], cluster.geometry.coordinates[0]);
-    const samePlace = west === east && south === north;
     const single = { count: cluster.properties.count, proposals: cluster.properties.proposals };
-    if (single.count === 1 || samePlace || map.getZoom() >= map.getMaxZoom()) {
+    if (single.count === 1 || opensAsList(cluster.properties)) {
       openPopup(single, latlng, from);
     } else {
       map.fitBounds(L.latLngBounds([south, west], [north, east]).pad(0.2), { maxZoom: map.getMaxZoom() });
@@ -326,10 +329,9 @@ async function mountList(container) {
   }
 
   function labelOf(cluster) {
-    const { count, proposals, bbox } = cluster.properties;
+    const { count, proposals } = cluster.properties;
     if (count === 1) return t.proposal(proposals[0]);
-    const samePlace = bbox[0] === bbox[2] && bbox[1] === bbox[3];
-    return samePlace || map.getZoom() >= map.getMaxZoom() ? t.cluster(count) : t.nearby(count);
+    return opensAsList(cluster.properties) ? t.cluster(count) : t.nearby(count);
   }
 
   function draw(collection) {
@@ -363,10 +365,10 @@ async function mountList(container) {
       const again = [...list.querySelectorAll('button')].find((b) => b.dataset.key === focused);
       (again ?? canvas).focus();
     }
-    const parts = [collection.features.length ? t.view(map.getZoom(), shown) : t.empty];
-    if (collection.complete === false) parts.push(t.incomplete);
-    if (!everything.features.length) parts.splice(0, 1, t.none);
-    status.textContent = parts.join(' ');
+    let text = t.view(map.getZoom(), shown);
+    if (!everything.features.length) text = t.none;
+    else if (!collection.features.length) text = t.empty;
+    status.textContent = collection.complete === false ? `${text} ${t.incomplete}` : text;
   }
 
   async function refresh() {
