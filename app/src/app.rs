@@ -14,6 +14,7 @@ use crate::formats::proposals::pages::{
     list::NewProposalPage,
     onsite_import::OnsiteImportRoutePage,
     opinion_desk::{OpinionDeskPage, OpinionListPage},
+    photo_desk::PhotoDeskPage,
 };
 use crate::i18n::{I18n, Lang, T};
 use crate::model::legal::LegalPage;
@@ -171,6 +172,11 @@ pub fn App() -> impl IntoView {
                         view=ProposalPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("vorschlaege"), ParamSegment("id"), StaticSegment("fotos"))
+                        view={Lazy::<PhotoDeskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("registrieren") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("anmelden") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("bestaetigen") view={Lazy::<ConfirmRoute>::new()} ssr=SsrMode::Async />
@@ -321,6 +327,7 @@ lazy_page! {
     BatchDeskRoute => BatchDeskPage,
     OpinionDeskRoute => OpinionDeskPage,
     ImplementationDeskRoute => ImplementationDeskPage,
+    PhotoDeskRoute => PhotoDeskPage,
     OpinionListRoute => OpinionListPage,
     DistrictsRoute => DistrictsPage,
     AreaRoute => AreaPage,

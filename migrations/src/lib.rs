@@ -28,6 +28,7 @@ mod m20261208_000022_project_council;
 mod m20261208_000023_implementation_photos;
 mod m20261209_000024_addresses;
 mod m20261210_000025_proposal_map_index;
+mod m20261211_000026_proposal_photos;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000023_implementation_photos::Migration),
             Box::new(m20261209_000024_addresses::Migration),
             Box::new(m20261210_000025_proposal_map_index::Migration),
+            Box::new(m20261211_000026_proposal_photos::Migration),
         ]
     }
 }

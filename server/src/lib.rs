@@ -17,6 +17,7 @@ pub mod media;
 pub mod metrics;
 pub mod page_cache;
 mod peers;
+pub mod photos;
 pub mod rest;
 pub mod seed;
 pub mod static_files;
@@ -200,6 +201,7 @@ fn router(
     // Image uploads have their own routes so they can take bodies above the 1 MiB that
     // holds for everything else; otherwise they pass the same layers.
     let uploads = media::uploads()
+        .merge(photos::uploads())
         .route_layer(track.clone())
         .route_layer(writes_guard.clone())
         .layer(RequestBodyLimitLayer::new(media::MAX_UPLOAD_BYTES));

@@ -290,6 +290,12 @@ pub struct AltBody {
     alt: String,
 }
 
+impl AltBody {
+    pub fn alt(&self) -> &str {
+        &self.alt
+    }
+}
+
 /// `PATCH /api/v1/procedures/{slug}/image`: `{"alt": "…"}` changes the text alternative.
 async fn patch_image(
     State(state): State<AppState>,

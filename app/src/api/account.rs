@@ -354,7 +354,9 @@ pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
             if confirm.is_none() {
                 return Err(AppError::invalid("confirm", "required"));
             }
-            account::delete_account(&app_state()?.db, &user, chrono::Utc::now()).await?;
+            let state = app_state()?;
+            let data_dir = &state.site.data_dir;
+            account::delete_account(&state.db, &user, data_dir, chrono::Utc::now()).await?;
             ssr::set_session_cookie("", 0)?;
             finish(Done::Deleted, "/anmelden")
         }

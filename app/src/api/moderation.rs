@@ -120,6 +120,8 @@ pub struct DecisionFields {
     pub merge_into: Option<String>,
     /// A redaction's coarser place: "street" or "district" (empty: the place stays).
     pub precision: Option<String>,
+    /// A redaction that hides one of a proposal's photos: its id.
+    pub hide_photo: Option<i64>,
     pub back: Option<String>,
 }
 
@@ -167,6 +169,11 @@ pub async fn decide(form: DecisionFields) -> Result<(), AppError> {
                 merge_into,
                 precision: crate::model::place::Precision::from_form(form.precision.as_deref())?
                     .filter(|_| action == ModerationActionKind::Redact),
+                hide_photos: form
+                    .hide_photo
+                    .filter(|_| action == ModerationActionKind::Redact)
+                    .into_iter()
+                    .collect(),
             };
             moderation::decide(&state.db, &state.site, &user, decision, chrono::Utc::now()).await?;
             ssr::back(form.back, "/moderation", Done::Decided(action))
@@ -213,6 +220,7 @@ pub async fn decide_many(
                 block_days: None,
                 merge_into: None,
                 precision: None,
+                hide_photos: Vec::new(),
             };
             let (done, skipped) = moderation::decide_many(
                 &state.db,

@@ -56,19 +56,20 @@ pub(crate) async fn set_locked(
 }
 
 /// Replaces an item's text (and title, where it has one), checked by the format's own
-/// rules, and publishes its place less precisely (`precision`); the item shows that
-/// moderation edited it.
+/// rules, publishes its place less precisely (`precision`) and hides photos of it
+/// (`hide_photos`); the item shows that moderation edited it.
 pub(crate) async fn redact(
     db: &impl ConnectionTrait,
     item: &ContentItem,
     title: Option<String>,
     text: Option<String>,
     precision: Option<Precision>,
+    hide_photos: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     match item.target.kind {
         TargetKind::Proposal | TargetKind::Comment => {
-            proposals::redact(db, item, title, text, precision, now).await
+            proposals::redact(db, item, title, text, precision, hide_photos, now).await
         }
     }
 }
@@ -139,4 +140,23 @@ pub(crate) async fn council_item(
 ) -> Result<(u32, u32, u32), AppError> {
     let done = budget::council_item(db, site, user, procedure_id, item_name, form, now).await?;
     Ok((done.matched, done.recorded, done.unchanged))
+}
+
+/// Erases what the formats hold of a person whose account is being deleted (their photos),
+/// in the caller's transaction; returns the media files to delete once it committed.
+pub(crate) async fn erase_personal(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<String>, AppError> {
+    proposals::erase_personal(db, user_id).await
+}
+
+/// What the formats hold of a person, for their data export: named parts, each at most
+/// `limit` entries.
+pub(crate) async fn personal_data(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> Result<Vec<(&'static str, serde_json::Value)>, AppError> {
+    proposals::personal_data(db, user_id, limit).await
 }

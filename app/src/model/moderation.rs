@@ -209,6 +209,9 @@ pub struct Decision {
     /// (coordinates rounded to about 100 m) or `district` (the district alone).
     #[serde(default)]
     pub precision: Option<super::place::Precision>,
+    /// Redact (proposals with photos): hide these photos, by id.
+    #[serde(default)]
+    pub hide_photos: Vec<i64>,
 }
 
 impl Decision {
@@ -221,8 +224,12 @@ impl Decision {
         let mut problems = crate::error::Problems::default();
         self.public_reason = self.public_reason.trim().to_owned();
         self.internal_note = self.internal_note.trim().to_owned();
-        if self.action.needs_reason() && self.reason.is_none() {
+        let hides_photos = !self.hide_photos.is_empty();
+        if (self.action.needs_reason() || hides_photos) && self.reason.is_none() {
             problems.note(AppError::invalid("reason", "missing"));
+        }
+        if hides_photos && self.action != ModerationActionKind::Redact {
+            problems.note(AppError::invalid("hide_photos", "unknown"));
         }
         if self.reason == Some(ModerationReason::Other) && self.public_reason.chars().count() < 3 {
             problems.note(AppError::invalid("public_reason", "too_short"));
@@ -259,6 +266,7 @@ impl Decision {
         if self.action == ModerationActionKind::Redact
             && self.text.is_none()
             && self.precision.is_none()
+            && !hides_photos
         {
             problems.note(AppError::invalid("text", "missing"));
         }
@@ -531,22 +539,10 @@ pub struct SettingsView {
 mod tests {
     use super::*;
 
+    /// A decision with every optional field left out.
     fn decision(action: ModerationActionKind) -> Decision {
-        Decision {
-            target: Target {
-                kind: TargetKind::Comment,
-                id: 1,
-            },
-            action,
-            reason: None,
-            public_reason: String::new(),
-            internal_note: String::new(),
-            text: None,
-            title: None,
-            block_days: None,
-            merge_into: None,
-            precision: None,
-        }
+        let target = serde_json::json!({ "kind": "comment", "id": 1 });
+        serde_json::from_value(serde_json::json!({ "target": target, "action": action })).unwrap()
     }
 
     #[test]
@@ -558,6 +554,12 @@ mod tests {
         assert!(other.clone().validated().is_err());
         other.public_reason = "Werbung für ein Produkt".into();
         assert!(other.validated().is_ok());
+        // Hiding a photo (a redaction) needs a reason too.
+        let mut photo = decision(ModerationActionKind::Redact);
+        photo.hide_photos = vec![7];
+        assert!(photo.clone().validated().is_err());
+        photo.reason = Some(ModerationReason::PersonalData);
+        assert!(photo.validated().is_ok());
     }
 
     #[test]

@@ -123,6 +123,21 @@ pub fn procedure_image(slug: &str) -> String {
     format!("/verwaltung/verfahren/{slug}/bild")
 }
 
+/// A proposal's photos: its author adds and removes them there, moderators hide them.
+pub fn proposal_photos(proposal_id: i64) -> String {
+    format!("/vorschlaege/{proposal_id}/fotos")
+}
+
+/// Where the form that adds a photo to a proposal posts to.
+pub fn proposal_photo_upload(proposal_id: i64) -> String {
+    format!("/vorschlaege/{proposal_id}/fotos/neu")
+}
+
+/// Where the form that removes a proposal's photo (or changes its text) posts to.
+pub fn proposal_photo(photo_id: i64) -> String {
+    format!("/fotos/{photo_id}")
+}
+
 /// Planners: one adopted proposal's implementation (record its entries and their photos).
 pub fn implementation_desk(proposal_id: i64) -> String {
     format!("/verwaltung/vorschlaege/{proposal_id}/umsetzung")

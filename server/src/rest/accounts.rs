@@ -278,7 +278,7 @@ async fn delete_me(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
 ) -> ApiResult<impl IntoResponse> {
-    account::delete_account(&state.db, &user, Utc::now()).await?;
+    account::delete_account(&state.db, &user, &state.site.data_dir, Utc::now()).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, session_cookie(&state, "", 0))],

@@ -44,6 +44,7 @@ pub fn api() -> doc::Api {
         .merge(places::api())
         .merge(addresses::api())
         .merge(crate::formats::budget::api())
+        .merge(crate::photos::api())
         // Served by `media::uploads()` (its own body limit), described here.
         .external("put", "/procedures/{slug}/image", doc::Doc::new(image, "Set a procedure's image (planners)")
             .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB) and `alt` (its text alternative).")

@@ -170,6 +170,9 @@ struct DecisionBody {
     /// rounded to about 100 m; `district`: the district alone).
     #[serde(default)]
     precision: Option<app::model::place::Precision>,
+    /// `redact` on a proposal with photos: hide these photos (by id; a reason is required).
+    #[serde(default)]
+    hide_photos: Vec<i64>,
 }
 
 /// Moderators: 201 for one decision; for several, 200 with how many were decided.
@@ -190,6 +193,7 @@ async fn create_decision(
         block_days: body.block_days,
         merge_into: body.merge_into,
         precision: body.precision,
+        hide_photos: body.hide_photos.clone(),
     };
     match (body.target, body.targets.clone()) {
         (Some(target), None) => {

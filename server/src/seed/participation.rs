@@ -411,6 +411,7 @@ async fn merge(
         block_days: None,
         merge_into: Some(into),
         precision: None,
+        hide_photos: Vec::new(),
     };
     app::backend::service::moderation::decide(db, site, moderator, decision, now).await
 }

@@ -44,6 +44,8 @@ enum Who {
     Contributors,
     /// The author of the item.
     Author,
+    /// The author of the item, and moderators.
+    AuthorOrModerators,
     Moderators,
     Planners,
     Admins,
@@ -59,6 +61,7 @@ impl Who {
             Who::SignedIn => actor != Anonymous,
             Who::Contributors => matches!(actor, Owner | Other | Moderator | Planner | Admin),
             Who::Author => actor == Owner,
+            Who::AuthorOrModerators => matches!(actor, Owner | Moderator | Admin),
             Who::Moderators => matches!(actor, Moderator | Admin),
             Who::Planners => matches!(actor, Planner | Admin),
             Who::Admins => actor == Admin,
@@ -128,6 +131,10 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         ("put", "/proposals/{id}/follow") => Contributors,
         ("delete", "/proposals/{id}/follow") => SignedIn,
         ("patch" | "delete", "/comments/{id}") => Author,
+        ("get", "/proposals/{id}/photos") => Anyone,
+        ("post", "/proposals/{id}/photos") | ("patch" | "delete", "/proposal-photos/{id}") => {
+            Author
+        }
         ("post", "/reports") => Contributors,
         ("post", "/objections") => Author,
         ("get", "/moderation/queue" | "/moderation/stats" | "/moderation/settings") => Moderators,
@@ -196,6 +203,8 @@ fn row(method: &str, path: &str, state: State) -> Option<Who> {
         // A budget's results page likewise: before voting has ended, the budget alone.
         ("fn", "budget_results_page") => Anyone,
         ("fn", "list_users") => Admins,
+        // A proposal's photos page: its author adds and removes, moderators hide.
+        ("fn", "get_photo_desk") => AuthorOrModerators,
         (
             "fn",
             "planner_procedures"
@@ -763,6 +772,7 @@ const SERVER_FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("clear_area", "delete", "/procedures/{slug}/area", "slug={slug}"),
     ("get_opinion_desk", "fn", "get_opinion_desk", "proposal_id={id}"),
     ("get_implementation_desk", "fn", "get_implementation_desk", "proposal_id={id}"),
+    ("get_photo_desk", "fn", "get_photo_desk", "proposal_id={id}"),
     ("list_opinions", "fn", "list_opinions", "slug={slug}&page=0"),
     ("request_opinion", "put", "/proposals/{id}/opinion/request", "proposal_id={id}&form[unit]=Tiefbauamt&form[due_on]=2099-01-01"),
     ("answer_opinion", "put", "/proposals/{id}/opinion", "proposal_id={id}&form[verdict]=feasible&form[text]=Die+Fachverwaltung+h%C3%A4lt+ihn+f%C3%BCr+umsetzbar."),

@@ -43,6 +43,7 @@ mod places;
 mod planning;
 mod plans;
 mod procedures;
+mod proposal_photos;
 mod queries;
 mod results;
 mod server_fns;

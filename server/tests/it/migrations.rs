@@ -106,6 +106,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261210_000025_proposal_map_index.rs",
         "3b8e753ba28e17e78af67bab382779da97a6d04db5645e06b14be738ffd62e51",
     ),
+    (
+        "m20261211_000026_proposal_photos.rs",
+        "e92ec75bc1a7b09a896a6db5db04a194299d9d98f258c5ae05febb50f9583b89",
+    ),
 ];
 
 #[test]

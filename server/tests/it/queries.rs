@@ -88,14 +88,14 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         // facts, its districts narrowing the filter).
         ("procedure page", "/verfahren/zaehlen".to_owned(), None, 13),
         // One reads the duplicates merged into it (a proposal with reactions), one the
-        // administration's opinion on it.
+        // administration's opinion on it, one its photos.
         ("proposal page", format!("/vorschlaege/{id}"), None, 9),
         // The author's edit form reads the procedure's area to offer only its districts.
         (
             "proposal page, signed in",
             format!("/vorschlaege/{id}"),
             Some(resident.as_str()),
-            15,
+            16,
         ),
         (
             "moderation queue",

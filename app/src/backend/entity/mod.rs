@@ -29,6 +29,7 @@ pub mod phase;
 pub mod procedure;
 pub mod procedure_area;
 pub mod proposal;
+pub mod proposal_photo;
 pub mod report;
 pub mod start_notice;
 pub mod user;

@@ -73,6 +73,20 @@ pub async fn list_proposals(
     )
 }
 
+/// The photos page of a proposal, for its author and moderators.
+#[server(prefix = "/api", endpoint = "get_photo_desk", output = crate::api::JsonTextPost)]
+pub async fn get_photo_desk(proposal_id: i64) -> Result<super::photos::PhotoDesk, AppError> {
+    use crate::backend::state::app_state;
+    crate::api::with_status(
+        async {
+            let state = app_state()?;
+            let user = crate::api::account::ssr::require_user().await?;
+            super::service::photos::desk(&state.db, &user, proposal_id).await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "get_proposal", output = crate::api::JsonTextPost)]
 pub async fn get_proposal(
     id: i64,

@@ -151,11 +151,15 @@ pub(crate) async fn redact(
     title: Option<String>,
     text: Option<String>,
     precision: Option<Precision>,
+    hide_photos: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if item.target.kind == TargetKind::Comment {
         if precision.is_some() {
             return Err(AppError::invalid("precision", "not_placed"));
+        }
+        if !hide_photos.is_empty() {
+            return Err(AppError::invalid("hide_photos", "unknown"));
         }
         let text = text.ok_or(AppError::invalid("text", "missing"))?;
         let body = validated_comment(&text).map_err(|_| AppError::invalid("text", "length"))?;
@@ -169,6 +173,7 @@ pub(crate) async fn redact(
         return Ok(());
     }
     let row = find_proposal(db, item.target.id).await?;
+    super::service::photos::hide(db, row.id, hide_photos, now).await?;
     let mut update =
         proposal::Entity::update_many().col_expr(proposal::Column::RedactedAt, Expr::value(now));
     if let Some(precision) = precision {
@@ -417,4 +422,23 @@ async fn run(
         .await
         .map_err(storage_error)?;
     Ok(())
+}
+
+/// A person's photos go with their account (in the caller's transaction); the names of
+/// their files come back, to be deleted once it committed.
+pub(crate) async fn erase_personal(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<String>, AppError> {
+    super::service::photos::delete_of_author(db, user_id).await
+}
+
+/// What the format holds of a person beyond their contributions' text: their photos.
+pub(crate) async fn personal_data(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> Result<Vec<(&'static str, serde_json::Value)>, AppError> {
+    let photos = super::service::photos::of_author(db, user_id, limit).await?;
+    Ok(vec![("proposal_photos", serde_json::Value::Array(photos))])
 }

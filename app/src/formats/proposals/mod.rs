@@ -14,5 +14,6 @@ pub mod onsite_model;
 pub mod opinion;
 pub mod opinion_api;
 pub mod pages;
+pub mod photos;
 #[cfg(feature = "ssr")]
 pub mod service;

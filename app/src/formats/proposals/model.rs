@@ -343,6 +343,8 @@ pub struct ProposalDetail {
     pub merged_from: Vec<ProposalLink>,
     /// The administration's opinion on it, once asked for.
     pub opinion: super::opinion::OpinionView,
+    /// Its photos, and whether the viewer may add or remove some.
+    pub photos: super::photos::PhotoShelf,
 }
 
 /// How many duplicates merged into a proposal its page lists.

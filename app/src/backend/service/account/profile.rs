@@ -83,6 +83,9 @@ pub(crate) fn me_of(account: user::Model) -> Result<Me, AppError> {
     })
 }
 
+/// The entries of each part the formats add to a data export, at most.
+const EXPORTED_ITEMS: u64 = 3_000;
+
 /// Everything the platform holds about the person, as JSON (GDPR Art. 15 and 20).
 pub async fn export_data(
     db: &impl ConnectionTrait,
@@ -102,7 +105,8 @@ pub async fn export_data(
         .all(db)
         .await
         .map_err(storage_error)?;
-    Ok(serde_json::json!({
+    let formats = crate::formats::content::personal_data(db, current.id, EXPORTED_ITEMS).await?;
+    let mut export = serde_json::json!({
         "format": "mitreden-personal-data/1",
         "exported_at": now.to_rfc3339(),
         "account": {
@@ -125,7 +129,15 @@ pub async fn export_data(
         "account_changes": audit.iter().map(|a| serde_json::json!({
             "action": a.action, "detail": a.detail, "at": a.created_at.to_rfc3339(),
         })).collect::<Vec<_>>(),
-    }))
+    });
+    if let Some(object) = export.as_object_mut() {
+        object.extend(
+            formats
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), value)),
+        );
+    }
+    Ok(export)
 }
 
 /// Erases the person's personal data at once (GDPR Art. 17). The row stays so that their
@@ -133,6 +145,7 @@ pub async fn export_data(
 pub async fn delete_account(
     db: &DatabaseConnection,
     current: &CurrentUser,
+    data_dir: &std::path::Path,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let txn = crate::backend::db::begin_write(db).await?;
@@ -160,6 +173,8 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .map_err(storage_error)?;
+    // Photos can show people and places: they go with the account, files and all.
+    let files = crate::formats::content::erase_personal(&txn, current.id).await?;
     audit(
         &txn,
         Some(current.id),
@@ -169,5 +184,9 @@ pub async fn delete_account(
         now,
     )
     .await?;
-    txn.commit().await.map_err(storage_error)
+    txn.commit().await.map_err(storage_error)?;
+    for file in &files {
+        crate::backend::service::media::remove_if_unused(db, data_dir, file).await;
+    }
+    Ok(())
 }

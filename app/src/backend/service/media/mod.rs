@@ -9,7 +9,7 @@
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{implementation_update, procedure};
+use crate::backend::entity::{implementation_update, procedure, proposal_photo};
 use crate::error::AppError;
 use crate::model::procedure::{ProcedureImage, Slug};
 use chrono::{DateTime, Utc};
@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 mod formats;
+pub mod photo;
 
 #[cfg(test)]
 pub(crate) use formats::test_png;
@@ -301,7 +302,8 @@ async fn write_file(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), App
     Ok(())
 }
 
-/// Deletes a stored file no procedure and no implementation entry refers to any more.
+/// Deletes a stored file no procedure, implementation entry or proposal photo refers to
+/// any more.
 /// Failures are logged: a stray file costs disk space, not correctness.
 pub(crate) async fn remove_if_unused(db: &impl ConnectionTrait, data_dir: &Path, name: &str) {
     let procedures = procedure::Entity::find()
@@ -312,7 +314,16 @@ pub(crate) async fn remove_if_unused(db: &impl ConnectionTrait, data_dir: &Path,
         .filter(implementation_update::Column::PhotoFile.eq(name))
         .count(db)
         .await;
-    if !matches!((procedures, entries), (Ok(0), Ok(0))) {
+    let photos = proposal_photo::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(proposal_photo::Column::ListFile.eq(name))
+                .add(proposal_photo::Column::PageFile.eq(name))
+                .add(proposal_photo::Column::PrintFile.eq(name)),
+        )
+        .count(db)
+        .await;
+    if !matches!((procedures, entries, photos), (Ok(0), Ok(0), Ok(0))) {
         return;
     }
     if let Some((path, _)) = stored_file(data_dir, name)

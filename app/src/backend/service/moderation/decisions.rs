@@ -82,6 +82,7 @@ where
                 decision.title.clone(),
                 decision.text.clone(),
                 decision.precision,
+                &decision.hide_photos,
                 now,
             )
             .await?;

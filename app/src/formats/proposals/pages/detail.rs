@@ -243,6 +243,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             </form>
         }
     });
+    let photos = photo_section(&detail);
     let author_tools = author_tools(&detail);
     let title = card.title.clone();
     let vote_box = view! {
@@ -288,6 +289,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
                     {redacted}
                     <dl class="facts">{category}{location}{district}</dl>
                     {place_map}
+                    {photos}
                     {merged_from}
                     {opinion}
                     {implementation}
@@ -378,6 +380,56 @@ fn copy_address(_: RwSignal<bool>) {}
 fn print_page() {
     #[cfg(feature = "hydrate")]
     let _ = window().print();
+}
+
+/// The proposal's photos (the page size, each a link to the print size), and for its
+/// author and moderators the way to the page that adds, removes or hides them.
+fn photo_section(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
+    let shelf = &detail.photos;
+    let moderator = !detail.decisions.is_empty();
+    if shelf.photos.is_empty() && !shelf.own && !moderator {
+        return None;
+    }
+    let items = shelf
+        .photos
+        .iter()
+        .map(|photo| {
+            let hidden = photo
+                .hidden
+                .then(|| view! { <figcaption class="moderation-mark"><T k=|t| t.photo_hidden /></figcaption> });
+            view! {
+                <li>
+                    <figure>
+                        <a href=photo.print_url.clone()>
+                            <img src=photo.page_url.clone() alt=photo.alt.clone()
+                                srcset=format!("{} 480w, {} 1280w", photo.list_url, photo.page_url)
+                                sizes="(max-width: 48rem) 100vw, 40rem"
+                                width=photo.width height=photo.height loading="lazy" decoding="async" />
+                        </a>
+                        {hidden}
+                    </figure>
+                </li>
+            }
+        })
+        .collect_view();
+    let manage = (shelf.own || moderator).then(|| {
+        let own = shelf.own;
+        let i18n = use_i18n();
+        view! {
+            <p>
+                <a href=path::proposal_photos(detail.card.id)>
+                    {move || if own { i18n.t().photos_manage } else { i18n.t().photos_review }}
+                </a>
+            </p>
+        }
+    });
+    Some(view! {
+        <section id="fotos" class="proposal-photos" aria-labelledby="photos-heading">
+            <h2 id="photos-heading"><T k=|t| t.photos_heading /></h2>
+            <ul class="photo-list">{items}</ul>
+            {manage}
+        </section>
+    })
 }
 
 /// Edit (until the first reaction) and withdraw, for the author only.

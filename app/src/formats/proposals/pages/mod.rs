@@ -8,5 +8,6 @@ mod merges;
 pub mod onsite_import;
 pub mod opinion;
 pub mod opinion_desk;
+pub mod photo_desk;
 mod thread;
 pub mod vote_box;

@@ -4,5 +4,6 @@
 pub mod comment;
 pub mod onsite_import;
 pub mod opinion;
+pub mod photos;
 pub mod proposal;
 pub mod vote;

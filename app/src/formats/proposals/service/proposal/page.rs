@@ -176,6 +176,11 @@ pub async fn load(
     } else {
         crate::formats::proposals::service::opinion::view_of(db, &row, viewer, now).await?
     };
+    let photos = if concealed {
+        Default::default()
+    } else {
+        crate::formats::proposals::service::photos::shelf(db, &row, viewer).await?
+    };
     let district_names: HashMap<i64, String> =
         district.iter().map(|d| (d.id, d.name.clone())).collect();
     let mut card = card(row.clone(), &names, &my_votes, &district_names);
@@ -241,6 +246,7 @@ pub async fn load(
         merged,
         merged_from,
         opinion,
+        photos,
         card,
     };
     Ok(Loaded {
