@@ -24,14 +24,18 @@
 // the way back: the planners' implementation and photo forms on a lazy page of their own).
 // Lowered on 2026-12-05 to 534 KB: those forms left for their lazy page (533 KB measured
 // with the proposals' map view, whose map code loads only on that view).
+// Raised the same day to 540/625 KB for photos on proposals (the gallery on the proposal
+// page, the photo types in the proposal's data and the moderators' photo field, about 6 KB:
+// 539/624 measured; the upload, removal and hiding forms are on a lazy page already; the
+// way back: a flatter photo type and the moderators' decision form on a lazy page).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, waitForHydration, repoRoot } from './support.js';
 
-const CEILING_KB = 534;
-const BALLOT_CEILING_KB = 618;
+const CEILING_KB = 540;
+const BALLOT_CEILING_KB = 625;
 const pkg = join(repoRoot, 'target', 'site', 'pkg');
 
 let server;
