@@ -68,6 +68,9 @@ describe('photos', () => {
     assert.ok(await loaded(thumbnail), 'the list size is shown');
     assert.match(await thumbnail.getAttribute('src'), /^\/medien\/[0-9a-f]{64}\.jpg$/);
     assert.deepEqual(await axeViolations(page), [], 'the photos page with a photo');
+    // The hydrated page stays where the server sent it (it once went on to the proposal).
+    assert.equal(new URL(page.url()).pathname, `${proposal}/fotos`);
+    assert.equal(new URL(page.url()).search, '?status=image_saved');
 
     await page.locator('.card__kicker a').click();
     await page.waitForURL((url) => url.pathname === proposal);

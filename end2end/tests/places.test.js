@@ -128,6 +128,8 @@ describe('districts', () => {
     await page.click('main button:has-text("Stadtteile importieren")');
     const summary = page.locator('.error-summary');
     await summary.locator('text=Objekt 2: Ein Stadtteil muss eine Fläche sein').waitFor();
+    // The refused post comes back as a new document: scan it once it has hydrated.
+    await waitForHydration(page);
     assert.equal(await page.locator('#field-source').inputValue(), 'Eigene Zeichnung');
     assert.equal(await rows.count(), 6, 'nothing imported');
     assert.deepEqual(await axeViolations(page), [], 'the refused import');

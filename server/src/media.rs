@@ -328,12 +328,9 @@ async fn delete_image(
 async fn photo_form(
     State(state): State<AppState>,
     MaybeAuthenticated(user): MaybeAuthenticated,
-    Path(raw_id): Path<String>,
+    PathId(entry_id): PathId,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(entry_id) = raw_id.parse::<i64>() else {
-        return ApiError(AppError::NotFound).into_response();
-    };
     let page = |subject| match subject {
         Subject::Proposal(id) => app::model::path::implementation_desk(id),
         Subject::Project(id) => app::model::path::project_desk(id),

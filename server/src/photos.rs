@@ -16,7 +16,7 @@ use app::model::done::Done;
 use app::model::path;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -130,12 +130,9 @@ async fn delete(
 async fn upload_form(
     State(state): State<AppState>,
     MaybeAuthenticated(user): MaybeAuthenticated,
-    Path(raw_id): Path<String>,
+    PathId(id): PathId,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(id) = raw_id.parse::<i64>().ok().filter(|id| *id > 0) else {
-        return ApiError(AppError::NotFound).into_response();
-    };
     let page = path::proposal_photos(id);
     let mut typed = String::new();
     let result = async {
@@ -157,12 +154,9 @@ async fn upload_form(
 async fn change_form(
     State(state): State<AppState>,
     MaybeAuthenticated(user): MaybeAuthenticated,
-    Path(raw_id): Path<String>,
+    PathId(id): PathId,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(id) = raw_id.parse::<i64>().ok().filter(|id| *id > 0) else {
-        return ApiError(AppError::NotFound).into_response();
-    };
     let proposal_id = match photos::proposal_of(&state.db, id).await {
         Ok(proposal_id) => proposal_id,
         Err(error) => return ApiError(error).into_response(),

@@ -225,6 +225,17 @@ impl TestApp {
             .await
     }
 
+    /// The names of the stored media files (a write's temporary file aside).
+    pub fn media_files(&self) -> Vec<String> {
+        match std::fs::read_dir(self.data_dir.path().join("media")) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.starts_with('.'))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// The last mail the outbox holds for an address.
     pub async fn last_mail_to(&self, address: &str) -> app::backend::entity::outbox_email::Model {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

@@ -28,16 +28,6 @@ fn png(marker: u8) -> Vec<u8> {
     )
 }
 
-fn media_files(app: &TestApp) -> Vec<String> {
-    match std::fs::read_dir(app.data_dir.path().join("media")) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.'))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 async fn stored(app: &TestApp) -> implementation_update::Model {
     implementation_update::Entity::find()
         .one(&app.state.db)
@@ -133,7 +123,7 @@ async fn planners_add_a_photo_by_rest_that_is_shown_without_its_metadata() {
     .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(stored(&app).await.photo_file, None);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 
     // Stored and served without the chunk that named a person and a place.
     let saved = put(vec![("alt", ALT)], Some(png(1)), planner.clone()).await;
@@ -165,11 +155,11 @@ async fn planners_add_a_photo_by_rest_that_is_shown_without_its_metadata() {
     let replaced = put(vec![("alt", ALT)], Some(png(2)), planner.clone()).await;
     assert_eq!(replaced.status, StatusCode::OK);
     assert_ne!(body(&replaced)["url"], url.as_str());
-    assert_eq!(media_files(&app).len(), 1);
+    assert_eq!(app.media_files().len(), 1);
     let removed = app.json("DELETE", &path, Value::Null, Some(&planner)).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     assert_eq!(stored(&app).await.photo_file, None);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 }
 
 #[tokio::test]

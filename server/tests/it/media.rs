@@ -52,15 +52,6 @@ async fn stored(app: &TestApp) -> procedure_entity::Model {
         .unwrap()
 }
 
-fn media_files(app: &TestApp) -> Vec<String> {
-    match std::fs::read_dir(app.data_dir.path().join("media")) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 #[tokio::test]
 async fn planners_upload_an_image_that_is_served_without_its_metadata() {
     let app = TestApp::new().await;
@@ -132,7 +123,7 @@ async fn planners_upload_an_image_that_is_served_without_its_metadata() {
     )
     .await;
     assert_eq!(replaced.status, StatusCode::OK);
-    assert_eq!(media_files(&app).len(), 1);
+    assert_eq!(app.media_files().len(), 1);
     assert_eq!(app.get(&url).await.status, StatusCode::NOT_FOUND);
     let patched = app
         .json(
@@ -155,7 +146,7 @@ async fn planners_upload_an_image_that_is_served_without_its_metadata() {
         )
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
-    assert!(media_files(&app).iter().all(|f| f.starts_with('.')) || media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
     assert_eq!(stored(&app).await.image_file, None);
     assert!(!app.get("/verfahren/gruen").await.body.contains("/medien/"));
 }
@@ -264,7 +255,7 @@ async fn bad_uploads_are_refused_and_change_nothing() {
 
     let row = stored(&app).await;
     assert_eq!((row.image_file, row.image_alt.as_str()), (None, ""));
-    assert!(media_files(&app).is_empty(), "{:?}", media_files(&app));
+    assert!(app.media_files().is_empty(), "{:?}", app.media_files());
 
     // Only names the server could have written are ever opened.
     for path in [

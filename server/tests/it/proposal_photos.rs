@@ -48,16 +48,6 @@ fn bomb() -> Vec<u8> {
     bytes
 }
 
-fn media_files(app: &TestApp) -> Vec<String> {
-    match std::fs::read_dir(app.data_dir.path().join("media")) {
-        Ok(entries) => entries
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.'))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// The bytes of a stored file, by the address it is served at.
 fn stored_bytes(app: &TestApp, url: &str) -> Vec<u8> {
     let name = url.strip_prefix("/medien/").unwrap();
@@ -173,7 +163,7 @@ async fn authors_add_up_to_three_photos_stored_anew_without_metadata() {
     }
     assert_eq!(error_code(&refusals[2].0), "unsupported_media_type");
     assert_eq!(photo_rows(&app).await, 0);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 
     // Stored in three sizes, each a JPEG without the Exif block, the GPS note or the
     // camera's name, and served as an image.
@@ -197,7 +187,7 @@ async fn authors_add_up_to_three_photos_stored_anew_without_metadata() {
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert_eq!(decoded.width(), side, "{size}");
     }
-    assert_eq!(media_files(&app).len(), 3);
+    assert_eq!(app.media_files().len(), 3);
 
     // Listed, shown on the proposal's page with its text alternative.
     let listed = body(&app.get(&format!("/api/v1/proposals/{id}/photos")).await);
@@ -255,7 +245,7 @@ async fn authors_add_up_to_three_photos_stored_anew_without_metadata() {
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     assert_eq!(photo_rows(&app).await, 2);
-    assert_eq!(media_files(&app).len(), 6);
+    assert_eq!(app.media_files().len(), 6);
     let gone = app.get(photo["page_url"].as_str().unwrap()).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
@@ -445,7 +435,7 @@ async fn the_photo_forms_work_without_javascript() {
         format!("{page}?status=image_removed")
     );
     assert_eq!(photo_rows(&app).await, 0);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 }
 
 #[tokio::test]
@@ -466,7 +456,7 @@ async fn photos_are_in_the_data_export_and_leave_with_the_account() {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert_eq!(photo_rows(&app).await, 0);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
     // The proposal stays, without them.
     let listed = body(&app.get(&format!("/api/v1/proposals/{id}/photos")).await);
     assert_eq!(listed, json!([]));

@@ -22,6 +22,9 @@ pub struct ProposalPhoto {
     pub height: u32,
     /// At most 480 pixels on the longer side.
     pub list_url: String,
+    /// The list size's pixels.
+    pub list_width: u32,
+    pub list_height: u32,
     /// At most 1,280.
     pub page_url: String,
     /// At most 2,400, for print and for a closer look.
@@ -40,6 +43,9 @@ pub struct PhotoShelf {
     pub own: bool,
     /// The author may still add photos (published, not hidden, fewer than the limit).
     pub can_add: bool,
+    /// The viewer moderates: they see hidden photos and may hide shown ones.
+    #[serde(default)]
+    pub moderate: bool,
 }
 
 /// The page where a proposal's author adds and removes its photos and moderators hide them.
@@ -49,6 +55,4 @@ pub struct PhotoDesk {
     pub proposal_id: i64,
     pub title: String,
     pub shelf: PhotoShelf,
-    /// The viewer moderates: each shown photo has a form to hide it.
-    pub moderate: bool,
 }

@@ -110,9 +110,15 @@ pub fn clean(bytes: &[u8]) -> Result<CleanImage, AppError> {
 
 /// The stored file's name for these bytes: `<sha256 hex>.<ext>`.
 pub fn file_name(image: &CleanImage) -> String {
-    let digest = Sha256::digest(&image.bytes);
+    content_name(&image.bytes, image.format)
+}
+
+/// A file's name from its content: `<sha256 hex>.<ext>`, so equal files are stored once and
+/// `stored_file` accepts no other name.
+pub(crate) fn content_name(bytes: &[u8], format: Format) -> String {
+    let digest = Sha256::digest(bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.{}", image.format.extension())
+    format!("{hex}.{}", format.extension())
 }
 
 /// The directory images live in.

@@ -100,10 +100,27 @@ fn flattened(picture: DynamicImage) -> image::RgbImage {
 
 /// The picture scaled down so its longer side is at most `side` (never up).
 fn fitted(picture: DynamicImage, side: u32) -> DynamicImage {
-    if picture.width() <= side && picture.height() <= side {
+    let (width, height) = fitted_size(picture.width(), picture.height(), side);
+    if (width, height) == (picture.width(), picture.height()) {
         return picture;
     }
-    picture.resize(side, side, FilterType::Triangle)
+    picture.resize_exact(width, height, FilterType::Triangle)
+}
+
+/// The pixels of a `width`×`height` picture scaled down so its longer side is at most
+/// `side`, keeping its proportions (never up, never below one pixel). Each size is made
+/// from the one above it, so the list size's pixels follow from the page size's.
+pub fn fitted_size(width: u32, height: u32, side: u32) -> (u32, u32) {
+    let longer = width.max(height);
+    if longer <= side || longer == 0 {
+        return (width, height);
+    }
+    let scaled = |pixels: u32| {
+        let exact = u64::from(pixels) * u64::from(side);
+        let rounded = (exact + u64::from(longer) / 2) / u64::from(longer);
+        u32::try_from(rounded).unwrap_or(side).max(1)
+    };
+    (scaled(width), scaled(height))
 }
 
 fn encoded(picture: &DynamicImage) -> Result<Encoded, AppError> {
@@ -120,9 +137,7 @@ fn encoded(picture: &DynamicImage) -> Result<Encoded, AppError> {
 
 /// Writes one size under its content's name and returns that name.
 pub(crate) async fn store_encoded(data_dir: &Path, encoded: &Encoded) -> Result<String, AppError> {
-    let digest = Sha256::digest(&encoded.bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let name = format!("{hex}.jpg");
+    let name = content_name(&encoded.bytes, Format::Jpeg);
     write_file(data_dir, &name, &encoded.bytes).await?;
     Ok(name)
 }
@@ -202,6 +217,28 @@ mod tests {
             (small.print.width, small.page.width, small.list.width),
             (200, 200, 200)
         );
+    }
+
+    #[test]
+    fn the_list_size_follows_from_the_page_size() {
+        for (width, height) in [
+            (1_000, 1_000),
+            (1_280, 853),
+            (853, 1_280),
+            (1_280, 3),
+            (641, 1_280),
+        ] {
+            let rendered = render(&png(width, height, 255)).unwrap();
+            assert_eq!((rendered.page.width, rendered.page.height), (width, height));
+            assert_eq!(
+                (rendered.list.width, rendered.list.height),
+                fitted_size(width, height, LIST_SIDE),
+                "{width}x{height}"
+            );
+        }
+        assert_eq!(fitted_size(1_280, 853, LIST_SIDE), (480, 320));
+        assert_eq!(fitted_size(1_280, 3, LIST_SIDE), (480, 1));
+        assert_eq!(fitted_size(300, 200, LIST_SIDE), (300, 200));
     }
 
     #[test]

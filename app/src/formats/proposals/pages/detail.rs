@@ -386,8 +386,7 @@ fn print_page() {
 /// author and moderators the way to the page that adds, removes or hides them.
 fn photo_section(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
     let shelf = &detail.photos;
-    let moderator = !detail.decisions.is_empty();
-    if shelf.photos.is_empty() && !shelf.own && !moderator {
+    if shelf.photos.is_empty() && !shelf.own && !shelf.moderate {
         return None;
     }
     let items = shelf
@@ -402,7 +401,7 @@ fn photo_section(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
                     <figure>
                         <a href=photo.print_url.clone()>
                             <img src=photo.page_url.clone() alt=photo.alt.clone()
-                                srcset=format!("{} 480w, {} 1280w", photo.list_url, photo.page_url)
+                                srcset=format!("{} {}w, {} {}w", photo.list_url, photo.list_width, photo.page_url, photo.width)
                                 sizes="(max-width: 48rem) 100vw, 40rem"
                                 width=photo.width height=photo.height loading="lazy" decoding="async" />
                         </a>
@@ -412,7 +411,7 @@ fn photo_section(detail: &ProposalDetail) -> Option<impl IntoView + use<>> {
             }
         })
         .collect_view();
-    let manage = (shelf.own || moderator).then(|| {
+    let manage = (shelf.own || shelf.moderate).then(|| {
         let own = shelf.own;
         let i18n = use_i18n();
         view! {

@@ -44,7 +44,7 @@ fn Desk(desk: PhotoDesk) -> impl IntoView {
     let decide_error = posted_error::<Decide>();
     let error = Signal::derive(move || photo_error.get().or_else(|| decide_error.get()));
     let shelf = desk.shelf;
-    let (own, moderate) = (shelf.own, desk.moderate);
+    let (own, moderate) = (shelf.own, shelf.moderate);
     let empty = shelf
         .photos
         .is_empty()
@@ -131,23 +131,14 @@ fn PhotoItem(photo: ProposalPhoto, proposal_id: i64, own: bool, moderate: bool) 
     view! {
         <li class="card photo-desk__item">
             <a href=photo.print_url.clone()>
-                <img src=photo.list_url.clone() alt=photo.alt.clone() width=photo.width.min(480)
-                    height=scaled_height(&photo, 480) loading="lazy" decoding="async" />
+                <img src=photo.list_url.clone() alt=photo.alt.clone() width=photo.list_width
+                    height=photo.list_height loading="lazy" decoding="async" />
             </a>
             {hidden}
             {author_forms}
             {hide_form}
         </li>
     }
-}
-
-/// The height of the photo at `width` pixels (or its own width, if smaller).
-fn scaled_height(photo: &ProposalPhoto, width: u32) -> u32 {
-    if photo.width <= width || photo.width == 0 {
-        return photo.height;
-    }
-    u32::try_from(u64::from(photo.height) * u64::from(width) / u64::from(photo.width))
-        .unwrap_or(photo.height)
 }
 
 /// The author's form for one more photo.

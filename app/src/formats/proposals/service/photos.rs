@@ -7,7 +7,7 @@ use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{Sight, find_proposal, lock_user, sight, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{proposal, proposal_photo};
-use crate::backend::service::media::photo::{render_photo, store_encoded};
+use crate::backend::service::media::photo::{self, render_photo, store_encoded};
 use crate::backend::service::media::{MEDIA_PREFIX, check_alt, remove_if_unused};
 use crate::error::AppError;
 use crate::formats::proposals::model::ProposalStatus;
@@ -24,12 +24,16 @@ use std::path::Path;
 /// A photo row as pages and the API show it.
 pub(crate) fn view_of(row: &proposal_photo::Model) -> ProposalPhoto {
     let url = |file: &str| format!("{MEDIA_PREFIX}{file}");
+    let (width, height) = (row.width.unsigned_abs(), row.height.unsigned_abs());
+    let (list_width, list_height) = photo::fitted_size(width, height, photo::LIST_SIDE);
     ProposalPhoto {
         id: row.id,
         alt: row.alt.clone(),
-        width: row.width.unsigned_abs(),
-        height: row.height.unsigned_abs(),
+        width,
+        height,
         list_url: url(&row.list_file),
+        list_width,
+        list_height,
         page_url: url(&row.page_file),
         print_url: url(&row.print_file),
         hidden: row.hidden_at.is_some(),
@@ -81,6 +85,7 @@ pub async fn shelf(
         photos,
         own,
         can_add,
+        moderate: moderator,
     })
 }
 
@@ -106,8 +111,7 @@ pub async fn desk(
     proposal_id: i64,
 ) -> Result<PhotoDesk, AppError> {
     let row = find_proposal(db, proposal_id).await?;
-    let moderate = user.can(Permission::Moderate);
-    if row.author_id != user.id && !moderate {
+    if row.author_id != user.id && !user.can(Permission::Moderate) {
         return Err(AppError::Forbidden);
     }
     let shelf = shelf(db, &row, Some(user)).await?;
@@ -115,7 +119,6 @@ pub async fn desk(
         proposal_id: row.id,
         title: row.title,
         shelf,
-        moderate,
     })
 }
 
