@@ -225,7 +225,7 @@ mod tests {
             (1_000, 1_000),
             (1_280, 853),
             (853, 1_280),
-            (1_280, 3),
+            (1_280, 16),
             (641, 1_280),
         ] {
             let rendered = render(&png(width, height, 255)).unwrap();
@@ -237,7 +237,8 @@ mod tests {
             );
         }
         assert_eq!(fitted_size(1_280, 853, LIST_SIDE), (480, 320));
-        assert_eq!(fitted_size(1_280, 3, LIST_SIDE), (480, 1));
+        assert_eq!(fitted_size(1_280, 16, LIST_SIDE), (480, 6));
+        assert_eq!(fitted_size(2_400, 3, LIST_SIDE), (480, 1));
         assert_eq!(fitted_size(300, 200, LIST_SIDE), (300, 200));
     }
 
