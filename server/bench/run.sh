@@ -10,6 +10,9 @@
 #   BENCH_SCALE=small             2,000 accounts, 1,000 proposals, 20,000 votes, 2,000 and
 #                                 300 comments, 1,000 open items: a quick run
 #   BENCH_DURATION (5s), BENCH_CONNECTIONS (16)
+#   BENCH_ONLY                    an extended regular expression: only the scenarios whose
+#                                 label matches (and the static file, the rows' yardstick),
+#                                 e.g. BENCH_ONLY='map|search'
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -86,9 +89,13 @@ table="$work/table"
 : >"$table"
 static_rps=""
 
+# wanted LABEL: whether BENCH_ONLY (if set) asks for this scenario.
+wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ "$1" =~ $BENCH_ONLY ]]; }
+
 # measure LABEL PATH [LUA] [HEADER] [CONNECTIONS]: one wrk run, one row of the table.
 measure() {
   local label=$1 path=$2 script=${3:-} header=${4:-} connections=${5:-$CONNECTIONS}
+  if [ -n "$static_rps" ] && ! wanted "$label"; then return 0; fi
   local args=(-t"$THREADS" -c"$connections" --latency --timeout 10s)
   if [ -n "$script" ]; then args+=(-s "$script"); fi
   if [ -n "$header" ]; then args+=(-H "$header"); fi
@@ -169,6 +176,7 @@ PY
 # the ballots a minute reached go to the lines above the table.
 ballots() {
   local line=$1 part=$2 rate=$3 label out
+  wanted "ballots" || return 0
   out=$(python3 - "$base" "$work/tokens" "$line" "$CONNECTIONS" "$part" "$rate" <<'PY'
 import http.client, json, random, sys, threading, time
 base, tokens_file, line = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -255,14 +263,16 @@ run_backend() {
   measure "proposals API, first page" "/api/v1/procedures/lasttest/proposals"
   measure "map data, GeoJSON (first 1,000)" "/api/v1/procedures/lasttest/proposals.geojson"
   measure "map clusters, whole city (zoom 12)" "/api/v1/procedures/lasttest/proposals/clusters?zoom=12"
+  measure "map clusters, a view at zoom 15" "/api/v1/procedures/lasttest/proposals/clusters?zoom=15&bbox=9.16,48.77,9.19,48.79"
   measure "map of a proposal (SVG)" "/karten/vorschlaege/$discussion"
-  measure "map by district (planner, SVG)" "/karten/verfahren/lasttest/ergebnis" "" "Cookie: mitreden_session=$planner"
   measure "proposal page, 300 comments" "/vorschlaege/$discussion"
   measure "proposal page, 250,000 comments" "/vorschlaege/$long"
   measure "comments API, 250,000 comments" "/api/v1/proposals/$long/comments"
   measure "moderation queue" "/moderation" "" "Cookie: mitreden_session=$moderator"
   measure "results page (planner, live)" "/verwaltung/verfahren/lasttest/ergebnisse" "" "Cookie: mitreden_session=$planner" 2
   measure "results API (planner, live)" "/api/v1/procedures/lasttest/results" "" "Authorization: Bearer $planner" 2
+  # The results page's picture: the page's figures, as the page keeps them.
+  measure "map by district (planner, SVG)" "/karten/verfahren/lasttest/ergebnis" "" "Cookie: mitreden_session=$planner"
   BENCH_TOKENS="$work/tokens" BENCH_FIRST=$long BENCH_COUNT=$count \
     measure "votes, 2,000 residents" "/" "$vote_script"
   BENCH_TOKENS="$work/tokens" BENCH_TARGET=$discussion \
@@ -279,6 +289,7 @@ run_backend() {
   stop_server
 
   # The whole procedure as CSV (every proposal, its tallies and outcome).
+  wanted "CSV export" || return 0
   python3 - "$BIN" "$work/export.csv" "$backend" >>"$table" <<'PY'
 import resource, subprocess, sys, time
 binary, out, backend = sys.argv[1:4]
@@ -304,6 +315,7 @@ fi
 
 # Counting a budget: 100,000 ballots over 300 projects (5 to 10 choices each), from its
 # ballot file, by greedy and by Equal Shares (the CLI does both; p99 = its time).
+if wanted "budget count"; then
 python3 - "$BIN" "$work/budget.pb" >>"$table" <<'PY'
 import random, resource, subprocess, sys, time
 binary, path = sys.argv[1:3]
@@ -324,6 +336,7 @@ elapsed = time.monotonic() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 print(f"{'budget count, 100k ballots (CLI)':<34}|{'-':<10}|{'':>10}|{'':>9}|{f'{elapsed:.1f}s':>9}|{'0':>6}|{peak:>7} MB|")
 PY
+fi
 
 echo
 # Each scenario's rows side by side, in the order they ran.

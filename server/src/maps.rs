@@ -118,11 +118,15 @@ async fn by_district(
         }
         Err(error) => return Err(ApiError(error)),
     };
-    let counts = results::districts(&state.db, scope.procedure.id, scope.rule).await?;
+    let lang = lang(&headers);
+    // The figures of the results page beside it, as counted for that page: the same
+    // numbers, and at the largest size one count for both, kept as the page keeps it.
+    let counts = results::view_cached(&state.db, &scope, lang.texts().no_category, Utc::now())
+        .await?
+        .districts;
     if counts.is_empty() {
         return Err(ApiError(AppError::NotFound));
     }
-    let lang = lang(&headers);
     let title = [("title", scope.procedure.title.as_str().into())];
     let title = match measure {
         map::Measure::Proposals => lang.texts().map_results.fmt(&title),

@@ -46,7 +46,7 @@ pub fn api() -> Api {
                 .errors(&[404]),
         )
         .external("post", "/proposals/{id}/photos", Doc::new(tag, "Add a photo to one's own proposal")
-            .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB and 40 megapixels) and `alt` (its text alternative, 3 to 300 characters, required). The photo is decoded, turned upright, scaled and saved anew as JPEG: no metadata (location, camera) is kept. A proposal takes three photos; withdrawn, merged or hidden proposals take none.")
+            .describe("multipart/form-data: `image` (JPEG, PNG or WebP, at most 5 MB and 40 megapixels) and `alt` (its text alternative, 3 to 300 characters, required). The photo is decoded, turned upright, scaled and saved anew as JPEG: no metadata (location, camera) is kept. A proposal takes three photos; withdrawn, merged or hidden proposals take none. The text alternative passes the instance's pre-screen like any text (changing it too); in a procedure that reviews contributions before they are shown, a photo added to a proposal already shown puts the proposal into the moderation queue (`screen_rule` `photo added`).")
             .signed_in()
             .body_as("multipart/form-data")
             .ok::<ProposalPhoto>(201, "The stored photo.")

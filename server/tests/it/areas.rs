@@ -411,6 +411,27 @@ async fn maps_of_a_place_an_area_and_the_results_are_drawn_by_the_server() {
         shaded.body.contains("#08519c"),
         "the fullest district is darkest"
     );
+    // The picture counts as the results page does (kept as it keeps them, in memory), and
+    // a moderation decision shows at once.
+    let page = app.get(&format!("/verfahren/{SLUG}/ergebnisse")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let hidden = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            json!({
+                "target": {"kind": "proposal", "id": id}, "action": "hide",
+                "reason": "spam", "public_reason": "Werbung."
+            }),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::CREATED, "{}", hidden.body);
+    // It was the only placed proposal: no figures by district, so no picture either.
+    assert_eq!(app.get(&results).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -33,6 +33,28 @@ impl TestResponse {
     }
 }
 
+/// Procedure ids that no other test database of this process hands out: the server keeps
+/// costly work in memory by procedure id (results, map data), per process, as a server with
+/// its one database would; the tests run many databases in one process.
+const PROCEDURE_IDS_PER_DATABASE: u32 = 100_000;
+
+async fn shift_procedure_ids(db: &sea_orm::DatabaseConnection, number: u32) {
+    let first = i64::from(number) * i64::from(PROCEDURE_IDS_PER_DATABASE);
+    let statements = if on_postgres() {
+        vec![format!(
+            "SELECT setval(pg_get_serial_sequence('procedures', 'id'), {first} + 1, false)"
+        )]
+    } else {
+        vec![
+            "DELETE FROM sqlite_sequence WHERE name = 'procedures'".to_owned(),
+            format!("INSERT INTO sqlite_sequence (name, seq) VALUES ('procedures', {first})"),
+        ]
+    };
+    for statement in statements {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+}
+
 pub fn on_postgres() -> bool {
     std::env::var("MITREDEN_TEST_BACKEND").is_ok_and(|b| b == "postgres")
 }
@@ -67,12 +89,9 @@ impl TestApp {
         observer: Option<server::metrics::Observer>,
     ) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
+        let number = NEXT_DATABASE.fetch_add(1, Ordering::Relaxed);
         let (database_url, postgres_database) = if on_postgres() {
-            let name = format!(
-                "mitreden_test_{}_{}",
-                std::process::id(),
-                NEXT_DATABASE.fetch_add(1, Ordering::Relaxed)
-            );
+            let name = format!("mitreden_test_{}_{number}", std::process::id());
             let admin = Database::connect(postgres_admin_url()).await.unwrap();
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -102,6 +121,7 @@ impl TestApp {
         all.extend_from_slice(vars);
         let config = test_config(&all);
         let built = server::build_observed_app(&config, observer).await.unwrap();
+        shift_procedure_ids(&built.state.db, number).await;
         Self {
             router: built.router,
             state: built.state,

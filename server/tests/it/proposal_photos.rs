@@ -11,7 +11,7 @@ use app::model::account::Role;
 use app::model::procedure::PhaseKind;
 use http::StatusCode;
 use image::ImageEncoder;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 const SLUG: &str = "fotos";
@@ -322,6 +322,155 @@ async fn moderators_hide_a_photo_with_a_public_reason_and_the_author_is_told() {
     // Hidden once: a second time is refused.
     let again = decide(id, json!("personal_data"), json!([photo_id])).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A small PNG of one colour: quick to re-encode where only the rules around it matter.
+fn small_png(shade: u8) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(48, 32, image::Rgb([shade, 120, 60]));
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(picture.as_raw(), 48, 32, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    bytes
+}
+
+/// The open queue entries as the moderators' API lists them: (proposal, rule) each.
+async fn queued(app: &TestApp, moderator: &str) -> Vec<(i64, Option<String>)> {
+    let queue = body(&app.get_as("/api/v1/moderation/queue", moderator).await);
+    queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["target"]["id"].as_i64().unwrap(),
+                item["screen_rule"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+/// A photo is looked at as text is. Its text alternative passes the pre-screen; where
+/// contributions are reviewed before they are shown, a photo added to a proposal already
+/// shown puts the proposal into the queue until a moderator has looked; where they are
+/// moderated afterwards, it does not.
+#[tokio::test]
+async fn new_photos_are_looked_at_as_text_is() {
+    let (app, anna, id) = proposal_by_anna().await;
+    let moderator = app
+        .with_role("moderation@example.org", Role::Moderator)
+        .await;
+    let admin = app.with_role("admin@example.org", Role::Admin).await;
+    let settings =
+        json!({ "report_threshold": 2, "screen_words": "Betrug*", "screen_link_limit": 1 });
+    let saved = app
+        .json("PUT", "/api/v1/moderation/settings", settings, Some(&admin))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
+    // Moderated afterwards: a plain photo goes up and nobody is asked.
+    let plain = upload(
+        &app,
+        id,
+        Some(&anna),
+        ALT,
+        Some(("image/png", &small_png(1))),
+    )
+    .await;
+    assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.body);
+    assert_eq!(queued(&app, &moderator).await, vec![]);
+    // A text alternative the pre-screen catches: shown, and in the queue for a look.
+    let caught = upload(
+        &app,
+        id,
+        Some(&anna),
+        "Betrugsmasche am Marktplatz",
+        Some(("image/png", &small_png(2))),
+    )
+    .await;
+    assert_eq!(caught.status, StatusCode::CREATED, "{}", caught.body);
+    assert_eq!(
+        queued(&app, &moderator).await,
+        vec![(id, Some("word: betrug*".to_owned()))]
+    );
+    let approve = json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" });
+    let approved = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            approve.clone(),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
+    assert_eq!(queued(&app, &moderator).await, vec![]);
+    // Changing a photo's text is screened too.
+    let photo_id = body(&plain)["id"].as_i64().unwrap();
+    let changed = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/proposal-photos/{photo_id}"),
+            json!({ "alt": "Betrug am Radweg" }),
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(
+        queued(&app, &moderator).await,
+        vec![(id, Some("word: betrug*".to_owned()))]
+    );
+    let approved = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            approve,
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
+
+    // Reviewed before shown: the proposal is shown (approved), its new photo is looked at.
+    app.state
+        .db
+        .execute_unprepared("UPDATE procedures SET moderation = 'pre'")
+        .await
+        .unwrap();
+    let third = upload(
+        &app,
+        id,
+        Some(&anna),
+        ALT,
+        Some(("image/png", &small_png(3))),
+    )
+    .await;
+    assert_eq!(third.status, StatusCode::CREATED, "{}", third.body);
+    assert_eq!(
+        queued(&app, &moderator).await,
+        vec![(id, Some("photo added".to_owned()))]
+    );
+    // The proposal stays shown meanwhile: its votes and comments do not vanish.
+    let public = app.get(&format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    // Text changes alone ask for nobody.
+    let approved = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" }),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
+    let changed = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/proposal-photos/{photo_id}"),
+            json!({ "alt": "Der Marktplatz von Norden" }),
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(queued(&app, &moderator).await, vec![]);
 }
 
 #[tokio::test]

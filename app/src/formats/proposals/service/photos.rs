@@ -1,18 +1,20 @@
-//! Photos on proposals: their author adds (up to [`MAX_PHOTOS`]) and removes them, a
-//! moderator hides them by redacting the proposal (with the public reason in the ledger),
-//! and they leave with their author's account. Each photo is three files (list, page and
+//! Photos on proposals: their author adds (up to [`MAX_PHOTOS`]) and removes them, new
+//! ones are looked at as text is (see `review`), a moderator hides them by redacting the
+//! proposal (with the public reason in the ledger), and they leave with their author's
+//! account. Each photo is three files (list, page and
 //! print size), re-encoded on the server (see `media::photo`).
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{Sight, find_proposal, lock_user, sight, write_gate};
 use crate::backend::db::storage_error;
-use crate::backend::entity::{proposal, proposal_photo};
+use crate::backend::entity::{procedure, proposal, proposal_photo};
 use crate::backend::service::media::photo::{self, render_photo, store_encoded};
 use crate::backend::service::media::{MEDIA_PREFIX, check_alt, remove_if_unused};
+use crate::backend::service::moderation;
 use crate::error::AppError;
 use crate::formats::proposals::model::ProposalStatus;
 use crate::formats::proposals::photos::{MAX_PHOTOS, PhotoDesk, PhotoShelf, ProposalPhoto};
-use crate::model::moderation::Visibility;
+use crate::model::moderation::{ModerationMode, Visibility};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -168,11 +170,57 @@ where
         .insert(&txn)
         .await
         .map_err(storage_error)?;
+        review(&txn, user, &row, &saved.alt, Change::Added, now).await?;
         touch(&txn, row.id, now).await?;
         txn.commit().await.map_err(storage_error)?;
         saved
     };
     Ok(view_of(&saved))
+}
+
+/// The queue's note on a proposal whose new photo waits for a look.
+pub const PHOTO_ADDED_RULE: &str = "photo added";
+
+/// What changed on a proposal's photos.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Added,
+    TextChanged,
+}
+
+/// A resident's photo is looked at as their text is: its text alternative passes the
+/// pre-screen (words, links), and where the procedure reviews contributions before they
+/// are shown, a photo added to a proposal already shown puts the proposal into the queue.
+/// No rule reads a picture; the moderator sees it on the proposal's page and hides it
+/// there if need be. A photo of a proposal still pending is reviewed with the proposal.
+async fn review(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    row: &proposal::Model,
+    alt: &str,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mode: ModerationMode = procedure::Entity::find_by_id(row.procedure_id)
+        .select_only()
+        .column(procedure::Column::Moderation)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)?;
+    let intake = moderation::intake(db, user, mode, alt).await?;
+    let unreviewed = change == Change::Added
+        && intake.visibility == Visibility::Pending
+        && row.visibility == Visibility::Visible;
+    let intake = moderation::Intake {
+        visibility: row.visibility,
+        screen_rule: intake
+            .screen_rule
+            .or_else(|| unreviewed.then(|| PHOTO_ADDED_RULE.to_owned())),
+    };
+    let item = crate::formats::proposals::hooks::item_of_proposal(row);
+    moderation::enqueue_intake(db, &item, &intake, now).await
 }
 
 /// The author's own, open proposal with room for one more photo.
@@ -209,6 +257,8 @@ pub async fn set_alt(
     user.require(Permission::Contribute)?;
     let alt = check_alt(alt)?;
     let mut row = own_photo(db, user, photo_id).await?;
+    let proposal = find_proposal(db, row.proposal_id).await?;
+    review(db, user, &proposal, &alt, Change::TextChanged, now).await?;
     proposal_photo::Entity::update_many()
         .col_expr(proposal_photo::Column::Alt, Expr::value(alt.clone()))
         .filter(proposal_photo::Column::Id.eq(row.id))
