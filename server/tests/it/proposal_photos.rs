@@ -293,8 +293,45 @@ async fn moderators_hide_a_photo_with_a_public_reason_and_the_author_is_told() {
     assert!(elsewhere.body.contains("hide_photos"), "{}", elsewhere.body);
     assert_eq!(app.mail_count().await, mails_before);
 
+    // The listing's card shows the first photo, in the list size, in the page and the API.
+    let listed = body(&added);
+    let list_url = listed["list_url"].as_str().unwrap().to_owned();
+    let card = format!(
+        r#"<img src="{list_url}" alt="{ALT}" width="{}" height="{}" loading="lazy" class="proposal-card__photo">"#,
+        listed["list_width"], listed["list_height"]
+    );
+    let listing = app.get(&format!("/verfahren/{SLUG}")).await.body;
+    assert!(listing.contains(&card), "{card}\n{listing}");
+    let api = body(
+        &app.get(&format!("/api/v1/procedures/{SLUG}/proposals"))
+            .await,
+    );
+    let item = |api: &Value| {
+        api["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(item(&api)["photo"]["list_url"], list_url.as_str());
+    assert_eq!(item(&api)["photo"]["alt"], ALT);
+
     let hidden = decide(id, json!("personal_data"), json!([photo_id])).await;
     assert_eq!(hidden.status, StatusCode::CREATED, "{}", hidden.body);
+    // Off the card, for everyone.
+    assert!(
+        !app.get(&format!("/verfahren/{SLUG}"))
+            .await
+            .body
+            .contains(&list_url)
+    );
+    let api = body(
+        &app.get(&format!("/api/v1/procedures/{SLUG}/proposals"))
+            .await,
+    );
+    assert_eq!(item(&api)["photo"], Value::Null);
     // Gone for everyone else; its author sees it marked.
     let public = body(&app.get(&format!("/api/v1/proposals/{id}/photos")).await);
     assert_eq!(public, json!([]));

@@ -85,8 +85,8 @@ async fn the_main_pages_send_a_fixed_number_of_queries() {
         // in two walks: from the visitor's starting point, then round from the beginning.
         // One more asks whether the procedure holds budgets (it holds none), one reads
         // the districts the list filters by, two the procedure's area (its label among the
-        // facts, its districts narrowing the filter).
-        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 13),
+        // facts, its districts narrowing the filter), one the cards' photos.
+        ("procedure page", "/verfahren/zaehlen".to_owned(), None, 14),
         // One reads the duplicates merged into it (a proposal with reactions), one the
         // administration's opinion on it, one its photos.
         ("proposal page", format!("/vorschlaege/{id}"), None, 9),

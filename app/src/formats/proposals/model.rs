@@ -201,6 +201,10 @@ pub struct ProposalCard {
     pub created_at: Timestamp,
     /// The viewer's own vote (1 or −1), when signed in.
     pub my_vote: Option<i8>,
+    /// The first shown photo, in the list size, on a listing's card (none on the
+    /// proposal's own page, which shows all of them).
+    #[serde(default)]
+    pub photo: Option<crate::formats::proposals::photos::ProposalPhoto>,
 }
 
 /// "3 of 5 supports used".

@@ -5,6 +5,7 @@ use app::formats::proposals::model::{
     ProposalStatus, Source, Tally, ThreadPage, VoteBudget,
 };
 use app::formats::proposals::opinion::ExpertOpinion;
+use app::formats::proposals::photos::ProposalPhoto;
 use app::formats::proposals::service::proposal::Loaded;
 use app::model::moderation::ModerationMark;
 use app::model::place::{DistrictRef, Precision};
@@ -209,6 +210,8 @@ pub struct ProposalItem {
     pub votes: Votes,
     pub comment_count: u32,
     pub created_at: Timestamp,
+    /// Its first shown photo (all of them: `GET /proposals/{id}/photos`).
+    pub photo: Option<ProposalPhoto>,
     pub links: ProposalLinks,
 }
 
@@ -226,6 +229,7 @@ impl ProposalItem {
             votes: Votes::of(card.tally, card.my_vote),
             comment_count: card.comment_count,
             created_at: card.created_at,
+            photo: card.photo,
         }
     }
 }

@@ -301,9 +301,16 @@ fn ProposalItem(
     let heading_id = format!("vorschlag-{}", card.id);
     let labelled_by = heading_id.clone();
     let comments = card.comment_count;
+    let photo = card.photo.clone().map(|p| {
+        view! {
+            <img class="proposal-card__photo" src=p.list_url alt=p.alt
+                width=p.list_width height=p.list_height loading="lazy" />
+        }
+    });
     view! {
         <article class="proposal-card" aria-labelledby=labelled_by>
             <div class="proposal-card__main">
+                {photo}
                 <p class="card__kicker">
                     {move || i18n.t().proposal_number.fmt(&[("id", card.id.into())])}
                     {card.category.clone().map(|c| view! { " · " <span>{c}</span> })}

@@ -21,6 +21,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A photo row as pages and the API show it.
@@ -67,6 +68,32 @@ pub async fn of_proposal(
         .await
         .map_err(storage_error)?;
     Ok(rows.iter().map(view_of).collect())
+}
+
+/// The first shown photo of each of these proposals (a listing's page of them), from one
+/// query of at most [`MAX_PHOTOS`] rows per proposal.
+pub async fn covers(
+    db: &impl ConnectionTrait,
+    proposal_ids: &[i64],
+) -> Result<HashMap<i64, ProposalPhoto>, AppError> {
+    if proposal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = proposal_photo::Entity::find()
+        .filter(proposal_photo::Column::ProposalId.is_in(proposal_ids.iter().copied()))
+        .filter(proposal_photo::Column::HiddenAt.is_null())
+        .order_by_asc(proposal_photo::Column::Id)
+        .limit((proposal_ids.len() * MAX_PHOTOS) as u64)
+        .all(db)
+        .await
+        .map_err(storage_error)?;
+    let mut covers = HashMap::new();
+    for row in &rows {
+        covers
+            .entry(row.proposal_id)
+            .or_insert_with(|| view_of(row));
+    }
+    Ok(covers)
 }
 
 /// The photos a proposal's page shows its viewer: the author and moderators also see the

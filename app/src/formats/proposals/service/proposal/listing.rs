@@ -83,6 +83,7 @@ pub async fn list(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let viewer_id = viewer.map(|v| v.id);
     let votes = my_votes(db, viewer_id, &ids).await?;
+    let mut covers = crate::formats::proposals::service::photos::covers(db, &ids).await?;
     let budget = budget(db, viewer_id, &context).await?;
     let all_districts = crate::backend::service::district::all(db).await?;
     let district_names: HashMap<i64, String> = all_districts
@@ -105,7 +106,13 @@ pub async fn list(
         total_capped,
         items: rows
             .into_iter()
-            .map(|row| card(row, &names, &votes, &district_names))
+            .map(|row| {
+                let photo = covers.remove(&row.id);
+                ProposalCard {
+                    photo,
+                    ..card(row, &names, &votes, &district_names)
+                }
+            })
             .collect(),
         next_cursor,
         viewer: viewer_of(viewer),

@@ -393,6 +393,7 @@ fn card(
         created_at: Timestamp(row.created_at.timestamp()),
         my_vote: my_votes.get(&row.id).copied(),
         title: row.title,
+        photo: None,
     }
 }
 
