@@ -1,5 +1,6 @@
 // Photos on proposals, clicked as people do: a resident proposes, goes from her proposal
-// to its photos page, adds a photo with its text alternative and sees it on the proposal;
+// to its photos page, adds a photo with its text alternative and sees it on the proposal
+// and on its card in the procedure's list;
 // a moderator comes from the proposal to the same page and hides the photo with a reason,
 // after which visitors no longer see it. Without JavaScript the upload works the same.
 // Every page passes axe, nothing is asked of another origin, the console stays clean.
@@ -66,7 +67,8 @@ describe('photos', () => {
     const thumbnail = page.locator(`.photo-desk img[alt="${ALT}"]`);
     await thumbnail.waitFor();
     assert.ok(await loaded(thumbnail), 'the list size is shown');
-    assert.match(await thumbnail.getAttribute('src'), /^\/medien\/[0-9a-f]{64}\.jpg$/);
+    const thumbnailSrc = await thumbnail.getAttribute('src');
+    assert.match(thumbnailSrc, /^\/medien\/[0-9a-f]{64}\.jpg$/);
     assert.deepEqual(await axeViolations(page), [], 'the photos page with a photo');
     // The hydrated page stays where the server sent it (it once went on to the proposal).
     assert.equal(new URL(page.url()).pathname, `${proposal}/fotos`);
@@ -79,6 +81,18 @@ describe('photos', () => {
     await shown.waitFor();
     assert.ok(await loaded(shown), 'the page size is shown on the proposal');
     assert.deepEqual(await axeViolations(page), [], 'the proposal with its photo');
+
+    // Back on the procedure, the proposal's card shows the photo in the list size.
+    await page.locator('.proposal .card__kicker a').click();
+    await page.waitForURL((url) => url.pathname === '/verfahren/radverkehr-2030');
+    await waitForHydration(page);
+    const card = page.locator(`.proposal-card img.proposal-card__photo[alt="${ALT}"]`);
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.evaluate((img) => img.decode());
+    assert.ok(await loaded(card), 'the card shows the list size');
+    assert.equal(await card.getAttribute('src'), thumbnailSrc);
+    assert.deepEqual(await axeViolations(page), [], 'the listing with a photo');
     assert.deepEqual(resident.problems, []);
     assert.deepEqual(resident.foreignRequests, []);
 

@@ -387,6 +387,34 @@ async fn queued(app: &TestApp, moderator: &str) -> Vec<(i64, Option<String>)> {
         .collect()
 }
 
+/// A moderator approves the proposal: its queue entry is closed.
+async fn approve(app: &TestApp, moderator: &str, id: i64) {
+    let decision = json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" });
+    let approved = app
+        .json(
+            "POST",
+            "/api/v1/moderation/decisions",
+            decision,
+            Some(moderator),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
+    assert_eq!(queued(app, moderator).await, vec![]);
+}
+
+/// The author changes a photo's text alternative.
+async fn change_alt(app: &TestApp, author: &str, photo_id: i64, alt: &str) {
+    let changed = app
+        .json(
+            "PATCH",
+            &format!("/api/v1/proposal-photos/{photo_id}"),
+            json!({ "alt": alt }),
+            Some(author),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+}
+
 /// A photo is looked at as text is. Its text alternative passes the pre-screen; where
 /// contributions are reviewed before they are shown, a photo added to a proposal already
 /// shown puts the proposal into the queue until a moderator has looked; where they are
@@ -404,67 +432,34 @@ async fn new_photos_are_looked_at_as_text_is() {
         .json("PUT", "/api/v1/moderation/settings", settings, Some(&admin))
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let add = |alt: &'static str, shade: u8| {
+        let (app, anna) = (&app, &anna);
+        async move {
+            let added = upload(
+                app,
+                id,
+                Some(anna),
+                alt,
+                Some(("image/png", &small_png(shade))),
+            )
+            .await;
+            assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+            body(&added)["id"].as_i64().unwrap()
+        }
+    };
+    let screened = vec![(id, Some("word: betrug*".to_owned()))];
 
     // Moderated afterwards: a plain photo goes up and nobody is asked.
-    let plain = upload(
-        &app,
-        id,
-        Some(&anna),
-        ALT,
-        Some(("image/png", &small_png(1))),
-    )
-    .await;
-    assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.body);
+    let photo_id = add(ALT, 1).await;
     assert_eq!(queued(&app, &moderator).await, vec![]);
     // A text alternative the pre-screen catches: shown, and in the queue for a look.
-    let caught = upload(
-        &app,
-        id,
-        Some(&anna),
-        "Betrugsmasche am Marktplatz",
-        Some(("image/png", &small_png(2))),
-    )
-    .await;
-    assert_eq!(caught.status, StatusCode::CREATED, "{}", caught.body);
-    assert_eq!(
-        queued(&app, &moderator).await,
-        vec![(id, Some("word: betrug*".to_owned()))]
-    );
-    let approve = json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" });
-    let approved = app
-        .json(
-            "POST",
-            "/api/v1/moderation/decisions",
-            approve.clone(),
-            Some(&moderator),
-        )
-        .await;
-    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
-    assert_eq!(queued(&app, &moderator).await, vec![]);
+    add("Betrugsmasche am Marktplatz", 2).await;
+    assert_eq!(queued(&app, &moderator).await, screened);
+    approve(&app, &moderator, id).await;
     // Changing a photo's text is screened too.
-    let photo_id = body(&plain)["id"].as_i64().unwrap();
-    let changed = app
-        .json(
-            "PATCH",
-            &format!("/api/v1/proposal-photos/{photo_id}"),
-            json!({ "alt": "Betrug am Radweg" }),
-            Some(&anna),
-        )
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
-    assert_eq!(
-        queued(&app, &moderator).await,
-        vec![(id, Some("word: betrug*".to_owned()))]
-    );
-    let approved = app
-        .json(
-            "POST",
-            "/api/v1/moderation/decisions",
-            approve,
-            Some(&moderator),
-        )
-        .await;
-    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
+    change_alt(&app, &anna, photo_id, "Betrug am Radweg").await;
+    assert_eq!(queued(&app, &moderator).await, screened);
+    approve(&app, &moderator, id).await;
 
     // Reviewed before shown: the proposal is shown (approved), its new photo is looked at.
     app.state
@@ -472,15 +467,7 @@ async fn new_photos_are_looked_at_as_text_is() {
         .execute_unprepared("UPDATE procedures SET moderation = 'pre'")
         .await
         .unwrap();
-    let third = upload(
-        &app,
-        id,
-        Some(&anna),
-        ALT,
-        Some(("image/png", &small_png(3))),
-    )
-    .await;
-    assert_eq!(third.status, StatusCode::CREATED, "{}", third.body);
+    add(ALT, 3).await;
     assert_eq!(
         queued(&app, &moderator).await,
         vec![(id, Some("photo added".to_owned()))]
@@ -488,25 +475,9 @@ async fn new_photos_are_looked_at_as_text_is() {
     // The proposal stays shown meanwhile: its votes and comments do not vanish.
     let public = app.get(&format!("/api/v1/proposals/{id}")).await;
     assert_eq!(public.status, StatusCode::OK);
-    // Text changes alone ask for nobody.
-    let approved = app
-        .json(
-            "POST",
-            "/api/v1/moderation/decisions",
-            json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" }),
-            Some(&moderator),
-        )
-        .await;
-    assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
-    let changed = app
-        .json(
-            "PATCH",
-            &format!("/api/v1/proposal-photos/{photo_id}"),
-            json!({ "alt": "Der Marktplatz von Norden" }),
-            Some(&anna),
-        )
-        .await;
-    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    approve(&app, &moderator, id).await;
+    // A changed text alone asks for nobody.
+    change_alt(&app, &anna, photo_id, "Der Marktplatz von Norden").await;
     assert_eq!(queued(&app, &moderator).await, vec![]);
 }
 
