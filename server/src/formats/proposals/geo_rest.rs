@@ -236,21 +236,20 @@ async fn proposals_geojson(
         }
         next
     });
-    let collection = FeatureCollection {
-        kind: "FeatureCollection",
-        features: &page.features,
-        next,
+    // The FeatureCollection around the page's features, which are already JSON.
+    let next = match next {
+        Some(next) => {
+            let next = serde_json::to_string(&next).map_err(|_| ApiError(AppError::Internal))?;
+            format!(r#","next":{next}"#)
+        }
+        None => String::new(),
     };
-    let body = serde_json::to_string(&collection).map_err(|_| ApiError(AppError::Internal))?;
+    let body = [
+        r#"{"type":"FeatureCollection","features":"#,
+        &page.features_json,
+        &next,
+        "}",
+    ]
+    .concat();
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
-}
-
-/// A page of features as sent (the features are kept, and written without a copy).
-#[derive(serde::Serialize)]
-struct FeatureCollection<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    features: &'a [serde_json::Value],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<String>,
 }

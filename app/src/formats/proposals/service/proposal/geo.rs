@@ -19,9 +19,11 @@ pub struct GeoWindow {
     pub limit: u64,
 }
 
-/// One page of features: the FeatureCollection's features and the number to go on after.
+/// One page of features: the FeatureCollection's features, written out once as a JSON
+/// array (a kept page is sent again and again without being serialised again), and the
+/// number to go on after.
 pub struct GeoPage {
-    pub features: Vec<Value>,
+    pub features_json: String,
     pub next_after: Option<i64>,
 }
 
@@ -100,7 +102,7 @@ async fn build(
     };
     let by_id: HashMap<i64, &crate::model::place::DistrictRef> =
         districts.iter().map(|d| (d.id, d)).collect();
-    let features = rows
+    let features: Vec<Value> = rows
         .iter()
         .filter_map(|row| {
             let geometry = Geometry::parse(row.geometry.as_deref()?).ok()?;
@@ -128,7 +130,7 @@ async fn build(
         })
         .collect();
     Ok(GeoPage {
-        features,
+        features_json: Value::Array(features).to_string(),
         next_after: more.then(|| rows.last().map(|r| r.id)).flatten(),
     })
 }
