@@ -1,8 +1,8 @@
 //! Photos on proposals: their author adds (up to [`MAX_PHOTOS`]) and removes them, new
 //! ones are looked at as text is (see `review`), a moderator hides them by redacting the
 //! proposal (with the public reason in the ledger), and they leave with their author's
-//! account. Each photo is three files (list, page and
-//! print size), re-encoded on the server (see `media::photo`).
+//! account. Each photo is three files (list, page and print size), re-encoded on the
+//! server (see `media::photo`); a listing's card shows the first shown one (`covers`).
 
 use crate::backend::auth::{CurrentUser, Permission};
 use crate::backend::common::{Sight, find_proposal, lock_user, sight, write_gate};
