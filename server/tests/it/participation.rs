@@ -1221,12 +1221,14 @@ async fn proposals_and_comments_have_the_documented_fields() {
             "excerpt",
             "id",
             "links",
+            "photo",
             "status",
             "title",
             "votes",
         ]
     );
     assert_eq!(listing["items"][0]["id"], id);
+    assert_eq!(listing["items"][0]["photo"], Value::Null, "no photo yet");
 
     let comment = app
         .json(
