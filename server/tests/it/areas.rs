@@ -3,7 +3,7 @@
 //! narrowed to it, removed again; a drawn area's districts worked out again after new
 //! boundaries.
 
-use crate::fixtures::{body, open_procedure, set_visibility};
+use crate::fixtures::{body, decide, open_procedure, set_visibility};
 use crate::harness::{TestApp, multipart_body, send_multipart};
 use crate::places::{SLUG, city, fields, import, point, propose_at, square};
 use app::backend::entity::proposal;
@@ -418,17 +418,15 @@ async fn maps_of_a_place_an_area_and_the_results_are_drawn_by_the_server() {
     let moderator = app
         .with_role("moderation@example.org", Role::Moderator)
         .await;
-    let hidden = app
-        .json(
-            "POST",
-            "/api/v1/moderation/decisions",
-            json!({
-                "target": {"kind": "proposal", "id": id}, "action": "hide",
-                "reason": "spam", "public_reason": "Werbung."
-            }),
-            Some(&moderator),
-        )
-        .await;
+    let hidden = decide(
+        &app,
+        &moderator,
+        json!({
+            "target": {"kind": "proposal", "id": id}, "action": "hide",
+            "reason": "spam", "public_reason": "Werbung."
+        }),
+    )
+    .await;
     assert_eq!(hidden.status, StatusCode::CREATED, "{}", hidden.body);
     // It was the only placed proposal: no figures by district, so no picture either.
     assert_eq!(app.get(&results).await.status, StatusCode::NOT_FOUND);

@@ -97,6 +97,17 @@ pub async fn support(app: &TestApp, id: i64, token: &str) {
     assert!(vote.status.is_success(), "{}", vote.body);
 }
 
+/// A moderation decision through the API, as `token`'s.
+pub async fn decide(app: &TestApp, token: &str, decision: Value) -> crate::harness::TestResponse {
+    app.json(
+        "POST",
+        "/api/v1/moderation/decisions",
+        decision,
+        Some(token),
+    )
+    .await
+}
+
 pub fn body(response: &crate::harness::TestResponse) -> Value {
     serde_json::from_str(&response.body).unwrap()
 }

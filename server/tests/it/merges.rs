@@ -5,8 +5,8 @@
 
 use crate::budget::problem;
 use crate::fixtures::{
-    assert_listing_counts_match_rows, assert_tallies_match_rows, body, current_user, procedure,
-    propose, support,
+    assert_listing_counts_match_rows, assert_tallies_match_rows, body, current_user, decide,
+    procedure, propose, support,
 };
 use crate::harness::TestApp;
 use app::backend::entity::{follow, vote};
@@ -27,16 +27,6 @@ fn merge(target: i64, into: Value) -> Value {
         "merge_into": into,
         "public_reason": REASON,
     })
-}
-
-async fn decide(app: &TestApp, token: &str, decision: Value) -> crate::harness::TestResponse {
-    app.json(
-        "POST",
-        "/api/v1/moderation/decisions",
-        decision,
-        Some(token),
-    )
-    .await
 }
 
 async fn votes_on(app: &TestApp, proposal: i64) -> u64 {

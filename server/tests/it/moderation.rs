@@ -2,7 +2,7 @@
 //! the ledger's secrecy, blocks, pre-moderation, the pre-screen, claims, and the author's
 //! mail in the decision's own transaction.
 
-use crate::fixtures::{body, procedure, propose};
+use crate::fixtures::{body, decide, procedure, propose};
 use crate::harness::{TestApp, error_code, on_postgres};
 use app::backend::entity::{comment, moderation_action, moderation_queue, outbox_email, report};
 use app::formats::proposals::model::VoteRule;
@@ -37,20 +37,6 @@ async fn report_comment(app: &TestApp, id: i64, token: &str, reason: &str) -> St
     )
     .await
     .status
-}
-
-async fn decide(
-    app: &TestApp,
-    token: &str,
-    decision: serde_json::Value,
-) -> crate::harness::TestResponse {
-    app.json(
-        "POST",
-        "/api/v1/moderation/decisions",
-        decision,
-        Some(token),
-    )
-    .await
 }
 
 /// A proposal by AUTHOR in a running procedure, with one comment of theirs.

@@ -3,7 +3,7 @@
 //! hide one with a public reason (the author is told); they are in the author's data
 //! export and leave with the account.
 
-use crate::fixtures::{body, procedure, propose};
+use crate::fixtures::{body, decide, procedure, propose};
 use crate::harness::{TestApp, error_code, multipart_body, send_multipart};
 use app::backend::entity::proposal_photo;
 use app::formats::proposals::model::VoteRule;
@@ -390,14 +390,7 @@ async fn queued(app: &TestApp, moderator: &str) -> Vec<(i64, Option<String>)> {
 /// A moderator approves the proposal: its queue entry is closed.
 async fn approve(app: &TestApp, moderator: &str, id: i64) {
     let decision = json!({ "target": { "kind": "proposal", "id": id }, "action": "approve" });
-    let approved = app
-        .json(
-            "POST",
-            "/api/v1/moderation/decisions",
-            decision,
-            Some(moderator),
-        )
-        .await;
+    let approved = decide(app, moderator, decision).await;
     assert_eq!(approved.status, StatusCode::CREATED, "{}", approved.body);
     assert_eq!(queued(app, moderator).await, vec![]);
 }
