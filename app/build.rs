@@ -55,7 +55,21 @@ struct Locale {
 
 enum Message {
     Plain(String),
-    Parts(String),
+    Parts(Vec<Part>),
+}
+
+/// A compiled message's pieces, rendered twice: as a Rust expression for the statics the
+/// server uses, and in the wire format the browser loads (`i18n/wire.rs`).
+enum Part {
+    Text(String),
+    Var(String),
+    /// The variable, the variants, and the index of the default variant.
+    Select(String, Vec<(Key, Vec<Part>)>, usize),
+}
+
+enum Key {
+    Word(String),
+    Num(i64),
 }
 
 fn read_dir(dir: &Path, test: bool) -> Vec<Locale> {
@@ -178,55 +192,120 @@ fn compile(pattern: &ast::Pattern<&str>, where_: &str) -> Message {
     Message::Parts(parts(pattern, where_))
 }
 
-/// A pattern as a `&[Part]` expression.
-fn parts(pattern: &ast::Pattern<&str>, where_: &str) -> String {
-    let mut out = String::from("&[");
+/// A pattern's parts.
+fn parts(pattern: &ast::Pattern<&str>, where_: &str) -> Vec<Part> {
+    let mut out = Vec::new();
     for element in &pattern.elements {
         match element {
-            ast::PatternElement::TextElement { value } => {
-                let _ = write!(out, "Part::Text({value:?}),");
-            }
+            ast::PatternElement::TextElement { value } => out.push(Part::Text((*value).to_owned())),
             ast::PatternElement::Placeable { expression } => match expression {
-                ast::Expression::Inline(inline) => out.push_str(&inline_part(inline, where_)),
+                ast::Expression::Inline(inline) => out.push(inline_part(inline, where_)),
                 ast::Expression::Select { selector, variants } => {
                     let ast::InlineExpression::VariableReference { id } = selector else {
                         panic!("{where_}: a selector must be a variable");
                     };
-                    let mut arms = String::from("&[");
+                    let mut arms = Vec::new();
                     let mut default = None;
                     for (index, variant) in variants.iter().enumerate() {
                         let key = match &variant.key {
-                            ast::VariantKey::Identifier { name } => format!("Key::Word({name:?})"),
+                            ast::VariantKey::Identifier { name } => Key::Word((*name).to_owned()),
                             ast::VariantKey::NumberLiteral { value } => {
-                                let n: i64 = value.parse().unwrap_or_else(|_| {
+                                Key::Num(value.parse().unwrap_or_else(|_| {
                                     panic!("{where_}: variant keys are whole numbers")
-                                });
-                                format!("Key::Num({n})")
+                                }))
                             }
                         };
                         if variant.default {
                             default = Some(index);
                         }
-                        let _ = write!(arms, "({key}, {}),", parts(&variant.value, where_));
+                        arms.push((key, parts(&variant.value, where_)));
                     }
-                    arms.push(']');
                     let default = default.unwrap_or_else(|| panic!("{where_}: no default"));
-                    let _ = write!(out, "Part::Select({:?}, {arms}, {default}),", id.name);
+                    out.push(Part::Select(id.name.to_owned(), arms, default));
                 }
             },
+        }
+    }
+    out
+}
+
+fn inline_part(inline: &ast::InlineExpression<&str>, where_: &str) -> Part {
+    match inline {
+        ast::InlineExpression::StringLiteral { value } => Part::Text(unescape(value)),
+        ast::InlineExpression::VariableReference { id } => Part::Var(id.name.to_owned()),
+        other => panic!("{where_}: only variables and select expressions, not {other:?}"),
+    }
+}
+
+/// Parts as a `&[Part]` expression.
+fn rust_parts(parts: &[Part]) -> String {
+    let mut out = String::from("&[");
+    for part in parts {
+        match part {
+            Part::Text(text) => {
+                let _ = write!(out, "Part::Text({text:?}),");
+            }
+            Part::Var(name) => {
+                let _ = write!(out, "Part::Var({name:?}),");
+            }
+            Part::Select(name, arms, default) => {
+                let mut rendered = String::from("&[");
+                for (key, value) in arms {
+                    let key = match key {
+                        Key::Word(word) => format!("Key::Word({word:?})"),
+                        Key::Num(n) => format!("Key::Num({n})"),
+                    };
+                    let _ = write!(rendered, "({key}, {}),", rust_parts(value));
+                }
+                rendered.push(']');
+                let _ = write!(out, "Part::Select({name:?}, {rendered}, {default}),");
+            }
         }
     }
     out.push(']');
     out
 }
 
-fn inline_part(inline: &ast::InlineExpression<&str>, where_: &str) -> String {
-    match inline {
-        ast::InlineExpression::StringLiteral { value } => {
-            format!("Part::Text({:?}),", unescape(value))
+/// One token of the wire format: the text and a NUL after it.
+fn token(out: &mut String, text: &str) {
+    assert!(!text.contains('\0'), "a text contains NUL: {text:?}");
+    out.push_str(text);
+    out.push('\0');
+}
+
+/// Parts in the wire format: their number, then each as a tag and its values.
+fn wire_parts(out: &mut String, parts: &[Part]) {
+    token(out, &parts.len().to_string());
+    for part in parts {
+        match part {
+            Part::Text(text) => {
+                token(out, "t");
+                token(out, text);
+            }
+            Part::Var(name) => {
+                token(out, "v");
+                token(out, name);
+            }
+            Part::Select(name, arms, default) => {
+                token(out, "s");
+                token(out, name);
+                token(out, &default.to_string());
+                token(out, &arms.len().to_string());
+                for (key, value) in arms {
+                    match key {
+                        Key::Word(word) => {
+                            token(out, "w");
+                            token(out, word);
+                        }
+                        Key::Num(n) => {
+                            token(out, "n");
+                            token(out, &n.to_string());
+                        }
+                    }
+                    wire_parts(out, value);
+                }
+            }
         }
-        ast::InlineExpression::VariableReference { id } => format!("Part::Var({:?}),", id.name),
-        other => panic!("{where_}: only variables and select expressions, not {other:?}"),
     }
 }
 
@@ -327,15 +406,20 @@ fn texts(locales: &[Locale]) -> String {
     let default = &locales[0];
     let mut out = String::new();
     let mut missing = Vec::new();
+    // The browser's texts, one wire string per language (see `i18n/wire.rs`).
+    let mut wires: Vec<(&Locale, String)> = Vec::new();
+    let mut with_parts_texts: BTreeSet<String> = BTreeSet::new();
     for (server, name, prefix) in [
         (false, "Texts", "TEXTS"),
         (true, "ServerTexts", "SERVER_TEXTS"),
     ] {
         let set = usize::from(server);
-        let gate = if server {
-            "#[cfg(feature = \"ssr\")] "
+        // The statics of the browser's texts are for the server only: the browser loads
+        // its language's texts from a file beside the bundle.
+        let (gate, static_gate) = if server {
+            ("#[cfg(feature = \"ssr\")] ", "#[cfg(feature = \"ssr\")] ")
         } else {
-            ""
+            ("", "#[cfg(not(feature = \"hydrate\"))] ")
         };
         // A message takes arguments in the struct if it does in any language.
         let with_parts: BTreeSet<&String> = locales
@@ -344,6 +428,9 @@ fn texts(locales: &[Locale]) -> String {
             .filter(|(_, m)| matches!(m, Message::Parts(_)))
             .map(|(id, _)| id)
             .collect();
+        if !server {
+            with_parts_texts = with_parts.iter().map(|id| (*id).clone()).collect();
+        }
         let _ = writeln!(out, "{gate}pub struct {name} {{");
         let _ = writeln!(out, "    pub lang: Lang,");
         if !server {
@@ -370,12 +457,14 @@ fn texts(locales: &[Locale]) -> String {
             }
             let _ = writeln!(
                 out,
-                "{gate}{}pub(crate) static {prefix}_{}: {name} = {name} {{\n    lang: Lang::{},",
+                "{static_gate}{}pub(crate) static {prefix}_{}: {name} = {name} {{\n    lang: Lang::{},",
                 cfg(locale),
                 variant(&locale.code).to_uppercase(),
                 variant(&locale.code)
             );
+            let mut wire = String::new();
             if !server {
+                token(&mut wire, &default.fields.len().to_string());
                 out.push_str("    fields: &[\n");
                 for (key, fallback) in &default.fields {
                     let text = locale.fields.get(key).unwrap_or_else(|| {
@@ -385,6 +474,9 @@ fn texts(locales: &[Locale]) -> String {
                         fallback
                     });
                     let _ = writeln!(out, "        ({:?}, {:?}, {text:?}),", key.0, key.1);
+                    token(&mut wire, &key.0);
+                    token(&mut wire, &key.1);
+                    token(&mut wire, text);
                 }
                 out.push_str("    ],\n");
                 for key in locale.fields.keys() {
@@ -407,18 +499,34 @@ fn texts(locales: &[Locale]) -> String {
                     None => (fallback, &default.code),
                 };
                 let value = match (message, with_parts.contains(id)) {
-                    (Message::Plain(text), false) => format!("{text:?}"),
-                    (Message::Plain(text), true) => format!(
-                        "Msg {{ lang: Lang::{}, parts: &[Part::Text({text:?})] }}",
-                        variant(lang)
-                    ),
+                    (Message::Plain(text), false) => {
+                        token(&mut wire, text);
+                        format!("{text:?}")
+                    }
+                    (Message::Plain(text), true) => {
+                        token(&mut wire, lang);
+                        wire_parts(&mut wire, &[Part::Text(text.clone())]);
+                        format!(
+                            "Msg {{ lang: Lang::{}, parts: &[Part::Text({text:?})] }}",
+                            variant(lang)
+                        )
+                    }
                     (Message::Parts(parts), _) => {
-                        format!("Msg {{ lang: Lang::{}, parts: {parts} }}", variant(lang))
+                        token(&mut wire, lang);
+                        wire_parts(&mut wire, parts);
+                        format!(
+                            "Msg {{ lang: Lang::{}, parts: {} }}",
+                            variant(lang),
+                            rust_parts(parts)
+                        )
                     }
                 };
                 let _ = writeln!(out, "    {id}: {value},");
             }
             out.push_str("};\n\n");
+            if !server {
+                wires.push((locale, wire));
+            }
         }
     }
     out.push_str("/// Every message of `Texts` and `ServerTexts`, for the coverage test.\n#[cfg(test)]\npub const MESSAGE_IDS: &[&str] = &[\n");
@@ -441,11 +549,12 @@ fn texts(locales: &[Locale]) -> String {
         );
     }
     out.push_str("];\n\n");
-    out.push_str("impl Lang {\n    pub fn texts(self) -> &'static Texts {\n        match self {\n");
+    out.push_str(&wire_code(default, &wires, &with_parts_texts));
+    out.push_str("impl Lang {\n    #[cfg(not(feature = \"hydrate\"))]\n    pub fn texts(self) -> &'static Texts {\n        match self {\n");
     arms(&mut out, locales, |locale| {
         format!("&TEXTS_{}", variant(&locale.code).to_uppercase())
     });
-    out.push_str("        }\n    }\n\n    #[cfg(feature = \"ssr\")]\n    pub fn server_texts(self) -> &'static ServerTexts {\n        match self {\n");
+    out.push_str("        }\n    }\n\n    /// The language's texts: in the browser, those `hydrate` loaded (`i18n/wire.rs`).\n    #[cfg(feature = \"hydrate\")]\n    pub fn texts(self) -> &'static Texts {\n        wire::texts(self)\n    }\n\n    #[cfg(feature = \"ssr\")]\n    pub fn server_texts(self) -> &'static ServerTexts {\n        match self {\n");
     arms(&mut out, locales, |locale| {
         format!("&SERVER_TEXTS_{}", variant(&locale.code).to_uppercase())
     });
@@ -485,4 +594,74 @@ fn write(path: &Path, content: &str) {
     if !unchanged {
         std::fs::write(path, content).expect("OUT_DIR is writable");
     }
+}
+
+/// The browser's side of the texts: each language's wire string (served by the server as a
+/// file whose name carries its hash), `Lang::texts_file`, `Lang::name`, and `Texts::decode`,
+/// which the browser runs on the file it loaded.
+fn wire_code(
+    default: &Locale,
+    wires: &[(&Locale, String)],
+    with_parts: &BTreeSet<String>,
+) -> String {
+    use std::hash::Hasher;
+    let mut out = String::from("impl Lang {\n");
+    out.push_str("    /// The file with the language's texts for the browser, under `/pkg/`; its name\n    /// changes with its content, so a browser may keep it for good.\n    pub fn texts_file(self) -> &'static str {\n        match self {\n");
+    for (locale, wire) in wires {
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(wire.as_bytes());
+        let _ = writeln!(
+            out,
+            "            {}Lang::{} => \"texts.{}.{:016x}.txt\",",
+            cfg(locale),
+            variant(&locale.code),
+            locale.code,
+            hasher.finish()
+        );
+    }
+    out.push_str("        }\n    }\n\n    /// The content of [`Lang::texts_file`].\n    #[cfg(feature = \"ssr\")]\n    pub fn texts_wire(self) -> &'static str {\n        match self {\n");
+    for (locale, wire) in wires {
+        let _ = writeln!(
+            out,
+            "            {}Lang::{} => {wire:?},",
+            cfg(locale),
+            variant(&locale.code)
+        );
+    }
+    out.push_str("        }\n    }\n\n    /// The language's name in that language (`lang_name`), as the language switch shows it.\n    pub fn name(self) -> &'static str {\n        match self {\n");
+    for (locale, _) in wires {
+        let name = match locale.messages[0]
+            .get("lang_name")
+            .or_else(|| default.messages[0].get("lang_name"))
+        {
+            Some(Message::Plain(text)) => text.clone(),
+            _ => panic!("{}: `lang_name` must be a plain text", locale.dir.display()),
+        };
+        let _ = writeln!(
+            out,
+            "            {}Lang::{} => {name:?},",
+            cfg(locale),
+            variant(&locale.code)
+        );
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    out.push_str("#[cfg(any(feature = \"hydrate\", test))]\nimpl Texts {\n    /// The texts from their wire string, in the order `app/build.rs` wrote them.\n    pub(crate) fn decode(lang: Lang, wire: &mut wire::Wire) -> Self {\n        Self {\n            lang,\n            fields: wire.fields(),\n");
+    for id in default.messages[0].keys() {
+        let call = if with_parts.contains(id) {
+            "msg"
+        } else {
+            "text"
+        };
+        let _ = writeln!(out, "            {id}: wire.{call}(),");
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    out.push_str("#[cfg(test)]\nimpl Texts {\n    /// The messages in which two tables differ (and `fields` if their field texts do).\n    pub(crate) fn differences(&self, other: &Texts) -> Vec<&'static str> {\n        let mut out = Vec::new();\n        if self.lang != other.lang { out.push(\"lang\"); }\n        if self.fields != other.fields { out.push(\"fields\"); }\n");
+    for id in default.messages[0].keys() {
+        let _ = writeln!(
+            out,
+            "        if self.{id} != other.{id} {{ out.push({id:?}); }}"
+        );
+    }
+    out.push_str("        out\n    }\n}\n\n");
+    out
 }

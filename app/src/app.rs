@@ -55,10 +55,15 @@ pub struct SiteInfo {
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let SiteInfo {
-        instance_name,
-        public_url,
-    } = server_site_info();
+    let (
+        SiteInfo {
+            instance_name,
+            public_url,
+        },
+        lang,
+    ) = initial_site_and_lang();
+    // The browser's texts for the page's language, fetched beside the wasm (`i18n::wire`).
+    let texts = format!("/pkg/{}", lang.texts_file());
     #[cfg(feature = "ssr")]
     set_security_headers();
     view! {
@@ -72,6 +77,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href="/pkg/mitreden.css" />
+                <link rel="preload" href=texts r#as="fetch" crossorigin="anonymous" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -352,11 +358,7 @@ fn initial_site_and_lang() -> (SiteInfo, Lang) {
     #[cfg(not(feature = "ssr"))]
     {
         let document = leptos::tachys::dom::document();
-        let lang = document
-            .document_element()
-            .and_then(|root| root.get_attribute("lang"))
-            .and_then(|code| Lang::parse(&code))
-            .unwrap_or_default();
+        let lang = crate::i18n::wire::page_lang();
         let instance_name = document
             .query_selector("meta[name=application-name]")
             .ok()

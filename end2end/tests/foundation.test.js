@@ -80,13 +80,28 @@ describe('start page with JavaScript', () => {
 
   test('the language switch re-renders in place', async () => {
     const { context, page, problems } = await newPage(browser, server.baseUrl);
+    // The browser loads the texts of a language when it first shows it (`i18n::wire`).
+    const texts = new Set();
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/pkg/texts.')) texts.add(path.replace(/\.[0-9a-f]+\.txt$/, ''));
+    });
     await page.goto(server.baseUrl);
     await waitForHydration(page);
+    assert.deepEqual([...texts], ['/pkg/texts.de'], 'a German page loads the German texts only');
     await page.evaluate(() => { window.__sameDocument = true; });
     await page.click('.lang-switch button');
     await page.locator('h1', { hasText: 'Participation procedures' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.textContent('.lang-switch button'), 'Deutsch');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was reloaded');
+    assert.deepEqual([...texts].sort(), ['/pkg/texts.de', '/pkg/texts.en']);
+    // And back, with the German texts the page already has.
+    await page.click('.lang-switch button');
+    await page.locator('h1', { hasText: 'Beteiligungsverfahren' }).waitFor();
+    assert.equal(await page.textContent('.lang-switch button'), 'English');
+    await page.click('.lang-switch button');
+    await page.locator('h1', { hasText: 'Participation procedures' }).waitFor();
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was reloaded');
     // The server remembers the choice too.
     await page.reload();
@@ -100,6 +115,25 @@ describe('start page with JavaScript', () => {
     await page.goto(server.baseUrl);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.textContent('h1'), 'Participation procedures');
+    await context.close();
+  });
+});
+
+describe('the texts of the browser', () => {
+  test('a page whose texts do not arrive stays as the server rendered it, and works', async () => {
+    const { context, page } = await newPage(browser, server.baseUrl);
+    await page.route('**/pkg/texts.*', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const warned = page.waitForEvent('console', {
+      predicate: (message) => message.text().includes('texts not loaded'),
+      timeout: 15_000,
+    });
+    await page.goto(`${server.baseUrl}/verfahren/radverkehr-2030`);
+    await warned;
+    assert.equal(await page.getAttribute('html', 'data-hydrated'), null, 'the page did not hydrate');
+    // Its links and forms are plain HTML: the language switch posts and comes back.
+    await page.click('.lang-switch button');
+    await page.waitForSelector('html[lang="en"]');
+    assert.equal(await page.textContent('#schedule-heading'), 'Schedule');
     await context.close();
   });
 });

@@ -170,9 +170,12 @@ fn router(
     };
     let track = axum::middleware::from_fn_with_state(metrics.clone(), metrics::track);
 
-    let files = Arc::new(static_files::StaticFiles::load(std::path::Path::new(
-        state.leptos_options.site_root.as_ref(),
-    )));
+    let files = Arc::new(
+        static_files::StaticFiles::load(std::path::Path::new(
+            state.leptos_options.site_root.as_ref(),
+        ))
+        .with_texts(),
+    );
     let fallback = ServiceBuilder::new().layer(track.clone()).service(
         axum::handler::HandlerWithoutStateExt::into_service(
             // Static files from memory, else the localized 404 page.

@@ -23,8 +23,13 @@ use std::path::Path;
 const MAX_FILES: usize = 2_000;
 const MAX_BYTES: u64 = 128 * 1024 * 1024;
 
+/// The files of the site root keep their names from release to release: a browser asks
+/// again on each visit (and mostly gets `304 Not Modified`).
+const REVALIDATE: &str = "public, no-cache";
+
 struct File {
     content_type: HeaderValue,
+    cache_control: HeaderValue,
     plain: Representation,
     gzip: Option<Representation>,
 }
@@ -100,12 +105,39 @@ impl StaticFiles {
                 url,
                 File {
                     content_type: HeaderValue::from_static(content_type(&path)),
+                    cache_control: HeaderValue::from_static(REVALIDATE),
                     plain: Representation::new(plain, ""),
                     gzip: gzip.map(|bytes| Representation::new(bytes, "-gz")),
                 },
             );
         }
         Self { files }
+    }
+
+    /// Adds the browser's texts, one file per language (`app::i18n::wire`), compiled
+    /// into the binary rather than read from the site root. Their names change with their
+    /// content, so a browser and any proxy may keep them for a year without asking again.
+    pub fn with_texts(mut self) -> Self {
+        use flate2::{Compression, write::GzEncoder};
+        use std::io::Write;
+        for &lang in app::i18n::Lang::ALL {
+            let plain = lang.texts_wire().as_bytes();
+            let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+            let gzip = encoder
+                .write_all(plain)
+                .and_then(|()| encoder.finish())
+                .ok();
+            self.files.insert(
+                format!("/pkg/{}", lang.texts_file()),
+                File {
+                    content_type: HeaderValue::from_static("text/plain; charset=utf-8"),
+                    cache_control: HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    plain: Representation::new(plain.to_vec(), ""),
+                    gzip: gzip.map(|bytes| Representation::new(bytes, "-gz")),
+                },
+            );
+        }
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -127,10 +159,7 @@ impl StaticFiles {
         let mut response = Response::builder()
             .header(header::CONTENT_TYPE, file.content_type.clone())
             .header(header::ETAG, chosen.etag.clone())
-            .header(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, no-cache"),
-            );
+            .header(header::CACHE_CONTROL, file.cache_control.clone());
         if file.gzip.is_some() {
             response = response.header(header::VARY, HeaderValue::from_static("accept-encoding"));
         }

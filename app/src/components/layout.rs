@@ -99,7 +99,7 @@ fn LanguageSwitch() -> impl IntoView {
     let action = ServerAction::<SetLanguage>::new();
     Effect::new(move |_| {
         if let Some(Ok(lang)) = action.value().get() {
-            i18n.set(lang);
+            switch_to(i18n, lang);
         }
     });
     let others = move || {
@@ -117,7 +117,7 @@ fn LanguageSwitch() -> impl IntoView {
                             lang=other.code()
                             title=move || i18n.t().language_switch_label
                         >
-                            {other.texts().lang_name}
+                            {other.name()}
                         </button>
                     </ActionForm>
                 }
@@ -125,6 +125,24 @@ fn LanguageSwitch() -> impl IntoView {
             .collect_view()
     };
     view! { {others} }
+}
+
+/// Re-renders the page in `lang` once its texts are there (the browser loads each
+/// language's texts on first use, see `i18n::wire`). Should they not arrive, the page is
+/// loaded again: the cookie is set already, so the server renders it in that language.
+fn switch_to(i18n: crate::i18n::I18n, lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        match crate::i18n::wire::load(lang).await {
+            Ok(()) => i18n.set(lang),
+            Err(problem) => {
+                leptos::logging::warn!("Mitreden: {problem}; loading the page again");
+                let _ = window().location().reload();
+            }
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    i18n.set(lang);
 }
 
 #[component]

@@ -5,13 +5,13 @@ use super::Lang;
 
 /// A message with arguments (Fluent placeables): `{ $count }`, and select expressions on a
 /// number (by the language's plural rules, an exact `[0]` first) or a word.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Msg {
     pub lang: Lang,
     pub parts: &'static [Part],
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Part {
     Text(&'static str),
     Var(&'static str),
@@ -19,7 +19,7 @@ pub enum Part {
     Select(&'static str, &'static [(Key, &'static [Part])], usize),
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Key {
     Num(i64),
     Word(&'static str),

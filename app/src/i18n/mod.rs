@@ -63,12 +63,15 @@ pub fn page_title(
 
 // The texts of every language, compiled from `app/locales/` by `app/build.rs`: a struct
 // `Texts` (pages and the browser), `ServerTexts` (mails, exports; server only), one static
-// of each per language, `Lang::texts`, `Lang::server_texts`, `Lang::document` and `MISSING`.
+// of each per language (on the server: the browser loads its `Texts`, see `wire`),
+// `Lang::texts`, `Lang::server_texts`, `Lang::document`, `Lang::texts_file`, `Lang::name`
+// and `MISSING`.
 include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 
 #[cfg(test)]
 mod coverage;
 mod message;
+pub mod wire;
 pub use message::{Arg, Fmt, Key, Msg, Part, plural_category};
 
 #[cfg(feature = "ssr")]

@@ -204,3 +204,40 @@ async fn no_page_is_kept_when_the_memory_is_off() {
         assert!(sent > 0);
     }
 }
+
+/// The browser's texts (`app::i18n::wire`): one file per language, named by the page that
+/// needs it, compressed, and kept by browsers and proxies for good (the name changes with
+/// the content).
+#[tokio::test]
+async fn each_page_names_the_texts_of_its_language_which_are_kept_for_good() {
+    let app = TestApp::new().await;
+    for (accept, lang) in [("de", app::i18n::Lang::De), ("en", app::i18n::Lang::En)] {
+        let page = app.get_with("/", &[("accept-language", accept)]).await;
+        let href = format!("/pkg/{}", lang.texts_file());
+        assert!(
+            page.body.contains(&format!(
+                r#"<link rel="preload" href="{href}" as="fetch" crossorigin="anonymous">"#
+            )),
+            "{accept}: the page preloads {href}"
+        );
+
+        let plain = app.get(&href).await;
+        assert_eq!(plain.status, StatusCode::OK);
+        assert_eq!(plain.body, lang.texts_wire());
+        assert_eq!(plain.header("content-type"), "text/plain; charset=utf-8");
+        assert_eq!(
+            plain.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        let gzip = app.get_with(&href, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("content-encoding"), "gzip");
+        assert!(gzip.body.len() * 3 < plain.body.len(), "compressed");
+    }
+    assert_ne!(
+        app::i18n::Lang::De.texts_file(),
+        app::i18n::Lang::En.texts_file()
+    );
+    // Another name is not served: a page of an older release asks for its own file.
+    let stale = app.get("/pkg/texts.de.0000000000000000.txt").await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+}

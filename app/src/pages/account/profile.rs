@@ -76,7 +76,7 @@ fn AccountSections(me: Me) -> impl IntoView {
         .iter()
         .copied()
         .map(|lang| {
-            let name = lang.texts().lang_name;
+            let name = lang.name();
             view! { <option value=lang.code() selected=lang == me.lang lang=lang.code()>{name}</option> }
         })
         .collect_view();
