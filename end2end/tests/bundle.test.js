@@ -28,14 +28,17 @@
 // page, the photo types in the proposal's data and the moderators' photo field, about 6 KB:
 // 539/624 measured; the upload, removal and hiding forms are on a lazy page already; the
 // way back: a flatter photo type and the moderators' decision form on a lazy page).
+// Lowered on 2026-12-06 to 527/613 KB: the browser's texts left the bundle for one file
+// per language (`app/src/i18n/wire.rs`), counted here with the code (524/610 measured:
+// main wasm 494 KB, the German texts 17 KB).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, waitForHydration, repoRoot } from './support.js';
 
-const CEILING_KB = 540;
-const BALLOT_CEILING_KB = 625;
+const CEILING_KB = 527;
+const BALLOT_CEILING_KB = 613;
 const pkg = join(repoRoot, 'target', 'site', 'pkg');
 
 let server;
