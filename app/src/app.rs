@@ -383,6 +383,7 @@ fn initial_site_and_lang() -> (SiteInfo, Lang) {
 
 const DEFAULT_INSTANCE_NAME: &str = "Mitreden";
 
+#[cfg(feature = "ssr")]
 fn server_site_info() -> SiteInfo {
     #[cfg(feature = "ssr")]
     if let Some(state) = use_context::<crate::backend::state::AppState>() {
