@@ -619,7 +619,8 @@ fn wire_code(
             hasher.finish()
         );
     }
-    out.push_str("        }\n    }\n\n    /// The content of [`Lang::texts_file`].\n    #[cfg(feature = \"ssr\")]\n    pub fn texts_wire(self) -> &'static str {\n        match self {\n");
+    // `{wire:?}` writes NUL as `\0`, which clippy reads as an octal escape before a digit.
+    out.push_str("        }\n    }\n\n    /// The content of [`Lang::texts_file`].\n    #[cfg(feature = \"ssr\")]\n    #[allow(clippy::octal_escapes)]\n    pub fn texts_wire(self) -> &'static str {\n        match self {\n");
     for (locale, wire) in wires {
         let _ = writeln!(
             out,
