@@ -407,7 +407,7 @@ fn texts(locales: &[Locale]) -> String {
     let mut out = String::new();
     let mut missing = Vec::new();
     // The browser's texts, one wire string per language (see `i18n/wire.rs`).
-    let mut wires: Vec<(&Locale, String)> = Vec::new();
+    let mut wires: BTreeMap<String, String> = BTreeMap::new();
     let mut with_parts_texts: BTreeSet<String> = BTreeSet::new();
     for (server, name, prefix) in [
         (false, "Texts", "TEXTS"),
@@ -525,7 +525,7 @@ fn texts(locales: &[Locale]) -> String {
             }
             out.push_str("};\n\n");
             if !server {
-                wires.push((locale, wire));
+                wires.insert(locale.code.clone(), wire);
             }
         }
     }
@@ -549,7 +549,7 @@ fn texts(locales: &[Locale]) -> String {
         );
     }
     out.push_str("];\n\n");
-    out.push_str(&wire_code(default, &wires, &with_parts_texts));
+    out.push_str(&wire_code(locales, &wires, &with_parts_texts));
     out.push_str("impl Lang {\n    #[cfg(not(feature = \"hydrate\"))]\n    pub fn texts(self) -> &'static Texts {\n        match self {\n");
     arms(&mut out, locales, |locale| {
         format!("&TEXTS_{}", variant(&locale.code).to_uppercase())
@@ -600,51 +600,33 @@ fn write(path: &Path, content: &str) {
 /// file whose name carries its hash), `Lang::texts_file`, `Lang::name`, and `Texts::decode`,
 /// which the browser runs on the file it loaded.
 fn wire_code(
-    default: &Locale,
-    wires: &[(&Locale, String)],
+    locales: &[Locale],
+    wires: &BTreeMap<String, String>,
     with_parts: &BTreeSet<String>,
 ) -> String {
     use std::hash::Hasher;
+    let default = &locales[0];
+    let wire = |locale: &Locale| wires.get(&locale.code).map_or("", String::as_str);
     let mut out = String::from("impl Lang {\n");
     out.push_str("    /// The file with the language's texts for the browser, under `/pkg/`; its name\n    /// changes with its content, so a browser may keep it for good.\n    pub fn texts_file(self) -> &'static str {\n        match self {\n");
-    for (locale, wire) in wires {
+    arms(&mut out, locales, |locale| {
         let mut hasher = std::hash::DefaultHasher::new();
-        hasher.write(wire.as_bytes());
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => \"texts.{}.{:016x}.txt\",",
-            cfg(locale),
-            variant(&locale.code),
-            locale.code,
-            hasher.finish()
-        );
-    }
+        hasher.write(wire(locale).as_bytes());
+        format!("\"texts.{}.{:016x}.txt\"", locale.code, hasher.finish())
+    });
     // `{wire:?}` writes NUL as `\0`, which clippy reads as an octal escape before a digit.
     out.push_str("        }\n    }\n\n    /// The content of [`Lang::texts_file`].\n    #[cfg(feature = \"ssr\")]\n    #[allow(clippy::octal_escapes)]\n    pub fn texts_wire(self) -> &'static str {\n        match self {\n");
-    for (locale, wire) in wires {
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => {wire:?},",
-            cfg(locale),
-            variant(&locale.code)
-        );
-    }
+    arms(&mut out, locales, |locale| format!("{:?}", wire(locale)));
     out.push_str("        }\n    }\n\n    /// The language's name in that language (`lang_name`), as the language switch shows it.\n    pub fn name(self) -> &'static str {\n        match self {\n");
-    for (locale, _) in wires {
-        let name = match locale.messages[0]
+    arms(&mut out, locales, |locale| {
+        match locale.messages[0]
             .get("lang_name")
             .or_else(|| default.messages[0].get("lang_name"))
         {
-            Some(Message::Plain(text)) => text.clone(),
+            Some(Message::Plain(text)) => format!("{text:?}"),
             _ => panic!("{}: `lang_name` must be a plain text", locale.dir.display()),
-        };
-        let _ = writeln!(
-            out,
-            "            {}Lang::{} => {name:?},",
-            cfg(locale),
-            variant(&locale.code)
-        );
-    }
+        }
+    });
     out.push_str("        }\n    }\n}\n\n");
     out.push_str("#[cfg(any(feature = \"hydrate\", test))]\nimpl Texts {\n    /// The texts from their wire string, in the order `app/build.rs` wrote them.\n    pub(crate) fn decode(lang: Lang, wire: &mut wire::Wire) -> Self {\n        Self {\n            lang,\n            fields: wire.fields(),\n");
     for id in default.messages[0].keys() {

@@ -80,14 +80,10 @@ impl Wire {
 
     pub(crate) fn msg(&mut self) -> Msg {
         let code = self.token();
-        let lang = Lang::ALL
-            .iter()
-            .copied()
-            .find(|lang| lang.code() == code)
-            .unwrap_or_else(|| {
-                self.fail();
-                Lang::DEFAULT
-            });
+        let lang = Lang::parse(code).unwrap_or_else(|| {
+            self.fail();
+            Lang::DEFAULT
+        });
         Msg {
             lang,
             parts: self.parts(),
