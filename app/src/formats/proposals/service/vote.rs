@@ -1,6 +1,7 @@
 //! Votes: cast, change and withdraw, each idempotent. The vote row and the proposal's
-//! counters change in one transaction, after the voter's row is locked, so the tally equals
-//! the vote rows under any number of concurrent requests.
+//! counters change in one transaction, so the tally equals the vote rows under any number
+//! of concurrent requests: after the voter's row is locked, or on PostgreSQL without a cap
+//! in one statement whose write holds only if the vote is still as read (`swap`).
 
 use super::proposal::budget;
 use crate::backend::auth::{CurrentUser, Permission};
@@ -13,8 +14,9 @@ use crate::formats::proposals::model::{ProposalStatus, Tally, VoteBudget};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryTrait, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryResult, QueryTrait, Set, Statement, TransactionSession, TransactionTrait,
+    Value,
 };
 
 /// The state after a vote request: what the voter sees change in place.
@@ -89,22 +91,20 @@ where
         .await
         .map_err(storage_error)?
         .map(|v| v.value);
+    let new = value.map(i16::from);
     let mut tally = None;
-    if current != value.map(i16::from) {
+    if current != new {
         let _gate = write_gate(db).await;
-        let txn = crate::backend::db::begin_write(db).await?;
-        lock_user(&txn, user.id).await?;
-        let existing = vote::Entity::find_by_id((user.id, proposal_id))
-            .one(&txn)
-            .await
-            .map_err(storage_error)?;
-        let old = existing.as_ref().map(|v| v.value);
-        let new = value.map(i16::from);
-        if old != new {
-            write_vote(&txn, user.id, proposal_id, &context, old, new, now).await?;
-            tally = Some(adjust_counters(&txn, proposal_id, old, new, now).await?);
-        }
-        txn.commit().await.map_err(storage_error)?;
+        let swapped =
+            if db.get_database_backend() == DbBackend::Postgres && context.rule.cap().is_none() {
+                swap(db, user.id, proposal_id, context.id, current, new, now).await?
+            } else {
+                None
+            };
+        tally = match swapped {
+            Some(swapped) => Some(swapped),
+            None => locked_change(db, user.id, proposal_id, &context, new, now).await?,
+        };
     }
     // A request that changed nothing answers the tally as read at its start.
     let tally = tally
@@ -116,6 +116,143 @@ where
         my_vote: value,
         budget,
     })
+}
+
+/// The general path: the person's row locked, their vote read again under the lock, then
+/// written and counted. `None` when the vote already was `new` (a racing request of theirs
+/// did it).
+async fn locked_change<C>(
+    db: &C,
+    user_id: i64,
+    proposal_id: i64,
+    context: &procedure::Context,
+    new: Option<i16>,
+    now: DateTime<Utc>,
+) -> Result<Option<Tally>, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::backend::db::begin_write(db).await?;
+    lock_user(&txn, user_id).await?;
+    let old = vote::Entity::find_by_id((user_id, proposal_id))
+        .one(&txn)
+        .await
+        .map_err(storage_error)?
+        .map(|v| v.value);
+    let mut tally = None;
+    if old != new {
+        write_vote(&txn, user_id, proposal_id, context, old, new, now).await?;
+        tally = Some(adjust_counters(&txn, proposal_id, old, new, now).await?);
+    }
+    txn.commit().await.map_err(storage_error)?;
+    Ok(tally)
+}
+
+/// PostgreSQL, under a rule without a cap (nothing to count per person): the vote goes
+/// from `old`, as read before, to `new`, and the counters move, in one statement (a
+/// data-modifying `WITH`) inside a transaction: three round trips where the locked path
+/// takes six. The write holds only if the vote still is `old` (the vote row's own lock
+/// orders the person's racing requests), and the counters move only if it held and the
+/// proposal is still published. `None` otherwise: the transaction rolls back, and the
+/// caller takes the locked path, which reads again and answers precisely.
+async fn swap<C>(
+    db: &C,
+    user_id: i64,
+    proposal_id: i64,
+    procedure_id: i64,
+    old: Option<i16>,
+    new: Option<i16>,
+    now: DateTime<Utc>,
+) -> Result<Option<Tally>, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    // $1 and $2 are the person and the proposal in every form of the write.
+    let (write, mut values): (&str, Vec<Value>) = match (old, new) {
+        (None, Some(new)) => (
+            "INSERT INTO votes (user_id, proposal_id, procedure_id, value, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING RETURNING 1",
+            vec![
+                user_id.into(),
+                proposal_id.into(),
+                procedure_id.into(),
+                new.into(),
+                now.into(),
+            ],
+        ),
+        (Some(old), Some(new)) => (
+            "UPDATE votes SET value = $3, updated_at = $4 \
+             WHERE user_id = $1 AND proposal_id = $2 AND value = $5 RETURNING 1",
+            vec![
+                user_id.into(),
+                proposal_id.into(),
+                new.into(),
+                now.into(),
+                old.into(),
+            ],
+        ),
+        (Some(old), None) => (
+            "DELETE FROM votes WHERE user_id = $1 AND proposal_id = $2 AND value = $3 \
+             RETURNING 1",
+            vec![user_id.into(), proposal_id.into(), old.into()],
+        ),
+        (None, None) => return Ok(None),
+    };
+    let (up, down) = deltas(old, new);
+    let n = values.len();
+    values.extend([up.into(), down.into(), (up - down).into()]);
+    let engaged = if new.is_some() {
+        values.push(now.into());
+        format!(", engaged_at = COALESCE(engaged_at, ${})", n + 4)
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "WITH changed AS ({write}) UPDATE proposals SET support_count = support_count + ${a}, \
+         up_count = up_count + ${a}, down_count = down_count + ${b}, score = score + ${c}\
+         {engaged} WHERE id = $2 AND status = '{published}' AND EXISTS (SELECT 1 FROM changed) \
+         RETURNING support_count, up_count, down_count, score",
+        a = n + 1,
+        b = n + 2,
+        c = n + 3,
+        published = ProposalStatus::Published.as_str(),
+    );
+    let txn = crate::backend::db::begin_write(db).await?;
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .map_err(storage_error)?;
+    let Some(row) = row else {
+        txn.rollback().await.map_err(storage_error)?;
+        return Ok(None);
+    };
+    let tally = tally_of(&row)?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(Some(tally))
+}
+
+/// How the up and down counters move from the old vote to the new.
+fn deltas(old: Option<i16>, new: Option<i16>) -> (i32, i32) {
+    let count_of = |v: Option<i16>, wanted: i16| i32::from(v == Some(wanted));
+    (
+        count_of(new, 1) - count_of(old, 1),
+        count_of(new, -1) - count_of(old, -1),
+    )
+}
+
+/// The counters a `RETURNING` clause answered.
+fn tally_of(row: &QueryResult) -> Result<Tally, AppError> {
+    let column = |name: &str| row.try_get::<i32>("", name).map_err(storage_error);
+    Ok(counters(
+        column("support_count")?,
+        column("up_count")?,
+        column("down_count")?,
+        column("score")?,
+    ))
 }
 
 fn counters(support: i32, up: i32, down: i32, score: i32) -> Tally {
@@ -196,9 +333,7 @@ async fn adjust_counters(
     new: Option<i16>,
     now: DateTime<Utc>,
 ) -> Result<Tally, AppError> {
-    let count_of = |v: Option<i16>, wanted: i16| i32::from(v == Some(wanted));
-    let up = count_of(new, 1) - count_of(old, 1);
-    let down = count_of(new, -1) - count_of(old, -1);
+    let (up, down) = deltas(old, new);
     let mut update = proposal::Entity::update_many()
         .col_expr(
             proposal::Column::SupportCount,
@@ -238,11 +373,5 @@ async fn adjust_counters(
         .await
         .map_err(storage_error)?
         .ok_or_else(|| AppError::invalid("proposal", "withdrawn"))?;
-    let column = |name: &str| row.try_get::<i32>("", name).map_err(storage_error);
-    Ok(counters(
-        column("support_count")?,
-        column("up_count")?,
-        column("down_count")?,
-        column("score")?,
-    ))
+    tally_of(&row)
 }
