@@ -111,8 +111,19 @@ measure() {
   printf '%-34s|%-10s|%10s|%9s|%9s|%6s|%7s MB|%8s\n' "$label" "$backend" "$rps" "$p50" "$p99" "$errors" "$(rss_mb VmHWM)" "$ratio" >>"$table"
 }
 
+# wrk gives each thread its own Lua state, and every state's math.random starts from the
+# same seed: unseeded, the threads send the same requests in the same order, so half the
+# votes would be one person's duplicate racing its twin. Each thread seeds its own.
+seeding='local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  math.randomseed(thread_number * 7919 + os.time())
+end'
 vote_script="$work/vote.lua"
-cat >"$vote_script" <<'LUA'
+{ printf '%s\n' "$seeding"; cat <<'LUA'
 -- Each request a random resident of the 2,000 votes for a random proposal, or takes the
 -- vote back: both paths, from many distinct accounts.
 local tokens = {}
@@ -132,8 +143,9 @@ request = function()
     method == "PUT" and '{"value":1}' or "")
 end
 LUA
+} >"$vote_script"
 comment_script="$work/comment.lua"
-cat >"$comment_script" <<'LUA'
+{ printf '%s\n' "$seeding"; cat <<'LUA'
 -- Residents comment on the proposal with the common-size discussion.
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
@@ -147,6 +159,7 @@ request = function()
     '{"body":"Lasttest-Kommentar ' .. counter .. ' ' .. math.random(1000000000) .. ': mehr Bäume bitte."}')
 end
 LUA
+} >"$comment_script"
 
 login() {
   curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" \

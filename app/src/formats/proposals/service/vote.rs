@@ -5,18 +5,19 @@
 
 use super::proposal::budget;
 use crate::backend::auth::{CurrentUser, Permission};
-use crate::backend::common::{find_proposal, lock_user, write_gate};
+use crate::backend::common::{lock_user, write_gate};
 use crate::backend::db::storage_error;
 use crate::backend::entity::{proposal, vote};
 use crate::backend::service::procedure;
 use crate::error::AppError;
 use crate::formats::proposals::model::{ProposalStatus, Tally, VoteBudget};
+use crate::model::moderation::Visibility;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryResult, QueryTrait, Set, Statement, TransactionSession, TransactionTrait,
-    Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, Set, Statement,
+    TransactionSession, TransactionTrait, Value,
 };
 
 /// The state after a vote request: what the voter sees change in place.
@@ -69,8 +70,10 @@ where
     // What the vote depends on but cannot race: the proposal's procedure, its rule and
     // phase. Read before the write gate, which is then held only for the writes. A
     // withdrawal racing in between is caught by the counter update (it needs the
-    // proposal still published).
-    let row = find_proposal(db, proposal_id).await?;
+    // proposal still published). The person's vote is read with the proposal: a request
+    // that changes nothing (withdrawing no vote, repeating the same vote) takes no write
+    // lock; racing another request of the same person, it counts as the earlier.
+    let row = target(db, user.id, proposal_id).await?;
     let (context, _) = procedure::published_context(db, row.procedure_id, now).await?;
     if !context.allowed.vote {
         return Err(AppError::invalid("phase", "closed"));
@@ -78,19 +81,13 @@ where
     if row.status != ProposalStatus::Published {
         return Err(AppError::invalid("proposal", row.status.as_str()));
     }
-    if row.visibility != crate::model::moderation::Visibility::Visible {
+    if row.visibility != Visibility::Visible {
         return Err(AppError::invalid("proposal", "hidden"));
     }
     if let Some(value) = value {
         context.rule.check_value(value)?;
     }
-    // A request that changes nothing (withdrawing no vote, repeating the same vote) takes
-    // no write lock; racing another request of the same person, it counts as the earlier.
-    let current = vote::Entity::find_by_id((user.id, proposal_id))
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .map(|v| v.value);
+    let current = row.my_vote;
     let new = value.map(i16::from);
     let mut tally = None;
     if current != new {
@@ -116,6 +113,53 @@ where
         my_vote: value,
         budget,
     })
+}
+
+/// What a vote depends on in its proposal, and the person's vote, as one statement reads
+/// them (the vote by a subquery; no title or body travels).
+#[derive(FromQueryResult)]
+struct Target {
+    procedure_id: i64,
+    status: ProposalStatus,
+    visibility: Visibility,
+    support_count: i32,
+    up_count: i32,
+    down_count: i32,
+    score: i32,
+    my_vote: Option<i16>,
+}
+
+async fn target(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    proposal_id: i64,
+) -> Result<Target, AppError> {
+    let mine = Query::select()
+        .column(vote::Column::Value)
+        .from(vote::Entity)
+        .and_where(Expr::col((vote::Entity, vote::Column::UserId)).eq(user_id))
+        .and_where(
+            Expr::col((vote::Entity, vote::Column::ProposalId))
+                .equals((proposal::Entity, proposal::Column::Id)),
+        )
+        .to_owned();
+    proposal::Entity::find_by_id(proposal_id)
+        .select_only()
+        .columns([
+            proposal::Column::ProcedureId,
+            proposal::Column::Status,
+            proposal::Column::Visibility,
+            proposal::Column::SupportCount,
+            proposal::Column::UpCount,
+            proposal::Column::DownCount,
+            proposal::Column::Score,
+        ])
+        .expr_as(Expr::SubQuery(None, Box::new(mine.into())), "my_vote")
+        .into_model::<Target>()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)
 }
 
 /// The general path: the person's row locked, their vote read again under the lock, then
