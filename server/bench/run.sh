@@ -319,7 +319,10 @@ run_backend SQLite
 if pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_db="mitreden_bench_$$"
   psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pg_db" postgres
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db"
+  # Over loopback, as a server on the database's own machine would connect (or by its
+  # socket): without TLS, which the driver otherwise negotiates where the server offers it
+  # (Debian's does), at 10-15 % of the votes' throughput on these two cores.
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db?sslmode=disable"
   run_backend PostgreSQL
   unset DATABASE_URL
 else
