@@ -16,8 +16,9 @@
 //! - the results of a finished vote no longer change with votes and are kept for
 //!   [`FINAL_REFRESH`];
 //! - the same results are counted once at a time in this process: requests that find
-//!   nothing kept wait for a count under way rather than count the same again, and a
-//!   recount in the background starts only if none is under way;
+//!   nothing kept wait for a count under way rather than count the same again (the count
+//!   finishes and is kept even if its requester leaves), and a recount in the background
+//!   starts only if none is under way;
 //! - a change the results show (an outcome, a moderation decision: `results_changed`)
 //!   makes every kept count of the procedure stale at once, here and on the other
 //!   instances, and the next request counts afresh.
@@ -142,13 +143,25 @@ pub async fn view_cached(
         }
     }
     // Nothing current kept: count, after a count of the same results under way now,
-    // which may well have counted them.
-    let turn = turn_of(&key);
-    let _turn = turn.lock().await;
+    // which may well have counted them. The count runs in a task of its own, holding the
+    // turn: when the person who asked stops waiting (a closed tab, a proxy's timeout), it
+    // still finishes and is kept, instead of being dropped half done and begun again by
+    // the next request.
+    let turn = turn_of(&key).lock_owned().await;
     if let Some((found, _)) = kept(&key) {
         return Ok(found.view);
     }
-    count(db, scope, key, now).await
+    let (db, scope) = (db.clone(), scope.clone());
+    tokio::spawn(async move {
+        let counted = count(&db, &scope, key, now).await;
+        drop(turn);
+        counted
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(?error, "counting results failed");
+        AppError::Internal
+    })?
 }
 
 /// Recounts in a task of its own, unless a count of the same results is under way.
