@@ -265,8 +265,9 @@ pub(crate) fn results_generation(procedure_id: i64) -> u64 {
     (EPOCH.load(std::sync::atomic::Ordering::Acquire) << 40) + local
 }
 
-/// What a procedure's results show has changed (an outcome, a moderation decision): every
-/// value any module keeps for it is stale from now on, here and on the other instances.
+/// What a procedure shows has changed (its settings, schedule or image, an outcome, a
+/// moderation decision): every value any module keeps for it is stale from now on, here
+/// and on the other instances.
 pub(crate) fn results_changed(procedure_id: i64) {
     changed_elsewhere(procedure_id);
     if let Some(announcer) = ANNOUNCER.get() {

@@ -75,6 +75,7 @@ pub(crate) async fn move_voting(app: &TestApp, procedure_id: i64, starts: i64, e
             .await
             .unwrap();
     }
+    app.procedures_changed_behind_its_back().await;
 }
 
 pub(crate) async fn create_budget(app: &TestApp, planner: &str, rule: Value, method: &str) -> i64 {

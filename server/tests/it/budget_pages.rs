@@ -345,6 +345,7 @@ async fn after_the_end_residents_see_whether_their_ballot_counted_and_everyone_t
             .await
             .unwrap();
     }
+    app.procedures_changed_behind_its_back().await;
 
     // Oskar submitted in the north and left a draft in the south.
     let oskar = session(&app, "oskar.brandt@mitreden.test").await;

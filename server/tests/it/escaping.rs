@@ -156,6 +156,7 @@ async fn hostile_text_stays_text_in_textareas_and_titles() {
             .exec(db)
             .await
             .unwrap();
+        app.procedures_changed_behind_its_back().await;
         let editor = app
             .get_with(
                 "/verwaltung/verfahren/radverkehr-2030/bearbeiten",

@@ -27,6 +27,7 @@ pub async fn end_voting(app: &TestApp) {
         .exec(&app.state.db)
         .await
         .unwrap();
+    app.procedures_changed_behind_its_back().await;
 }
 
 /// A published procedure whose current phase is `phase` (running from yesterday for a

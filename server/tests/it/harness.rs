@@ -327,6 +327,23 @@ impl TestApp {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// Procedures or phases were written past the services (as the command line would):
+    /// what the server keeps of them goes, as when another instance announces a change.
+    pub async fn procedures_changed_behind_its_back(&self) {
+        use app::backend::entity::procedure;
+        use sea_orm::{EntityTrait, QuerySelect};
+        let ids: Vec<i64> = procedure::Entity::find()
+            .select_only()
+            .column(procedure::Column::Id)
+            .into_tuple()
+            .all(&self.state.db)
+            .await
+            .unwrap();
+        for id in ids {
+            app::backend::common::changed_elsewhere(id);
+        }
+    }
+
     /// A verified account with a role, as `mitreden user create` makes it; logged in.
     pub async fn with_role(&self, email: &str, role: app::model::account::Role) -> String {
         app::backend::service::account::create_verified(

@@ -308,6 +308,7 @@ async fn pre_moderation_holds_contributions_until_a_moderator_approves() {
         .execute_unprepared("UPDATE procedures SET moderation = 'pre'")
         .await
         .unwrap();
+    app.procedures_changed_behind_its_back().await;
     let writer = app.resident("schreiber@example.org").await;
     let id = comment(&app, proposal, &writer, "Wartet auf Freigabe.").await;
     assert_eq!(comment_visibility(&app, id).await, Visibility::Pending);

@@ -545,3 +545,83 @@ async fn the_planners_overview_pages_through_every_procedure() {
         bad.body
     );
 }
+
+/// Each instance keeps a procedure's rule and schedule for a few seconds; a planner's change
+/// holds from the next request all the same: closing and reopening the vote, a new address,
+/// taking the procedure back to draft.
+#[tokio::test]
+async fn a_planners_change_holds_from_the_next_request() {
+    use crate::fixtures::{procedure, propose};
+    use app::formats::proposals::model::VoteRule;
+    use app::model::procedure::PhaseKind;
+    let app = TestApp::new().await;
+    let planner = app.with_role("planung@example.org", Role::Planner).await;
+    let resident = app.resident("anna@example.org").await;
+    let phase = PhaseKind::Proposals;
+    procedure(
+        &app,
+        "baeume",
+        phase,
+        VoteRule::Support { cap: None },
+        phase,
+    )
+    .await;
+    let id = propose(&app, "baeume", &resident, "Mehr Bäume am Ring").await;
+    let now = chrono::Utc::now();
+    let at = |days: i64| (now + chrono::Duration::days(days)).to_rfc3339();
+    let vote = |method: &'static str| {
+        let (app, resident) = (&app, &resident);
+        async move {
+            let body = serde_json::json!({ "value": 1 });
+            let path = format!("/api/v1/proposals/{id}/vote");
+            app.json(method, &path, body, Some(resident)).await
+        }
+    };
+    let edit = |path: &'static str, method: &'static str, body: serde_json::Value| {
+        let (app, planner) = (&app, &planner);
+        async move {
+            let edited = app.json(method, path, body, Some(planner)).await;
+            assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+        }
+    };
+    assert_eq!(vote("PUT").await.status, StatusCode::OK);
+
+    let schedule = |ends: i64| {
+        serde_json::json!({ "phases": [
+        { "kind": "proposals", "starts_at": at(-10), "ends_at": at(ends) }
+    ] })
+    };
+    edit("/api/v1/procedures/baeume", "PATCH", schedule(-1)).await;
+    let closed = vote("DELETE").await;
+    assert_eq!(
+        closed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        closed.body
+    );
+    assert!(closed.body.contains("closed"), "{}", closed.body);
+    edit("/api/v1/procedures/baeume", "PATCH", schedule(5)).await;
+    assert_eq!(vote("DELETE").await.status, StatusCode::OK, "open again");
+
+    let moved = serde_json::json!({ "slug": "stadtbaeume" });
+    edit("/api/v1/procedures/baeume", "PATCH", moved).await;
+    let old = app.get("/api/v1/procedures/baeume/proposals").await;
+    assert_eq!(old.status, StatusCode::NOT_FOUND, "the old address");
+    let new = app.get("/api/v1/procedures/stadtbaeume/proposals").await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.body);
+    assert!(new.body.contains("Mehr Bäume am Ring"), "{}", new.body);
+
+    let draft = serde_json::json!({ "published": false });
+    edit("/api/v1/procedures/stadtbaeume/publication", "PUT", draft).await;
+    let hidden = app.get("/api/v1/procedures/stadtbaeume/proposals").await;
+    assert_eq!(
+        hidden.status,
+        StatusCode::NOT_FOUND,
+        "a draft, to the public"
+    );
+    assert_eq!(
+        vote("PUT").await.status,
+        StatusCode::NOT_FOUND,
+        "a draft takes no votes"
+    );
+}

@@ -460,6 +460,7 @@ async fn new_photos_are_looked_at_as_text_is() {
         .execute_unprepared("UPDATE procedures SET moderation = 'pre'")
         .await
         .unwrap();
+    app.procedures_changed_behind_its_back().await;
     add(ALT, 3).await;
     assert_eq!(
         queued(&app, &moderator).await,

@@ -8,6 +8,7 @@
 //! its orientation (as a minimal Exif block) so a portrait photo stays upright.
 
 use crate::backend::auth::{CurrentUser, Permission};
+use crate::backend::common::results_changed;
 use crate::backend::db::storage_error;
 use crate::backend::entity::{implementation_update, procedure, proposal_photo};
 use crate::error::AppError;
@@ -189,6 +190,7 @@ pub async fn set_procedure_image(
         .exec(db)
         .await
         .map_err(storage_error)?;
+    results_changed(row.id);
     if let Some(previous) = row.image_file.filter(|previous| *previous != name) {
         remove_if_unused(db, data_dir, &previous).await;
     }
@@ -221,6 +223,7 @@ pub async fn set_procedure_image_alt(
         .exec(db)
         .await
         .map_err(storage_error)?;
+    results_changed(row.id);
     row.image_alt = alt;
     image_of(&row).ok_or(AppError::Internal)
 }
@@ -248,6 +251,7 @@ pub async fn remove_procedure_image(
         .exec(db)
         .await
         .map_err(storage_error)?;
+    results_changed(row.id);
     remove_if_unused(db, data_dir, &previous).await;
     Ok(())
 }

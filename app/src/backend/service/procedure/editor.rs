@@ -340,6 +340,7 @@ where
         .map_err(storage_error)?;
     insert_phases(&txn, row.id, new.phases).await?;
     txn.commit().await.map_err(storage_error)?;
+    super::changed(row.id);
     Ok(slug)
 }
 
@@ -357,16 +358,15 @@ pub async fn set_published(
     } else {
         ProcedureStatus::Draft
     };
-    let result = procedure::Entity::update_many()
+    let id = super::find_row(db, super::Key::Slug(slug), true).await?.id;
+    procedure::Entity::update_many()
         .col_expr(procedure::Column::Status, Expr::value(status))
         .col_expr(procedure::Column::UpdatedAt, Expr::value(now))
-        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .filter(procedure::Column::Id.eq(id))
         .exec(db)
         .await
         .map_err(storage_error)?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
+    super::changed(id);
     Ok(())
 }
 

@@ -25,7 +25,11 @@ use std::collections::HashMap;
 
 pub mod area;
 mod editor;
+mod kept;
 mod overview;
+
+pub(crate) use kept::changed;
+use kept::{Schedule, kept_schedule, kept_schedule_at};
 
 pub use editor::{NewPhase, NewProcedure, create, form_of, save, set_published, store, stored};
 pub use overview::{PLANNER_PAGE_SIZE, planner_overview};
@@ -122,9 +126,9 @@ pub async fn get_for(
     viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let row = find_row(db, Key::Slug(slug), sees_drafts(viewer)).await?;
-    let id = row.id;
-    let mut detail = detail_of(db, row, now).await?;
+    let kept = visible_at(db, slug, sees_drafts(viewer)).await?;
+    let id = kept.0.id;
+    let mut detail = detail_of(db, &kept, now).await?;
     if let Some(viewer) = viewer
         && detail.summary.state == ProcedureState::Upcoming
         && !detail.draft
@@ -146,23 +150,34 @@ pub async fn get(
     with_drafts: bool,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
-    let row = find_row(db, Key::Slug(slug), with_drafts).await?;
-    detail_of(db, row, now).await
+    let kept = visible_at(db, slug, with_drafts).await?;
+    detail_of(db, &kept, now).await
+}
+
+/// The procedure at an address, kept; drafts only `with_drafts`, else "not found".
+async fn visible_at(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    with_drafts: bool,
+) -> Result<Schedule, AppError> {
+    let kept = kept_schedule_at(db, slug).await?;
+    if !with_drafts && kept.0.status != ProcedureStatus::Published {
+        return Err(AppError::NotFound);
+    }
+    Ok(kept)
 }
 
 async fn detail_of(
     db: &impl ConnectionTrait,
-    row: procedure::Model,
+    kept: &Schedule,
     now: DateTime<Utc>,
 ) -> Result<ProcedureDetail, AppError> {
+    let (row, schedule) = &**kept;
+    let row = row.clone();
     let draft = row.status != ProcedureStatus::Published;
-    let schedule = phases_of(db, vec![row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
     let description_html = markdown_to_html(&row.description);
     let contact = row.contact.clone();
-    let context = Context::new(&row, &schedule, now);
+    let context = Context::new(&row, schedule, now);
     let phase_views = schedule
         .iter()
         .map(|p| PhaseView {
@@ -185,7 +200,7 @@ async fn detail_of(
         results_public,
         council,
         outcomes,
-        summary: summary(row, &schedule, now),
+        summary: summary(row, schedule, now),
         description_html,
         contact,
         phases: phase_views,
@@ -277,13 +292,16 @@ async fn context(
     with_drafts: bool,
     now: DateTime<Utc>,
 ) -> Result<(Context, ProcedureSummary), AppError> {
-    let row = find_row(db, key, with_drafts).await?;
-    let schedule = phases_of(db, vec![row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
-    let context = Context::new(&row, &schedule, now);
-    Ok((context, summary(row, &schedule, now)))
+    let kept = match key {
+        Key::Id(id) => kept_schedule(db, id).await?,
+        Key::Slug(slug) => kept_schedule_at(db, slug).await?,
+    };
+    if !with_drafts && kept.0.status != ProcedureStatus::Published {
+        return Err(AppError::NotFound);
+    }
+    let (row, schedule) = &*kept;
+    let context = Context::new(row, schedule, now);
+    Ok((context, summary(row.clone(), schedule, now)))
 }
 
 /// The context of a procedure by its id, as this viewer may see it (planners also drafts).

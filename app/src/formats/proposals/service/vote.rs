@@ -69,8 +69,8 @@ where
     user.require(Permission::Contribute)?;
     // What the vote depends on but cannot race: the proposal's procedure, its rule and
     // phase. Read before the write gate, which is then held only for the writes. A
-    // withdrawal racing in between is caught by the counter update (it needs the
-    // proposal still published). The person's vote is read with the proposal: a request
+    // withdrawal racing in between is caught by the write (it needs the proposal still
+    // published). The person's vote is read with the proposal: a request
     // that changes nothing (withdrawing no vote, repeating the same vote) takes no write
     // lock; racing another request of the same person, it counts as the earlier.
     let row = target(db, user.id, proposal_id).await?;
@@ -194,28 +194,34 @@ where
 
 /// PostgreSQL, under a rule without a cap (nothing to count per person): the vote goes
 /// from `old`, as read before, to `new`, and the counters move, in one statement (a
-/// data-modifying `WITH`) inside a transaction: three round trips where the locked path
-/// takes six. The write holds only if the vote still is `old` (the vote row's own lock
-/// orders the person's racing requests), and the counters move only if it held and the
-/// proposal is still published. `None` otherwise: the transaction rolls back, and the
-/// caller takes the locked path, which reads again and answers precisely.
-async fn swap<C>(
-    db: &C,
+/// data-modifying `WITH`), which is a transaction of its own: one round trip where the
+/// locked path takes six. The write holds only if the vote still is `old` (the vote
+/// row's own lock orders the person's racing requests) and the proposal is published as
+/// the statement starts; the counters move exactly when it held, so the tally always
+/// equals the rows. `None` when it did not hold: nothing was written, and the caller takes
+/// the locked path, which reads again and answers precisely. A withdrawal committed while
+/// the statement runs finds the vote cast just before it, counted.
+async fn swap(
+    db: &impl ConnectionTrait,
     user_id: i64,
     proposal_id: i64,
     procedure_id: i64,
     old: Option<i16>,
     new: Option<i16>,
     now: DateTime<Utc>,
-) -> Result<Option<Tally>, AppError>
-where
-    C: ConnectionTrait + TransactionTrait,
-{
+) -> Result<Option<Tally>, AppError> {
+    let published = format!(
+        "EXISTS (SELECT 1 FROM proposals WHERE id = $2 AND status = '{}')",
+        ProposalStatus::Published.as_str()
+    );
     // $1 and $2 are the person and the proposal in every form of the write.
-    let (write, mut values): (&str, Vec<Value>) = match (old, new) {
+    let (write, mut values): (String, Vec<Value>) = match (old, new) {
         (None, Some(new)) => (
-            "INSERT INTO votes (user_id, proposal_id, procedure_id, value, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING RETURNING 1",
+            format!(
+                "INSERT INTO votes (user_id, proposal_id, procedure_id, value, created_at, \
+                 updated_at) SELECT $1, $2, $3, $4, $5, $5 WHERE {published} \
+                 ON CONFLICT DO NOTHING RETURNING 1"
+            ),
             vec![
                 user_id.into(),
                 proposal_id.into(),
@@ -225,8 +231,11 @@ where
             ],
         ),
         (Some(old), Some(new)) => (
-            "UPDATE votes SET value = $3, updated_at = $4 \
-             WHERE user_id = $1 AND proposal_id = $2 AND value = $5 RETURNING 1",
+            format!(
+                "UPDATE votes SET value = $3, updated_at = $4 \
+                 WHERE user_id = $1 AND proposal_id = $2 AND value = $5 AND {published} \
+                 RETURNING 1"
+            ),
             vec![
                 user_id.into(),
                 proposal_id.into(),
@@ -236,8 +245,10 @@ where
             ],
         ),
         (Some(old), None) => (
-            "DELETE FROM votes WHERE user_id = $1 AND proposal_id = $2 AND value = $3 \
-             RETURNING 1",
+            format!(
+                "DELETE FROM votes WHERE user_id = $1 AND proposal_id = $2 AND value = $3 \
+                 AND {published} RETURNING 1"
+            ),
             vec![user_id.into(), proposal_id.into(), old.into()],
         ),
         (None, None) => return Ok(None),
@@ -254,15 +265,13 @@ where
     let sql = format!(
         "WITH changed AS ({write}) UPDATE proposals SET support_count = support_count + ${a}, \
          up_count = up_count + ${a}, down_count = down_count + ${b}, score = score + ${c}\
-         {engaged} WHERE id = $2 AND status = '{published}' AND EXISTS (SELECT 1 FROM changed) \
+         {engaged} WHERE id = $2 AND EXISTS (SELECT 1 FROM changed) \
          RETURNING support_count, up_count, down_count, score",
         a = n + 1,
         b = n + 2,
         c = n + 3,
-        published = ProposalStatus::Published.as_str(),
     );
-    let txn = crate::backend::db::begin_write(db).await?;
-    let row = txn
+    let row = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             sql,
@@ -270,13 +279,7 @@ where
         ))
         .await
         .map_err(storage_error)?;
-    let Some(row) = row else {
-        txn.rollback().await.map_err(storage_error)?;
-        return Ok(None);
-    };
-    let tally = tally_of(&row)?;
-    txn.commit().await.map_err(storage_error)?;
-    Ok(Some(tally))
+    row.as_ref().map(tally_of).transpose()
 }
 
 /// How the up and down counters move from the old vote to the new.
