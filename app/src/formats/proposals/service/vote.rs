@@ -1,7 +1,8 @@
 //! Votes: cast, change and withdraw, each idempotent. The vote row and the proposal's
 //! counters change in one transaction, so the tally equals the vote rows under any number
 //! of concurrent requests: after the voter's row is locked, or on PostgreSQL without a cap
-//! in one statement whose write holds only if the vote is still as read (`swap`).
+//! in one statement (its own transaction) whose write holds only if the vote is still as
+//! read (`swap`).
 
 use super::proposal::budget;
 use crate::backend::auth::{CurrentUser, Permission};
@@ -70,9 +71,9 @@ where
     // What the vote depends on but cannot race: the proposal's procedure, its rule and
     // phase. Read before the write gate, which is then held only for the writes. A
     // withdrawal racing in between is caught by the write (it needs the proposal still
-    // published). The person's vote is read with the proposal: a request
-    // that changes nothing (withdrawing no vote, repeating the same vote) takes no write
-    // lock; racing another request of the same person, it counts as the earlier.
+    // published). The person's vote is read with the proposal: a request that changes
+    // nothing (withdrawing no vote, repeating the same vote) takes no write lock; racing
+    // another request of the same person, it counts as the earlier.
     let row = target(db, user.id, proposal_id).await?;
     let (context, _) = procedure::published_context(db, row.procedure_id, now).await?;
     if !context.allowed.vote {
