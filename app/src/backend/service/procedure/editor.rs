@@ -2,6 +2,7 @@
 //! partial updates, publication, and the one set of rules they all pass.
 
 use super::*;
+use crate::backend::common::results_changed;
 
 /// The editing form's values for an existing procedure, with its image.
 pub async fn form_of(
@@ -340,7 +341,7 @@ where
         .map_err(storage_error)?;
     insert_phases(&txn, row.id, new.phases).await?;
     txn.commit().await.map_err(storage_error)?;
-    super::changed(row.id);
+    results_changed(row.id);
     Ok(slug)
 }
 
@@ -358,7 +359,7 @@ pub async fn set_published(
     } else {
         ProcedureStatus::Draft
     };
-    let id = super::find_row(db, super::Key::Slug(slug), true).await?.id;
+    let id = super::id_at(db, slug).await?;
     procedure::Entity::update_many()
         .col_expr(procedure::Column::Status, Expr::value(status))
         .col_expr(procedure::Column::UpdatedAt, Expr::value(now))
@@ -366,7 +367,7 @@ pub async fn set_published(
         .exec(db)
         .await
         .map_err(storage_error)?;
-    super::changed(id);
+    results_changed(id);
     Ok(())
 }
 

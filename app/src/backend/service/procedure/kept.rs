@@ -1,19 +1,18 @@
 //! A procedure's row and schedule, kept by each instance for a few seconds.
 
-use super::{Key, ScheduledPhase, find_row, phases_of};
-use crate::backend::common::{Kept, results_changed, results_generation};
-use crate::backend::db::storage_error;
+use super::{Key, ScheduledPhase, find_row, id_at, phases_of};
+use crate::backend::common::{Kept, results_generation};
 use crate::backend::entity::procedure;
 use crate::error::AppError;
 use crate::model::procedure::Slug;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ConnectionTrait;
 
 /// A procedure's row and schedule as this instance read them a moment ago.
 pub(super) type Schedule = std::sync::Arc<(procedure::Model, Vec<ScheduledPhase>)>;
 
 /// Every vote, comment and proposal page asks for its procedure's rule and phase: two
 /// reads that almost never change. This instance keeps them for five seconds, and drops
-/// them at once when a planner changes the procedure ([`changed`]) here or on another
+/// them at once when a planner changes the procedure (`results_changed`) here or on another
 /// instance (announced through PostgreSQL, or all of them when the line to the others
 /// broke). The five seconds bound what a change past the services (a restore, a hand-made
 /// `UPDATE`) leaves unseen. The phase is worked out from the kept schedule at each
@@ -46,20 +45,5 @@ pub(super) async fn kept_schedule_at(
     db: &impl ConnectionTrait,
     slug: &Slug,
 ) -> Result<Schedule, AppError> {
-    let id: i64 = procedure::Entity::find()
-        .select_only()
-        .column(procedure::Column::Id)
-        .filter(procedure::Column::Slug.eq(slug.as_str()))
-        .into_tuple()
-        .one(db)
-        .await
-        .map_err(storage_error)?
-        .ok_or(AppError::NotFound)?;
-    kept_schedule(db, id).await
-}
-
-/// A procedure's row or schedule has changed (call it after the change committed): what
-/// this instance and the others keep of it goes, its results with it.
-pub(crate) fn changed(procedure_id: i64) {
-    results_changed(procedure_id);
+    kept_schedule(db, id_at(db, slug).await?).await
 }

@@ -28,7 +28,6 @@ mod editor;
 mod kept;
 mod overview;
 
-pub(crate) use kept::changed;
 use kept::{Schedule, kept_schedule, kept_schedule_at};
 
 pub use editor::{NewPhase, NewProcedure, create, form_of, save, set_published, store, stored};
@@ -160,7 +159,11 @@ async fn visible_at(
     slug: &Slug,
     with_drafts: bool,
 ) -> Result<Schedule, AppError> {
-    let kept = kept_schedule_at(db, slug).await?;
+    visible(kept_schedule_at(db, slug).await?, with_drafts)
+}
+
+/// A kept procedure, if it is published or drafts may be seen; else "not found".
+fn visible(kept: Schedule, with_drafts: bool) -> Result<Schedule, AppError> {
     if !with_drafts && kept.0.status != ProcedureStatus::Published {
         return Err(AppError::NotFound);
     }
@@ -293,12 +296,9 @@ async fn context(
     now: DateTime<Utc>,
 ) -> Result<(Context, ProcedureSummary), AppError> {
     let kept = match key {
-        Key::Id(id) => kept_schedule(db, id).await?,
-        Key::Slug(slug) => kept_schedule_at(db, slug).await?,
+        Key::Id(id) => visible(kept_schedule(db, id).await?, with_drafts)?,
+        Key::Slug(slug) => visible_at(db, slug, with_drafts).await?,
     };
-    if !with_drafts && kept.0.status != ProcedureStatus::Published {
-        return Err(AppError::NotFound);
-    }
     let (row, schedule) = &*kept;
     let context = Context::new(row, schedule, now);
     Ok((context, summary(row.clone(), schedule, now)))
@@ -327,6 +327,19 @@ pub async fn context_by_id(
 /// The id of a published procedure by its slug.
 pub async fn published_id(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
     find_row(db, Key::Slug(slug), false).await.map(|row| row.id)
+}
+
+/// The id of the procedure at an address, drafts too (only the id, from the unique index).
+async fn id_at(db: &impl ConnectionTrait, slug: &Slug) -> Result<i64, AppError> {
+    procedure::Entity::find()
+        .select_only()
+        .column(procedure::Column::Id)
+        .filter(procedure::Column::Slug.eq(slug.as_str()))
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(storage_error)?
+        .ok_or(AppError::NotFound)
 }
 
 /// A published procedure's row.
