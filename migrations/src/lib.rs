@@ -29,6 +29,7 @@ mod m20261208_000023_implementation_photos;
 mod m20261209_000024_addresses;
 mod m20261210_000025_proposal_map_index;
 mod m20261211_000026_proposal_photos;
+mod m20261212_000027_proposal_match_generation;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_addresses::Migration),
             Box::new(m20261210_000025_proposal_map_index::Migration),
             Box::new(m20261211_000026_proposal_photos::Migration),
+            Box::new(m20261212_000027_proposal_match_generation::Migration),
         ]
     }
 }

@@ -3,7 +3,8 @@
 //! leaves a listing.
 
 use crate::fixtures::{
-    assert_listing_counts_match_rows, body, current_user, open_procedure, propose, support,
+    assert_listing_counts_match_rows, body, current_user, open_procedure, propose, set_visibility,
+    support,
 };
 use crate::harness::TestApp;
 use app::formats::proposals::model::ProposalInput;
@@ -194,4 +195,112 @@ async fn a_search_stops_counting_at_a_thousand_matches() {
     let all = body(&app.get("/api/v1/procedures/lasttest/proposals").await);
     assert_eq!(all["total"], 1_003);
     assert_eq!(all["total_capped"], false);
+}
+
+/// On SQLite a search's matches are kept in memory (`proposal::search`): each change to
+/// which proposals it finds shows in the next search, also one made past the services
+/// (`UPDATE` by hand), since the database's triggers mark it.
+#[tokio::test]
+async fn a_search_shows_each_change_to_the_proposals_at_once() {
+    use app::backend::entity::proposal as row;
+    use sea_orm::{
+        ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
+    let app = TestApp::new().await;
+    server::seed::scale::scale(
+        &app.state.db,
+        server::seed::scale::Scale {
+            users: 50,
+            proposals: 1_750,
+            votes: 0,
+            comments: 0,
+            discussion: 0,
+            queue: 0,
+            places: false,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let search = |query: String| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/v1/procedures/lasttest/proposals?{query}"))
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let page = body(&page);
+            let ids: Vec<i64> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["id"].as_i64().unwrap())
+                .collect();
+            (
+                page["total"].as_i64().unwrap(),
+                ids,
+                page["next_cursor"].clone(),
+            )
+        }
+    };
+    let trees = || search("sort=newest&q=B%C3%A4ume".to_owned());
+    let (total, before, _) = trees().await;
+    assert_eq!((total, before.len()), (1_000, 20));
+
+    // The 700 newest proposals now speak of a fountain: the search's first page is the
+    // newest of the 1,050 still about trees, further down the order than its first
+    // batches reach.
+    app.state
+        .db
+        .execute_unprepared(
+            "UPDATE proposals SET title = 'Ein Brunnen', body = 'Wasser für den Platz.' \
+             WHERE id IN (SELECT id FROM proposals ORDER BY created_at DESC, id DESC LIMIT 700)",
+        )
+        .await
+        .unwrap();
+    let about_trees = || async {
+        row::Entity::find()
+            .select_only()
+            .column(row::Column::Id)
+            .filter(row::Column::Title.ne("Ein Brunnen"))
+            .filter(row::Column::Visibility.eq("visible"))
+            .order_by_desc(row::Column::CreatedAt)
+            .order_by_desc(row::Column::Id)
+            .limit(40)
+            .into_tuple::<i64>()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+    };
+    let expected = about_trees().await;
+    let (total, first, cursor) = trees().await;
+    assert_eq!(total, 1_000);
+    assert_eq!(first, expected[..20]);
+    assert!(first.iter().all(|id| !before.contains(id)));
+    let (_, second, _) = search(format!(
+        "sort=newest&q=B%C3%A4ume&cursor={}",
+        cursor.as_str().unwrap()
+    ))
+    .await;
+    assert_eq!(second, expected[20..40]);
+
+    // Hidden, it is gone from the next search.
+    set_visibility(&app, first[0], "hidden").await;
+    let (_, first, _) = trees().await;
+    assert_eq!(first, about_trees().await[..20]);
+    assert!(!first.contains(&expected[0]));
+
+    // A word in no proposal, then written into one.
+    let lemons = || search("q=Zitronenbaum".to_owned());
+    assert_eq!(lemons().await.0, 0);
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE proposals SET body = 'Ein Zitronenbaum vor der Schule.' WHERE id = {}",
+            expected[7]
+        ))
+        .await
+        .unwrap();
+    let (total, found, _) = lemons().await;
+    assert_eq!((total, found), (1, vec![expected[7]]));
 }

@@ -110,6 +110,10 @@ const FROZEN: &[(&str, &str)] = &[
         "m20261211_000026_proposal_photos.rs",
         "e92ec75bc1a7b09a896a6db5db04a194299d9d98f258c5ae05febb50f9583b89",
     ),
+    (
+        "m20261212_000027_proposal_match_generation.rs",
+        "f89b6339ee964dfdef38cc793959626d7907531493356f380062bb55d3ec27dc",
+    ),
 ];
 
 #[test]

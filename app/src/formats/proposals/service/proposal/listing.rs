@@ -1,5 +1,6 @@
 //! A procedure's proposals, one keyset page at a time: sort, filters and full-text search.
 
+use super::search::{self, Listed, Search};
 use super::*;
 
 /// The proposals of a procedure, one page of them (planners also see a draft's).
@@ -41,11 +42,36 @@ pub async fn list(
         .q
         .as_deref()
         .and_then(|q| Search::parse(db.get_database_backend(), q));
-    let (total, total_capped) = match search {
+    // Many matches kept in memory: the page walks its order's index and keeps those it meets.
+    let mut walk_among = None;
+    let (total, total_capped) = match &search {
         Some(search) => {
-            let matches = count_up_to(db, &search, select.clone(), SEARCH_COUNT_LIMIT + 1).await?;
-            let capped = matches > SEARCH_COUNT_LIMIT;
-            select = select.filter(search.condition(capped));
+            let listed = Listed {
+                procedure_id,
+                status: status.as_str(),
+                category: query.category.clone(),
+                district: query.district.clone(),
+            };
+            let (matches, capped) = match search::matches(db, search, listed, select.clone())
+                .await?
+            {
+                // Few: the page fetches and sorts them.
+                Some(ids) if ids.len() as u64 <= SEARCH_COUNT_LIMIT => {
+                    let n = ids.len() as u64;
+                    select = select.filter(proposal::Column::Id.is_in(ids.iter().copied()));
+                    (n, false)
+                }
+                Some(ids) => {
+                    walk_among = Some(ids);
+                    (SEARCH_COUNT_LIMIT + 1, true)
+                }
+                None => {
+                    let n = count_up_to(db, search, select.clone(), SEARCH_COUNT_LIMIT + 1).await?;
+                    let capped = n > SEARCH_COUNT_LIMIT;
+                    select = select.filter(search.condition(capped));
+                    (n, capped)
+                }
+            };
             (matches.min(SEARCH_COUNT_LIMIT), capped)
         }
         // The counters table knows no districts: a district's proposals are counted on
@@ -62,18 +88,9 @@ pub async fn list(
 
     let key = SortKey::new(sort, context.rule, seed);
     let cursor = query.cursor.as_deref().map(Cursor::parse).transpose()?;
-    let rows = if sort == ProposalSort::Random {
-        key.shuffled_page(db, select, cursor.map(|c| c.value))
-            .await?
-    } else {
-        let mut page = key.order(select);
-        if let Some(cursor) = cursor {
-            page = page.filter(key.after(cursor));
-        }
-        page.limit(PAGE_SIZE + 1)
-            .all(db)
-            .await
-            .map_err(storage_error)?
+    let rows = match (&walk_among, &search) {
+        (Some(ids), Some(search)) => key.walk(db, select, cursor, ids, search).await?,
+        _ => key.batch(db, select, cursor, PAGE_SIZE + 1).await?,
     };
     let (rows, next_cursor) = page_of(rows, PAGE_SIZE, |last| Cursor {
         value: key.value_of(last),
@@ -119,6 +136,10 @@ pub async fn list(
         budget,
     })
 }
+
+/// The batches a search's page walks at most (42, 84, 168 and 336 rows) before it asks
+/// the search's index for the rest.
+const WALK_BATCHES: usize = 4;
 
 /// A search counts this many of its matches at most. A word found in nearly every
 /// proposal ("Bäume" in a procedure about trees) would otherwise have each page count tens
@@ -257,7 +278,70 @@ impl SortKey {
         after(self.expr(), value, id_column, cursor.id, true)
     }
 
-    /// A page of the shuffled order: the permutation read from the visitor's starting
+    /// The next `n` rows of the listing `select` after `after` (from the start without).
+    async fn batch(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<proposal::Entity>,
+        after: Option<Cursor>,
+        n: u64,
+    ) -> Result<Vec<proposal::Model>, AppError> {
+        if self.sort == ProposalSort::Random {
+            return self
+                .shuffled_page(db, select, after.map(|c| c.value), n)
+                .await;
+        }
+        let mut page = self.order(select);
+        if let Some(cursor) = after {
+            page = page.filter(self.after(cursor));
+        }
+        page.limit(n).all(db).await.map_err(storage_error)
+    }
+
+    /// A page of the proposals among `ids` (sorted), which are many of the listing's: the
+    /// listing's order walked from the cursor in a few growing batches, keeping the rows
+    /// among them (a word in nearly every proposal: one batch of 42 rows). Should the
+    /// batches not fill the page (the matches are spread thin over a large procedure), the
+    /// rest comes from the search's index, after the last row walked.
+    async fn walk(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<proposal::Entity>,
+        cursor: Option<Cursor>,
+        ids: &[i64],
+        search: &Search,
+    ) -> Result<Vec<proposal::Model>, AppError> {
+        let want = PAGE_SIZE + 1;
+        let mut found = Vec::new();
+        let mut at = cursor;
+        let mut size = 2 * want;
+        for _ in 0..WALK_BATCHES {
+            let batch = self.batch(db, select.clone(), at, size).await?;
+            let end = (batch.len() as u64) < size;
+            if let Some(last) = batch.last() {
+                at = Some(Cursor {
+                    value: self.value_of(last),
+                    id: last.id,
+                });
+            }
+            found.extend(
+                batch
+                    .into_iter()
+                    .filter(|row| ids.binary_search(&row.id).is_ok()),
+            );
+            if found.len() as u64 >= want || end {
+                found.truncate(usize::try_from(want).unwrap_or(usize::MAX));
+                return Ok(found);
+            }
+            size *= 2;
+        }
+        let missing = want.saturating_sub(found.len() as u64);
+        let rest = select.filter(search.condition(true));
+        found.extend(self.batch(db, rest, at, missing).await?);
+        Ok(found)
+    }
+
+    /// `n` rows of the shuffled order: the permutation read from the visitor's starting
     /// point up, then round from its beginning to the starting point. Every visitor sees
     /// each proposal once, and each proposal is as likely as any other to lead a visitor's
     /// first page. Two walks of the index at most, no sort. Positions are unique, so the
@@ -267,9 +351,9 @@ impl SortKey {
         db: &impl ConnectionTrait,
         select: Select<proposal::Entity>,
         after: Option<i64>,
+        want: u64,
     ) -> Result<Vec<proposal::Model>, AppError> {
         use sea_orm::ExprTrait;
-        let want = PAGE_SIZE + 1;
         let position = Expr::cust(SHUFFLED);
         let upper = match after {
             None => Some(position.clone().gte(self.start)),
@@ -327,98 +411,9 @@ fn shuffled_position(id: i64) -> i64 {
     i64::try_from(position).unwrap_or(i64::MAX)
 }
 
-/// Full-text search: PostgreSQL's German configuration (stemming, umlauts); on SQLite the
-/// FTS5 index, every word as a prefix.
-struct Search {
-    backend: DbBackend,
-    /// PostgreSQL: the words for `plainto_tsquery`; SQLite: an FTS5 query of quoted prefixes.
-    query: String,
-}
-
-impl Search {
-    /// `None` when the query has no words.
-    fn parse(backend: DbBackend, q: &str) -> Option<Self> {
-        let words: Vec<&str> = q
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(12)
-            .collect();
-        if words.is_empty() {
-            return None;
-        }
-        let query = match backend {
-            DbBackend::Postgres => words.join(" "),
-            // Each word quoted (no FTS5 syntax gets through) and matched as a prefix.
-            _ => words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
-        Some(Self { backend, query })
-    }
-
-    /// The proposals that match, for a page of them. `dense`: the matches are many (more
-    /// than the count goes to). On SQLite the page then walks its order's index and keeps
-    /// the matches it meets (a few dozen rows read for 21 found), instead of fetching and
-    /// sorting every match (30,000 for a word in every proposal: 10-30 ms); the unary `+`
-    /// keeps the planner from driving the query from the matches. Few matches are fetched
-    /// and sorted, which beats walking an index that holds mostly other proposals.
-    fn condition(&self, dense: bool) -> Condition {
-        let expr = match self.backend {
-            DbBackend::Postgres => Expr::cust_with_values(
-                "proposals.id IN (SELECT proposal_id FROM proposal_search \
-                 WHERE document @@ plainto_tsquery('german', $1))",
-                [self.query.clone()],
-            ),
-            _ if dense => Expr::cust_with_values(
-                "+proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
-                [self.query.clone()],
-            ),
-            _ => Expr::cust_with_values(
-                "proposals.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?)",
-                [self.query.clone()],
-            ),
-        };
-        Condition::all().add(expr)
-    }
-
-    /// Restricts `matches` (the ids of the listing's filter) to the search's matches, for
-    /// counting them. SQLite joins the FTS5 index, which hands out its matches one at a
-    /// time, so the count stops at its limit; as a list (`IN`) every match would be
-    /// collected first.
-    fn restrict_count(&self, matches: &mut sea_orm::sea_query::SelectStatement) {
-        use sea_orm::sea_query::{Alias, JoinType};
-        match self.backend {
-            DbBackend::Postgres => {
-                matches.cond_where(self.condition(false));
-            }
-            _ => {
-                matches
-                    .join(
-                        JoinType::InnerJoin,
-                        Alias::new("proposals_fts"),
-                        Expr::cust("proposals_fts.rowid = proposals.id"),
-                    )
-                    .and_where(Expr::cust_with_values(
-                        "proposals_fts MATCH ?",
-                        [self.query.clone()],
-                    ));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn searches_without_words_filter_nothing() {
-        assert!(Search::parse(DbBackend::Sqlite, " \"*() ").is_none());
-        let search = Search::parse(DbBackend::Sqlite, "Grün-fläche \"x").map(|s| s.query);
-        assert_eq!(search.as_deref(), Some("\"Grün\"* \"fläche\"* \"x\"*"));
-    }
 
     #[test]
     fn the_shuffle_is_a_permutation() {

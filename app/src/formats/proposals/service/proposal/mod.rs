@@ -37,6 +37,7 @@ pub mod geo;
 mod listing;
 mod merges;
 mod page;
+mod search;
 
 pub use listing::list;
 use listing::viewer_of;
