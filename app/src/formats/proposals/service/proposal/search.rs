@@ -146,12 +146,15 @@ pub(super) async fn matches(
     }
     let generation = generation(db).await?;
     let key = (listing, search.query.clone());
-    if let Ok(kept) = kept().lock()
-        && let Some(entry) = kept.get(&key)
-        && entry.generation == generation
-        && entry.at.elapsed() < KEEP_FOR
-    {
-        return Ok(Some(entry.ids.clone()));
+    if let Some(ids) = lookup(&key, generation) {
+        return Ok(Some(ids));
+    }
+    // One search gathers at a time: a burst of requests for a search not kept (the first
+    // after a change) gathers it once, instead of holding as many lists of rows at once.
+    static GATHERING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = GATHERING.lock().await;
+    if let Some(ids) = lookup(&key, generation) {
+        return Ok(Some(ids));
     }
     let mut query = select
         .select_only()
@@ -186,6 +189,13 @@ async fn generation(db: &impl ConnectionTrait) -> Result<i64, AppError> {
         Some(row) => row.try_get_by_index(0).map_err(storage_error),
         None => Err(AppError::Internal),
     }
+}
+
+/// The kept matches under `key`, if they were gathered at `generation` and are young enough.
+fn lookup(key: &(Listed, String), generation: i64) -> Option<Arc<Vec<i64>>> {
+    let kept = kept().lock().ok()?;
+    let entry = kept.get(key)?;
+    (entry.generation == generation && entry.at.elapsed() < KEEP_FOR).then(|| entry.ids.clone())
 }
 
 fn keep(key: (Listed, String), generation: i64, ids: Arc<Vec<i64>>) {
@@ -242,8 +252,8 @@ mod tests {
         for n in 0..(MAX_KEPT as i64 + 10) {
             keep((listed(n), "x".into()), 1, Arc::new(vec![n]));
         }
-        let kept = kept().lock().map(|kept| kept.len()).unwrap_or(usize::MAX);
-        assert!(kept <= MAX_KEPT, "{kept} searches kept");
+        let searches = kept().lock().map(|kept| kept.len()).unwrap_or(usize::MAX);
+        assert!(searches <= MAX_KEPT, "{searches} searches kept");
         // A large set evicts older ones until the ids fit.
         keep(
             (listed(0), "big".into()),
