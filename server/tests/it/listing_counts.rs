@@ -109,16 +109,15 @@ async fn listing_totals_follow_submission_withdrawal_moderation_and_category_cha
     assert_listing_counts_match_rows(&app).await;
 }
 
-/// A search counts its first thousand matches and says when there are more: a word in
-/// nearly every proposal must not have each page count tens of thousands of rows.
-#[tokio::test]
-async fn a_search_stops_counting_at_a_thousand_matches() {
+/// An app whose procedure `lasttest` has `proposals` proposals (`seed scale`), every one
+/// of them about trees ("Bäume").
+async fn with_proposals(proposals: usize) -> TestApp {
     let app = TestApp::new().await;
     server::seed::scale::scale(
         &app.state.db,
         server::seed::scale::Scale {
             users: 50,
-            proposals: 1_003,
+            proposals,
             votes: 0,
             comments: 0,
             discussion: 0,
@@ -129,6 +128,14 @@ async fn a_search_stops_counting_at_a_thousand_matches() {
     )
     .await
     .unwrap();
+    app
+}
+
+/// A search counts its first thousand matches and says when there are more: a word in
+/// nearly every proposal must not have each page count tens of thousands of rows.
+#[tokio::test]
+async fn a_search_stops_counting_at_a_thousand_matches() {
+    let app = with_proposals(1_003).await;
     let search = |q: &'static str| {
         let app = &app;
         async move {
@@ -206,22 +213,7 @@ async fn a_search_shows_each_change_to_the_proposals_at_once() {
     use sea_orm::{
         ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     };
-    let app = TestApp::new().await;
-    server::seed::scale::scale(
-        &app.state.db,
-        server::seed::scale::Scale {
-            users: 50,
-            proposals: 1_750,
-            votes: 0,
-            comments: 0,
-            discussion: 0,
-            queue: 0,
-            places: false,
-        },
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
+    let app = with_proposals(1_750).await;
     let search = |query: String| {
         let app = &app;
         async move {
