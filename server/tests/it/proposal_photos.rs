@@ -250,6 +250,37 @@ async fn authors_add_up_to_three_photos_stored_anew_without_metadata() {
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
 
+/// Five uploads at once to a proposal with room for three: all pass the first look, three
+/// are kept, and the files rendered for the two refused in their transaction are removed,
+/// not left in the media directory for nothing to refer to.
+#[tokio::test]
+async fn uploads_at_once_keep_three_photos_and_leave_no_stray_files() {
+    let (app, anna, id) = proposal_by_anna().await;
+    let photos: Vec<Vec<u8>> = (0..5).map(|n| photo(50 + n * 20)).collect();
+    let answers = futures_util::future::join_all(
+        photos
+            .iter()
+            .map(|jpeg| upload(&app, id, Some(&anna), ALT, Some(("image/jpeg", jpeg)))),
+    )
+    .await;
+    let created = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        created,
+        3,
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    for refused in answers.iter().filter(|a| a.status != StatusCode::CREATED) {
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("too_many"), "{}", refused.body);
+    }
+    assert_eq!(photo_rows(&app).await, 3);
+    assert_eq!(app.media_files().len(), 9, "{:?}", app.media_files());
+}
+
 #[tokio::test]
 async fn moderators_hide_a_photo_with_a_public_reason_and_the_author_is_told() {
     let (app, anna, id) = proposal_by_anna().await;

@@ -174,35 +174,55 @@ where
     let list = store_encoded(data_dir, &rendered.list).await?;
     let page = store_encoded(data_dir, &rendered.page).await?;
     let print = store_encoded(data_dir, &rendered.print).await?;
+    let files = [list, page, print];
+    let saved = insert_photo(db, user, proposal_id, alt, &rendered, &files, now).await;
+    if saved.is_err() {
+        // Refused in the transaction (a concurrent upload took the last place, the
+        // proposal closed meanwhile): the files written for it are nobody's.
+        remove_files(db, data_dir, &files).await;
+    }
+    Ok(view_of(&saved?))
+}
+
+/// The photo's row, written once the proposal is checked again in the transaction.
+async fn insert_photo<C>(
+    db: &C,
+    user: &CurrentUser,
+    proposal_id: i64,
+    alt: String,
+    rendered: &photo::Rendered,
+    [list, page, print]: &[String; 3],
+    now: DateTime<Utc>,
+) -> Result<proposal_photo::Model, AppError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let side = |n: u32| i32::try_from(n).map_err(|_| AppError::invalid("image", "dimensions"));
-    let saved = {
-        let _gate = write_gate(db).await;
-        let txn = crate::backend::db::begin_write(db).await?;
-        lock_user(&txn, user.id).await?;
-        let row = find_proposal(&txn, proposal_id).await?;
-        check_may_add(&txn, user, &row).await?;
-        let saved = proposal_photo::ActiveModel {
-            proposal_id: Set(row.id),
-            author_id: Set(user.id),
-            alt: Set(alt),
-            width: Set(side(rendered.page.width)?),
-            height: Set(side(rendered.page.height)?),
-            list_file: Set(list),
-            page_file: Set(page),
-            print_file: Set(print),
-            hidden_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(storage_error)?;
-        review(&txn, user, &row, &saved.alt, Change::Added, now).await?;
-        touch(&txn, row.id, now).await?;
-        txn.commit().await.map_err(storage_error)?;
-        saved
-    };
-    Ok(view_of(&saved))
+    let _gate = write_gate(db).await;
+    let txn = crate::backend::db::begin_write(db).await?;
+    lock_user(&txn, user.id).await?;
+    let row = find_proposal(&txn, proposal_id).await?;
+    check_may_add(&txn, user, &row).await?;
+    let saved = proposal_photo::ActiveModel {
+        proposal_id: Set(row.id),
+        author_id: Set(user.id),
+        alt: Set(alt),
+        width: Set(side(rendered.page.width)?),
+        height: Set(side(rendered.page.height)?),
+        list_file: Set(list.clone()),
+        page_file: Set(page.clone()),
+        print_file: Set(print.clone()),
+        hidden_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(storage_error)?;
+    review(&txn, user, &row, &saved.alt, Change::Added, now).await?;
+    touch(&txn, row.id, now).await?;
+    txn.commit().await.map_err(storage_error)?;
+    Ok(saved)
 }
 
 /// The queue's note on a proposal whose new photo waits for a look.
