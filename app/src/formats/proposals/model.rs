@@ -94,15 +94,22 @@ string_enum! {
 }
 
 /// Where a contribution came from: the platform, or an on-site event a planner entered it for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
+    #[default]
     Online,
-    Onsite { event: String },
+    Onsite {
+        event: String,
+    },
 }
 
 impl Source {
+    pub fn is_online(&self) -> bool {
+        matches!(self, Self::Online)
+    }
+
     pub fn from_columns(origin: Origin, event: Option<String>) -> Self {
         match (origin, event) {
             (Origin::Onsite, Some(event)) => Self::Onsite { event },
@@ -255,38 +262,64 @@ pub struct Viewer {
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CommentView {
     pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     pub depth: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Source::is_online")]
     pub source: Source,
     /// Sanitized HTML; empty for a deleted comment.
     pub body_html: String,
+    #[serde(default, skip_serializing_if = "unset")]
     pub deleted: bool,
+    #[serde(default, skip_serializing_if = "unset")]
     pub edited: bool,
     pub created_at: Timestamp,
     /// The viewer wrote it and may still edit it (within 15 minutes).
+    #[serde(default, skip_serializing_if = "unset")]
     pub editable: bool,
     /// The viewer wrote it and may delete it.
+    #[serde(default, skip_serializing_if = "unset")]
     pub deletable: bool,
     /// Pending, held or hidden: what the viewer is told about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation: Option<crate::model::moderation::ModerationMark>,
     /// The viewer sees the placeholder only.
+    #[serde(default, skip_serializing_if = "unset")]
     pub concealed: bool,
     /// A moderator edited personal data out of it.
+    #[serde(default, skip_serializing_if = "unset")]
     pub redacted: bool,
     /// The viewer may report it (and has not yet).
+    #[serde(default, skip_serializing_if = "unset")]
     pub reportable: bool,
+    #[serde(default, skip_serializing_if = "unset")]
     pub reported: bool,
     /// Replies may be written to it (it is visible and not deleted).
+    #[serde(default, skip_serializing_if = "unset")]
     pub repliable: bool,
     /// It has more replies than shown here: the page of its replies shows them all.
+    #[serde(default, skip_serializing_if = "unset")]
     pub more_replies: bool,
     /// The raw Markdown, for the author's edit form only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_text: Option<String>,
     /// The raw Markdown, for a moderator's redaction only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderator_source: Option<String>,
     /// The decisions a moderator viewing it can take (empty for everyone else).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<crate::model::moderation::ModerationActionKind>,
+}
+
+/// For `skip_serializing_if`: a flag that is not set is left out. A page's thread
+/// crosses to the browser twice (in the HTML and as hydration data), and most of a
+/// comment's flags are `false`, `null` or empty: left out, they no longer make up a
+/// third of the page's bytes. Every such field is `#[serde(default)]`, so the browser
+/// reads them back as they were.
+fn unset(flag: &bool) -> bool {
+    !*flag
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -481,5 +514,72 @@ mod tests {
             query.to_params(ProposalSort::MostDiscussed, Some("abc")),
             "sort=discussed&q=Gr%C3%BCnfl%C3%A4che%20%26%20B%C3%A4nke&cursor=abc"
         );
+    }
+
+    #[test]
+    fn a_comment_crosses_to_the_browser_without_its_unset_flags_and_arrives_whole() {
+        use crate::model::moderation::{ModerationActionKind, ModerationMark, Visibility};
+        let plain = CommentView {
+            id: 7,
+            parent_id: None,
+            depth: 0,
+            author: Some("Ada".into()),
+            source: Source::Online,
+            body_html: "<p>Mehr Bänke</p>".into(),
+            deleted: false,
+            edited: false,
+            created_at: Timestamp(1_700_000_000),
+            editable: false,
+            deletable: false,
+            moderation: None,
+            concealed: false,
+            redacted: false,
+            reportable: false,
+            reported: false,
+            repliable: false,
+            more_replies: false,
+            source_text: None,
+            moderator_source: None,
+            decisions: Vec::new(),
+        };
+        let json = serde_json::to_string(&plain).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"id":7,"depth":0,"author":"Ada","body_html":"<p>Mehr Bänke</p>","created_at":1700000000}"#
+        );
+        let back: Result<CommentView, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok(), Some(plain.clone()));
+        // Every flag set comes back set.
+        let full = CommentView {
+            parent_id: Some(3),
+            source: Source::Onsite {
+                event: "Bürgerforum".into(),
+            },
+            deleted: true,
+            edited: true,
+            editable: true,
+            deletable: true,
+            concealed: true,
+            redacted: true,
+            reportable: true,
+            reported: true,
+            repliable: true,
+            more_replies: true,
+            source_text: Some("Mehr Bänke".into()),
+            moderator_source: Some("Mehr Bänke".into()),
+            moderation: Some(ModerationMark {
+                visibility: Visibility::Pending,
+                reason: None,
+                note: None,
+                at: None,
+                can_object: false,
+                objected: false,
+            }),
+            decisions: vec![ModerationActionKind::Hide],
+            ..plain
+        };
+        let json = serde_json::to_string(&full).unwrap_or_default();
+        let back: Result<CommentView, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok(), Some(full));
     }
 }
