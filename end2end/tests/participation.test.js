@@ -70,6 +70,12 @@ describe('proposing, discussing and voting', () => {
     await comment.locator('button:has-text("Antwort senden")').click();
     await fatma.page.locator('.comment--depth-1:has-text("vor allem morgens")').waitFor();
     await fatma.page.locator('#comments-heading:has-text("2 Kommentare")').waitFor();
+    // The page hydrated from data without the comments' HTML (the page carries it once):
+    // drawn again with the reply, the thread still shows the first comment's text.
+    assert.match(
+      await fatma.page.locator('.comment--depth-0 .prose').first().innerText(),
+      /die Route nutze ich jeden Tag/,
+    );
     assert.deepEqual(fatma.problems, []);
     await fatma.context.close();
   });
@@ -86,6 +92,7 @@ describe('proposing, discussing and voting', () => {
     assert.equal(await box.locator('.tally__number').innerText(), '1');
     assert.equal(await lena.page.evaluate(() => window.__noReload), true, 'the page reloaded');
     await box.locator('button[aria-pressed="true"]').waitFor();
+    assert.match(await lena.page.locator('.comment .prose').first().innerText(), /die Route nutze ich jeden Tag/);
     assert.deepEqual(lena.problems, []);
     await lena.context.close();
   });

@@ -269,7 +269,9 @@ pub struct CommentView {
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Source::is_online")]
     pub source: Source,
-    /// Sanitized HTML; empty for a deleted comment.
+    /// Sanitized HTML; empty for a deleted comment (and in the proposal page's hydration
+    /// data, see `ThreadCodec`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body_html: String,
     #[serde(default, skip_serializing_if = "unset")]
     pub deleted: bool,

@@ -2,7 +2,7 @@
 
 use super::merges::{MergedFrom, MergedNotice};
 use super::opinion::OpinionSection;
-use super::thread::{Comments, JustPosted};
+use super::thread::{Comments, JustPosted, ThreadCodec};
 use crate::api::moderation::{Decide, Object, Report};
 use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
@@ -36,9 +36,10 @@ pub fn ProposalPage() -> impl IntoView {
     });
     let query = use_query_map();
     let window = Memo::new(move |_| ThreadWindow::from_params(|key| query.read().get(key)));
-    let detail = Resource::new(
+    let detail = Resource::<_, ThreadCodec>::new_with_options(
         move || (id.get(), window.get()),
         |(id, window)| get_proposal(id, window),
+        false,
     );
     let done = Callback::new(move |()| detail.refetch());
     let shown = Shown::new();

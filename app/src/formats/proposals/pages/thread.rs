@@ -4,6 +4,7 @@
 use crate::components::form::{ErrorAlert, Field, IdempotencyField, TextArea, posted_error};
 use crate::components::live_form::LiveForm;
 use crate::components::moderation::{DecisionForm, ModerationNotice, ReportForm};
+use crate::error::AppError;
 use crate::formats::proposals::api::{AddComment, DeleteComment, EditComment};
 use crate::formats::proposals::model::{
     CommentView, MAX_COMMENT_DEPTH, ProposalDetail, ThreadWindow,
@@ -13,6 +14,7 @@ use crate::i18n::{T, Texts, use_i18n};
 use crate::model::moderation::TargetKind;
 use crate::model::path;
 use leptos::prelude::*;
+use leptos::server::codee::{Decoder, Encoder};
 use leptos::server_fn::ServerFn;
 
 /// A comment just written in place: announced in the live region, and focused once the
@@ -56,7 +58,7 @@ impl JustPosted {
                 request_animation_frame(move || {
                     use wasm_bindgen::JsCast;
                     match document()
-                        .get_element_by_id(&format!("kommentar-{id}"))
+                        .get_element_by_id(&comment_anchor(id))
                         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
                     {
                         Some(element) => {
@@ -71,6 +73,64 @@ impl JustPosted {
             });
         }
     }
+}
+
+/// How the proposal page's data crosses to the browser for hydration: as JSON, without the
+/// comments' rendered HTML, which the page already carries once. The browser reads each
+/// comment's HTML back from the drawn page (the `.prose` of its `CommentItem`), so the
+/// value it hydrates with is whole, as if fetched. Every later value (a refetch, another
+/// part of the thread, a page reached by a link) comes from `get_proposal` in full.
+pub(super) struct ThreadCodec;
+
+type Loaded = Result<ProposalDetail, AppError>;
+
+impl Encoder<Loaded> for ThreadCodec {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(loaded: &Loaded) -> Result<String, serde_json::Error> {
+        let lean = loaded.as_ref().map(|detail| {
+            let mut lean = detail.clone();
+            for comment in &mut lean.comments {
+                comment.body_html.clear();
+            }
+            lean
+        });
+        serde_json::to_string(&lean)
+    }
+}
+
+impl Decoder<Loaded> for ThreadCodec {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(encoded: &str) -> Result<Loaded, serde_json::Error> {
+        #[allow(unused_mut)] // filled in the browser only
+        let mut loaded: Loaded = serde_json::from_str(encoded)?;
+        #[cfg(feature = "hydrate")]
+        if let Ok(detail) = &mut loaded {
+            for comment in &mut detail.comments {
+                if comment.body_html.is_empty()
+                    && let Some(html) = drawn_body(comment.id)
+                {
+                    comment.body_html = html;
+                }
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+/// A comment's HTML as the server drew it (none for a deleted or concealed one).
+#[cfg(feature = "hydrate")]
+fn drawn_body(id: i64) -> Option<String> {
+    let item = document().get_element_by_id(&comment_anchor(id))?;
+    let prose = item.query_selector(".comment__body > .prose").ok()??;
+    Some(prose.inner_html())
+}
+
+fn comment_anchor(id: i64) -> String {
+    format!("kommentar-{id}")
 }
 
 #[component]
@@ -166,7 +226,7 @@ fn CommentItem(
     let i18n = use_i18n();
     let posted = use_context::<JustPosted>().unwrap_or_else(JustPosted::new);
     let id = comment.id;
-    let anchor = format!("kommentar-{id}");
+    let anchor = comment_anchor(id);
     let depth_class = format!(
         "comment comment--depth-{}",
         comment.depth.min(MAX_COMMENT_DEPTH)
