@@ -77,8 +77,10 @@ build: setup
 	mkdir -p target/site/map
 	cp $(LEAFLET)/dist/leaflet.js $(LEAFLET)/dist/leaflet.css target/site/map/
 	cp $(LEAFLET)/LICENSE target/site/map/leaflet-LICENSE.txt
-	@# Precompressed siblings: the server sends them as they are (no per-request gzip).
+	@# Precompressed siblings, gzip and Brotli: the server sends them as they are.
 	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
+		target/site/map/*.js target/site/map/*.css
+	node end2end/precompress.mjs target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
 		target/site/map/*.js target/site/map/*.css
 
 run: build

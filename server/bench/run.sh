@@ -66,10 +66,15 @@ idle_mb=$(rss_mb VmRSS)
 stop_server
 
 gz() { gzip -9 -c "$1" | wc -c; }
+# The Brotli sibling `make build` wrote (what a browser on HTTPS is sent).
+br() { wc -c <"$1.br"; }
 wasm=target/site/pkg/mitreden.wasm
-scripts=0
-for f in target/site/pkg/*.js; do scripts=$(( scripts + $(gz "$f") )); done
+scripts=0; scripts_br=0
+for f in target/site/pkg/*.js; do
+  scripts=$(( scripts + $(gz "$f") )); scripts_br=$(( scripts_br + $(br "$f") ))
+done
 bundle=$(( $(gz "$wasm") + scripts ))
+bundle_br=$(( $(br "$wasm") + scripts_br ))
 chunks=0; chunk_count=0; chunk_max=0
 for f in target/site/pkg/*.wasm; do
   [ "$f" = "$wasm" ] && continue
@@ -81,6 +86,7 @@ echo "== Mitreden benchmark: release build, ${THREADS} wrk threads, ${CONNECTION
 printf '%-28s %s\n' "ready after start" "${ready_ms} ms (budget 1000 ms)"
 printf '%-28s %s\n' "idle RSS" "${idle_mb} MB (budget 60 MB)"
 printf '%-28s %s\n' "first visit: wasm + JS gzip" "$(( bundle / 1024 )) KB (budget 350 KB; wasm $(( $(gz "$wasm") / 1024 )) KB, JS $(( scripts / 1024 )) KB)"
+printf '%-28s %s\n' "first visit: as Brotli" "$(( bundle_br / 1024 )) KB (wasm $(( $(br "$wasm") / 1024 )) KB, JS $(( scripts_br / 1024 )) KB)"
 printf '%-28s %s\n' "lazy chunks, gzip" "${chunk_count} files, $(( chunks / 1024 )) KB in all, largest $(( chunk_max / 1024 )) KB"
 printf '%-28s %s\n' "CSS, gzip" "$(( $(gz target/site/pkg/mitreden.css) / 1024 )) KB"
 
