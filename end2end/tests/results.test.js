@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -46,8 +46,13 @@ describe('results, the council report and the council outcome', () => {
     assert.equal(download.suggestedFilename(), `${FINISHED}-report.pdf`);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mitreden-report-'));
     const file = path.join(dir, 'report.pdf');
-    await download.saveAs(file);
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    let text;
+    try {
+      await download.saveAs(file);
+      text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     assert.match(text, /Ergebnisbericht: Spielplätze im Stadtteil Nord/);
     assert.match(text, /Wasserspielplatz am Nordpark/);
     assert.match(text, /Drucksache 0815\/2026/);
