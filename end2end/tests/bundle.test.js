@@ -132,11 +132,10 @@ test('a first visit to the pages people arrive on stays under the ceiling', asyn
     console.log(`first visit, ${name}: ${total} KB gzip over ${visit.files.length} files, ${wire} KB on the wire (main wasm ${main} KB gzip, ${kb(wasm)} KB as sent, ${wasm[0]?.coding}; ceiling ${ceiling} KB gzip, goal 350 KB)`);
     assert.equal(wasm.length, 1, `${name}: the main wasm was loaded`);
     assert.ok(visit.files.every((f) => f.coding === 'gzip' || f.coding === 'br'), `${name}: every file came compressed`);
-    // Brotli where the browser offers it (Chromium does over HTTPS and to localhost).
-    if (/\bbr\b/.test(wasm[0].offered)) {
-      assert.equal(wasm[0].coding, 'br', `${name}: the main wasm came as Brotli to a browser that takes it`);
-      assert.ok(wire < total, `${name}: Brotli sent less than gzip would (${wire} KB against ${total} KB)`);
-    }
+    // Chromium offers Brotli over HTTPS and to localhost, and is sent it.
+    assert.match(wasm[0].offered, /\bbr\b/, `${name}: the browser offered Brotli`);
+    assert.equal(wasm[0].coding, 'br', `${name}: the main wasm came as Brotli`);
+    assert.ok(wire < total, `${name}: Brotli sent less than gzip would (${wire} KB against ${total} KB)`);
     assert.ok(visit.files.some((f) => /^\/pkg\/texts\.de\.[0-9a-f]+\.txt$/.test(f.file)), `${name}: the German texts were loaded`);
     assert.ok(visit.files.every((f) => f.bytes > 0), `${name}: every file came with its bytes`);
     assert.ok(total <= ceiling, `a first visit to the ${name} loads ${total} KB gzip, over the ${ceiling} KB ceiling`);
