@@ -20,6 +20,10 @@ RELEASE_RUSTFLAGS := --cfg erase_components
 # The map pages' Leaflet (npm, see end2end/package.json).
 LEAFLET := end2end/node_modules/leaflet
 
+# The site's files that get gzip and Brotli siblings (`make build`), as shell globs.
+COMPRESSED := target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
+	target/site/map/*.js target/site/map/*.css
+
 PG_SERVER ?= postgres://postgres@127.0.0.1:5432
 PG_URL ?= $(PG_SERVER)/postgres
 RELEASE_BIN := target/release/mitreden
@@ -78,10 +82,8 @@ build: setup
 	cp $(LEAFLET)/dist/leaflet.js $(LEAFLET)/dist/leaflet.css target/site/map/
 	cp $(LEAFLET)/LICENSE target/site/map/leaflet-LICENSE.txt
 	@# Precompressed siblings, gzip and Brotli: the server sends them as they are.
-	gzip -k -9 -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
-		target/site/map/*.js target/site/map/*.css
-	node end2end/precompress.mjs target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css \
-		target/site/map/*.js target/site/map/*.css
+	gzip -k -9 -f $(COMPRESSED)
+	node end2end/precompress.mjs $(COMPRESSED)
 
 run: build
 	$(RELEASE_BIN) seed demo --if-empty
