@@ -18,6 +18,11 @@
 //! requests (votes and comments through another instance, the command line, the clock
 //! passing a phase's end): it shows at most that moment later.
 //!
+//! A page that is not kept but is being rendered already is waited for, not rendered again:
+//! when a kept page expires under a rush (a link in the city's newsletter), the first
+//! request renders it and the others arriving meanwhile are answered with what it kept,
+//! instead of each rendering it at once on the same cores.
+//!
 //! Every response has a nonce of its own for its inline scripts, in the Content-Security-
 //! Policy header and in the body (a page served from memory gets a new one). The tag is
 //! taken over the body without it, and a 304 carries none of the headers that would
@@ -38,6 +43,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// Far above any page (every listing is paginated); a larger one is an error, not a page.
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -45,6 +51,9 @@ const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// (addresses or cookies made up by the thousand fill nothing, and keeping stays cheap).
 const MEMORY_BYTES: usize = 32 * 1024 * 1024;
 const MEMORY_PAGES: usize = 1_000;
+/// How long a request waits for the same page that another is rendering before it renders
+/// the page itself (a rendering that slow is stuck, not busy).
+const WAIT_FOR_RENDERING: Duration = Duration::from_secs(5);
 
 const SHARED: HeaderValue = HeaderValue::from_static("public, no-cache");
 const PERSONAL: HeaderValue = HeaderValue::from_static("private, no-cache");
@@ -55,6 +64,34 @@ const VARY: HeaderValue = HeaderValue::from_static("Cookie, Accept-Language");
 pub struct PageMemory {
     keep_for: Duration,
     pages: Mutex<HashMap<String, Kept>>,
+    /// The pages being rendered now, by key. Whoever else asks for one waits until its
+    /// sender is dropped (see [`Rendering`]).
+    rendering: Mutex<HashMap<String, watch::Sender<()>>>,
+}
+
+/// Whose turn it is to render a page that is not kept.
+enum Turn<'a> {
+    /// This request renders it; the others wait until this is dropped.
+    Render(Rendering<'a>),
+    /// Another request renders it: wait for the receiver's sender to go, then recall it.
+    Wait(watch::Receiver<()>),
+}
+
+/// The one rendering of a page the others wait for. Dropped (rendered or failed, kept or
+/// not, or the request cancelled), it lets them go: each then recalls the page, or renders
+/// it itself if it was not kept.
+struct Rendering<'a> {
+    memory: &'a PageMemory,
+    key: String,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut rendering) = self.memory.rendering.lock() {
+            // Dropping the sender wakes every waiting receiver.
+            rendering.remove(&self.key);
+        }
+    }
 }
 
 /// A page as rendered: its headers and body, the nonce it was rendered with, its tag.
@@ -74,7 +111,21 @@ impl PageMemory {
         Arc::new(Self {
             keep_for,
             pages: Mutex::default(),
+            rendering: Mutex::default(),
         })
+    }
+
+    /// Renders this request the page under `key`, or waits for the request rendering it?
+    fn turn(&self, key: &str) -> Option<Turn<'_>> {
+        let mut rendering = self.rendering.lock().ok()?;
+        if let Some(sender) = rendering.get(key) {
+            return Some(Turn::Wait(sender.subscribe()));
+        }
+        rendering.insert(key.to_owned(), watch::channel(()).0);
+        Some(Turn::Render(Rendering {
+            memory: self,
+            key: key.to_owned(),
+        }))
     }
 
     /// What a page depends on besides the database and the clock: its address and what
@@ -160,13 +211,27 @@ pub async fn pages(
     };
     // Read before rendering: a change committed while the page renders makes it stale.
     let generation = content_generation();
-    if let Some(again) = key
-        .as_deref()
-        .and_then(|key| memory.recall(key, generation))
-        .and_then(|kept| answer_again(kept, if_none_match.as_ref()))
-    {
-        return again;
+    let again = |key: &str| {
+        memory
+            .recall(key, generation)
+            .and_then(|kept| answer_again(kept, if_none_match.as_ref()))
+    };
+    if let Some(answer) = key.as_deref().and_then(again) {
+        return answer;
     }
+    // Held until the page is kept (or not), at the end of this function.
+    let _rendering = match key.as_deref().and_then(|key| memory.turn(key)) {
+        Some(Turn::Render(rendering)) => Some(rendering),
+        Some(Turn::Wait(mut rendered)) => {
+            // Woken with an error when the sender goes: that is the signal.
+            let _ = tokio::time::timeout(WAIT_FOR_RENDERING, rendered.changed()).await;
+            if let Some(answer) = key.as_deref().and_then(again) {
+                return answer;
+            }
+            None
+        }
+        None => None,
+    };
     let mut response = next.run(request).await;
     let html = response
         .headers()

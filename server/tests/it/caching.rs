@@ -189,6 +189,49 @@ async fn anonymous_pages_are_kept_a_moment_and_let_go_of_at_any_change() {
     );
 }
 
+/// A rush on a page that is not kept (it just expired, or was never asked for): the first
+/// request renders it, the others arriving meanwhile wait and are answered with it, each
+/// with a nonce of its own.
+#[tokio::test]
+async fn a_page_asked_for_by_many_at_once_is_rendered_once() {
+    let app = TestApp::with_config(&[
+        ("MITREDEN_RATE_LIMIT", "0"),
+        ("MITREDEN_RATE_LIMIT_ACCOUNT", "0"),
+        ("MITREDEN_PAGE_MEMORY_MS", "60000"),
+    ])
+    .await;
+    open_procedure(&app, "ansturm").await;
+    let anna = app.resident("anna@example.org").await;
+    propose(&app, "ansturm", &anna, "Trinkbrunnen am Markt").await;
+    let seed = ("cookie", "mitreden_seed=7");
+    let (once, _) = statements_of(&app, "/verfahren/ansturm", &[seed]).await;
+    assert!(once > 0);
+    // Any write in this process lets go of kept pages (the other tests write all the
+    // time): then the others render it themselves, and a few tries must see the rush.
+    for attempt in 0..10 {
+        // Each try a page not kept yet: another address is another page.
+        let path = format!("/verfahren/ansturm?sort=newest&try={attempt}");
+        let before = queries_so_far(&app).await;
+        let headers = [seed];
+        let pages =
+            futures_util::future::join_all((0..16).map(|_| app.get_with(&path, &headers))).await;
+        let sent = queries_so_far(&app).await - before;
+        let mut nonces = std::collections::HashSet::new();
+        for page in &pages {
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("Trinkbrunnen am Markt"));
+            assert_eq!(page.header("etag"), pages[0].header("etag"));
+            nonces.insert(page.header("content-security-policy").to_owned());
+        }
+        assert_eq!(nonces.len(), 16, "every answer has a nonce of its own");
+        // Rendered once (and the counter read): far below sixteen renderings.
+        if sent < 3 * once {
+            return;
+        }
+    }
+    panic!("sixteen requests at once rendered the page each time");
+}
+
 #[tokio::test]
 async fn no_page_is_kept_when_the_memory_is_off() {
     let app = TestApp::new().await;
