@@ -2,7 +2,7 @@
 
 use super::merges::{MergedFrom, MergedNotice};
 use super::opinion::OpinionSection;
-use super::thread::{Comments, JustPosted, ThreadCodec};
+use super::thread::{Comments, JustPosted, PROPOSAL_TEXT, ThreadCodec};
 use crate::api::moderation::{Decide, Object, Report};
 use crate::components::error_view::{ErrorPage, Shown};
 use crate::components::form::{ErrorAlert, Field, TextArea, posted_error, status};
@@ -286,7 +286,7 @@ fn Proposal(detail: ProposalDetail, done: Callback<()>) -> impl IntoView {
             {outcome}
             <div class="procedure__layout">
                 <div>
-                    <div class="prose" inner_html=detail.body_html.clone()></div>
+                    <div class="prose" id=PROPOSAL_TEXT inner_html=detail.body_html.clone()></div>
                     {redacted}
                     <dl class="facts">{category}{location}{district}</dl>
                     {place_map}

@@ -76,9 +76,9 @@ impl JustPosted {
 }
 
 /// How the proposal page's data crosses to the browser for hydration: as JSON, without the
-/// comments' rendered HTML, which the page already carries once. The browser reads each
-/// comment's HTML back from the drawn page (the `.prose` of its `CommentItem`), so the
-/// value it hydrates with is whole, as if fetched. Every later value (a refetch, another
+/// rendered HTML of the proposal's text and of the comments, which the page already carries
+/// once. The browser reads each back from the drawn page (the `.prose` of the proposal's
+/// text and of each `CommentItem`), so the value it hydrates with is whole, as if fetched. Every later value (a refetch, another
 /// part of the thread, a page reached by a link) comes from `get_proposal` in full.
 pub(super) struct ThreadCodec;
 
@@ -91,6 +91,7 @@ impl Encoder<Loaded> for ThreadCodec {
     fn encode(loaded: &Loaded) -> Result<String, serde_json::Error> {
         let lean = loaded.as_ref().map(|detail| {
             let mut lean = detail.clone();
+            lean.body_html.clear();
             for comment in &mut lean.comments {
                 comment.body_html.clear();
             }
@@ -109,6 +110,11 @@ impl Decoder<Loaded> for ThreadCodec {
         let mut loaded: Loaded = serde_json::from_str(encoded)?;
         #[cfg(feature = "hydrate")]
         if let Ok(detail) = &mut loaded {
+            if detail.body_html.is_empty()
+                && let Some(html) = drawn_html(PROPOSAL_TEXT)
+            {
+                detail.body_html = html;
+            }
             for comment in &mut detail.comments {
                 if comment.body_html.is_empty()
                     && let Some(html) = drawn_body(comment.id)
@@ -121,12 +127,21 @@ impl Decoder<Loaded> for ThreadCodec {
     }
 }
 
+/// The element holding the proposal's text as drawn (see `ProposalPage`).
+pub(super) const PROPOSAL_TEXT: &str = "vorschlagstext";
+
 /// A comment's HTML as the server drew it (none for a deleted or concealed one).
 #[cfg(feature = "hydrate")]
 fn drawn_body(id: i64) -> Option<String> {
     let item = document().get_element_by_id(&comment_anchor(id))?;
     let prose = item.query_selector(".comment__body > .prose").ok()??;
     Some(prose.inner_html())
+}
+
+/// The HTML inside the element with this id, as the server drew it.
+#[cfg(feature = "hydrate")]
+fn drawn_html(id: &str) -> Option<String> {
+    Some(document().get_element_by_id(id)?.inner_html())
 }
 
 fn comment_anchor(id: i64) -> String {
