@@ -78,8 +78,9 @@ impl JustPosted {
 /// How the proposal page's data crosses to the browser for hydration: as JSON, without the
 /// rendered HTML of the proposal's text and of the comments, which the page already carries
 /// once. The browser reads each back from the drawn page (the `.prose` of the proposal's
-/// text and of each `CommentItem`), so the value it hydrates with is whole, as if fetched. Every later value (a refetch, another
-/// part of the thread, a page reached by a link) comes from `get_proposal` in full.
+/// text and of each `CommentItem`), so the value it hydrates with is whole, as if fetched.
+/// Every later value (a refetch, another part of the thread, a page reached by a link)
+/// comes from `get_proposal` in full.
 pub(super) struct ThreadCodec;
 
 type Loaded = Result<ProposalDetail, AppError>;
@@ -127,7 +128,7 @@ impl Decoder<Loaded> for ThreadCodec {
     }
 }
 
-/// The element holding the proposal's text as drawn (see `ProposalPage`).
+/// The id of the element holding the proposal's text as drawn (`Proposal` in `detail.rs`).
 pub(super) const PROPOSAL_TEXT: &str = "vorschlagstext";
 
 /// A comment's HTML as the server drew it (none for a deleted or concealed one).
